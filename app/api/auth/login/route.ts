@@ -1,0 +1,37 @@
+import { z } from "zod";
+import { ApiError } from "@/lib/api/errors";
+import { readJson, route } from "@/lib/api/handler";
+import { sessionCookie } from "@/lib/auth/cookie";
+import { checkHost, checkOrigin } from "@/lib/auth/guard";
+import { accessToken, consumeLoginCode, safeEqual } from "@/lib/auth/token";
+
+export const dynamic = "force-dynamic";
+
+/** The one-time link printed at start: trades its code for the session cookie. */
+export const GET = route(
+  async (request) => {
+    checkHost(request.headers);
+    const code = new URL(request.url).searchParams.get("code") ?? "";
+    if (!code || !consumeLoginCode(code)) {
+      return new Response(null, { status: 303, headers: { location: "/login?error=expired" } });
+    }
+    return new Response(null, {
+      status: 303,
+      headers: { location: "/sessions", "set-cookie": sessionCookie() },
+    });
+  },
+  { public: true },
+);
+
+const body = z.object({ token: z.string().trim().min(1, "Paste the access token.").max(1000) });
+
+export const POST = route(
+  async (request) => {
+    checkHost(request.headers);
+    checkOrigin(request.headers, "bearer");
+    const { token } = await readJson(request, body);
+    if (!safeEqual(token, accessToken())) throw new ApiError("unauthorized", "That token is not valid.");
+    return Response.json({ ok: true }, { headers: { "set-cookie": sessionCookie() } });
+  },
+  { public: true },
+);

@@ -1,0 +1,11 @@
+import { cancelTurn } from "@/lib/agent/runner";
+import { ApiError } from "@/lib/api/errors";
+import { route } from "@/lib/api/handler";
+import { findSession } from "@/lib/db/queries/sessions";
+
+export const dynamic = "force-dynamic";
+
+export const POST = route<{ id: string }>(async (_request, { id }) => {
+  if (!(await findSession(id))) throw new ApiError("not_found", `No session ${id}.`);
+  return Response.json({ cancelled: await cancelTurn(id) });
+});

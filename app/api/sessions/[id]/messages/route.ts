@@ -1,0 +1,12 @@
+import { z } from "zod";
+import { sendMessage } from "@/lib/agent/runner";
+import { readJson, route } from "@/lib/api/handler";
+
+export const dynamic = "force-dynamic";
+
+const body = z.object({ text: z.string().trim().min(1, "text must not be empty").max(200_000) });
+
+export const POST = route<{ id: string }>(async (request, { id }) => {
+  const { text } = await readJson(request, body);
+  return Response.json(await sendMessage(id, text), { status: 202 });
+});

@@ -1,0 +1,11 @@
+import { readJson, route } from "@/lib/api/handler";
+import { sessionView, updateSession, updateSessionSchema } from "@/lib/sessions/service";
+
+export const dynamic = "force-dynamic";
+
+export const GET = route<{ id: string }>(async (_request, { id }) => Response.json(await sessionView(id)));
+
+export const PATCH = route<{ id: string }>(async (request, { id }) => {
+  await updateSession(id, await readJson(request, updateSessionSchema));
+  return Response.json(await sessionView(id));
+});

@@ -1,0 +1,224 @@
+"use client";
+
+import Link from "next/link";
+import { useState } from "react";
+import type { SessionStatus } from "@/lib/events/types";
+import { formatBudget, formatCost, formatTokens } from "../format";
+import { StatusBadge } from "../status-badge";
+import { Button } from "../ui/button";
+import { cn } from "../ui/cn";
+import type { StreamState } from "./use-session-events";
+
+export interface SessionInfo {
+  title: string;
+  workspace: string | null;
+  model: string | null;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  budgetUsd: number | null;
+}
+
+function StreamIndicator({ state }: { state: StreamState }) {
+  const label = state === "live" ? "live" : state === "connecting" ? "connecting…" : "reconnecting…";
+  return (
+    <span className="inline-flex items-center gap-1.5 text-faint text-xs" title="Event stream">
+      <span
+        aria-hidden="true"
+        className={cn(
+          "size-1.5 rounded-full",
+          state === "live" ? "bg-emerald-400/80" : "animate-status-pulse bg-amber-400/80",
+        )}
+      />
+      <span role="status">{label}</span>
+    </span>
+  );
+}
+
+function BudgetMeter({ cost, budget }: { cost: number; budget: number }) {
+  const ratio = Math.min(1, budget > 0 ? cost / budget : 0);
+  return (
+    <span
+      className="inline-flex items-center gap-1.5 text-faint"
+      title={`${Math.round(ratio * 100)}% of budget spent`}
+    >
+      <span>of</span>
+      <span data-testid="session-budget" className="text-muted tabular-nums">
+        {formatBudget(budget)}
+      </span>
+      <span aria-hidden="true" className="h-1 w-10 overflow-hidden rounded-full bg-line-strong">
+        <span
+          className={cn("block h-full rounded-full", ratio >= 0.8 ? "bg-amber-400" : "bg-accent-text")}
+          style={{ width: `${ratio * 100}%` }}
+        />
+      </span>
+    </span>
+  );
+}
+
+export function SessionHeader({
+  info,
+  status,
+  statusNote,
+  stream,
+  stopping,
+  ending,
+  actionError,
+  onStop,
+  onEnd,
+}: {
+  info: SessionInfo | null;
+  status: SessionStatus | null;
+  statusNote: string | null;
+  stream: StreamState;
+  stopping: boolean;
+  ending: boolean;
+  actionError: string | null;
+  onStop: () => void;
+  onEnd: () => void;
+}) {
+  const [confirmingEnd, setConfirmingEnd] = useState(false);
+  const running = status === "running";
+  const ended = status === "ended";
+
+  return (
+    <header className="shrink-0 border-line border-b bg-panel px-5">
+      <div className="flex h-12 items-center gap-3">
+        <Link
+          href="/sessions"
+          aria-label="All sessions"
+          className="-ml-1.5 flex size-7 shrink-0 items-center justify-center rounded-md text-faint hover:bg-hover hover:text-fg"
+        >
+          <svg
+            aria-hidden="true"
+            viewBox="0 0 16 16"
+            width="16"
+            height="16"
+            fill="none"
+            stroke="currentColor"
+            strokeWidth="1.5"
+          >
+            <path d="M10 3.5 5.5 8l4.5 4.5" strokeLinecap="round" strokeLinejoin="round" />
+          </svg>
+        </Link>
+        <div className="flex min-w-0 flex-1 items-center gap-3">
+          {info ? (
+            <h1 className="truncate font-semibold text-fg" title={info.title}>
+              {info.title || "Untitled session"}
+            </h1>
+          ) : (
+            <span aria-hidden="true" className="h-3.5 w-48 rounded bg-panel-2" />
+          )}
+          {status ? <StatusBadge status={status} data-testid="session-status" /> : null}
+          <StreamIndicator state={stream} />
+        </div>
+
+        <div className="flex shrink-0 items-center gap-4 text-sm">
+          <span className="hidden items-center gap-2 text-faint tabular-nums lg:inline-flex">
+            <span title={`${info?.inputTokens ?? 0} input tokens`}>
+              in <span className="text-muted">{formatTokens(info?.inputTokens)}</span>
+            </span>
+            <span title={`${info?.outputTokens ?? 0} output tokens`}>
+              out <span className="text-muted">{formatTokens(info?.outputTokens)}</span>
+            </span>
+          </span>
+          <span className="inline-flex items-center gap-1.5 tabular-nums">
+            <span data-testid="session-cost" className="font-medium font-mono text-fg">
+              {formatCost(info?.costUsd)}
+            </span>
+            {info?.budgetUsd ? <BudgetMeter cost={info.costUsd} budget={info.budgetUsd} /> : null}
+          </span>
+        </div>
+
+        <div className="flex shrink-0 items-center gap-2">
+          {/* Fixed-width slot so the header does not shift when Stop appears. */}
+          <div className="flex w-[4.5rem] justify-end">
+            {running ? (
+              <Button
+                data-testid="stop-button"
+                variant="danger"
+                size="sm"
+                onClick={onStop}
+                disabled={stopping}
+                title="Stop the running turn (Esc)"
+              >
+                <span aria-hidden="true" className="size-2 rounded-[2px] bg-current" />
+                {stopping ? "Stopping" : "Stop"}
+              </Button>
+            ) : null}
+          </div>
+          {ended ? null : confirmingEnd ? (
+            <div className="flex items-center gap-1.5">
+              <span className="text-muted text-sm">End session?</span>
+              <Button
+                data-testid="end-session-confirm"
+                variant="danger"
+                size="sm"
+                disabled={ending}
+                onClick={() => {
+                  setConfirmingEnd(false);
+                  onEnd();
+                }}
+              >
+                End
+              </Button>
+              <Button
+                size="sm"
+                variant="ghost"
+                onClick={() => setConfirmingEnd(false)}
+                onKeyDown={(e) => {
+                  if (e.key === "Escape") setConfirmingEnd(false);
+                }}
+                autoFocus
+              >
+                Cancel
+              </Button>
+            </div>
+          ) : (
+            <Button
+              data-testid="end-session-button"
+              size="sm"
+              variant="secondary"
+              disabled={ending}
+              onClick={() => setConfirmingEnd(true)}
+              title="End the session and start its reflection"
+            >
+              {ending ? "Ending…" : "End session"}
+            </Button>
+          )}
+        </div>
+      </div>
+
+      <div className="-mt-1 flex h-7 min-w-0 items-center gap-2 font-mono text-faint text-xs">
+        <span className="truncate" title={info?.workspace ?? undefined} data-testid="session-workspace">
+          {info?.workspace ?? "\u00a0"}
+        </span>
+        {info?.model ? (
+          <>
+            <span aria-hidden="true">·</span>
+            <span className="shrink-0 text-muted" data-testid="session-model">
+              {info.model}
+            </span>
+          </>
+        ) : null}
+        {status === "interrupted" && statusNote ? (
+          <>
+            <span aria-hidden="true">·</span>
+            <span className="truncate font-sans text-amber-300/90">
+              {statusNote} Send a message to continue.
+            </span>
+          </>
+        ) : null}
+        {actionError ? (
+          <span
+            role="alert"
+            data-testid="session-action-error"
+            className="ml-auto shrink-0 font-sans text-red-300"
+          >
+            {actionError}
+          </span>
+        ) : null}
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,30 @@
+import type { ITheme } from "@xterm/xterm";
+
+/** Matches the app's near-black panel; ANSI blue is the UI accent (tool names, prompt marker). */
+export const terminalTheme: ITheme = {
+  background: "#09090b",
+  foreground: "#dcdce2",
+  cursor: "#09090b",
+  cursorAccent: "#09090b",
+  selectionBackground: "#5b5fe366",
+  selectionInactiveBackground: "#5b5fe333",
+  scrollbarSliderBackground: "#ffffff14",
+  scrollbarSliderHoverBackground: "#ffffff24",
+  scrollbarSliderActiveBackground: "#ffffff30",
+  black: "#1f1f25",
+  red: "#f2727d",
+  green: "#6fd6a0",
+  yellow: "#e8c16f",
+  blue: "#a3a6fb",
+  magenta: "#d39af0",
+  cyan: "#6ccfdc",
+  white: "#c9c9d1",
+  brightBlack: "#6b6b76",
+  brightRed: "#ff9aa2",
+  brightGreen: "#94e8bb",
+  brightYellow: "#f5d894",
+  brightBlue: "#c2c4ff",
+  brightMagenta: "#e6bdf8",
+  brightCyan: "#98e3ee",
+  brightWhite: "#f4f4f7",
+};

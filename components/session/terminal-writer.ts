@@ -1,0 +1,57 @@
+/** The part of an xterm Terminal the writer needs (kept narrow so it is easy to fake). */
+export interface WritableTerminal {
+  write(data: string, callback?: () => void): void;
+}
+
+/**
+ * Coalesces transcript writes into one `term.write` per animation frame, so a
+ * flood of small deltas costs one parse per frame instead of thousands of calls.
+ * Text pushed before a terminal is attached (xterm loads lazily) is kept and
+ * written on attach.
+ */
+export class TerminalWriter {
+  private term: WritableTerminal | null = null;
+  private pending: string[] = [];
+  private pendingSeq: number | null = null;
+  private frame: number | null = null;
+
+  constructor(private readonly onWritten?: (seq: number) => void) {}
+
+  attach(term: WritableTerminal): void {
+    this.term = term;
+    this.schedule();
+  }
+
+  detach(term: WritableTerminal): void {
+    if (this.term !== term) return;
+    this.term = null;
+    if (this.frame !== null) cancelAnimationFrame(this.frame);
+    this.frame = null;
+  }
+
+  /** Queues `text` (may be empty) as the rendering of event `seq`. */
+  push(text: string, seq: number): void {
+    if (text) this.pending.push(text);
+    this.pendingSeq = seq;
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.frame !== null || this.term === null) return;
+    if (this.pending.length === 0 && this.pendingSeq === null) return;
+    this.frame = requestAnimationFrame(() => this.flush());
+  }
+
+  private flush(): void {
+    this.frame = null;
+    const term = this.term;
+    if (!term) return;
+    const data = this.pending.join("");
+    const seq = this.pendingSeq;
+    this.pending = [];
+    this.pendingSeq = null;
+    term.write(data, () => {
+      if (seq !== null) this.onWritten?.(seq);
+    });
+  }
+}

@@ -1,0 +1,105 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { type FormEvent, useState } from "react";
+import { apiRequest } from "../api-client";
+import { formatBudget } from "../format";
+import { Button } from "../ui/button";
+import { Field } from "../ui/field";
+import { Input } from "../ui/input";
+
+interface CreateSessionBody {
+  title?: string;
+  workspace?: string;
+  budgetUsd?: number;
+}
+
+export function NewSessionForm({ defaultBudgetUsd }: { defaultBudgetUsd: number | null }) {
+  const router = useRouter();
+  const [title, setTitle] = useState("");
+  const [workspace, setWorkspace] = useState("");
+  const [budget, setBudget] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const body: CreateSessionBody = {};
+    if (title.trim()) body.title = title.trim();
+    if (workspace.trim()) body.workspace = workspace.trim();
+    if (budget.trim()) {
+      const value = Number(budget);
+      if (!Number.isFinite(value) || value <= 0) {
+        setError("Budget must be a positive number of US dollars, e.g. 2.50.");
+        return;
+      }
+      body.budgetUsd = value;
+    }
+    setPending(true);
+    setError(null);
+    const result = await apiRequest<{ id: string }>("/api/sessions", { method: "POST", body });
+    if (result.ok && typeof result.data?.id === "string") {
+      router.push(`/sessions/${encodeURIComponent(result.data.id)}`);
+      return;
+    }
+    setPending(false);
+    setError(result.ok ? "The server did not return a session id." : result.message);
+  }
+
+  return (
+    <form
+      onSubmit={submit}
+      noValidate
+      aria-label="New session"
+      className="rounded-lg border border-line bg-panel p-4"
+    >
+      <div className="grid grid-cols-1 gap-3 md:grid-cols-[minmax(0,1.2fr)_minmax(0,1.4fr)_8rem_auto] md:items-end">
+        <Field label="Title" htmlFor="new-session-title">
+          <Input
+            id="new-session-title"
+            data-testid="new-session-title"
+            placeholder="What should the agent work on?"
+            autoComplete="off"
+            maxLength={200}
+            value={title}
+            onChange={(e) => setTitle(e.target.value)}
+          />
+        </Field>
+        <Field label="Workspace folder" htmlFor="new-session-workspace">
+          <Input
+            id="new-session-workspace"
+            data-testid="new-session-workspace"
+            placeholder="default workspace"
+            autoComplete="off"
+            spellCheck={false}
+            className="font-mono text-sm"
+            value={workspace}
+            onChange={(e) => setWorkspace(e.target.value)}
+          />
+        </Field>
+        <Field label="Budget (USD)" htmlFor="new-session-budget">
+          <Input
+            id="new-session-budget"
+            data-testid="new-session-budget"
+            type="number"
+            inputMode="decimal"
+            min="0"
+            step="0.01"
+            placeholder={defaultBudgetUsd ? formatBudget(defaultBudgetUsd) : "none"}
+            className="tabular-nums"
+            value={budget}
+            onChange={(e) => setBudget(e.target.value)}
+          />
+        </Field>
+        <Button data-testid="new-session-submit" type="submit" variant="primary" disabled={pending}>
+          {pending ? "Creating…" : "New session"}
+        </Button>
+      </div>
+      {error ? (
+        <p data-testid="form-error" role="alert" className="mt-3 text-red-300">
+          {error}
+        </p>
+      ) : null}
+    </form>
+  );
+}

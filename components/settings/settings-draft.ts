@@ -1,0 +1,154 @@
+import type { ApiStyle, Price, SettingsResponse } from "../api-types";
+
+/** The settings form's editable state: strings as typed, validated only on save. */
+export interface PriceRow {
+  key: string;
+  model: string;
+  input: string;
+  output: string;
+}
+
+export interface SettingsDraft {
+  baseUrl: string;
+  apiKey: string;
+  clearKey: boolean;
+  model: string;
+  api: ApiStyle;
+  contextWindow: string;
+  stepLimit: string;
+  prices: PriceRow[];
+  defaultBudget: string;
+}
+
+let rowCounter = 0;
+export function newPriceRow(price?: Price): PriceRow {
+  rowCounter++;
+  return {
+    key: `row-${rowCounter}`,
+    model: price?.model ?? "",
+    input: price ? String(price.inputPerMTok) : "",
+    output: price ? String(price.outputPerMTok) : "",
+  };
+}
+
+export function draftFrom(settings: SettingsResponse): SettingsDraft {
+  const m = settings.model;
+  return {
+    baseUrl: m.baseUrl ?? "",
+    apiKey: "",
+    clearKey: false,
+    model: m.model ?? "",
+    api: m.api === "responses" ? "responses" : "chat",
+    contextWindow: String(m.contextWindow ?? ""),
+    stepLimit: String(m.stepLimit ?? ""),
+    prices: (settings.prices ?? []).map((p) => newPriceRow(p)),
+    defaultBudget:
+      settings.defaultBudgetUsd === null || settings.defaultBudgetUsd === undefined
+        ? ""
+        : String(settings.defaultBudgetUsd),
+  };
+}
+
+/** The PUT /api/settings body: only what changed. Flat, as the route expects. */
+export interface SettingsPatch {
+  baseUrl?: string | null;
+  apiKey?: string | null;
+  model?: string;
+  api?: ApiStyle;
+  contextWindow?: number;
+  stepLimit?: number;
+  prices?: Price[];
+  defaultBudgetUsd?: number | null;
+}
+
+function parseInteger(value: string, label: string, errors: string[]): number | undefined {
+  const n = Number(value.trim());
+  if (!value.trim() || !Number.isInteger(n) || n <= 0) {
+    errors.push(`${label} must be a whole number above 0.`);
+    return undefined;
+  }
+  return n;
+}
+
+function parsePrices(rows: PriceRow[], errors: string[]): Price[] {
+  const prices: Price[] = [];
+  for (const row of rows) {
+    if (!row.model.trim() && !row.input.trim() && !row.output.trim()) continue;
+    const input = Number(row.input);
+    const output = Number(row.output);
+    if (!row.model.trim()) {
+      errors.push("Every price row needs a model id.");
+      continue;
+    }
+    if (
+      !row.input.trim() ||
+      !row.output.trim() ||
+      !Number.isFinite(input) ||
+      !Number.isFinite(output) ||
+      input < 0 ||
+      output < 0
+    ) {
+      errors.push(`Prices for ${row.model.trim()} must be numbers of 0 or more.`);
+      continue;
+    }
+    prices.push({ model: row.model.trim(), inputPerMTok: input, outputPerMTok: output });
+  }
+  return prices;
+}
+
+function samePrices(a: Price[], b: Price[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((p, i) => {
+      const q = b[i];
+      return (
+        q !== undefined &&
+        p.model === q.model &&
+        p.inputPerMTok === q.inputPerMTok &&
+        p.outputPerMTok === q.outputPerMTok
+      );
+    })
+  );
+}
+
+export function buildPatch(
+  draft: SettingsDraft,
+  saved: SettingsResponse,
+): { patch: SettingsPatch; errors: string[] } {
+  const errors: string[] = [];
+  const patch: SettingsPatch = {};
+  const m = saved.model;
+
+  const baseUrl = draft.baseUrl.trim();
+  if (baseUrl !== (m.baseUrl ?? "")) patch.baseUrl = baseUrl || null;
+
+  if (draft.clearKey) patch.apiKey = null;
+  else if (draft.apiKey.trim()) patch.apiKey = draft.apiKey.trim();
+
+  const model = draft.model.trim();
+  if (!model) errors.push("Model id is required.");
+  else if (model !== m.model) patch.model = model;
+
+  if (draft.api !== m.api) patch.api = draft.api;
+
+  const contextWindow = parseInteger(draft.contextWindow, "Context window", errors);
+  if (contextWindow !== undefined && contextWindow !== m.contextWindow) patch.contextWindow = contextWindow;
+
+  const stepLimit = parseInteger(draft.stepLimit, "Step limit", errors);
+  if (stepLimit !== undefined && stepLimit !== m.stepLimit) patch.stepLimit = stepLimit;
+
+  const prices = parsePrices(draft.prices, errors);
+  if (!samePrices(prices, saved.prices ?? [])) patch.prices = prices;
+
+  const budgetText = draft.defaultBudget.trim();
+  let budget: number | null = null;
+  if (budgetText) {
+    const n = Number(budgetText);
+    if (!Number.isFinite(n) || n <= 0) errors.push("Default budget must be a positive number of US dollars.");
+    else budget = n;
+  }
+  if (!(budgetText && budget === null) && budget !== (saved.defaultBudgetUsd ?? null))
+    patch.defaultBudgetUsd = budget;
+
+  return { patch, errors };
+}

@@ -1,0 +1,273 @@
+"use client";
+
+import { type FormEvent, type ReactNode, useEffect, useState } from "react";
+import { apiRequest } from "../api-client";
+import type { SettingsResponse } from "../api-types";
+import { Button } from "../ui/button";
+import { Callout } from "../ui/callout";
+import { Field } from "../ui/field";
+import { Input, Select } from "../ui/input";
+import { ConnectionTest } from "./connection-test";
+import { PriceTableEditor } from "./price-table-editor";
+import { buildPatch, draftFrom, type SettingsDraft } from "./settings-draft";
+import { SourceTag } from "./source-tag";
+
+function Section({
+  title,
+  description,
+  children,
+}: {
+  title: string;
+  description: ReactNode;
+  children: ReactNode;
+}) {
+  return (
+    <section className="grid max-w-5xl grid-cols-1 gap-6 border-line border-b py-7 last-of-type:border-b-0 lg:grid-cols-[16rem_minmax(0,1fr)]">
+      <div>
+        <h2 className="font-medium text-fg">{title}</h2>
+        <p className="mt-1 text-muted text-sm leading-5">{description}</p>
+      </div>
+      <div className="flex min-w-0 flex-col gap-4">{children}</div>
+    </section>
+  );
+}
+
+type SaveState =
+  | { kind: "idle" }
+  | { kind: "saving" }
+  | { kind: "saved" }
+  | { kind: "unchanged" }
+  | { kind: "error"; messages: string[] };
+
+export function SettingsView() {
+  const [saved, setSaved] = useState<SettingsResponse | null>(null);
+  const [draft, setDraft] = useState<SettingsDraft | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [save, setSave] = useState<SaveState>({ kind: "idle" });
+
+  useEffect(() => {
+    void apiRequest<SettingsResponse>("/api/settings").then((result) => {
+      if (result.ok) {
+        setSaved(result.data);
+        setDraft(draftFrom(result.data));
+      } else {
+        setLoadError(result.message);
+      }
+    });
+  }, []);
+
+  if (loadError) {
+    return (
+      <Callout tone="error" role="alert">
+        Could not load settings: {loadError}
+      </Callout>
+    );
+  }
+  if (!saved || !draft) {
+    return <div aria-hidden="true" className="h-96 animate-pulse rounded-lg bg-panel/60" />;
+  }
+
+  const sources = saved.model.sources ?? {};
+  const edit = (patch: Partial<SettingsDraft>) => {
+    setDraft({ ...draft, ...patch });
+    if (save.kind !== "saving") setSave({ kind: "idle" });
+  };
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (!saved || !draft) return;
+    const { patch, errors } = buildPatch(draft, saved);
+    if (errors.length > 0) {
+      setSave({ kind: "error", messages: errors });
+      return;
+    }
+    if (Object.keys(patch).length === 0) {
+      setSave({ kind: "unchanged" });
+      return;
+    }
+    setSave({ kind: "saving" });
+    const result = await apiRequest<SettingsResponse>("/api/settings", { method: "PUT", body: patch });
+    if (!result.ok) {
+      setSave({ kind: "error", messages: [result.message] });
+      return;
+    }
+    setSaved(result.data);
+    setDraft(draftFrom(result.data));
+    setSave({ kind: "saved" });
+  }
+
+  const keyPlaceholder = draft.clearKey
+    ? "The saved key will be removed"
+    : saved.model.apiKeySet
+      ? `${saved.model.apiKeyHint ?? "set"} — leave blank to keep`
+      : "Not set — not needed for most local servers";
+
+  return (
+    <form onSubmit={submit} noValidate className="flex flex-col">
+      {saved.model.configured ? null : (
+        <Callout tone="warn" className="mt-6 max-w-5xl">
+          No model is configured yet. Set a base URL (local servers need no key) or an API key, then save.
+        </Callout>
+      )}
+
+      <Section
+        title="Model endpoint"
+        description="Any OpenAI-compatible server: OpenAI, Ollama, llama.cpp, vLLM, LM Studio or a gateway. Saved values override environment variables."
+      >
+        <Field
+          label="Base URL"
+          htmlFor="settings-base-url"
+          aside={<SourceTag source={sources.baseUrl} />}
+          hint="Leave blank for OpenAI. Ollama: http://127.0.0.1:11434/v1"
+        >
+          <Input
+            id="settings-base-url"
+            data-testid="settings-base-url"
+            type="url"
+            spellCheck={false}
+            autoComplete="off"
+            className="font-mono text-sm"
+            placeholder="https://api.openai.com/v1"
+            value={draft.baseUrl}
+            onChange={(e) => edit({ baseUrl: e.target.value })}
+          />
+        </Field>
+
+        <Field label="API key" htmlFor="settings-api-key" aside={<SourceTag source={sources.apiKey} />}>
+          <div className="flex gap-2">
+            <Input
+              id="settings-api-key"
+              data-testid="settings-api-key"
+              type="password"
+              autoComplete="new-password"
+              spellCheck={false}
+              className="font-mono text-sm"
+              placeholder={keyPlaceholder}
+              disabled={draft.clearKey}
+              value={draft.apiKey}
+              onChange={(e) => edit({ apiKey: e.target.value })}
+            />
+            {saved.model.apiKeySet || draft.clearKey ? (
+              <Button
+                data-testid="settings-clear-key"
+                variant={draft.clearKey ? "secondary" : "ghost"}
+                onClick={() => edit({ clearKey: !draft.clearKey, apiKey: "" })}
+                aria-pressed={draft.clearKey}
+              >
+                {draft.clearKey ? "Keep key" : "Clear"}
+              </Button>
+            ) : null}
+          </div>
+        </Field>
+
+        <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
+          <Field label="Model id" htmlFor="settings-model" aside={<SourceTag source={sources.model} />}>
+            <Input
+              id="settings-model"
+              data-testid="settings-model"
+              spellCheck={false}
+              autoComplete="off"
+              className="font-mono text-sm"
+              placeholder="gpt-5-mini, qwen3-coder:30b…"
+              value={draft.model}
+              onChange={(e) => edit({ model: e.target.value })}
+            />
+          </Field>
+          <Field label="API style" htmlFor="settings-api" aside={<SourceTag source={sources.api} />}>
+            <Select
+              id="settings-api"
+              data-testid="settings-api"
+              value={draft.api}
+              onChange={(e) => edit({ api: e.target.value === "responses" ? "responses" : "chat" })}
+            >
+              <option value="chat">Chat Completions (chat)</option>
+              <option value="responses">Responses API (responses)</option>
+            </Select>
+          </Field>
+          <Field
+            label="Context window (tokens)"
+            htmlFor="settings-context-window"
+            aside={<SourceTag source={sources.contextWindow} />}
+          >
+            <Input
+              id="settings-context-window"
+              data-testid="settings-context-window"
+              type="number"
+              inputMode="numeric"
+              min="1024"
+              step="1"
+              className="tabular-nums"
+              value={draft.contextWindow}
+              onChange={(e) => edit({ contextWindow: e.target.value })}
+            />
+          </Field>
+          <Field
+            label="Step limit per turn"
+            htmlFor="settings-step-limit"
+            aside={<SourceTag source={sources.stepLimit} />}
+          >
+            <Input
+              id="settings-step-limit"
+              data-testid="settings-step-limit"
+              type="number"
+              inputMode="numeric"
+              min="1"
+              step="1"
+              className="tabular-nums"
+              value={draft.stepLimit}
+              onChange={(e) => edit({ stepLimit: e.target.value })}
+            />
+          </Field>
+        </div>
+
+        <ConnectionTest draft={draft} />
+      </Section>
+
+      <Section
+        title="Prices"
+        description="US dollars per million tokens, used for each session's cost and budget. A model without a price counts as $0."
+      >
+        <PriceTableEditor rows={draft.prices} onChange={(prices) => edit({ prices })} />
+      </Section>
+
+      <Section
+        title="Default budget"
+        description="New sessions stop when their cost reaches this. Leave blank for no limit; a session can set its own."
+      >
+        <Field label="Budget per session (USD)" htmlFor="settings-default-budget" className="max-w-48">
+          <Input
+            id="settings-default-budget"
+            data-testid="settings-default-budget"
+            type="number"
+            inputMode="decimal"
+            min="0"
+            step="0.01"
+            placeholder="none"
+            className="tabular-nums"
+            value={draft.defaultBudget}
+            onChange={(e) => edit({ defaultBudget: e.target.value })}
+          />
+        </Field>
+      </Section>
+
+      <div className="sticky bottom-0 -mx-8 flex min-h-14 items-center gap-4 border-line border-t bg-canvas/90 px-8 py-3 backdrop-blur">
+        <Button data-testid="settings-save" type="submit" variant="primary" disabled={save.kind === "saving"}>
+          {save.kind === "saving" ? "Saving…" : "Save changes"}
+        </Button>
+        <div aria-live="polite" className="min-w-0 text-sm">
+          {save.kind === "saved" ? (
+            <span data-testid="settings-saved" className="text-emerald-300">
+              ✓ Saved
+            </span>
+          ) : save.kind === "unchanged" ? (
+            <span className="text-faint">Nothing changed.</span>
+          ) : save.kind === "error" ? (
+            <span data-testid="settings-error" role="alert" className="text-red-300">
+              {save.messages.join(" ")}
+            </span>
+          ) : null}
+        </div>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,62 @@
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { E2E } from "./constants";
+
+export interface AppServer {
+  port: number;
+  url: string;
+  loginLink: string;
+  output(): string;
+  /** SIGKILL the whole server process group: a crash, with no chance to clean up. */
+  crash(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once("exit", () => resolve());
+  });
+}
+
+/** Starts a private app server (built app, migrated private database) and waits for its login link. */
+export async function startServer(opts: {
+  port: number;
+  dataDir: string;
+  env?: Record<string, string>;
+}): Promise<AppServer> {
+  const env = { ...process.env, ...E2E.serverEnv({ port: opts.port, dataDir: opts.dataDir }), ...opts.env };
+  execFileSync(process.execPath, ["scripts/migrate.mjs"], { env, stdio: "pipe" });
+  const child = spawn("node_modules/.bin/next", ["start", "-H", "127.0.0.1", "-p", String(opts.port)], {
+    env,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const loginLink = await new Promise<string>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /One-time login link: (\S+)/.exec(output);
+      if (match?.[1]) resolve(match[1]);
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    child.once("exit", (code) =>
+      reject(new Error(`server exited (${code}) before it was ready:\n${output}`)),
+    );
+  });
+  const pgid = child.pid ?? 0;
+  return {
+    port: opts.port,
+    url: `http://127.0.0.1:${opts.port}`,
+    loginLink,
+    output: () => output,
+    async crash() {
+      process.kill(-pgid, "SIGKILL");
+      await exited(child);
+    },
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) process.kill(-pgid, "SIGTERM");
+      await exited(child);
+    },
+  };
+}

@@ -1,0 +1,26 @@
+export type StopReason = "user" | "budget" | "shutdown";
+
+export interface ActiveTurn {
+  turnId: string;
+  controller: AbortController;
+  done: Promise<void>;
+  stopReason?: StopReason;
+}
+
+const store = globalThis as unknown as { __ratchetTurns?: Map<string, ActiveTurn> };
+
+/** Turns running in this process, by session id: at most one per session. */
+export function activeTurns(): Map<string, ActiveTurn> {
+  store.__ratchetTurns ??= new Map();
+  return store.__ratchetTurns;
+}
+
+/** Aborts a turn (model call and its processes) and waits until it has wound down. */
+export async function stopTurn(sessionId: string, reason: StopReason): Promise<boolean> {
+  const turn = activeTurns().get(sessionId);
+  if (!turn) return false;
+  turn.stopReason ??= reason;
+  turn.controller.abort(new Error(`stopped: ${reason}`));
+  await turn.done;
+  return true;
+}

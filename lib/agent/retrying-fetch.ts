@@ -1,0 +1,74 @@
+const RETRY_STATUS = new Set([408, 409, 429, 500, 502, 503, 504, 529]);
+
+export interface RetryOptions {
+  retries: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  onRetry?: (info: { attempt: number; delayMs: number; reason: string }) => void;
+  fetchImpl?: typeof fetch;
+}
+
+export const DEFAULT_RETRY: RetryOptions = { retries: 4, baseDelayMs: 1000, maxDelayMs: 30_000 };
+
+function retryAfterMs(headers: Headers): number | null {
+  const ms = Number(headers.get("retry-after-ms"));
+  if (headers.has("retry-after-ms") && Number.isFinite(ms) && ms >= 0) return ms;
+  const after = headers.get("retry-after");
+  if (after === null) return null;
+  const seconds = Number(after);
+  if (Number.isFinite(seconds)) return seconds * 1000;
+  const date = Date.parse(after);
+  return Number.isNaN(date) ? null : Math.max(0, date - Date.now());
+}
+
+function sleep(ms: number, signal: AbortSignal | null | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+function isNetworkError(error: unknown): boolean {
+  return (
+    error instanceof TypeError &&
+    /fetch failed|network|ECONNRESET|socket/i.test(`${error.message} ${String(error.cause)}`)
+  );
+}
+
+/**
+ * A fetch for the model provider that retries rate limits and transient failures with
+ * exponential backoff (honouring Retry-After), and reports each retry so the session shows it.
+ */
+export function createRetryingFetch(options: RetryOptions = DEFAULT_RETRY): typeof fetch {
+  const base = options.fetchImpl ?? fetch;
+  const retrying = async (input: Parameters<typeof fetch>[0], init?: RequestInit): Promise<Response> => {
+    for (let attempt = 1; ; attempt++) {
+      const backoff = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
+      let reason: string;
+      let delay = backoff;
+      try {
+        const response = await base(input, init);
+        if (!RETRY_STATUS.has(response.status) || attempt > options.retries) return response;
+        reason = `HTTP ${response.status}${response.status === 429 ? " (rate limited)" : ""}`;
+        delay = Math.min(options.maxDelayMs, retryAfterMs(response.headers) ?? backoff);
+        await response.body?.cancel();
+      } catch (error) {
+        // A refused connection rarely heals in seconds: retry it briefly, then say so.
+        if (init?.signal?.aborted || !isNetworkError(error) || attempt > Math.min(options.retries, 2))
+          throw error;
+        reason = `connection failed (${String((error as Error).cause ?? (error as Error).message)})`;
+      }
+      options.onRetry?.({ attempt, delayMs: delay, reason });
+      await sleep(delay, init?.signal);
+    }
+  };
+  return retrying as typeof fetch;
+}

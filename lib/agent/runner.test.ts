@@ -1,0 +1,234 @@
+import { mkdtempSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type FakeLLM, reply, startFakeLLM } from "@/e2e/support/fake-llm";
+import { ApiError } from "@/lib/api/errors";
+import { db } from "@/lib/db/client";
+import { listEventsAfter } from "@/lib/db/queries/events";
+import { listMessages } from "@/lib/db/queries/messages";
+import { listProcesses } from "@/lib/db/queries/processes";
+import { createSession, findSession } from "@/lib/db/queries/sessions";
+import { subscribe } from "@/lib/events/bus";
+import type { SessionEvent } from "@/lib/events/types";
+import { saveModelSettings } from "@/lib/settings/model-config";
+import { activeTurns } from "./active-turns";
+import { cancelTurn, sendMessage } from "./runner";
+
+const API_KEY = "sk-test-abcdefghijklmnopqrstuvwxyz";
+let llm: FakeLLM;
+let workspace: string;
+
+beforeAll(async () => {
+  llm = await startFakeLLM({ port: 0 });
+  workspace = mkdtempSync(path.join(os.tmpdir(), "ratchet-ws-"));
+});
+
+afterAll(() => llm.close());
+
+beforeEach(async () => {
+  llm.reset();
+  await saveModelSettings({
+    baseUrl: llm.url,
+    apiKey: API_KEY,
+    model: "fake-model",
+    api: "chat",
+    stepLimit: 10,
+  });
+});
+
+function closedPort(): Promise<number> {
+  const server = createServer();
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    }),
+  );
+}
+
+async function newSession(budgetUsd: number | null = null) {
+  return createSession({ title: "test", workspace, budgetUsd, model: "fake-model" });
+}
+
+async function runToEnd(sessionId: string, text: string) {
+  await sendMessage(sessionId, text);
+  await activeTurns().get(sessionId)?.done;
+  return listEventsAfter(sessionId, 0, 10_000);
+}
+
+const types = (events: SessionEvent[]) =>
+  events.map((e) => e.type).filter((t) => t !== "text-delta" && t !== "tool-output");
+
+describe("agent runner", () => {
+  it("runs a command through the model's tool call, streams it, stores parts and telemetry", async () => {
+    const { id } = await newSession();
+    llm.enqueue(
+      reply()
+        .tool("run_command", { command: "printf '\\033[31mred\\033[0m\\n'; echo out; exit 3" })
+        .usage(100, 20)
+        .build(),
+      reply().text("The command failed with exit 3.").usage(150, 10).build(),
+    );
+    const events = await runToEnd(id, "run it");
+    expect(types(events)).toEqual([
+      "user-message",
+      "status",
+      "turn-start",
+      "tool-call",
+      "tool-result",
+      "step-finish",
+      "usage",
+      "step-finish",
+      "usage",
+      "turn-end",
+      "status",
+    ]);
+    const output = events.flatMap((e) => (e.type === "tool-output" ? [e.chunk] : [])).join("");
+    expect(output).toContain("\u001b[31mred\u001b[0m");
+    const result = events.find((e) => e.type === "tool-result");
+    expect(result).toMatchObject({ state: "completed", exitCode: 3, ok: false, tool: "run_command" });
+    expect(events.flatMap((e) => (e.type === "text-delta" ? [e.text] : [])).join("")).toBe(
+      "The command failed with exit 3.",
+    );
+
+    // The model saw the exit code and the output without ANSI codes.
+    const toolMessage = llm.requests[1]?.toolResults[0]?.output ?? "";
+    expect(toolMessage).toContain("exit code 3");
+    expect(toolMessage).toContain("red\nout");
+    expect(toolMessage).not.toContain("\u001b[");
+
+    const [user, assistant] = await listMessages(id);
+    expect(user?.parts[0]?.data).toMatchObject({ type: "text", text: "run it" });
+    expect(assistant?.parts.map((p) => p.data)).toMatchObject([
+      { type: "tool", tool: "run_command", state: "completed", exitCode: 3 },
+      { type: "text", text: "The command failed with exit 3." },
+    ]);
+    const session = await findSession(id);
+    expect(session).toMatchObject({ status: "idle", inputTokens: 250, outputTokens: 30 });
+    const calls = await db().toolCall.findMany({ where: { sessionId: id } });
+    expect(calls).toMatchObject([
+      { tool: "run_command", ok: true, exitCode: 3, errorClass: "command_failed" },
+    ]);
+    expect(await listProcesses()).toEqual([]);
+  });
+
+  it("sends the whole conversation on the next turn", async () => {
+    const { id } = await newSession();
+    llm.enqueue(reply().text("first answer").build());
+    await runToEnd(id, "first question");
+    llm.enqueue(reply().text("second answer").build());
+    await runToEnd(id, "second question");
+    const last = llm.requests.at(-1);
+    expect(last?.messages.filter((m) => m.role !== "system").map((m) => ("text" in m ? m.text : ""))).toEqual(
+      ["first question", "first answer", "second question"],
+    );
+  });
+
+  it("refuses a second message while a turn runs, and cancel kills the command's process group", async () => {
+    const { id } = await newSession();
+    llm.enqueue(reply().tool("run_command", { command: "sleep 600" }).build(), reply().text("never").build());
+    const spawned = new Promise<void>((resolve) => {
+      const off = subscribe(id, (e) => {
+        if (e.type === "tool-call") {
+          off();
+          resolve();
+        }
+      });
+    });
+    await sendMessage(id, "sleep");
+    await expect(sendMessage(id, "again")).rejects.toThrow(ApiError);
+    await spawned;
+    await expect.poll(async () => (await listProcesses()).length).toBe(1);
+    const [proc] = await listProcesses();
+    expect(await cancelTurn(id)).toBe(true);
+    expect(() => process.kill(-(proc?.pgid ?? 0), 0)).toThrow();
+    const events = await listEventsAfter(id, 0, 1000);
+    expect(events.find((e) => e.type === "turn-end")).toMatchObject({ status: "cancelled" });
+    expect(events.find((e) => e.type === "tool-result")).toMatchObject({
+      state: "error",
+      summary: "cancelled",
+    });
+    expect((await findSession(id))?.status).toBe("idle");
+  });
+
+  it("retries a 429 and shows the retry in the session", async () => {
+    const { id } = await newSession();
+    llm.enqueue(
+      reply().httpError(429, undefined, { "retry-after-ms": "10" }).build(),
+      reply().text("after retry").build(),
+    );
+    const events = await runToEnd(id, "hi");
+    expect(events.find((e) => e.type === "retry")).toMatchObject({ attempt: 1 });
+    expect(events.find((e) => e.type === "turn-end")).toMatchObject({ status: "completed" });
+  });
+
+  it("reports a rejected API key as a clear error, without crashing", async () => {
+    const { id } = await newSession();
+    await saveModelSettings({ apiKey: "bad-key" });
+    const events = await runToEnd(id, "hi");
+    expect(events.find((e) => e.type === "error")).toMatchObject({ code: "model_auth" });
+    expect(events.find((e) => e.type === "turn-end")).toMatchObject({ status: "error" });
+  });
+
+  it("reports an unknown model and a refused connection", async () => {
+    const { id } = await newSession();
+    await saveModelSettings({ model: "missing-model" });
+    let events = await runToEnd(id, "hi");
+    expect(events.find((e) => e.type === "error")).toMatchObject({ code: "model_not_found" });
+    await saveModelSettings({ model: "fake-model", baseUrl: `http://127.0.0.1:${await closedPort()}/v1` });
+    const second = await newSession();
+    events = await runToEnd(second.id, "hi");
+    expect(events.find((e) => e.type === "error")).toMatchObject({ code: "model_unreachable" });
+  }, 60_000);
+
+  it("records a call with invalid input and lets the model continue", async () => {
+    const { id } = await newSession();
+    llm.enqueue(reply().tool("run_command", { cmd: "ls" }).build(), reply().text("fixed").build());
+    const events = await runToEnd(id, "go");
+    expect(events.find((e) => e.type === "tool-result")).toMatchObject({
+      state: "error",
+      tool: "run_command",
+    });
+    expect(events.find((e) => e.type === "turn-end")).toMatchObject({ status: "completed" });
+    const calls = await db().toolCall.findMany({ where: { sessionId: id } });
+    expect(calls).toMatchObject([{ ok: false, errorClass: "tool_error" }]);
+  });
+
+  it("masks the API key and token-looking strings everywhere", async () => {
+    const { id } = await newSession();
+    llm.enqueue(
+      reply()
+        .tool("run_command", { command: `echo key=${API_KEY} gh=ghp_abcdefghijklmnopqrstuvwxyz0123` })
+        .build(),
+      reply().text("ok").build(),
+    );
+    const events = await runToEnd(id, "leak");
+    const stored = JSON.stringify(events) + JSON.stringify(await listMessages(id));
+    expect(stored).not.toContain(API_KEY);
+    expect(stored).not.toContain("ghp_abcdefghijklmnopqrstuvwxyz0123");
+    expect(llm.requests[1]?.toolResults[0]?.output).not.toContain(API_KEY);
+  });
+
+  it("stops at the session budget", async () => {
+    await db().setting.upsert({
+      where: { key: "prices" },
+      create: { key: "prices", value: [{ model: "fake-model", inputPerMTok: 1_000_000, outputPerMTok: 0 }] },
+      update: { value: [{ model: "fake-model", inputPerMTok: 1_000_000, outputPerMTok: 0 }] },
+    });
+    try {
+      const { id } = await newSession(0.5);
+      llm.enqueue(
+        reply().tool("run_command", { command: "true" }).usage(1, 1).build(),
+        reply().text("more").usage(1, 1).build(),
+      );
+      const events = await runToEnd(id, "spend");
+      expect(events.find((e) => e.type === "error")).toMatchObject({ code: "budget_exhausted" });
+      await expect(sendMessage(id, "again")).rejects.toThrow(/budget/);
+    } finally {
+      await db().setting.delete({ where: { key: "prices" } });
+    }
+  });
+});

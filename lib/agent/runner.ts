@@ -1,0 +1,345 @@
+import { isStepCount, type ModelMessage, streamText } from "ai";
+import { ApiError } from "@/lib/api/errors";
+import { createMessage, listMessages, upsertPart } from "@/lib/db/queries/messages";
+import { forgetProcess, recordProcess } from "@/lib/db/queries/processes";
+import {
+  addSessionUsage,
+  findSession,
+  finishTurn,
+  setSessionStatus,
+  startTurn,
+} from "@/lib/db/queries/sessions";
+import { appendEvent } from "@/lib/events/log";
+import type { SessionEventBody, TurnStatus } from "@/lib/events/types";
+import { collectSecrets, maskSecrets } from "@/lib/sandbox";
+import { loadModelConfig, type ModelConfig } from "@/lib/settings/model-config";
+import { costOf, findPrice, loadPrices } from "@/lib/settings/prices";
+import { activeTurns, type StopReason, stopTurn } from "./active-turns";
+import { estimateTokens, fitToBudget } from "./context-budget";
+import { toModelMessages } from "./history";
+import { createLanguageModel, endpointOf } from "./model";
+import { describeModelError } from "./model-errors";
+import { parsePart, type StoredPart, type ToolPart } from "./parts";
+import { createRetryingFetch, DEFAULT_RETRY } from "./retrying-fetch";
+import { buildSystemPrompt } from "./system-prompt";
+import { buildToolSet, recordRejectedCall, type ToolSetDeps } from "./tool-set";
+import { BUILTIN_TOOLS, describeReload, scanToolbox } from "./tools/registry";
+
+/** Tokens kept free for the model's answer when fitting the conversation to its window. */
+const OUTPUT_RESERVE = 8192;
+
+interface TurnInput {
+  sessionId: string;
+  turnId: string;
+  workspace: string;
+  budgetUsd: number | null;
+  controller: AbortController;
+  config: ModelConfig;
+}
+
+/** Starts a turn for a user message; the turn runs on the server whether or not anyone watches. */
+export async function sendMessage(sessionId: string, text: string): Promise<{ turnId: string }> {
+  const session = await findSession(sessionId);
+  if (!session) throw new ApiError("not_found", `No session ${sessionId}.`);
+  if (session.status === "ended") throw new ApiError("conflict", "This session has ended; start a new one.");
+  if (session.budgetUsd !== null && session.costUsd >= session.budgetUsd) {
+    throw new ApiError(
+      "conflict",
+      `The session's budget of $${session.budgetUsd.toFixed(2)} is spent; raise it to continue.`,
+    );
+  }
+  const config = await loadModelConfig();
+  if (!config.configured) {
+    throw new ApiError(
+      "not_configured",
+      "No model is configured. Set an OpenAI-compatible endpoint in Settings.",
+    );
+  }
+  const turns = activeTurns();
+  if (turns.has(sessionId)) throw new ApiError("conflict", "A turn is already running in this session.");
+  const controller = new AbortController();
+  let release!: () => void;
+  const done = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  // Reserve the session before the first await so a second message is refused.
+  const reservation = { turnId: "", controller, done };
+  turns.set(sessionId, reservation);
+  try {
+    const turn = await startTurn(sessionId);
+    reservation.turnId = turn.id;
+    const message = await createMessage({
+      sessionId,
+      turnId: turn.id,
+      role: "user",
+      parts: [{ type: "text", text }],
+    });
+    await appendEvent(sessionId, { type: "user-message", messageId: message.id, text });
+    await setSessionStatus(sessionId, "running");
+    await appendEvent(sessionId, { type: "status", status: "running" });
+    const input: TurnInput = {
+      sessionId,
+      turnId: turn.id,
+      workspace: session.workspace,
+      budgetUsd: session.budgetUsd,
+      controller,
+      config,
+    };
+    void runTurn(input)
+      .catch((error) => console.error("[ratchet] turn crashed", error))
+      .finally(() => {
+        turns.delete(sessionId);
+        release();
+      });
+    return { turnId: turn.id };
+  } catch (error) {
+    turns.delete(sessionId);
+    release();
+    throw error;
+  }
+}
+
+export function cancelTurn(sessionId: string): Promise<boolean> {
+  return stopTurn(sessionId, "user");
+}
+
+function stopReasonOf(sessionId: string): StopReason | undefined {
+  return activeTurns().get(sessionId)?.stopReason;
+}
+
+async function loadHistory(sessionId: string): Promise<ModelMessage[]> {
+  const stored = await listMessages(sessionId);
+  return toModelMessages(
+    stored.map((m) => ({
+      role: m.role,
+      parts: m.parts.map((p) => parsePart(p.data)).filter((p): p is StoredPart => p !== null),
+    })),
+  );
+}
+
+async function runTurn(input: TurnInput): Promise<void> {
+  const { sessionId, turnId, config, controller } = input;
+  const emit = (body: SessionEventBody) => appendEvent(sessionId, body);
+  const secrets = collectSecrets(process.env, config.apiKey ? [config.apiKey] : []);
+  const assistant = await createMessage({ sessionId, turnId, role: "assistant", parts: [] });
+  const parts: StoredPart[] = [];
+  const savePart = (idx: number) => {
+    const part = parts[idx];
+    return part ? upsertPart(assistant.id, idx, part).then(() => undefined) : Promise.resolve();
+  };
+  const textParts = new Map<string, number>();
+  let steps = 0;
+  let status: TurnStatus = "completed";
+  let failure: string | undefined;
+  let warnedBudget = false;
+  let promptStale = false;
+  let toolbox = await scanToolbox();
+
+  const deps: ToolSetDeps = {
+    sessionId,
+    turnId,
+    secrets,
+    emit,
+    async addToolPart(part: ToolPart) {
+      const idx = parts.push(part) - 1;
+      await savePart(idx);
+      return async (update) => {
+        parts[idx] = { ...(parts[idx] as ToolPart), ...update };
+        await savePart(idx);
+      };
+    },
+    context: (callId, signal) => ({
+      sessionId,
+      turnId,
+      callId,
+      workspace: input.workspace,
+      signal,
+      secrets,
+      emit,
+      trackProcess: async (info) => {
+        await recordProcess({ pgid: info.pgid, marker: info.marker, sessionId, turnId });
+      },
+      untrackProcess: async (marker) => {
+        await forgetProcess(marker);
+      },
+      reload: async () => {
+        const next = await scanToolbox();
+        const report = describeReload(toolbox, next);
+        toolbox = next;
+        promptStale = true;
+        return report;
+      },
+    }),
+  };
+
+  try {
+    await emit({ type: "turn-start", turnId, model: config.model });
+    const prompt = () =>
+      buildSystemPrompt({ workspace: input.workspace, model: config.model, tools: BUILTIN_TOOLS, toolbox });
+    let instructions = await prompt();
+    const budget = Math.max(1024, config.contextWindow - OUTPUT_RESERVE - estimateTokens(instructions));
+    const fitted = fitToBudget(await loadHistory(sessionId), budget);
+    if (fitted.elidedOutputs || fitted.summarizedTurns) {
+      await emit({
+        type: "notice",
+        level: "info",
+        message: `Context trimmed for the model: ${fitted.elidedOutputs} old tool outputs elided, ${fitted.summarizedTurns} old turns summarized (the transcript is complete).`,
+      });
+    }
+    const price = findPrice(await loadPrices(), config.model);
+    const { tools, started } = buildToolSet(BUILTIN_TOOLS, deps);
+    const fetchImpl = createRetryingFetch({
+      ...DEFAULT_RETRY,
+      onRetry: ({ attempt, delayMs, reason }) =>
+        void emit({
+          type: "retry",
+          attempt,
+          delayMs,
+          message: `${reason}; retry ${attempt} of ${DEFAULT_RETRY.retries}`,
+        }),
+    });
+
+    const result = streamText({
+      model: createLanguageModel(config, fetchImpl),
+      instructions,
+      messages: fitted.messages,
+      tools,
+      stopWhen: isStepCount(config.stepLimit),
+      maxRetries: 0,
+      abortSignal: controller.signal,
+      onError: () => {},
+      prepareStep: async ({ messages, stepNumber }) => {
+        const overrides: { instructions?: string; messages?: ModelMessage[] } = {};
+        if (promptStale) {
+          instructions = await prompt();
+          overrides.instructions = instructions;
+          promptStale = false;
+        }
+        if (stepNumber > 0) {
+          const refit = fitToBudget(messages, budget);
+          if (refit.elidedOutputs || refit.summarizedTurns) overrides.messages = refit.messages;
+        }
+        return overrides;
+      },
+    });
+
+    for await (const part of result.fullStream) {
+      switch (part.type) {
+        case "text-start":
+          textParts.set(part.id, parts.push({ type: "text", text: "" }) - 1);
+          break;
+        case "text-delta": {
+          const idx = textParts.get(part.id);
+          const target = idx === undefined ? undefined : parts[idx];
+          const text = maskSecrets(part.text, secrets);
+          if (target?.type === "text") target.text += text;
+          await emit({ type: "text-delta", text });
+          break;
+        }
+        case "text-end": {
+          const idx = textParts.get(part.id);
+          if (idx !== undefined) await savePart(idx);
+          break;
+        }
+        case "reasoning-delta":
+          await emit({ type: "reasoning-delta", text: part.text });
+          break;
+        case "tool-error":
+          if (!started.has(part.toolCallId)) {
+            await recordRejectedCall(deps, {
+              callId: part.toolCallId,
+              tool: part.toolName,
+              input: part.input,
+              error: part.error,
+            });
+          }
+          break;
+        case "finish-step": {
+          steps++;
+          const inputTokens = part.usage.inputTokens ?? 0;
+          const outputTokens = part.usage.outputTokens ?? 0;
+          const costUsd = costOf(price, inputTokens, outputTokens);
+          const totals = await addSessionUsage(sessionId, { inputTokens, outputTokens, costUsd });
+          await emit({ type: "step-finish", step: steps, inputTokens, outputTokens, costUsd });
+          await emit({
+            type: "usage",
+            inputTokens: totals.inputTokens,
+            outputTokens: totals.outputTokens,
+            costUsd: totals.costUsd,
+            budgetUsd: totals.budgetUsd,
+          });
+          if (input.budgetUsd !== null) {
+            if (totals.costUsd >= input.budgetUsd) {
+              const turn = activeTurns().get(sessionId);
+              if (turn) turn.stopReason ??= "budget";
+              controller.abort(new Error("budget"));
+            } else if (!warnedBudget && totals.costUsd >= 0.8 * input.budgetUsd) {
+              warnedBudget = true;
+              await emit({
+                type: "notice",
+                level: "warn",
+                message: `80% of this session's $${input.budgetUsd.toFixed(2)} budget is spent ($${totals.costUsd.toFixed(4)}).`,
+              });
+            }
+          }
+          break;
+        }
+        case "error":
+          if (!controller.signal.aborted) {
+            const described = describeModelError(part.error, endpointOf(config), config.model);
+            status = "error";
+            failure = described.message;
+            await emit({ type: "error", code: described.code, message: described.message });
+          }
+          break;
+        default:
+          break;
+      }
+    }
+    if (!failure && steps >= config.stepLimit && !controller.signal.aborted) {
+      await emit({
+        type: "notice",
+        level: "warn",
+        message: `Stopped after the step limit of ${config.stepLimit} steps. Send a message to continue.`,
+      });
+    }
+  } catch (error) {
+    if (!controller.signal.aborted) {
+      const described = describeModelError(error, endpointOf(config), config.model);
+      status = "error";
+      failure = described.message;
+      await emit({ type: "error", code: described.code, message: described.message });
+    }
+  } finally {
+    const reason = stopReasonOf(sessionId);
+    if (controller.signal.aborted) {
+      status = reason === "shutdown" ? "interrupted" : reason === "budget" ? "error" : "cancelled";
+      if (reason === "budget") {
+        failure = `Stopped: the session's budget of $${input.budgetUsd?.toFixed(2)} is spent.`;
+        await emit({ type: "error", code: "budget_exhausted", message: failure });
+      }
+    }
+    for (let idx = 0; idx < parts.length; idx++) {
+      const part = parts[idx];
+      if (part?.type === "tool" && part.state === "running") {
+        parts[idx] = { ...part, state: "error", output: "Tool execution aborted." };
+      }
+      await savePart(idx);
+    }
+    await finishTurn(turnId, { status, error: failure ?? null, steps });
+    const sessionStatus = status === "interrupted" ? "interrupted" : "idle";
+    const note = status === "interrupted" ? "The server shut down during a turn." : null;
+    await setSessionStatus(sessionId, sessionStatus, note);
+    await emit({ type: "turn-end", turnId, status, ...(failure ? { error: failure } : {}) });
+    await emit({ type: "status", status: sessionStatus, ...(note ? { note } : {}) });
+  }
+}
+
+export async function endSession(sessionId: string): Promise<void> {
+  const session = await findSession(sessionId);
+  if (!session) throw new ApiError("not_found", `No session ${sessionId}.`);
+  if (session.status === "ended") return;
+  await stopTurn(sessionId, "user");
+  await setSessionStatus(sessionId, "ended");
+  await appendEvent(sessionId, { type: "status", status: "ended" });
+}

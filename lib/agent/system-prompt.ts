@@ -1,0 +1,61 @@
+import { readFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import type { ToolboxSnapshot } from "./tools/registry";
+import type { BuiltinTool } from "./tools/types";
+
+export const AGENTS_MD_CAP = 16 * 1024;
+
+const CORE_RULES = `You are Ratchet, a pragmatic coding agent that gets better at its job over time.
+
+How you work:
+- Work in the user's workspace with the tools you have. Prefer doing over describing: run the command, read the file, make the change, verify it.
+- Keep replies short and concrete. Say what you did and what you found; show commands and paths exactly.
+- Verify your work (build, test, run) before saying it is done. If you cannot verify, say so.
+- Never print or exfiltrate secrets. Do not start long-running servers in the background; commands are killed when they return.
+
+How you improve:
+- Friction is a signal. When a command fails twice, when you repeat the same sequence of commands, or when a tool is slow or awkward, ask: can I fix this in under 5 minutes? If yes, build the tool now and use it in this same turn.
+- Log what you learn with log_learning_event as soon as it happens: a correction from the user, a preference they state, a pattern you notice. Do not wait for the end of the session.
+- Load a skill with load_skill whenever its description matches the task; skills hold hard-won instructions.
+- After changing files in tools/ or skills/, call reload_tools so the next step sees them.`;
+
+export interface PromptInput {
+  workspace: string;
+  model: string;
+  tools: readonly BuiltinTool[];
+  toolbox: ToolboxSnapshot;
+  now?: Date;
+}
+
+export async function readAgentsMd(workspace: string): Promise<string | null> {
+  for (const name of ["AGENTS.md", "CLAUDE.md"]) {
+    try {
+      const text = await readFile(/*turbopackIgnore: true*/ path.join(/*turbopackIgnore: true*/ workspace, name), "utf8");
+      if (text.length <= AGENTS_MD_CAP) return text;
+      return `${text.slice(0, AGENTS_MD_CAP)}\n[… ${name} truncated at ${AGENTS_MD_CAP / 1024} KiB]`;
+    } catch {}
+  }
+  return null;
+}
+
+/** Rebuilt every turn (and after reload_tools), so it always reflects the workspace as it is. */
+export async function buildSystemPrompt(input: PromptInput): Promise<string> {
+  const sections = [CORE_RULES];
+  const skills = input.toolbox.skills;
+  sections.push(
+    `## Skills (load with load_skill)\n${
+      skills.length ? skills.map((s) => `- ${s.name}: ${s.description}`).join("\n") : "(no skills yet)"
+    }`,
+  );
+  sections.push(
+    `## Tools\n${input.tools.map((t) => `- ${t.name}: ${t.description.split(". ")[0]}.`).join("\n")}`,
+  );
+  const agentsMd = await readAgentsMd(input.workspace);
+  if (agentsMd) sections.push(`## Project instructions (AGENTS.md)\n${agentsMd}`);
+  const now = input.now ?? new Date();
+  sections.push(
+    `## Environment\n- Workspace: ${input.workspace}\n- OS: ${os.type()} ${os.release()} (${os.arch()})\n- Shell: bash\n- Date: ${now.toISOString().slice(0, 10)}\n- Model: ${input.model}`,
+  );
+  return sections.join("\n\n");
+}

@@ -1,0 +1,44 @@
+import type { z } from "zod";
+import type { SessionEventBody } from "@/lib/events/types";
+
+export type ErrorClass = "tool_error" | "timeout" | "sandbox_denial" | "command_failed" | "cancelled";
+
+/** What a built-in tool gets from the turn that calls it. */
+export interface ToolContext {
+  sessionId: string;
+  turnId: string;
+  callId: string;
+  workspace: string;
+  signal: AbortSignal;
+  secrets: string[];
+  emit(body: SessionEventBody): Promise<void>;
+  trackProcess(info: { pgid: number; marker: string }): Promise<void>;
+  untrackProcess(marker: string): Promise<void>;
+  reload(): Promise<string>;
+}
+
+/**
+ * A tool's result. `state: "error"` is a tool failure (timeout, spawn failure, bad state);
+ * a command that ran and exited non-zero is `completed` with its exit code.
+ */
+export interface ToolOutcome {
+  state: "completed" | "error";
+  output: string;
+  summary: string;
+  exitCode?: number | null;
+  errorClass?: ErrorClass | null;
+  outputBytes?: number;
+}
+
+export interface BuiltinTool<S extends z.ZodType = z.ZodType> {
+  name: string;
+  description: string;
+  inputSchema: S;
+  /** One line for the transcript: `▸ run_command  npm test`. */
+  summarize(input: z.infer<S>): string;
+  execute(input: z.infer<S>, ctx: ToolContext): Promise<ToolOutcome>;
+}
+
+export function defineTool<S extends z.ZodType>(tool: BuiltinTool<S>): BuiltinTool<S> {
+  return tool;
+}

@@ -1,0 +1,37 @@
+import { accessToken, issueLoginCode } from "@/lib/auth/token";
+import { dbReady } from "@/lib/db/client";
+import { EnvError, env } from "@/lib/env";
+import { recoverFromCrash } from "./recover";
+import { installShutdown } from "./shutdown";
+
+function baseUrl(): string {
+  const { HOST, PORT } = env();
+  const host = HOST === "0.0.0.0" || HOST === "::" ? "127.0.0.1" : HOST.includes(":") ? `[${HOST}]` : HOST;
+  return `http://${host}:${PORT}`;
+}
+
+/** Runs once when the server process starts, before it serves requests. */
+export async function boot(): Promise<void> {
+  try {
+    env();
+  } catch (error) {
+    if (error instanceof EnvError) {
+      console.error(`[ratchet] ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  await dbReady();
+  accessToken();
+  const recovered = await recoverFromCrash();
+  if (recovered.sessions || recovered.reaped) {
+    console.log(
+      `[ratchet] recovered from an unclean stop: ${recovered.sessions} session(s) marked interrupted, ${recovered.reaped} leftover process group(s) killed`,
+    );
+  }
+  installShutdown();
+  const url = baseUrl();
+  console.log(
+    `\n  Ratchet is running at ${url}\n  One-time login link: ${url}/api/auth/login?code=${issueLoginCode()}\n`,
+  );
+}

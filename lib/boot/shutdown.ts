@@ -1,0 +1,30 @@
+import { activeTurns, stopTurn } from "@/lib/agent/active-turns";
+
+const GRACE_MS = 4000;
+const store = globalThis as unknown as { __ratchetShutdown?: boolean };
+
+/**
+ * Our own SIGTERM/SIGINT handling: running turns are stopped (their processes killed) and
+ * marked interrupted, then the process exits, within 5 s. Libraries that install their own
+ * SIGTERM hook (the sandbox runtime does) cannot keep the server alive.
+ */
+export function installShutdown(): void {
+  if (store.__ratchetShutdown) return;
+  store.__ratchetShutdown = true;
+  let exiting = false;
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (exiting) return;
+    exiting = true;
+    const timer = setTimeout(() => process.exit(0), GRACE_MS + 500);
+    timer.unref();
+    const sessions = [...activeTurns().keys()];
+    if (sessions.length) console.log(`[ratchet] ${signal}: stopping ${sessions.length} running turn(s)…`);
+    await Promise.race([
+      Promise.allSettled(sessions.map((id) => stopTurn(id, "shutdown"))),
+      new Promise((resolve) => setTimeout(resolve, GRACE_MS)),
+    ]);
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}

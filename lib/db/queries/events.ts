@@ -1,0 +1,41 @@
+import type { SessionEvent } from "@/lib/events/types";
+import { db } from "../client";
+import type { Prisma } from "../generated/sqlite/client";
+
+export async function maxEventSeq(sessionId: string): Promise<number> {
+  const row = await db().event.aggregate({ where: { sessionId }, _max: { seq: true } });
+  return row._max.seq ?? 0;
+}
+
+export async function insertEvents(sessionId: string, events: SessionEvent[]): Promise<void> {
+  await db().event.createMany({
+    data: events.map(({ seq, type, at, ...data }) => ({
+      sessionId,
+      seq,
+      type,
+      data: data as Prisma.InputJsonValue,
+      createdAt: new Date(at),
+    })),
+  });
+}
+
+export async function listEventsAfter(
+  sessionId: string,
+  after: number,
+  limit: number,
+): Promise<SessionEvent[]> {
+  const rows = await db().event.findMany({
+    where: { sessionId, seq: { gt: after } },
+    orderBy: { seq: "asc" },
+    take: limit,
+  });
+  return rows.map(
+    (r) =>
+      ({
+        ...(r.data as Record<string, unknown>),
+        type: r.type,
+        seq: r.seq,
+        at: r.createdAt.toISOString(),
+      }) as unknown as SessionEvent,
+  );
+}

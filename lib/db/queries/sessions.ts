@@ -1,0 +1,60 @@
+import type { SessionStatus } from "@/lib/events/types";
+import { db } from "../client";
+
+export function createSession(data: {
+  title: string;
+  workspace: string;
+  budgetUsd: number | null;
+  model: string;
+}) {
+  return db().session.create({ data });
+}
+
+export function listSessions(limit = 200) {
+  return db().session.findMany({ orderBy: { updatedAt: "desc" }, take: limit });
+}
+
+export function findSession(id: string) {
+  return db().session.findUnique({ where: { id } });
+}
+
+export function setSessionStatus(id: string, status: SessionStatus, statusNote: string | null = null) {
+  return db().session.update({
+    where: { id },
+    data: { status, statusNote, ...(status === "ended" ? { endedAt: new Date() } : {}) },
+  });
+}
+
+export function addSessionUsage(
+  id: string,
+  usage: { inputTokens: number; outputTokens: number; costUsd: number },
+) {
+  return db().session.update({
+    where: { id },
+    data: {
+      inputTokens: { increment: usage.inputTokens },
+      outputTokens: { increment: usage.outputTokens },
+      costUsd: { increment: usage.costUsd },
+    },
+  });
+}
+
+/** Sessions a dead server left mid-turn. */
+export function findRunningSessions() {
+  return db().session.findMany({ where: { status: "running" }, select: { id: true } });
+}
+
+export function startTurn(sessionId: string) {
+  return db().turn.create({ data: { sessionId } });
+}
+
+export function finishTurn(id: string, data: { status: string; error?: string | null; steps: number }) {
+  return db().turn.update({ where: { id }, data: { ...data, endedAt: new Date() } });
+}
+
+export function interruptRunningTurns(sessionId: string) {
+  return db().turn.updateMany({
+    where: { sessionId, status: "running" },
+    data: { status: "interrupted", endedAt: new Date(), error: "The server stopped during this turn." },
+  });
+}

@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { EnvError, parseEnv } from "./env";
+
+describe("parseEnv", () => {
+  it("defaults to loopback, port 3000, chat API and a data dir database", () => {
+    const env = parseEnv({});
+    expect(env.HOST).toBe("127.0.0.1");
+    expect(env.PORT).toBe(3000);
+    expect(env.RATCHET_API).toBe("chat");
+    expect(env.databaseUrl).toMatch(/^file:.*data\/ratchet\.db$/);
+  });
+
+  it("refuses a non-loopback HOST without RATCHET_ALLOW_REMOTE and says why", () => {
+    expect(() => parseEnv({ HOST: "0.0.0.0" })).toThrow(EnvError);
+    expect(() => parseEnv({ HOST: "0.0.0.0" })).toThrow(/RATCHET_ALLOW_REMOTE=1/);
+    expect(parseEnv({ HOST: "0.0.0.0", RATCHET_ALLOW_REMOTE: "1" }).HOST).toBe("0.0.0.0");
+  });
+
+  it("names the variable in every error", () => {
+    expect(() => parseEnv({ RATCHET_API: "soap" })).toThrow(
+      /RATCHET_API: RATCHET_API must be 'chat' or 'responses'/,
+    );
+    expect(() => parseEnv({ PORT: "99999" })).toThrow(/PORT/);
+    expect(() => parseEnv({ DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL/);
+    expect(() => parseEnv({ RATCHET_TOKEN: "short" })).toThrow(/at least 16/);
+  });
+
+  it("treats empty strings as unset", () => {
+    expect(parseEnv({ OPENAI_BASE_URL: "", PORT: "" }).PORT).toBe(3000);
+  });
+});

@@ -1,0 +1,77 @@
+import path from "node:path";
+import { z } from "zod";
+
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
+
+const flag = z
+  .enum(["0", "1", "true", "false", ""])
+  .optional()
+  .transform((v) => v === "1" || v === "true");
+
+const schema = z
+  .object({
+    OPENAI_API_KEY: z.string().optional(),
+    OPENAI_BASE_URL: z
+      .url({ message: "OPENAI_BASE_URL must be a URL such as http://127.0.0.1:11434/v1" })
+      .optional(),
+    RATCHET_MODEL: z.string().min(1).default("gpt-5-mini"),
+    RATCHET_API: z
+      .enum(["chat", "responses"], { message: "RATCHET_API must be 'chat' or 'responses'" })
+      .default("chat"),
+    RATCHET_DATA_DIR: z.string().min(1).default("./data"),
+    DATABASE_URL: z
+      .string()
+      .refine((v) => v.startsWith("file:") || /^postgres(ql)?:\/\//.test(v), {
+        message: "DATABASE_URL must start with file: (SQLite) or postgresql:// (PostgreSQL)",
+      })
+      .optional(),
+    RATCHET_WORKSPACE: z.string().min(1).optional(),
+    RATCHET_TOKEN: z.string().min(16, { message: "RATCHET_TOKEN must be at least 16 characters" }).optional(),
+    RATCHET_ALLOWED_HOSTS: z.string().optional(),
+    RATCHET_ALLOW_REMOTE: flag,
+    RATCHET_STEP_LIMIT: z.coerce.number().int().min(1).max(1000).default(50),
+    HOST: z.string().min(1).default("127.0.0.1"),
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  })
+  .superRefine((env, ctx) => {
+    if (!LOOPBACK.has(env.HOST) && !env.RATCHET_ALLOW_REMOTE) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["HOST"],
+        message: `HOST=${env.HOST} would expose a remote-code-execution service beyond this machine; set RATCHET_ALLOW_REMOTE=1 (behind TLS and a reverse proxy) if that is what you want`,
+      });
+    }
+  });
+
+export type Env = z.infer<typeof schema> & { dataDir: string; databaseUrl: string; workspace: string };
+
+export class EnvError extends Error {
+  constructor(public readonly issues: string[]) {
+    super(`Invalid configuration:\n${issues.map((i) => `  - ${i}`).join("\n")}`);
+    this.name = "EnvError";
+  }
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ""));
+  const result = schema.safeParse(cleaned);
+  if (!result.success) {
+    throw new EnvError(result.error.issues.map((i) => `${i.path.join(".") || "env"}: ${i.message}`));
+  }
+  const env = result.data;
+  const dataDir = path.resolve(env.RATCHET_DATA_DIR);
+  return {
+    ...env,
+    dataDir,
+    databaseUrl: env.DATABASE_URL ?? `file:${path.join(dataDir, "ratchet.db")}`,
+    workspace: path.resolve(/*turbopackIgnore: true*/ env.RATCHET_WORKSPACE ?? process.cwd()),
+  };
+}
+
+let cached: Env | undefined;
+
+/** The validated configuration, parsed once per process. */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

@@ -1,0 +1,103 @@
+import { insertEvents, maxEventSeq } from "@/lib/db/queries/events";
+import { publish } from "./bus";
+import type { SessionEvent, SessionEventBody } from "./types";
+
+/**
+ * Append-only per-session event log. Each event gets the next seq, is written to the
+ * database, and only then published to live viewers, so a replay never misses what a
+ * live viewer saw. Events appended while a write is in flight are written together;
+ * adjacent text or output deltas in such a batch are coalesced into one event.
+ */
+interface SessionLog {
+  nextSeq: number | null;
+  pending: SessionEvent[];
+  waiters: (() => void)[];
+  failures: ((error: unknown) => void)[];
+  flushing: Promise<void> | null;
+}
+
+const store = globalThis as unknown as { __ratchetLogs?: Map<string, SessionLog> };
+
+function logFor(sessionId: string): SessionLog {
+  store.__ratchetLogs ??= new Map();
+  let log = store.__ratchetLogs.get(sessionId);
+  if (!log) {
+    log = { nextSeq: null, pending: [], waiters: [], failures: [], flushing: null };
+    store.__ratchetLogs.set(sessionId, log);
+  }
+  return log;
+}
+
+function coalesce(last: SessionEvent | undefined, next: SessionEventBody): boolean {
+  if (!last) return false;
+  if (last.type === "text-delta" && next.type === "text-delta") {
+    last.text += next.text;
+    return true;
+  }
+  if (last.type === "reasoning-delta" && next.type === "reasoning-delta") {
+    last.text += next.text;
+    return true;
+  }
+  if (last.type === "tool-output" && next.type === "tool-output" && last.callId === next.callId) {
+    last.chunk += next.chunk;
+    return true;
+  }
+  return false;
+}
+
+async function flush(sessionId: string, log: SessionLog): Promise<void> {
+  while (log.pending.length > 0) {
+    const batch = log.pending;
+    const waiters = log.waiters;
+    const failures = log.failures;
+    log.pending = [];
+    log.waiters = [];
+    log.failures = [];
+    try {
+      if (log.nextSeq === null) log.nextSeq = (await maxEventSeq(sessionId)) + 1;
+      for (const event of batch) event.seq = log.nextSeq++;
+      await insertEvents(sessionId, batch);
+    } catch (error) {
+      log.nextSeq = null;
+      for (const fail of failures) fail(error);
+      continue;
+    }
+    for (const event of batch) publish(sessionId, event);
+    for (const done of waiters) done();
+  }
+}
+
+function schedule(sessionId: string, log: SessionLog): void {
+  if (log.flushing) return;
+  log.flushing = new Promise<void>((resolve) => setImmediate(resolve))
+    .then(() => flush(sessionId, log))
+    .finally(() => {
+      log.flushing = null;
+      if (log.pending.length > 0) schedule(sessionId, log);
+    });
+}
+
+/** Appends an event; resolves once it is durable and published. */
+export function appendEvent(sessionId: string, body: SessionEventBody): Promise<void> {
+  const log = logFor(sessionId);
+  const promise = new Promise<void>((resolve, reject) => {
+    log.waiters.push(resolve);
+    log.failures.push(reject);
+  });
+  if (!coalesce(log.pending.at(-1), body)) {
+    log.pending.push({ ...body, seq: 0, at: new Date().toISOString() } as SessionEvent);
+  }
+  schedule(sessionId, log);
+  return promise;
+}
+
+/** Resolves when everything appended so far for the session is written. */
+export async function drainEvents(sessionId: string): Promise<void> {
+  const log = store.__ratchetLogs?.get(sessionId);
+  while (log?.flushing) await log.flushing;
+}
+
+/** Forget cached seq state (tests and crash recovery). */
+export function resetEventLogs(): void {
+  store.__ratchetLogs?.clear();
+}

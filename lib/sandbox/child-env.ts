@@ -1,0 +1,36 @@
+import { MARKER_VAR } from "./reap";
+import { type EnvLike, secretEnvNames } from "./secrets";
+
+/** Colours on (output is shown in a terminal), pagers and prompts off (nobody can answer them). */
+const TERMINAL_DEFAULTS: Record<string, string> = {
+  TERM: "xterm-256color",
+  FORCE_COLOR: "1",
+  CLICOLOR_FORCE: "1",
+  PAGER: "cat",
+  GIT_PAGER: "cat",
+  GIT_TERMINAL_PROMPT: "0",
+};
+
+/** The server's own runtime settings must not leak into the agent's commands (NODE_ENV=production would make `npm install` skip devDependencies). */
+function isServerInternal(name: string): boolean {
+  return (
+    name === "NODE_ENV" ||
+    name === "NEXT_RUNTIME" ||
+    name.startsWith("__NEXT") ||
+    name.startsWith("NEXT_PRIVATE") ||
+    name.startsWith("RATCHET_")
+  );
+}
+
+export function buildChildEnv(
+  base: EnvLike,
+  extra: Record<string, string>,
+  marker: string,
+): Record<string, string> {
+  const hidden = new Set(secretEnvNames(base));
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(base)) {
+    if (value !== undefined && !hidden.has(name) && !isServerInternal(name)) env[name] = value;
+  }
+  return { ...env, ...TERMINAL_DEFAULTS, ...extra, [MARKER_VAR]: marker };
+}

@@ -1,0 +1,289 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { accessSync, constants } from "node:fs";
+import { stat } from "node:fs/promises";
+import { createAnsiStripper } from "./ansi";
+import { buildChildEnv } from "./child-env";
+import { formatBytes, ModelOutput } from "./output";
+import { groupExists, signalGroup } from "./reap";
+import { collectSecrets, createStreamMasker, maskSecrets, type StreamMasker } from "./secrets";
+
+export interface RunProcessOptions {
+  /** Run by `bash -c`. */
+  command: string;
+  cwd: string;
+  /** Extra env; the base env is process.env minus secret variables. */
+  env?: Record<string, string>;
+  timeoutMs: number;
+  /** Bytes of output kept in `output` for the model. */
+  modelCapBytes: number;
+  /** Total bytes streamed before the process group is killed. */
+  streamCapBytes: number;
+  /** Abort kills the whole group. */
+  signal?: AbortSignal;
+  /** Masked (with the server's own env secrets) in everything that leaves this module. */
+  secrets?: string[];
+  /** Live output: masked, ANSI kept. */
+  onOutput?: (chunk: string) => void;
+  /** Recorded by the caller so orphans can be reaped after a crash. */
+  onSpawn?: (info: { pid: number; pgid: number; marker: string }) => void;
+}
+
+export type RunStatus = "exited" | "timeout" | "cancelled" | "output-cap" | "spawn-error";
+
+export interface RunProcessResult {
+  exitCode: number | null;
+  signal: string | null;
+  status: RunStatus;
+  /** Masked, ANSI stripped, at most modelCapBytes plus a truncation marker. */
+  output: string;
+  /** Total bytes the process produced. */
+  outputBytes: number;
+  truncated: boolean;
+  durationMs: number;
+  error?: string;
+}
+
+type StopReason = "timeout" | "cancelled" | "output-cap";
+
+const SETPRIV = "/usr/bin/setpriv";
+const KILL_GRACE_MS = 2000;
+/** setTimeout fires immediately for larger delays. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/** How long output may still arrive after the shell exited (background jobs hold the pipe). */
+const DRAIN_MS = 100;
+
+let setprivAvailable: boolean | undefined;
+
+function hasSetpriv(): boolean {
+  if (setprivAvailable === undefined) {
+    try {
+      accessSync(SETPRIV, constants.X_OK);
+      setprivAvailable = true;
+    } catch {
+      setprivAvailable = false;
+    }
+  }
+  return setprivAvailable;
+}
+
+function commandLine(command: string): [string, string[]] {
+  // stderr joins stdout inside the shell, so one pipe carries both in the order they were written;
+  // the newline makes bash apply the redirect before parsing the command (syntax errors included)
+  const bash = ["bash", "-c", `exec 2>&1\n${command}`];
+  // the shell gets SIGKILL if the server dies, even by SIGKILL
+  if (hasSetpriv()) return [SETPRIV, ["--pdeathsig", "KILL", "--", ...bash]];
+  return ["bash", bash.slice(1)];
+}
+
+async function cwdProblem(cwd: string): Promise<string | null> {
+  try {
+    if (!(await stat(cwd)).isDirectory()) return `working directory is not a directory: ${cwd}`;
+    return null;
+  } catch {
+    return `working directory does not exist: ${cwd}`;
+  }
+}
+
+function notRun(status: "cancelled" | "spawn-error", started: number, error?: string): RunProcessResult {
+  const result: RunProcessResult = {
+    exitCode: null,
+    signal: null,
+    status,
+    output: "",
+    outputBytes: 0,
+    truncated: false,
+    durationMs: performance.now() - started,
+  };
+  if (error !== undefined) result.error = error;
+  return result;
+}
+
+export async function runProcess(opts: RunProcessOptions): Promise<RunProcessResult> {
+  const started = performance.now();
+  const secrets = collectSecrets(process.env, opts.secrets ?? []);
+  if (opts.signal?.aborted) return notRun("cancelled", started);
+  const problem = await cwdProblem(opts.cwd);
+  if (problem) return notRun("spawn-error", started, maskSecrets(problem, secrets));
+  return new Promise((resolve) => new ProcessRun(opts, secrets, started, resolve).start());
+}
+
+class ProcessRun {
+  private readonly marker = randomUUID();
+  private readonly decoder = new TextDecoder("utf-8");
+  private readonly masker: StreamMasker;
+  private readonly ansi = createAnsiStripper();
+  private readonly model: ModelOutput;
+  private child: ChildProcess | null = null;
+  private pgid = 0;
+  private bytes = 0;
+  private openPipes = 0;
+  private stopReason: StopReason | null = null;
+  private exit: { code: number | null; signal: string | null } | null = null;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private killTimer: NodeJS.Timeout | null = null;
+  private settled = false;
+
+  constructor(
+    private readonly opts: RunProcessOptions,
+    private readonly secrets: string[],
+    private readonly started: number,
+    private readonly resolve: (result: RunProcessResult) => void,
+  ) {
+    this.masker = createStreamMasker(secrets);
+    this.model = new ModelOutput(opts.modelCapBytes);
+  }
+
+  private readonly onAbort = (): void => this.stop("cancelled");
+
+  start(): void {
+    const [file, args] = commandLine(this.opts.command);
+    const child = spawn(/*turbopackIgnore: true*/ file, args, {
+      cwd: this.opts.cwd,
+      // cast: Next.js declares NODE_ENV required on ProcessEnv; a child env need not carry it
+      env: buildChildEnv(process.env, this.opts.env ?? {}, this.marker) as NodeJS.ProcessEnv,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    this.child = child;
+    child.once("error", (error) => this.onError(error));
+    if (child.pid === undefined) return; // spawn failed; "error" follows
+    this.pgid = child.pid; // detached: the child leads its own group
+    child.once("exit", (code, signal) => this.onExit(code, signal));
+    for (const pipe of [child.stdout, child.stderr]) {
+      if (!pipe) continue;
+      this.openPipes++;
+      pipe.on("data", (chunk: Buffer) => this.onData(chunk));
+      pipe.once("close", () => this.onPipeClosed());
+    }
+    this.armStops();
+    this.notifySpawn(child.pid);
+  }
+
+  private armStops(): void {
+    const { timeoutMs } = this.opts;
+    if (Number.isFinite(timeoutMs))
+      this.later(Math.min(Math.max(0, timeoutMs), MAX_TIMER_MS), () => this.stop("timeout"));
+    this.opts.signal?.addEventListener("abort", this.onAbort, { once: true });
+  }
+
+  private notifySpawn(pid: number): void {
+    try {
+      this.opts.onSpawn?.({ pid, pgid: this.pgid, marker: this.marker });
+    } catch {
+      // a failing listener must not leave the process unsupervised
+    }
+  }
+
+  private later(ms: number, fn: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      fn();
+    }, ms);
+    this.timers.add(timer);
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.settled || this.stopReason === "output-cap") return;
+    const allowed = this.opts.streamCapBytes - this.bytes;
+    this.bytes += chunk.length;
+    if (chunk.length <= allowed) {
+      this.emit(this.masker.push(this.decoder.decode(chunk, { stream: true })));
+      return;
+    }
+    this.emit(
+      this.masker.push(this.decoder.decode(chunk.subarray(0, Math.max(0, allowed)), { stream: true })),
+    );
+    this.stop("output-cap");
+    this.closePipes(); // stop reading now; the group is being killed anyway
+  }
+
+  private emit(text: string): void {
+    if (text.length === 0) return;
+    try {
+      this.opts.onOutput?.(text);
+    } catch {
+      // a failing listener must not break process control
+    }
+    this.model.append(this.ansi.push(text));
+  }
+
+  private stop(reason: StopReason): void {
+    if (this.stopReason || this.exit || this.settled) return;
+    this.stopReason = reason;
+    this.terminateGroup();
+  }
+
+  /** SIGTERM now, SIGKILL for whatever is left after the grace period. */
+  private terminateGroup(): void {
+    if (this.killTimer || !signalGroup(this.pgid, "SIGTERM")) return;
+    const pgid = this.pgid;
+    this.killTimer = setTimeout(() => signalGroup(pgid, "SIGKILL"), KILL_GRACE_MS);
+    this.killTimer.unref();
+  }
+
+  private onExit(code: number | null, signal: string | null): void {
+    this.exit = { code, signal };
+    // background jobs (`server &`) would outlive the command and hold the pipe open
+    this.terminateGroup();
+    this.later(DRAIN_MS, () => {
+      this.closePipes();
+      this.finish();
+    });
+    this.finishIfDone();
+  }
+
+  private closePipes(): void {
+    this.child?.stdout?.destroy();
+    this.child?.stderr?.destroy();
+  }
+
+  private onPipeClosed(): void {
+    this.openPipes--;
+    this.finishIfDone();
+  }
+
+  private finishIfDone(): void {
+    if (this.exit && this.openPipes === 0) this.finish();
+  }
+
+  private onError(error: Error): void {
+    if (this.child?.pid !== undefined) return; // spawned fine; "exit" reports the outcome
+    this.settled = true;
+    this.cleanup();
+    this.resolve(notRun("spawn-error", this.started, maskSecrets(error.message, this.secrets)));
+  }
+
+  private cleanup(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    this.opts.signal?.removeEventListener("abort", this.onAbort);
+    // nothing left to kill: don't signal a group id the kernel may hand out again
+    if (this.killTimer && !groupExists(this.pgid)) clearTimeout(this.killTimer);
+  }
+
+  private finish(): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.cleanup();
+    this.emit(this.masker.push(this.decoder.decode()) + this.masker.flush());
+    this.model.append(this.ansi.flush());
+    this.resolve(this.result());
+  }
+
+  private result(): RunProcessResult {
+    const capped = this.stopReason === "output-cap";
+    const reason = capped
+      ? `process killed after ${formatBytes(this.opts.streamCapBytes)} of output`
+      : undefined;
+    return {
+      exitCode: this.exit?.code ?? null,
+      signal: this.exit?.signal ?? null,
+      status: this.stopReason ?? "exited",
+      output: this.model.finish(this.bytes, reason),
+      outputBytes: this.bytes,
+      truncated: this.model.truncated || capped,
+      durationMs: performance.now() - this.started,
+    };
+  }
+}

@@ -1,0 +1,2 @@
+// Stands in for "server-only" under vitest, where the react-server condition is not set.
+export {};

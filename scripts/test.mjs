@@ -1,0 +1,64 @@
+// npm test: lint, typecheck, unit tests, production build, end-to-end tests in Chromium.
+// Ends with one summary line: "tests: N passed, N failed".
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { bin, run } from "./lib.mjs";
+import { ensureSystemPackages } from "./system-packages.mjs";
+
+process.env.NEXT_TELEMETRY_DISABLED = "1";
+mkdirSync("test-results", { recursive: true });
+const only = process.argv[2];
+
+function count(file, read) {
+  if (!existsSync(file)) return { passed: 0, failed: 0 };
+  return read(JSON.parse(readFileSync(file, "utf8")));
+}
+
+async function step(name, fn) {
+  const started = Date.now();
+  console.log(`\n── ${name}`);
+  await fn();
+  console.log(`── ${name}: ok (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+}
+
+let failure;
+try {
+  if (!only || only === "static") {
+    await step("lint (biome)", () => run(bin("biome"), ["check", "."]));
+    await step("typecheck (tsc)", () => run(bin("tsc"), ["--noEmit"]));
+  }
+  if (!only || only === "unit") {
+    await step("unit tests (vitest)", () =>
+      run(bin("vitest"), [
+        "run",
+        "--reporter=default",
+        "--reporter=json",
+        "--outputFile.json=test-results/vitest.json",
+      ]),
+    );
+  }
+  if (!only || only === "e2e") {
+    ensureSystemPackages();
+    await step("build (next build)", () => run(bin("next"), ["build"]));
+    await step("end-to-end tests (playwright)", () =>
+      run(bin("playwright"), ["test", "--reporter=list,json"], {
+        env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_FILE: "test-results/playwright.json" },
+      }),
+    );
+  }
+} catch (error) {
+  failure = error;
+}
+
+const unit = count("test-results/vitest.json", (r) => ({
+  passed: r.numPassedTests,
+  failed: r.numFailedTests,
+}));
+const e2e = count("test-results/playwright.json", (r) => ({
+  passed: r.stats.expected + r.stats.flaky,
+  failed: r.stats.unexpected,
+}));
+if (failure) console.error(`\n${failure.message}`);
+console.log(
+  `\ntests: ${unit.passed + e2e.passed} passed, ${unit.failed + e2e.failed + (failure && unit.failed + e2e.failed === 0 ? 1 : 0)} failed`,
+);
+process.exit(failure ? 1 : 0);
