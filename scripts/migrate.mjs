@@ -16,5 +16,7 @@ child.on("exit", (code) => {
   }
   const applied = /The following migration\(s\) have been applied:([\s\S]*?)All migrations/.exec(output);
   const names = applied ? [...applied[1].matchAll(/└─ (\S+)\//g)].map((m) => m[1]) : [];
-  console.log(names.length ? `[ratchet] database migrated: ${names.join(", ")}` : "[ratchet] database up to date");
+  console.log(
+    names.length ? `[ratchet] database migrated: ${names.join(", ")}` : "[ratchet] database up to date",
+  );
 });

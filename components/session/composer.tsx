@@ -26,7 +26,8 @@ export function Composer({
 
   const ended = status === "ended";
   const running = status === "running";
-  const canSend = status !== null && !ended && !running && !sending && text.trim().length > 0;
+  // An unknown status (still loading) may send: the server answers 409 if a turn is running.
+  const canSend = !ended && !running && !sending && text.trim().length > 0;
 
   async function send() {
     if (!canSend) return;

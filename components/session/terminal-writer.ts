@@ -3,6 +3,9 @@ export interface WritableTerminal {
   write(data: string, callback?: () => void): void;
 }
 
+/** xterm yields to the browser between queued chunks, not inside one: keep chunks small. */
+const MAX_CHUNK = 32 * 1024;
+
 /**
  * Coalesces transcript writes into one `term.write` per animation frame, so a
  * flood of small deltas costs one parse per frame instead of thousands of calls.
@@ -50,8 +53,17 @@ export class TerminalWriter {
     const seq = this.pendingSeq;
     this.pending = [];
     this.pendingSeq = null;
-    term.write(data, () => {
+    const done = () => {
       if (seq !== null) this.onWritten?.(seq);
-    });
+    };
+    if (data.length <= MAX_CHUNK) {
+      term.write(data, done);
+      return;
+    }
+    // xterm's parser is streaming, so a split inside an escape sequence is harmless.
+    for (let start = 0; start < data.length; start += MAX_CHUNK) {
+      const end = Math.min(start + MAX_CHUNK, data.length);
+      term.write(data.slice(start, end), end === data.length ? done : undefined);
+    }
   }
 }

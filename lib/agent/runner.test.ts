@@ -212,6 +212,33 @@ describe("agent runner", () => {
     expect(llm.requests[1]?.toolResults[0]?.output).not.toContain(API_KEY);
   });
 
+  it("speaks the Responses API when configured", async () => {
+    const { id } = await newSession();
+    await saveModelSettings({ api: "responses" });
+    llm.enqueue(
+      reply().tool("run_command", { command: "echo via-responses" }).build(),
+      reply().text("done").build(),
+    );
+    const events = await runToEnd(id, "go");
+    expect(llm.requests.map((r) => r.api)).toEqual(["responses", "responses"]);
+    expect(events.find((e) => e.type === "tool-result")).toMatchObject({ state: "completed", exitCode: 0 });
+    expect(llm.requests[1]?.toolResults[0]?.output).toContain("via-responses");
+    expect(events.find((e) => e.type === "turn-end")).toMatchObject({ status: "completed" });
+  });
+
+  it("reports a malformed stream and a dropped connection as errors a person can read", async () => {
+    const { id } = await newSession();
+    llm.enqueue(reply().malformed().build());
+    let events = await runToEnd(id, "one");
+    const malformed = events.find((e) => e.type === "error");
+    expect(malformed).toMatchObject({ type: "error" });
+    expect(malformed?.type === "error" && malformed.message).toMatch(/could not read|failed/i);
+    llm.enqueue(reply().text("partial answer").drop().build());
+    events = await runToEnd(id, "two");
+    expect(events.filter((e) => e.type === "turn-end").at(-1)).toMatchObject({ status: "error" });
+    expect((await findSession(id))?.status).toBe("idle");
+  });
+
   it("stops at the session budget", async () => {
     await db().setting.upsert({
       where: { key: "prices" },

@@ -31,7 +31,10 @@ export interface PromptInput {
 export async function readAgentsMd(workspace: string): Promise<string | null> {
   for (const name of ["AGENTS.md", "CLAUDE.md"]) {
     try {
-      const text = await readFile(/*turbopackIgnore: true*/ path.join(/*turbopackIgnore: true*/ workspace, name), "utf8");
+      const text = await readFile(
+        /*turbopackIgnore: true*/ path.join(/*turbopackIgnore: true*/ workspace, name),
+        "utf8",
+      );
       if (text.length <= AGENTS_MD_CAP) return text;
       return `${text.slice(0, AGENTS_MD_CAP)}\n[… ${name} truncated at ${AGENTS_MD_CAP / 1024} KiB]`;
     } catch {}

@@ -10,7 +10,9 @@ export interface SkillSummary {
 }
 
 export function skillsDir(): string {
-  return path.resolve(/*turbopackIgnore: true*/ process.env.RATCHET_SKILLS_DIR ?? path.join(process.cwd(), "skills"));
+  return path.resolve(
+    /*turbopackIgnore: true*/ process.env.RATCHET_SKILLS_DIR ?? path.join(process.cwd(), "skills"),
+  );
 }
 
 /** Reads `key: value` lines of a front matter block; the full YAML format arrives with the skills editor. */

@@ -12,7 +12,9 @@ import type { BuiltinTool } from "./types";
 export const BUILTIN_TOOLS: readonly BuiltinTool[] = [runCommand, loadSkill, reloadTools, logLearningEvent];
 
 export function toolsDir(): string {
-  return path.resolve(/*turbopackIgnore: true*/ process.env.RATCHET_TOOLS_DIR ?? path.join(process.cwd(), "tools"));
+  return path.resolve(
+    /*turbopackIgnore: true*/ process.env.RATCHET_TOOLS_DIR ?? path.join(process.cwd(), "tools"),
+  );
 }
 
 export interface ToolboxSnapshot {
