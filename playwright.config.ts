@@ -1,9 +1,6 @@
-import { existsSync } from "node:fs";
 import path from "node:path";
 import { defineConfig } from "@playwright/test";
-import { E2E } from "./e2e/support/constants";
-
-const chromium = "/usr/bin/chromium";
+import { CHROMIUM_LAUNCH, E2E } from "./e2e/support/constants";
 
 export default defineConfig({
   testDir: "e2e",
@@ -17,18 +14,7 @@ export default defineConfig({
   use: {
     baseURL: E2E.baseUrl,
     trace: "retain-on-failure",
-    launchOptions: {
-      // Debian's Chromium where present (offline machines cannot download Playwright's); Playwright's own elsewhere.
-      ...(existsSync(chromium) ? { executablePath: chromium } : {}),
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    },
+    launchOptions: CHROMIUM_LAUNCH,
   },
   webServer: [
     {

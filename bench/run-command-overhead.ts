@@ -13,6 +13,12 @@
  *   runProcess lib/sandbox runProcess({command: "true"}) with run_command's options
  *   tool       runCommand.execute({command: "true"}, ctx) with a real ToolContext whose
  *              trackProcess/untrackProcess write ProcessRecord rows to a migrated SQLite database
+ *
+ * Then, server-side throughput for 10 MB of output (the command bench/firehose.ts uses):
+ *   pipe       bash -c '<command>' read to the end through a pipe                   — the floor
+ *   runProcess runProcess with a no-op onOutput (masking, UTF-8 decoding, ANSI stripping, model cap)
+ *   tool+log   runCommand.execute with ctx.emit = the real event log (appendEvent → SQLite), until
+ *              the tool returned and every event is written (drainEvents)
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -22,13 +28,39 @@ import { parseArgs } from "node:util";
 import { deadline, machine, ms, ROOT, round, summarize, writeResult } from "./support/stats";
 
 const { values } = parseArgs({
-  options: { n: { type: "string", default: "300" }, warmup: { type: "string", default: "30" } },
+  options: {
+    n: { type: "string", default: "300" },
+    warmup: { type: "string", default: "30" },
+    "throughput-runs": { type: "string", default: "5" },
+  },
 });
 const N = Math.max(1, Number.parseInt(values.n, 10));
 const WARMUP = Math.max(0, Number.parseInt(values.warmup, 10));
+const THROUGHPUT_RUNS = Math.max(0, Number.parseInt(values["throughput-runs"], 10));
+/** Same command as bench/firehose.ts: 10 MB of base64 in 120-character lines. */
+const FIREHOSE = "head -c 7438017 /dev/urandom | base64 -w 120";
 const GOAL_ADDED_MS = 5;
 
 deadline(110_000, "run-command-overhead");
+
+let dbModule: typeof import("../lib/db/client");
+try {
+  dbModule = await import("../lib/db/client");
+} catch (error) {
+  console.error(
+    "Could not import lib/db/client (run with `tsx --conditions=react-server` so that 'server-only' resolves):",
+    (error as Error).message,
+  );
+  process.exit(2);
+}
+// lib/env and the Prisma client are lazy: the environment below is read on the first query.
+const { db, dbReady } = dbModule;
+const { forgetProcess, recordProcess } = await import("../lib/db/queries/processes");
+const { createSession, startTurn } = await import("../lib/db/queries/sessions");
+const { runCommand, RUN_COMMAND_DEFAULTS } = await import("../lib/agent/tools/run-command");
+const { runProcess } = await import("../lib/sandbox");
+const { appendEvent, drainEvents } = await import("../lib/events/log");
+type ToolContext = import("../lib/agent/tools/types").ToolContext;
 
 // A private, migrated database and workspace; lib/env reads these lazily on first use.
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "ratchet-bench-cmd-"));
@@ -42,23 +74,6 @@ execFileSync(process.execPath, [path.join(ROOT, "scripts/migrate.mjs")], {
   env: process.env,
   stdio: "pipe",
 });
-
-let dbModule: typeof import("../lib/db/client");
-try {
-  dbModule = await import("../lib/db/client");
-} catch (error) {
-  console.error(
-    "Could not import lib/db/client (run with `tsx --conditions=react-server` so that 'server-only' resolves):",
-    (error as Error).message,
-  );
-  process.exit(2);
-}
-const { db, dbReady } = dbModule;
-const { forgetProcess, recordProcess } = await import("../lib/db/queries/processes");
-const { createSession, startTurn } = await import("../lib/db/queries/sessions");
-const { runCommand, RUN_COMMAND_DEFAULTS } = await import("../lib/agent/tools/run-command");
-const { runProcess } = await import("../lib/sandbox");
-type ToolContext = import("../lib/agent/tools/types").ToolContext;
 
 await dbReady(); // WAL + synchronous=NORMAL, as the server's boot does
 const session = await createSession({ title: "bench", workspace, budgetUsd: null, model: "bench" });
@@ -176,6 +191,82 @@ dbTimes.untrack.length = 0;
 for (let i = 0; i < N; i++) await round_(true, i);
 const elapsedS = (performance.now() - started) / 1000;
 
+// Reference: the same bare spawn from a fresh, small Node process. fork() copies the parent's page
+// tables, so spawn gets slower as the parent's resident memory grows (this process holds Prisma, zod…).
+const SMALL_PROCESS_SCRIPT = `
+const { spawn } = require("node:child_process");
+(async () => {
+  const t = [];
+  for (let i = 0; i < ${N + WARMUP}; i++) {
+    const t0 = performance.now();
+    await new Promise((resolve) => spawn("true").once("exit", resolve));
+    if (i >= ${WARMUP}) t.push(performance.now() - t0);
+  }
+  console.log(JSON.stringify({ samples: t, rssMiB: process.memoryUsage().rss / 2 ** 20 }));
+})();`;
+const small = JSON.parse(
+  execFileSync(process.execPath, ["-e", SMALL_PROCESS_SCRIPT], { encoding: "utf8" }),
+) as { samples: number[]; rssMiB: number };
+const spawnFromSmallProcess = { ...summarize(small.samples), rssMiB: round(small.rssMiB, 1) };
+
+// Throughput: 10 MB of output through the same layers (no browser, no SSE).
+type ThroughputName = "pipe" | "runProcess" | "tool+log";
+const throughputMs = new Map<ThroughputName, number[]>([
+  ["pipe", []],
+  ["runProcess", []],
+  ["tool+log", []],
+]);
+let firehoseBytes = 0;
+const throughputRuns: Record<ThroughputName, () => Promise<void>> = {
+  pipe: () =>
+    new Promise((resolve, reject) => {
+      const child = spawn("bash", ["-c", FIREHOSE], { cwd: workspace, stdio: ["ignore", "pipe", "inherit"] });
+      let bytes = 0;
+      child.stdout.on("data", (chunk: Buffer) => {
+        bytes += chunk.length;
+      });
+      child.once("error", reject);
+      child.once("close", () => {
+        firehoseBytes = bytes;
+        resolve();
+      });
+    }),
+  runProcess: async () => {
+    const result = await runProcess({
+      command: FIREHOSE,
+      cwd: workspace,
+      timeoutMs: RUN_COMMAND_DEFAULTS.timeoutMs,
+      modelCapBytes: RUN_COMMAND_DEFAULTS.modelCapBytes,
+      streamCapBytes: RUN_COMMAND_DEFAULTS.streamCapBytes,
+      secrets: [],
+      onOutput: () => {},
+    });
+    if (result.status !== "exited") throw new Error(`runProcess: ${result.status}`);
+  },
+  "tool+log": async () => {
+    const ctx = {
+      ...context(),
+      emit: (body: Parameters<ToolContext["emit"]>[0]) => appendEvent(session.id, body),
+    };
+    const outcome = await runCommand.execute({ command: FIREHOSE }, ctx);
+    await drainEvents(session.id);
+    if (outcome.state !== "completed") throw new Error(`tool: ${outcome.summary}`);
+  },
+};
+for (let i = 0; i < THROUGHPUT_RUNS; i++) {
+  for (const [name, run] of Object.entries(throughputRuns) as [ThroughputName, () => Promise<void>][]) {
+    const t0 = performance.now();
+    await run();
+    throughputMs.get(name)?.push(performance.now() - t0);
+  }
+}
+const throughput = Object.fromEntries(
+  [...throughputMs].map(([name, values]) => {
+    const s = summarize(values);
+    return [name, { ms: s, MBpsAtP50: round(firehoseBytes / 1e6 / (s.p50 / 1000), 1) }];
+  }),
+);
+
 // Give any fire-and-forget trackProcess writes a moment, then look for rows the tool left behind.
 await new Promise((resolve) => setTimeout(resolve, 200));
 const leftoverRows = await db().processRecord.count();
@@ -190,6 +281,7 @@ const result = {
   command: "true",
   processChain: [chainCommand[0], ...chainCommand[1]].join(" ").replace("\n", "\\n"),
   variants: stats,
+  spawnFromSmallProcess,
   dbMs: { trackProcess: summarize(dbTimes.track), untrackProcess: summarize(dbTimes.untrack) },
   addedOverSpawnMs: { p50: addedMs, p90: round((stats.tool?.p90 ?? 0) - (stats.spawn?.p90 ?? 0)) },
   breakdownP50Ms: {
@@ -203,6 +295,7 @@ const result = {
   toolFailures,
   leftoverProcessRecords: leftoverRows,
   elapsedS: round(elapsedS, 1),
+  throughput: { command: FIREHOSE, bytes: firehoseBytes, runs: THROUGHPUT_RUNS, variants: throughput },
 };
 
 for (const v of variants) {
@@ -213,6 +306,9 @@ for (const v of variants) {
     );
 }
 console.log(
+  `  (spawn from a fresh ${spawnFromSmallProcess.rssMiB.toFixed(0)} MiB node process: p50 ${ms(spawnFromSmallProcess.p50)}; this process: ${result.benchProcessRssMiB.toFixed(0)} MiB)`,
+);
+console.log(
   `  db         trackProcess p50 ${ms(result.dbMs.trackProcess.p50)}, untrackProcess p50 ${ms(result.dbMs.untrackProcess.p50)}`,
 );
 console.log(
@@ -221,6 +317,11 @@ console.log(
 console.log(
   `  breakdown p50: process chain +${ms(result.breakdownP50Ms.processChain)}, runProcess logic +${ms(result.breakdownP50Ms.runProcessLogic)}, tool + db +${ms(result.breakdownP50Ms.toolAndDb)}`,
 );
+for (const [name, t] of Object.entries(throughput)) {
+  console.log(
+    `  10 MB ${name.padEnd(10)} p50 ${(t.ms.p50 / 1000).toFixed(3)} s = ${t.MBpsAtP50} MB/s (max ${(t.ms.max / 1000).toFixed(3)} s)`,
+  );
+}
 if (toolFailures > 0) console.log(`  WARNING: ${toolFailures} tool calls did not complete with exit 0`);
 if (leftoverRows > 0)
   console.log(`  WARNING: ${leftoverRows} ProcessRecord rows left behind (track/untrack race)`);

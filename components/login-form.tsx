@@ -4,6 +4,7 @@ import { type FormEvent, useState } from "react";
 import { apiRequest } from "./api-client";
 import { Button } from "./ui/button";
 import { Input } from "./ui/input";
+import { useHydrated } from "./use-hydrated";
 
 /** Only same-site paths, so a crafted ?next= cannot send the user elsewhere. */
 function nextPath(): string {
@@ -12,14 +13,14 @@ function nextPath(): string {
 }
 
 export function LoginForm() {
-  const [token, setToken] = useState("");
+  const hydrated = useHydrated();
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const value = token.trim();
-    if (!value) {
+    const token = String(new FormData(event.currentTarget).get("token") ?? "").trim();
+    if (!token) {
       setError("Paste the access token first.");
       return;
     }
@@ -27,7 +28,7 @@ export function LoginForm() {
     setError(null);
     const result = await apiRequest<unknown>("/api/auth/login", {
       method: "POST",
-      body: { token: value },
+      body: { token },
       redirectOnUnauthorized: false,
     });
     if (result.ok) {
@@ -49,6 +50,7 @@ export function LoginForm() {
       </label>
       <Input
         id="login-token"
+        name="token"
         data-testid="login-token"
         type="password"
         autoComplete="off"
@@ -56,8 +58,9 @@ export function LoginForm() {
         autoFocus
         className="font-mono"
         placeholder="Paste the token"
-        value={token}
-        onChange={(e) => setToken(e.target.value)}
+        onChange={() => {
+          if (error) setError(null);
+        }}
         aria-invalid={error ? true : undefined}
         aria-describedby={error ? "login-error" : undefined}
       />
@@ -68,7 +71,7 @@ export function LoginForm() {
           </p>
         ) : null}
       </div>
-      <Button data-testid="login-submit" type="submit" variant="primary" disabled={pending}>
+      <Button data-testid="login-submit" type="submit" variant="primary" disabled={!hydrated || pending}>
         {pending ? "Signing in…" : "Sign in"}
       </Button>
     </form>

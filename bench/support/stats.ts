@@ -1,5 +1,6 @@
 /** Small helpers shared by the benchmarks: percentiles, machine description, JSON results. */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
@@ -65,11 +66,45 @@ export function machine(): Machine {
   };
 }
 
+/** What was measured: the commit, uncommitted app changes, and the .next build the browser benchmarks ran. */
+export function provenance(): {
+  commit: string;
+  dirtyAppSources: boolean;
+  buildId: string | null;
+  builtAt: string | null;
+} {
+  const git = (args: string[]) => {
+    try {
+      return execFileSync("git", args, {
+        cwd: ROOT,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"],
+      }).trim();
+    } catch {
+      return "";
+    }
+  };
+  const buildIdFile = path.join(ROOT, ".next/BUILD_ID");
+  const built = existsSync(buildIdFile);
+  return {
+    commit: git(["rev-parse", "--short", "HEAD"]) || "unknown",
+    dirtyAppSources: git(["status", "--porcelain", "--", "app", "components", "lib"]).length > 0,
+    buildId: built ? readFileSync(buildIdFile, "utf8").trim() : null,
+    builtAt: built ? statSync(buildIdFile).mtime.toISOString() : null,
+  };
+}
+
 /** Writes bench/results/<name>.json and returns its path. */
 export function writeResult(name: string, result: Record<string, unknown>): string {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const file = path.join(RESULTS_DIR, `${name}.json`);
-  const body = { benchmark: name, at: new Date().toISOString(), machine: machine(), ...result };
+  const body = {
+    benchmark: name,
+    at: new Date().toISOString(),
+    machine: machine(),
+    provenance: provenance(),
+    ...result,
+  };
   writeFileSync(file, `${JSON.stringify(body, null, 2)}\n`);
   return file;
 }
@@ -78,15 +113,21 @@ export function ms(value: number): string {
   return `${value.toFixed(2)} ms`;
 }
 
-/** Stops the process if the benchmark overruns its time budget (benchmarks must end by themselves). */
-export function deadline(limitMs: number, label: string, cleanup?: () => Promise<void>): NodeJS.Timeout {
-  const timer = setTimeout(() => {
-    console.error(`${label}: gave up after ${Math.round(limitMs / 1000)} s`);
-    const done = () => process.exit(3);
-    const forced = setTimeout(done, 10_000);
+/**
+ * Benchmarks must end by themselves: past `limitMs`, or on SIGINT/SIGTERM, run `cleanup` (stop the
+ * app server, the browser, the model server) and exit non-zero.
+ */
+export function deadline(limitMs: number, label: string, cleanup?: () => Promise<void>): void {
+  let stopping = false;
+  const stop = (why: string, code: number) => {
+    if (stopping) return;
+    stopping = true;
+    console.error(`${label}: ${why}`);
+    const forced = setTimeout(() => process.exit(code), 10_000);
     forced.unref();
-    void (cleanup ? cleanup() : Promise.resolve()).catch(() => {}).finally(done);
-  }, limitMs);
-  timer.unref();
-  return timer;
+    void (cleanup ? cleanup() : Promise.resolve()).catch(() => {}).finally(() => process.exit(code));
+  };
+  setTimeout(() => stop(`gave up after ${Math.round(limitMs / 1000)} s`, 3), limitMs).unref();
+  process.once("SIGINT", () => stop("interrupted", 130));
+  process.once("SIGTERM", () => stop("terminated", 143));
 }

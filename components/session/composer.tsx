@@ -1,11 +1,12 @@
 "use client";
 
 import Link from "next/link";
-import { type FormEvent, type KeyboardEvent, type Ref, useState } from "react";
+import { type FormEvent, type KeyboardEvent, type RefObject, useState } from "react";
 import type { SessionStatus } from "@/lib/events/types";
 import { apiRequest } from "../api-client";
 import { Button } from "../ui/button";
 import { Kbd } from "../ui/kbd";
+import { useHydrated } from "../use-hydrated";
 
 const BUSY_MESSAGE = "A turn is already running — stop it or wait.";
 
@@ -17,20 +18,23 @@ export function Composer({
 }: {
   sessionId: string;
   status: SessionStatus | null;
-  textareaRef: Ref<HTMLTextAreaElement>;
+  textareaRef: RefObject<HTMLTextAreaElement | null>;
   onStop: () => void;
 }) {
-  const [text, setText] = useState("");
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
   const ended = status === "ended";
   const running = status === "running";
   // An unknown status (still loading) may send: the server answers 409 if a turn is running.
-  const canSend = !ended && !running && !sending && text.trim().length > 0;
+  const hydrated = useHydrated();
+  const canSend = hydrated && !ended && !running && !sending;
 
+  // The textarea is uncontrolled and read at send time, so text typed before hydration is never lost.
   async function send() {
-    if (!canSend) return;
+    const textarea = textareaRef.current;
+    const text = textarea?.value ?? "";
+    if (!canSend || !text.trim()) return;
     setSending(true);
     setError(null);
     const result = await apiRequest<{ turnId: string }>(
@@ -42,7 +46,8 @@ export function Composer({
     );
     setSending(false);
     if (result.ok) {
-      setText("");
+      // Keep anything typed while the request was in flight.
+      if (textarea && textarea.value === text) textarea.value = "";
       return;
     }
     setError(result.status === 409 ? BUSY_MESSAGE : result.message);
@@ -80,9 +85,8 @@ export function Composer({
           id="composer"
           ref={textareaRef}
           data-testid="composer"
-          value={text}
-          onChange={(e) => {
-            setText(e.target.value);
+          defaultValue=""
+          onChange={() => {
             if (error) setError(null);
           }}
           onKeyDown={onKeyDown}

@@ -109,7 +109,11 @@ export function SessionHeader({
           ) : (
             <span aria-hidden="true" className="h-3.5 w-48 rounded bg-panel-2" />
           )}
-          {status ? <StatusBadge status={status} data-testid="session-status" /> : null}
+          {status ? (
+            <StatusBadge status={status} data-testid="session-status" />
+          ) : (
+            <span aria-hidden="true" className="h-5 w-16 shrink-0 rounded-full bg-panel-2" />
+          )}
           <StreamIndicator state={stream} />
         </div>
 

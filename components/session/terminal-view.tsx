@@ -75,6 +75,12 @@ export default function TerminalView({
         scrollOnUserInput: false,
         smoothScrollDuration: 0,
       });
+      // Read-only transcript: xterm keeps only its scroll keys. Everything else (Tab, Esc,
+      // "/", Ctrl+C to copy a selection) falls through to the browser and the page, so focus
+      // is never trapped in the terminal.
+      instance.attachCustomKeyEventHandler(
+        (event) => event.shiftKey && ["PageUp", "PageDown", "Home", "End"].includes(event.key),
+      );
       const fit = new FitAddon();
       instance.loadAddon(fit);
       instance.open(host);

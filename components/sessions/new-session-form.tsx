@@ -7,6 +7,7 @@ import { formatBudget } from "../format";
 import { Button } from "../ui/button";
 import { Field } from "../ui/field";
 import { Input } from "../ui/input";
+import { useHydrated } from "../use-hydrated";
 
 interface CreateSessionBody {
   title?: string;
@@ -16,18 +17,20 @@ interface CreateSessionBody {
 
 export function NewSessionForm({ defaultBudgetUsd }: { defaultBudgetUsd: number | null }) {
   const router = useRouter();
-  const [title, setTitle] = useState("");
-  const [workspace, setWorkspace] = useState("");
-  const [budget, setBudget] = useState("");
+  const hydrated = useHydrated();
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    // Read from the DOM, so anything typed before hydration counts.
+    const form = new FormData(event.currentTarget);
+    const field = (name: string) => String(form.get(name) ?? "").trim();
+    const [title, workspace, budget] = [field("title"), field("workspace"), field("budgetUsd")];
     const body: CreateSessionBody = {};
-    if (title.trim()) body.title = title.trim();
-    if (workspace.trim()) body.workspace = workspace.trim();
-    if (budget.trim()) {
+    if (title) body.title = title;
+    if (workspace) body.workspace = workspace;
+    if (budget) {
       const value = Number(budget);
       if (!Number.isFinite(value) || value <= 0) {
         setError("Budget must be a positive number of US dollars, e.g. 2.50.");
@@ -61,8 +64,7 @@ export function NewSessionForm({ defaultBudgetUsd }: { defaultBudgetUsd: number 
             placeholder="What should the agent work on?"
             autoComplete="off"
             maxLength={200}
-            value={title}
-            onChange={(e) => setTitle(e.target.value)}
+            name="title"
           />
         </Field>
         <Field label="Workspace folder" htmlFor="new-session-workspace">
@@ -73,8 +75,7 @@ export function NewSessionForm({ defaultBudgetUsd }: { defaultBudgetUsd: number 
             autoComplete="off"
             spellCheck={false}
             className="font-mono text-sm"
-            value={workspace}
-            onChange={(e) => setWorkspace(e.target.value)}
+            name="workspace"
           />
         </Field>
         <Field label="Budget (USD)" htmlFor="new-session-budget">
@@ -87,11 +88,15 @@ export function NewSessionForm({ defaultBudgetUsd }: { defaultBudgetUsd: number 
             step="0.01"
             placeholder={defaultBudgetUsd ? formatBudget(defaultBudgetUsd) : "none"}
             className="tabular-nums"
-            value={budget}
-            onChange={(e) => setBudget(e.target.value)}
+            name="budgetUsd"
           />
         </Field>
-        <Button data-testid="new-session-submit" type="submit" variant="primary" disabled={pending}>
+        <Button
+          data-testid="new-session-submit"
+          type="submit"
+          variant="primary"
+          disabled={!hydrated || pending}
+        >
           {pending ? "Creating…" : "New session"}
         </Button>
       </div>

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -24,4 +25,17 @@ export const E2E = {
       NEXT_TELEMETRY_DISABLED: "1",
     };
   },
+};
+
+/** Debian's Chromium where present (offline machines cannot download Playwright's); Playwright's own elsewhere. */
+export const CHROMIUM_LAUNCH = {
+  ...(existsSync("/usr/bin/chromium") ? { executablePath: "/usr/bin/chromium" } : {}),
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+  ],
 };

@@ -1,0 +1,104 @@
+// Runs the benchmarks one after another and prints a summary; results land in bench/results/*.json.
+//   npm run bench                         all three
+//   npm run bench -- firehose             only the named ones (run-command-overhead, token-to-screen, firehose)
+//   npm run bench -- --build              rebuild the app first (otherwise an existing .next build is used)
+// Figures and how to read them: docs/benchmarks.md.
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+
+const root = path.resolve(import.meta.dirname, "..");
+const tsx = path.join(root, "node_modules/.bin/tsx");
+
+const BENCHMARKS = [
+  // --conditions=react-server: `import "server-only"` (lib/db/client.ts) resolves to its empty module, as in Next's server bundle.
+  {
+    name: "run-command-overhead",
+    args: ["--conditions=react-server", "bench/run-command-overhead.ts"],
+    needsBuild: false,
+  },
+  { name: "token-to-screen", args: ["bench/token-to-screen.ts"], needsBuild: true },
+  { name: "firehose", args: ["bench/firehose.ts"], needsBuild: true },
+];
+/** Each benchmark stops itself in under 2 minutes; this is only a backstop. */
+const BACKSTOP_MS = 150_000;
+
+const argv = process.argv.slice(2);
+const build = argv.includes("--build");
+const names = argv.filter((a) => !a.startsWith("--"));
+const unknown = names.filter((n) => !BENCHMARKS.some((b) => b.name === n));
+if (unknown.length > 0) {
+  console.error(
+    `unknown benchmark(s): ${unknown.join(", ")}; known: ${BENCHMARKS.map((b) => b.name).join(", ")}`,
+  );
+  process.exit(2);
+}
+const selected = BENCHMARKS.filter((b) => names.length === 0 || names.includes(b.name));
+
+function run(command, args, env = process.env) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: root, stdio: "inherit", env });
+    const backstop = setTimeout(() => child.kill("SIGTERM"), BACKSTOP_MS);
+    child.on("exit", (code, signal) => {
+      clearTimeout(backstop);
+      resolve(code ?? (signal ? 1 : 0));
+    });
+  });
+}
+
+if (selected.some((b) => b.needsBuild)) {
+  const buildId = path.join(root, ".next/BUILD_ID");
+  if (build || !existsSync(buildId)) {
+    console.log("bench: building the app (next build)…");
+    const code = await run(path.join(root, "node_modules/.bin/next"), ["build"], {
+      ...process.env,
+      NEXT_TELEMETRY_DISABLED: "1",
+    });
+    if (code !== 0) process.exit(code);
+  } else {
+    console.log(`bench: using the existing build in .next (pass --build to rebuild)`);
+  }
+}
+
+const failed = [];
+for (const bench of selected) {
+  console.log(`\n=== ${bench.name} ===`);
+  const started = Date.now();
+  const code = await run(tsx, bench.args);
+  console.log(
+    `=== ${bench.name}: ${code === 0 ? "done" : `FAILED (exit ${code})`} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
+  if (code !== 0) failed.push(bench.name);
+}
+
+function read(name) {
+  try {
+    return JSON.parse(readFileSync(path.join(root, "bench/results", `${name}.json`), "utf8"));
+  } catch {
+    return null;
+  }
+}
+
+console.log("\nsummary (bench/results/*.json):");
+for (const bench of selected) {
+  const r = read(bench.name);
+  if (!r || failed.includes(bench.name)) {
+    console.log(`  ${bench.name}: no result`);
+    continue;
+  }
+  if (bench.name === "run-command-overhead") {
+    const v = r.variants;
+    console.log(
+      `  run_command(true) p50 ${v.tool.p50} ms vs spawn ${v.spawn.p50} ms, runProcess ${v.runProcess.p50} ms → +${r.addedOverSpawnMs.p50} ms (goal ≤ ${r.goal.addedOverSpawnMs}: ${r.goal.met ? "met" : "missed"})`,
+    );
+  } else if (bench.name === "token-to-screen") {
+    console.log(
+      `  token → screen p50 ${r.latency.p50} ms, p95 ${r.latency.p95} ms, max ${r.latency.max} ms (goal p95 ≤ ${r.goal.p95Ms}: ${r.goal.met ? "met" : "missed"})`,
+    );
+  } else if (bench.name === "firehose") {
+    console.log(
+      `  firehose ${r.app.MBps} MB/s vs xterm floor ${r.floor.MBps} MB/s (×${r.app.ratioToFloor}), max frame gap ${r.app.maxFrameGapMs} ms, typing p95 ${r.app.typingLatencyMs.p95} ms, complete ${r.complete}`,
+    );
+  }
+}
+process.exit(failed.length > 0 ? 1 : 0);
