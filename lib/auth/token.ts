@@ -39,7 +39,7 @@ export function accessToken(): string {
 export function safeEqual(a: string, b: string): boolean {
   const ha = createHash("sha256").update(a).digest();
   const hb = createHash("sha256").update(b).digest();
-  return timingSafeEqual(ha, hb) && a.length === b.length;
+  return timingSafeEqual(ha, hb);
 }
 
 /** The cookie value is derived from the token, so rotating the token logs every browser out. */
