@@ -8,6 +8,17 @@ describe("parseEnv", () => {
     expect(env.PORT).toBe(3000);
     expect(env.RATCHET_API).toBe("chat");
     expect(env.databaseUrl).toMatch(/^file:.*data\/ratchet\.db$/);
+    expect(env.databaseProvider).toBe("sqlite");
+  });
+
+  it("selects PostgreSQL for postgresql:// and postgres:// URLs, SQLite for file:", () => {
+    expect(parseEnv({ DATABASE_URL: "postgresql://u:p@db:5432/ratchet" }).databaseProvider).toBe(
+      "postgresql",
+    );
+    expect(parseEnv({ DATABASE_URL: "postgres://db/ratchet" }).databaseProvider).toBe("postgresql");
+    expect(parseEnv({ DATABASE_URL: "file:/var/lib/ratchet.db" }).databaseProvider).toBe("sqlite");
+    expect(() => parseEnv({ DATABASE_URL: "postgresql://[bad" })).toThrow(/DATABASE_URL/);
+    expect(() => parseEnv({ DATABASE_URL: "file:" })).toThrow(/DATABASE_URL/);
   });
 
   it("refuses a non-loopback HOST without RATCHET_ALLOW_REMOTE and says why", () => {

@@ -1,6 +1,8 @@
 import path from "node:path";
 import { z } from "zod";
 
+const POSTGRES_URL = /^postgres(ql)?:\/\//;
+
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
 
 const flag = z
@@ -21,8 +23,9 @@ const schema = z
     RATCHET_DATA_DIR: z.string().min(1).default("./data"),
     DATABASE_URL: z
       .string()
-      .refine((v) => v.startsWith("file:") || /^postgres(ql)?:\/\//.test(v), {
-        message: "DATABASE_URL must start with file: (SQLite) or postgresql:// (PostgreSQL)",
+      .refine((v) => /^file:./.test(v) || (POSTGRES_URL.test(v) && URL.canParse(v)), {
+        message:
+          "DATABASE_URL must be file:<path> (SQLite) or postgresql://user:password@host:port/database (PostgreSQL)",
       })
       .optional(),
     RATCHET_WORKSPACE: z.string().min(1).optional(),
@@ -43,7 +46,19 @@ const schema = z
     }
   });
 
-export type Env = z.infer<typeof schema> & { dataDir: string; databaseUrl: string; workspace: string };
+export type DatabaseProvider = "sqlite" | "postgresql";
+
+export type Env = z.infer<typeof schema> & {
+  dataDir: string;
+  databaseUrl: string;
+  databaseProvider: DatabaseProvider;
+  workspace: string;
+};
+
+/** postgresql:// or postgres:// selects PostgreSQL; file: (or no DATABASE_URL) selects SQLite. */
+export function databaseProvider(url: string): DatabaseProvider {
+  return POSTGRES_URL.test(url) ? "postgresql" : "sqlite";
+}
 
 export class EnvError extends Error {
   constructor(public readonly issues: string[]) {
@@ -60,10 +75,12 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   }
   const env = result.data;
   const dataDir = path.resolve(env.RATCHET_DATA_DIR);
+  const databaseUrl = env.DATABASE_URL ?? `file:${path.join(dataDir, "ratchet.db")}`;
   return {
     ...env,
     dataDir,
-    databaseUrl: env.DATABASE_URL ?? `file:${path.join(dataDir, "ratchet.db")}`,
+    databaseUrl,
+    databaseProvider: databaseProvider(databaseUrl),
     workspace: path.resolve(/*turbopackIgnore: true*/ env.RATCHET_WORKSPACE ?? process.cwd()),
   };
 }

@@ -1,9 +1,13 @@
-// Writes a migration for the difference between the committed models and the working copy:
+// Writes a migration for each provider (SQLite and PostgreSQL) for the difference between the
+// committed prisma/models.prisma and the working copy:
 //   npm run db:new-migration -- add_widgets
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { bin } from "./lib.mjs";
+
+const PROVIDERS = ["sqlite", "postgres"];
 
 const name = process.argv[2];
 if (!name || !/^[a-z0-9_]+$/.test(name)) {
@@ -11,29 +15,38 @@ if (!name || !/^[a-z0-9_]+$/.test(name)) {
   process.exit(1);
 }
 
-const provider = "sqlite";
-const schemaDir = path.join("prisma", provider);
-const previous = mkdtempSync(path.join(os.tmpdir(), "ratchet-schema-"));
-writeFileSync(
-  path.join(previous, "schema.prisma"),
-  execFileSync("git", ["show", `HEAD:${schemaDir}/schema.prisma`]),
-);
-writeFileSync(
-  path.join(previous, "models.prisma"),
-  execFileSync("git", ["show", "HEAD:prisma/models.prisma"]),
-);
-
-const sql = execFileSync(
-  "node_modules/.bin/prisma",
-  ["migrate", "diff", "--from-schema-datamodel", previous, "--to-schema-datamodel", schemaDir, "--script"],
-  { encoding: "utf8" },
-);
-if (!sql.trim() || /This is an empty migration/.test(sql)) {
-  console.log("No model changes since the last commit.");
-  process.exit(0);
-}
+const committedModels = execFileSync("git", ["show", "HEAD:prisma/models.prisma"]);
 const stamp = new Date().toISOString().replace(/\D/g, "").slice(0, 14);
-const dir = path.join(schemaDir, "migrations", `${stamp}_${name}`);
-mkdirSync(dir, { recursive: true });
-writeFileSync(path.join(dir, "migration.sql"), sql);
-console.log(`Wrote ${dir}/migration.sql`);
+const scratch = mkdtempSync(path.join(os.tmpdir(), "ratchet-schema-"));
+let written = 0;
+try {
+  for (const provider of PROVIDERS) {
+    const schemaDir = path.join("prisma", provider);
+    const previous = path.join(scratch, provider);
+    mkdirSync(previous);
+    copyFileSync(path.join(schemaDir, "schema.prisma"), path.join(previous, "schema.prisma"));
+    writeFileSync(path.join(previous, "models.prisma"), committedModels);
+    const sql = execFileSync(
+      bin("prisma"),
+      [
+        "migrate",
+        "diff",
+        "--from-schema-datamodel",
+        previous,
+        "--to-schema-datamodel",
+        schemaDir,
+        "--script",
+      ],
+      { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
+    );
+    if (!sql.trim() || /This is an empty migration/.test(sql)) continue;
+    const dir = path.join(schemaDir, "migrations", `${stamp}_${name}`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, "migration.sql"), sql);
+    console.log(`Wrote ${dir}/migration.sql`);
+    written++;
+  }
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
+if (written === 0) console.log("No model changes since the last commit.");

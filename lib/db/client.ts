@@ -1,30 +1,35 @@
 import "server-only";
-import { mkdirSync } from "node:fs";
-import path from "node:path";
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { env } from "@/lib/env";
-import { PrismaClient } from "./generated/sqlite/client";
+import { postgresAdapter, sqliteAdapter } from "./adapters";
+import { PrismaClient as PostgresClient } from "./generated/postgres/client";
+import { PrismaClient as SqliteClient, type Prisma as SqlitePrisma } from "./generated/sqlite/client";
 
-export type Db = PrismaClient;
+/** The client type for either provider: both are generated from the same prisma/models.prisma. */
+export type Db = SqliteClient;
+export type { SqlitePrisma as Prisma };
 
-function createClient(): PrismaClient {
-  const file = path.resolve(env().databaseUrl.replace(/^file:/, ""));
-  mkdirSync(path.dirname(file), { recursive: true });
-  // timeout is better-sqlite3's busy timeout: concurrent writers wait instead of failing with SQLITE_BUSY.
-  return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: file, timeout: 10_000 }) });
+function createClient(): Db {
+  const { databaseUrl, databaseProvider } = env();
+  if (databaseProvider === "postgresql") {
+    // TypeScript cannot relate the deferred conditional types of two separately generated clients;
+    // models.test.ts proves at compile time that both have the same models, columns and types.
+    return new PostgresClient({ adapter: postgresAdapter(databaseUrl) }) as unknown as Db;
+  }
+  return new SqliteClient({ adapter: sqliteAdapter(databaseUrl) });
 }
 
-const store = globalThis as unknown as { __ratchetDb?: PrismaClient; __ratchetDbReady?: Promise<void> };
+const store = globalThis as unknown as { __ratchetDb?: Db; __ratchetDbReady?: Promise<void> };
 
 /** The process-wide Prisma client (one per process, survives dev hot reload). */
-export function db(): PrismaClient {
+export function db(): Db {
   store.__ratchetDb ??= createClient();
   return store.__ratchetDb;
 }
 
-/** Applies connection pragmas once; WAL persists in the file, synchronous is per connection. */
+/** Applies SQLite's connection pragmas once; WAL persists in the file, synchronous is per connection. */
 export function dbReady(): Promise<void> {
   store.__ratchetDbReady ??= (async () => {
+    if (env().databaseProvider !== "sqlite") return;
     await db().$queryRawUnsafe("PRAGMA journal_mode = WAL");
     await db().$executeRawUnsafe("PRAGMA synchronous = NORMAL");
     await db().$executeRawUnsafe("PRAGMA foreign_keys = ON");

@@ -1,6 +1,5 @@
 import type { SessionEvent } from "@/lib/events/types";
-import { db } from "../client";
-import type { Prisma } from "../generated/sqlite/client";
+import { db, type Prisma } from "../client";
 
 export async function maxEventSeq(sessionId: string): Promise<number> {
   const row = await db().event.aggregate({ where: { sessionId }, _max: { seq: true } });

@@ -1,6 +1,5 @@
 import type { StoredPart } from "@/lib/agent/parts";
-import { db } from "../client";
-import type { Prisma } from "../generated/sqlite/client";
+import { db, type Prisma } from "../client";
 
 export function createMessage(data: {
   sessionId: string;

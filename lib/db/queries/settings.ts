@@ -1,5 +1,4 @@
-import { db } from "../client";
-import type { Prisma } from "../generated/sqlite/client";
+import { db, type Prisma } from "../client";
 
 export async function readSetting<T>(key: string): Promise<T | undefined> {
   const row = await db().setting.findUnique({ where: { key } });
