@@ -1,5 +1,12 @@
 import path from "node:path";
-import { defineConfig } from "vitest/config";
+import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
+
+/** Tests that talk to the database; with RATCHET_TEST_PG_URL they run on PostgreSQL as well. */
+const DATABASE_TESTS = ["lib/db/**/*.test.ts", "lib/events/**/*.test.ts", "lib/agent/runner.test.ts"];
+
+function project(name: string, include: string[], globalSetup: string): TestProjectInlineConfiguration {
+  return { extends: true, test: { name, include, globalSetup: [globalSetup] } };
+}
 
 export default defineConfig({
   resolve: {
@@ -9,11 +16,20 @@ export default defineConfig({
     },
   },
   test: {
-    include: ["lib/**/*.test.ts", "components/**/*.test.ts", "e2e/support/**/*.test.ts"],
     environment: "node",
-    globalSetup: ["lib/testing/global-setup.ts"],
+    setupFiles: ["lib/testing/database-env.ts"],
     env: { RATCHET_TOKEN: "unit-test-token-0123456789" },
     testTimeout: 20_000,
     hookTimeout: 30_000,
+    projects: [
+      project(
+        "sqlite",
+        ["lib/**/*.test.ts", "components/**/*.test.ts", "e2e/support/**/*.test.ts"],
+        "lib/testing/global-setup.ts",
+      ),
+      ...(process.env.RATCHET_TEST_PG_URL
+        ? [project("postgres", DATABASE_TESTS, "lib/testing/pg-global-setup.ts")]
+        : []),
+    ],
   },
 });

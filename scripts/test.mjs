@@ -2,6 +2,7 @@
 // Ends with one summary line: "tests: N passed, N failed".
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { bin, run } from "./lib.mjs";
+import { findPgBin, startPgCluster } from "./pg-cluster.mjs";
 import { ensureSystemPackages } from "./system-packages.mjs";
 
 process.env.NEXT_TELEMETRY_DISABLED = "1";
@@ -20,11 +21,32 @@ async function step(name, fn) {
   console.log(`── ${name}: ok (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
 
+/**
+ * The database checks and tests run on SQLite and, through a private cluster, on PostgreSQL.
+ * Without PostgreSQL installed the PostgreSQL half is skipped with a notice, except in CI.
+ */
+async function postgres() {
+  if (process.env.RATCHET_TEST_PG_URL) return;
+  if (!findPgBin()) {
+    const notice = "PostgreSQL is not installed (apt-get install postgresql)";
+    if (process.env.CI === "true") throw new Error(`${notice}; CI tests both database providers`);
+    console.warn(`\n[ratchet] ${notice}: skipping the PostgreSQL database tests`);
+    return;
+  }
+  const cluster = await startPgCluster();
+  console.log(`\n[ratchet] PostgreSQL test cluster at ${cluster.url}`);
+  process.env.RATCHET_TEST_PG_URL = cluster.url;
+}
+
 let failure;
 try {
+  if (!only || only === "static" || only === "unit") await postgres();
   if (!only || only === "static") {
     await step("lint (biome)", () => run(bin("biome"), ["check", "."]));
     await step("typecheck (tsc)", () => run(bin("tsc"), ["--noEmit"]));
+    await step("migrations match the models (db:check)", () =>
+      run(process.execPath, ["scripts/db-check.mjs"]),
+    );
   }
   if (!only || only === "unit") {
     await step("unit tests (vitest)", () =>

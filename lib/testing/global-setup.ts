@@ -1,16 +1,14 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
+import { rmSync } from "node:fs";
 import path from "node:path";
+import type { TestProject } from "vitest/node";
+import { migrate, tempDataDir } from "./migrate";
 
-/**
- * One migrated SQLite database per test run, in a fresh temp folder (so parallel runs
- * cannot delete each other's database). Workers inherit the variable.
- */
-export default function setup(): () => void {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "ratchet-vitest-"));
-  process.env.RATCHET_DATA_DIR = dir;
-  process.env.DATABASE_URL = "";
-  execFileSync("node_modules/.bin/prisma", ["migrate", "deploy"], { env: process.env, stdio: "pipe" });
-  return () => rmSync(dir, { recursive: true, force: true });
+/** One migrated SQLite database per test run, in a fresh temp folder. */
+export default async function setup(project: TestProject): Promise<() => void> {
+  const dataDir = tempDataDir();
+  const databaseUrl = `file:${path.join(dataDir, "ratchet.db")}`;
+  await migrate(databaseUrl);
+  project.provide("databaseUrl", databaseUrl);
+  project.provide("dataDir", dataDir);
+  return () => rmSync(dataDir, { recursive: true, force: true });
 }
