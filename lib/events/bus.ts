@@ -22,3 +22,7 @@ export function subscribe(sessionId: string, listener: Listener): () => void {
   emitter().on(sessionId, listener);
   return () => emitter().off(sessionId, listener);
 }
+
+export function hasSubscribers(sessionId: string): boolean {
+  return emitter().listenerCount(sessionId) > 0;
+}

@@ -1,5 +1,6 @@
 import { insertEvents, maxEventSeq } from "@/lib/db/queries/events";
 import { publish } from "./bus";
+import { announceEvents } from "./fanout";
 import type { SessionEvent, SessionEventBody } from "./types";
 
 /**
@@ -63,7 +64,20 @@ async function flush(sessionId: string, log: SessionLog): Promise<void> {
       continue;
     }
     for (const event of batch) publish(sessionId, event);
+    await announce(sessionId, batch);
     for (const done of waiters) done();
+  }
+}
+
+/** Other instances' viewers learn of the batch; they read it from the table, so a lost notice only delays them. */
+async function announce(sessionId: string, batch: SessionEvent[]): Promise<void> {
+  const first = batch[0];
+  const last = batch.at(-1);
+  if (!first || !last) return;
+  try {
+    await announceEvents(sessionId, first.seq, last.seq);
+  } catch (error) {
+    console.error("[ratchet] could not announce events to other instances", error);
   }
 }
 

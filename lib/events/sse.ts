@@ -1,5 +1,6 @@
 import { listEventsAfter } from "@/lib/db/queries/events";
 import { subscribe } from "./bus";
+import { listenForEvents } from "./fanout";
 import type { SessionEvent } from "./types";
 
 const REPLAY_PAGE = 500;
@@ -10,9 +11,10 @@ function frame(event: SessionEvent): string {
 }
 
 /**
- * Replays a session's events after `after`, then tails live ones. The subscription starts
- * before the replay and live events are held until the replay is done, so nothing falls
- * in the gap and nothing is sent twice.
+ * Replays a session's events after `after`, then tails live ones, including those other app
+ * instances write (lib/events/fanout.ts). The subscription and the cross-instance listener start
+ * before the replay and live events are held until the replay is done, so nothing falls in the
+ * gap and nothing is sent twice.
  */
 export function sessionEventStream(
   sessionId: string,
@@ -54,6 +56,8 @@ export function sessionEventStream(
         } catch {}
       });
       send("retry: 1000\n\n");
+      // Without the listener this instance still streams its own events; the error is logged there.
+      await listenForEvents().catch(() => {});
       try {
         for (;;) {
           const page = await listEventsAfter(sessionId, last, REPLAY_PAGE);

@@ -38,3 +38,8 @@ export async function listEventsAfter(
       }) as unknown as SessionEvent,
   );
 }
+
+/** PostgreSQL only: a NOTIFY that is delivered to listeners once the current statement commits. */
+export async function notifyChannel(channel: string, payload: string): Promise<void> {
+  await db().$executeRaw`SELECT pg_notify(${channel}, ${payload})`;
+}
