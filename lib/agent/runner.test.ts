@@ -14,6 +14,7 @@ import { createSession, findSession } from "@/lib/db/queries/sessions";
 import { subscribe } from "@/lib/events/bus";
 import type { SessionEvent } from "@/lib/events/types";
 import { saveModelSettings } from "@/lib/settings/model-config";
+import { startTestSandbox } from "@/lib/testing/sandbox";
 import { activeTurns } from "./active-turns";
 import { cancelTurn, sendMessage } from "./runner";
 
@@ -23,6 +24,7 @@ let workspace: string;
 
 beforeAll(async () => {
   llm = await startFakeLLM({ port: 0 });
+  await startTestSandbox();
   workspace = mkdtempSync(path.join(os.tmpdir(), "ratchet-ws-"));
 });
 

@@ -22,11 +22,13 @@ import { describeModelError } from "./model-errors";
 import { parsePart, type StoredPart, type ToolPart } from "./parts";
 import { createRetryingFetch, DEFAULT_RETRY } from "./retrying-fetch";
 import { buildSystemPrompt } from "./system-prompt";
-import { buildToolSet, recordRejectedCall, type ToolSetDeps } from "./tool-set";
+import { buildToolSet, recordRejectedCall, type ToolSetDeps, type ToolSetHandle } from "./tool-set";
 import { BUILTIN_TOOLS, describeReload, scanToolbox } from "./tools/registry";
 
 /** Tokens kept free for the model's answer when fitting the conversation to its window. */
 const OUTPUT_RESERVE = 8192;
+/** How long a stopped turn waits for its tools to record their (killed) results. */
+const SETTLE_MS = 5000;
 
 interface TurnInput {
   sessionId: string;
@@ -133,6 +135,7 @@ async function runTurn(input: TurnInput): Promise<void> {
   let failure: string | undefined;
   let warnedBudget = false;
   let promptStale = false;
+  let toolSet: ToolSetHandle | undefined;
   let toolbox = await scanToolbox();
 
   const deps: ToolSetDeps = {
@@ -187,7 +190,8 @@ async function runTurn(input: TurnInput): Promise<void> {
       });
     }
     const price = findPrice(await loadPrices(), config.model);
-    const { tools, started } = buildToolSet(BUILTIN_TOOLS, deps);
+    toolSet = buildToolSet(BUILTIN_TOOLS, deps);
+    const { tools, started } = toolSet;
     const fetchImpl = createRetryingFetch({
       ...DEFAULT_RETRY,
       onRetry: ({ attempt, delayMs, reason }) =>
@@ -311,6 +315,7 @@ async function runTurn(input: TurnInput): Promise<void> {
       await emit({ type: "error", code: described.code, message: described.message });
     }
   } finally {
+    await toolSet?.settled(SETTLE_MS);
     const reason = stopReasonOf(sessionId);
     if (controller.signal.aborted) {
       status = reason === "shutdown" ? "interrupted" : reason === "budget" ? "error" : "cancelled";

@@ -34,7 +34,7 @@ function errorClassFor(outcome: ToolOutcome): ErrorClass | null {
 /** Records a finished call: its telemetry row (off the hot path) and the live result event. */
 async function finishCall(
   deps: ToolSetDeps,
-  call: { callId: string; tool: string; summary: string },
+  call: { callId: string; tool: string; summary: string; version: string },
   outcome: ToolOutcome,
   durationMs: number,
 ): Promise<void> {
@@ -43,6 +43,7 @@ async function finishCall(
     turnId: deps.turnId,
     callId: call.callId,
     tool: call.tool,
+    toolVersion: call.version,
     inputSummary: call.summary.slice(0, 500),
     ok: outcome.state === "completed",
     exitCode: outcome.exitCode ?? null,
@@ -62,65 +63,120 @@ async function finishCall(
   });
 }
 
-/** The one place built-in tools become AI SDK tools: events, parts, telemetry and masking for every call. */
-export function buildToolSet(
-  tools: readonly BuiltinTool[],
+/** What every tool call shares, whatever runs it: a part, live events, telemetry and masking. */
+export interface CallSpec {
+  tool: string;
+  /** Telemetry label: "builtin" or the agent tool's version. */
+  version: string;
+  input: unknown;
+  summary: string;
+  run(signal: AbortSignal): Promise<ToolOutcome>;
+}
+
+export interface ToolSetHandle {
+  tools: ToolSet;
+  /** Call ids whose execution began (the rest were refused by the SDK). */
+  started: Set<string>;
+  /** Runs a call through the shared bookkeeping and tracks it until it settles. */
+  execute(spec: CallSpec, toolCallId: string, abortSignal: AbortSignal | undefined): Promise<string>;
+  /** Waits (bounded) for running executions, so a cancelled turn records their results first. */
+  settled(timeoutMs: number): Promise<void>;
+}
+
+async function executeCall(
   deps: ToolSetDeps,
-): { tools: ToolSet; started: Set<string> } {
+  spec: CallSpec,
+  toolCallId: string,
+  signal: AbortSignal,
+): Promise<string> {
+  const summary = maskSecrets(spec.summary, deps.secrets);
+  const shown = maskInput(spec.input, deps.secrets);
+  const update = await deps.addToolPart({
+    type: "tool",
+    callId: toolCallId,
+    tool: spec.tool,
+    input: shown,
+    state: "running",
+    summary,
+  });
+  await deps.emit({ type: "tool-call", callId: toolCallId, tool: spec.tool, input: shown, summary });
+  const startedAt = performance.now();
+  let outcome: ToolOutcome;
+  try {
+    outcome = await spec.run(signal);
+  } catch (error) {
+    outcome = {
+      state: "error",
+      output: `${spec.tool} failed: ${error instanceof Error ? error.message : String(error)}`,
+      summary: "tool error",
+      errorClass: "tool_error",
+    };
+  }
+  const durationMs = Math.round(performance.now() - startedAt);
+  const output = maskSecrets(outcome.output, deps.secrets);
+  await update({
+    state: outcome.state,
+    output,
+    durationMs,
+    exitCode: outcome.exitCode ?? null,
+    summary: outcome.summary,
+  });
+  await finishCall(
+    deps,
+    { callId: toolCallId, tool: spec.tool, summary, version: spec.version },
+    { ...outcome, output },
+    durationMs,
+  );
+  if (outcome.state === "error") throw new Error(output);
+  return output;
+}
+
+/** The one place tools become AI SDK tools. Built-ins are added here; agent tools join later. */
+export function buildToolSet(builtins: readonly BuiltinTool[], deps: ToolSetDeps): ToolSetHandle {
   const started = new Set<string>();
-  const set: ToolSet = {};
-  for (const def of tools) {
-    set[def.name] = dynamicTool({
+  const inflight = new Set<Promise<unknown>>();
+  const handle: ToolSetHandle = {
+    tools: {},
+    started,
+    execute(spec, toolCallId, abortSignal) {
+      started.add(toolCallId);
+      const work = executeCall(deps, spec, toolCallId, abortSignal ?? new AbortController().signal);
+      inflight.add(work);
+      void work.then(
+        () => inflight.delete(work),
+        () => inflight.delete(work),
+      );
+      return work;
+    },
+    async settled(timeoutMs) {
+      if (inflight.size === 0) return;
+      await Promise.race([
+        Promise.allSettled([...inflight]),
+        new Promise((resolve) => setTimeout(resolve, timeoutMs).unref()),
+      ]);
+    },
+  };
+  for (const def of builtins) {
+    handle.tools[def.name] = dynamicTool({
       description: def.description,
       inputSchema: def.inputSchema,
-      execute: async (rawInput, { toolCallId, abortSignal }) => {
+      execute: (rawInput, { toolCallId, abortSignal }) => {
         const input = def.inputSchema.parse(rawInput);
-        const summary = maskSecrets(def.summarize(input), deps.secrets);
-        started.add(toolCallId);
-        const shown = maskInput(input, deps.secrets);
-        const update = await deps.addToolPart({
-          type: "tool",
-          callId: toolCallId,
-          tool: def.name,
-          input: shown,
-          state: "running",
-          summary,
-        });
-        await deps.emit({ type: "tool-call", callId: toolCallId, tool: def.name, input: shown, summary });
-        const signal = abortSignal ?? new AbortController().signal;
-        const startedAt = performance.now();
-        let outcome: ToolOutcome;
-        try {
-          outcome = await def.execute(input, deps.context(toolCallId, signal));
-        } catch (error) {
-          outcome = {
-            state: "error",
-            output: `${def.name} failed: ${(error as Error).message}`,
-            summary: "tool error",
-            errorClass: "tool_error",
-          };
-        }
-        const durationMs = Math.round(performance.now() - startedAt);
-        const output = maskSecrets(outcome.output, deps.secrets);
-        await update({
-          state: outcome.state,
-          output,
-          durationMs,
-          exitCode: outcome.exitCode ?? null,
-          summary: outcome.summary,
-        });
-        await finishCall(
-          deps,
-          { callId: toolCallId, tool: def.name, summary },
-          { ...outcome, output },
-          durationMs,
+        return handle.execute(
+          {
+            tool: def.name,
+            version: "builtin",
+            input,
+            summary: def.summarize(input),
+            run: (signal) => def.execute(input, deps.context(toolCallId, signal)),
+          },
+          toolCallId,
+          abortSignal,
         );
-        if (outcome.state === "error") throw new Error(output);
-        return output;
       },
     });
   }
-  return { tools: set, started };
+  return handle;
 }
 
 /** A call the SDK refused before execution (unknown tool, input that fails the schema). */
@@ -143,7 +199,7 @@ export async function recordRejectedCall(
   await update({ state: "error", output: message, durationMs: 0, summary: "rejected" });
   await finishCall(
     deps,
-    { callId: call.callId, tool: call.tool, summary },
+    { callId: call.callId, tool: call.tool, summary, version: "builtin" },
     {
       state: "error",
       output: message,

@@ -2,6 +2,7 @@ import { accessToken, issueLoginCode } from "@/lib/auth/token";
 import { dbReady } from "@/lib/db/client";
 import { EnvError, env } from "@/lib/env";
 import { recoverFromCrash } from "./recover";
+import { startSandbox } from "./sandbox";
 import { installShutdown } from "./shutdown";
 
 function baseUrl(): string {
@@ -30,6 +31,7 @@ export async function boot(): Promise<void> {
     );
   }
   installShutdown();
+  await startSandbox();
   const url = baseUrl();
   console.log(
     `\n  Ratchet is running at ${url}\n  One-time login link: ${url}/api/auth/login?code=${issueLoginCode()}\n`,

@@ -1,4 +1,5 @@
 import { activeTurns, stopTurn } from "@/lib/agent/active-turns";
+import { shutdownSandbox } from "@/lib/sandbox";
 
 const GRACE_MS = 4000;
 const store = globalThis as unknown as { __ratchetShutdown?: boolean };
@@ -23,6 +24,7 @@ export function installShutdown(): void {
       Promise.allSettled(sessions.map((id) => stopTurn(id, "shutdown"))),
       new Promise((resolve) => setTimeout(resolve, GRACE_MS)),
     ]);
+    await Promise.race([shutdownSandbox(), new Promise((resolve) => setTimeout(resolve, 300))]);
     process.exit(0);
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
