@@ -21,6 +21,7 @@ async function step(name, fn) {
 }
 
 let failure;
+ensureSystemPackages(only === "static" ? [] : only === "unit" ? ["sandbox"] : ["sandbox", "test"]);
 try {
   if (!only || only === "static") {
     await step("lint (biome)", () => run(bin("biome"), ["check", "."]));
@@ -37,7 +38,6 @@ try {
     );
   }
   if (!only || only === "e2e") {
-    ensureSystemPackages();
     await step("build (next build)", () => run(bin("next"), ["build"]));
     await step("end-to-end tests (playwright)", () =>
       run(bin("playwright"), ["test", "--reporter=list,json"], {

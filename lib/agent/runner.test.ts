@@ -25,6 +25,7 @@ let workspace: string;
 beforeAll(async () => {
   llm = await startFakeLLM({ port: 0 });
   await startTestSandbox();
+  process.env.RATCHET_TOOLS_DIR = mkdtempSync(path.join(os.tmpdir(), "ratchet-tools-"));
   workspace = mkdtempSync(path.join(os.tmpdir(), "ratchet-ws-"));
 });
 
@@ -115,6 +116,46 @@ describe("agent runner", () => {
       { tool: "run_command", ok: true, exitCode: 3, errorClass: "command_failed" },
     ]);
     expect(await listProcesses()).toEqual([]);
+  });
+
+  it("builds a tool with propose_tool and calls it in the same turn", async () => {
+    const { id } = await newSession();
+    const source = [
+      'export const description = "Counts the words in a text.";',
+      'export const schema = { type: "object", properties: { text: { type: "string" } }, required: ["text"], additionalProperties: false };',
+      'export const capabilities = { filesystem: "none" };',
+      'export const examples = [{ args: { text: "a b c" }, expect: { ok: true, result: 3 } }];',
+      "export async function run({ text }) { return { ok: true, result: text.split(/\\s+/).filter(Boolean).length }; }",
+    ].join("\n");
+    llm.enqueue(
+      reply()
+        .tool("propose_tool", { name: "count_words", source, reason: "counting by hand is slow" })
+        .build(),
+      reply().tool("count_words", { text: "one two three four" }).build(),
+      reply().tool("count_words", { txt: "wrong argument" }).build(),
+      reply().text("four words").build(),
+    );
+    const events = await runToEnd(id, "count the words");
+    const results = events.flatMap((e) => (e.type === "tool-result" ? [e] : []));
+    expect(results.map((r) => [r.tool, r.state])).toEqual([
+      ["propose_tool", "completed"],
+      ["count_words", "completed"],
+      ["count_words", "error"],
+    ]);
+    expect(llm.requests[1]?.toolResults[0]?.output).toContain("Validation passed");
+    const tools = (body: Record<string, unknown>) =>
+      ((body.tools as Array<{ function?: { name: string } }>) ?? []).map((t) => t.function?.name);
+    expect(tools(llm.requests[0]?.body ?? {})).not.toContain("count_words");
+    expect(tools(llm.requests[1]?.body ?? {})).toContain("count_words");
+    expect(llm.requests[2]?.toolResults[0]?.output).toBe("4");
+    expect(llm.requests[3]?.toolResults[0]?.output).toMatch(/missing required property .*text/);
+    const calls = await db().toolCall.findMany({ where: { sessionId: id, tool: "count_words" } });
+    expect(calls.map((c) => [c.toolVersion, c.ok])).toEqual(
+      expect.arrayContaining([
+        ["v1", true],
+        ["v1", false],
+      ]),
+    );
   });
 
   it("sends the whole conversation on the next turn", async () => {

@@ -22,7 +22,13 @@ import { describeModelError } from "./model-errors";
 import { parsePart, type StoredPart, type ToolPart } from "./parts";
 import { createRetryingFetch, DEFAULT_RETRY } from "./retrying-fetch";
 import { buildSystemPrompt } from "./system-prompt";
-import { buildToolSet, recordRejectedCall, type ToolSetDeps, type ToolSetHandle } from "./tool-set";
+import {
+  buildToolSet,
+  installAgentTools,
+  recordRejectedCall,
+  type ToolSetDeps,
+  type ToolSetHandle,
+} from "./tool-set";
 import { BUILTIN_TOOLS, describeReload, scanToolbox } from "./tools/registry";
 
 /** Tokens kept free for the model's answer when fitting the conversation to its window. */
@@ -136,7 +142,7 @@ async function runTurn(input: TurnInput): Promise<void> {
   let warnedBudget = false;
   let promptStale = false;
   let toolSet: ToolSetHandle | undefined;
-  let toolbox = await scanToolbox();
+  let toolbox = await scanToolbox(sessionId);
 
   const deps: ToolSetDeps = {
     sessionId,
@@ -166,7 +172,7 @@ async function runTurn(input: TurnInput): Promise<void> {
         await forgetProcess(marker);
       },
       reload: async () => {
-        const next = await scanToolbox();
+        const next = await scanToolbox(sessionId);
         const report = describeReload(toolbox, next);
         toolbox = next;
         promptStale = true;
@@ -191,6 +197,8 @@ async function runTurn(input: TurnInput): Promise<void> {
     }
     const price = findPrice(await loadPrices(), config.model);
     toolSet = buildToolSet(BUILTIN_TOOLS, deps);
+    installAgentTools(toolSet, toolbox.catalog, deps);
+    const handle = toolSet;
     const { tools, started } = toolSet;
     const fetchImpl = createRetryingFetch({
       ...DEFAULT_RETRY,
@@ -217,6 +225,7 @@ async function runTurn(input: TurnInput): Promise<void> {
         if (promptStale) {
           instructions = await prompt();
           overrides.instructions = instructions;
+          installAgentTools(handle, toolbox.catalog, deps);
           promptStale = false;
         }
         if (stepNumber > 0) {

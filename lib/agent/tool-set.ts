@@ -1,7 +1,9 @@
-import { dynamicTool, type ToolSet } from "ai";
+import { dynamicTool, type JSONSchema7, jsonSchema, type ToolSet } from "ai";
 import { recordToolCall } from "@/lib/db/queries/tool-calls";
 import type { SessionEventBody } from "@/lib/events/types";
 import { maskSecrets } from "@/lib/sandbox";
+import { callAgentTool } from "@/lib/tools/call";
+import type { Catalog } from "@/lib/tools/catalog";
 
 /** Masks every string inside a tool's input before it is stored or shown. */
 function maskInput(value: unknown, secrets: string[]): unknown {
@@ -81,6 +83,8 @@ export interface ToolSetHandle {
   execute(spec: CallSpec, toolCallId: string, abortSignal: AbortSignal | undefined): Promise<string>;
   /** Waits (bounded) for running executions, so a cancelled turn records their results first. */
   settled(timeoutMs: number): Promise<void>;
+  /** Names of the agent-written tools currently in `tools`. */
+  agentTools: Set<string>;
 }
 
 async function executeCall(
@@ -138,6 +142,7 @@ export function buildToolSet(builtins: readonly BuiltinTool[], deps: ToolSetDeps
   const handle: ToolSetHandle = {
     tools: {},
     started,
+    agentTools: new Set(),
     execute(spec, toolCallId, abortSignal) {
       started.add(toolCallId);
       const work = executeCall(deps, spec, toolCallId, abortSignal ?? new AbortController().signal);
@@ -177,6 +182,63 @@ export function buildToolSet(builtins: readonly BuiltinTool[], deps: ToolSetDeps
     });
   }
   return handle;
+}
+
+function summarizeArgs(args: unknown): string {
+  if (args && typeof args === "object") {
+    const values = Object.values(args).filter((v) => typeof v === "string" || typeof v === "number");
+    if (values.length) return values.map(String).join(" ").split("\n")[0]?.slice(0, 200) ?? "";
+  }
+  return JSON.stringify(args ?? {}).slice(0, 200);
+}
+
+/**
+ * Swaps the agent-written tools in the live tool set. The SDK reads the same object every step,
+ * so a tool proposed in this turn is callable from the next step on.
+ */
+export function installAgentTools(handle: ToolSetHandle, catalog: Catalog, deps: ToolSetDeps): void {
+  for (const name of handle.agentTools) delete handle.tools[name];
+  handle.agentTools.clear();
+  for (const tool of catalog.callable) {
+    if (handle.tools[tool.name]) continue; // a built-in; names are refused at proposal anyway
+    handle.agentTools.add(tool.name);
+    const description = tool.trial
+      ? `${tool.manifest.description} (trial: your own proposal v${tool.version}, not yet approved)`
+      : tool.manifest.description;
+    handle.tools[tool.name] = dynamicTool({
+      description,
+      inputSchema: jsonSchema(tool.manifest.schema as JSONSchema7),
+      execute: (args, { toolCallId, abortSignal }) =>
+        handle.execute(
+          {
+            tool: tool.name,
+            version: `v${tool.version}`,
+            input: args,
+            summary: summarizeArgs(args),
+            run: async (signal) => {
+              const ctx = deps.context(toolCallId, signal);
+              const tracked: string[] = [];
+              try {
+                return await callAgentTool(tool, args, {
+                  workspace: ctx.workspace,
+                  signal,
+                  secrets: ctx.secrets,
+                  onOutput: (chunk) => void ctx.emit({ type: "tool-output", callId: toolCallId, chunk }),
+                  onSpawn: (info) => {
+                    tracked.push(info.marker);
+                    void ctx.trackProcess(info);
+                  },
+                });
+              } finally {
+                for (const marker of tracked) await ctx.untrackProcess(marker);
+              }
+            },
+          },
+          toolCallId,
+          abortSignal,
+        ),
+    });
+  }
 }
 
 /** A call the SDK refused before execution (unknown tool, input that fails the schema). */

@@ -4,6 +4,7 @@ import { EnvError, env } from "@/lib/env";
 import { recoverFromCrash } from "./recover";
 import { startSandbox } from "./sandbox";
 import { installShutdown } from "./shutdown";
+import { syncToolsAtBoot } from "./tools";
 
 function baseUrl(): string {
   const { HOST, PORT } = env();
@@ -31,7 +32,8 @@ export async function boot(): Promise<void> {
     );
   }
   installShutdown();
-  await startSandbox();
+  const sandbox = await startSandbox();
+  if (sandbox.mode !== "unavailable") void syncToolsAtBoot();
   const url = baseUrl();
   console.log(
     `\n  Ratchet is running at ${url}\n  One-time login link: ${url}/api/auth/login?code=${issueLoginCode()}\n`,

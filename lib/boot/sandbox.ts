@@ -1,8 +1,8 @@
-import { toolsDir } from "@/lib/agent/tools/registry";
 import { env } from "@/lib/env";
 import { initSandbox, type SandboxStatus, taskCapSupport } from "@/lib/sandbox";
 import { readNetworkPolicy } from "@/lib/settings/network-policy";
 import { skillsDir } from "@/lib/skills/catalog";
+import { toolsDir } from "@/lib/tools/paths";
 
 export async function startSandbox(): Promise<SandboxStatus> {
   const e = env();
