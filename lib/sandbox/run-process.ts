@@ -167,10 +167,11 @@ export async function runProcess(opts: RunProcessOptions): Promise<RunProcessRes
   return result;
 }
 
+/** Survivors die before the result is returned; removing the empty group need not delay it. */
 async function releaseCap(cap: TaskCap | null): Promise<void> {
   if (!cap) return;
   await cap.killAll();
-  await cap.release();
+  void cap.release();
 }
 
 class ProcessRun {

@@ -9,7 +9,7 @@ export interface TaskCap {
   joinLine: string;
   /** SIGKILLs every task left in the group, including ones that escaped the process group. */
   killAll(): Promise<void>;
-  /** Removes the group once empty. */
+  /** Removes the group once its zombies are reaped; runs in the background. */
   release(): Promise<void>;
 }
 
@@ -81,12 +81,25 @@ export function taskCapSupport(): TaskCapSupport {
   return store.__ratchetTaskCap;
 }
 
-async function tasksIn(dir: string): Promise<number[]> {
+async function isZombie(pid: number): Promise<boolean> {
   try {
-    return (await readFile(path.join(dir, "cgroup.procs"), "utf8")).split("\n").filter(Boolean).map(Number);
+    const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) === "Z";
+  } catch {
+    return true; // gone
+  }
+}
+
+/** Tasks still running in the group; zombies wait for their reaper and hold nothing. */
+async function livingTasks(dir: string): Promise<number[]> {
+  let pids: number[];
+  try {
+    pids = (await readFile(path.join(dir, "cgroup.procs"), "utf8")).split("\n").filter(Boolean).map(Number);
   } catch {
     return [];
   }
+  const zombie = await Promise.all(pids.map(isZombie));
+  return pids.filter((_, i) => !zombie[i]);
 }
 
 /** A fresh pids group for one command, or null where the machine offers none. */
@@ -103,9 +116,9 @@ export function createTaskCap(maxTasks: number): TaskCap | null {
   return {
     joinLine: `echo $$ > ${dir}/cgroup.procs || exit 125`,
     async killAll() {
-      // a frozen fork bomb refills as fast as we kill: loop until the group stays empty
+      // a fork bomb refills as fast as we kill: loop until nothing in the group runs
       for (let round = 0; round < 50; round++) {
-        const pids = await tasksIn(dir);
+        const pids = await livingTasks(dir);
         if (pids.length === 0) return;
         for (const pid of pids) {
           try {
@@ -114,18 +127,18 @@ export function createTaskCap(maxTasks: number): TaskCap | null {
             // already gone
           }
         }
-        await new Promise((resolve) => setTimeout(resolve, 10));
+        await new Promise((resolve) => setTimeout(resolve, round < 10 ? 1 : 10));
       }
     },
     async release() {
-      for (let attempt = 0; attempt < 50; attempt++) {
+      for (let attempt = 0; attempt < 100; attempt++) {
         try {
           await rmdir(dir);
           return;
         } catch (error) {
           const code = error instanceof Error && "code" in error ? error.code : undefined;
           if (code === "ENOENT") return;
-          await new Promise((resolve) => setTimeout(resolve, 20));
+          await new Promise((resolve) => setTimeout(resolve, 50));
         }
       }
     },

@@ -106,7 +106,11 @@ export function runInHost(run: HostRun): Promise<HostResult> {
     const processResult = await runProcess({
       command: `exec ${quote(process.execPath)} ${quote(hostScript())} ${quote(hostDir)}`,
       cwd,
-      env: { ...sandboxEnv(tmp, sandboxCacheDir()), ...(run.env ?? {}) },
+      env: {
+        ...sandboxEnv(tmp, sandboxCacheDir()),
+        ...(run.env ?? {}),
+        ...(run.network ? { RATCHET_TOOL_NETWORK: "1" } : {}),
+      },
       sandbox: { writable, network: run.network ? "policy" : "none" },
       timeoutMs: run.timeoutMs,
       modelCapBytes: MODEL_CAP,

@@ -43,7 +43,7 @@ async function respond(body) {
 
 /** Node's fetch ignores HTTP(S)_PROXY; route it through the sandbox proxy when the tool may use the network. */
 async function routeFetchThroughProxy() {
-  if (!process.env.HTTPS_PROXY && !process.env.HTTP_PROXY) return;
+  if (process.env.RATCHET_TOOL_NETWORK !== "1") return;
   try {
     const { EnvHttpProxyAgent, setGlobalDispatcher } = await import("undici");
     setGlobalDispatcher(new EnvHttpProxyAgent());
