@@ -116,6 +116,19 @@ describe("agent runner", () => {
       { tool: "run_command", ok: true, exitCode: 3, errorClass: "command_failed" },
     ]);
     expect(await listProcesses()).toEqual([]);
+    await expect
+      .poll(async () =>
+        (await db().modelStep.findMany({ where: { sessionId: id }, orderBy: { step: "asc" } })).map((s) => [
+          s.step,
+          s.model,
+          s.inputTokens,
+          s.outputTokens,
+        ]),
+      )
+      .toEqual([
+        [1, "fake-model", 100, 20],
+        [2, "fake-model", 150, 10],
+      ]);
   });
 
   it("builds a tool with propose_tool and calls it in the same turn", async () => {

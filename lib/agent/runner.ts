@@ -1,6 +1,7 @@
 import { isStepCount, type ModelMessage, streamText } from "ai";
 import { ApiError } from "@/lib/api/errors";
 import { createMessage, listMessages, upsertPart } from "@/lib/db/queries/messages";
+import { recordModelStep } from "@/lib/db/queries/model-steps";
 import { forgetProcess, recordProcess } from "@/lib/db/queries/processes";
 import {
   addSessionUsage,
@@ -142,6 +143,7 @@ async function runTurn(input: TurnInput): Promise<void> {
   let warnedBudget = false;
   let promptStale = false;
   let toolSet: ToolSetHandle | undefined;
+  let stepStartedAt = performance.now();
   let toolbox = await scanToolbox(sessionId);
 
   const deps: ToolSetDeps = {
@@ -267,11 +269,24 @@ async function runTurn(input: TurnInput): Promise<void> {
             });
           }
           break;
+        case "start-step":
+          stepStartedAt = performance.now();
+          break;
         case "finish-step": {
           steps++;
           const inputTokens = part.usage.inputTokens ?? 0;
           const outputTokens = part.usage.outputTokens ?? 0;
           const costUsd = costOf(price, inputTokens, outputTokens);
+          recordModelStep({
+            sessionId,
+            turnId,
+            step: steps,
+            model: config.model,
+            inputTokens,
+            outputTokens,
+            costUsd,
+            durationMs: Math.round(performance.now() - stepStartedAt),
+          }).catch((error) => console.error("[ratchet] telemetry write failed", error));
           const totals = await addSessionUsage(sessionId, { inputTokens, outputTokens, costUsd });
           await emit({ type: "step-finish", step: steps, inputTokens, outputTokens, costUsd });
           await emit({
