@@ -212,6 +212,16 @@ export function renderEvent(event: SessionEventBody, state: RenderState): Render
     case "notice":
       return line(state, event.level === "warn" ? SGR.yellow : SGR.dim, oneLine(event.message));
 
+    case "friction":
+      return line(state, SGR.yellow, `⚡ friction: ${oneLine(event.detail)}`);
+
+    case "learning":
+      return line(
+        state,
+        SGR.dim,
+        `✎ ${event.learningType} noted (${event.source}): ${oneLine(event.description)}`,
+      );
+
     case "tool-decision": {
       const why = event.reason ? `: ${oneLine(event.reason)}` : "";
       return event.decision === "approved"

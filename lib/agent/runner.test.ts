@@ -171,6 +171,43 @@ describe("agent runner", () => {
     );
   });
 
+  it("notices a command failing twice and nudges the very next model request", async () => {
+    const { id } = await newSession();
+    llm.enqueue(
+      reply().tool("run_command", { command: "ls missing-dir" }).build(),
+      reply().tool("run_command", { command: "ls missing-dir" }).build(),
+      reply().text("it is missing").build(),
+    );
+    const events = await runToEnd(id, "list it");
+    const frictions = events.flatMap((e) => (e.type === "friction" ? [e] : []));
+    expect(frictions.map((f) => f.kind)).toEqual(["repeated_failure"]);
+    const systemOf = (i: number) => llm.requests[i]?.messages.find((m) => m.role === "system");
+    const system = (i: number) => {
+      const m = systemOf(i);
+      return m && "text" in m ? m.text : "";
+    };
+    expect(system(1)).not.toContain("Friction just now");
+    expect(system(2)).toContain("Friction just now");
+    expect(system(2)).toContain("ls missing-dir");
+    expect(system(2)).toContain("propose_tool");
+    const rows = await db().friction.findMany({ where: { sessionId: id } });
+    expect(rows).toMatchObject([{ kind: "repeated_failure", outcome: "none" }]);
+  });
+
+  it("records a user's correction as a learning event and tells the model at once", async () => {
+    const { id } = await newSession();
+    llm.enqueue(reply().tool("run_command", { command: "echo npm install" }).build(), reply().text("ok").build());
+    await runToEnd(id, "install the deps");
+    llm.enqueue(reply().text("using pnpm").build());
+    const events = await runToEnd(id, "no, use pnpm");
+    expect(events.some((e) => e.type === "learning" && e.learningType === "correction")).toBe(true);
+    const learning = await db().learningEvent.findFirst({ where: { sessionId: id, source: "detector" } });
+    expect(learning).toMatchObject({ type: "correction" });
+    expect(learning?.context).toContain("run_command");
+    const system = llm.requests.at(-1)?.messages.find((m) => m.role === "system");
+    expect(system && "text" in system ? system.text : "").toContain("the user corrected you");
+  });
+
   it("sends the whole conversation on the next turn", async () => {
     const { id } = await newSession();
     llm.enqueue(reply().text("first answer").build());

@@ -12,6 +12,8 @@ import {
 } from "@/lib/db/queries/sessions";
 import { appendEvent } from "@/lib/events/log";
 import type { SessionEventBody, TurnStatus } from "@/lib/events/types";
+import { captureFromUserMessage } from "@/lib/learning/capture";
+import { FrictionMonitor } from "@/lib/learning/friction-monitor";
 import { collectSecrets, maskSecrets } from "@/lib/sandbox";
 import { loadModelConfig, type ModelConfig } from "@/lib/settings/model-config";
 import { costOf, findPrice, loadPrices } from "@/lib/settings/prices";
@@ -40,6 +42,7 @@ const SETTLE_MS = 5000;
 interface TurnInput {
   sessionId: string;
   turnId: string;
+  userText: string;
   workspace: string;
   budgetUsd: number | null;
   controller: AbortController;
@@ -89,6 +92,7 @@ export async function sendMessage(sessionId: string, text: string): Promise<{ tu
     const input: TurnInput = {
       sessionId,
       turnId: turn.id,
+      userText: text,
       workspace: session.workspace,
       budgetUsd: session.budgetUsd,
       controller,
@@ -143,6 +147,8 @@ async function runTurn(input: TurnInput): Promise<void> {
   let warnedBudget = false;
   let promptStale = false;
   let toolSet: ToolSetHandle | undefined;
+  let friction: FrictionMonitor | undefined;
+  let nudged = false;
   let stepStartedAt = performance.now();
   let toolbox = await scanToolbox(sessionId);
 
@@ -158,6 +164,9 @@ async function runTurn(input: TurnInput): Promise<void> {
         parts[idx] = { ...(parts[idx] as ToolPart), ...update };
         await savePart(idx);
       };
+    },
+    onCallFinished: async (call) => {
+      await friction?.observe(call);
     },
     context: (callId, signal) => ({
       sessionId,
@@ -185,6 +194,17 @@ async function runTurn(input: TurnInput): Promise<void> {
 
   try {
     await emit({ type: "turn-start", turnId, model: config.model });
+    friction = await FrictionMonitor.start(sessionId, turnId, emit);
+    const learned = await captureFromUserMessage(sessionId, input.userText);
+    if (learned) {
+      await emit({
+        type: "learning",
+        learningType: learned.type,
+        description: learned.description,
+        source: "detector",
+      });
+      if (learned.type === "correction") await friction.correction(learned.phrase, input.userText);
+    }
     const prompt = () =>
       buildSystemPrompt({ workspace: input.workspace, model: config.model, tools: BUILTIN_TOOLS, toolbox });
     let instructions = await prompt();
@@ -229,6 +249,15 @@ async function runTurn(input: TurnInput): Promise<void> {
           overrides.instructions = instructions;
           installAgentTools(handle, toolbox.catalog, deps);
           promptStale = false;
+        }
+        // structure over vigilance: friction the harness saw reaches the very next model call
+        const nudge = friction?.takeNudge();
+        if (nudge) {
+          overrides.instructions = `${instructions}\n\n${nudge}`;
+          nudged = true;
+        } else if (nudged) {
+          overrides.instructions = instructions;
+          nudged = false;
         }
         if (stepNumber > 0) {
           const refit = fitToBudget(messages, budget);
@@ -340,6 +369,7 @@ async function runTurn(input: TurnInput): Promise<void> {
     }
   } finally {
     await toolSet?.settled(SETTLE_MS);
+    await friction?.settle().catch((error) => console.error("[ratchet] friction outcome failed", error));
     const reason = stopReasonOf(sessionId);
     if (controller.signal.aborted) {
       status = reason === "shutdown" ? "interrupted" : reason === "budget" ? "error" : "cancelled";

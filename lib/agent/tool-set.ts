@@ -26,6 +26,17 @@ export interface ToolSetDeps {
   /** Adds a tool part to the assistant message, returning a function that saves updates to it. */
   addToolPart(part: ToolPart): Promise<(update: Partial<ToolPart>) => Promise<void>>;
   context(callId: string, signal: AbortSignal): ToolContext;
+  /** Every finished call, for the friction detector. */
+  onCallFinished?(call: FinishedCall): Promise<void>;
+}
+
+export interface FinishedCall {
+  tool: string;
+  input: string;
+  ok: boolean;
+  errorClass: ErrorClass | null;
+  durationMs: number;
+  exitCode: number | null;
 }
 
 function errorClassFor(outcome: ToolOutcome): ErrorClass | null {
@@ -63,6 +74,18 @@ async function finishCall(
     durationMs,
     summary: outcome.summary,
   });
+  try {
+    await deps.onCallFinished?.({
+      tool: call.tool,
+      input: call.summary,
+      ok: outcome.state === "completed",
+      errorClass: errorClassFor(outcome),
+      durationMs,
+      exitCode: outcome.exitCode ?? null,
+    });
+  } catch (error) {
+    console.error("[ratchet] friction check failed", error);
+  }
 }
 
 /** What every tool call shares, whatever runs it: a part, live events, telemetry and masking. */

@@ -27,6 +27,13 @@ export type SessionEventBody =
       by: string;
       reason?: string;
     }
+  | { type: "friction"; frictionId: string; kind: string; detail: string }
+  | {
+      type: "learning";
+      learningType: "correction" | "preference" | "pattern";
+      description: string;
+      source: "agent" | "detector" | "user";
+    }
   | { type: "retry"; attempt: number; delayMs: number; message: string }
   | { type: "error"; code: string; message: string }
   | { type: "status"; status: SessionStatus; note?: string }

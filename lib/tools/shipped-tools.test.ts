@@ -12,16 +12,25 @@ beforeAll(async () => {
 });
 
 it("ships the starter tools", () => {
-  expect(shipped.sort()).toEqual(["list_files.mjs", "safe_read.mjs", "search_code.mjs", "test_dev_server.mjs"]);
+  expect(shipped.sort()).toEqual([
+    "list_files.mjs",
+    "safe_read.mjs",
+    "search_code.mjs",
+    "test_dev_server.mjs",
+  ]);
 });
 
-it.each(shipped)("%s passes validation in the sandbox, examples included", async (file) => {
-  const { report } = await validateTool(readFileSync(path.join(dir, file), "utf8"), { schemaKey: file });
-  const failures = [
-    ...report.checks.filter((c) => c.status === "fail").map((c) => `${c.label}: ${c.detail}`),
-    ...report.examples.filter((e) => !e.pass).map((e) => `example ${e.index + 1}: ${e.reason}`),
-  ];
-  expect(failures).toEqual([]);
-  expect(report.ok).toBe(true);
-  expect(report.examples.length).toBeGreaterThanOrEqual(3);
-}, 120_000);
+it.each(shipped)(
+  "%s passes validation in the sandbox, examples included",
+  async (file) => {
+    const { report } = await validateTool(readFileSync(path.join(dir, file), "utf8"), { schemaKey: file });
+    const failures = [
+      ...report.checks.filter((c) => c.status === "fail").map((c) => `${c.label}: ${c.detail}`),
+      ...report.examples.filter((e) => !e.pass).map((e) => `example ${e.index + 1}: ${e.reason}`),
+    ];
+    expect(failures).toEqual([]);
+    expect(report.ok).toBe(true);
+    expect(report.examples.length).toBeGreaterThanOrEqual(3);
+  },
+  120_000,
+);
