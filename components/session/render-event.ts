@@ -215,6 +215,13 @@ export function renderEvent(event: SessionEventBody, state: RenderState): Render
     case "friction":
       return line(state, SGR.yellow, `⚡ friction: ${oneLine(event.detail)}`);
 
+    case "reflection":
+      return line(
+        state,
+        event.status === "error" ? SGR.yellow : SGR.dim,
+        `◆ reflection (${event.status})${event.summary ? `: ${oneLine(event.summary)}` : ""}`,
+      );
+
     case "learning":
       return line(
         state,

@@ -14,6 +14,7 @@ import { appendEvent } from "@/lib/events/log";
 import type { SessionEventBody, TurnStatus } from "@/lib/events/types";
 import { captureFromUserMessage } from "@/lib/learning/capture";
 import { FrictionMonitor } from "@/lib/learning/friction-monitor";
+import { queueReflection } from "@/lib/learning/reflection";
 import { collectSecrets, maskSecrets } from "@/lib/sandbox";
 import { loadModelConfig, type ModelConfig } from "@/lib/settings/model-config";
 import { costOf, findPrice, loadPrices } from "@/lib/settings/prices";
@@ -401,4 +402,5 @@ export async function endSession(sessionId: string): Promise<void> {
   await stopTurn(sessionId, "user");
   await setSessionStatus(sessionId, "ended");
   await appendEvent(sessionId, { type: "status", status: "ended" });
+  void queueReflection(sessionId, "end");
 }

@@ -34,6 +34,7 @@ export type SessionEventBody =
       description: string;
       source: "agent" | "detector" | "user";
     }
+  | { type: "reflection"; status: "success" | "empty" | "error" | "skipped"; summary: string }
   | { type: "retry"; attempt: number; delayMs: number; message: string }
   | { type: "error"; code: string; message: string }
   | { type: "status"; status: SessionStatus; note?: string }
