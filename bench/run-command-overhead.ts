@@ -1,5 +1,6 @@
 /**
- * run_command overhead: wall time of `true` through the real tool versus the bare floor.
+ * run_command overhead without the sandbox (RATCHET_SANDBOX=off): wall time of `true` through the
+ * real tool versus the bare floor. The sandboxed path is bench/sandbox-overhead.ts.
  *
  *   node_modules/.bin/tsx --conditions=react-server bench/run-command-overhead.ts [--n 300] [--warmup 30]
  *
@@ -76,6 +77,17 @@ execFileSync(process.execPath, [path.join(ROOT, "scripts/migrate.mjs")], {
 });
 
 await dbReady(); // WAL + synchronous=NORMAL, as the server's boot does
+// The harness alone (RATCHET_SANDBOX=off); bench/sandbox-overhead.ts measures the sandboxed path.
+await (await import("../lib/sandbox")).initSandbox({
+  locations: {
+    dataDir,
+    appDir: ROOT,
+    toolsDir: path.join(dataDir, "tools"),
+    skillsDir: path.join(dataDir, "skills"),
+  },
+  network: { mode: "open" },
+  disabled: true,
+});
 const session = await createSession({ title: "bench", workspace, budgetUsd: null, model: "bench" });
 const turn = await startTurn(session.id);
 

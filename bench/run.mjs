@@ -17,6 +17,11 @@ const BENCHMARKS = [
     args: ["--conditions=react-server", "bench/run-command-overhead.ts"],
     needsBuild: false,
   },
+  {
+    name: "sandbox-overhead",
+    args: ["--conditions=react-server", "bench/sandbox-overhead.ts"],
+    needsBuild: false,
+  },
   { name: "token-to-screen", args: ["bench/token-to-screen.ts"], needsBuild: true },
   { name: "firehose", args: ["bench/firehose.ts"], needsBuild: true },
 ];
@@ -90,6 +95,11 @@ for (const bench of selected) {
     const v = r.variants;
     console.log(
       `  run_command(true) p50 ${v.tool.p50} ms vs spawn ${v.spawn.p50} ms, runProcess ${v.runProcess.p50} ms → +${r.addedOverSpawnMs.p50} ms (goal ≤ ${r.goal.addedOverSpawnMs}: ${r.goal.met ? "met" : "missed"})`,
+    );
+  } else if (bench.name === "sandbox-overhead") {
+    const v = r.variants;
+    console.log(
+      `  sandboxed true p50 ${v.runProcess.p50} ms vs srt ${v.srt.p50} ms → +${r.addedOverSrtMs.p50} ms (goal ≤ ${r.goal.addedOverSrtMs}); tool call ${v["tool-call"].p50} ms = ${r.toolCallRatio.vsSrtNode}× sandboxed node, ${r.toolCallRatio.vsNode}× bare node (goal ≤ ${r.goal.toolCallRatio}×)`,
     );
   } else if (bench.name === "token-to-screen") {
     console.log(

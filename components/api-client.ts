@@ -1,5 +1,7 @@
 /** Browser-side JSON client for Ratchet's own HTTP API (same origin, cookie auth). */
 
+import type { ToolDecisionResult, ToolDetail, ToolListItem, ToolsFolderSync } from "./api-types";
+
 export type ApiResult<T> =
   | { ok: true; status: number; data: T }
   | { ok: false; status: number; code: string; message: string };
@@ -75,3 +77,32 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
 export function isAbortError(error: unknown): boolean {
   return error instanceof DOMException && error.name === "AbortError";
 }
+
+/** The agent-written tools API: the list, one tool's versions, and the decisions a person makes. */
+export const toolsApi = {
+  list: (signal?: AbortSignal) => apiRequest<{ tools: ToolListItem[] }>("/api/tools", { signal }),
+  detail: (name: string, signal?: AbortSignal) =>
+    apiRequest<ToolDetail>(`/api/tools/${encodeURIComponent(name)}`, { signal }),
+  /** Approval binds to the exact content the person reviewed. */
+  approve: (name: string, sha256: string) =>
+    apiRequest<ToolDecisionResult>(`/api/tools/${encodeURIComponent(name)}/approve`, {
+      method: "POST",
+      body: { sha256 },
+    }),
+  reject: (name: string, sha256: string, reason: string) =>
+    apiRequest<ToolDecisionResult>(`/api/tools/${encodeURIComponent(name)}/reject`, {
+      method: "POST",
+      body: { sha256, reason },
+    }),
+  retire: (name: string, reason?: string) =>
+    apiRequest<ToolDecisionResult>(`/api/tools/${encodeURIComponent(name)}/retire`, {
+      method: "POST",
+      body: reason ? { reason } : {},
+    }),
+  rollback: (name: string, version: number) =>
+    apiRequest<ToolDecisionResult>(`/api/tools/${encodeURIComponent(name)}/rollback`, {
+      method: "POST",
+      body: { version },
+    }),
+  syncFolder: () => apiRequest<ToolsFolderSync>("/api/tools/sync", { method: "POST" }),
+};

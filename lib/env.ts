@@ -32,6 +32,11 @@ const schema = z
     RATCHET_TOKEN: z.string().min(16, { message: "RATCHET_TOKEN must be at least 16 characters" }).optional(),
     RATCHET_ALLOWED_HOSTS: z.string().optional(),
     RATCHET_ALLOW_REMOTE: flag,
+    RATCHET_SANDBOX: z
+      .enum(["on", "off"], { message: "RATCHET_SANDBOX must be 'on' or 'off'" })
+      .default("on"),
+    RATCHET_TOOLS_DIR: z.string().min(1).optional(),
+    RATCHET_SKILLS_DIR: z.string().min(1).optional(),
     RATCHET_STEP_LIMIT: z.coerce.number().int().min(1).max(1000).default(50),
     HOST: z.string().min(1).default("127.0.0.1"),
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { register } from "tsx/esm/api";
 import { bin, run } from "./lib.mjs";
+import { ensureSystemPackages } from "./system-packages.mjs";
 
 register();
 const { parseEnv, EnvError } = await import("../lib/env.ts");
@@ -20,6 +21,7 @@ try {
 }
 
 process.env.NEXT_TELEMETRY_DISABLED = "1";
+if (env.RATCHET_SANDBOX !== "off") ensureSystemPackages(["sandbox"]);
 await run(process.execPath, ["scripts/migrate.mjs"]);
 
 function newestSource(dir) {

@@ -1,14 +1,29 @@
-// The few system packages Ratchet's tests need: a browser for Playwright, procps for pgrep.
+// The few system packages Ratchet needs: the sandbox (bubblewrap, socat, ripgrep) to run commands,
+// and for the tests a browser for Playwright and procps for pgrep.
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 
 const NEEDED = [
   {
+    group: "sandbox",
+    check: () => has("bwrap"),
+    pkg: "bubblewrap",
+    why: "the sandbox every command runs in",
+  },
+  { group: "sandbox", check: () => has("socat"), pkg: "socat", why: "the sandbox's network bridge" },
+  { group: "sandbox", check: () => has("rg"), pkg: "ripgrep", why: "the sandbox's path checks" },
+  {
+    group: "test",
     check: () => existsSync("/usr/bin/chromium"),
     pkg: "chromium",
     why: "a browser for the end-to-end tests",
   },
-  { check: () => has("pgrep"), pkg: "procps", why: "pgrep, used to prove no process outlives a turn" },
+  {
+    group: "test",
+    check: () => has("pgrep"),
+    pkg: "procps",
+    why: "pgrep, used to prove no process outlives a turn",
+  },
 ];
 
 function has(cmd) {
@@ -16,8 +31,8 @@ function has(cmd) {
 }
 
 /** Installs what is missing through apt when we are root; otherwise says what to install. */
-export function ensureSystemPackages() {
-  const missing = NEEDED.filter((n) => !n.check());
+export function ensureSystemPackages(groups = ["sandbox", "test"]) {
+  const missing = NEEDED.filter((n) => groups.includes(n.group) && !n.check());
   if (missing.length === 0) return;
   const names = missing.map((m) => m.pkg);
   if (process.getuid?.() === 0 && has("apt-get")) {

@@ -39,6 +39,7 @@ async function postgres() {
 }
 
 let failure;
+ensureSystemPackages(only === "static" ? [] : only === "unit" ? ["sandbox"] : ["sandbox", "test"]);
 try {
   if (!only || only === "static" || only === "unit") await postgres();
   if (!only || only === "static") {
@@ -59,7 +60,6 @@ try {
     );
   }
   if (!only || only === "e2e") {
-    ensureSystemPackages();
     await step("build (next build)", () => run(bin("next"), ["build"]));
     await step("end-to-end tests (playwright)", () =>
       run(bin("playwright"), ["test", "--reporter=list,json"], {

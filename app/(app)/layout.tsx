@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import { AppSidebar } from "@/components/app-sidebar";
+import { SandboxBanner } from "@/components/sandbox-banner";
 import { requirePageAuth } from "@/lib/auth/page";
 
 export default async function AppLayout({ children }: { children: ReactNode }) {
@@ -8,6 +9,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
     <div className="flex h-dvh overflow-hidden">
       <AppSidebar />
       <main id="main" className="relative flex min-w-0 flex-1 flex-col overflow-y-auto">
+        <SandboxBanner />
         {children}
       </main>
     </div>

@@ -13,6 +13,7 @@ export const SGR = {
   dim: "\x1b[2m",
   italic: "\x1b[3m",
   red: "\x1b[31m",
+  green: "\x1b[32m",
   yellow: "\x1b[33m",
   accent: "\x1b[34m",
 } as const;
@@ -210,6 +211,34 @@ export function renderEvent(event: SessionEventBody, state: RenderState): Render
 
     case "notice":
       return line(state, event.level === "warn" ? SGR.yellow : SGR.dim, oneLine(event.message));
+
+    case "friction":
+      return line(state, SGR.yellow, `⚡ friction: ${oneLine(event.detail)}`);
+
+    case "reflection":
+      return line(
+        state,
+        event.status === "error" ? SGR.yellow : SGR.dim,
+        `◆ reflection (${event.status})${event.summary ? `: ${oneLine(event.summary)}` : ""}`,
+      );
+
+    case "learning":
+      return line(
+        state,
+        SGR.dim,
+        `✎ ${event.learningType} noted (${event.source}): ${oneLine(event.description)}`,
+      );
+
+    case "tool-decision": {
+      const why = event.reason ? `: ${oneLine(event.reason)}` : "";
+      return event.decision === "approved"
+        ? line(
+            state,
+            SGR.green,
+            `✓ ${event.tool} v${event.version} approved by ${event.by}; every session can use it now`,
+          )
+        : line(state, SGR.yellow, `✗ ${event.tool} v${event.version} rejected by ${event.by}${why}`);
+    }
 
     case "retry": {
       const message = oneLine(event.message);

@@ -1,4 +1,4 @@
-import type { ApiStyle, Price, SettingsResponse } from "../api-types";
+import type { ApiStyle, NetworkPolicy, Price, SettingsResponse } from "../api-types";
 
 /** The settings form's editable state: strings as typed, validated only on save. */
 export interface PriceRow {
@@ -18,6 +18,9 @@ export interface SettingsDraft {
   stepLimit: string;
   prices: PriceRow[];
   defaultBudget: string;
+  networkMode: NetworkPolicy["mode"];
+  /** One domain per line or comma-separated, as typed. */
+  networkDomains: string;
 }
 
 let rowCounter = 0;
@@ -46,7 +49,30 @@ export function draftFrom(settings: SettingsResponse): SettingsDraft {
       settings.defaultBudgetUsd === null || settings.defaultBudgetUsd === undefined
         ? ""
         : String(settings.defaultBudgetUsd),
+    networkMode: settings.sandbox.network.mode,
+    networkDomains:
+      settings.sandbox.network.mode === "allowlist" ? settings.sandbox.network.domains.join("\n") : "",
   };
+}
+
+const DOMAIN = /^(\*\.)?([a-z0-9-]+\.)*[a-z0-9-]+(:\d{1,5})?$/;
+
+function parseNetwork(draft: SettingsDraft, errors: string[]): NetworkPolicy {
+  if (draft.networkMode !== "allowlist") return { mode: draft.networkMode };
+  const domains = draft.networkDomains
+    .split(/[\s,]+/)
+    .map((d) => d.trim().toLowerCase())
+    .filter(Boolean);
+  const bad = domains.filter((d) => !DOMAIN.test(d));
+  if (bad.length)
+    errors.push(`Not a domain: ${bad.join(", ")} (use example.com, *.example.com or example.com:443).`);
+  return { mode: "allowlist", domains: [...new Set(domains)] };
+}
+
+function samePolicy(a: NetworkPolicy, b: NetworkPolicy): boolean {
+  if (a.mode !== b.mode) return false;
+  if (a.mode !== "allowlist" || b.mode !== "allowlist") return true;
+  return a.domains.join(",") === b.domains.join(",");
 }
 
 /** The PUT /api/settings body: only what changed. Flat, as the route expects. */
@@ -59,6 +85,7 @@ export interface SettingsPatch {
   stepLimit?: number;
   prices?: Price[];
   defaultBudgetUsd?: number | null;
+  network?: NetworkPolicy;
 }
 
 function parseInteger(value: string, label: string, errors: string[]): number | undefined {
@@ -149,6 +176,9 @@ export function buildPatch(
   }
   if (!(budgetText && budget === null) && budget !== (saved.defaultBudgetUsd ?? null))
     patch.defaultBudgetUsd = budget;
+
+  const network = parseNetwork(draft, errors);
+  if (!samePolicy(network, saved.sandbox.network)) patch.network = network;
 
   return { patch, errors };
 }

@@ -6,7 +6,7 @@ import type { SettingsResponse } from "../api-types";
 import { Button } from "../ui/button";
 import { Callout } from "../ui/callout";
 import { Field } from "../ui/field";
-import { Input, Select } from "../ui/input";
+import { Input, Select, Textarea } from "../ui/input";
 import { ConnectionTest } from "./connection-test";
 import { PriceTableEditor } from "./price-table-editor";
 import { buildPatch, draftFrom, type SettingsDraft } from "./settings-draft";
@@ -29,6 +29,40 @@ function Section({
       </div>
       <div className="flex min-w-0 flex-col gap-4">{children}</div>
     </section>
+  );
+}
+
+const NETWORK_MODES = [
+  {
+    mode: "open",
+    label: "Open",
+    hint: "Any public host. This machine's own services and cloud metadata addresses stay blocked.",
+  },
+  {
+    mode: "allowlist",
+    label: "Allowlist",
+    hint: "Only the domains you list (package registries, your git host…).",
+  },
+  { mode: "none", label: "None", hint: "No network at all." },
+] as const;
+
+function SandboxStatusNote({ sandbox }: { sandbox: SettingsResponse["sandbox"] }) {
+  if (sandbox.mode === "on") {
+    return (
+      <p data-testid="settings-sandbox-status" className="text-sm text-emerald-300">
+        ✓ Sandbox on.{" "}
+        <span className="text-muted">
+          {sandbox.taskCap.enforced
+            ? `Process count capped per command (${sandbox.taskCap.detail}).`
+            : `No process-count cap here: ${sandbox.taskCap.detail}.`}
+        </span>
+      </p>
+    );
+  }
+  return (
+    <Callout tone={sandbox.mode === "off" ? "warn" : "error"} data-testid="settings-sandbox-status">
+      Sandbox {sandbox.mode}: {sandbox.reason}
+    </Callout>
   );
 }
 
@@ -248,6 +282,54 @@ export function SettingsView() {
             onChange={(e) => edit({ defaultBudget: e.target.value })}
           />
         </Field>
+      </Section>
+
+      <Section
+        title="Sandbox"
+        description="Every command and every agent-written tool runs inside bubblewrap: writes only in the session's workspace, no access to Ratchet's data, your keys or ~/.ssh."
+      >
+        <SandboxStatusNote sandbox={saved.sandbox} />
+        <fieldset className="flex flex-col gap-2" data-testid="settings-network">
+          <legend className="mb-1 text-fg text-sm">Network for commands</legend>
+          {NETWORK_MODES.map((option) => (
+            <label key={option.mode} className="flex cursor-pointer items-start gap-2 text-sm">
+              <input
+                type="radio"
+                name="network-mode"
+                value={option.mode}
+                data-testid={`settings-network-${option.mode}`}
+                className="mt-1 accent-accent"
+                checked={draft.networkMode === option.mode}
+                onChange={() => edit({ networkMode: option.mode })}
+              />
+              <span>
+                <span className="text-fg">{option.label}</span>
+                <span className="block text-muted">{option.hint}</span>
+              </span>
+            </label>
+          ))}
+        </fieldset>
+        {draft.networkMode === "allowlist" ? (
+          <Field
+            label="Allowed domains"
+            htmlFor="settings-network-domains"
+            hint="One per line: example.com, *.example.com (subdomains) or example.com:443."
+          >
+            <Textarea
+              id="settings-network-domains"
+              data-testid="settings-network-domains"
+              rows={4}
+              spellCheck={false}
+              className="font-mono text-sm"
+              placeholder={"registry.npmjs.org\ngithub.com"}
+              value={draft.networkDomains}
+              onChange={(e) => edit({ networkDomains: e.target.value })}
+            />
+          </Field>
+        ) : null}
+        <p className="text-muted text-sm">
+          Agent-written tools get network only when they declare it, and never more than this policy allows.
+        </p>
       </Section>
 
       <div className="sticky bottom-0 -mx-8 flex min-h-14 items-center gap-4 border-line border-t bg-canvas/90 px-8 py-3 backdrop-blur">

@@ -11,6 +11,8 @@ export const E2E = {
   token: "e2e-token-0123456789abcdef",
   dataDir: path.join(root, "test-results/e2e-data"),
   workspace: path.join(root, "test-results/e2e-workspace"),
+  /** A copy of the shipped tools folder: approvals in tests must not write into the repository. */
+  toolsDir: path.join(root, "test-results/e2e-tools"),
   /** The environment of an app server under test: the scripted model, a private data dir. */
   serverEnv({ port, dataDir }: { port: number; dataDir: string }): Record<string, string> {
     return {
@@ -19,6 +21,7 @@ export const E2E = {
       RATCHET_DATA_DIR: dataDir,
       RATCHET_TOKEN: "e2e-token-0123456789abcdef",
       RATCHET_WORKSPACE: path.join(root, "test-results/e2e-workspace"),
+      RATCHET_TOOLS_DIR: path.join(root, "test-results/e2e-tools"),
       OPENAI_BASE_URL: `http://127.0.0.1:${llmPort}/v1`,
       OPENAI_API_KEY: "sk-e2e-test-key-0000000000",
       RATCHET_MODEL: "fake-model",

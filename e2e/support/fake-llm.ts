@@ -186,10 +186,43 @@ function parseFailure(arg: string): { status: number; times: number } {
   };
 }
 
+/** The JSON Schema a structured-output request asks for (Chat: response_format; Responses: text.format). */
+function requestedSchema(body: Record<string, unknown>): Record<string, unknown> | null {
+  const chat = body.response_format as { type?: string; json_schema?: { schema?: unknown } } | undefined;
+  if (chat?.type === "json_schema" && chat.json_schema?.schema)
+    return chat.json_schema.schema as Record<string, unknown>;
+  const text = body.text as { format?: { type?: string; schema?: unknown } } | undefined;
+  if (text?.format?.type === "json_schema" && text.format.schema)
+    return text.format.schema as Record<string, unknown>;
+  return null;
+}
+
+/** A value that fits a schema: strings say which field they fill, so tests can find them. */
+export function sampleFor(schema: Record<string, unknown>, field = "value"): unknown {
+  if (Array.isArray(schema.enum)) return schema.enum[0];
+  switch (schema.type) {
+    case "object": {
+      const props = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
+      return Object.fromEntries(Object.entries(props).map(([k, v]) => [k, sampleFor(v, k)]));
+    }
+    case "array":
+      return [sampleFor((schema.items ?? { type: "string" }) as Record<string, unknown>, field)];
+    case "number":
+    case "integer":
+      return 1;
+    case "boolean":
+      return true;
+    default:
+      return `fake ${field}`;
+  }
+}
+
 /** The default handler. Failure counters live in the closure, keyed per conversation turn. */
 export function createDirectiveHandler(): Handler {
   const failures = new Map<string, number>();
   return (req) => {
+    const schema = requestedSchema(req.body);
+    if (schema) return { steps: [{ kind: "text", text: JSON.stringify(sampleFor(schema)) }] };
     const turn = turnOf(req.messages);
     const script = parseDirectives(turn.userText);
     if (script.failure) {

@@ -14,6 +14,7 @@ import { createSession, findSession } from "@/lib/db/queries/sessions";
 import { subscribe } from "@/lib/events/bus";
 import type { SessionEvent } from "@/lib/events/types";
 import { saveModelSettings } from "@/lib/settings/model-config";
+import { startTestSandbox } from "@/lib/testing/sandbox";
 import { activeTurns } from "./active-turns";
 import { cancelTurn, sendMessage } from "./runner";
 
@@ -23,6 +24,8 @@ let workspace: string;
 
 beforeAll(async () => {
   llm = await startFakeLLM({ port: 0 });
+  await startTestSandbox();
+  process.env.RATCHET_TOOLS_DIR = mkdtempSync(path.join(os.tmpdir(), "ratchet-tools-"));
   workspace = mkdtempSync(path.join(os.tmpdir(), "ratchet-ws-"));
 });
 
@@ -113,6 +116,99 @@ describe("agent runner", () => {
       { tool: "run_command", ok: true, exitCode: 3, errorClass: "command_failed" },
     ]);
     expect(await listProcesses()).toEqual([]);
+    await expect
+      .poll(async () =>
+        (await db().modelStep.findMany({ where: { sessionId: id }, orderBy: { step: "asc" } })).map((s) => [
+          s.step,
+          s.model,
+          s.inputTokens,
+          s.outputTokens,
+        ]),
+      )
+      .toEqual([
+        [1, "fake-model", 100, 20],
+        [2, "fake-model", 150, 10],
+      ]);
+  });
+
+  it("builds a tool with propose_tool and calls it in the same turn", async () => {
+    const { id } = await newSession();
+    const source = [
+      'export const description = "Counts the words in a text.";',
+      'export const schema = { type: "object", properties: { text: { type: "string" } }, required: ["text"], additionalProperties: false };',
+      'export const capabilities = { filesystem: "none" };',
+      'export const examples = [{ args: { text: "a b c" }, expect: { ok: true, result: 3 } }];',
+      "export async function run({ text }) { return { ok: true, result: text.split(/\\s+/).filter(Boolean).length }; }",
+    ].join("\n");
+    llm.enqueue(
+      reply()
+        .tool("propose_tool", { name: "count_words", source, reason: "counting by hand is slow" })
+        .build(),
+      reply().tool("count_words", { text: "one two three four" }).build(),
+      reply().tool("count_words", { txt: "wrong argument" }).build(),
+      reply().text("four words").build(),
+    );
+    const events = await runToEnd(id, "count the words");
+    const results = events.flatMap((e) => (e.type === "tool-result" ? [e] : []));
+    expect(results.map((r) => [r.tool, r.state])).toEqual([
+      ["propose_tool", "completed"],
+      ["count_words", "completed"],
+      ["count_words", "error"],
+    ]);
+    expect(llm.requests[1]?.toolResults[0]?.output).toContain("Validation passed");
+    const tools = (body: Record<string, unknown>) =>
+      ((body.tools as Array<{ function?: { name: string } }>) ?? []).map((t) => t.function?.name);
+    expect(tools(llm.requests[0]?.body ?? {})).not.toContain("count_words");
+    expect(tools(llm.requests[1]?.body ?? {})).toContain("count_words");
+    expect(llm.requests[2]?.toolResults[0]?.output).toBe("4");
+    expect(llm.requests[3]?.toolResults[0]?.output).toMatch(/missing required property .*text/);
+    const calls = await db().toolCall.findMany({ where: { sessionId: id, tool: "count_words" } });
+    expect(calls.map((c) => [c.toolVersion, c.ok])).toEqual(
+      expect.arrayContaining([
+        ["v1", true],
+        ["v1", false],
+      ]),
+    );
+  });
+
+  it("notices a command failing twice and nudges the very next model request", async () => {
+    const { id } = await newSession();
+    llm.enqueue(
+      reply().tool("run_command", { command: "ls missing-dir" }).build(),
+      reply().tool("run_command", { command: "ls missing-dir" }).build(),
+      reply().text("it is missing").build(),
+    );
+    const events = await runToEnd(id, "list it");
+    const frictions = events.flatMap((e) => (e.type === "friction" ? [e] : []));
+    expect(frictions.map((f) => f.kind)).toEqual(["repeated_failure"]);
+    const systemOf = (i: number) => llm.requests[i]?.messages.find((m) => m.role === "system");
+    const system = (i: number) => {
+      const m = systemOf(i);
+      return m && "text" in m ? m.text : "";
+    };
+    expect(system(1)).not.toContain("Friction just now");
+    expect(system(2)).toContain("Friction just now");
+    expect(system(2)).toContain("ls missing-dir");
+    expect(system(2)).toContain("propose_tool");
+    const rows = await db().friction.findMany({ where: { sessionId: id } });
+    expect(rows).toMatchObject([{ kind: "repeated_failure", outcome: "none" }]);
+  });
+
+  it("records a user's correction as a learning event and tells the model at once", async () => {
+    const { id } = await newSession();
+    llm.enqueue(
+      reply().tool("run_command", { command: "echo npm install" }).build(),
+      reply().text("ok").build(),
+    );
+    await runToEnd(id, "install the deps");
+    llm.enqueue(reply().text("using pnpm").build());
+    const events = await runToEnd(id, "no, use pnpm");
+    expect(events.some((e) => e.type === "learning" && e.learningType === "correction")).toBe(true);
+    const learning = await db().learningEvent.findFirst({ where: { sessionId: id, source: "detector" } });
+    expect(learning).toMatchObject({ type: "correction" });
+    expect(learning?.context).toContain("run_command");
+    const system = llm.requests.at(-1)?.messages.find((m) => m.role === "system");
+    expect(system && "text" in system ? system.text : "").toContain("the user corrected you");
   });
 
   it("sends the whole conversation on the next turn", async () => {

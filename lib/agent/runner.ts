@@ -1,6 +1,7 @@
 import { isStepCount, type ModelMessage, streamText } from "ai";
 import { ApiError } from "@/lib/api/errors";
 import { createMessage, listMessages, upsertPart } from "@/lib/db/queries/messages";
+import { recordModelStep } from "@/lib/db/queries/model-steps";
 import { forgetProcess, recordProcess } from "@/lib/db/queries/processes";
 import {
   addSessionUsage,
@@ -11,6 +12,9 @@ import {
 } from "@/lib/db/queries/sessions";
 import { appendEvent } from "@/lib/events/log";
 import type { SessionEventBody, TurnStatus } from "@/lib/events/types";
+import { captureFromUserMessage } from "@/lib/learning/capture";
+import { FrictionMonitor } from "@/lib/learning/friction-monitor";
+import { queueReflection } from "@/lib/learning/reflection";
 import { collectSecrets, maskSecrets } from "@/lib/sandbox";
 import { loadModelConfig, type ModelConfig } from "@/lib/settings/model-config";
 import { costOf, findPrice, loadPrices } from "@/lib/settings/prices";
@@ -22,15 +26,24 @@ import { describeModelError } from "./model-errors";
 import { parsePart, type StoredPart, type ToolPart } from "./parts";
 import { createRetryingFetch, DEFAULT_RETRY } from "./retrying-fetch";
 import { buildSystemPrompt } from "./system-prompt";
-import { buildToolSet, recordRejectedCall, type ToolSetDeps } from "./tool-set";
+import {
+  buildToolSet,
+  installAgentTools,
+  recordRejectedCall,
+  type ToolSetDeps,
+  type ToolSetHandle,
+} from "./tool-set";
 import { BUILTIN_TOOLS, describeReload, scanToolbox } from "./tools/registry";
 
 /** Tokens kept free for the model's answer when fitting the conversation to its window. */
 const OUTPUT_RESERVE = 8192;
+/** How long a stopped turn waits for its tools to record their (killed) results. */
+const SETTLE_MS = 5000;
 
 interface TurnInput {
   sessionId: string;
   turnId: string;
+  userText: string;
   workspace: string;
   budgetUsd: number | null;
   controller: AbortController;
@@ -80,6 +93,7 @@ export async function sendMessage(sessionId: string, text: string): Promise<{ tu
     const input: TurnInput = {
       sessionId,
       turnId: turn.id,
+      userText: text,
       workspace: session.workspace,
       budgetUsd: session.budgetUsd,
       controller,
@@ -133,7 +147,11 @@ async function runTurn(input: TurnInput): Promise<void> {
   let failure: string | undefined;
   let warnedBudget = false;
   let promptStale = false;
-  let toolbox = await scanToolbox();
+  let toolSet: ToolSetHandle | undefined;
+  let friction: FrictionMonitor | undefined;
+  let nudged = false;
+  let stepStartedAt = performance.now();
+  let toolbox = await scanToolbox(sessionId);
 
   const deps: ToolSetDeps = {
     sessionId,
@@ -147,6 +165,9 @@ async function runTurn(input: TurnInput): Promise<void> {
         parts[idx] = { ...(parts[idx] as ToolPart), ...update };
         await savePart(idx);
       };
+    },
+    onCallFinished: async (call) => {
+      await friction?.observe(call);
     },
     context: (callId, signal) => ({
       sessionId,
@@ -163,7 +184,7 @@ async function runTurn(input: TurnInput): Promise<void> {
         await forgetProcess(marker);
       },
       reload: async () => {
-        const next = await scanToolbox();
+        const next = await scanToolbox(sessionId);
         const report = describeReload(toolbox, next);
         toolbox = next;
         promptStale = true;
@@ -174,6 +195,17 @@ async function runTurn(input: TurnInput): Promise<void> {
 
   try {
     await emit({ type: "turn-start", turnId, model: config.model });
+    friction = await FrictionMonitor.start(sessionId, turnId, emit);
+    const learned = await captureFromUserMessage(sessionId, input.userText);
+    if (learned) {
+      await emit({
+        type: "learning",
+        learningType: learned.type,
+        description: learned.description,
+        source: "detector",
+      });
+      if (learned.type === "correction") await friction.correction(learned.phrase, input.userText);
+    }
     const prompt = () =>
       buildSystemPrompt({ workspace: input.workspace, model: config.model, tools: BUILTIN_TOOLS, toolbox });
     let instructions = await prompt();
@@ -187,7 +219,10 @@ async function runTurn(input: TurnInput): Promise<void> {
       });
     }
     const price = findPrice(await loadPrices(), config.model);
-    const { tools, started } = buildToolSet(BUILTIN_TOOLS, deps);
+    toolSet = buildToolSet(BUILTIN_TOOLS, deps);
+    installAgentTools(toolSet, toolbox.catalog, deps);
+    const handle = toolSet;
+    const { tools, started } = toolSet;
     const fetchImpl = createRetryingFetch({
       ...DEFAULT_RETRY,
       onRetry: ({ attempt, delayMs, reason }) =>
@@ -213,7 +248,17 @@ async function runTurn(input: TurnInput): Promise<void> {
         if (promptStale) {
           instructions = await prompt();
           overrides.instructions = instructions;
+          installAgentTools(handle, toolbox.catalog, deps);
           promptStale = false;
+        }
+        // structure over vigilance: friction the harness saw reaches the very next model call
+        const nudge = friction?.takeNudge();
+        if (nudge) {
+          overrides.instructions = `${instructions}\n\n${nudge}`;
+          nudged = true;
+        } else if (nudged) {
+          overrides.instructions = instructions;
+          nudged = false;
         }
         if (stepNumber > 0) {
           const refit = fitToBudget(messages, budget);
@@ -254,11 +299,24 @@ async function runTurn(input: TurnInput): Promise<void> {
             });
           }
           break;
+        case "start-step":
+          stepStartedAt = performance.now();
+          break;
         case "finish-step": {
           steps++;
           const inputTokens = part.usage.inputTokens ?? 0;
           const outputTokens = part.usage.outputTokens ?? 0;
           const costUsd = costOf(price, inputTokens, outputTokens);
+          recordModelStep({
+            sessionId,
+            turnId,
+            step: steps,
+            model: config.model,
+            inputTokens,
+            outputTokens,
+            costUsd,
+            durationMs: Math.round(performance.now() - stepStartedAt),
+          }).catch((error) => console.error("[ratchet] telemetry write failed", error));
           const totals = await addSessionUsage(sessionId, { inputTokens, outputTokens, costUsd });
           await emit({ type: "step-finish", step: steps, inputTokens, outputTokens, costUsd });
           await emit({
@@ -311,6 +369,8 @@ async function runTurn(input: TurnInput): Promise<void> {
       await emit({ type: "error", code: described.code, message: described.message });
     }
   } finally {
+    await toolSet?.settled(SETTLE_MS);
+    await friction?.settle().catch((error) => console.error("[ratchet] friction outcome failed", error));
     const reason = stopReasonOf(sessionId);
     if (controller.signal.aborted) {
       status = reason === "shutdown" ? "interrupted" : reason === "budget" ? "error" : "cancelled";
@@ -342,4 +402,5 @@ export async function endSession(sessionId: string): Promise<void> {
   await stopTurn(sessionId, "user");
   await setSessionStatus(sessionId, "ended");
   await appendEvent(sessionId, { type: "status", status: "ended" });
+  void queueReflection(sessionId, "end");
 }

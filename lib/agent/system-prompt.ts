@@ -18,7 +18,8 @@ How you improve:
 - Friction is a signal. When a command fails twice, when you repeat the same sequence of commands, or when a tool is slow or awkward, ask: can I fix this in under 5 minutes? If yes, build the tool now and use it in this same turn.
 - Log what you learn with log_learning_event as soon as it happens: a correction from the user, a preference they state, a pattern you notice. Do not wait for the end of the session.
 - Load a skill with load_skill whenever its description matches the task; skills hold hard-won instructions.
-- After changing files in tools/ or skills/, call reload_tools so the next step sees them.`;
+- Build tools with propose_tool, not by writing files into tools/ (that folder is read-only to commands). A proposal that passes validation is callable in your next step; a person approves it for every later session. Give it examples that test it.
+- After changing skills/, call reload_tools so the next step sees them.`;
 
 export interface PromptInput {
   workspace: string;
@@ -53,6 +54,18 @@ export async function buildSystemPrompt(input: PromptInput): Promise<string> {
   );
   sections.push(
     `## Tools\n${input.tools.map((t) => `- ${t.name}: ${t.description.split(". ")[0]}.`).join("\n")}`,
+  );
+  const { catalog } = input.toolbox;
+  const agentLines = [
+    ...catalog.callable.map(
+      (t) =>
+        `- ${t.name} (v${t.version}${t.trial ? ", trial" : ""}): ${t.manifest.description.split("\n")[0]}`,
+    ),
+    ...catalog.unavailable.map((t) => `- ${t.name}: unavailable (${t.reason})`),
+    ...catalog.refused.map((t) => `- ${t.name}: not callable (${t.reason})`),
+  ];
+  sections.push(
+    `## Tools built for this agent\n${agentLines.join("\n") || "(none yet: build one with propose_tool)"}`,
   );
   const agentsMd = await readAgentsMd(input.workspace);
   if (agentsMd) sections.push(`## Project instructions (AGENTS.md)\n${agentsMd}`);

@@ -1,8 +1,11 @@
 import { accessToken, issueLoginCode } from "@/lib/auth/token";
 import { dbReady } from "@/lib/db/client";
 import { EnvError, env } from "@/lib/env";
+import { resumePendingReflections, startReflectionScheduler } from "@/lib/learning/scheduler";
 import { recoverFromCrash } from "./recover";
+import { startSandbox } from "./sandbox";
 import { installShutdown } from "./shutdown";
+import { syncToolsAtBoot } from "./tools";
 
 function baseUrl(): string {
   const { HOST, PORT } = env();
@@ -30,6 +33,12 @@ export async function boot(): Promise<void> {
     );
   }
   installShutdown();
+  const sandbox = await startSandbox();
+  if (sandbox.mode !== "unavailable") void syncToolsAtBoot();
+  void resumePendingReflections().catch((error) =>
+    console.error("[ratchet] could not resume reflections", error),
+  );
+  startReflectionScheduler();
   const url = baseUrl();
   console.log(
     `\n  Ratchet is running at ${url}\n  One-time login link: ${url}/api/auth/login?code=${issueLoginCode()}\n`,

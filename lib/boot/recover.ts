@@ -1,5 +1,6 @@
 import { failRunningToolParts } from "@/lib/db/queries/messages";
 import { forgetAllProcesses, listProcesses } from "@/lib/db/queries/processes";
+import { startReflection } from "@/lib/db/queries/reflections";
 import { findRunningSessions, interruptRunningTurns, setSessionStatus } from "@/lib/db/queries/sessions";
 import { appendEvent } from "@/lib/events/log";
 import { reapOrphans } from "@/lib/sandbox";
@@ -20,6 +21,7 @@ export async function recoverFromCrash(): Promise<{ sessions: number; reaped: nu
     await interruptRunningTurns(id);
     await failRunningToolParts(id, "Interrupted: the server stopped during this call.");
     await setSessionStatus(id, "interrupted", INTERRUPTED_NOTE);
+    await startReflection(id, "interrupted");
     await appendEvent(id, { type: "turn-end", turnId: "", status: "interrupted", error: INTERRUPTED_NOTE });
     await appendEvent(id, { type: "status", status: "interrupted", note: INTERRUPTED_NOTE });
   }

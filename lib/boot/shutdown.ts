@@ -1,4 +1,6 @@
 import { activeTurns, stopTurn } from "@/lib/agent/active-turns";
+import { startReflection } from "@/lib/db/queries/reflections";
+import { shutdownSandbox } from "@/lib/sandbox";
 
 const GRACE_MS = 4000;
 const store = globalThis as unknown as { __ratchetShutdown?: boolean };
@@ -20,9 +22,16 @@ export function installShutdown(): void {
     const sessions = [...activeTurns().keys()];
     if (sessions.length) console.log(`[ratchet] ${signal}: stopping ${sessions.length} running turn(s)…`);
     await Promise.race([
-      Promise.allSettled(sessions.map((id) => stopTurn(id, "shutdown"))),
+      Promise.allSettled(
+        sessions.map(async (id) => {
+          // written now, reflected at the next boot: the model may not answer before we exit
+          await startReflection(id, "shutdown").catch(() => {});
+          await stopTurn(id, "shutdown");
+        }),
+      ),
       new Promise((resolve) => setTimeout(resolve, GRACE_MS)),
     ]);
+    await Promise.race([shutdownSandbox(), new Promise((resolve) => setTimeout(resolve, 300))]);
     process.exit(0);
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));

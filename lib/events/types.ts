@@ -19,6 +19,22 @@ export type SessionEventBody =
   | { type: "step-finish"; step: number; inputTokens: number; outputTokens: number; costUsd: number }
   | { type: "usage"; inputTokens: number; outputTokens: number; costUsd: number; budgetUsd: number | null }
   | { type: "notice"; level: "info" | "warn"; message: string }
+  | {
+      type: "tool-decision";
+      tool: string;
+      version: number;
+      decision: "approved" | "rejected";
+      by: string;
+      reason?: string;
+    }
+  | { type: "friction"; frictionId: string; kind: string; detail: string }
+  | {
+      type: "learning";
+      learningType: "correction" | "preference" | "pattern";
+      description: string;
+      source: "agent" | "detector" | "user";
+    }
+  | { type: "reflection"; status: "success" | "empty" | "error" | "skipped"; summary: string }
   | { type: "retry"; attempt: number; delayMs: number; message: string }
   | { type: "error"; code: string; message: string }
   | { type: "status"; status: SessionStatus; note?: string }

@@ -1,6 +1,30 @@
 export { stripAnsi } from "./ansi";
+export {
+  DEFAULT_NETWORK_POLICY,
+  describeNetworkPolicy,
+  type NetworkPolicy,
+  networkPolicySchema,
+  type ProtectedLocations,
+} from "./policy";
+export { sandboxEnv, withPrivateTmp } from "./private-tmp";
 export { isGroupAlive, reapOrphans, type SpawnRecord } from "./reap";
-export { type RunProcessOptions, type RunProcessResult, type RunStatus, runProcess } from "./run-process";
+export {
+  DEFAULT_MAX_TASKS,
+  type RunProcessOptions,
+  type RunProcessResult,
+  type RunStatus,
+  runProcess,
+} from "./run-process";
+export {
+  initSandbox,
+  type SandboxMode,
+  type SandboxSpec,
+  type SandboxStatus,
+  sandboxCacheDir,
+  sandboxStatus,
+  setNetworkPolicy,
+  shutdownSandbox,
+} from "./sandbox-runtime";
 export {
   collectSecrets,
   createStreamMasker,
@@ -10,3 +34,4 @@ export {
   type StreamMasker,
   secretEnvNames,
 } from "./secrets";
+export { taskCapSupport } from "./task-cap";

@@ -309,3 +309,20 @@ describe("sandbox sources", () => {
     }
   });
 });
+
+describe("runProcess: fail closed", () => {
+  it("refuses a sandboxed command while the sandbox is unavailable", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "ratchet-failclosed-"));
+    const result = await runProcess({
+      command: "touch ran",
+      cwd: dir,
+      timeoutMs: 5000,
+      modelCapBytes: 1024,
+      streamCapBytes: 1024,
+      sandbox: { writable: [dir], network: "policy" },
+    });
+    expect(result.status).toBe("sandbox-unavailable");
+    expect(result.error).toMatch(/Refused/);
+    expect(existsSync(path.join(dir, "ran"))).toBe(false);
+  });
+});

@@ -6,7 +6,15 @@ import { createAnsiStripper } from "./ansi";
 import { buildChildEnv } from "./child-env";
 import { formatBytes, ModelOutput } from "./output";
 import { groupExists, signalGroup } from "./reap";
+import {
+  afterCommand,
+  deniedRequests,
+  type SandboxSpec,
+  sandboxStatus,
+  wrapCommand,
+} from "./sandbox-runtime";
 import { collectSecrets, createStreamMasker, maskSecrets, type StreamMasker } from "./secrets";
+import { createTaskCap, type TaskCap } from "./task-cap";
 
 export interface RunProcessOptions {
   /** Run by `bash -c`. */
@@ -27,9 +35,24 @@ export interface RunProcessOptions {
   onOutput?: (chunk: string) => void;
   /** Recorded by the caller so orphans can be reaped after a crash. */
   onSpawn?: (info: { pid: number; pgid: number; marker: string }) => void;
+  /**
+   * Run inside the sandbox with these rights. Fails closed: refused while the sandbox is
+   * unavailable, unsandboxed only when the user turned it off.
+   */
+  sandbox?: SandboxSpec;
+  /** Most tasks (processes and threads) alive at once, where the machine can enforce it. */
+  maxTasks?: number;
 }
 
-export type RunStatus = "exited" | "timeout" | "cancelled" | "output-cap" | "spawn-error";
+export type RunStatus =
+  | "exited"
+  | "timeout"
+  | "cancelled"
+  | "output-cap"
+  | "spawn-error"
+  | "sandbox-unavailable";
+
+export const DEFAULT_MAX_TASKS = 512;
 
 export interface RunProcessResult {
   exitCode: number | null;
@@ -42,6 +65,8 @@ export interface RunProcessResult {
   truncated: boolean;
   durationMs: number;
   error?: string;
+  /** Network requests the sandbox refused, as srt reported them. */
+  sandboxDenials: string[];
 }
 
 type StopReason = "timeout" | "cancelled" | "output-cap";
@@ -67,10 +92,10 @@ function hasSetpriv(): boolean {
   return setprivAvailable;
 }
 
-function commandLine(command: string): [string, string[]] {
+function commandLine(script: string): [string, string[]] {
   // stderr joins stdout inside the shell, so one pipe carries both in the order they were written;
   // the newline makes bash apply the redirect before parsing the command (syntax errors included)
-  const bash = ["bash", "-c", `exec 2>&1\n${command}`];
+  const bash = ["bash", "-c", `exec 2>&1\n${script}`];
   // the shell gets SIGKILL if the server dies, even by SIGKILL
   if (hasSetpriv()) return [SETPRIV, ["--pdeathsig", "KILL", "--", ...bash]];
   return ["bash", bash.slice(1)];
@@ -85,7 +110,11 @@ async function cwdProblem(cwd: string): Promise<string | null> {
   }
 }
 
-function notRun(status: "cancelled" | "spawn-error", started: number, error?: string): RunProcessResult {
+function notRun(
+  status: "cancelled" | "spawn-error" | "sandbox-unavailable",
+  started: number,
+  error?: string,
+): RunProcessResult {
   const result: RunProcessResult = {
     exitCode: null,
     signal: null,
@@ -94,6 +123,7 @@ function notRun(status: "cancelled" | "spawn-error", started: number, error?: st
     outputBytes: 0,
     truncated: false,
     durationMs: performance.now() - started,
+    sandboxDenials: [],
   };
   if (error !== undefined) result.error = error;
   return result;
@@ -105,7 +135,43 @@ export async function runProcess(opts: RunProcessOptions): Promise<RunProcessRes
   if (opts.signal?.aborted) return notRun("cancelled", started);
   const problem = await cwdProblem(opts.cwd);
   if (problem) return notRun("spawn-error", started, maskSecrets(problem, secrets));
-  return new Promise((resolve) => new ProcessRun(opts, secrets, started, resolve).start());
+  const sandbox = sandboxStatus();
+  if (opts.sandbox && sandbox.mode === "unavailable")
+    return notRun("sandbox-unavailable", started, `Refused: ${sandbox.reason}`);
+  const commandId = randomUUID();
+  let script = opts.command;
+  if (opts.sandbox && sandbox.mode === "on") {
+    try {
+      script = await wrapCommand(opts.command, opts.sandbox, commandId);
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      return notRun(
+        "sandbox-unavailable",
+        started,
+        maskSecrets(`Refused: the sandbox failed: ${detail}`, secrets),
+      );
+    }
+  }
+  if (opts.signal?.aborted) return notRun("cancelled", started);
+  const cap = createTaskCap(opts.maxTasks ?? DEFAULT_MAX_TASKS);
+  if (cap) script = `${cap.joinLine}\n${script}`;
+  const sandboxed = opts.sandbox !== undefined && sandbox.mode === "on";
+  const result = await new Promise<RunProcessResult>((resolve) =>
+    new ProcessRun(opts, secrets, started, resolve, script).start(),
+  );
+  await releaseCap(cap);
+  if (sandboxed) {
+    afterCommand();
+    result.sandboxDenials = deniedRequests(commandId).map((line) => maskSecrets(line, secrets));
+  }
+  return result;
+}
+
+/** Survivors die before the result is returned; removing the empty group need not delay it. */
+async function releaseCap(cap: TaskCap | null): Promise<void> {
+  if (!cap) return;
+  await cap.killAll();
+  void cap.release();
 }
 
 class ProcessRun {
@@ -129,6 +195,7 @@ class ProcessRun {
     private readonly secrets: string[],
     private readonly started: number,
     private readonly resolve: (result: RunProcessResult) => void,
+    private readonly script: string,
   ) {
     this.masker = createStreamMasker(secrets);
     this.model = new ModelOutput(opts.modelCapBytes);
@@ -137,7 +204,7 @@ class ProcessRun {
   private readonly onAbort = (): void => this.stop("cancelled");
 
   start(): void {
-    const [file, args] = commandLine(this.opts.command);
+    const [file, args] = commandLine(this.script);
     const child = spawn(/*turbopackIgnore: true*/ file, args, {
       cwd: this.opts.cwd,
       // cast: Next.js declares NODE_ENV required on ProcessEnv; a child env need not carry it
@@ -284,6 +351,7 @@ class ProcessRun {
       outputBytes: this.bytes,
       truncated: this.model.truncated || capped,
       durationMs: performance.now() - this.started,
+      sandboxDenials: [],
     };
   }
 }

@@ -1,12 +1,14 @@
 import { z } from "zod";
 import { readJson, route } from "@/lib/api/handler";
 import { writeSettings } from "@/lib/db/queries/settings";
+import { describeNetworkPolicy, networkPolicySchema, sandboxStatus, taskCapSupport } from "@/lib/sandbox";
 import {
   keyHint,
   loadModelConfig,
   modelSettingsSchema,
   saveModelSettings,
 } from "@/lib/settings/model-config";
+import { readNetworkPolicy, saveNetworkPolicy } from "@/lib/settings/network-policy";
 import { loadDefaultBudget, loadPrices, priceSchema, savePrices } from "@/lib/settings/prices";
 
 export const dynamic = "force-dynamic";
@@ -14,7 +16,21 @@ export const dynamic = "force-dynamic";
 const body = modelSettingsSchema.extend({
   prices: z.array(priceSchema).max(500).optional(),
   defaultBudgetUsd: z.number().positive().max(100_000).nullable().optional(),
+  network: networkPolicySchema.optional(),
 });
+
+function sandboxView(network: z.infer<typeof networkPolicySchema>) {
+  const status = sandboxStatus();
+  const cap = taskCapSupport();
+  return {
+    mode: status.mode,
+    reason: status.reason,
+    network,
+    networkDescription: describeNetworkPolicy(network),
+    taskCap:
+      cap.kind === "none" ? { enforced: false, detail: cap.reason } : { enforced: true, detail: cap.kind },
+  };
+}
 
 async function view() {
   const config = await loadModelConfig();
@@ -23,14 +39,16 @@ async function view() {
     model: { ...rest, apiKeySet: Boolean(apiKey), apiKeyHint: keyHint(apiKey) },
     prices: await loadPrices(),
     defaultBudgetUsd: await loadDefaultBudget(),
+    sandbox: sandboxView(await readNetworkPolicy()),
   };
 }
 
 export const GET = route(async () => Response.json(await view()));
 
 export const PUT = route(async (request) => {
-  const { prices, defaultBudgetUsd, ...model } = await readJson(request, body);
+  const { prices, defaultBudgetUsd, network, ...model } = await readJson(request, body);
   await saveModelSettings(model);
+  if (network) await saveNetworkPolicy(network);
   if (prices) await savePrices(prices);
   if (defaultBudgetUsd !== undefined) await writeSettings({ defaultBudgetUsd });
   return Response.json(await view());

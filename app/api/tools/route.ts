@@ -1,17 +1,6 @@
-import { BUILTIN_TOOLS } from "@/lib/agent/tools/registry";
 import { route } from "@/lib/api/handler";
+import { toolList } from "@/lib/tools/views";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route(async () =>
-  Response.json({
-    tools: BUILTIN_TOOLS.map((t) => ({
-      name: t.name,
-      description: t.description,
-      origin: "builtin",
-      status: "active",
-      version: "builtin",
-      sha256: null,
-    })),
-  }),
-);
+export const GET = route(async () => Response.json({ tools: await toolList() }));

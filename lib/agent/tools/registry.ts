@@ -1,47 +1,33 @@
-import { createHash } from "node:crypto";
-import { readdir, readFile } from "node:fs/promises";
-import path from "node:path";
 import { listSkills, type SkillSummary } from "@/lib/skills/catalog";
+import { type Catalog, loadCatalog } from "@/lib/tools/catalog";
+import { BUILTIN_NAMES } from "./builtin-names";
 import { loadSkill } from "./load-skill";
 import { logLearningEvent } from "./log-learning-event";
+import { proposeTool } from "./propose-tool";
 import { reloadTools } from "./reload-tools";
 import { runCommand } from "./run-command";
 import type { BuiltinTool } from "./types";
 
 /** The one list of built-in tools; names are part of the public API. */
-export const BUILTIN_TOOLS: readonly BuiltinTool[] = [runCommand, loadSkill, reloadTools, logLearningEvent];
+export const BUILTIN_TOOLS: readonly BuiltinTool[] = [
+  runCommand,
+  loadSkill,
+  reloadTools,
+  logLearningEvent,
+  proposeTool,
+];
 
-export function toolsDir(): string {
-  return path.resolve(
-    /*turbopackIgnore: true*/ process.env.RATCHET_TOOLS_DIR ?? path.join(process.cwd(), "tools"),
-  );
-}
+export { BUILTIN_NAMES };
 
 export interface ToolboxSnapshot {
   skills: SkillSummary[];
-  /** Agent-written tool modules on disk, by file name → sha256. */
-  toolFiles: Record<string, string>;
+  /** Agent-written tools as this session sees them. */
+  catalog: Catalog;
 }
 
-async function scanToolFiles(dir = toolsDir()): Promise<Record<string, string>> {
-  const files: Record<string, string> = {};
-  let names: string[];
-  try {
-    names = await readdir(/*turbopackIgnore: true*/ dir);
-  } catch {
-    return files;
-  }
-  for (const name of names.sort()) {
-    if (!/\.(mjs|js|ts)$/.test(name)) continue;
-    const source = await readFile(/*turbopackIgnore: true*/ path.join(dir, name));
-    files[name] = createHash("sha256").update(source).digest("hex");
-  }
-  return files;
-}
-
-export async function scanToolbox(): Promise<ToolboxSnapshot> {
-  const [skills, toolFiles] = await Promise.all([listSkills(), scanToolFiles()]);
-  return { skills, toolFiles };
+export async function scanToolbox(sessionId: string): Promise<ToolboxSnapshot> {
+  const [skills, catalog] = await Promise.all([listSkills(), loadCatalog(sessionId)]);
+  return { skills, catalog };
 }
 
 function diffKeys(before: Record<string, string>, after: Record<string, string>) {
@@ -51,11 +37,17 @@ function diffKeys(before: Record<string, string>, after: Record<string, string>)
   return { added, removed, changed };
 }
 
-/** A human- and model-readable account of what a rescan found. */
+function toolLabels(catalog: Catalog): Record<string, string> {
+  return Object.fromEntries(
+    catalog.callable.map((t) => [t.name, `${t.name} v${t.version}${t.trial ? " (trial)" : ""}`]),
+  );
+}
+
+/** A human- and model-readable account of what a rescan found: loaded, unavailable (why), failed (why). */
 export function describeReload(before: ToolboxSnapshot, after: ToolboxSnapshot): string {
   const skillMap = (s: SkillSummary[]) => Object.fromEntries(s.map((x) => [x.name, x.description]));
   const skills = diffKeys(skillMap(before.skills), skillMap(after.skills));
-  const tools = diffKeys(before.toolFiles, after.toolFiles);
+  const tools = diffKeys(toolLabels(before.catalog), toolLabels(after.catalog));
   const lines: string[] = [];
   const nothing = [...Object.values(skills), ...Object.values(tools)].every((l) => l.length === 0);
   lines.push(nothing ? "No changes." : "Reloaded.");
@@ -65,14 +57,12 @@ export function describeReload(before: ToolboxSnapshot, after: ToolboxSnapshot):
     if (d.removed.length) lines.push(`${label} removed: ${d.removed.join(", ")}`);
   };
   listChanges("Skills", skills);
-  listChanges("Tool files", tools);
+  listChanges("Tools", tools);
   lines.push(`Skills available: ${after.skills.map((s) => s.name).join(", ") || "(none)"}`);
-  lines.push(`Built-in tools: ${BUILTIN_TOOLS.map((t) => t.name).join(", ")}`);
-  const files = Object.keys(after.toolFiles);
-  if (files.length) {
-    lines.push(
-      `Agent-written tool files in tools/ (${files.join(", ")}) are not callable yet: they run only after sandboxed validation and approval.`,
-    );
-  }
+  lines.push(`Built-in tools: ${BUILTIN_NAMES.join(", ")}`);
+  const loaded = Object.values(toolLabels(after.catalog));
+  lines.push(`Loaded tools: ${loaded.join(", ") || "(none)"}`);
+  for (const u of after.catalog.unavailable) lines.push(`Unavailable: ${u.name} v${u.version} — ${u.reason}`);
+  for (const f of after.catalog.refused) lines.push(`Failed: ${f.name} v${f.version} — ${f.reason}`);
   return lines.join("\n");
 }

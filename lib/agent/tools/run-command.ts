@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { runProcess } from "@/lib/sandbox";
+import { runProcess, sandboxCacheDir, sandboxEnv, withPrivateTmp } from "@/lib/sandbox";
 import { defineTool, type ToolOutcome } from "./types";
 
 export const RUN_COMMAND_DEFAULTS = {
@@ -10,6 +10,13 @@ export const RUN_COMMAND_DEFAULTS = {
 
 function seconds(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(1)}s`;
+}
+
+/** srt's proxy log lines, turned into something the model can act on. */
+export function describeDenials(lines: string[]): string {
+  if (lines.length === 0) return "";
+  const shown = [...new Set(lines)].slice(0, 10).map((l) => `  ${l}`);
+  return `\n[sandbox] network requests blocked by the network policy (Settings → Sandbox):\n${shown.join("\n")}`;
 }
 
 export const runCommand = defineTool({
@@ -26,31 +33,44 @@ export const runCommand = defineTool({
   async execute(input, ctx): Promise<ToolOutcome> {
     const timeoutMs = input.timeout_ms ?? RUN_COMMAND_DEFAULTS.timeoutMs;
     const tracked: string[] = [];
-    const result = await runProcess({
-      command: input.command,
-      cwd: ctx.workspace,
-      timeoutMs,
-      modelCapBytes: RUN_COMMAND_DEFAULTS.modelCapBytes,
-      streamCapBytes: RUN_COMMAND_DEFAULTS.streamCapBytes,
-      signal: ctx.signal,
-      secrets: ctx.secrets,
-      onOutput: (chunk) => void ctx.emit({ type: "tool-output", callId: ctx.callId, chunk }),
-      onSpawn: (info) => {
-        tracked.push(info.marker);
-        void ctx.trackProcess(info);
-      },
-    });
+    const result = await withPrivateTmp((tmp) =>
+      runProcess({
+        command: input.command,
+        cwd: ctx.workspace,
+        env: sandboxEnv(tmp, sandboxCacheDir()),
+        sandbox: { writable: [ctx.workspace, tmp], network: "policy" },
+        timeoutMs,
+        modelCapBytes: RUN_COMMAND_DEFAULTS.modelCapBytes,
+        streamCapBytes: RUN_COMMAND_DEFAULTS.streamCapBytes,
+        signal: ctx.signal,
+        secrets: ctx.secrets,
+        onOutput: (chunk) => void ctx.emit({ type: "tool-output", callId: ctx.callId, chunk }),
+        onSpawn: (info) => {
+          tracked.push(info.marker);
+          void ctx.trackProcess(info);
+        },
+      }),
+    );
     for (const marker of tracked) await ctx.untrackProcess(marker);
     const took = seconds(result.durationMs);
     const base = { outputBytes: result.outputBytes, exitCode: result.exitCode };
+    const denials = describeDenials(result.sandboxDenials);
     switch (result.status) {
       case "exited":
         return {
           ...base,
           state: "completed",
-          output: `exit code ${result.exitCode} (${took})\n${result.output}`,
-          summary: `exit ${result.exitCode} · ${took}`,
-          errorClass: result.exitCode === 0 ? null : "command_failed",
+          output: `exit code ${result.exitCode} (${took})\n${result.output}${denials}`,
+          summary: `exit ${result.exitCode} · ${took}${denials ? " · network blocked" : ""}`,
+          errorClass: result.exitCode === 0 ? null : denials ? "sandbox_denial" : "command_failed",
+        };
+      case "sandbox-unavailable":
+        return {
+          ...base,
+          state: "error",
+          output: result.error ?? "Refused: the sandbox is unavailable.",
+          summary: "refused: sandbox unavailable",
+          errorClass: "sandbox_denial",
         };
       case "timeout":
         return {

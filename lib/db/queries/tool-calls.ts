@@ -5,6 +5,8 @@ export interface ToolCallRecord {
   turnId: string | null;
   callId: string;
   tool: string;
+  /** "builtin", or the agent tool's version number. */
+  toolVersion: string;
   inputSummary: string;
   ok: boolean;
   exitCode: number | null;

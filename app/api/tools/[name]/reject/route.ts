@@ -1,0 +1,24 @@
+import { z } from "zod";
+import { ApiError } from "@/lib/api/errors";
+import { readJson, route } from "@/lib/api/handler";
+import { findToolVersion } from "@/lib/db/queries/tool-versions";
+import { DECIDER } from "@/lib/tools/decider";
+import { rejectTool } from "@/lib/tools/lifecycle";
+
+export const dynamic = "force-dynamic";
+
+const body = z.object({
+  reason: z.string().trim().min(3, "say why, so the agent can learn from it").max(2000),
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
+});
+
+export const POST = route<{ name: string }>(async (request, { name }) => {
+  const { reason, sha256 } = await readJson(request, body);
+  const target = sha256 ?? (await findToolVersion(name, {}))?.sha256;
+  if (!target) throw new ApiError("not_found", `No agent-written tool named ${name}.`);
+  const version = await rejectTool(name, target, reason, DECIDER);
+  return Response.json({ name, version: version.version, status: version.status, sha256: version.sha256 });
+});

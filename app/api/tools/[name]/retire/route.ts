@@ -1,0 +1,14 @@
+import { z } from "zod";
+import { readJson, route } from "@/lib/api/handler";
+import { DECIDER } from "@/lib/tools/decider";
+import { retireTool } from "@/lib/tools/lifecycle";
+
+export const dynamic = "force-dynamic";
+
+const body = z.object({ reason: z.string().trim().max(2000).optional() });
+
+export const POST = route<{ name: string }>(async (request, { name }) => {
+  const { reason } = await readJson(request, body);
+  const version = await retireTool(name, DECIDER, reason);
+  return Response.json({ name, version: version.version, status: version.status, sha256: version.sha256 });
+});

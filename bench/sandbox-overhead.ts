@@ -1,0 +1,226 @@
+/**
+ * Sandbox overhead: what bubblewrap + srt cost per command, and what Ratchet adds on top.
+ *
+ *   node_modules/.bin/tsx --conditions=react-server bench/sandbox-overhead.ts [--n 60] [--warmup 8]
+ *
+ * Variants, interleaved round-robin so drift hits them equally:
+ *   spawn        child_process.spawn("true") until "exit"                          — the floor (≈ 2 ms)
+ *   srt          SandboxManager.wrapWithSandbox("true") with our policy, then spawn the shell string
+ *                until "close" (as srt's README does)                              — srt alone
+ *   runProcess   lib/sandbox runProcess({ command: "true", sandbox }) — ours: process group, pdeathsig,
+ *                pids cgroup, secret masking, output caps, violation lookup
+ *   run_command  the built-in tool: private temp dir, runProcess, process tracking rows in SQLite
+ * Agent-written tools:
+ *   node         spawn(node -e 0) until "exit"                                     — the floor for a tool
+ *   srt-node     srt-wrapped `node -e 0`
+ *   tool-call    callAgentTool() of a trivial tool end to end: argument check, temp dir, tool-host.mjs
+ *                loads the module in the sandbox, calls run, writes the result, parse
+ * Goals (issue 3): runProcess adds ≤ 10 ms to srt; a tool call ≤ 1.5 × the node floor.
+ */
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { deadline, machine, ms, ROOT, round, summarize, writeResult } from "./support/stats";
+
+const { values } = parseArgs({
+  options: { n: { type: "string", default: "60" }, warmup: { type: "string", default: "8" } },
+});
+const N = Math.max(1, Number.parseInt(values.n, 10));
+const WARMUP = Math.max(0, Number.parseInt(values.warmup, 10));
+const GOAL_ADDED_OVER_SRT_MS = 10;
+const GOAL_TOOL_RATIO = 1.5;
+
+deadline(140_000, "sandbox-overhead");
+
+const dataDir = mkdtempSync(path.join(os.tmpdir(), "ratchet-bench-sandbox-"));
+const workspace = path.join(dataDir, "workspace");
+mkdirSync(workspace);
+process.env.RATCHET_DATA_DIR = dataDir;
+process.env.RATCHET_WORKSPACE = workspace;
+process.env.RATCHET_TOOLS_DIR = path.join(dataDir, "tools");
+delete process.env.DATABASE_URL;
+execFileSync(process.execPath, [path.join(ROOT, "scripts/migrate.mjs")], {
+  cwd: ROOT,
+  env: process.env,
+  stdio: "pipe",
+});
+
+const { SandboxManager } = await import("@anthropic-ai/sandbox-runtime");
+const { dbReady } = await import("../lib/db/client");
+const { forgetProcess, recordProcess } = await import("../lib/db/queries/processes");
+const { createSession, startTurn } = await import("../lib/db/queries/sessions");
+const { runCommand } = await import("../lib/agent/tools/run-command");
+const { initSandbox, runProcess, shutdownSandbox } = await import("../lib/sandbox");
+const { wrapCommand } = await import("../lib/sandbox/sandbox-runtime");
+const { callAgentTool } = await import("../lib/tools/call");
+type ToolContext = import("../lib/agent/tools/types").ToolContext;
+type CallableTool = import("../lib/tools/catalog").CallableTool;
+
+await dbReady();
+const status = await initSandbox({
+  locations: {
+    dataDir,
+    appDir: ROOT,
+    toolsDir: path.join(dataDir, "tools"),
+    skillsDir: path.join(ROOT, "skills"),
+  },
+  network: { mode: "open" },
+  disabled: false,
+});
+if (status.mode !== "on") {
+  console.error(`sandbox unavailable: ${status.reason}`);
+  process.exit(2);
+}
+const session = await createSession({ title: "bench", workspace, budgetUsd: null, model: "bench" });
+const turn = await startTurn(session.id);
+let seq = 0;
+const context = (): ToolContext => ({
+  sessionId: session.id,
+  turnId: turn.id,
+  callId: `call_${++seq}`,
+  workspace,
+  signal: new AbortController().signal,
+  secrets: [],
+  emit: async () => {},
+  trackProcess: async (info) => {
+    await recordProcess({ pgid: info.pgid, marker: info.marker, sessionId: session.id, turnId: turn.id });
+  },
+  untrackProcess: async (marker) => {
+    await forgetProcess(marker);
+  },
+  reload: async () => "",
+});
+
+const trivial: CallableTool = {
+  name: "echo_args",
+  version: 1,
+  versionId: "bench",
+  sha256: "bench-echo-args",
+  source: `export const description = "Echoes its arguments.";
+export const schema = { type: "object", properties: { text: { type: "string" } } };
+export async function run(args) { return { ok: true, result: args.text ?? "" }; }`,
+  manifest: {
+    description: "Echoes its arguments.",
+    schema: { type: "object", properties: { text: { type: "string" } } },
+    capabilities: { filesystem: "none", network: false, subprocess: false, env: [] },
+    requires: [],
+    examples: 0,
+  },
+  trial: false,
+};
+
+function until(child: ChildProcess, event: "exit" | "close"): Promise<void> {
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once(event, () => resolve());
+  });
+}
+
+async function srt(command: string): Promise<void> {
+  const wrapped = await wrapCommand(command, { writable: [workspace], network: "policy" }, `bench-${++seq}`);
+  await until(spawn(wrapped, { shell: "/bin/bash", detached: true, stdio: "ignore" }), "close");
+  SandboxManager.cleanupAfterCommand();
+}
+
+type Name = "spawn" | "srt" | "runProcess" | "run_command" | "node" | "srt-node" | "tool-call";
+const failures = new Map<Name, number>();
+const fail = (name: Name) => failures.set(name, (failures.get(name) ?? 0) + 1);
+
+const variants: Array<{ name: Name; run: () => Promise<void> }> = [
+  { name: "spawn", run: () => until(spawn("true"), "exit") },
+  { name: "srt", run: () => srt("true") },
+  {
+    name: "runProcess",
+    run: async () => {
+      const r = await runProcess({
+        command: "true",
+        cwd: workspace,
+        timeoutMs: 60_000,
+        modelCapBytes: 1024 * 1024,
+        streamCapBytes: 16 * 1024 * 1024,
+        sandbox: { writable: [workspace], network: "policy" },
+      });
+      if (r.status !== "exited" || r.exitCode !== 0) fail("runProcess");
+    },
+  },
+  {
+    name: "run_command",
+    run: async () => {
+      const r = await runCommand.execute({ command: "true" }, context());
+      if (r.state !== "completed" || r.exitCode !== 0) fail("run_command");
+    },
+  },
+  { name: "node", run: () => until(spawn(process.execPath, ["-e", "0"]), "exit") },
+  { name: "srt-node", run: () => srt(`exec '${process.execPath}' -e 0`) },
+  {
+    name: "tool-call",
+    run: async () => {
+      const ctx = context();
+      const r = await callAgentTool(
+        trivial,
+        { text: "hi" },
+        {
+          workspace,
+          signal: ctx.signal,
+          secrets: [],
+          onOutput: () => {},
+          onSpawn: () => {},
+        },
+      );
+      if (r.state !== "completed" || r.output !== "hi") fail("tool-call");
+    },
+  },
+];
+
+const samples = new Map<Name, number[]>(variants.map((v) => [v.name, []]));
+console.log(
+  `sandbox overhead: n=${N} per variant after ${WARMUP} warm-up rounds (load ${machine().loadavg.join(" ")})`,
+);
+for (let i = 0; i < WARMUP + N; i++) {
+  for (let k = 0; k < variants.length; k++) {
+    const v = variants[(k + i) % variants.length];
+    if (!v) continue;
+    const t0 = performance.now();
+    await v.run();
+    if (i >= WARMUP) samples.get(v.name)?.push(performance.now() - t0);
+  }
+}
+
+const stats = Object.fromEntries([...samples].map(([name, s]) => [name, summarize(s)])) as Record<
+  Name,
+  ReturnType<typeof summarize>
+>;
+const addedOverSrt = {
+  p50: round(stats.runProcess.p50 - stats.srt.p50),
+  p90: round(stats.runProcess.p90 - stats.srt.p90),
+};
+const toolRatio = {
+  vsNode: round(stats["tool-call"].p50 / stats.node.p50, 2),
+  vsSrtNode: round(stats["tool-call"].p50 / stats["srt-node"].p50, 2),
+};
+for (const [name, s] of Object.entries(stats))
+  console.log(`  ${name.padEnd(12)} p50 ${ms(s.p50)}  p90 ${ms(s.p90)}  max ${ms(s.max)}`);
+console.log(
+  `runProcess adds ${ms(addedOverSrt.p50)} (p50) to srt (goal ≤ ${GOAL_ADDED_OVER_SRT_MS} ms); tool call = ${toolRatio.vsNode}× bare node, ${toolRatio.vsSrtNode}× sandboxed node (goal ≤ ${GOAL_TOOL_RATIO}×)`,
+);
+if (failures.size) console.log(`failures: ${JSON.stringify(Object.fromEntries(failures))}`);
+const file = writeResult("sandbox-overhead", {
+  n: N,
+  warmup: WARMUP,
+  variants: stats,
+  addedOverSrtMs: addedOverSrt,
+  toolCallRatio: toolRatio,
+  failures: Object.fromEntries(failures),
+  goal: {
+    addedOverSrtMs: GOAL_ADDED_OVER_SRT_MS,
+    toolCallRatio: GOAL_TOOL_RATIO,
+    addedMet: addedOverSrt.p50 <= GOAL_ADDED_OVER_SRT_MS,
+    toolMetVsSandboxedNode: toolRatio.vsSrtNode <= GOAL_TOOL_RATIO,
+    toolMetVsBareNode: toolRatio.vsNode <= GOAL_TOOL_RATIO,
+  },
+});
+console.log(`wrote ${path.relative(ROOT, file)}`);
+await shutdownSandbox();
+process.exit(failures.size ? 1 : 0);

@@ -1,0 +1,43 @@
+import { db } from "@/lib/db/client";
+import { createLearningEvent } from "@/lib/db/queries/learning-events";
+import { type DetectedLearning, detectLearning } from "./correction-detector";
+
+/** What the agent had just done, in one line: the context a correction refers to. */
+async function lastAgentAction(sessionId: string): Promise<string | null> {
+  const message = await db().message.findFirst({
+    where: { sessionId, role: "assistant", parts: { some: {} } },
+    orderBy: { createdAt: "desc" },
+    include: { parts: { orderBy: { idx: "desc" }, take: 8 } },
+  });
+  let ran: string | null = null;
+  let said: string | null = null;
+  for (const part of message?.parts ?? []) {
+    const data = part.data as { type?: string; tool?: string; summary?: string; text?: string };
+    if (data.type === "tool" && !ran) ran = `ran ${data.tool}: ${(data.summary ?? "").slice(0, 200)}`;
+    if (data.type === "text" && data.text && !said) said = `said: ${data.text.slice(0, 200)}`;
+  }
+  return [ran, said].filter(Boolean).join("; ") || null;
+}
+
+/** Records a correction or preference found in a user message, whatever the model does with it. */
+export async function captureFromUserMessage(
+  sessionId: string,
+  text: string,
+): Promise<(DetectedLearning & { description: string }) | null> {
+  const found = detectLearning(text);
+  if (!found) return null;
+  const quoted = text.trim().replace(/\s+/g, " ").slice(0, 300);
+  const description =
+    found.type === "correction"
+      ? `The user corrected the agent: "${quoted}"`
+      : `The user stated a preference: "${quoted}"`;
+  const action = await lastAgentAction(sessionId);
+  await createLearningEvent({
+    sessionId,
+    type: found.type,
+    description,
+    context: [`message: ${quoted}`, action ? `agent had just ${action}` : null].filter(Boolean).join("\n"),
+    source: "detector",
+  });
+  return { ...found, description };
+}

@@ -1,0 +1,152 @@
+import { db } from "@/lib/db/client";
+import {
+  createFriction,
+  recentCommandInputs,
+  sessionCallHistory,
+  settleFrictions,
+} from "@/lib/db/queries/frictions";
+import { readSetting } from "@/lib/db/queries/settings";
+import { toolStats } from "@/lib/db/queries/tool-calls";
+import type { SessionEventBody } from "@/lib/events/types";
+import { normalizeCommand } from "@/lib/telemetry/normalize-command";
+import {
+  type CallObservation,
+  DEFAULT_FRICTION_SETTINGS,
+  detectFriction,
+  type FrictionKind,
+  type FrictionSettings,
+  frictionSettingsSchema,
+  nudgeFor,
+} from "./friction-detector";
+
+export const FRICTION_SETTINGS_KEY = "learning.friction";
+const P95_WINDOW_DAYS = 30;
+const P95_CACHE_MS = 60_000;
+
+const cache = globalThis as unknown as {
+  __ratchetP95?: { at: number; value: Map<string, { p95Ms: number; calls: number }> };
+};
+
+async function p95ByTool(): Promise<Map<string, { p95Ms: number; calls: number }>> {
+  const cached = cache.__ratchetP95;
+  if (cached && Date.now() - cached.at < P95_CACHE_MS) return cached.value;
+  const since = new Date(Date.now() - P95_WINDOW_DAYS * 86_400_000);
+  const value = new Map((await toolStats(since)).map((s) => [s.tool, { p95Ms: s.p95Ms, calls: s.calls }]));
+  cache.__ratchetP95 = { at: Date.now(), value };
+  return value;
+}
+
+export async function loadFrictionSettings(): Promise<FrictionSettings> {
+  const parsed = frictionSettingsSchema.safeParse(await readSetting<unknown>(FRICTION_SETTINGS_KEY));
+  return parsed.success ? parsed.data : DEFAULT_FRICTION_SETTINGS;
+}
+
+interface Raised {
+  id: string;
+  kind: FrictionKind;
+  detail: string;
+}
+
+/**
+ * One turn's friction bookkeeping: watches every tool result, records and shows each friction at
+ * once, hands the nudge to the very next model step, and settles whether a tool got built.
+ */
+export class FrictionMonitor {
+  private readonly fired = new Set<string>();
+  private readonly raised: Raised[] = [];
+  private pending: Array<{ kind: FrictionKind; detail: string }> = [];
+  private readonly startedAt = new Date();
+
+  private constructor(
+    private readonly sessionId: string,
+    private readonly turnId: string,
+    private readonly history: CallObservation[],
+    private readonly p95: Map<string, { p95Ms: number; calls: number }>,
+    private readonly recentPatterns: Map<string, number>,
+    private readonly settings: FrictionSettings,
+    private readonly emit: (body: SessionEventBody) => Promise<void>,
+  ) {}
+
+  static async start(
+    sessionId: string,
+    turnId: string,
+    emit: (body: SessionEventBody) => Promise<void>,
+  ): Promise<FrictionMonitor> {
+    const [rows, p95, recent, settings] = await Promise.all([
+      sessionCallHistory(sessionId),
+      p95ByTool(),
+      recentCommandInputs(sessionId),
+      loadFrictionSettings(),
+    ]);
+    const history = rows.map((r) => ({
+      tool: r.tool,
+      input: r.inputSummary,
+      ok: r.ok,
+      errorClass: r.errorClass,
+      durationMs: r.durationMs,
+      exitCode: r.exitCode,
+    }));
+    const patterns = new Map<string, number>();
+    for (const input of recent) {
+      const pattern = normalizeCommand(input);
+      if (pattern) patterns.set(pattern, (patterns.get(pattern) ?? 0) + 1);
+    }
+    return new FrictionMonitor(sessionId, turnId, history, p95, patterns, settings, emit);
+  }
+
+  private async raise(kind: FrictionKind, key: string, detail: string, evidence?: Record<string, string>) {
+    if (this.fired.has(key)) return;
+    this.fired.add(key);
+    const row = await createFriction({
+      sessionId: this.sessionId,
+      turnId: this.turnId,
+      kind,
+      detail,
+      ...(evidence ? { evidence } : {}),
+    });
+    this.raised.push({ id: row.id, kind, detail });
+    this.pending.push({ kind, detail });
+    await this.emit({ type: "friction", frictionId: row.id, kind, detail });
+  }
+
+  /** Called with every finished tool call. */
+  async observe(call: CallObservation): Promise<void> {
+    const hits = detectFriction(call, {
+      history: this.history,
+      p95: this.p95,
+      recentPatterns: this.recentPatterns,
+      settings: this.settings,
+    });
+    this.history.push(call);
+    for (const hit of hits)
+      await this.raise(hit.kind, hit.key, hit.detail, { tool: call.tool, input: call.input });
+  }
+
+  async correction(phrase: string, message: string): Promise<void> {
+    await this.raise("correction", `correction:${message}`, `the user corrected you: "${phrase}"`, {
+      message,
+    });
+  }
+
+  /** The nudge for the next model step, once. */
+  takeNudge(): string | null {
+    if (this.pending.length === 0) return null;
+    const text = nudgeFor(this.pending);
+    this.pending = [];
+    return text;
+  }
+
+  /** Whether the agent proposed or changed a tool in this turn after its friction. */
+  async settle(): Promise<void> {
+    if (this.raised.length === 0) return;
+    const built = await db().toolVersion.findMany({
+      where: { sessionId: this.sessionId, createdAt: { gte: this.startedAt } },
+      orderBy: { createdAt: "asc" },
+      select: { name: true, version: true },
+    });
+    const ids = this.raised.map((r) => r.id);
+    const first = built[0];
+    if (!first) await settleFrictions(ids, "none", null);
+    else await settleFrictions(ids, first.version === 1 ? "tool_built" : "tool_changed", first.name);
+  }
+}

@@ -1,0 +1,150 @@
+import { generateText, Output } from "ai";
+import { z } from "zod";
+import { createLanguageModel, endpointOf } from "@/lib/agent/model";
+import { describeModelError } from "@/lib/agent/model-errors";
+import { db } from "@/lib/db/client";
+import { listFrictions } from "@/lib/db/queries/frictions";
+import { listMessages } from "@/lib/db/queries/messages";
+import {
+  findReflection,
+  type ReflectionTrigger,
+  saveReflection,
+  startReflection,
+} from "@/lib/db/queries/reflections";
+import { appendEvent } from "@/lib/events/log";
+import { collectSecrets, maskSecrets } from "@/lib/sandbox";
+import { loadModelConfig } from "@/lib/settings/model-config";
+
+/** The three questions, as separate fields, plus a one-line summary. */
+export const reflectionSchema = z.object({
+  summary: z.string().describe("One line: what this session was about and how it ended."),
+  wentWell: z.string().describe("What went well: approaches, tools or skills that worked."),
+  slow: z.string().describe("What was slow or awkward: friction, repeated work, errors, missing tools."),
+  nextTime: z.string().describe("What to do differently next time: concrete, actionable."),
+});
+
+const DIGEST_CHARS = 24_000;
+
+const INSTRUCTIONS = `You review one finished session of a coding agent (you are that agent) to get better at the job.
+Answer from the transcript only; be specific (commands, files, tools), short and honest. If nothing went wrong, say so.`;
+
+interface StoredPartData {
+  type?: string;
+  text?: string;
+  tool?: string;
+  summary?: string;
+  state?: string;
+  exitCode?: number | null;
+}
+
+/** The session as the reviewer reads it: messages, tool calls with outcomes, friction, learnings. */
+async function digest(sessionId: string): Promise<{ text: string; exchanges: number }> {
+  const messages = await listMessages(sessionId);
+  const lines: string[] = [];
+  let users = 0;
+  let replies = 0;
+  for (const message of messages) {
+    for (const part of message.parts) {
+      const data = part.data as StoredPartData;
+      if (data.type === "text" && data.text?.trim()) {
+        lines.push(`${message.role === "user" ? "USER" : "AGENT"}: ${data.text.trim().slice(0, 1500)}`);
+        if (message.role === "user") users++;
+        else replies++;
+      } else if (data.type === "tool") {
+        replies++;
+        const outcome = data.state === "error" ? "failed" : data.exitCode ? `exit ${data.exitCode}` : "ok";
+        lines.push(`TOOL ${data.tool} (${outcome}): ${(data.summary ?? "").slice(0, 300)}`);
+      }
+    }
+  }
+  const frictions = await listFrictions({ sessionId, limit: 20 });
+  for (const f of frictions.reverse()) lines.push(`FRICTION ${f.kind}: ${f.detail} → ${f.outcome}`);
+  const learnings = await db().learningEvent.findMany({
+    where: { sessionId },
+    orderBy: { createdAt: "asc" },
+    take: 20,
+  });
+  for (const l of learnings) lines.push(`LEARNING ${l.type} (${l.source}): ${l.description}`);
+  let text = lines.join("\n");
+  if (text.length > DIGEST_CHARS)
+    text = `${text.slice(0, DIGEST_CHARS / 3)}\n[…]\n${text.slice(-(DIGEST_CHARS * 2) / 3)}`;
+  return { text, exchanges: Math.min(users, replies) };
+}
+
+function blank(value: string): boolean {
+  return value.trim().length === 0 || /^(n\/a|none|nothing|-)\.?$/i.test(value.trim());
+}
+
+/**
+ * Reflects on one session, however it ended. Idempotent: a session already reflected is left alone
+ * unless new messages arrived since. Sessions without an exchange are recorded as skipped.
+ */
+export async function reflectOnSession(sessionId: string, trigger: ReflectionTrigger): Promise<void> {
+  const existing = await findReflection(sessionId);
+  const lastMessage = await db().message.findFirst({ where: { sessionId }, orderBy: { createdAt: "desc" } });
+  if (
+    existing &&
+    existing.status !== "pending" &&
+    existing.status !== "error" &&
+    (!lastMessage || lastMessage.createdAt <= existing.updatedAt)
+  )
+    return;
+  await startReflection(sessionId, trigger);
+  const { text, exchanges } = await digest(sessionId);
+  if (exchanges === 0) {
+    await finish(sessionId, {
+      status: "skipped",
+      summary: "No exchange with the agent: nothing to reflect on.",
+    });
+    return;
+  }
+  const config = await loadModelConfig();
+  if (!config.configured) {
+    await finish(sessionId, { status: "error", error: "No model is configured." });
+    return;
+  }
+  const secrets = collectSecrets(process.env, config.apiKey ? [config.apiKey] : []);
+  try {
+    const result = await generateText({
+      model: createLanguageModel(config),
+      instructions: INSTRUCTIONS,
+      prompt: `Session transcript:\n${maskSecrets(text, secrets)}\n\nReflect: what went well, what was slow or awkward, what to do differently next time.`,
+      output: Output.object({ schema: reflectionSchema }),
+      maxRetries: 2,
+    });
+    const r = result.output;
+    const empty = [r.wentWell, r.slow, r.nextTime].every(blank);
+    await finish(sessionId, {
+      status: empty ? "empty" : "success",
+      summary: r.summary,
+      wentWell: r.wentWell,
+      slow: r.slow,
+      nextTime: r.nextTime,
+      model: config.model,
+    });
+  } catch (error) {
+    const described = describeModelError(error, endpointOf(config), config.model);
+    await finish(sessionId, { status: "error", error: described.message, model: config.model });
+  }
+}
+
+async function finish(sessionId: string, data: Parameters<typeof saveReflection>[1]): Promise<void> {
+  await saveReflection(sessionId, data);
+  await appendEvent(sessionId, {
+    type: "reflection",
+    status: data.status,
+    summary: data.summary ?? data.error ?? "",
+  });
+}
+
+const queue = globalThis as unknown as { __ratchetReflections?: Promise<void> };
+
+/** Reflections run one at a time in the background, so ending a session never waits for the model. */
+export function queueReflection(sessionId: string, trigger: ReflectionTrigger): Promise<void> {
+  const previous = queue.__ratchetReflections ?? Promise.resolve();
+  const next = previous
+    .then(() => reflectOnSession(sessionId, trigger))
+    .catch((error) => console.error(`[ratchet] reflection of ${sessionId} failed`, error));
+  queue.__ratchetReflections = next;
+  return next;
+}

@@ -1,0 +1,50 @@
+import { z } from "zod";
+import {
+  listPendingReflections,
+  type ReflectionTrigger,
+  sessionsIdleWithoutReflection,
+} from "@/lib/db/queries/reflections";
+import { readSetting } from "@/lib/db/queries/settings";
+import { queueReflection } from "./reflection";
+
+export const REFLECTION_SETTINGS_KEY = "learning.reflection";
+export const reflectionSettingsSchema = z.object({
+  idleMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
+});
+export type ReflectionSettings = z.infer<typeof reflectionSettingsSchema>;
+
+export async function loadReflectionSettings(): Promise<ReflectionSettings> {
+  const parsed = reflectionSettingsSchema.safeParse(await readSetting<unknown>(REFLECTION_SETTINGS_KEY));
+  return parsed.success ? parsed.data : reflectionSettingsSchema.parse({});
+}
+
+/** Queues a reflection for every session idle past the timeout; returns how many. */
+export async function reflectIdleSessions(now = new Date()): Promise<number> {
+  const { idleMinutes } = await loadReflectionSettings();
+  const idle = await sessionsIdleWithoutReflection(new Date(now.getTime() - idleMinutes * 60_000));
+  for (const { id } of idle) void queueReflection(id, "idle");
+  return idle.length;
+}
+
+/** Finishes what a shutdown or crash left: reflections queued but never written. */
+export async function resumePendingReflections(): Promise<number> {
+  const pending = await listPendingReflections();
+  for (const { sessionId, trigger } of pending) void queueReflection(sessionId, trigger as ReflectionTrigger);
+  return pending.length;
+}
+
+const store = globalThis as unknown as { __ratchetReflectionTimer?: NodeJS.Timeout };
+const SCAN_MS = 60_000;
+
+export function startReflectionScheduler(): void {
+  if (store.__ratchetReflectionTimer) return;
+  store.__ratchetReflectionTimer = setInterval(() => {
+    reflectIdleSessions().catch((error) => console.error("[ratchet] idle reflection scan failed", error));
+  }, SCAN_MS);
+  store.__ratchetReflectionTimer.unref();
+}

@@ -1,0 +1,170 @@
+import { mkdirSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { SandboxManager, type SandboxRuntimeConfig } from "@anthropic-ai/sandbox-runtime";
+import {
+  DEFAULT_NETWORK_POLICY,
+  deniedReads,
+  deniedWrites,
+  type NetworkPolicy,
+  type ProtectedLocations,
+} from "./policy";
+
+export type SandboxMode = "on" | "off" | "unavailable";
+
+export interface SandboxStatus {
+  mode: SandboxMode;
+  /** Why the sandbox cannot run, or why it is off. */
+  reason: string | null;
+  network: NetworkPolicy;
+}
+
+/** What one wrapped process may do beyond reading. */
+export interface SandboxSpec {
+  /** Directories the process may write (the workspace, its private temp dir). */
+  writable: string[];
+  /** `policy`: the Settings policy through srt's proxy; `none`: no network namespace exit at all. */
+  network: "policy" | "none";
+}
+
+interface RuntimeState {
+  status: SandboxStatus;
+  locations: ProtectedLocations | null;
+  ready: Promise<SandboxStatus> | null;
+}
+
+const store = globalThis as unknown as { __ratchetSandbox?: RuntimeState };
+
+function state(): RuntimeState {
+  store.__ratchetSandbox ??= {
+    status: { mode: "unavailable", reason: "not initialized", network: DEFAULT_NETWORK_POLICY },
+    locations: null,
+    ready: null,
+  };
+  return store.__ratchetSandbox;
+}
+
+/** Shared package caches, so `npm install` works without a writable home directory. */
+export function sandboxCacheDir(): string {
+  return path.join(os.tmpdir(), "ratchet-sandbox-cache");
+}
+
+function allowedDomains(policy: NetworkPolicy): string[] {
+  return policy.mode === "allowlist" ? policy.domains : [];
+}
+
+function runtimeConfig(loc: ProtectedLocations, policy: NetworkPolicy): SandboxRuntimeConfig {
+  return {
+    network: {
+      allowedDomains: allowedDomains(policy),
+      deniedDomains: [],
+      // open mode answers through the ask callback; allowlist and none never reach it
+      strictAllowlist: policy.mode !== "open",
+    },
+    filesystem: { denyRead: deniedReads(loc), allowWrite: [], denyWrite: deniedWrites(loc) },
+  };
+}
+
+export interface InitOptions {
+  locations: ProtectedLocations;
+  network: NetworkPolicy;
+  /** RATCHET_SANDBOX=off: run unsandboxed, with a permanent warning. */
+  disabled: boolean;
+}
+
+/**
+ * Starts srt's filtering proxy once per process. Fails closed: when bubblewrap, socat or
+ * ripgrep are missing the status says so and commands are refused, unless disabled on purpose.
+ */
+export function initSandbox(opts: InitOptions): Promise<SandboxStatus> {
+  const s = state();
+  s.ready ??= (async () => {
+    s.locations = opts.locations;
+    if (opts.disabled) {
+      s.status = {
+        mode: "off",
+        reason:
+          "RATCHET_SANDBOX=off: commands and agent-written tools run with your full user rights, network and files",
+        network: opts.network,
+      };
+      return s.status;
+    }
+    try {
+      if (!SandboxManager.isSupportedPlatform()) throw new Error(`unsupported platform ${process.platform}`);
+      const deps = await SandboxManager.checkDependenciesAsync();
+      if (deps.errors.length) throw new Error(deps.errors.join("; "));
+      await SandboxManager.initialize(runtimeConfig(opts.locations, opts.network), async () => {
+        return state().status.network.mode === "open";
+      });
+      mkdirSync(sandboxCacheDir(), { recursive: true });
+      s.status = { mode: "on", reason: null, network: opts.network };
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      s.status = {
+        mode: "unavailable",
+        reason: `the sandbox cannot start (${detail}). Install bubblewrap, socat and ripgrep (Debian/Ubuntu: apt-get install bubblewrap socat ripgrep), or set RATCHET_SANDBOX=off to run commands unsandboxed`,
+        network: opts.network,
+      };
+    }
+    return s.status;
+  })();
+  return s.ready;
+}
+
+export function sandboxStatus(): SandboxStatus {
+  return state().status;
+}
+
+/** Applies a new network policy to every later command (and to running ones, through the proxy). */
+export function setNetworkPolicy(policy: NetworkPolicy): void {
+  const s = state();
+  s.status = { ...s.status, network: policy };
+  if (s.status.mode === "on" && s.locations) SandboxManager.updateConfig(runtimeConfig(s.locations, policy));
+}
+
+function quote(arg: string): string {
+  return `'${arg.replaceAll("'", `'\\''`)}'`;
+}
+
+/** A private network namespace with only loopback: nothing leaves, not even through the proxy. */
+function withoutNetwork(command: string): string {
+  return `exec bwrap --unshare-net --dev-bind / / --die-with-parent -- /bin/bash -c ${quote(command)}`;
+}
+
+/** The shell text that runs `command` inside the sandbox. */
+export async function wrapCommand(command: string, spec: SandboxSpec, commandId: string): Promise<string> {
+  const inner = spec.network === "none" ? withoutNetwork(command) : command;
+  const s = state();
+  const locations = s.locations;
+  if (!locations) throw new Error("sandbox not initialized");
+  return SandboxManager.wrapWithSandbox(
+    inner,
+    "/bin/bash",
+    {
+      filesystem: {
+        denyRead: deniedReads(locations),
+        allowWrite: [...spec.writable, sandboxCacheDir()],
+        denyWrite: deniedWrites(locations),
+      },
+    },
+    undefined,
+    { commandId },
+  );
+}
+
+/** Network requests the proxy refused for one command, for the transcript and telemetry. */
+export function deniedRequests(commandId: string): string[] {
+  if (state().status.mode !== "on") return [];
+  return SandboxManager.getSandboxViolationStore()
+    .getViolationsForCommand(commandId)
+    .map((v) => v.line);
+}
+
+export function afterCommand(): void {
+  if (state().status.mode === "on") SandboxManager.cleanupAfterCommand();
+}
+
+/** Stops the proxy and its bridges; part of our own graceful shutdown. */
+export async function shutdownSandbox(): Promise<void> {
+  if (state().status.mode === "on") await SandboxManager.reset();
+}

@@ -1,0 +1,148 @@
+import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { z } from "zod";
+import {
+  type RunProcessResult,
+  runProcess,
+  sandboxCacheDir,
+  sandboxEnv,
+  withPrivateTmp,
+} from "@/lib/sandbox";
+
+const hostScript = () =>
+  path.join(/*turbopackIgnore: true*/ process.cwd(), "lib", "tools", "host", "tool-host.mjs");
+
+const thrownSchema = z.object({ name: z.string(), message: z.string(), stack: z.string() });
+
+/** What tool-host.mjs writes back; anything else means the child did not finish its job. */
+export const hostResponseSchema = z.union([
+  z.object({ phase: z.literal("load"), error: thrownSchema }),
+  z.object({ phase: z.enum(["inspect", "call"]), unserializable: z.string() }),
+  z.object({
+    phase: z.literal("inspect"),
+    exports: z.record(z.string(), z.string()),
+    description: z.unknown().optional(),
+    schema: z.unknown().optional(),
+    requires: z.unknown().optional(),
+    capabilities: z.unknown().optional(),
+    examples: z.unknown().optional(),
+  }),
+  z.object({ phase: z.literal("call"), thrown: thrownSchema }),
+  z.object({ phase: z.literal("call"), returned: z.unknown().optional() }),
+]);
+export type HostResponse = z.infer<typeof hostResponseSchema>;
+
+export type HostRequest = { mode: "inspect" } | { mode: "call"; args: unknown };
+
+export interface HostRun {
+  source: string;
+  request: HostRequest;
+  /** The tool's working directory; null gives it a fresh private folder (validation, examples). */
+  cwd: string | null;
+  /** Files to create in that private folder first. */
+  files?: Record<string, string>;
+  /** May the tool write its working directory? */
+  writeCwd: boolean;
+  network: boolean;
+  env?: Record<string, string>;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  secrets?: string[];
+  onOutput?: (chunk: string) => void;
+  onSpawn?: (info: { pid: number; pgid: number; marker: string }) => void;
+}
+
+export interface HostResult {
+  response: HostResponse | null;
+  /** Why there is no response, when there is none. */
+  problem: string | null;
+  process: RunProcessResult;
+}
+
+const MODEL_CAP = 64 * 1024;
+const STREAM_CAP = 4 * 1024 * 1024;
+const MAX_RESPONSE_BYTES = 1024 * 1024 + 1024;
+
+function quote(arg: string): string {
+  return `'${arg.replaceAll("'", `'\\''`)}'`;
+}
+
+async function readResponse(
+  file: string,
+): Promise<{ response: HostResponse | null; problem: string | null }> {
+  try {
+    if ((await stat(file)).size > MAX_RESPONSE_BYTES)
+      return { response: null, problem: "response too large" };
+    const parsed = hostResponseSchema.safeParse(JSON.parse(await readFile(file, "utf8")));
+    return parsed.success
+      ? { response: parsed.data, problem: null }
+      : { response: null, problem: "the tool host wrote a malformed response" };
+  } catch {
+    return { response: null, problem: null };
+  }
+}
+
+async function seed(dir: string, files: Record<string, string>): Promise<void> {
+  for (const [rel, content] of Object.entries(files)) {
+    const target = path.join(dir, rel);
+    if (!target.startsWith(dir + path.sep)) throw new Error(`example file outside its folder: ${rel}`);
+    await mkdir(path.dirname(target), { recursive: true });
+    await writeFile(target, content);
+  }
+}
+
+/** Loads and runs a tool module in a sandboxed child process, never in this one. */
+export function runInHost(run: HostRun): Promise<HostResult> {
+  return withPrivateTmp(async (tmp) => {
+    const hostDir = path.join(tmp, "host");
+    const scratch = path.join(tmp, "work");
+    await mkdir(hostDir);
+    await mkdir(scratch);
+    await writeFile(path.join(hostDir, "tool.mjs"), run.source);
+    await writeFile(path.join(hostDir, "request.json"), JSON.stringify(run.request));
+    if (run.files) await seed(scratch, run.files);
+    const cwd = run.cwd ?? scratch;
+    const writable = [tmp, ...(run.writeCwd && run.cwd ? [run.cwd] : [])];
+    const processResult = await runProcess({
+      command: `exec ${quote(process.execPath)} ${quote(hostScript())} ${quote(hostDir)}`,
+      cwd,
+      env: {
+        ...sandboxEnv(tmp, sandboxCacheDir()),
+        ...(run.env ?? {}),
+        ...(run.network ? { RATCHET_TOOL_NETWORK: "1" } : {}),
+      },
+      sandbox: { writable, network: run.network ? "policy" : "none" },
+      timeoutMs: run.timeoutMs,
+      modelCapBytes: MODEL_CAP,
+      streamCapBytes: STREAM_CAP,
+      ...(run.signal ? { signal: run.signal } : {}),
+      ...(run.secrets ? { secrets: run.secrets } : {}),
+      ...(run.onOutput ? { onOutput: run.onOutput } : {}),
+      ...(run.onSpawn ? { onSpawn: run.onSpawn } : {}),
+    });
+    const { response, problem } = await readResponse(path.join(hostDir, "response.json"));
+    return {
+      response,
+      problem: response ? null : (problem ?? describeNoResponse(processResult)),
+      process: processResult,
+    };
+  });
+}
+
+function describeNoResponse(result: RunProcessResult): string {
+  switch (result.status) {
+    case "timeout":
+      return "timed out; the tool and everything it started were killed";
+    case "cancelled":
+      return "cancelled";
+    case "output-cap":
+      return "killed: it printed too much output";
+    case "sandbox-unavailable":
+    case "spawn-error":
+      return result.error ?? "could not start the sandbox";
+    default: {
+      const tail = result.output.trim().split("\n").slice(-8).join("\n");
+      return `the tool process exited (code ${result.exitCode ?? result.signal}) without a result${tail ? `:\n${tail}` : ""}`;
+    }
+  }
+}

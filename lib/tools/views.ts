@@ -1,0 +1,110 @@
+import { BUILTIN_TOOLS } from "@/lib/agent/tools/registry";
+import {
+  listAllToolVersions,
+  listCallsOfToolVersion,
+  listToolVersions,
+  type ToolVersion,
+} from "@/lib/db/queries/tool-versions";
+import { type Capabilities, describeCapabilities, type ToolManifest } from "./manifest";
+import type { ValidationReport } from "./validate";
+
+export interface ToolListItem {
+  name: string;
+  description: string;
+  origin: "builtin" | "agent" | "user";
+  status: "active" | "proposed" | "rejected" | "retired" | "invalid";
+  version: number | "builtin";
+  sha256: string | null;
+  /** Versions waiting for a decision. */
+  pending: number;
+  updatedAt: string | null;
+}
+
+/** The version that speaks for a tool: the active one, else the newest. */
+function representative(versions: ToolVersion[]): ToolVersion | undefined {
+  return versions.find((v) => v.status === "active") ?? versions[0];
+}
+
+function listStatus(v: ToolVersion): ToolListItem["status"] {
+  if (v.status === "superseded") return "retired";
+  return v.status as ToolListItem["status"];
+}
+
+export async function toolList(): Promise<ToolListItem[]> {
+  const byName = new Map<string, ToolVersion[]>();
+  for (const v of await listAllToolVersions()) byName.set(v.name, [...(byName.get(v.name) ?? []), v]);
+  const agent: ToolListItem[] = [];
+  for (const [name, versions] of byName) {
+    const rep = representative(versions);
+    if (!rep) continue;
+    agent.push({
+      name,
+      description: rep.description,
+      origin: rep.origin as "agent" | "user",
+      status: listStatus(rep),
+      version: rep.version,
+      sha256: rep.sha256,
+      pending: versions.filter((v) => v.status === "proposed").length,
+      updatedAt: versions[0]?.createdAt.toISOString() ?? null,
+    });
+  }
+  // pending proposals first, then the toolbox by name
+  agent.sort((a, b) => Number(b.pending > 0) - Number(a.pending > 0) || a.name.localeCompare(b.name));
+  const builtins: ToolListItem[] = BUILTIN_TOOLS.map((t) => ({
+    name: t.name,
+    description: t.description,
+    origin: "builtin",
+    status: "active",
+    version: "builtin",
+    sha256: null,
+    pending: 0,
+    updatedAt: null,
+  }));
+  return [...agent, ...builtins];
+}
+
+export async function toolDetail(name: string) {
+  const versions = await listToolVersions(name);
+  if (versions.length === 0) return null;
+  const byId = new Map(versions.map((v) => [v.id, v]));
+  return {
+    name,
+    versions: await Promise.all(
+      versions.map(async (v) => {
+        const manifest = v.manifest as ToolManifest | null;
+        const capabilities = (manifest?.capabilities ?? null) as Capabilities | null;
+        const calls = await listCallsOfToolVersion(name, v.version, 20);
+        return {
+          id: v.id,
+          version: v.version,
+          sha256: v.sha256,
+          status: v.status,
+          origin: v.origin,
+          description: v.description,
+          source: v.source,
+          parent: v.parentId
+            ? { version: byId.get(v.parentId)?.version ?? null, source: byId.get(v.parentId)?.source ?? null }
+            : null,
+          reason: v.reason,
+          sessionId: v.sessionId,
+          manifest,
+          capabilities: capabilities ? describeCapabilities(capabilities) : [],
+          validation: v.validation as unknown as ValidationReport,
+          decidedBy: v.decidedBy,
+          decidedAt: v.decidedAt?.toISOString() ?? null,
+          decisionReason: v.decisionReason,
+          createdAt: v.createdAt.toISOString(),
+          calls: calls.map((c) => ({
+            id: c.id,
+            sessionId: c.sessionId,
+            ok: c.ok,
+            errorClass: c.errorClass,
+            durationMs: c.durationMs,
+            inputSummary: c.inputSummary,
+            createdAt: c.createdAt.toISOString(),
+          })),
+        };
+      }),
+    ),
+  };
+}
