@@ -14,6 +14,13 @@ import { appendEvent } from "@/lib/events/log";
 import type { SessionEventBody, TurnStatus } from "@/lib/events/types";
 import { captureFromUserMessage } from "@/lib/learning/capture";
 import { FrictionMonitor } from "@/lib/learning/friction-monitor";
+import {
+  afterMaintenanceTurn,
+  loadMaintenanceSettings,
+  maintenancePrompt,
+} from "@/lib/learning/maintenance/pass";
+import { MAINTENANCE_TOOLS } from "@/lib/learning/maintenance/tools";
+import { loadPromptMemory } from "@/lib/learning/prompt-memory";
 import { queueReflection } from "@/lib/learning/reflection";
 import { collectSecrets, maskSecrets } from "@/lib/sandbox";
 import { loadModelConfig, type ModelConfig } from "@/lib/settings/model-config";
@@ -21,6 +28,7 @@ import { costOf, findPrice, loadPrices } from "@/lib/settings/prices";
 import { activeTurns, type StopReason, stopTurn } from "./active-turns";
 import { estimateTokens, fitToBudget } from "./context-budget";
 import { toModelMessages } from "./history";
+import { acquireTurnLease, releaseTurnLease } from "./lease";
 import { createLanguageModel, endpointOf } from "./model";
 import { describeModelError } from "./model-errors";
 import { parsePart, type StoredPart, type ToolPart } from "./parts";
@@ -44,6 +52,7 @@ interface TurnInput {
   sessionId: string;
   turnId: string;
   userText: string;
+  kind: "agent" | "maintenance";
   workspace: string;
   budgetUsd: number | null;
   controller: AbortController;
@@ -79,6 +88,12 @@ export async function sendMessage(sessionId: string, text: string): Promise<{ tu
   const reservation = { turnId: "", controller, done };
   turns.set(sessionId, reservation);
   try {
+    if (!(await acquireTurnLease(sessionId))) {
+      throw new ApiError(
+        "conflict",
+        "A turn is already running in this session on another Ratchet instance.",
+      );
+    }
     const turn = await startTurn(sessionId);
     reservation.turnId = turn.id;
     const message = await createMessage({
@@ -94,19 +109,31 @@ export async function sendMessage(sessionId: string, text: string): Promise<{ tu
       sessionId,
       turnId: turn.id,
       userText: text,
+      kind: session.kind === "maintenance" ? "maintenance" : "agent",
       workspace: session.workspace,
       budgetUsd: session.budgetUsd,
       controller,
       config,
     };
     void runTurn(input)
-      .catch((error) => console.error("[ratchet] turn crashed", error))
-      .finally(() => {
+      .catch((error): TurnStatus => {
+        console.error("[ratchet] turn crashed", error);
+        return "error";
+      })
+      .then(async (status) => {
+        await releaseTurnLease(sessionId).catch((error) =>
+          console.error("[ratchet] lease release failed", error),
+        );
         turns.delete(sessionId);
         release();
+        if (input.kind === "maintenance")
+          void afterMaintenanceTurn(sessionId, status, sendMessage).catch((error) =>
+            console.error("[ratchet] battery change bookkeeping failed", error),
+          );
       });
     return { turnId: turn.id };
   } catch (error) {
+    await releaseTurnLease(sessionId).catch(() => {});
     turns.delete(sessionId);
     release();
     throw error;
@@ -131,7 +158,7 @@ async function loadHistory(sessionId: string): Promise<ModelMessage[]> {
   );
 }
 
-async function runTurn(input: TurnInput): Promise<void> {
+async function runTurn(input: TurnInput): Promise<TurnStatus> {
   const { sessionId, turnId, config, controller } = input;
   const emit = (body: SessionEventBody) => appendEvent(sessionId, body);
   const secrets = collectSecrets(process.env, config.apiKey ? [config.apiKey] : []);
@@ -206,8 +233,20 @@ async function runTurn(input: TurnInput): Promise<void> {
       });
       if (learned.type === "correction") await friction.correction(learned.phrase, input.userText);
     }
-    const prompt = () =>
-      buildSystemPrompt({ workspace: input.workspace, model: config.model, tools: BUILTIN_TOOLS, toolbox });
+    const maintenance = input.kind === "maintenance";
+    const toolDefs = maintenance ? [...BUILTIN_TOOLS, ...MAINTENANCE_TOOLS] : BUILTIN_TOOLS;
+    const stepLimit = maintenance ? (await loadMaintenanceSettings()).stepLimit : config.stepLimit;
+    const memory = await loadPromptMemory(sessionId);
+    const prompt = async () => {
+      const base = await buildSystemPrompt({
+        workspace: input.workspace,
+        model: config.model,
+        tools: toolDefs,
+        toolbox,
+        memory,
+      });
+      return maintenance ? `${base}\n\n${await maintenancePrompt(sessionId)}` : base;
+    };
     let instructions = await prompt();
     const budget = Math.max(1024, config.contextWindow - OUTPUT_RESERVE - estimateTokens(instructions));
     const fitted = fitToBudget(await loadHistory(sessionId), budget);
@@ -219,7 +258,7 @@ async function runTurn(input: TurnInput): Promise<void> {
       });
     }
     const price = findPrice(await loadPrices(), config.model);
-    toolSet = buildToolSet(BUILTIN_TOOLS, deps);
+    toolSet = buildToolSet(toolDefs, deps);
     installAgentTools(toolSet, toolbox.catalog, deps);
     const handle = toolSet;
     const { tools, started } = toolSet;
@@ -239,7 +278,7 @@ async function runTurn(input: TurnInput): Promise<void> {
       instructions,
       messages: fitted.messages,
       tools,
-      stopWhen: isStepCount(config.stepLimit),
+      stopWhen: isStepCount(stepLimit),
       maxRetries: 0,
       abortSignal: controller.signal,
       onError: () => {},
@@ -354,11 +393,11 @@ async function runTurn(input: TurnInput): Promise<void> {
           break;
       }
     }
-    if (!failure && steps >= config.stepLimit && !controller.signal.aborted) {
+    if (!failure && steps >= stepLimit && !controller.signal.aborted) {
       await emit({
         type: "notice",
         level: "warn",
-        message: `Stopped after the step limit of ${config.stepLimit} steps. Send a message to continue.`,
+        message: `Stopped after the step limit of ${stepLimit} steps. Send a message to continue.`,
       });
     }
   } catch (error) {
@@ -393,6 +432,7 @@ async function runTurn(input: TurnInput): Promise<void> {
     await emit({ type: "turn-end", turnId, status, ...(failure ? { error: failure } : {}) });
     await emit({ type: "status", status: sessionStatus, ...(note ? { note } : {}) });
   }
+  return status;
 }
 
 export async function endSession(sessionId: string): Promise<void> {

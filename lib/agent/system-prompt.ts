@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import type { PromptMemory } from "@/lib/learning/prompt-memory";
 import type { ToolboxSnapshot } from "./tools/registry";
 import type { BuiltinTool } from "./tools/types";
 
@@ -26,6 +27,7 @@ export interface PromptInput {
   model: string;
   tools: readonly BuiltinTool[];
   toolbox: ToolboxSnapshot;
+  memory?: PromptMemory;
   now?: Date;
 }
 
@@ -46,6 +48,15 @@ export async function readAgentsMd(workspace: string): Promise<string | null> {
 /** Rebuilt every turn (and after reload_tools), so it always reflects the workspace as it is. */
 export async function buildSystemPrompt(input: PromptInput): Promise<string> {
   const sections = [CORE_RULES];
+  const memory = input.memory;
+  if (memory?.workingMemory)
+    sections.push(
+      `## Working memory (v${memory.workingMemory.version}, from your last battery change)\n${memory.workingMemory.content}`,
+    );
+  if (memory?.learnings.length)
+    sections.push(
+      `## Recent learnings (not yet in working memory)\n${memory.learnings.map((l) => `- ${l.type}: ${l.description}`).join("\n")}`,
+    );
   const skills = input.toolbox.skills;
   sections.push(
     `## Skills (load with load_skill)\n${

@@ -5,6 +5,7 @@ import { parsePart, type StoredPart } from "@/lib/agent/parts";
 import { ApiError } from "@/lib/api/errors";
 import { db } from "@/lib/db/client";
 import { listMessages } from "@/lib/db/queries/messages";
+import { findReflection } from "@/lib/db/queries/reflections";
 import { createSession, findSession } from "@/lib/db/queries/sessions";
 import { env } from "@/lib/env";
 import { loadModelConfig } from "@/lib/settings/model-config";
@@ -48,9 +49,10 @@ export async function updateSession(id: string, input: z.infer<typeof updateSess
 export async function sessionView(id: string) {
   const session = await findSession(id);
   if (!session) throw new ApiError("not_found", `No session ${id}.`);
-  const messages = await listMessages(id);
+  const [messages, reflection] = await Promise.all([listMessages(id), findReflection(id)]);
   return {
     id: session.id,
+    kind: session.kind,
     title: session.title,
     status: session.status,
     statusNote: session.statusNote,
@@ -70,5 +72,17 @@ export async function sessionView(id: string) {
         .map((p) => parsePart(p.data))
         .filter((p): p is StoredPart => p !== null && p.type !== "reasoning"),
     })),
+    reflection: reflection
+      ? {
+          status: reflection.status,
+          trigger: reflection.trigger,
+          summary: reflection.summary,
+          wentWell: reflection.wentWell,
+          slow: reflection.slow,
+          nextTime: reflection.nextTime,
+          error: reflection.error,
+          updatedAt: reflection.updatedAt.toISOString(),
+        }
+      : null,
   };
 }

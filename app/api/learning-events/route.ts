@@ -1,11 +1,43 @@
-import { route } from "@/lib/api/handler";
-import { listLearningEvents } from "@/lib/db/queries/learning-events";
+import { z } from "zod";
+import { ApiError } from "@/lib/api/errors";
+import { readJson, route } from "@/lib/api/handler";
+import { createLearningEvent, listLearningEvents } from "@/lib/db/queries/learning-events";
+import { findSession } from "@/lib/db/queries/sessions";
 
 export const dynamic = "force-dynamic";
 
+function view(e: Awaited<ReturnType<typeof listLearningEvents>>[number]) {
+  return {
+    ...e,
+    createdAt: e.createdAt.toISOString(),
+    updatedAt: e.updatedAt.toISOString(),
+    lastUsedAt: e.lastUsedAt?.toISOString() ?? null,
+  };
+}
+
 export const GET = route(async () => {
   const events = await listLearningEvents();
-  return Response.json({
-    learningEvents: events.map((e) => ({ ...e, createdAt: e.createdAt.toISOString() })),
+  return Response.json({ learningEvents: events.map(view) });
+});
+
+const body = z.object({
+  sessionId: z.string().min(1).nullable().optional(),
+  type: z.enum(["correction", "preference", "pattern"]),
+  description: z.string().trim().min(3).max(2000),
+  context: z.string().max(4000).nullable().optional(),
+});
+
+/** A person marks something as a learning (e.g. a message in the transcript). */
+export const POST = route(async (request) => {
+  const input = await readJson(request, body);
+  if (input.sessionId && !(await findSession(input.sessionId)))
+    throw new ApiError("not_found", `No session ${input.sessionId}.`);
+  const created = await createLearningEvent({
+    sessionId: input.sessionId ?? null,
+    type: input.type,
+    description: input.description,
+    context: input.context ?? null,
+    source: "user",
   });
+  return Response.json(view(created), { status: 201 });
 });

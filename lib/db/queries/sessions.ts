@@ -6,6 +6,7 @@ export function createSession(data: {
   workspace: string;
   budgetUsd: number | null;
   model: string;
+  kind?: "agent" | "maintenance";
 }) {
   return db().session.create({ data });
 }

@@ -1,0 +1,12 @@
+import { ApiError } from "@/lib/api/errors";
+import { route } from "@/lib/api/handler";
+import { findMaintenanceRun } from "@/lib/db/queries/maintenance";
+import { maintenanceRunView } from "@/lib/learning/maintenance/view";
+
+export const dynamic = "force-dynamic";
+
+export const GET = route<{ id: string }>(async (_request, { id }) => {
+  const run = await findMaintenanceRun(id);
+  if (!run) throw new ApiError("not_found", `No battery change ${id}.`);
+  return Response.json(maintenanceRunView(run));
+});

@@ -1,0 +1,13 @@
+import { z } from "zod";
+import { readJson, route } from "@/lib/api/handler";
+import { maintenanceStatus, snoozeMaintenance } from "@/lib/learning/maintenance/pass";
+
+export const dynamic = "force-dynamic";
+
+const body = z.object({ sessions: z.number().int().min(1).max(100).default(3) });
+
+export const POST = route(async (request) => {
+  const { sessions } = await readJson(request, body);
+  await snoozeMaintenance(sessions);
+  return Response.json(await maintenanceStatus());
+});

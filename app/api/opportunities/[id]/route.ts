@@ -1,0 +1,38 @@
+import { z } from "zod";
+import { ApiError } from "@/lib/api/errors";
+import { readJson, route } from "@/lib/api/handler";
+import { deleteOpportunity, findOpportunity, updateOpportunity } from "@/lib/db/queries/opportunities";
+import { opportunityFieldsSchema } from "@/lib/learning/opportunities-md";
+import { opportunityView } from "@/lib/learning/opportunity-view";
+
+export const dynamic = "force-dynamic";
+
+const body = opportunityFieldsSchema
+  .partial()
+  .extend({ position: z.number().finite().optional() })
+  .refine((v) => Object.keys(v).length > 0, "nothing to change")
+  .refine((v) => v.status !== "dropped" || (v.dropReason ?? "").trim().length > 0, {
+    message: "dropping an opportunity needs a dropReason",
+    path: ["dropReason"],
+  });
+
+async function existing(id: string) {
+  const card = await findOpportunity(id);
+  if (!card) throw new ApiError("not_found", `No opportunity ${id}.`);
+  return card;
+}
+
+export const GET = route<{ id: string }>(async (_request, { id }) =>
+  Response.json(opportunityView(await existing(id))),
+);
+
+export const PATCH = route<{ id: string }>(async (request, { id }) => {
+  await existing(id);
+  return Response.json(opportunityView(await updateOpportunity(id, await readJson(request, body))));
+});
+
+export const DELETE = route<{ id: string }>(async (_request, { id }) => {
+  await existing(id);
+  await deleteOpportunity(id);
+  return new Response(null, { status: 204 });
+});

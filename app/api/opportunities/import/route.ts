@@ -1,0 +1,41 @@
+import { z } from "zod";
+import { ApiError } from "@/lib/api/errors";
+import { readJson, route } from "@/lib/api/handler";
+import { createOpportunity, listOpportunities, updateOpportunity } from "@/lib/db/queries/opportunities";
+import { fromMarkdown } from "@/lib/learning/opportunities-md";
+
+export const dynamic = "force-dynamic";
+
+const body = z.object({
+  markdown: z
+    .string()
+    .min(1)
+    .max(512 * 1024),
+});
+
+/** Cards match by title: known ones are updated, new ones added; nothing is deleted. */
+export const POST = route(async (request) => {
+  const { markdown } = await readJson(request, body);
+  const { items, errors } = fromMarkdown(markdown);
+  if (items.length === 0)
+    throw new ApiError(
+      "unprocessable",
+      errors.length
+        ? `No cards imported: ${errors.map((e) => `line ${e.line}: ${e.message}`).join("; ")}`
+        : 'No "### title" cards found.',
+    );
+  const existing = new Map((await listOpportunities()).map((c) => [c.title.toLowerCase(), c]));
+  let created = 0;
+  let updated = 0;
+  for (const item of items) {
+    const match = existing.get(item.title.toLowerCase());
+    if (match) {
+      await updateOpportunity(match.id, item);
+      updated++;
+    } else {
+      await createOpportunity(item);
+      created++;
+    }
+  }
+  return Response.json({ created, updated, errors });
+});

@@ -1,0 +1,13 @@
+import { ApiError } from "@/lib/api/errors";
+import { route } from "@/lib/api/handler";
+import { findSession } from "@/lib/db/queries/sessions";
+import { queueReflection } from "@/lib/learning/reflection";
+
+export const dynamic = "force-dynamic";
+
+/** Reflect now (again), e.g. after a failed reflection; runs in the background. */
+export const POST = route<{ id: string }>(async (_request, { id }) => {
+  if (!(await findSession(id))) throw new ApiError("not_found", `No session ${id}.`);
+  void queueReflection(id, "manual");
+  return Response.json({ queued: true }, { status: 202 });
+});

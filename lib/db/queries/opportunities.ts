@@ -1,0 +1,61 @@
+import type { OpportunityFields } from "@/lib/learning/opportunities-md";
+import { db } from "../client";
+import type { Prisma } from "../generated/sqlite/client";
+
+export type OpportunityStatus = OpportunityFields["status"];
+
+export function listOpportunities() {
+  return db().opportunity.findMany({
+    orderBy: [{ status: "asc" }, { position: "asc" }, { createdAt: "asc" }],
+  });
+}
+
+export function findOpportunity(id: string) {
+  return db().opportunity.findUnique({ where: { id } });
+}
+
+/** New cards go to the bottom of their column. */
+export async function createOpportunity(
+  data: Partial<OpportunityFields> & {
+    title: string;
+    evidence?: Prisma.InputJsonValue;
+    runId?: string | null;
+  },
+) {
+  const status = data.status ?? "todo";
+  const last = await db().opportunity.findFirst({ where: { status }, orderBy: { position: "desc" } });
+  return db().opportunity.create({
+    data: {
+      title: data.title,
+      what: data.what ?? "",
+      why: data.why ?? "",
+      successCriteria: data.successCriteria ?? "",
+      impact: data.impact ?? "M",
+      effort: data.effort ?? "M",
+      status,
+      dropReason: data.dropReason ?? null,
+      position: (last?.position ?? 0) + 1,
+      runId: data.runId ?? null,
+      ...(data.evidence !== undefined ? { evidence: data.evidence } : {}),
+    },
+  });
+}
+
+export function updateOpportunity(
+  id: string,
+  data: Partial<OpportunityFields> & { position?: number; evidence?: Prisma.InputJsonValue },
+) {
+  return db().opportunity.update({ where: { id }, data });
+}
+
+export function deleteOpportunity(id: string) {
+  return db().opportunity.delete({ where: { id } });
+}
+
+/** Open cards age by one pass; the board flags those carried over 2+ passes. */
+export function ageOpenOpportunities() {
+  return db().opportunity.updateMany({
+    where: { status: { in: ["todo", "in_progress"] } },
+    data: { passesCarried: { increment: 1 } },
+  });
+}

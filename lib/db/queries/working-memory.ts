@@ -1,0 +1,21 @@
+import { db } from "../client";
+
+export function currentWorkingMemory() {
+  return db().workingMemory.findFirst({ orderBy: { version: "desc" } });
+}
+
+export function listWorkingMemory(limit = 50) {
+  return db().workingMemory.findMany({ orderBy: { version: "desc" }, take: limit });
+}
+
+/** Every change is a new version; the newest is injected into every session's prompt. */
+export function saveWorkingMemory(
+  content: string,
+  source: "maintenance" | "user",
+  runId: string | null = null,
+) {
+  return db().$transaction(async (tx) => {
+    const last = await tx.workingMemory.findFirst({ orderBy: { version: "desc" } });
+    return tx.workingMemory.create({ data: { version: (last?.version ?? 0) + 1, content, source, runId } });
+  });
+}

@@ -1,0 +1,209 @@
+import { z } from "zod";
+import { activeTurns } from "@/lib/agent/active-turns";
+import { ApiError } from "@/lib/api/errors";
+import { db } from "@/lib/db/client";
+import {
+  createMaintenanceRun,
+  findMaintenanceRun,
+  findRunBySession,
+  finishMaintenanceRun,
+  lastMaintenanceRun,
+  sessionsSinceLastPass,
+} from "@/lib/db/queries/maintenance";
+import { ageOpenOpportunities } from "@/lib/db/queries/opportunities";
+import { createSession } from "@/lib/db/queries/sessions";
+import { readSetting, writeSettings } from "@/lib/db/queries/settings";
+import { env } from "@/lib/env";
+import type { TurnStatus } from "@/lib/events/types";
+import { loadModelConfig } from "@/lib/settings/model-config";
+import { analysisForPrompt, analyzeForMaintenance, type MaintenanceAnalysis } from "./analysis";
+
+export const MAINTENANCE_SETTINGS_KEY = "learning.maintenance";
+export const maintenanceSettingsSchema = z.object({
+  /** Completed sessions between passes. */
+  threshold: z.number().int().min(1).max(1000).default(10),
+  stepLimit: z.number().int().min(5).max(500).default(40),
+  budgetUsd: z.number().positive().max(1000).nullable().default(2),
+  /** The banner stays away until this many sessions since the last pass. */
+  snoozedUntil: z.number().int().min(0).nullable().default(null),
+});
+export type MaintenanceSettings = z.infer<typeof maintenanceSettingsSchema>;
+
+export async function loadMaintenanceSettings(): Promise<MaintenanceSettings> {
+  const parsed = maintenanceSettingsSchema.safeParse(await readSetting<unknown>(MAINTENANCE_SETTINGS_KEY));
+  return parsed.success ? parsed.data : maintenanceSettingsSchema.parse({});
+}
+
+export async function maintenanceStatus() {
+  const settings = await loadMaintenanceSettings();
+  const since = await sessionsSinceLastPass();
+  const last = await lastMaintenanceRun();
+  const running = last?.status === "running" && last.sessionId ? activeTurns().has(last.sessionId) : false;
+  const dueAt = Math.max(settings.threshold, settings.snoozedUntil ?? 0);
+  return {
+    sessionsSinceLastPass: since,
+    threshold: settings.threshold,
+    due: since >= dueAt && !running,
+    snoozed: settings.snoozedUntil !== null && since < settings.snoozedUntil,
+    running,
+    lastRun: last
+      ? {
+          id: last.id,
+          sessionId: last.sessionId,
+          status: last.status,
+          startedAt: last.startedAt.toISOString(),
+        }
+      : null,
+  };
+}
+
+/** Snooze the banner for another `sessions` completed sessions. */
+export async function snoozeMaintenance(sessions = 3): Promise<void> {
+  const settings = await loadMaintenanceSettings();
+  const since = await sessionsSinceLastPass();
+  await writeSettings({ [MAINTENANCE_SETTINGS_KEY]: { ...settings, snoozedUntil: since + sessions } });
+}
+
+export const PASS_INSTRUCTIONS = `You are running a battery change: a maintenance pass over this agent's own record. Work in this order:
+1. Read the analysis below (computed by code) and the reflections. Inspect details with run_command if needed (the database is not readable; use what is given).
+2. Act on the top small-effort item NOW: build it (propose_tool), move it to in_progress or done, or drop it with a reason (update_opportunity). Deferring it again is not allowed.
+3. Add opportunities for what the evidence supports (add_opportunity), with what/why/success criteria; update or drop stale ones.
+4. Propose tools for repeated command patterns and unconverted friction when they pay off (propose_tool, with examples). Attach a hypothesis to each improvement (record_hypothesis).
+5. Rewrite the working memory (write_working_memory): sections Preferences, Pitfalls, Recurring patterns, Insights, Tool notes; ≤ 150 lines; keep what still holds.
+Finish with a short summary of what you changed.`;
+
+/** The maintenance session's extra prompt: instructions, analysis, reflections, board, memory. */
+export async function maintenancePrompt(sessionId: string): Promise<string> {
+  const run = await findRunBySession(sessionId);
+  if (!run) return PASS_INSTRUCTIONS;
+  const analysis = run.analysis as unknown as MaintenanceAnalysis;
+  const reflections = await db().reflection.findMany({
+    where: { status: "success", updatedAt: { gte: new Date(analysis.window.since ?? 0) } },
+    orderBy: { updatedAt: "desc" },
+    take: 15,
+  });
+  const board = await db().opportunity.findMany({
+    where: { status: { in: ["todo", "in_progress"] } },
+    orderBy: [{ status: "asc" }, { position: "asc" }],
+    take: 40,
+  });
+  const sections = [PASS_INSTRUCTIONS, analysisForPrompt(analysis)];
+  sections.push(
+    `## Reflections since the last pass\n${
+      reflections
+        .map((r) => `- ${r.summary ?? ""}\n  slow: ${r.slow ?? ""}\n  next time: ${r.nextTime ?? ""}`)
+        .join("\n") || "(none)"
+    }`,
+  );
+  sections.push(
+    `## Open opportunities\n${
+      board
+        .map(
+          (o) =>
+            `- [${o.id}] ${o.title} — ${o.status}, impact ${o.impact}, effort ${o.effort}${o.passesCarried >= 2 ? `, carried over ${o.passesCarried} passes` : ""}`,
+        )
+        .join("\n") || "(none)"
+    }`,
+  );
+  return sections.join("\n\n");
+}
+
+type Send = (sessionId: string, text: string) => Promise<{ turnId: string }>;
+
+/** Starts a battery change: analysis first (stored with the run), then a streamed maintenance session. */
+export async function startMaintenancePass(send: Send): Promise<{ id: string; sessionId: string }> {
+  const last = await lastMaintenanceRun();
+  if (last?.status === "running" && last.sessionId && activeTurns().has(last.sessionId))
+    throw new ApiError("conflict", "A battery change is already running.");
+  const settings = await loadMaintenanceSettings();
+  const analysis = await analyzeForMaintenance();
+  await ageOpenOpportunities();
+  const config = await loadModelConfig();
+  const count = await db().maintenanceRun.count();
+  const session = await createSession({
+    title: `Battery change #${count + 1}`,
+    workspace: env().workspace,
+    budgetUsd: settings.budgetUsd,
+    model: config.model,
+    kind: "maintenance",
+  });
+  const run = await createMaintenanceRun(session.id, JSON.parse(JSON.stringify(analysis)));
+  await writeSettings({ [MAINTENANCE_SETTINGS_KEY]: { ...settings, snoozedUntil: null } });
+  await send(session.id, "Change batteries: run the maintenance pass described in your instructions.");
+  return { id: run.id, sessionId: session.id };
+}
+
+/** A stopped or failed pass keeps its partial results; resuming continues in the same session. */
+export async function resumeMaintenancePass(
+  id: string,
+  send: Send,
+): Promise<{ id: string; sessionId: string }> {
+  const run = await findMaintenanceRun(id);
+  if (!run?.sessionId) throw new ApiError("not_found", `No battery change ${id}.`);
+  if (activeTurns().has(run.sessionId)) throw new ApiError("conflict", "This battery change is running.");
+  await finishMaintenanceRun(run.id, { status: "running" });
+  await send(run.sessionId, "Resume the battery change where you stopped; do not redo finished steps.");
+  return { id: run.id, sessionId: run.sessionId };
+}
+
+async function results(runId: string, startedAt: Date) {
+  const [opportunities, memory, proposals, hypotheses] = await Promise.all([
+    db().opportunity.findMany({
+      where: { updatedAt: { gte: startedAt } },
+      select: { id: true, title: true, status: true, effort: true, createdAt: true },
+    }),
+    db().workingMemory.findFirst({
+      where: { runId },
+      orderBy: { version: "desc" },
+      select: { version: true },
+    }),
+    db().toolVersion.findMany({
+      where: { createdAt: { gte: startedAt }, origin: "agent" },
+      select: { name: true, version: true, status: true },
+    }),
+    db().hypothesis.findMany({ where: { startedAt: { gte: startedAt } }, select: { id: true, claim: true } }),
+  ]);
+  const acted = opportunities.filter((o) => o.effort === "S" && o.status !== "todo");
+  return {
+    workingMemoryVersion: memory?.version ?? null,
+    opportunities: opportunities.map((o) => ({
+      id: o.id,
+      title: o.title,
+      status: o.status,
+      created: o.createdAt >= startedAt,
+    })),
+    proposals,
+    hypotheses,
+    smallItemsActed: acted.length,
+  };
+}
+
+/**
+ * After each turn of a maintenance session: if the pass left the top small item untouched, the
+ * harness asks once more (against deferral); otherwise the run is closed with its results.
+ */
+export async function afterMaintenanceTurn(sessionId: string, status: TurnStatus, send: Send): Promise<void> {
+  const run = await findRunBySession(sessionId);
+  if (!run) return;
+  const analysis = run.analysis as unknown as MaintenanceAnalysis;
+  const summary = await results(run.id, run.startedAt);
+  const previous = (run.results ?? {}) as { nudged?: boolean };
+  const top = analysis.topSmallItem;
+  if (status === "completed" && top && !previous.nudged) {
+    const card = await db().opportunity.findUnique({ where: { id: top.id } });
+    if (card?.status === "todo") {
+      await finishMaintenanceRun(run.id, { status: "running", results: { ...summary, nudged: true } });
+      await send(
+        sessionId,
+        `Before you finish: act on "${top.title}" [${top.id}] now. Build it (propose_tool), move it to in_progress or done, or drop it with a reason (update_opportunity). Deferring it again is not an option.`,
+      );
+      return;
+    }
+  }
+  const final = status === "completed" ? "completed" : status === "cancelled" ? "cancelled" : "failed";
+  await finishMaintenanceRun(run.id, {
+    status: final,
+    results: { ...summary, nudged: previous.nudged ?? false },
+    smallItemsActed: summary.smallItemsActed,
+  });
+}
