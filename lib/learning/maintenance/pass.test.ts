@@ -39,7 +39,12 @@ afterAll(() => llm.close());
 
 beforeEach(async () => {
   llm.reset();
-  await saveModelSettings({ baseUrl: llm.url, apiKey: "sk-test-pass-000000000000", model: "fake-model", api: "chat" });
+  await saveModelSettings({
+    baseUrl: llm.url,
+    apiKey: "sk-test-pass-000000000000",
+    model: "fake-model",
+    api: "chat",
+  });
   await db().opportunity.deleteMany();
 });
 
@@ -96,10 +101,14 @@ describe("battery change", () => {
     expect(run).toMatchObject({ status: "completed" });
     const analysis = run?.analysis as { repeatedCommands: Array<{ pattern: string }> };
     expect(analysis.repeatedCommands.map((r) => r.pattern)).toContain("cat");
-    const system = llm.requests.find((r) => r.messages.some((m) => "text" in m && m.text.includes("battery change")));
+    const system = llm.requests.find((r) =>
+      r.messages.some((m) => "text" in m && m.text.includes("battery change")),
+    );
     expect(JSON.stringify(system?.messages)).toContain("Repeated command patterns");
     expect((await db().session.findUnique({ where: { id: sessionId } }))?.kind).toBe("maintenance");
-    expect(await db().opportunity.findMany()).toMatchObject([{ title: "A tool to read several files", runId: id }]);
+    expect(await db().opportunity.findMany()).toMatchObject([
+      { title: "A tool to read several files", runId: id },
+    ]);
     expect((await db().workingMemory.findFirst({ orderBy: { version: "desc" } }))?.runId).toBe(id);
 
     // the next session's prompt carries the working memory
@@ -123,7 +132,9 @@ describe("battery change", () => {
     expect(run).toMatchObject({ status: "completed", smallItemsActed: 1 });
     const users = await db().message.count({ where: { sessionId, role: "user" } });
     expect(users).toBe(2);
-    expect(llm.requests.some((r) => r.lastUserText.includes("Deferring it again is not an option"))).toBe(true);
+    expect(llm.requests.some((r) => r.lastUserText.includes("Deferring it again is not an option"))).toBe(
+      true,
+    );
     expect((await db().opportunity.findUnique({ where: { id: card.id } }))?.status).toBe("done");
   });
 
