@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { isGroupAlive, reapOrphans } from "./reap";
 import { type RunProcessOptions, type RunProcessResult, runProcess } from "./run-process";
 import { MASK } from "./secrets";
+import { taskCapSupport } from "./task-cap";
 import { waitForGroupGone } from "./test-support";
 
 const MiB = 1024 * 1024;
@@ -79,6 +80,16 @@ describe("runProcess: exit and output", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "run-process-"));
     const result = await run("pwd; cat; echo after-cat", { cwd: dir });
     expect(result.output).toBe(`${dir}\nafter-cat\n`);
+  });
+
+  it("hands the command neither the script file nor the gate's stdin", async () => {
+    const result = await run("ls -l /proc/$$/fd | grep -c ratchet-script; readlink /proc/$$/fd/0");
+    expect(result.output).toBe("0\n/dev/null\n");
+  });
+
+  it.skipIf(taskCapSupport().kind === "none")("runs the command inside its pids group", async () => {
+    const result = await run("grep pids /proc/$$/cgroup");
+    expect(result.output).toMatch(/ratchet\/[0-9a-f-]{36}/);
   });
 
   it("keeps ANSI colours in the live stream and strips them for the model", async () => {

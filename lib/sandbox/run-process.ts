@@ -1,7 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { accessSync, constants } from "node:fs";
+import { accessSync, closeSync, constants, openSync, unlinkSync, writeFileSync } from "node:fs";
 import { stat } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import { createAnsiStripper } from "./ansi";
 import { buildChildEnv } from "./child-env";
 import { formatBytes, ModelOutput } from "./output";
@@ -92,13 +94,52 @@ function hasSetpriv(): boolean {
   return setprivAvailable;
 }
 
-function commandLine(script: string): [string, string[]] {
-  // stderr joins stdout inside the shell, so one pipe carries both in the order they were written;
-  // the newline makes bash apply the redirect before parsing the command (syntax errors included)
-  const bash = ["bash", "-c", `exec 2>&1\n${script}`];
+/**
+ * The shell starts before its script exists and waits on stdin: wrapping the command for the
+ * sandbox and moving the shell into its pids group run meanwhile, and the shell forks nothing
+ * until both are done. The script arrives in fd 3, an unlinked file: Node's stdio pipes are
+ * sockets, which `.` cannot open and `read` would take byte by byte.
+ */
+const GATE = [
+  // stderr joins stdout inside the shell, so one pipe carries both in the order they were written
+  "exec 2>&1",
+  "read -r -n 1 || exit 125",
+  "exec </dev/null",
+  ". /dev/fd/3",
+].join("\n");
+
+function commandLine(): [string, string[]] {
+  const bash = ["bash", "-c", GATE];
   // the shell gets SIGKILL if the server dies, even by SIGKILL
   if (hasSetpriv()) return [SETPRIV, ["--pdeathsig", "KILL", "--", ...bash]];
   return ["bash", bash.slice(1)];
+}
+
+function quote(arg: string): string {
+  return `'${arg.replaceAll("'", `'\\''`)}'`;
+}
+
+/** What the gate sources; fd 3 closes first so the command does not inherit it. */
+function gateScript(script: string): string {
+  return `exec 3<&-\n${script}`;
+}
+
+/** An anonymous file for the script, passed to the shell as fd 3. */
+function openScriptFile(marker: string): number {
+  const file = path.join(os.tmpdir(), `ratchet-script-${marker}`);
+  const fd = openSync(file, "wx", 0o600);
+  unlinkSync(file);
+  return fd;
+}
+
+/** Raised while preparing a spawned shell; the shell is killed before it runs anything. */
+class NotStarted extends Error {
+  constructor(
+    readonly status: "spawn-error" | "sandbox-unavailable",
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 async function cwdProblem(cwd: string): Promise<string | null> {
@@ -138,29 +179,24 @@ export async function runProcess(opts: RunProcessOptions): Promise<RunProcessRes
   const sandbox = sandboxStatus();
   if (opts.sandbox && sandbox.mode === "unavailable")
     return notRun("sandbox-unavailable", started, `Refused: ${sandbox.reason}`);
+  const spec = sandbox.mode === "on" ? opts.sandbox : undefined;
   const commandId = randomUUID();
-  let script = opts.command;
-  if (opts.sandbox && sandbox.mode === "on") {
+  const script = async (): Promise<string> => {
+    // its own `bash -c`, as inside the sandbox: error messages and `$0` stay those of a plain shell
+    if (!spec) return `exec bash -c ${quote(opts.command)}`;
     try {
-      script = await wrapCommand(opts.command, opts.sandbox, commandId);
+      return await wrapCommand(opts.command, spec, commandId);
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
-      return notRun(
-        "sandbox-unavailable",
-        started,
-        maskSecrets(`Refused: the sandbox failed: ${detail}`, secrets),
-      );
+      throw new NotStarted("sandbox-unavailable", `Refused: the sandbox failed: ${detail}`);
     }
-  }
-  if (opts.signal?.aborted) return notRun("cancelled", started);
+  };
   const cap = createTaskCap(opts.maxTasks ?? DEFAULT_MAX_TASKS);
-  if (cap) script = `${cap.joinLine}\n${script}`;
-  const sandboxed = opts.sandbox !== undefined && sandbox.mode === "on";
   const result = await new Promise<RunProcessResult>((resolve) =>
-    new ProcessRun(opts, secrets, started, resolve, script).start(),
+    new ProcessRun(opts, secrets, started, resolve, script, cap).start(),
   );
   await releaseCap(cap);
-  if (sandboxed) {
+  if (spec) {
     afterCommand();
     result.sandboxDenials = deniedRequests(commandId).map((line) => maskSecrets(line, secrets));
   }
@@ -189,13 +225,16 @@ class ProcessRun {
   private readonly timers = new Set<NodeJS.Timeout>();
   private killTimer: NodeJS.Timeout | null = null;
   private settled = false;
+  private scriptFd: number | null = null;
+  private failure: NotStarted | null = null;
 
   constructor(
     private readonly opts: RunProcessOptions,
     private readonly secrets: string[],
     private readonly started: number,
     private readonly resolve: (result: RunProcessResult) => void,
-    private readonly script: string,
+    private readonly script: () => Promise<string>,
+    private readonly cap: TaskCap | null,
   ) {
     this.masker = createStreamMasker(secrets);
     this.model = new ModelOutput(opts.modelCapBytes);
@@ -204,18 +243,27 @@ class ProcessRun {
   private readonly onAbort = (): void => this.stop("cancelled");
 
   start(): void {
-    const [file, args] = commandLine(this.script);
+    let scriptFd: number;
+    try {
+      scriptFd = openScriptFile(this.marker);
+    } catch (error) {
+      this.onError(error instanceof Error ? error : new Error(String(error)));
+      return;
+    }
+    this.scriptFd = scriptFd;
+    const [file, args] = commandLine();
     const child = spawn(/*turbopackIgnore: true*/ file, args, {
       cwd: this.opts.cwd,
       // cast: Next.js declares NODE_ENV required on ProcessEnv; a child env need not carry it
       env: buildChildEnv(process.env, this.opts.env ?? {}, this.marker) as NodeJS.ProcessEnv,
       detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: ["pipe", "pipe", "pipe", scriptFd],
     });
     this.child = child;
     child.once("error", (error) => this.onError(error));
     if (child.pid === undefined) return; // spawn failed; "error" follows
     this.pgid = child.pid; // detached: the child leads its own group
+    child.stdin?.on("error", () => {}); // the shell may be killed before its gate opens
     child.once("exit", (code, signal) => this.onExit(code, signal));
     for (const pipe of [child.stdout, child.stderr]) {
       if (!pipe) continue;
@@ -225,6 +273,32 @@ class ProcessRun {
     }
     this.armStops();
     this.notifySpawn(child.pid);
+    void this.openGate(child.pid);
+  }
+
+  /** Runs the script once it is wrapped and the shell sits in its pids group. */
+  private async openGate(pid: number): Promise<void> {
+    try {
+      const [script] = await Promise.all([this.script(), this.cap?.join(pid)]);
+      if (this.stopReason || this.exit || this.scriptFd === null) return; // stopped meanwhile
+      writeFileSync(this.scriptFd, gateScript(script));
+      this.child?.stdin?.end("\n");
+    } catch (error) {
+      if (this.stopReason || this.exit) return;
+      this.failure =
+        error instanceof NotStarted
+          ? error
+          : new NotStarted("spawn-error", `could not cap the command's tasks: ${String(error)}`);
+      signalGroup(this.pgid, "SIGKILL");
+    } finally {
+      this.closeScript();
+    }
+  }
+
+  private closeScript(): void {
+    if (this.scriptFd === null) return;
+    closeSync(this.scriptFd);
+    this.scriptFd = null;
   }
 
   private armStops(): void {
@@ -301,6 +375,7 @@ class ProcessRun {
   }
 
   private closePipes(): void {
+    this.child?.stdin?.destroy();
     this.child?.stdout?.destroy();
     this.child?.stderr?.destroy();
   }
@@ -322,6 +397,7 @@ class ProcessRun {
   }
 
   private cleanup(): void {
+    this.closeScript();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     this.opts.signal?.removeEventListener("abort", this.onAbort);
@@ -339,6 +415,8 @@ class ProcessRun {
   }
 
   private result(): RunProcessResult {
+    if (this.failure)
+      return notRun(this.failure.status, this.started, maskSecrets(this.failure.message, this.secrets));
     const capped = this.stopReason === "output-cap";
     const reason = capped
       ? `process killed after ${formatBytes(this.opts.streamCapBytes)} of output`

@@ -1,12 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { accessSync, constants, mkdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
-import { readFile, rmdir } from "node:fs/promises";
+import { readFile, rmdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 
 /** A cap on how many tasks one command may run at once: a fork bomb stalls at the cap instead of the machine. */
 export interface TaskCap {
-  /** Shell line that moves the shell running it into the capped group; must run before anything forks. */
-  joinLine: string;
+  /**
+   * Moves a process into the group; it must not fork before this resolves. Slow on cgroup v1
+   * (the kernel waits out an RCU grace period), so overlap it with other work.
+   */
+  join(pid: number): Promise<void>;
   /** SIGKILLs every task left in the group, including ones that escaped the process group. */
   killAll(): Promise<void>;
   /** Removes the group once its zombies are reaped; runs in the background. */
@@ -94,7 +97,8 @@ async function isZombie(pid: number): Promise<boolean> {
 async function livingTasks(dir: string): Promise<number[]> {
   let pids: number[];
   try {
-    pids = (await readFile(path.join(dir, "cgroup.procs"), "utf8")).split("\n").filter(Boolean).map(Number);
+    // a tiny kernel file: a sync read beats three thread-pool round trips, and it is usually empty
+    pids = readFileSync(path.join(dir, "cgroup.procs"), "utf8").split("\n").filter(Boolean).map(Number);
   } catch {
     return [];
   }
@@ -114,7 +118,7 @@ export function createTaskCap(maxTasks: number): TaskCap | null {
     return null;
   }
   return {
-    joinLine: `echo $$ > ${dir}/cgroup.procs || exit 125`,
+    join: (pid) => writeFile(path.join(dir, "cgroup.procs"), String(pid)),
     async killAll() {
       // a fork bomb refills as fast as we kill: loop until nothing in the group runs
       for (let round = 0; round < 50; round++) {

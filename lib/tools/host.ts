@@ -96,15 +96,19 @@ export function runInHost(run: HostRun): Promise<HostResult> {
   return withPrivateTmp(async (tmp) => {
     const hostDir = path.join(tmp, "host");
     const scratch = path.join(tmp, "work");
-    await mkdir(hostDir);
-    await mkdir(scratch);
-    await writeFile(path.join(hostDir, "tool.mjs"), run.source);
-    await writeFile(path.join(hostDir, "request.json"), JSON.stringify(run.request));
-    if (run.files) await seed(scratch, run.files);
+    await Promise.all([mkdir(hostDir), mkdir(scratch)]);
+    await Promise.all([
+      writeFile(path.join(hostDir, "tool.mjs"), run.source),
+      writeFile(path.join(hostDir, "request.json"), JSON.stringify(run.request)),
+      run.files ? seed(scratch, run.files) : undefined,
+    ]);
     const cwd = run.cwd ?? scratch;
     const writable = [tmp, ...(run.writeCwd && run.cwd ? [run.cwd] : [])];
+    const host = `exec ${quote(process.execPath)} ${quote(hostScript())} ${quote(hostDir)}`;
     const processResult = await runProcess({
-      command: `exec ${quote(process.execPath)} ${quote(hostScript())} ${quote(hostDir)}`,
+      // Node parses every NODE_EXTRA_CA_CERTS certificate at startup, often longer than the
+      // rest of its start; without a network a tool has no use for them
+      command: run.network ? host : `unset NODE_EXTRA_CA_CERTS; ${host}`,
       cwd,
       env: {
         ...sandboxEnv(tmp, sandboxCacheDir()),

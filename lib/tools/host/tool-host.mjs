@@ -41,15 +41,23 @@ async function respond(body) {
   await writeFile(path.join(dir, "response.json"), text);
 }
 
-/** Node's fetch ignores HTTP(S)_PROXY; route it through the sandbox proxy when the tool may use the network. */
-async function routeFetchThroughProxy() {
-  if (process.env.RATCHET_TOOL_NETWORK !== "1") return;
-  try {
-    const { EnvHttpProxyAgent, setGlobalDispatcher } = await import("undici");
-    setGlobalDispatcher(new EnvHttpProxyAgent());
-  } catch {
-    // without undici, fetch fails closed inside the sandbox
-  }
+/**
+ * Node's fetch ignores HTTP(S)_PROXY; route it through the sandbox proxy when the tool may use the
+ * network. Loading undici costs about 150 ms of CPU, so only a tool that fetches pays it.
+ */
+function routeFetchThroughProxy() {
+  if (process.env.RATCHET_TOOL_NETWORK !== "1" || typeof globalThis.fetch !== "function") return;
+  const nativeFetch = globalThis.fetch;
+  let routed;
+  globalThis.fetch = async (...args) => {
+    routed ??= import("undici").then(
+      ({ EnvHttpProxyAgent, setGlobalDispatcher }) => setGlobalDispatcher(new EnvHttpProxyAgent()),
+      // without undici, fetch fails closed inside the sandbox
+      () => {},
+    );
+    await routed;
+    return nativeFetch(...args);
+  };
 }
 
 function exportKinds(mod) {
@@ -57,7 +65,7 @@ function exportKinds(mod) {
 }
 
 const request = JSON.parse(await readFile(path.join(dir, "request.json"), "utf8"));
-await routeFetchThroughProxy();
+routeFetchThroughProxy();
 let mod;
 try {
   mod = await import(pathToFileURL(path.join(dir, "tool.mjs")).href);
