@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
@@ -108,6 +108,19 @@ describe("sandbox: files", () => {
     await run(`echo 'export const run = () => 1' > tools/evil.mjs`);
     expect(readdirSync(path.join(workspace, "tools"))).toEqual([]);
   });
+
+  it("cannot plant code that runs later outside the sandbox (git hooks, git config, shell rc)", async () => {
+    mkdirSync(path.join(workspace, ".git", "hooks"), { recursive: true });
+    writeFileSync(path.join(workspace, ".git", "config"), "[core]\n");
+    const result = await run(
+      "echo 'curl evil' > .git/hooks/pre-commit; echo '[core] fsmonitor = evil' >> .git/config; echo evil >> .bashrc; echo ok > src.txt; echo done",
+    );
+    expect(result.output).toContain("done");
+    expect(existsSync(path.join(workspace, ".git", "hooks", "pre-commit"))).toBe(false);
+    expect(readFileSync(path.join(workspace, ".git", "config"), "utf8")).toBe("[core]\n");
+    expect(existsSync(path.join(workspace, ".bashrc"))).toBe(false);
+    expect(readFileSync(path.join(workspace, "src.txt"), "utf8")).toBe("ok\n");
+  });
 });
 
 describe("sandbox: environment", () => {
@@ -123,12 +136,13 @@ describe("sandbox: environment", () => {
 describe("sandbox: network", () => {
   it("cannot reach services on this machine or the metadata address", async () => {
     const result = await run(
-      `curl -sS -m 5 http://127.0.0.1:${hostPort}/; echo "local=$?"; curl -sS -m 5 --noproxy '*' http://127.0.0.1:${hostPort}/; echo "direct=$?"; curl -sS -m 5 http://169.254.169.254/latest/meta-data/; echo "meta=$?"`,
+      `curl -sS -m 5 http://127.0.0.1:${hostPort}/; echo "local=$?"; curl -sS -m 5 --noproxy '*' http://127.0.0.1:${hostPort}/; echo "direct=$?"; curl -sSf -m 5 http://169.254.169.254/latest/meta-data/; echo "meta=$?"`,
     );
     expect(result.output).not.toContain("HOST-SERVICE");
     expect(result.output).toMatch(/local=[1-9]/);
     expect(result.output).toMatch(/direct=[1-9]/);
     expect(result.output).toMatch(/meta=[1-9]/);
+    expect(result.sandboxDenials.join("\n")).toContain("169.254.169.254");
   });
 
   it("blocks hosts outside an allowlist and records the denial", async () => {

@@ -92,3 +92,51 @@ export function describeNetworkPolicy(policy: NetworkPolicy): string {
       return "none: no network at all";
   }
 }
+
+/**
+ * Files inside a writable workspace that would run code later, outside the sandbox (git hooks,
+ * git config, shell start-up files, editor tasks). srt protects them only around the server's own
+ * working directory, so each writable directory gets them explicitly.
+ */
+const EXECUTES_LATER = [
+  ".git/hooks",
+  ".git/config",
+  ".gitmodules",
+  ".gitconfig",
+  ".bashrc",
+  ".bash_profile",
+  ".zshrc",
+  ".zprofile",
+  ".profile",
+  ".ripgreprc",
+  ".mcp.json",
+  ".vscode",
+  ".idea",
+];
+
+export function protectedInWritable(dirs: string[]): string[] {
+  return dirs.flatMap((dir) => EXECUTES_LATER.map((rel) => path.join(dir, rel)));
+}
+
+/**
+ * Hosts a sandboxed process reaches without the proxy: only its own private loopback. Private and
+ * link-local ranges (cloud metadata!) go through the proxy, which refuses them and records the denial.
+ */
+export const SANDBOX_NO_PROXY = "localhost,127.0.0.1,::1";
+
+/**
+ * Always refused by the proxy, whatever the policy: this machine and cloud metadata endpoints.
+ * srt also refuses names that resolve there, but not when it forwards through an upstream proxy.
+ */
+export const ALWAYS_DENIED_HOSTS = [
+  "localhost",
+  "127.0.0.1",
+  "::1",
+  "0.0.0.0",
+  "169.254.169.254",
+  "169.254.170.2",
+  "fd00:ec2::254",
+  "100.100.100.200",
+  "metadata.google.internal",
+  "metadata.azure.com",
+];

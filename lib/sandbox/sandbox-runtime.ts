@@ -3,11 +3,14 @@ import os from "node:os";
 import path from "node:path";
 import { SandboxManager, type SandboxRuntimeConfig } from "@anthropic-ai/sandbox-runtime";
 import {
+  ALWAYS_DENIED_HOSTS,
   DEFAULT_NETWORK_POLICY,
   deniedReads,
   deniedWrites,
   type NetworkPolicy,
   type ProtectedLocations,
+  protectedInWritable,
+  SANDBOX_NO_PROXY,
 } from "./policy";
 
 export type SandboxMode = "on" | "off" | "unavailable";
@@ -57,7 +60,7 @@ function runtimeConfig(loc: ProtectedLocations, policy: NetworkPolicy): SandboxR
   return {
     network: {
       allowedDomains: allowedDomains(policy),
-      deniedDomains: [],
+      deniedDomains: ALWAYS_DENIED_HOSTS,
       // open mode answers through the ask callback; allowlist and none never reach it
       strictAllowlist: policy.mode !== "open",
     },
@@ -133,7 +136,8 @@ function withoutNetwork(command: string): string {
 
 /** The shell text that runs `command` inside the sandbox. */
 export async function wrapCommand(command: string, spec: SandboxSpec, commandId: string): Promise<string> {
-  const inner = spec.network === "none" ? withoutNetwork(command) : command;
+  const routed = `export NO_PROXY=${SANDBOX_NO_PROXY} no_proxy=${SANDBOX_NO_PROXY}\n${command}`;
+  const inner = spec.network === "none" ? withoutNetwork(routed) : routed;
   const s = state();
   const locations = s.locations;
   if (!locations) throw new Error("sandbox not initialized");
@@ -144,7 +148,7 @@ export async function wrapCommand(command: string, spec: SandboxSpec, commandId:
       filesystem: {
         denyRead: deniedReads(locations),
         allowWrite: [...spec.writable, sandboxCacheDir()],
-        denyWrite: deniedWrites(locations),
+        denyWrite: [...deniedWrites(locations), ...protectedInWritable(spec.writable)],
       },
     },
     undefined,
