@@ -134,9 +134,16 @@ function withoutNetwork(command: string): string {
   return `exec bwrap --unshare-net --dev-bind / / --die-with-parent -- /bin/bash -c ${quote(command)}`;
 }
 
+/**
+ * srt starts its in-sandbox proxy bridge (socat on :3128) in the background just before the command,
+ * so a first request can race it and be refused. Wait for the bridge, without forking, up to ~1 s.
+ */
+const AWAIT_PROXY_BRIDGE =
+  "for __r in {1..100}; do { exec 9<>/dev/tcp/127.0.0.1/3128; } 2>/dev/null && { exec 9>&-; break; }; sleep 0.01; done; unset __r";
+
 /** The shell text that runs `command` inside the sandbox. */
 export async function wrapCommand(command: string, spec: SandboxSpec, commandId: string): Promise<string> {
-  const routed = `export NO_PROXY=${SANDBOX_NO_PROXY} no_proxy=${SANDBOX_NO_PROXY}\n${command}`;
+  const routed = `export NO_PROXY=${SANDBOX_NO_PROXY} no_proxy=${SANDBOX_NO_PROXY}\n${spec.network === "policy" ? `${AWAIT_PROXY_BRIDGE}\n` : ""}${command}`;
   const inner = spec.network === "none" ? withoutNetwork(routed) : routed;
   const s = state();
   const locations = s.locations;
