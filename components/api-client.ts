@@ -1,6 +1,23 @@
 /** Browser-side JSON client for Ratchet's own HTTP API (same origin, cookie auth). */
 
-import type { ToolDecisionResult, ToolDetail, ToolListItem, ToolsFolderSync } from "./api-types";
+import type {
+  Hypothesis,
+  LearningEvent,
+  LearningHealth,
+  LearningType,
+  MaintenanceRun,
+  MaintenanceStatus,
+  Opportunity,
+  OpportunityImportResult,
+  OpportunityInput,
+  ReflectionCoverage,
+  ReflectionItem,
+  ToolDecisionResult,
+  ToolDetail,
+  ToolListItem,
+  ToolsFolderSync,
+  WorkingMemoryVersion,
+} from "./api-types";
 
 export type ApiResult<T> =
   | { ok: true; status: number; data: T }
@@ -105,4 +122,72 @@ export const toolsApi = {
       body: { version },
     }),
   syncFolder: () => apiRequest<ToolsFolderSync>("/api/tools/sync", { method: "POST" }),
+};
+
+const enc = encodeURIComponent;
+
+/** The learning loops' API (docs/api.md, "Learning"). */
+export const learningApi = {
+  health: (signal?: AbortSignal) => apiRequest<LearningHealth>("/api/learning/health", { signal }),
+
+  reflections: (filter: { status?: string; q?: string }, signal?: AbortSignal) => {
+    const params = new URLSearchParams();
+    if (filter.status) params.set("status", filter.status);
+    if (filter.q?.trim()) params.set("q", filter.q.trim());
+    const query = params.toString();
+    return apiRequest<{ coverage: ReflectionCoverage; reflections: ReflectionItem[] }>(
+      `/api/reflections${query ? `?${query}` : ""}`,
+      { signal },
+    );
+  },
+  reflect: (sessionId: string) =>
+    apiRequest<{ queued: boolean }>(`/api/sessions/${enc(sessionId)}/reflect`, { method: "POST" }),
+
+  learningEvents: (signal?: AbortSignal) =>
+    apiRequest<{ learningEvents: LearningEvent[] }>("/api/learning-events", { signal }),
+  createLearningEvent: (body: {
+    sessionId?: string | null;
+    type: LearningType;
+    description: string;
+    context?: string | null;
+  }) => apiRequest<LearningEvent>("/api/learning-events", { method: "POST", body }),
+  updateLearningEvent: (
+    id: string,
+    body: { type?: LearningType; description?: string; context?: string | null },
+  ) => apiRequest<LearningEvent>(`/api/learning-events/${enc(id)}`, { method: "PATCH", body }),
+  deleteLearningEvent: (id: string) =>
+    apiRequest<null>(`/api/learning-events/${enc(id)}`, { method: "DELETE" }),
+
+  opportunities: (signal?: AbortSignal) =>
+    apiRequest<{ opportunities: Opportunity[] }>("/api/opportunities", { signal }),
+  createOpportunity: (body: OpportunityInput) =>
+    apiRequest<Opportunity>("/api/opportunities", { method: "POST", body }),
+  updateOpportunity: (id: string, body: Partial<OpportunityInput> & { position?: number }) =>
+    apiRequest<Opportunity>(`/api/opportunities/${enc(id)}`, { method: "PATCH", body }),
+  deleteOpportunity: (id: string) => apiRequest<null>(`/api/opportunities/${enc(id)}`, { method: "DELETE" }),
+  importOpportunities: (markdown: string) =>
+    apiRequest<OpportunityImportResult>("/api/opportunities/import", { method: "POST", body: { markdown } }),
+
+  maintenance: (signal?: AbortSignal) =>
+    apiRequest<{ status: MaintenanceStatus; runs: MaintenanceRun[] }>("/api/maintenance", { signal }),
+  startMaintenance: () =>
+    apiRequest<{ id: string; sessionId: string }>("/api/maintenance", { method: "POST" }),
+  resumeMaintenance: (id: string) =>
+    apiRequest<{ id: string; sessionId: string }>(`/api/maintenance/${enc(id)}/resume`, { method: "POST" }),
+  snoozeMaintenance: (sessions?: number) =>
+    apiRequest<MaintenanceStatus>("/api/maintenance/snooze", {
+      method: "POST",
+      body: sessions ? { sessions } : {},
+    }),
+
+  workingMemory: (signal?: AbortSignal) =>
+    apiRequest<{ current: WorkingMemoryVersion | null; versions: WorkingMemoryVersion[] }>(
+      "/api/working-memory",
+      { signal },
+    ),
+  saveWorkingMemory: (content: string) =>
+    apiRequest<WorkingMemoryVersion>("/api/working-memory", { method: "PUT", body: { content } }),
+
+  hypotheses: (signal?: AbortSignal) =>
+    apiRequest<{ hypotheses: Hypothesis[] }>("/api/hypotheses", { signal }),
 };

@@ -184,3 +184,193 @@ export interface ToolsFolderSync {
   needsApproval: string[];
   ignored: Array<{ file: string; reason: string }>;
 }
+
+/**
+ * The learning loops (docs/api.md, "Learning"): reflections, learning events, the OPPORTUNITIES
+ * board, battery changes (maintenance passes), working memory, hypotheses and the headline figures.
+ */
+
+export type ReflectionStatus = "pending" | "success" | "empty" | "error" | "skipped";
+export type ReflectionTrigger = "end" | "idle" | "shutdown" | "interrupted" | "manual";
+
+/** The reflection part of GET /api/sessions/:id. */
+export interface SessionReflection {
+  status: ReflectionStatus;
+  trigger: ReflectionTrigger | string;
+  summary: string | null;
+  wentWell: string | null;
+  slow: string | null;
+  nextTime: string | null;
+  error: string | null;
+  updatedAt: string;
+}
+
+export interface SessionMessagePart {
+  type: string;
+  text?: string;
+  tool?: string;
+  summary?: string;
+}
+
+export interface SessionMessage {
+  id: string;
+  role: "user" | "assistant";
+  createdAt: string;
+  parts: SessionMessagePart[];
+}
+
+/** What GET /api/sessions/:id adds for the learning loops. */
+export interface SessionLearningDetail {
+  kind?: "agent" | "maintenance" | string;
+  messages?: SessionMessage[];
+  reflection?: SessionReflection | null;
+}
+
+export interface ReflectionCoverage {
+  eligible: number;
+  reflected: number;
+  rate: number | null;
+}
+
+export interface ReflectionItem extends SessionReflection {
+  id: string;
+  sessionId: string;
+  session: { title: string; status: SessionStatus; createdAt: string };
+  model: string | null;
+  createdAt: string;
+}
+
+export type LearningType = "correction" | "preference" | "pattern";
+export type LearningSource = "agent" | "detector" | "user";
+
+export interface LearningEvent {
+  id: string;
+  sessionId: string | null;
+  type: LearningType;
+  description: string;
+  context: string | null;
+  source: LearningSource;
+  /** Prompts it was included in. */
+  usedCount: number;
+  lastUsedAt: string | null;
+  /** Times the corrected behaviour happened again. */
+  recurred: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type OpportunityStatus = "todo" | "in_progress" | "done" | "dropped";
+export type Impact = "H" | "M" | "L";
+export type Effort = "S" | "M" | "L";
+
+export interface Opportunity {
+  id: string;
+  title: string;
+  what: string;
+  why: string;
+  successCriteria: string;
+  impact: Impact;
+  effort: Effort;
+  status: OpportunityStatus;
+  dropReason: string | null;
+  position: number;
+  /** Free-form links: `{refs: [...]}` from a battery change, `{hypothesisId}` from a failed hypothesis. */
+  evidence: unknown;
+  runId: string | null;
+  passesCarried: number;
+  /** Open and carried over two or more passes. */
+  carriedOver: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface OpportunityInput {
+  title: string;
+  what: string;
+  why: string;
+  successCriteria: string;
+  impact: Impact;
+  effort: Effort;
+  status?: OpportunityStatus;
+  dropReason?: string | null;
+}
+
+export interface OpportunityImportResult {
+  created: number;
+  updated: number;
+  errors: Array<{ line: number; message: string }>;
+}
+
+export interface MaintenanceStatus {
+  sessionsSinceLastPass: number;
+  threshold: number;
+  due: boolean;
+  snoozed: boolean;
+  running: boolean;
+  lastRun: { id: string; sessionId: string | null; status: string; startedAt: string } | null;
+}
+
+export interface MaintenanceAnalysisView {
+  window?: { since: string | null; sessions: number };
+  tools?: Array<{ tool: string; calls: number; failureRate: number; previousFailureRate: number | null }>;
+  unusedTools?: string[];
+  unusedSkills?: string[];
+  repeatedCommands?: Array<{ pattern: string; count: number; sessions: number }>;
+  learningClusters?: Array<{ theme: string; type: string; count: number; examples: string[] }>;
+  unconvertedFrictions?: Array<{ kind: string; detail: string; sessionId: string }>;
+  topSmallItem?: { id: string; title: string; impact: string } | null;
+}
+
+export interface MaintenanceResults {
+  workingMemoryVersion?: number | null;
+  opportunities?: Array<{ id: string; title: string; status: OpportunityStatus; created: boolean }>;
+  proposals?: Array<{ name: string; version: number; status: string }>;
+  hypotheses?: Array<{ id: string; claim: string }>;
+  smallItemsActed?: number;
+  nudged?: boolean;
+}
+
+export type MaintenanceRunStatus = "running" | "completed" | "failed" | "cancelled";
+
+export interface MaintenanceRun {
+  id: string;
+  sessionId: string | null;
+  status: MaintenanceRunStatus | string;
+  analysis: MaintenanceAnalysisView | null;
+  results: MaintenanceResults | null;
+  smallItemsActed: number | null;
+  startedAt: string;
+  finishedAt: string | null;
+}
+
+export interface WorkingMemoryVersion {
+  version: number;
+  content: string;
+  source: "maintenance" | "user" | string;
+  runId: string | null;
+  createdAt: string;
+}
+
+export interface Hypothesis {
+  id: string;
+  claim: string;
+  subjectType: "tool_version" | "skill" | "working_memory" | string;
+  subjectRef: string;
+  metric: string;
+  comparator: "gte" | "lte" | string;
+  baseline: number | null;
+  target: number;
+  evaluateAfter: number;
+  startedAt: string;
+  observed: number | null;
+  verdict: "pending" | "validated" | "invalidated" | string;
+  evaluatedAt: string | null;
+  opportunityId: string | null;
+}
+
+export interface LearningHealth {
+  frictionConversion: { total: number; converted: number; rate: number | null };
+  reflectionCoverage: ReflectionCoverage;
+  learningEvents: { bySource: Partial<Record<LearningSource, number>>; perSession: number | null };
+  smallItemsActedLastPass: number | null;
+}

@@ -17,6 +17,8 @@ export interface ToolListItem {
   sha256: string | null;
   /** Versions waiting for a decision. */
   pending: number;
+  /** The newest version waiting for a decision, when there is one. */
+  pendingVersion: { version: number; sha256: string } | null;
   updatedAt: string | null;
 }
 
@@ -45,6 +47,9 @@ export async function toolList(): Promise<ToolListItem[]> {
       version: rep.version,
       sha256: rep.sha256,
       pending: versions.filter((v) => v.status === "proposed").length,
+      pendingVersion: ((p) => (p ? { version: p.version, sha256: p.sha256 } : null))(
+        versions.find((v) => v.status === "proposed"),
+      ),
       updatedAt: versions[0]?.createdAt.toISOString() ?? null,
     });
   }
@@ -58,6 +63,7 @@ export async function toolList(): Promise<ToolListItem[]> {
     version: "builtin",
     sha256: null,
     pending: 0,
+    pendingVersion: null,
     updatedAt: null,
   }));
   return [...agent, ...builtins];
