@@ -2,17 +2,27 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "../..");
-const llmPort = 4010;
+
+/** A port from the environment (so a second checkout can run its suite beside this one), else the default. */
+function portFromEnv(name: string, fallback: number): number {
+  const value = Number.parseInt(process.env[name] ?? "", 10);
+  return Number.isInteger(value) && value > 0 && value < 65_536 ? value : fallback;
+}
+
+const port = portFromEnv("RATCHET_E2E_PORT", 3100);
+const llmPort = portFromEnv("RATCHET_E2E_LLM_PORT", 4010);
 
 export const E2E = {
-  port: 3100,
+  port,
   llmPort,
-  baseUrl: "http://127.0.0.1:3100",
+  baseUrl: `http://127.0.0.1:${port}`,
   token: "e2e-token-0123456789abcdef",
   dataDir: path.join(root, "test-results/e2e-data"),
   workspace: path.join(root, "test-results/e2e-workspace"),
   /** A copy of the shipped tools folder: approvals in tests must not write into the repository. */
   toolsDir: path.join(root, "test-results/e2e-tools"),
+  /** A copy of the shipped skills folder: edits in tests must not write into the repository. */
+  skillsDir: path.join(root, "test-results/e2e-skills"),
   /** The environment of an app server under test: the scripted model, a private data dir. */
   serverEnv({ port, dataDir }: { port: number; dataDir: string }): Record<string, string> {
     return {
@@ -22,12 +32,25 @@ export const E2E = {
       RATCHET_TOKEN: "e2e-token-0123456789abcdef",
       RATCHET_WORKSPACE: path.join(root, "test-results/e2e-workspace"),
       RATCHET_TOOLS_DIR: path.join(root, "test-results/e2e-tools"),
+      RATCHET_SKILLS_DIR: path.join(root, "test-results/e2e-skills"),
       OPENAI_BASE_URL: `http://127.0.0.1:${llmPort}/v1`,
       OPENAI_API_KEY: "sk-e2e-test-key-0000000000",
       RATCHET_MODEL: "fake-model",
       NEXT_TELEMETRY_DISABLED: "1",
     };
   },
+};
+
+/**
+ * The security suite (e2e/security) starts its own app servers and scripted model servers, one pair
+ * per spec file: app servers from RATCHET_SEC_APP_PORT (default 3300), model servers from
+ * RATCHET_SEC_LLM_PORT (default 4300), each spec at its own offset.
+ */
+export const SECURITY = {
+  appPort: (offset: number) => portFromEnv("RATCHET_SEC_APP_PORT", 3300) + offset,
+  llmPort: (offset: number) => portFromEnv("RATCHET_SEC_LLM_PORT", 4300) + offset,
+  /** Private folders of the security suite, under test-results/. */
+  dir: (name: string) => path.join(root, "test-results", "e2e-security", name),
 };
 
 /** Debian's Chromium where present (offline machines cannot download Playwright's); Playwright's own elsewhere. */

@@ -22,6 +22,7 @@ import {
 import { MAINTENANCE_TOOLS } from "@/lib/learning/maintenance/tools";
 import { loadPromptMemory } from "@/lib/learning/prompt-memory";
 import { queueReflection } from "@/lib/learning/reflection";
+import { suggestSkills } from "@/lib/skills/suggest";
 import { collectSecrets, maskSecrets } from "@/lib/sandbox";
 import { loadModelConfig, type ModelConfig } from "@/lib/settings/model-config";
 import { costOf, findPrice, loadPrices } from "@/lib/settings/prices";
@@ -179,6 +180,7 @@ async function runTurn(input: TurnInput): Promise<TurnStatus> {
   let nudged = false;
   let stepStartedAt = performance.now();
   let toolbox = await scanToolbox(sessionId);
+  const skillHint = await suggestSkills(sessionId, turnId, input.userText, { skills: toolbox.skills });
 
   const deps: ToolSetDeps = {
     sessionId,
@@ -245,7 +247,8 @@ async function runTurn(input: TurnInput): Promise<TurnStatus> {
         toolbox,
         memory,
       });
-      return maintenance ? `${base}\n\n${await maintenancePrompt(sessionId)}` : base;
+      const withHint = skillHint ? `${base}\n\n${skillHint}` : base;
+      return maintenance ? `${withHint}\n\n${await maintenancePrompt(sessionId)}` : withHint;
     };
     let instructions = await prompt();
     const budget = Math.max(1024, config.contextWindow - OUTPUT_RESERVE - estimateTokens(instructions));

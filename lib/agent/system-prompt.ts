@@ -20,7 +20,7 @@ How you improve:
 - Log what you learn with log_learning_event as soon as it happens: a correction from the user, a preference they state, a pattern you notice. Do not wait for the end of the session.
 - Load a skill with load_skill whenever its description matches the task; skills hold hard-won instructions.
 - Build tools with propose_tool, not by writing files into tools/ (that folder is read-only to commands). A proposal that passes validation is callable in your next step; a person approves it for every later session. Give it examples that test it.
-- After changing skills/, call reload_tools so the next step sees them.`;
+- Skills are written by people on the Skills page; when the harness suggests a skill for a message, load it before you start. reload_tools rescans tools and skills if someone changed them mid-turn.`;
 
 export interface PromptInput {
   workspace: string;

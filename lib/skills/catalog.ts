@@ -1,57 +1,216 @@
-import { readdir, readFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { lstat, readdir, readFile, realpath, stat } from "node:fs/promises";
 import path from "node:path";
+import { MAX_SKILL_BYTES, type ParseResult, parseSkill, SKILL_NAME } from "./parse";
+import { isInside, skillsDir } from "./paths";
 
-export const SKILL_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
+export { SKILL_NAME, skillsDir };
 
+/** What the system prompt and the tool registry need of a skill. */
 export interface SkillSummary {
   name: string;
   description: string;
+  triggers: string[];
   file: string;
 }
 
-export function skillsDir(): string {
-  return path.resolve(
-    /*turbopackIgnore: true*/ process.env.RATCHET_SKILLS_DIR ?? path.join(process.cwd(), "skills"),
-  );
+/**
+ * One skill on disk: `skills/<name>/SKILL.md` (the Agent Skills layout) or a bmo-style flat
+ * `skills/<name>.md`, which is read the same way and becomes a folder the first time it is saved.
+ */
+export interface SkillEntry {
+  name: string;
+  format: "folder" | "flat";
+  /** Absolute path of the markdown file. */
+  file: string;
+  /** The same, relative to the skills folder: `name/SKILL.md` or `name.md`. */
+  relPath: string;
+  /** Null when the file could not be read (too large, a link leaving the folder). */
+  content: string | null;
+  sha256: string | null;
+  size: number;
+  mtime: Date;
+  parsed: ParseResult;
 }
 
-/** Reads `key: value` lines of a front matter block; the full YAML format arrives with the skills editor. */
-export function readFrontMatter(text: string): Record<string, string> {
-  const match = /^---\r?\n([\s\S]*?)\r?\n---/.exec(text);
-  const fields: Record<string, string> = {};
-  for (const line of match?.[1]?.split(/\r?\n/) ?? []) {
-    const kv = /^([A-Za-z_][\w-]*):\s*(.*)$/.exec(line);
-    if (kv?.[1]) fields[kv[1]] = (kv[2] ?? "").replace(/^["']|["']$/g, "").trim();
-  }
-  return fields;
+export interface IgnoredEntry {
+  entry: string;
+  reason: string;
 }
 
-export async function listSkills(dir = skillsDir()): Promise<SkillSummary[]> {
-  let entries: string[];
+export function sha256(text: string): string {
+  return createHash("sha256").update(text, "utf8").digest("hex");
+}
+
+function failed(message: string): ParseResult {
+  return { ok: false, error: { message, line: null, column: null } };
+}
+
+async function readEntry(
+  root: string,
+  name: string,
+  format: SkillEntry["format"],
+): Promise<SkillEntry | null> {
+  const relPath = format === "folder" ? path.join(name, "SKILL.md") : `${name}.md`;
+  const file = path.join(root, relPath);
+  let info: Awaited<ReturnType<typeof stat>>;
   try {
-    entries = await readdir(/*turbopackIgnore: true*/ dir);
-  } catch {
-    return [];
-  }
-  const skills: SkillSummary[] = [];
-  for (const name of entries.sort()) {
-    if (!SKILL_NAME.test(name)) continue;
-    const file = path.join(dir, name, "SKILL.md");
-    try {
-      const fields = readFrontMatter(await readFile(file, "utf8"));
-      skills.push({ name, description: fields.description ?? "", file });
-    } catch {
-      // A folder without SKILL.md is not a skill.
-    }
-  }
-  return skills;
-}
-
-export async function readSkill(name: string, dir = skillsDir()): Promise<string | null> {
-  if (!SKILL_NAME.test(name)) return null;
-  try {
-    return await readFile(path.join(dir, name, "SKILL.md"), "utf8");
+    info = await stat(/*turbopackIgnore: true*/ file);
   } catch {
     return null;
   }
+  if (!info.isFile()) return null;
+  const base = { name, format, file, relPath, size: info.size, mtime: info.mtime };
+  const real = await realpath(/*turbopackIgnore: true*/ file);
+  if (!isInside(root, real)) {
+    return {
+      ...base,
+      content: null,
+      sha256: null,
+      parsed: failed(`${relPath} is a symbolic link to a file outside the skills folder; it is not read.`),
+    };
+  }
+  if (info.size > MAX_SKILL_BYTES) {
+    return {
+      ...base,
+      content: null,
+      sha256: null,
+      parsed: failed(
+        `${relPath} is ${Math.ceil(info.size / 1024)} KiB, over the ${MAX_SKILL_BYTES / 1024} KiB limit for a skill; move long reference material into other files in the skill folder.`,
+      ),
+    };
+  }
+  const content = await readFile(/*turbopackIgnore: true*/ file, "utf8");
+  return { ...base, content, sha256: sha256(content), parsed: parseSkill(content, { name }) };
+}
+
+/** Reads one skill by name (folder first, then a flat file); null when there is none. */
+export async function readSkillEntry(name: string, dir = skillsDir()): Promise<SkillEntry | null> {
+  if (!SKILL_NAME.test(name)) return null;
+  let root: string;
+  try {
+    root = await realpath(/*turbopackIgnore: true*/ dir);
+  } catch {
+    return null;
+  }
+  return (await readEntry(root, name, "folder")) ?? (await readEntry(root, name, "flat"));
+}
+
+/** Every skill in the folder, valid or not, sorted by name, plus what was skipped and why. */
+export async function scanSkills(
+  dir = skillsDir(),
+): Promise<{ skills: SkillEntry[]; ignored: IgnoredEntry[] }> {
+  let root: string;
+  let names: string[];
+  try {
+    root = await realpath(/*turbopackIgnore: true*/ dir);
+    names = await readdir(/*turbopackIgnore: true*/ root);
+  } catch {
+    return { skills: [], ignored: [] };
+  }
+  const folders = new Map<string, SkillEntry>();
+  const flats = new Map<string, SkillEntry>();
+  const ignored: IgnoredEntry[] = [];
+  for (const entry of names.sort()) {
+    if (entry.startsWith(".")) continue;
+    const info = await lstat(/*turbopackIgnore: true*/ path.join(root, entry)).catch(() => null);
+    const isDir =
+      info?.isDirectory() || (info?.isSymbolicLink() && (await isDirectory(path.join(root, entry))));
+    if (isDir) {
+      if (!SKILL_NAME.test(entry)) {
+        if (await hasSkillFile(path.join(root, entry))) ignored.push({ entry, reason: badName(entry) });
+        continue;
+      }
+      const skill = await readEntry(root, entry, "folder").catch(() => null);
+      if (skill) folders.set(entry, skill);
+      continue;
+    }
+    if (!entry.endsWith(".md") || entry === "README.md") continue;
+    const name = entry.slice(0, -3);
+    if (!SKILL_NAME.test(name)) {
+      ignored.push({ entry, reason: badName(name) });
+      continue;
+    }
+    const skill = await readEntry(root, name, "flat").catch(() => null);
+    if (skill) flats.set(name, skill);
+  }
+  for (const [name, flat] of flats) {
+    if (folders.has(name))
+      ignored.push({ entry: flat.relPath, reason: `${name}/SKILL.md takes precedence.` });
+    else folders.set(name, flat);
+  }
+  const skills = [...folders.values()].sort((a, b) => a.name.localeCompare(b.name));
+  return { skills, ignored };
+}
+
+function badName(name: string): string {
+  return `"${name}" is not a valid skill name (lowercase letters, digits and dashes).`;
+}
+
+async function isDirectory(target: string): Promise<boolean> {
+  return (await stat(/*turbopackIgnore: true*/ target).catch(() => null))?.isDirectory() ?? false;
+}
+
+async function hasSkillFile(folder: string): Promise<boolean> {
+  return (await stat(/*turbopackIgnore: true*/ path.join(folder, "SKILL.md")).catch(() => null)) !== null;
+}
+
+/** The valid skills: what the system prompt lists and `load_skill` can load. */
+export async function listSkills(dir = skillsDir()): Promise<SkillSummary[]> {
+  const { skills } = await scanSkills(dir);
+  return skills.flatMap((s) =>
+    s.parsed.ok
+      ? [
+          {
+            name: s.name,
+            description: s.parsed.skill.description,
+            triggers: s.parsed.skill.triggers,
+            file: s.file,
+          },
+        ]
+      : [],
+  );
+}
+
+export interface SkillFileInfo {
+  /** Relative to the skill folder, with `/` separators. */
+  path: string;
+  size: number;
+  kind: "file" | "link";
+}
+
+const MAX_LISTED_FILES = 200;
+const MAX_DEPTH = 4;
+
+/** The other files in a skill's folder (scripts, references, templates), without following links. */
+export async function listSkillFiles(
+  entry: SkillEntry,
+): Promise<{ files: SkillFileInfo[]; truncated: boolean }> {
+  if (entry.format !== "folder") return { files: [], truncated: false };
+  const folder = path.dirname(entry.file);
+  const files: SkillFileInfo[] = [];
+  let truncated = false;
+  async function walk(dir: string, depth: number): Promise<void> {
+    const items = await readdir(/*turbopackIgnore: true*/ dir, { withFileTypes: true }).catch(() => []);
+    for (const item of items.sort((a, b) => a.name.localeCompare(b.name))) {
+      if (files.length >= MAX_LISTED_FILES) {
+        truncated = true;
+        return;
+      }
+      if (item.name.startsWith(".")) continue;
+      const full = path.join(dir, item.name);
+      const rel = path.relative(folder, full).split(path.sep).join("/");
+      if (rel === "SKILL.md") continue;
+      if (item.isSymbolicLink()) files.push({ path: rel, size: 0, kind: "link" });
+      else if (item.isDirectory()) {
+        if (depth < MAX_DEPTH) await walk(full, depth + 1);
+        else truncated = true;
+      } else if (item.isFile()) {
+        const info = await stat(/*turbopackIgnore: true*/ full).catch(() => null);
+        files.push({ path: rel, size: info?.size ?? 0, kind: "file" });
+      }
+    }
+  }
+  await walk(folder, 1);
+  return { files, truncated };
 }

@@ -1,9 +1,6 @@
 import { route } from "@/lib/api/handler";
-import { listSkills } from "@/lib/skills/catalog";
+import { skillList } from "@/lib/skills/views";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route(async () => {
-  const skills = await listSkills();
-  return Response.json({ skills: skills.map(({ name, description }) => ({ name, description })) });
-});
+export const GET = route(async () => Response.json(await skillList()));

@@ -1,22 +1,56 @@
+import path from "node:path";
 import { z } from "zod";
-import { listSkills, readSkill } from "@/lib/skills/catalog";
+import { recordSkillLoads } from "@/lib/db/queries/skills";
+import { listSkillFiles, listSkills, readSkillEntry, type SkillFileInfo } from "@/lib/skills/catalog";
 import { defineTool } from "./types";
+
+function formatSize(bytes: number): string {
+  return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KiB`;
+}
+
+function filesNote(folder: string, files: SkillFileInfo[], truncated: boolean): string {
+  if (files.length === 0) return "";
+  const lines = files.map((f) => `- ${f.path}${f.kind === "link" ? " (link)" : ` (${formatSize(f.size)})`}`);
+  if (truncated) lines.push("- … (more files not listed)");
+  return `\n\n---\nOther files in this skill's folder (${folder}); read them when the instructions point to them:\n${lines.join("\n")}`;
+}
 
 export const loadSkill = defineTool({
   name: "load_skill",
   description:
     "Load a skill's full instructions by name (the system prompt lists each skill's name and description). " +
-    "Load one whenever its description matches what you are about to do.",
+    "Load one whenever its description matches what you are about to do, and whenever the harness suggests one.",
   inputSchema: z.object({ name: z.string().min(1).max(100) }),
   summarize: (input) => input.name,
-  async execute(input) {
-    const body = await readSkill(input.name);
-    if (body !== null) return { state: "completed", output: body, summary: `loaded ${input.name}` };
-    const names = (await listSkills()).map((s) => s.name);
+  async execute(input, ctx) {
+    const name = input.name.trim().toLowerCase();
+    const entry = await readSkillEntry(name);
+    if (!entry || entry.content === null) {
+      const names = (await listSkills()).map((s) => s.name);
+      const why = entry && !entry.parsed.ok ? ` (${entry.parsed.error.message})` : "";
+      return {
+        state: "completed",
+        output: `No skill named "${input.name}"${why}. Available skills: ${names.length ? names.join(", ") : "(none)"}.`,
+        summary: "unknown skill",
+      };
+    }
+    await recordSkillLoads([
+      { skill: name, sessionId: ctx.sessionId, turnId: ctx.turnId, kind: "loaded" },
+    ]).catch((error) => console.error("[ratchet] could not record a skill load", error));
+    const { files, truncated } = await listSkillFiles(entry);
+    const note = filesNote(path.dirname(entry.file), files, truncated);
+    if (!entry.parsed.ok) {
+      const { message, line } = entry.parsed.error;
+      return {
+        state: "completed",
+        output: `Skill ${name} has invalid front matter (${line ? `line ${line}: ` : ""}${message}); here is the whole file:\n\n${entry.content}${note}`,
+        summary: `loaded ${name} (invalid front matter)`,
+      };
+    }
     return {
       state: "completed",
-      output: `No skill named "${input.name}". Available skills: ${names.length ? names.join(", ") : "(none)"}.`,
-      summary: "unknown skill",
+      output: `${entry.parsed.skill.body.trim()}${note}`,
+      summary: `loaded ${name}`,
     };
   },
 });
