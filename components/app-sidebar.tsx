@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import type { ReactNode } from "react";
+import { LearningsIcon } from "./learning/learnings-icon";
 import {
   OpportunitiesIcon,
   RatchetMark,
@@ -28,6 +29,7 @@ const PRIMARY: NavItem[] = [
   { href: "/skills", label: "Skills", icon: <SkillsIcon /> },
   { href: "/opportunities", label: "Opportunities", icon: <OpportunitiesIcon /> },
   { href: "/reflections", label: "Reflections", icon: <ReflectionsIcon /> },
+  { href: "/learnings", label: "Learnings", icon: <LearningsIcon /> },
 ];
 
 const SECONDARY: NavItem[] = [{ href: "/settings", label: "Settings", icon: <SettingsIcon /> }];

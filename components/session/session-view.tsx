@@ -6,10 +6,11 @@ import Link from "next/link";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { SessionEvent, SessionStatus } from "@/lib/events/types";
 import { apiRequest } from "../api-client";
-import type { SessionDetail } from "../api-types";
+import type { SessionDetail, SessionLearningDetail } from "../api-types";
 import { Composer } from "./composer";
 import { initialRenderState, renderEvent } from "./render-event";
 import { SessionHeader, type SessionInfo } from "./session-header";
+import { SessionLearningPanel } from "./session-learning-panel";
 import { TerminalWriter } from "./terminal-writer";
 import { type StreamState, useSessionEvents } from "./use-session-events";
 
@@ -56,6 +57,7 @@ export function SessionView({ sessionId }: { sessionId: string }) {
   const [stopping, setStopping] = useState(false);
   const [ending, setEnding] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);
+  const [learning, setLearning] = useState<SessionLearningDetail | null>(null);
 
   const terminalBoxRef = useRef<HTMLDivElement>(null);
   const composerRef = useRef<HTMLTextAreaElement>(null);
@@ -74,13 +76,16 @@ export function SessionView({ sessionId }: { sessionId: string }) {
 
   const refreshDetails = useCallback(async () => {
     const epoch = statusEpochRef.current;
-    const result = await apiRequest<SessionDetail>(`/api/sessions/${encodeURIComponent(sessionId)}`);
+    const result = await apiRequest<SessionDetail & SessionLearningDetail>(
+      `/api/sessions/${encodeURIComponent(sessionId)}`,
+    );
     if (!result.ok) {
       if (result.status === 404) setLoad({ kind: "not-found" });
       else setLoad((prev) => (prev.kind === "ready" ? prev : { kind: "error", message: result.message }));
       return;
     }
     setInfo(infoFrom(result.data));
+    setLearning(result.data);
     if (statusEpochRef.current === epoch) {
       setStatus(result.data.status);
       setStatusNote(result.data.statusNote ?? null);
@@ -135,6 +140,10 @@ export function SessionView({ sessionId }: { sessionId: string }) {
           break;
         case "turn-end":
           setStopping(false);
+          scheduleRefresh();
+          break;
+        case "user-message":
+        case "reflection":
           scheduleRefresh();
           break;
         default:
@@ -222,16 +231,19 @@ export function SessionView({ sessionId }: { sessionId: string }) {
         onStop={() => void stop()}
         onEnd={() => void end()}
       />
-      <section aria-label="Transcript" className="relative min-h-0 flex-1 bg-canvas">
-        <div
-          ref={terminalBoxRef}
-          data-testid="terminal"
-          data-last-seq="0"
-          className="absolute inset-0 py-2 pr-1 pl-4"
-        >
-          <TerminalView onReady={onTerminalReady} onDispose={onTerminalDispose} />
-        </div>
-      </section>
+      <div className="flex min-h-0 flex-1">
+        <section aria-label="Transcript" className="relative min-h-0 min-w-0 flex-1 bg-canvas">
+          <div
+            ref={terminalBoxRef}
+            data-testid="terminal"
+            data-last-seq="0"
+            className="absolute inset-0 py-2 pr-1 pl-4"
+          >
+            <TerminalView onReady={onTerminalReady} onDispose={onTerminalDispose} />
+          </div>
+        </section>
+        <SessionLearningPanel sessionId={sessionId} detail={learning} status={status} />
+      </div>
       <Composer sessionId={sessionId} status={status} textareaRef={composerRef} onStop={() => void stop()} />
     </div>
   );

@@ -7,9 +7,21 @@ import { opportunityView } from "@/lib/learning/opportunity-view";
 
 export const dynamic = "force-dynamic";
 
-const body = opportunityFieldsSchema
+// Without the create-time defaults: a partial update (e.g. a move) must not reset what it leaves out.
+const fields = opportunityFieldsSchema.shape;
+const body = z
+  .object({
+    title: fields.title,
+    what: fields.what.unwrap(),
+    why: fields.why.unwrap(),
+    successCriteria: fields.successCriteria.unwrap(),
+    impact: fields.impact.unwrap(),
+    effort: fields.effort.unwrap(),
+    status: fields.status.unwrap(),
+    dropReason: fields.dropReason,
+    position: z.number().finite(),
+  })
   .partial()
-  .extend({ position: z.number().finite().optional() })
   .refine((v) => Object.keys(v).length > 0, "nothing to change")
   .refine((v) => v.status !== "dropped" || (v.dropReason ?? "").trim().length > 0, {
     message: "dropping an opportunity needs a dropReason",
