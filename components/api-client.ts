@@ -168,6 +168,8 @@ export const learningApi = {
   importOpportunities: (markdown: string) =>
     apiRequest<OpportunityImportResult>("/api/opportunities/import", { method: "POST", body: { markdown } }),
 
+  maintenanceStatus: (signal?: AbortSignal) =>
+    apiRequest<MaintenanceStatus>("/api/maintenance/status", { signal }),
   maintenance: (signal?: AbortSignal) =>
     apiRequest<{ status: MaintenanceStatus; runs: MaintenanceRun[] }>("/api/maintenance", { signal }),
   startMaintenance: () =>

@@ -25,8 +25,8 @@ export function MaintenanceBanner() {
   const [error, setError] = useState<string | null>(null);
 
   const refresh = useCallback(async () => {
-    const result = await learningApi.maintenance();
-    if (result.ok) setStatus(result.data.status);
+    const result = await learningApi.maintenanceStatus();
+    if (result.ok) setStatus(result.data);
   }, []);
 
   // Checked on every navigation, on focus, when a pass starts, and once a minute while visible.

@@ -32,6 +32,7 @@ export async function captureFromUserMessage(
       ? `The user corrected the agent: "${quoted}"`
       : `The user stated a preference: "${quoted}"`;
   const action = await lastAgentAction(sessionId);
+  if (found.type === "correction") await markRecurrences(sessionId, quoted);
   await createLearningEvent({
     sessionId,
     type: found.type,
@@ -40,4 +41,44 @@ export async function captureFromUserMessage(
     source: "detector",
   });
   return { ...found, description };
+}
+
+function words(text: string): Set<string> {
+  return new Set(
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9_.\-\s]/g, " ")
+      .split(/\s+/)
+      .filter(
+        (w) => w.length > 2 && !["the", "and", "not", "that", "this", "you", "use", "don't"].includes(w),
+      ),
+  );
+}
+
+/** Jaccard overlap of the significant words: 1 for the same words, 0 for none in common. */
+export function similarity(a: string, b: string): number {
+  const x = words(a);
+  const y = words(b);
+  if (x.size === 0 || y.size === 0) return 0;
+  let shared = 0;
+  for (const w of x) if (y.has(w)) shared++;
+  return shared / (x.size + y.size - shared);
+}
+
+const RECURRENCE_THRESHOLD = 0.5;
+
+/** The same correction again, in a later session: the earlier learning did not stick. */
+async function markRecurrences(sessionId: string, message: string): Promise<void> {
+  const earlier = await db().learningEvent.findMany({
+    where: { type: "correction", NOT: { sessionId } },
+    orderBy: { createdAt: "desc" },
+    take: 200,
+    select: { id: true, description: true, context: true },
+  });
+  const same = earlier.filter((e) => similarity(message, e.context ?? e.description) >= RECURRENCE_THRESHOLD);
+  if (same.length)
+    await db().learningEvent.updateMany({
+      where: { id: { in: same.map((e) => e.id) } },
+      data: { recurred: { increment: 1 } },
+    });
 }

@@ -67,3 +67,13 @@ describe("detectLearning", () => {
     expect(detectLearning("no, use pnpm")?.phrase).toBe("no, use pnpm");
   });
 });
+
+describe("similarity", async () => {
+  const { similarity } = await import("./capture");
+  it("matches the same correction in other words order and rejects unrelated ones", () => {
+    expect(
+      similarity("no, use pnpm for installs", "message: use pnpm for installs, not npm"),
+    ).toBeGreaterThanOrEqual(0.5);
+    expect(similarity("no, use pnpm", "wrong file, edit config.ts")).toBe(0);
+  });
+});

@@ -79,11 +79,14 @@ function level(value: string): string {
 
 export interface ImportResult {
   items: OpportunityFields[];
+  /** Which fields each item actually spelled out (the rest are defaults), parallel to `items`. */
+  present: Array<Array<keyof OpportunityFields>>;
   errors: Array<{ line: number; message: string }>;
 }
 
 export function fromMarkdown(text: string): ImportResult {
   const items: OpportunityFields[] = [];
+  const present: ImportResult["present"] = [];
   const errors: ImportResult["errors"] = [];
   let current: { line: number; raw: Record<string, string> } | null = null;
   const flush = () => {
@@ -95,8 +98,10 @@ export function fromMarkdown(text: string): ImportResult {
       ...(raw.impact ? { impact: level(raw.impact) } : {}),
       ...(raw.effort ? { effort: level(raw.effort) } : {}),
     });
-    if (parsed.success) items.push(parsed.data);
-    else errors.push({ line, message: z.prettifyError(parsed.error) });
+    if (parsed.success) {
+      items.push(parsed.data);
+      present.push(Object.keys(raw) as Array<keyof OpportunityFields>);
+    } else errors.push({ line, message: z.prettifyError(parsed.error) });
     current = null;
   };
   const keyOf = new Map(LABELS.map(([key, label]) => [label.toLowerCase(), key]));
@@ -114,5 +119,5 @@ export function fromMarkdown(text: string): ImportResult {
     }
   });
   flush();
-  return { items, errors };
+  return { items, present, errors };
 }

@@ -16,7 +16,7 @@ const body = z.object({
 /** Cards match by title: known ones are updated, new ones added; nothing is deleted. */
 export const POST = route(async (request) => {
   const { markdown } = await readJson(request, body);
-  const { items, errors } = fromMarkdown(markdown);
+  const { items, present, errors } = fromMarkdown(markdown);
   if (items.length === 0)
     throw new ApiError(
       "unprocessable",
@@ -27,10 +27,12 @@ export const POST = route(async (request) => {
   const existing = new Map((await listOpportunities()).map((c) => [c.title.toLowerCase(), c]));
   let created = 0;
   let updated = 0;
-  for (const item of items) {
+  for (const [i, item] of items.entries()) {
     const match = existing.get(item.title.toLowerCase());
     if (match) {
-      await updateOpportunity(match.id, item);
+      // only what the file spells out; a card without "What:" keeps its what
+      const fields = present[i] ?? [];
+      await updateOpportunity(match.id, Object.fromEntries(fields.map((k) => [k, item[k]])));
       updated++;
     } else {
       await createOpportunity(item);

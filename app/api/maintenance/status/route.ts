@@ -1,0 +1,7 @@
+import { route } from "@/lib/api/handler";
+import { maintenanceStatus } from "@/lib/learning/maintenance/pass";
+
+export const dynamic = "force-dynamic";
+
+/** The battery gauge alone, cheap enough for the banner to poll. */
+export const GET = route(async () => Response.json(await maintenanceStatus()));
