@@ -22,10 +22,10 @@ import {
 import { MAINTENANCE_TOOLS } from "@/lib/learning/maintenance/tools";
 import { loadPromptMemory } from "@/lib/learning/prompt-memory";
 import { queueReflection } from "@/lib/learning/reflection";
-import { suggestSkills } from "@/lib/skills/suggest";
 import { collectSecrets, maskSecrets } from "@/lib/sandbox";
 import { loadModelConfig, type ModelConfig } from "@/lib/settings/model-config";
 import { costOf, findPrice, loadPrices } from "@/lib/settings/prices";
+import { suggestSkills } from "@/lib/skills/suggest";
 import { activeTurns, type StopReason, stopTurn } from "./active-turns";
 import { estimateTokens, fitToBudget } from "./context-budget";
 import { toModelMessages } from "./history";

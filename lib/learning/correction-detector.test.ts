@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { similarity } from "./capture";
 import { detectLearning } from "./correction-detector";
 
 const corrections = [
@@ -68,8 +69,7 @@ describe("detectLearning", () => {
   });
 });
 
-describe("similarity", async () => {
-  const { similarity } = await import("./capture");
+describe("similarity", () => {
   it("matches the same correction in other words order and rejects unrelated ones", () => {
     expect(
       similarity("no, use pnpm for installs", "message: use pnpm for installs, not npm"),
