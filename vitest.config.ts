@@ -2,7 +2,15 @@ import path from "node:path";
 import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
 
 /** Tests that talk to the database; with RATCHET_TEST_PG_URL they run on PostgreSQL as well. */
-const DATABASE_TESTS = ["lib/db/**/*.test.ts", "lib/events/**/*.test.ts", "lib/agent/runner.test.ts"];
+const DATABASE_TESTS = [
+  "lib/db/**/*.test.ts",
+  "lib/events/**/*.test.ts",
+  "lib/agent/runner.test.ts",
+  "lib/agent/lease.test.ts",
+  "lib/auth/**/*.test.ts",
+  "lib/team/**/*.test.ts",
+  "lib/boot/**/*.test.ts",
+];
 
 function project(name: string, include: string[], globalSetup: string): TestProjectInlineConfiguration {
   return { extends: true, test: { name, include, globalSetup: [globalSetup] } };

@@ -11,6 +11,7 @@ import {
   SessionsIcon,
   SettingsIcon,
   SkillsIcon,
+  TeamIcon,
   TelemetryIcon,
   ToolsIcon,
 } from "./nav-icons";
@@ -32,7 +33,10 @@ const PRIMARY: NavItem[] = [
   { href: "/learnings", label: "Learnings", icon: <LearningsIcon /> },
 ];
 
-const SECONDARY: NavItem[] = [{ href: "/settings", label: "Settings", icon: <SettingsIcon /> }];
+const SECONDARY: NavItem[] = [
+  { href: "/team", label: "Team", icon: <TeamIcon /> },
+  { href: "/settings", label: "Settings", icon: <SettingsIcon /> },
+];
 
 function isActive(pathname: string, href: string): boolean {
   return pathname === href || pathname.startsWith(`${href}/`);

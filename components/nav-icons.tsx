@@ -86,3 +86,11 @@ export function RatchetMark() {
     </svg>
   );
 }
+
+export const TeamIcon = () => (
+  <Icon>
+    <circle cx="6" cy="6" r="2.25" />
+    <circle cx="11.5" cy="7" r="1.75" />
+    <path d="M2 13.5c0-2.2 1.8-3.5 4-3.5s4 1.3 4 3.5M10 10.2c.5-.2 1-.2 1.5-.2 1.5 0 2.5 1 2.5 2.5" />
+  </Icon>
+);

@@ -5,7 +5,11 @@ export interface AppServer {
   port: number;
   url: string;
   loginLink: string;
+  /** The server process (`next start`, or `node scripts/start.mjs` with `launcher: "npm-start"`). */
+  pid: number;
   output(): string;
+  /** Resolves when the process has exited, with how it ended. */
+  exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** SIGKILL the whole server process group: a crash, with no chance to clean up. */
   crash(): Promise<void>;
   stop(): Promise<void>;
@@ -23,10 +27,20 @@ export async function startServer(opts: {
   port: number;
   dataDir: string;
   env?: Record<string, string>;
+  /**
+   * `next` (default) runs `next start` directly; `npm-start` runs `node scripts/start.mjs`, the way
+   * `npm start` does (config check, migration, then `next start` as its child), for tests of the
+   * production process tree (signals, shutdown).
+   */
+  launcher?: "next" | "npm-start";
 }): Promise<AppServer> {
   const env = { ...process.env, ...E2E.serverEnv({ port: opts.port, dataDir: opts.dataDir }), ...opts.env };
-  execFileSync(process.execPath, ["scripts/migrate.mjs"], { env, stdio: "pipe" });
-  const child = spawn("node_modules/.bin/next", ["start", "-H", "127.0.0.1", "-p", String(opts.port)], {
+  const viaScript = opts.launcher === "npm-start";
+  if (!viaScript) execFileSync(process.execPath, ["scripts/migrate.mjs"], { env, stdio: "pipe" });
+  const [command, args]: [string, string[]] = viaScript
+    ? [process.execPath, ["scripts/start.mjs"]]
+    : ["node_modules/.bin/next", ["start", "-H", "127.0.0.1", "-p", String(opts.port)]];
+  const child = spawn(command, args, {
     env,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
@@ -45,11 +59,18 @@ export async function startServer(opts: {
     );
   });
   const pgid = child.pid ?? 0;
+  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null)
+      resolve({ code: child.exitCode, signal: child.signalCode });
+    else child.once("exit", (code, signal) => resolve({ code, signal }));
+  });
   return {
     port: opts.port,
     url: `http://127.0.0.1:${opts.port}`,
     loginLink,
+    pid: pgid,
     output: () => output,
+    exited: () => ended,
     async crash() {
       process.kill(-pgid, "SIGKILL");
       await exited(child);

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { guardRequest } from "@/lib/auth/guard";
+import type { Actor } from "@/lib/team/actor";
+import type { Role } from "@/lib/team/roles";
 import { ApiError } from "./errors";
 
 export const MAX_JSON_BYTES = 1024 * 1024;
@@ -7,22 +9,56 @@ const MAX_JSON_DEPTH = 64;
 
 type Params = Record<string, string>;
 type Context<P extends Params> = { params: Promise<P> };
-type Handler<P extends Params> = (request: Request, params: P) => Promise<Response>;
+/** Who is asking; handlers pass it to audit() and to anything that records a decision. */
+export interface RequestContext {
+  actor: Actor;
+}
+type Handler<P extends Params> = (request: Request, params: P, context: RequestContext) => Promise<Response>;
+type PublicHandler<P extends Params> = (request: Request, params: P) => Promise<Response>;
+type RouteHandler<P extends Params> = (request: Request, context: Context<P>) => Promise<Response>;
+
+export interface RouteOptions {
+  /**
+   * The least role allowed to call this route (roles include the rights of those below them:
+   * admin > approver > member > viewer). Default: viewer for GET/HEAD, member for anything else.
+   */
+  role?: Role;
+}
 
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+const actors = new WeakMap<Request, Actor>();
+
+/** The authenticated actor of a request inside a route() handler (401 outside one, e.g. a public route). */
+export function actorOf(request: Request): Actor {
+  const actor = actors.get(request);
+  if (!actor) throw new ApiError("unauthorized", "Authentication required.");
+  return actor;
+}
 
 /**
- * Wraps a route handler: Host, token/cookie and Origin are checked here, in the handler
- * itself (middleware can be bypassed), and errors become the contract's JSON shape.
+ * Wraps a route handler: Host, token/cookie, Origin and the caller's role are checked here, in
+ * the handler itself (middleware can be bypassed), and errors become the contract's JSON shape.
+ * A role the caller lacks is a 403 that names the role needed.
  */
+export function route<P extends Params = Params>(handler: Handler<P>, opts?: RouteOptions): RouteHandler<P>;
+export function route<P extends Params = Params>(
+  handler: PublicHandler<P>,
+  opts: { public: true },
+): RouteHandler<P>;
 export function route<P extends Params = Params>(
   handler: Handler<P>,
-  opts: { public?: boolean } = {},
-): (request: Request, context: Context<P>) => Promise<Response> {
+  opts: RouteOptions & { public?: boolean } = {},
+): RouteHandler<P> {
   return async (request, context) => {
     try {
-      if (!opts.public) guardRequest(request, { mutation: MUTATING.has(request.method) });
-      return await handler(request, await context.params);
+      if (opts.public) return await (handler as PublicHandler<P>)(request, await context.params);
+      const mutation = MUTATING.has(request.method);
+      const { actor } = await guardRequest(request, {
+        mutation,
+        role: opts.role ?? (mutation ? "member" : "viewer"),
+      });
+      actors.set(request, actor);
+      return await handler(request, await context.params, { actor });
     } catch (error) {
       return errorResponse(error);
     }

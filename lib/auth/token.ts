@@ -47,6 +47,18 @@ export function cookieValue(): string {
   return createHmac("sha256", accessToken()).update("ratchet-cookie-v1").digest("base64url");
 }
 
+/**
+ * A team member's login cookie: `<user id>.<mac>`, the mac keyed by the install's token over the
+ * user's id and token hash. Resetting the user's token (or the install's) logs their browsers out;
+ * disabling the user does too, since every request looks the user up.
+ */
+export function userCookieValue(userId: string, tokenHash: string): string {
+  const mac = createHmac("sha256", accessToken())
+    .update(`ratchet-user-cookie-v1\0${userId}\0${tokenHash}`)
+    .digest("base64url");
+  return `${userId}.${mac}`;
+}
+
 /** Creates a fresh one-time login code, replacing any earlier one. */
 export function issueLoginCode(): string {
   const code = randomBytes(24).toString("base64url");

@@ -5,6 +5,7 @@ import { resumePendingReflections, startReflectionScheduler } from "@/lib/learni
 import { recoverFromCrash } from "./recover";
 import { startSandbox } from "./sandbox";
 import { installShutdown } from "./shutdown";
+import { startLeaseSweeper } from "./sweeper";
 import { syncToolsAtBoot } from "./tools";
 
 function baseUrl(): string {
@@ -33,6 +34,12 @@ export async function boot(): Promise<void> {
     );
   }
   installShutdown();
+  startLeaseSweeper();
+  if (env().databaseProvider === "postgresql" && !env().RATCHET_TOKEN) {
+    console.warn(
+      "[ratchet] note: RATCHET_TOKEN is not set, so this instance uses its own token from its data dir; with several instances, give them all the same RATCHET_TOKEN (docs/deploy.md)",
+    );
+  }
   const sandbox = await startSandbox();
   if (sandbox.mode !== "unavailable") void syncToolsAtBoot();
   void resumePendingReflections().catch((error) =>

@@ -74,14 +74,23 @@ export async function announceEvents(sessionId: string, first: number, last: num
   await notifyChannel(EVENTS_CHANNEL, encodeNotice({ instance: state().instance, sessionId, first, last }));
 }
 
-/** Reads a session's events up to its target seq and publishes them locally, one reader per session. */
+/**
+ * Reads a session's events up to its target seq and publishes them locally, one reader per session.
+ * A notice for events an earlier page already read must not start a read: the async body would
+ * finish before its promise is stored, leaving `pulling` set for good and the session's viewers
+ * stuck until they reconnect. An empty page ends the read only if no notice raised the target
+ * meanwhile, or the last events of a turn could wait for a notice that never comes.
+ */
 function pull(sessionId: string, cursor: SessionCursor): void {
-  if (cursor.pulling) return;
+  if (cursor.pulling || cursor.cursor >= cursor.target) return;
   cursor.pulling = (async () => {
     try {
       while (cursor.cursor < cursor.target) {
+        const wanted = cursor.target;
         const page = await listEventsAfter(sessionId, cursor.cursor, PAGE);
         if (page.length === 0) {
+          // a notice that came in during the read names newer rows: read again
+          if (cursor.target !== wanted) continue;
           cursor.target = cursor.cursor;
           break;
         }

@@ -46,6 +46,27 @@ function coalesce(last: SessionEvent | undefined, next: SessionEventBody): boole
   return false;
 }
 
+const isSeqTaken = (error: unknown) =>
+  typeof error === "object" && error !== null && "code" in error && error.code === "P2002";
+
+/**
+ * Numbers and writes a batch. The cached next seq is stale when another app instance wrote to the
+ * session since (its turns can move between instances): then the seqs are read again, once.
+ */
+async function insertBatch(sessionId: string, log: SessionLog, batch: SessionEvent[]): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    if (log.nextSeq === null) log.nextSeq = (await maxEventSeq(sessionId)) + 1;
+    for (const event of batch) event.seq = log.nextSeq++;
+    try {
+      await insertEvents(sessionId, batch);
+      return;
+    } catch (error) {
+      log.nextSeq = null;
+      if (attempt > 0 || !isSeqTaken(error)) throw error;
+    }
+  }
+}
+
 async function flush(sessionId: string, log: SessionLog): Promise<void> {
   while (log.pending.length > 0) {
     const batch = log.pending;
@@ -55,9 +76,7 @@ async function flush(sessionId: string, log: SessionLog): Promise<void> {
     log.waiters = [];
     log.failures = [];
     try {
-      if (log.nextSeq === null) log.nextSeq = (await maxEventSeq(sessionId)) + 1;
-      for (const event of batch) event.seq = log.nextSeq++;
-      await insertEvents(sessionId, batch);
+      await insertBatch(sessionId, log, batch);
     } catch (error) {
       log.nextSeq = null;
       for (const fail of failures) fail(error);

@@ -10,6 +10,7 @@ import {
 } from "@/lib/settings/model-config";
 import { readNetworkPolicy, saveNetworkPolicy } from "@/lib/settings/network-policy";
 import { loadDefaultBudget, loadPrices, priceSchema, savePrices } from "@/lib/settings/prices";
+import { audit } from "@/lib/team/audit";
 
 export const dynamic = "force-dynamic";
 
@@ -45,11 +46,21 @@ async function view() {
 
 export const GET = route(async () => Response.json(await view()));
 
-export const PUT = route(async (request) => {
-  const { prices, defaultBudgetUsd, network, ...model } = await readJson(request, body);
-  await saveModelSettings(model);
-  if (network) await saveNetworkPolicy(network);
-  if (prices) await savePrices(prices);
-  if (defaultBudgetUsd !== undefined) await writeSettings({ defaultBudgetUsd });
-  return Response.json(await view());
-});
+export const PUT = route(
+  async (request, _params, { actor }) => {
+    const { prices, defaultBudgetUsd, network, ...model } = await readJson(request, body);
+    await saveModelSettings(model);
+    if (network) await saveNetworkPolicy(network);
+    if (prices) await savePrices(prices);
+    if (defaultBudgetUsd !== undefined) await writeSettings({ defaultBudgetUsd });
+    // audit() redacts apiKey; prices are summarized by count
+    await audit(actor, "settings.update", null, {
+      model,
+      ...(network ? { network } : {}),
+      ...(prices ? { prices: prices.length } : {}),
+      ...(defaultBudgetUsd !== undefined ? { defaultBudgetUsd } : {}),
+    });
+    return Response.json(await view());
+  },
+  { role: "admin" },
+);

@@ -1,9 +1,10 @@
 import { z } from "zod";
 import { ApiError } from "@/lib/api/errors";
 import { readJson, route } from "@/lib/api/handler";
-import { sessionCookie } from "@/lib/auth/cookie";
+import { servedOverHttps, sessionCookie } from "@/lib/auth/cookie";
 import { checkHost, checkOrigin } from "@/lib/auth/guard";
-import { accessToken, consumeLoginCode, safeEqual } from "@/lib/auth/token";
+import { loginCookieFor } from "@/lib/auth/login";
+import { consumeLoginCode } from "@/lib/auth/token";
 
 export const dynamic = "force-dynamic";
 
@@ -17,7 +18,7 @@ export const GET = route(
     }
     return new Response(null, {
       status: 303,
-      headers: { location: "/sessions", "set-cookie": sessionCookie() },
+      headers: { location: "/sessions", "set-cookie": sessionCookie({ secure: servedOverHttps(request) }) },
     });
   },
   { public: true },
@@ -30,8 +31,9 @@ export const POST = route(
     checkHost(request.headers);
     checkOrigin(request.headers, "bearer");
     const { token } = await readJson(request, body);
-    if (!safeEqual(token, accessToken())) throw new ApiError("unauthorized", "That token is not valid.");
-    return Response.json({ ok: true }, { headers: { "set-cookie": sessionCookie() } });
+    const cookie = await loginCookieFor(token, servedOverHttps(request));
+    if (!cookie) throw new ApiError("unauthorized", "That token is not valid.");
+    return Response.json({ ok: true }, { headers: { "set-cookie": cookie } });
   },
   { public: true },
 );

@@ -3,6 +3,7 @@ import { clearedCookie } from "@/lib/auth/cookie";
 
 export const dynamic = "force-dynamic";
 
-export const POST = route(async () =>
-  Response.json({ ok: true }, { headers: { "set-cookie": clearedCookie() } }),
+export const POST = route(
+  async () => Response.json({ ok: true }, { headers: { "set-cookie": clearedCookie() } }),
+  { role: "viewer" },
 );

@@ -5,14 +5,17 @@ import { testConnection } from "@/lib/settings/test-connection";
 export const dynamic = "force-dynamic";
 
 /** Tests the saved configuration, overridden by any unsaved values from the form. */
-export const POST = route(async (request) => {
-  const draft = await readJson(request, modelSettingsSchema);
-  const saved = await loadModelConfig();
-  const config = {
-    baseUrl: draft.baseUrl === undefined ? saved.baseUrl : draft.baseUrl,
-    apiKey: draft.apiKey ? draft.apiKey : saved.apiKey,
-    model: draft.model ?? saved.model,
-    api: draft.api ?? saved.api,
-  };
-  return Response.json(await testConnection(config));
-});
+export const POST = route(
+  async (request) => {
+    const draft = await readJson(request, modelSettingsSchema);
+    const saved = await loadModelConfig();
+    const config = {
+      baseUrl: draft.baseUrl === undefined ? saved.baseUrl : draft.baseUrl,
+      apiKey: draft.apiKey ? draft.apiKey : saved.apiKey,
+      model: draft.model ?? saved.model,
+      api: draft.api ?? saved.api,
+    };
+    return Response.json(await testConnection(config));
+  },
+  { role: "admin" },
+);

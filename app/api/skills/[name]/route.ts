@@ -4,6 +4,7 @@ import { MAX_SKILL_BYTES } from "@/lib/skills/parse";
 import { assertSkillName } from "@/lib/skills/paths";
 import { deleteSkill, saveSkill } from "@/lib/skills/store";
 import { skillDetail } from "@/lib/skills/views";
+import { audit } from "@/lib/team/audit";
 import { baseQuery, saveBody } from "./schema";
 
 export const dynamic = "force-dynamic";
@@ -18,24 +19,39 @@ export const GET = route<{ name: string }>(async (_request, { name }) => {
   return Response.json(detail);
 });
 
-export const PUT = route<{ name: string }>(async (request, { name }) => {
-  assertSkillName(name);
-  const body = await readJson(request, saveBody, BODY_LIMIT).catch((error: unknown) => {
-    if (error instanceof ApiError && error.code === "payload_too_large") {
-      throw new ApiError(
-        "payload_too_large",
-        `The skill is over the ${MAX_SKILL_BYTES / 1024} KiB limit. Keep SKILL.md short and put long reference material in other files in the skill folder.`,
-      );
+export const PUT = route<{ name: string }>(
+  async (request, { name }, { actor }) => {
+    assertSkillName(name);
+    const body = await readJson(request, saveBody, BODY_LIMIT).catch((error: unknown) => {
+      if (error instanceof ApiError && error.code === "payload_too_large") {
+        throw new ApiError(
+          "payload_too_large",
+          `The skill is over the ${MAX_SKILL_BYTES / 1024} KiB limit. Keep SKILL.md short and put long reference material in other files in the skill folder.`,
+        );
+      }
+      throw error;
+    });
+    const saved = await saveSkill({ name, ...body, origin: "user" });
+    if (saved.changed) {
+      await audit(actor, "skill.save", name, {
+        version: saved.version,
+        created: saved.created,
+        message: body.message,
+      });
     }
-    throw error;
-  });
-  const saved = await saveSkill({ name, ...body, origin: "user" });
-  const detail = await skillDetail(name);
-  return Response.json({ ...detail, ...saved }, { status: saved.created ? 201 : 200 });
-});
+    const detail = await skillDetail(name);
+    return Response.json({ ...detail, ...saved }, { status: saved.created ? 201 : 200 });
+  },
+  { role: "approver" },
+);
 
-export const DELETE = route<{ name: string }>(async (request, { name }) => {
-  assertSkillName(name);
-  const base = baseQuery.parse(new URL(request.url).searchParams.get("baseSha256"));
-  return Response.json(await deleteSkill(name, { baseSha256: base }));
-});
+export const DELETE = route<{ name: string }>(
+  async (request, { name }, { actor }) => {
+    assertSkillName(name);
+    const base = baseQuery.parse(new URL(request.url).searchParams.get("baseSha256"));
+    const deleted = await deleteSkill(name, { baseSha256: base });
+    await audit(actor, "skill.delete", name);
+    return Response.json(deleted);
+  },
+  { role: "approver" },
+);

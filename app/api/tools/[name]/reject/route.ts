@@ -2,7 +2,7 @@ import { z } from "zod";
 import { ApiError } from "@/lib/api/errors";
 import { readJson, route } from "@/lib/api/handler";
 import { findToolVersion } from "@/lib/db/queries/tool-versions";
-import { DECIDER } from "@/lib/tools/decider";
+import { audit } from "@/lib/team/audit";
 import { rejectTool } from "@/lib/tools/lifecycle";
 
 export const dynamic = "force-dynamic";
@@ -15,10 +15,14 @@ const body = z.object({
     .optional(),
 });
 
-export const POST = route<{ name: string }>(async (request, { name }) => {
-  const { reason, sha256 } = await readJson(request, body);
-  const target = sha256 ?? (await findToolVersion(name, {}))?.sha256;
-  if (!target) throw new ApiError("not_found", `No agent-written tool named ${name}.`);
-  const version = await rejectTool(name, target, reason, DECIDER);
-  return Response.json({ name, version: version.version, status: version.status, sha256: version.sha256 });
-});
+export const POST = route<{ name: string }>(
+  async (request, { name }, { actor }) => {
+    const { reason, sha256 } = await readJson(request, body);
+    const target = sha256 ?? (await findToolVersion(name, {}))?.sha256;
+    if (!target) throw new ApiError("not_found", `No agent-written tool named ${name}.`);
+    const version = await rejectTool(name, target, reason, actor.name);
+    await audit(actor, "tool.reject", name, { version: version.version, sha256: version.sha256, reason });
+    return Response.json({ name, version: version.version, status: version.status, sha256: version.sha256 });
+  },
+  { role: "approver" },
+);

@@ -1,0 +1,34 @@
+import { z } from "zod";
+import { ApiError } from "@/lib/api/errors";
+import { readJson, route } from "@/lib/api/handler";
+import { audit } from "@/lib/team/audit";
+import { ROLES } from "@/lib/team/roles";
+import { updateUser } from "@/lib/team/users";
+
+export const dynamic = "force-dynamic";
+
+const body = z
+  .object({ role: z.enum(ROLES).optional(), disabled: z.boolean().optional() })
+  .refine((b) => b.role !== undefined || b.disabled !== undefined, { message: "send role and/or disabled" });
+
+/** Changes a user's role, or disables (and re-enables) them: a disabled user's token and logins stop working. */
+export const PATCH = route<{ id: string }>(
+  async (request, { id }, { actor }) => {
+    const change = await readJson(request, body);
+    if (actor.id === id && (change.disabled === true || (change.role && change.role !== "admin"))) {
+      throw new ApiError(
+        "conflict",
+        "You cannot disable or demote yourself; another admin (or the install's own token) can.",
+      );
+    }
+    const { before, after } = await updateUser(id, change);
+    if (before.role !== after.role) {
+      await audit(actor, "user.role", after.name, { from: before.role, to: after.role });
+    }
+    if (Boolean(before.disabledAt) !== Boolean(after.disabledAt)) {
+      await audit(actor, after.disabledAt ? "user.disable" : "user.enable", after.name);
+    }
+    return Response.json({ user: after });
+  },
+  { role: "admin" },
+);

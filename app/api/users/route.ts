@@ -1,0 +1,24 @@
+import { z } from "zod";
+import { readJson, route } from "@/lib/api/handler";
+import { audit } from "@/lib/team/audit";
+import { ROLES } from "@/lib/team/roles";
+import { createUser, listUsers } from "@/lib/team/users";
+
+export const dynamic = "force-dynamic";
+
+const body = z.object({
+  name: z.string().trim().min(1, "name must not be empty").max(40),
+  role: z.enum(ROLES),
+});
+
+export const GET = route(async () => Response.json({ users: await listUsers() }), { role: "admin" });
+
+/** The token is in this response only; Ratchet keeps its hash. */
+export const POST = route(
+  async (request, _params, { actor }) => {
+    const { user, token } = await createUser(await readJson(request, body));
+    await audit(actor, "user.create", user.name, { role: user.role });
+    return Response.json({ user, token }, { status: 201 });
+  },
+  { role: "admin" },
+);

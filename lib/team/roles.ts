@@ -1,0 +1,25 @@
+/**
+ * Team roles, from most to least privileged. Each role has the rights of the ones below it:
+ * an admin can approve, an approver can run sessions, a member can read.
+ */
+export const ROLES = ["admin", "approver", "member", "viewer"] as const;
+export type Role = (typeof ROLES)[number];
+
+const RANK: Record<Role, number> = { admin: 3, approver: 2, member: 1, viewer: 0 };
+
+/** What each role adds, for messages and the team page. */
+export const ROLE_RIGHTS: Record<Role, string> = {
+  admin: "change settings and manage users",
+  approver: "approve or reject tools and edit skills",
+  member: "run sessions",
+  viewer: "read only",
+};
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === "string" && (ROLES as readonly string[]).includes(value);
+}
+
+/** True when `role` includes every right of `required`. */
+export function roleAllows(role: Role, required: Role): boolean {
+  return RANK[role] >= RANK[required];
+}
