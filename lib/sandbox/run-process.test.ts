@@ -265,8 +265,17 @@ describe("runProcess: environment and secrets", () => {
 
 describe("runProcess: orphan protection", () => {
   it("can be reaped by marker while running", async () => {
+    // reaped once the command runs (at boot, orphans have long since started)
+    let spawned: Spawned | undefined;
     let reaped = Promise.resolve(0);
-    const result = await run("sleep 600 & wait", { onSpawn: (info) => (reaped = reapOrphans([info])) });
+    const result = await run("sleep 600 & echo started; wait", {
+      onSpawn: (info) => {
+        spawned = info;
+      },
+      onOutput: (chunk) => {
+        if (chunk.includes("started") && spawned) reaped = reapOrphans([spawned]);
+      },
+    });
     expect(await reaped).toBe(1);
     expect(result.signal).toBe("SIGKILL");
   });
