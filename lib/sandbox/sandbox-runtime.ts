@@ -1,7 +1,10 @@
-import { mkdirSync } from "node:fs";
+import { accessSync, constants, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { SandboxManager, type SandboxRuntimeConfig } from "@anthropic-ai/sandbox-runtime";
+import {
+  SandboxManager as BundledSandboxManager,
+  type SandboxRuntimeConfig,
+} from "@anthropic-ai/sandbox-runtime";
 import {
   ALWAYS_DENIED_HOSTS,
   DEFAULT_NETWORK_POLICY,
@@ -34,15 +37,32 @@ interface RuntimeState {
   status: SandboxStatus;
   locations: ProtectedLocations | null;
   ready: Promise<SandboxStatus> | null;
+  /** The socat srt runs: a wrapper that gives it a parent-death signal, when the machine allows. */
+  socatPath: string | undefined;
 }
 
-const store = globalThis as unknown as { __ratchetSandbox?: RuntimeState };
+const store = globalThis as unknown as {
+  __ratchetSandbox?: RuntimeState;
+  __ratchetSandboxManager?: typeof BundledSandboxManager;
+};
+
+/**
+ * The one sandbox runtime of this process. Next bundles the runtime into several server chunks
+ * (instrumentation, each route), and every copy has its own config, filtering proxy and violation
+ * log: a copy boot never initialized wraps commands with no network restriction at all. So every
+ * copy of this module uses the first runtime loaded, the one initSandbox initializes.
+ */
+function srt(): typeof BundledSandboxManager {
+  store.__ratchetSandboxManager ??= BundledSandboxManager;
+  return store.__ratchetSandboxManager;
+}
 
 function state(): RuntimeState {
   store.__ratchetSandbox ??= {
     status: { mode: "unavailable", reason: "not initialized", network: DEFAULT_NETWORK_POLICY },
     locations: null,
     ready: null,
+    socatPath: undefined,
   };
   return store.__ratchetSandbox;
 }
@@ -56,8 +76,56 @@ function allowedDomains(policy: NetworkPolicy): string[] {
   return policy.mode === "allowlist" ? policy.domains : [];
 }
 
+const SETPRIV = "/usr/bin/setpriv";
+
+function executable(file: string): boolean {
+  try {
+    accessSync(/*turbopackIgnore: true*/ file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function onPath(binary: string): string | null {
+  for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
+    const file = path.join(/*turbopackIgnore: true*/ dir, binary);
+    if (dir && executable(file)) return file;
+  }
+  return null;
+}
+
+/**
+ * srt starts its host-side proxy bridge (`socat UNIX-LISTEN:… TCP:localhost:<proxy>`) as a plain
+ * child of the server: a server killed with SIGKILL (or by the OOM killer) left it running forever,
+ * listening on its socket. srt runs whatever `socatPath` names, for the bridge and for the
+ * listeners inside the sandbox, so a two-line wrapper gives every socat a parent-death signal. It
+ * lives in a fresh 0700 folder of our own: nobody else can plant a file there, and the sandbox
+ * can read it but not write it. Without setpriv or socat, srt's own lookup and checks apply.
+ */
+function socatWithParentDeathSignal(): string | undefined {
+  const socat = onPath("socat");
+  if (!socat || !executable(SETPRIV)) return undefined;
+  try {
+    const dir = mkdtempSync(path.join(/*turbopackIgnore: true*/ os.tmpdir(), "ratchet-sandbox-bin-"));
+    const file = path.join(dir, "socat");
+    writeFileSync(
+      /*turbopackIgnore: true*/ file,
+      `#!/bin/sh\nexec ${SETPRIV} --pdeathsig KILL -- ${quote(socat)} "$@"\n`,
+      {
+        mode: 0o755,
+      },
+    );
+    return file;
+  } catch {
+    return undefined;
+  }
+}
+
 function runtimeConfig(loc: ProtectedLocations, policy: NetworkPolicy): SandboxRuntimeConfig {
+  const socatPath = state().socatPath;
   return {
+    ...(socatPath ? { socatPath } : {}),
     network: {
       allowedDomains: allowedDomains(policy),
       deniedDomains: ALWAYS_DENIED_HOSTS,
@@ -93,10 +161,11 @@ export function initSandbox(opts: InitOptions): Promise<SandboxStatus> {
       return s.status;
     }
     try {
-      if (!SandboxManager.isSupportedPlatform()) throw new Error(`unsupported platform ${process.platform}`);
-      const deps = await SandboxManager.checkDependenciesAsync();
+      if (!srt().isSupportedPlatform()) throw new Error(`unsupported platform ${process.platform}`);
+      s.socatPath ??= socatWithParentDeathSignal();
+      const deps = await srt().checkDependenciesAsync();
       if (deps.errors.length) throw new Error(deps.errors.join("; "));
-      await SandboxManager.initialize(runtimeConfig(opts.locations, opts.network), async () => {
+      await srt().initialize(runtimeConfig(opts.locations, opts.network), async () => {
         return state().status.network.mode === "open";
       });
       mkdirSync(sandboxCacheDir(), { recursive: true });
@@ -122,7 +191,7 @@ export function sandboxStatus(): SandboxStatus {
 export function setNetworkPolicy(policy: NetworkPolicy): void {
   const s = state();
   s.status = { ...s.status, network: policy };
-  if (s.status.mode === "on" && s.locations) SandboxManager.updateConfig(runtimeConfig(s.locations, policy));
+  if (s.status.mode === "on" && s.locations) srt().updateConfig(runtimeConfig(s.locations, policy));
 }
 
 function quote(arg: string): string {
@@ -148,7 +217,7 @@ export async function wrapCommand(command: string, spec: SandboxSpec, commandId:
   const s = state();
   const locations = s.locations;
   if (!locations) throw new Error("sandbox not initialized");
-  return SandboxManager.wrapWithSandbox(
+  return srt().wrapWithSandbox(
     inner,
     "/bin/bash",
     {
@@ -166,16 +235,17 @@ export async function wrapCommand(command: string, spec: SandboxSpec, commandId:
 /** Network requests the proxy refused for one command, for the transcript and telemetry. */
 export function deniedRequests(commandId: string): string[] {
   if (state().status.mode !== "on") return [];
-  return SandboxManager.getSandboxViolationStore()
+  return srt()
+    .getSandboxViolationStore()
     .getViolationsForCommand(commandId)
     .map((v) => v.line);
 }
 
 export function afterCommand(): void {
-  if (state().status.mode === "on") SandboxManager.cleanupAfterCommand();
+  if (state().status.mode === "on") srt().cleanupAfterCommand();
 }
 
 /** Stops the proxy and its bridges; part of our own graceful shutdown. */
 export async function shutdownSandbox(): Promise<void> {
-  if (state().status.mode === "on") await SandboxManager.reset();
+  if (state().status.mode === "on") await srt().reset();
 }

@@ -61,8 +61,10 @@ export async function callAgentTool(
     onSpawn: ctx.onSpawn,
   });
   const took = `${Math.round(result.process.durationMs)}ms`;
-  const denied = result.process.sandboxDenials;
-  const denial = denied.length ? `\n[sandbox] blocked: ${denied.slice(0, 5).join("; ")}` : "";
+  const denied = [...new Set(result.process.sandboxDenials)];
+  const denial = denied.length
+    ? `\n[sandbox] network requests blocked by the network policy (Settings → Sandbox): ${denied.slice(0, 5).join("; ")}`
+    : "";
   const base = { outputBytes: result.process.outputBytes };
   const response = result.response;
   if (response?.phase !== "call") {
@@ -114,6 +116,15 @@ export async function callAgentTool(
       output: `${parsed.data.error}${denial}`,
       summary: `error · ${took}`,
       errorClass: denied.length ? "sandbox_denial" : "tool_error",
+    };
+  // a tool that caught a refused request still worked, but the denial is recorded and shown
+  if (denied.length)
+    return {
+      ...base,
+      state: "completed",
+      output: `${render(parsed.data.result ?? null)}${denial}`,
+      summary: `ok · ${took} · network blocked`,
+      errorClass: "sandbox_denial",
     };
   return { ...base, state: "completed", output: render(parsed.data.result ?? null), summary: `ok · ${took}` };
 }

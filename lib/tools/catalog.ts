@@ -4,7 +4,7 @@ import {
   listTrialToolVersions,
   type ToolVersion,
 } from "@/lib/db/queries/tool-versions";
-import { sha256 } from "./lifecycle";
+import { fileKind, SYMLINK_REASON, sha256 } from "./lifecycle";
 import type { ToolManifest } from "./manifest";
 import { toolFile } from "./paths";
 import { missingBinaries } from "./validate";
@@ -51,6 +51,15 @@ export async function loadCatalog(sessionId: string): Promise<Catalog> {
   for (const row of await listActiveToolVersions()) {
     if (trialNames.has(row.name)) continue;
     let source: string;
+    const kind = await fileKind(toolFile(row.name));
+    if (kind === "link" || kind === "other") {
+      catalog.refused.push({
+        name: row.name,
+        version: row.version,
+        reason: `needs re-approval: its file is ${kind === "link" ? SYMLINK_REASON : "not a regular file"}`,
+      });
+      continue;
+    }
     try {
       source = await readFile(/*turbopackIgnore: true*/ toolFile(row.name), "utf8");
     } catch {

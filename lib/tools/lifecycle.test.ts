@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -151,5 +151,48 @@ describe("lifecycle", () => {
     const later = await syncToolsFromDisk(BUILTIN_NAMES);
     expect(later.verified).toEqual(["shipped"]);
     expect(later.needsApproval).toEqual(["dropped_in"]);
+  });
+});
+
+describe("names and links that would leave the tools folder (row 6, docs/security.md)", () => {
+  it.each(["../x", "a/b", "%2e%2e", "/etc/passwd", "..", "x".repeat(65)])(
+    "refuses %j on approve, reject, retire and rollback with a 400",
+    async (name) => {
+      const sha = "0".repeat(64);
+      for (const attempt of [
+        () => approveTool(name, sha, "tester"),
+        () => rejectTool(name, sha, "no", "tester"),
+        () => retireTool(name, "tester"),
+        () => rollbackTool(name, 1, "tester"),
+      ]) {
+        await expect(attempt()).rejects.toMatchObject({ code: "bad_request" });
+      }
+    },
+  );
+
+  it("never reads or trusts a tool file that is a symbolic link", async () => {
+    const { version } = await proposeTool(
+      { name: "linked", source: tool(1), sessionId, origin: "agent" },
+      BUILTIN_NAMES,
+    );
+    await approveTool("linked", version.sha256, "tester");
+    // the approved file is swapped for a link to a copy of itself, somewhere else
+    const elsewhere = path.join(mkdtempSync(path.join(os.tmpdir(), "ratchet-elsewhere-")), "linked.mjs");
+    writeFileSync(elsewhere, tool(1));
+    rmSync(toolFile("linked"));
+    symlinkSync(elsewhere, toolFile("linked"));
+    const catalog = await loadCatalog(sessionId);
+    expect(catalog.callable.map((t) => t.name)).not.toContain("linked");
+    expect(catalog.refused.find((r) => r.name === "linked")?.reason).toMatch(/symbolic link/);
+    // a link to something else entirely is not even read
+    symlinkSync("/etc/passwd", toolFile("passwd"));
+    const sync = await syncToolsFromDisk(BUILTIN_NAMES);
+    expect(sync.ignored).toEqual(
+      expect.arrayContaining([
+        { file: "linked.mjs", reason: expect.stringContaining("symbolic link") },
+        { file: "passwd.mjs", reason: expect.stringContaining("symbolic link") },
+      ]),
+    );
+    expect(await listToolVersions("passwd")).toEqual([]);
   });
 });

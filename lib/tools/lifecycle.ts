@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { lstat, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { ApiError } from "@/lib/api/errors";
 import type { Prisma } from "@/lib/db/generated/sqlite/client";
@@ -48,6 +48,18 @@ export function nameProblem(name: string, builtinNames: readonly string[]): stri
 
 function asJson(value: unknown): Prisma.InputJsonValue {
   return JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue;
+}
+
+/**
+ * A 400 for a name that is not a tool name (`../x`, `a/b`, `%2e%2e`, an absolute path), before any
+ * lookup: tool names become file names in the tools folder.
+ */
+export function assertToolName(name: string): void {
+  if (!TOOL_NAME.test(name))
+    throw new ApiError(
+      "bad_request",
+      `"${name.slice(0, 80)}" is not a tool name: tool names are 2–64 characters: lowercase letters, digits and _, starting with a letter.`,
+    );
 }
 
 /** Stages a new tool or a new version: validated in the sandbox, stored, never activated here. */
@@ -113,6 +125,7 @@ async function pending(name: string, sha: string): Promise<ToolVersion> {
 
 /** Approval binds to the exact content hash the person reviewed. */
 export async function approveTool(name: string, sha: string, by: string): Promise<ToolVersion> {
+  assertToolName(name);
   const version = await pending(name, sha);
   if (sha256(version.source) !== sha)
     throw new ApiError("conflict", "Stored source does not match its hash.");
@@ -128,6 +141,7 @@ export async function rejectTool(
   reason: string,
   by: string,
 ): Promise<ToolVersion> {
+  assertToolName(name);
   const version = await pending(name, sha);
   const rejected = await setToolVersionStatus(version.id, "rejected", { by, reason });
   await createLearningEvent({
@@ -142,6 +156,7 @@ export async function rejectTool(
 }
 
 export async function retireTool(name: string, by: string, reason?: string): Promise<ToolVersion> {
+  assertToolName(name);
   const active = (await listActiveToolVersions()).find((v) => v.name === name);
   if (!active) throw new ApiError("not_found", `${name} has no active version to retire.`);
   await rm(toolFile(name), { force: true });
@@ -150,6 +165,7 @@ export async function retireTool(name: string, by: string, reason?: string): Pro
 
 /** Makes an earlier, once-approved version active again; its hash was approved before. */
 export async function rollbackTool(name: string, version: number, by: string): Promise<ToolVersion> {
+  assertToolName(name);
   const target = await findToolVersion(name, { version });
   if (!target) throw new ApiError("not_found", `${name} has no version ${version}.`);
   if (target.status === "active") throw new ApiError("conflict", `${name} v${version} is already active.`);
@@ -172,6 +188,17 @@ export interface DiskSync {
 
 const FIRST_START = "ratchet (first start)";
 
+export const SYMLINK_REASON =
+  "a symbolic link: Ratchet only trusts real files in the tools folder (a link could point anywhere)";
+
+/** What is at `file`, without following a symbolic link. */
+export async function fileKind(file: string): Promise<"file" | "link" | "other" | "missing"> {
+  const info = await lstat(/*turbopackIgnore: true*/ file).catch(() => null);
+  if (!info) return "missing";
+  if (info.isSymbolicLink()) return "link";
+  return info.isFile() ? "file" : "other";
+}
+
 /**
  * Reconciles the tools folder with the database. A file nobody approved, or one edited after
  * approval, becomes a proposal in the queue; on the very first start the shipped files are trusted.
@@ -191,6 +218,11 @@ export async function syncToolsFromDisk(builtinNames: readonly string[]): Promis
     const problem = nameProblem(name, builtinNames);
     if (problem) {
       result.ignored.push({ file, reason: problem });
+      continue;
+    }
+    const kind = await fileKind(toolFile(name));
+    if (kind !== "file") {
+      result.ignored.push({ file, reason: kind === "link" ? SYMLINK_REASON : "not a regular file" });
       continue;
     }
     const source = await readFile(/*turbopackIgnore: true*/ toolFile(name), "utf8");

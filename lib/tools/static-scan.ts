@@ -1,7 +1,7 @@
 import { maskSecrets } from "@/lib/sandbox";
 
 export interface SourceFlag {
-  id: "child_process" | "network" | "eval" | "env" | "dynamic_import" | "filesystem_write";
+  id: "child_process" | "network" | "eval" | "env" | "credentials" | "dynamic_import" | "filesystem_write";
   label: string;
   lines: number[];
 }
@@ -23,6 +23,12 @@ const FLAGS: Array<{ id: SourceFlag["id"]; label: string; pattern: RegExp }> = [
     pattern: /\beval\s*\(|\bnew\s+Function\s*\(|["'](node:)?vm["']/,
   },
   { id: "env", label: "reads environment variables (process.env)", pattern: /\bprocess\.env\b/ },
+  {
+    id: "credentials",
+    label: "reads credentials or the home folder (~/.ssh, id_rsa, ~/.aws, .env, .netrc, homedir())",
+    pattern:
+      /\.ssh\b|\bid_(rsa|ecdsa|ed25519|dsa)\b|\.aws\b|\.gnupg\b|\.kube\b|\.netrc\b|\.npmrc\b|\.pgpass\b|\.git-credentials\b|\.config\/(gh|gcloud)\b|[/'"`]\.env\b|\bhomedir\s*\(|\benv\.HOME\b|~\//,
+  },
   {
     id: "dynamic_import",
     label: "imports modules at run time (dynamic import, require)",

@@ -5,6 +5,7 @@ import {
   listToolVersions,
   type ToolVersion,
 } from "@/lib/db/queries/tool-versions";
+import { assertToolName } from "./lifecycle";
 import { type Capabilities, describeCapabilities, type ToolManifest } from "./manifest";
 import type { ValidationReport } from "./validate";
 
@@ -70,6 +71,7 @@ export async function toolList(): Promise<ToolListItem[]> {
 }
 
 export async function toolDetail(name: string) {
+  assertToolName(name);
   const versions = await listToolVersions(name);
   if (versions.length === 0) return null;
   const byId = new Map(versions.map((v) => [v.id, v]));
