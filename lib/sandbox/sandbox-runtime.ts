@@ -1,4 +1,4 @@
-import { accessSync, constants, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import {
@@ -108,6 +108,8 @@ function socatWithParentDeathSignal(): string | undefined {
   if (!socat || !executable(SETPRIV)) return undefined;
   try {
     const dir = mkdtempSync(path.join(/*turbopackIgnore: true*/ os.tmpdir(), "ratchet-sandbox-bin-"));
+    // gone with the process (a SIGKILLed server leaves one small folder behind)
+    process.once("exit", () => rmSync(/*turbopackIgnore: true*/ dir, { recursive: true, force: true }));
     const file = path.join(dir, "socat");
     writeFileSync(
       /*turbopackIgnore: true*/ file,
