@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { E2E } from "./support/constants";
 import { colorOf, expect, newSession, send, terminalText, test } from "./support/fixtures";
 
 function processesMatching(pattern: string): string[] {
@@ -70,7 +71,7 @@ test("a second message while a turn runs is refused with a clear message", async
   await expect.poll(() => terminalText(page)).toContain("▸ run_command  sleep 30");
   const response = await page.request.post(`/api/sessions/${id}/messages`, {
     data: { text: "again" },
-    headers: { origin: "http://127.0.0.1:3100" },
+    headers: { origin: E2E.baseUrl },
   });
   expect(response.status()).toBe(409);
   await page.getByTestId("stop-button").click();

@@ -61,7 +61,8 @@ if (!dev && buildIsStale()) {
 const args = [dev ? "dev" : "start", "-H", env.HOST, "-p", String(env.PORT)];
 const child = (await import("node:child_process")).spawn(bin("next"), args, {
   stdio: "inherit",
-  env: process.env,
+  // our own shutdown marks running turns interrupted before exiting; Next's handler would exit first
+  env: { ...process.env, NEXT_MANUAL_SIG_HANDLE: "1" },
 });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

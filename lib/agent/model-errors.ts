@@ -37,7 +37,9 @@ function findApiError(error: unknown): APICallError | undefined {
 
 /** Turns any model call failure into one sentence a person can act on. */
 export function describeModelError(error: unknown, endpoint: string, model: string): DescribedError {
-  const api = findApiError(error);
+  const found = findApiError(error);
+  // a 200 whose body broke off is a stream failure, not an HTTP error
+  const api = found?.statusCode && found.statusCode >= 300 ? found : undefined;
   if (api?.statusCode === 401 || api?.statusCode === 403) {
     return {
       code: "model_auth",

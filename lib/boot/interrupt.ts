@@ -1,6 +1,6 @@
 import { failRunningToolParts } from "@/lib/db/queries/messages";
 import { startReflection } from "@/lib/db/queries/reflections";
-import { interruptRunningTurns, setSessionStatus } from "@/lib/db/queries/sessions";
+import { clearLease, interruptRunningTurns, setSessionStatus } from "@/lib/db/queries/sessions";
 import { appendEvent } from "@/lib/events/log";
 
 /**
@@ -8,6 +8,7 @@ import { appendEvent } from "@/lib/events/log";
  * interrupted, the session says why, and its reflection is recorded as owed. The caller queues it.
  */
 export async function interruptSession(id: string, note: string): Promise<void> {
+  await clearLease(id);
   await interruptRunningTurns(id);
   await failRunningToolParts(id, "Interrupted: the server stopped during this call.");
   await setSessionStatus(id, "interrupted", note);

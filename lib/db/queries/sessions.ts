@@ -15,6 +15,11 @@ export function listSessions(limit = 200) {
   return db().session.findMany({ orderBy: { updatedAt: "desc" }, take: limit });
 }
 
+/** A dead instance's claim on a session, dropped when the session is marked interrupted. */
+export function clearLease(id: string) {
+  return db().session.updateMany({ where: { id }, data: { leaseOwner: null, leaseExpiresAt: null } });
+}
+
 export function findSession(id: string) {
   return db().session.findUnique({ where: { id } });
 }
