@@ -3,8 +3,8 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import type { ReactNode } from "react";
-import { LearningsIcon } from "./learning/learnings-icon";
 import {
+  LearningsIcon,
   OpportunitiesIcon,
   RatchetMark,
   ReflectionsIcon,

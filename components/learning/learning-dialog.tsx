@@ -4,9 +4,9 @@ import { type FormEvent, useEffect, useState } from "react";
 import { learningApi } from "../api-client";
 import type { LearningEvent, LearningType } from "../api-types";
 import { Button } from "../ui/button";
+import { Dialog, DialogActions, ErrorLine } from "../ui/dialog";
 import { Field } from "../ui/field";
 import { Select, Textarea } from "../ui/input";
-import { Dialog, DialogActions, ErrorLine } from "./dialog";
 import { Segmented } from "./segmented";
 
 export const LEARNING_TYPES: ReadonlyArray<{ value: LearningType; label: string; title: string }> = [

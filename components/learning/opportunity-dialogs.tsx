@@ -11,10 +11,10 @@ import type {
   OpportunityStatus,
 } from "../api-types";
 import { Button } from "../ui/button";
+import { Dialog, DialogActions, ErrorLine } from "../ui/dialog";
 import { Field } from "../ui/field";
 import { Input, Textarea } from "../ui/input";
 import { columnLabel } from "./board-model";
-import { Dialog, DialogActions, ErrorLine } from "./dialog";
 import { Segmented } from "./segmented";
 
 export const IMPACTS: ReadonlyArray<{ value: Impact; label: string; title: string }> = [

@@ -24,6 +24,7 @@ import {
 } from "@codemirror/view";
 import { tags as t } from "@lezer/highlight";
 import { useEffect, useRef } from "react";
+import { CODE_COLORS, sharedThemeRules } from "../code/codemirror-base";
 
 declare global {
   interface Window {
@@ -31,45 +32,17 @@ declare global {
   }
 }
 
-// The app's tokens (app/globals.css), spelled out: CodeMirror themes are CSS-in-JS.
-const C = {
-  canvas: "#09090b",
-  panel: "#0e0e11",
-  panel2: "#141418",
-  hover: "#1a1a1f",
-  line: "#222228",
-  lineStrong: "#303038",
-  fg: "#e6e6eb",
-  muted: "#a0a0ab",
-  faint: "#74747f",
-  accentText: "#a3a6fb",
-};
+const C = CODE_COLORS;
 
 const theme = EditorView.theme(
   {
+    ...sharedThemeRules("1.65"),
     "&": { color: C.fg, backgroundColor: "transparent", fontSize: "12.5px", height: "100%" },
-    "&.cm-focused": { outline: "none" },
-    ".cm-scroller": {
-      overflow: "auto",
-      fontFamily: "var(--font-mono)",
-      lineHeight: "1.65",
-      scrollbarWidth: "thin",
-      scrollbarColor: `${C.lineStrong} transparent`,
-    },
     ".cm-content": { padding: "10px 0 40vh", caretColor: C.accentText },
     ".cm-line": { padding: "0 18px 0 12px" },
     ".cm-cursor, .cm-dropCursor": { borderLeftColor: C.accentText, borderLeftWidth: "2px" },
-    "&.cm-focused .cm-selectionBackground, .cm-selectionBackground, .cm-content ::selection": {
-      backgroundColor: "rgba(91, 95, 227, 0.35) !important",
-    },
     ".cm-activeLine": { backgroundColor: "rgba(255, 255, 255, 0.025)" },
     ".cm-activeLineGutter": { backgroundColor: "transparent", color: C.muted },
-    ".cm-gutters": {
-      backgroundColor: C.panel,
-      color: C.faint,
-      border: "none",
-      borderRight: `1px solid ${C.line}`,
-    },
     ".cm-lineNumbers .cm-gutterElement": { padding: "0 10px 0 14px", minWidth: "38px" },
     ".cm-selectionMatch": { backgroundColor: "rgba(163, 166, 251, 0.12)" },
     ".cm-searchMatch": {

@@ -1,53 +1,12 @@
 "use client";
 
-import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from "react";
+import { type FormEvent, type ReactNode, useEffect, useState } from "react";
 import { SKILL_NAME, skillTemplate } from "@/lib/skills/parse";
 import { Button } from "../ui/button";
+import { Dialog } from "../ui/dialog";
 import { Field } from "../ui/field";
 import { Input, Textarea } from "../ui/input";
 import { skillsApi } from "./api";
-
-/** A modal on the native <dialog>: focus is trapped, Escape closes, focus returns to the opener. */
-export function Dialog({
-  open,
-  onClose,
-  title,
-  children,
-  ...rest
-}: {
-  open: boolean;
-  onClose(): void;
-  title: string;
-  children: ReactNode;
-  "data-testid"?: string;
-}) {
-  const ref = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
-  }, [open]);
-  return (
-    <dialog
-      ref={ref}
-      aria-labelledby={titleId}
-      onClose={onClose}
-      className="m-auto w-[min(30rem,calc(100vw-2rem))] rounded-lg border border-line-strong bg-panel p-0 text-fg shadow-2xl shadow-black/60 backdrop:bg-black/60 backdrop:backdrop-blur-[1px]"
-      {...rest}
-    >
-      {open ? (
-        <div className="flex flex-col gap-4 p-5">
-          <h2 id={titleId} className="font-semibold text-fg text-lg">
-            {title}
-          </h2>
-          {children}
-        </div>
-      ) : null}
-    </dialog>
-  );
-}
 
 function nameHint(name: string): string | null {
   if (name === "") return null;

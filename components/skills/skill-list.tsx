@@ -4,6 +4,7 @@ import Link from "next/link";
 import type { MouseEvent, ReactNode } from "react";
 import { formatAbsoluteTime, formatRelativeTime } from "../format";
 import { cn } from "../ui/cn";
+import { SkeletonList } from "../ui/skeleton-list";
 import type { SkillList, SkillListItem } from "./api";
 
 export function skillHref(name: string): string {
@@ -127,20 +128,6 @@ function SkillRow({
         </span>
       </Link>
     </li>
-  );
-}
-
-function SkeletonList() {
-  return (
-    <ul aria-hidden="true" className="space-y-1 px-2">
-      {[0, 1, 2, 3].map((i) => (
-        <li key={i} className="flex flex-col gap-1.5 px-3 py-2.5">
-          <span className="h-3 w-32 rounded bg-panel-2" />
-          <span className="h-2.5 w-52 rounded bg-panel-2/70" />
-          <span className="h-2 w-40 rounded bg-panel-2/50" />
-        </li>
-      ))}
-    </ul>
   );
 }
 

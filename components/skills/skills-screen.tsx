@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { type MouseEvent, useCallback, useEffect, useRef, useState } from "react";
 import { isAbortError } from "../api-client";
+import { ListDetailFallback } from "../list-detail-fallback";
 import { PageHeader } from "../page-header";
 import { Button } from "../ui/button";
 import { Callout } from "../ui/callout";
@@ -250,21 +251,7 @@ export function SkillsScreen() {
   );
 }
 
-/** Shown while the search params resolve; the same header, so nothing jumps. */
+/** Shown while the search params resolve. */
 export function SkillsScreenFallback() {
-  return (
-    <>
-      <PageHeader title={TITLE} description={DESCRIPTION} />
-      <div className="flex min-h-0 flex-1">
-        <div
-          aria-hidden="true"
-          className="w-full space-y-3 px-5 pt-5 lg:w-[22rem] lg:border-line lg:border-r"
-        >
-          {[0, 1, 2].map((i) => (
-            <span key={i} className="block h-12 animate-pulse rounded-md bg-panel/60" />
-          ))}
-        </div>
-      </div>
-    </>
-  );
+  return <ListDetailFallback title={TITLE} description={DESCRIPTION} />;
 }

@@ -11,42 +11,17 @@ import { EditorState, type Extension, RangeSetBuilder, Text } from "@codemirror/
 import { Decoration, EditorView, lineNumbers } from "@codemirror/view";
 import { tags as t } from "@lezer/highlight";
 import { useEffect, useMemo, useRef } from "react";
+import { CODE_COLORS, sharedThemeRules } from "../code/codemirror-base";
 
-// The app's tokens (app/globals.css), spelled out: CodeMirror themes are CSS-in-JS.
-const C = {
-  panel: "#0e0e11",
-  panel2: "#141418",
-  line: "#222228",
-  lineStrong: "#303038",
-  fg: "#e6e6eb",
-  muted: "#a0a0ab",
-  faint: "#74747f",
-  accentText: "#a3a6fb",
-};
+const C = CODE_COLORS;
 
 const ratchetTheme = EditorView.theme(
   {
+    ...sharedThemeRules("1.6"),
     "&": { color: C.fg, backgroundColor: "transparent", fontSize: "12px", maxHeight: "34rem" },
-    "&.cm-focused": { outline: "none" },
-    ".cm-scroller": {
-      overflow: "auto",
-      fontFamily: "var(--font-mono)",
-      lineHeight: "1.6",
-      scrollbarWidth: "thin",
-      scrollbarColor: `${C.lineStrong} transparent`,
-    },
     ".cm-content": { padding: "8px 0", caretColor: C.accentText },
     ".cm-line": { padding: "0 16px 0 12px" },
     ".cm-cursor, .cm-dropCursor": { borderLeftColor: C.accentText },
-    "&.cm-focused .cm-selectionBackground, .cm-selectionBackground, .cm-content ::selection": {
-      backgroundColor: "rgba(91, 95, 227, 0.35) !important",
-    },
-    ".cm-gutters": {
-      backgroundColor: C.panel,
-      color: C.faint,
-      border: "none",
-      borderRight: `1px solid ${C.line}`,
-    },
     ".cm-lineNumbers .cm-gutterElement": { padding: "0 10px 0 14px", minWidth: "36px" },
     ".cm-ratchet-flag": { backgroundColor: "rgba(251, 191, 36, 0.07)" },
     ".cm-ratchet-flag-gutter": { color: "#fcd34d" },

@@ -5,6 +5,7 @@ import type { ReactNode } from "react";
 import type { ToolListItem } from "../api-types";
 import { formatAbsoluteTime, formatRelativeTime } from "../format";
 import { cn } from "../ui/cn";
+import { SkeletonList } from "../ui/skeleton-list";
 import { groupTools, shortSha, toolHref } from "./model";
 import { ToolStatusBadge } from "./tool-status-badge";
 
@@ -105,20 +106,6 @@ function NoAgentTools() {
         </p>
       </div>
     </div>
-  );
-}
-
-function SkeletonList() {
-  return (
-    <ul aria-hidden="true" className="space-y-1 px-2">
-      {[0, 1, 2, 3].map((i) => (
-        <li key={i} className="flex flex-col gap-1.5 px-3 py-2.5">
-          <span className="h-3 w-32 rounded bg-panel-2" />
-          <span className="h-2.5 w-52 rounded bg-panel-2/70" />
-          <span className="h-2 w-40 rounded bg-panel-2/50" />
-        </li>
-      ))}
-    </ul>
   );
 }
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { type ReactNode, useEffect, useId, useRef } from "react";
-import { cn } from "../ui/cn";
+import { cn } from "./cn";
 
 /** A modal on the native <dialog>: focus is trapped, Escape closes, focus returns to the opener. */
 export function Dialog({
