@@ -1,6 +1,7 @@
 // Runs the benchmarks one after another and prints a summary; results land in bench/results/*.json.
 //   npm run bench                         all three
-//   npm run bench -- firehose             only the named ones (run-command-overhead, token-to-screen, firehose)
+//   npm run bench -- firehose             only the named ones (run-command-overhead, token-to-screen, firehose,
+//                                         telemetry-record, telemetry-page, telemetry-page-js)
 //   npm run bench -- --build              rebuild the app first (otherwise an existing .next build is used)
 // Figures and how to read them: docs/benchmarks.md.
 import { spawn } from "node:child_process";
@@ -24,6 +25,20 @@ const BENCHMARKS = [
   },
   { name: "token-to-screen", args: ["bench/token-to-screen.ts"], needsBuild: true },
   { name: "firehose", args: ["bench/firehose.ts"], needsBuild: true },
+  {
+    name: "telemetry-record",
+    args: ["--conditions=react-server", "bench/telemetry-record.ts"],
+    needsBuild: false,
+  },
+  // seeds 1M calls into a temp SQLite file on its first run (≈ 1.5 min), then reuses it
+  {
+    name: "telemetry-page",
+    args: ["--conditions=react-server", "bench/telemetry-page.ts"],
+    needsBuild: false,
+    backstopMs: 15 * 60_000,
+    result: "telemetry-page-sqlite",
+  },
+  { name: "telemetry-page-js", args: ["bench/telemetry-page-js.ts"], needsBuild: true },
 ];
 /** Each benchmark stops itself in under 2 minutes; this is only a backstop. */
 const BACKSTOP_MS = 150_000;
@@ -40,10 +55,10 @@ if (unknown.length > 0) {
 }
 const selected = BENCHMARKS.filter((b) => names.length === 0 || names.includes(b.name));
 
-function run(command, args, env = process.env) {
+function run(command, args, env = process.env, backstopMs = BACKSTOP_MS) {
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: root, stdio: "inherit", env });
-    const backstop = setTimeout(() => child.kill("SIGTERM"), BACKSTOP_MS);
+    const backstop = setTimeout(() => child.kill("SIGTERM"), backstopMs);
     child.on("exit", (code, signal) => {
       clearTimeout(backstop);
       resolve(code ?? (signal ? 1 : 0));
@@ -69,7 +84,7 @@ const failed = [];
 for (const bench of selected) {
   console.log(`\n=== ${bench.name} ===`);
   const started = Date.now();
-  const code = await run(tsx, bench.args);
+  const code = await run(tsx, bench.args, process.env, bench.backstopMs ?? BACKSTOP_MS);
   console.log(
     `=== ${bench.name}: ${code === 0 ? "done" : `FAILED (exit ${code})`} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
@@ -86,7 +101,7 @@ function read(name) {
 
 console.log("\nsummary (bench/results/*.json):");
 for (const bench of selected) {
-  const r = read(bench.name);
+  const r = read(bench.result ?? bench.name);
   if (!r || failed.includes(bench.name)) {
     console.log(`  ${bench.name}: no result`);
     continue;
@@ -104,6 +119,18 @@ for (const bench of selected) {
   } else if (bench.name === "token-to-screen") {
     console.log(
       `  token → screen p50 ${r.latency.p50} ms, p95 ${r.latency.p95} ms, max ${r.latency.max} ms (goal p95 ≤ ${r.goal.p95Ms}: ${r.goal.met ? "met" : "missed"})`,
+    );
+  } else if (bench.name === "telemetry-record") {
+    console.log(
+      `  record a tool call: batched +${r.addedMs.batched.p50} ms p50 (CPU +${r.addedMs.batched.cpu} ms/call) vs direct Prisma create +${r.addedMs.direct.p50} ms (goal ≤ ${r.goal.addedMs} ms: ${r.goal.met ? "met" : "missed"})`,
+    );
+  } else if (bench.name === "telemetry-page") {
+    console.log(
+      `  telemetry page at ${r.calls} calls (${r.provider}): warm p50 ${r.appWarmMs.wall.p50} ms, cold ${r.appColdMs.wall} ms, floor ${r.floorMs.wall.p50} ms → warm ${r.ratio.warmToFloor}×, cold ${r.ratio.coldToFloor}× (goal ≤ ${r.goal.ms} ms and ≤ ${r.goal.ratio}×: warm ${r.goal.warmMet ? "met" : "missed"})`,
+    );
+  } else if (bench.name === "telemetry-page-js") {
+    console.log(
+      `  telemetry page JS: first load ${r.firstLoad.gzipKB} KB gzipped, charts later ${r.lazy.gzipKB} KB (goal ≤ ${r.goal.firstLoadGzipKB} KB: ${r.goal.met ? "met" : "missed"})`,
     );
   } else if (bench.name === "firehose") {
     console.log(

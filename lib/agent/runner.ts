@@ -1,7 +1,6 @@
 import { isStepCount, type ModelMessage, streamText } from "ai";
 import { ApiError } from "@/lib/api/errors";
 import { createMessage, listMessages, upsertPart } from "@/lib/db/queries/messages";
-import { recordModelStep } from "@/lib/db/queries/model-steps";
 import { forgetProcess, recordProcess } from "@/lib/db/queries/processes";
 import {
   addSessionUsage,
@@ -26,6 +25,7 @@ import { collectSecrets, maskSecrets } from "@/lib/sandbox";
 import { loadModelConfig, type ModelConfig } from "@/lib/settings/model-config";
 import { costOf, findPrice, loadPrices } from "@/lib/settings/prices";
 import { suggestSkills } from "@/lib/skills/suggest";
+import { flushTelemetry, recordModelStep } from "@/lib/telemetry/recorder";
 import { activeTurns, type StopReason, stopTurn } from "./active-turns";
 import { estimateTokens, fitToBudget } from "./context-budget";
 import { toModelMessages } from "./history";
@@ -412,6 +412,7 @@ async function runTurn(input: TurnInput): Promise<TurnStatus> {
     }
   } finally {
     await toolSet?.settled(SETTLE_MS);
+    await flushTelemetry().catch((error) => console.error("[ratchet] telemetry flush failed", error));
     await friction?.settle().catch((error) => console.error("[ratchet] friction outcome failed", error));
     const reason = stopReasonOf(sessionId);
     if (controller.signal.aborted) {

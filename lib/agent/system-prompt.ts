@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { PromptMemory } from "@/lib/learning/prompt-memory";
+import { telemetrySummaryForPrompt } from "@/lib/telemetry";
 import type { ToolboxSnapshot } from "./tools/registry";
 import type { BuiltinTool } from "./tools/types";
 
@@ -78,6 +79,8 @@ export async function buildSystemPrompt(input: PromptInput): Promise<string> {
   sections.push(
     `## Tools built for this agent\n${agentLines.join("\n") || "(none yet: build one with propose_tool)"}`,
   );
+  const telemetry = await telemetrySummaryForPrompt();
+  if (telemetry) sections.push(telemetry);
   const agentsMd = await readAgentsMd(input.workspace);
   if (agentsMd) sections.push(`## Project instructions (AGENTS.md)\n${agentsMd}`);
   const now = input.now ?? new Date();

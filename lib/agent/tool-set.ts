@@ -1,7 +1,7 @@
 import { dynamicTool, type JSONSchema7, jsonSchema, type ToolSet } from "ai";
-import { recordToolCall } from "@/lib/db/queries/tool-calls";
 import type { SessionEventBody } from "@/lib/events/types";
 import { maskSecrets } from "@/lib/sandbox";
+import { recordToolCall } from "@/lib/telemetry/recorder";
 import { callAgentTool } from "@/lib/tools/call";
 import type { Catalog } from "@/lib/tools/catalog";
 

@@ -2,6 +2,7 @@ import { accessToken, issueLoginCode } from "@/lib/auth/token";
 import { dbReady } from "@/lib/db/client";
 import { EnvError, env } from "@/lib/env";
 import { resumePendingReflections, startReflectionScheduler } from "@/lib/learning/scheduler";
+import { warmTelemetry } from "@/lib/telemetry";
 import { recoverFromCrash } from "./recover";
 import { startSandbox } from "./sandbox";
 import { installShutdown } from "./shutdown";
@@ -46,6 +47,7 @@ export async function boot(): Promise<void> {
     console.error("[ratchet] could not resume reflections", error),
   );
   startReflectionScheduler();
+  void warmTelemetry().catch((error) => console.error("[ratchet] telemetry warm-up failed", error));
   const url = baseUrl();
   console.log(
     `\n  Ratchet is running at ${url}\n  One-time login link: ${url}/api/auth/login?code=${issueLoginCode()}\n`,

@@ -1,6 +1,7 @@
 import { activeTurns, stopTurn } from "@/lib/agent/active-turns";
 import { startReflection } from "@/lib/db/queries/reflections";
 import { shutdownSandbox } from "@/lib/sandbox";
+import { flushTelemetry } from "@/lib/telemetry/recorder";
 
 const GRACE_MS = 4000;
 const store = globalThis as unknown as { __ratchetShutdown?: boolean };
@@ -32,6 +33,7 @@ export function installShutdown(): void {
       new Promise((resolve) => setTimeout(resolve, GRACE_MS)),
     ]);
     await Promise.race([shutdownSandbox(), new Promise((resolve) => setTimeout(resolve, 300))]);
+    await Promise.race([flushTelemetry(), new Promise((resolve) => setTimeout(resolve, 1000))]);
     process.exit(0);
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));

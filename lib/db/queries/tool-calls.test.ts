@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
+import { resetTelemetryCache } from "@/lib/telemetry/rollup-cache";
 import { db } from "../client";
 import { createSession } from "./sessions";
 import { recordToolCall, type ToolStats, toolStats } from "./tool-calls";
@@ -31,6 +32,9 @@ async function seed(tool: string, calls: { ok: boolean; durationMs: number; crea
 }
 
 const statsFor = (all: ToolStats[], tool: string) => all.find((s) => s.tool === tool);
+
+// calls stamped in the past land in days the rollup cache may already hold
+beforeEach(() => resetTelemetryCache());
 
 describe("toolStats", () => {
   it("counts calls and successes and takes nearest-rank percentiles per tool", async () => {

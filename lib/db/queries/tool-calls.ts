@@ -1,4 +1,9 @@
+import { normalizeCommand } from "@/lib/telemetry/normalize-command";
+import { toolStatsBetween } from "@/lib/telemetry/overview";
+import type { ToolStats } from "@/lib/telemetry/types";
 import { db } from "../client";
+
+const FAR_FUTURE = Date.UTC(9999, 11, 31);
 
 export interface ToolCallRecord {
   sessionId: string;
@@ -15,64 +20,24 @@ export interface ToolCallRecord {
   outputBytes: number;
 }
 
+/** Writes one call at once (the batching writer is lib/telemetry/recorder.ts). */
 export function recordToolCall(record: ToolCallRecord) {
-  return db().toolCall.create({ data: record });
+  return db().toolCall.create({ data: { ...record, commandKey: commandKeyOf(record) } });
 }
 
-export interface ToolStats {
-  tool: string;
-  calls: number;
-  successes: number;
-  failures: number;
-  successRate: number;
-  p50Ms: number;
-  p95Ms: number;
-  lastUsedAt: string | null;
+/** run_command's command, normalized, so failing commands group in SQL (npm test -- a ≡ npm test -- b). */
+export function commandKeyOf(record: { tool: string; inputSummary: string }): string | null {
+  return record.tool === "run_command" ? normalizeCommand(record.inputSummary) || null : null;
 }
 
-interface ToolStatsRow {
-  tool: string;
-  calls: bigint | number;
-  successes: bigint | number;
-  p50: number | null;
-  p95: number | null;
-  last: Date | string | null;
-}
+export type { ToolStats };
 
 /**
- * Per-tool aggregates; percentiles are computed in SQL with window functions so no rows leave the
- * database. The SQL runs on SQLite and PostgreSQL alike: quoted identifiers (PostgreSQL folds unquoted
- * ones to lower case), `CASE WHEN ok` (a boolean there, 0/1 here), and the time bound passed as a Date
- * so each adapter writes it in its column's format (ISO text in SQLite, timestamp in PostgreSQL).
- * MAX("createdAt") comes back as a Date from PostgreSQL and as ISO text from SQLite.
+ * Per-tool calls, successes, p50/p95 duration and last use, for calls since `since` (all time
+ * without). Served from the telemetry day rollups (lib/telemetry/rollup-cache.ts): closed days are
+ * aggregated once, today is read live. Percentiles come from duration histograms (exact below 256 ms,
+ * at most 2.2 % high above; lib/telemetry/histogram.ts).
  */
-export async function toolStats(since?: Date): Promise<ToolStats[]> {
-  const rows = await db().$queryRaw<ToolStatsRow[]>`
-    WITH ranked AS (
-      SELECT "tool", "ok", "durationMs", "createdAt",
-             ROW_NUMBER() OVER (PARTITION BY "tool" ORDER BY "durationMs") AS rn,
-             COUNT(*) OVER (PARTITION BY "tool") AS n
-      FROM "ToolCall" WHERE "createdAt" >= ${since ?? new Date(0)}
-    )
-    SELECT "tool",
-           COUNT(*) AS calls,
-           SUM(CASE WHEN "ok" THEN 1 ELSE 0 END) AS successes,
-           MIN(CASE WHEN rn >= 0.5 * n THEN "durationMs" END) AS p50,
-           MIN(CASE WHEN rn >= 0.95 * n THEN "durationMs" END) AS p95,
-           MAX("createdAt") AS last
-    FROM ranked GROUP BY "tool" ORDER BY calls DESC, "tool"`;
-  return rows.map((r) => {
-    const calls = Number(r.calls);
-    const successes = Number(r.successes);
-    return {
-      tool: r.tool,
-      calls,
-      successes,
-      failures: calls - successes,
-      successRate: calls === 0 ? 0 : successes / calls,
-      p50Ms: Number(r.p50 ?? 0),
-      p95Ms: Number(r.p95 ?? 0),
-      lastUsedAt: r.last === null ? null : new Date(r.last).toISOString(),
-    };
-  });
+export function toolStats(since?: Date): Promise<ToolStats[]> {
+  return toolStatsBetween(since ?? new Date(0), new Date(FAR_FUTURE));
 }

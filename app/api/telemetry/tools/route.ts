@@ -1,13 +1,11 @@
-import { ApiError } from "@/lib/api/errors";
 import { route } from "@/lib/api/handler";
-import { toolStats } from "@/lib/db/queries/tool-calls";
+import { toolStatsBetween } from "@/lib/telemetry";
+import { requestRange } from "@/lib/telemetry/http";
 
 export const dynamic = "force-dynamic";
 
+/** The contract's per-tool figures; all time unless ?since= / ?until= / ?range= narrow it. */
 export const GET = route(async (request) => {
-  const raw = new URL(request.url).searchParams.get("since");
-  const since = raw ? new Date(raw) : undefined;
-  if (since && Number.isNaN(since.getTime()))
-    throw new ApiError("bad_request", "since must be an ISO-8601 date.");
-  return Response.json({ tools: await toolStats(since) });
+  const range = requestRange(request, "all");
+  return Response.json({ tools: await toolStatsBetween(range.since, range.until) });
 });

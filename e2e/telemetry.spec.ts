@@ -1,0 +1,117 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import type { Page } from "@playwright/test";
+import { expect, newSession, send, terminalText, test } from "./support/fixtures";
+
+const SHOTS = path.join("test-results", "telemetry");
+
+/** Pixels of a screenshot that are clearly colored (the page's chrome is grey on near-black), decoded by the browser. */
+function coloredPixels(page: Page, png: Buffer): Promise<number> {
+  return page.evaluate(async (base64) => {
+    const image = new Image();
+    image.src = `data:image/png;base64,${base64}`;
+    await image.decode();
+    const canvas = document.createElement("canvas");
+    canvas.width = image.width;
+    canvas.height = image.height;
+    const context = canvas.getContext("2d");
+    if (!context) return 0;
+    context.drawImage(image, 0, 0);
+    const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
+    let count = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      const r = data[i] ?? 0;
+      const g = data[i + 1] ?? 0;
+      const b = data[i + 2] ?? 0;
+      if (Math.max(r, g, b) - Math.min(r, g, b) > 60) count++;
+    }
+    return count;
+  }, png.toString("base64"));
+}
+
+test("after a passing and a failing command, Telemetry shows both, draws its charts and lists the failing call", async ({
+  authed: page,
+}) => {
+  mkdirSync(SHOTS, { recursive: true });
+  await newSession(page, "telemetry");
+  await send(page, "[[cmd: true]] [[cmd: false]] [[text: telemetry-turn-done]]");
+  await expect.poll(() => terminalText(page)).toContain("telemetry-turn-done");
+  await expect(page.getByTestId("session-status")).toHaveText("idle");
+
+  await page.goto("/telemetry?range=24h");
+
+  // both commands, grouped by normalized command, with their failure rates
+  const passing = page.locator('[data-testid="command-row"][data-command="true"]');
+  const failing = page.locator('[data-testid="command-row"][data-command="false"]');
+  await expect(passing.getByTestId("command-failure-rate")).toHaveText("0%");
+  await expect(failing.getByTestId("command-failure-rate")).toHaveText("100%");
+  await expect(passing).toContainText("1");
+  await expect(failing).toContainText("1");
+
+  // run_command itself worked both times; the failed command is counted as exit≠0, not as a tool failure
+  const row = page.locator('[data-testid="telemetry-row"][data-tool="run_command"]');
+  await expect(row.getByTestId("cell-success")).toContainText("100%");
+  await expect(row.getByTestId("cell-success")).toContainText("exit≠0");
+
+  // a chart renders: recharts loads lazily, then draws bars with a real size
+  const chart = page.getByTestId("chart-calls");
+  await expect(chart.locator("path.recharts-rectangle").first()).toBeVisible();
+  const box = await chart.locator("path.recharts-rectangle").first().boundingBox();
+  expect(box?.height ?? 0).toBeGreaterThan(1);
+  const shot = await chart.screenshot({ path: path.join(SHOTS, "calls-per-day.png") });
+  expect(await coloredPixels(page, shot)).toBeGreaterThan(200);
+  await expect(page.getByTestId("chart-commands").locator("path.recharts-rectangle").first()).toBeVisible();
+
+  // the drill-down lists the failing call with its exit code
+  await page.getByTestId("tool-select-run_command").click();
+  const drill = page.getByTestId("drilldown");
+  await expect(drill).toBeVisible();
+  const allCalls = drill.getByTestId("drilldown-call");
+  await expect(allCalls.filter({ hasText: "false" }).first().getByTestId("drilldown-result")).toHaveText(
+    "exit 1",
+  );
+  await expect(allCalls.filter({ hasText: "true" }).first().getByTestId("drilldown-result")).toHaveText(
+    "exit 0",
+  );
+  await drill.getByTestId("drilldown-filter-failed").click();
+  await expect(drill.locator('[data-testid="drilldown-call"][data-failed="false"]')).toHaveCount(0);
+  const failed = drill
+    .locator('[data-testid="drilldown-call"][data-failed="true"]')
+    .filter({ hasText: "false" });
+  await expect(failed.first()).toBeVisible();
+  await expect(failed.first().getByTestId("drilldown-result")).toHaveText("exit 1");
+  await expect(
+    drill.getByTestId("chart-tool-daily").locator("path.recharts-rectangle").first(),
+  ).toBeVisible();
+  // the app scrolls inside <main>: a tall viewport shows the whole page in one picture
+  await page.setViewportSize({ width: 1440, height: 3200 });
+  await page.screenshot({ path: path.join(SHOTS, "telemetry-page.png") });
+
+  // the selection survives a reload (?tool= in the URL)
+  await page.reload();
+  await expect(page.getByTestId("drilldown")).toHaveAttribute("data-tool", "run_command");
+});
+
+test("the telemetry API serves the contract's tool rows and exports CSV", async ({ authed: page }) => {
+  const tools = await page.request.get("/api/telemetry/tools?since=2000-01-01T00:00:00Z");
+  expect(tools.status()).toBe(200);
+  const body = (await tools.json()) as { tools: Record<string, unknown>[] };
+  for (const row of body.tools) {
+    expect(Object.keys(row)).toEqual(
+      expect.arrayContaining([
+        "tool",
+        "calls",
+        "successes",
+        "failures",
+        "successRate",
+        "p50Ms",
+        "p95Ms",
+        "lastUsedAt",
+      ]),
+    );
+  }
+  expect((await page.request.get("/api/telemetry/tools?since=yesterday")).status()).toBe(400);
+  const csv = await page.request.get("/api/telemetry/export?dataset=commands&format=csv&range=24h");
+  expect(csv.headers()["content-type"]).toContain("text/csv");
+  expect(await csv.text()).toMatch(/^command,calls,failures,failureRate\r\n/);
+});

@@ -1,0 +1,474 @@
+import { randomUUID } from "node:crypto";
+import { beforeEach, describe, expect, it } from "vitest";
+import {
+  flushTelemetry,
+  recordModelStep,
+  recordToolCall,
+  resetTelemetryCache,
+  telemetryOverview,
+} from "@/lib/telemetry";
+import { telemetrySummaryForPrompt } from "@/lib/telemetry/prompt-summary";
+import { presetRange } from "@/lib/telemetry/range";
+import { rollupsFor } from "@/lib/telemetry/rollup-cache";
+import { db } from "../client";
+import { listCalls, segmentRows, toolsOfRecentSessions } from "./telemetry";
+
+// Rows here are stamped in the past (a window of 2020 per test), away from the rows other test files
+// write at the current time, and every query passes a `now` inside that window.
+const DAY = 86_400_000;
+let window = Date.UTC(2020, 0, 1);
+function nextWindow(): number {
+  window += 20 * DAY;
+  return window;
+}
+
+beforeEach(() => resetTelemetryCache());
+
+async function session(
+  at: number,
+  extra: Partial<{ status: string; costUsd: number; inputTokens: number }> = {},
+) {
+  return db().session.create({
+    data: {
+      title: "telemetry test",
+      workspace: "/tmp",
+      model: "m",
+      createdAt: new Date(at),
+      ...extra,
+    },
+  });
+}
+
+interface Call {
+  tool: string;
+  at: number;
+  ok?: boolean;
+  durationMs?: number;
+  errorClass?: string | null;
+  exitCode?: number | null;
+  toolVersion?: string;
+  inputSummary?: string;
+  commandKey?: string | null;
+  turnId?: string | null;
+}
+
+async function calls(sessionId: string, list: Call[]) {
+  await db().toolCall.createMany({
+    data: list.map((c, i) => ({
+      sessionId,
+      turnId: c.turnId ?? null,
+      callId: `c${i}`,
+      tool: c.tool,
+      toolVersion: c.toolVersion ?? "builtin",
+      inputSummary: c.inputSummary ?? "x",
+      ok: c.ok ?? true,
+      exitCode: c.exitCode ?? null,
+      errorClass: c.errorClass ?? null,
+      durationMs: c.durationMs ?? 10,
+      outputBytes: 1,
+      commandKey: c.commandKey ?? null,
+      createdAt: new Date(c.at),
+    })),
+  });
+}
+
+describe("segment rollups", () => {
+  it("groups calls by tool, version and error class, with a duration histogram and commands", async () => {
+    const start = nextWindow();
+    const tool = `t_${randomUUID().slice(0, 8)}`;
+    const s = await session(start);
+    await calls(s.id, [
+      ...Array.from({ length: 20 }, (_, i) => ({
+        tool,
+        at: start + i * 1000,
+        durationMs: (i + 1) * 10,
+        ok: i % 4 !== 0,
+        errorClass: i % 4 === 0 ? "timeout" : null,
+      })),
+      {
+        tool: "run_command",
+        at: start + 1,
+        inputSummary: "npm test -- a",
+        commandKey: "npm test",
+        exitCode: 1,
+        errorClass: "command_failed",
+      },
+      {
+        tool: "run_command",
+        at: start + 2,
+        inputSummary: "npm test -- b",
+        commandKey: "npm test",
+        exitCode: 0,
+      },
+      // written before commands were normalized at write time: grouped by input, normalized in JS
+      {
+        tool: "run_command",
+        at: start + 3,
+        inputSummary: "npm test -- c",
+        commandKey: null,
+        exitCode: 2,
+        errorClass: "command_failed",
+      },
+    ]);
+    const rows = await segmentRows(new Date(start), new Date(start + DAY));
+    const groups = rows.filter((r) => r.k === "g" && r.a === tool);
+    expect(groups.map((g) => [g.c, Number(g.n), Number(g.x)]).sort()).toEqual(
+      [
+        ["timeout", 5, 0],
+        [null, 15, 15],
+      ].sort(),
+    );
+    const [rollup] = await rollupsFor(new Date(start), new Date(start + DAY), new Date(start + 10 * DAY));
+    const histogram = rollup?.histograms.find((h) => h.tool === tool)?.histogram;
+    expect(histogram?.counts.reduce((a, b) => a + b, 0)).toBe(20);
+    expect(rollup?.commands).toEqual([{ command: "npm test", calls: 3, failures: 2 }]);
+  });
+});
+
+describe("rollupsFor", () => {
+  it("keeps closed days, reads today live and skips days without calls", async () => {
+    const start = nextWindow();
+    const tool = `t_${randomUUID().slice(0, 8)}`;
+    const s = await session(start);
+    await calls(s.id, [
+      { tool, at: start + 3600_000 },
+      { tool, at: start + 5 * DAY + 3600_000 },
+    ]);
+    const now = new Date(start + 5 * DAY + 7200_000);
+    const first = await rollupsFor(new Date(start), now, now);
+    expect(first.map((r) => r.day)).toEqual([
+      new Date(start).toISOString().slice(0, 10),
+      new Date(start + 5 * DAY).toISOString().slice(0, 10),
+    ]);
+    // a late row in a closed day is not seen until the cache is reset; today's is seen at once
+    await calls(s.id, [
+      { tool, at: start + 7200_000 },
+      { tool, at: start + 5 * DAY + 3700_000 },
+    ]);
+    const second = await rollupsFor(new Date(start), new Date(now.getTime() + 1), now);
+    expect(second.map((r) => r.groups.find((g) => g.tool === tool)?.calls)).toEqual([1, 2]);
+    resetTelemetryCache();
+    const third = await rollupsFor(new Date(start), new Date(now.getTime() + 1), now);
+    expect(third.map((r) => r.groups.find((g) => g.tool === tool)?.calls)).toEqual([2, 2]);
+  });
+
+  it("reads a partial first day live and leaves the rest of the range to the day rollups", async () => {
+    const start = nextWindow();
+    const tool = `t_${randomUUID().slice(0, 8)}`;
+    const s = await session(start);
+    await calls(s.id, [
+      { tool, at: start + 1000 },
+      { tool, at: start + 12 * 3600_000 },
+      { tool, at: start + DAY + 1000 },
+    ]);
+    const now = new Date(start + 3 * DAY);
+    const rollups = await rollupsFor(new Date(start + 6 * 3600_000), now, now);
+    expect(rollups.reduce((n, r) => n + (r.groups.find((g) => g.tool === tool)?.calls ?? 0), 0)).toBe(2);
+  });
+});
+
+describe("telemetryOverview", () => {
+  it("derives health, daily series, commands, scorecards and the learning loop for a range", async () => {
+    const start = nextWindow();
+    // the 7-day range is days 1 to 7 of the window; v1's calls on day 0 lie before it
+    const now = new Date(start + 7 * DAY + 3600_000);
+    const suffix = randomUUID().slice(0, 8);
+    const flaky = `flaky_${suffix}`;
+    const patch = `patch_${suffix}`;
+    const s = await session(start + DAY, { status: "ended", costUsd: 0.5, inputTokens: 1000 });
+    const turn = await db().turn.create({
+      data: { sessionId: s.id, status: "completed", startedAt: new Date(start + DAY) },
+    });
+    const message = await db().message.create({
+      data: { sessionId: s.id, role: "assistant", createdAt: new Date(start + DAY) },
+    });
+    await db().part.create({
+      data: { messageId: message.id, idx: 0, type: "text", data: { type: "text", text: "x" } },
+    });
+    await db().reflection.create({ data: { sessionId: s.id, trigger: "end", status: "success" } });
+    await db().friction.createMany({
+      data: [
+        {
+          sessionId: s.id,
+          kind: "repeated_failure",
+          detail: "d",
+          outcome: "tool_built",
+          createdAt: new Date(start + DAY),
+        },
+        { sessionId: s.id, kind: "timeout", detail: "d", outcome: "none", createdAt: new Date(start + DAY) },
+      ],
+    });
+    await db().skillLoad.create({
+      data: { skill: `skill_${suffix}`, sessionId: s.id, kind: "loaded", createdAt: new Date(start + DAY) },
+    });
+    await db().learningEvent.create({
+      data: {
+        sessionId: s.id,
+        type: "correction",
+        description: `use pnpm ${suffix}`,
+        source: "user",
+        createdAt: new Date(start + DAY),
+      },
+    });
+    const v1 = await db().toolVersion.create({
+      data: {
+        name: patch,
+        version: 1,
+        sha256: "a",
+        source: "x",
+        origin: "agent",
+        status: "superseded",
+        validation: {},
+        createdAt: new Date(start),
+      },
+    });
+    await db().toolVersion.create({
+      data: {
+        name: patch,
+        version: 2,
+        sha256: "b",
+        source: "x",
+        origin: "agent",
+        status: "active",
+        validation: {},
+        parentId: v1.id,
+        createdAt: new Date(start + 4 * DAY),
+      },
+    });
+    const day = (d: number, i: number) => start + d * DAY + i * 1000;
+    await calls(s.id, [
+      // flaky fails 2 of 5: failing (> 30 %)
+      ...Array.from({ length: 5 }, (_, i) => ({
+        tool: flaky,
+        at: day(2, i),
+        ok: i >= 2,
+        errorClass: i < 2 ? "tool_error" : null,
+      })),
+      // patch v1: 30 calls, all fine; v2: 30 calls, 12 fail → regressed
+      ...Array.from({ length: 30 }, (_, i) => ({
+        tool: patch,
+        toolVersion: "v1",
+        at: day(0, i),
+        durationMs: 20,
+      })),
+      ...Array.from({ length: 30 }, (_, i) => ({
+        tool: patch,
+        toolVersion: "v2",
+        at: day(5, i),
+        durationMs: 20,
+        ok: i >= 12,
+        errorClass: i < 12 ? "tool_error" : null,
+      })),
+      { tool: "run_command", at: day(3, 0), inputSummary: "true", commandKey: "true", exitCode: 0 },
+      {
+        tool: "run_command",
+        at: day(3, 1),
+        inputSummary: "false",
+        commandKey: "false",
+        exitCode: 1,
+        errorClass: "command_failed",
+        turnId: turn.id,
+      },
+    ]);
+    await db().modelStep.create({
+      data: {
+        sessionId: s.id,
+        turnId: turn.id,
+        step: 1,
+        model: "m",
+        inputTokens: 100,
+        outputTokens: 20,
+        costUsd: 0.01,
+        createdAt: new Date(day(3, 5)),
+      },
+    });
+
+    const overview = await telemetryOverview(presetRange("7d", now), { now, unusedAfterSessions: 1 });
+    const row = (tool: string) => overview.tools.find((t) => t.tool === tool);
+    expect(row(flaky)).toMatchObject({ calls: 5, successes: 3, failures: 2, flags: { failing: true } });
+    // v1's calls are before the 7-day range; the scorecard still compares all of each version's calls
+    expect(row(patch)).toMatchObject({
+      calls: 30,
+      version: "v2",
+      origin: "agent",
+      flags: { regressed: true },
+    });
+    const card = overview.versions.find((v) => v.tool === patch && v.current.version === "v2");
+    expect(card).toMatchObject({ regressed: true, parent: { version: "v1", calls: 30, successRate: 1 } });
+    expect(card?.current.successRate).toBeCloseTo(0.6);
+    expect(row("run_command")).toMatchObject({ calls: 2, successes: 2, commandFailures: 1 });
+    expect(overview.commands).toEqual([
+      { command: "false", calls: 1, failures: 1, failureRate: 1 },
+      { command: "true", calls: 1, failures: 0, failureRate: 0 },
+    ]);
+    expect(overview.range.days).toHaveLength(7);
+    const day5 = overview.daily.find((d) => d.day === new Date(start + 5 * DAY).toISOString().slice(0, 10));
+    expect(day5).toMatchObject({
+      calls: 30,
+      successes: 18,
+      failed: 12,
+      byClass: { tool_error: 12 },
+      p50Ms: 20,
+    });
+    expect(overview.learning.reflection).toMatchObject({ eligible: 1, reflected: 1, coverage: 1 });
+    expect(overview.learning.friction).toMatchObject({ total: 2, converted: 1, rate: 0.5 });
+    expect(overview.learning.skills).toEqual([{ skill: `skill_${suffix}`, suggested: 0, loaded: 1 }]);
+    expect(overview.learning.perSessionBySource).toEqual({ user: 1 });
+    expect(overview.spend).toMatchObject({
+      sessions: 1,
+      completedTasks: 1,
+      costPerSession: 0.5,
+      costPerTask: 0.5,
+    });
+
+    const summary = await telemetrySummaryForPrompt({ now });
+    expect(summary.length).toBeLessThanOrEqual(2400);
+    expect(summary).toContain(`${flaky}: failing`);
+    expect(summary).toContain(`${patch}: regressed`);
+    expect(summary).toContain(`use pnpm ${suffix}`);
+
+    const failed = await listCalls({
+      since: new Date(start),
+      until: now,
+      tool: "run_command",
+      failedOnly: true,
+      limit: 10,
+    });
+    expect(failed.map((c) => [c.inputSummary, c.exitCode, c.errorClass, c.stepTokens])).toEqual([
+      ["false", 1, "command_failed", 120],
+    ]);
+  });
+
+  it("flags a tool offered to the agent that none of the last N sessions called", async () => {
+    const start = nextWindow();
+    const now = new Date(start + 5 * DAY);
+    const idle = `idle_${randomUUID().slice(0, 8)}`;
+    await db().toolVersion.create({
+      data: {
+        name: idle,
+        version: 1,
+        sha256: "c",
+        source: "x",
+        origin: "user",
+        status: "active",
+        validation: {},
+        createdAt: new Date(start - 30 * DAY),
+      },
+    });
+    const s1 = await session(start + DAY);
+    const s2 = await session(start + 2 * DAY);
+    await calls(s1.id, [{ tool: idle, at: start + DAY + 1000 }]);
+    await calls(s2.id, [{ tool: "run_command", at: start + 2 * DAY + 1000 }]);
+    const recent = await toolsOfRecentSessions(1, now);
+    expect(recent.tools.has(idle)).toBe(false);
+    const one = await telemetryOverview(presetRange("7d", now), { now, unusedAfterSessions: 1 });
+    expect(one.tools.find((t) => t.tool === idle)?.flags.unused).toBe(true);
+    const two = await telemetryOverview(presetRange("7d", now), { now, unusedAfterSessions: 2 });
+    expect(two.tools.find((t) => t.tool === idle)?.flags.unused).toBe(false);
+  });
+});
+
+describe("listCalls", () => {
+  it("pages newest first with a keyset cursor", async () => {
+    const start = nextWindow();
+    const tool = `t_${randomUUID().slice(0, 8)}`;
+    const s = await session(start);
+    await calls(
+      s.id,
+      Array.from({ length: 7 }, (_, i) => ({ tool, at: start + i * 1000, inputSummary: `call ${i}` })),
+    );
+    const range = { since: new Date(start), until: new Date(start + DAY), tool };
+    const page1 = await listCalls({ ...range, limit: 4 });
+    const last = page1.at(-1);
+    const page2 = await listCalls({
+      ...range,
+      limit: 4,
+      before: last && { createdAt: new Date(last.createdAt), id: last.id },
+    });
+    expect([...page1, ...page2].map((c) => c.inputSummary)).toEqual(
+      Array.from({ length: 7 }, (_, i) => `call ${6 - i}`),
+    );
+  });
+});
+
+describe("the batching recorder", () => {
+  it("writes queued calls and steps in one batch, with the normalized command", async () => {
+    const s = await session(Date.now());
+    const before = Date.now();
+    const pending = [
+      recordToolCall({
+        sessionId: s.id,
+        turnId: null,
+        callId: "r1",
+        tool: "run_command",
+        toolVersion: "builtin",
+        inputSummary: "npm test -- src/a.test.ts",
+        ok: true,
+        exitCode: 1,
+        errorClass: "command_failed",
+        durationMs: 1234,
+        outputBytes: 99,
+      }),
+      recordToolCall({
+        sessionId: s.id,
+        turnId: null,
+        callId: "r2",
+        tool: "search_code",
+        toolVersion: "v2",
+        inputSummary: "db()",
+        ok: false,
+        exitCode: null,
+        errorClass: "timeout",
+        durationMs: 60_000,
+        outputBytes: 0,
+      }),
+      recordModelStep({
+        sessionId: s.id,
+        turnId: null,
+        step: 1,
+        model: "m",
+        inputTokens: 10,
+        outputTokens: 2,
+        costUsd: 0.001,
+        durationMs: 50,
+      }),
+    ];
+    expect(await db().toolCall.count({ where: { sessionId: s.id } })).toBe(0);
+    await flushTelemetry();
+    await Promise.all(pending);
+    const rows = await db().toolCall.findMany({ where: { sessionId: s.id }, orderBy: { callId: "asc" } });
+    expect(rows).toMatchObject([
+      { callId: "r1", ok: true, exitCode: 1, commandKey: "npm test", durationMs: 1234, outputBytes: 99 },
+      { callId: "r2", ok: false, exitCode: null, errorClass: "timeout", commandKey: null, toolVersion: "v2" },
+    ]);
+    expect(rows[0]?.createdAt.getTime()).toBeGreaterThanOrEqual(before - 1);
+    expect(await db().modelStep.count({ where: { sessionId: s.id } })).toBe(1);
+  });
+
+  it("keeps the other rows of a batch when one cannot be written", async () => {
+    const s = await session(Date.now());
+    const base = {
+      turnId: null,
+      tool: "run_command",
+      toolVersion: "builtin",
+      inputSummary: "ls",
+      ok: true,
+      exitCode: 0,
+      errorClass: null,
+      durationMs: 1,
+      outputBytes: 1,
+    };
+    const errors: unknown[] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => errors.push(args);
+    try {
+      void recordToolCall({ ...base, sessionId: s.id, callId: "good" });
+      void recordToolCall({ ...base, sessionId: "no-such-session", callId: "orphan" });
+      await flushTelemetry();
+    } finally {
+      console.error = original;
+    }
+    expect(await db().toolCall.count({ where: { sessionId: s.id, callId: "good" } })).toBe(1);
+    expect(errors).toHaveLength(1);
+  });
+});

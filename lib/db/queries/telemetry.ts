@@ -1,0 +1,359 @@
+import "server-only";
+import { env } from "@/lib/env";
+import { db } from "../client";
+import { Prisma } from "../generated/sqlite/client";
+
+/**
+ * Telemetry aggregates in raw SQL that runs on SQLite and PostgreSQL alike: quoted identifiers,
+ * `CASE WHEN "ok"` (boolean there, 0/1 here), times passed as Date parameters, typed NULLs in UNIONs
+ * (PostgreSQL needs every branch's column types to agree), counts read back as bigint or number.
+ */
+
+type Num = number | bigint | null;
+const num = (v: Num | string | undefined): number => (v === null || v === undefined ? 0 : Number(v));
+
+/** A time column as epoch ms: PostgreSQL returns Date, SQLite ISO text. */
+export function epochOf(value: Date | string | null | undefined): number | null {
+  if (value === null || value === undefined) return null;
+  const ms = value instanceof Date ? value.getTime() : Date.parse(value);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+/** lib/telemetry/histogram.ts's bucketOf, in SQL: exact below 256 ms, then 32 buckets per doubling. */
+const BUCKET_SQL = Prisma.raw(
+  `CASE WHEN "durationMs" < 256 THEN "durationMs" ELSE FLOOR(LN(CAST("durationMs" AS DOUBLE PRECISION)) * 46.16624130844683) END`,
+);
+
+function dayOf(column: string): Prisma.Sql {
+  return env().databaseProvider === "postgresql"
+    ? Prisma.raw(`to_char(${column}, 'YYYY-MM-DD')`)
+    : Prisma.raw(`substr(${column}, 1, 10)`);
+}
+
+export interface SegmentRow {
+  k: "g" | "h" | "c" | "r";
+  a: string | null;
+  b: string | null;
+  c: string | null;
+  x: Num;
+  n: Num;
+  m: Num;
+  t: Date | string | null;
+}
+
+/**
+ * Everything the telemetry rollups need from the calls in [since, until), in one statement whose four
+ * branches are each an index-only range scan of ToolCall(createdAt, tool, toolVersion, ok, errorClass,
+ * durationMs, commandKey):
+ *   g: calls, successes and last use per tool, version and error class
+ *   h: the duration histogram per tool and version (bucket, count, largest duration)
+ *   c: run_command calls and failures per normalized command
+ *   r: the same for rows recorded before commands were normalized (grouped by raw input)
+ */
+/**
+ * A table pinned to one of its indexes on SQLite. With ANALYZE statistics its planner prefers a
+ * skip-scan of an index led by a column with few values (ToolCall's tool, SkillLoad's skill) and
+ * then reads every row; the covering index led by the time is far cheaper. PostgreSQL picks it itself.
+ */
+function pinned(table: string, index: string): Prisma.Sql {
+  return Prisma.raw(env().databaseProvider === "sqlite" ? `"${table}" INDEXED BY "${index}"` : `"${table}"`);
+}
+
+export function segmentRows(since: Date, until: Date): Promise<SegmentRow[]> {
+  const ToolCall = pinned("ToolCall", "ToolCall_rollup_idx");
+  return db().$queryRaw<SegmentRow[]>`
+    SELECT 'g' AS k, "tool" AS a, "toolVersion" AS b, "errorClass" AS c,
+           SUM(CASE WHEN "ok" THEN 1 ELSE 0 END) AS x, COUNT(*) AS n, CAST(NULL AS INTEGER) AS m,
+           MAX("createdAt") AS t
+      FROM ${ToolCall} WHERE "createdAt" >= ${since} AND "createdAt" < ${until}
+      GROUP BY "tool", "toolVersion", "errorClass"
+    UNION ALL
+    SELECT 'h', "tool", "toolVersion", CAST(NULL AS TEXT), ${BUCKET_SQL}, COUNT(*), MAX("durationMs"),
+           CAST(NULL AS TIMESTAMP)
+      FROM ${ToolCall} WHERE "createdAt" >= ${since} AND "createdAt" < ${until}
+      GROUP BY "tool", "toolVersion", ${BUCKET_SQL}
+    UNION ALL
+    SELECT 'c', "commandKey", CAST(NULL AS TEXT), CAST(NULL AS TEXT),
+           SUM(CASE WHEN "errorClass" IS NULL THEN 0 ELSE 1 END), COUNT(*), CAST(NULL AS INTEGER),
+           CAST(NULL AS TIMESTAMP)
+      FROM ${ToolCall} WHERE "createdAt" >= ${since} AND "createdAt" < ${until}
+        AND "tool" = 'run_command' AND "commandKey" IS NOT NULL
+      GROUP BY "commandKey"
+    UNION ALL
+    SELECT 'r', "inputSummary", CAST(NULL AS TEXT), CAST(NULL AS TEXT),
+           SUM(CASE WHEN "errorClass" IS NULL THEN 0 ELSE 1 END), COUNT(*), CAST(NULL AS INTEGER),
+           CAST(NULL AS TIMESTAMP)
+      FROM ${ToolCall} WHERE "createdAt" >= ${since} AND "createdAt" < ${until}
+        AND "tool" = 'run_command' AND "commandKey" IS NULL
+      GROUP BY "inputSummary"`;
+}
+
+/** The first call at or after `from` (an index seek), to skip days without calls. */
+export async function nextCallAt(from: Date): Promise<number | null> {
+  const rows = await db().$queryRaw<{ t: Date | string | null }[]>`
+    SELECT MIN("createdAt") AS t FROM "ToolCall" WHERE "createdAt" >= ${from}`;
+  return epochOf(rows[0]?.t);
+}
+
+export interface RecentSessions {
+  count: number;
+  /** When the oldest of them started (epoch ms). */
+  oldest: number | null;
+  tools: Set<string>;
+}
+
+/** Epoch milliseconds of a time expression, in SQL, as a double on both providers. */
+function epochMs(expression: string): Prisma.Sql {
+  return env().databaseProvider === "postgresql"
+    ? Prisma.raw(`(EXTRACT(EPOCH FROM ${expression}) * 1000)`)
+    : Prisma.raw(`((julianday(${expression}) - 2440587.5) * 86400000.0)`);
+}
+
+function recentSessionsSql(sessions: number, before: Date): Prisma.Sql {
+  return Prisma.sql`SELECT "id", "createdAt" FROM "Session" WHERE "kind" = 'agent' AND "createdAt" < ${before}
+                     ORDER BY "createdAt" DESC LIMIT ${sessions}`;
+}
+
+/** Tools called in the most recent `sessions` agent sessions started before `before`, and when the oldest of those began. */
+export async function toolsOfRecentSessions(
+  sessions: number,
+  before: Date = new Date(),
+): Promise<RecentSessions> {
+  const rows = await db().$queryRaw<{ k: string; a: string | null; n: Num; y: Num }[]>`
+    SELECT 'ru' AS k, tc."tool" AS a, CAST(NULL AS BIGINT) AS n, CAST(NULL AS DOUBLE PRECISION) AS y
+      FROM "ToolCall" tc WHERE tc."sessionId" IN (SELECT rs."id" FROM (${recentSessionsSql(sessions, before)}) rs)
+     GROUP BY tc."tool"
+    UNION ALL
+    SELECT 'rs', CAST(NULL AS TEXT), COUNT(*), MIN(${epochMs(`rs."createdAt"`)})
+      FROM (${recentSessionsSql(sessions, before)}) rs`;
+  return recentFrom(rows);
+}
+
+function recentFrom(rows: readonly { k: string; a: string | null; n: Num; y: Num }[]): RecentSessions {
+  const summary = rows.find((r) => r.k === "rs");
+  const count = num(summary?.n);
+  return {
+    count,
+    oldest: count && summary?.y !== null && summary?.y !== undefined ? Math.round(Number(summary.y)) : null,
+    tools: new Set(rows.flatMap((r) => (r.k === "ru" && r.a ? [r.a] : []))),
+  };
+}
+
+export function listToolVersionsForTelemetry() {
+  return db().toolVersion.findMany({
+    select: {
+      id: true,
+      name: true,
+      version: true,
+      status: true,
+      origin: true,
+      parentId: true,
+      createdAt: true,
+    },
+    orderBy: [{ name: "asc" }, { version: "asc" }],
+  });
+}
+
+export function listHypotheses() {
+  return db().hypothesis.findMany({ orderBy: { startedAt: "desc" }, take: 100 });
+}
+
+// ------------------------------------------------------------------------------------------------
+// The learning loop and spend: small tables, aggregated per request.
+
+export interface LearningRows {
+  learningByDay: { day: string; source: string; n: number }[];
+  learningUse: { total: number; used: number; uses: number };
+  sessions: { day: string; sessions: number; inputTokens: number; outputTokens: number; costUsd: number }[];
+  completedTurns: { day: string; n: number }[];
+  reflections: { eligible: number; reflected: number; failed: number };
+  frictions: { outcome: string; kind: string; n: number }[];
+  skills: { skill: string; kind: string; n: number }[];
+  workingMemory: { version: number; createdAt: Date; content: string } | null;
+  recent: RecentSessions;
+}
+
+interface SmallRow {
+  k: string;
+  d: string | null;
+  a: string | null;
+  b: string | null;
+  n: Num;
+  x: Num;
+  z: Num;
+  y: Num;
+}
+
+/**
+ * The learning loop, spend and the last sessions' tools, in one statement (one round trip): these
+ * tables are small, so they are aggregated per request. Branches:
+ *   le learning events per day and source · lu learning events used in prompts (all time)
+ *   se sessions, tokens and cost per day · tu completed turns per day · re reflection coverage
+ *   fr frictions by outcome and kind · sk skill loads by skill and kind · wm the newest working memory
+ *   ru/rs the tools of the last `recentSessions` sessions, how many there are and when the oldest began
+ */
+export async function learningRows(
+  since: Date,
+  until: Date,
+  recentSessions: number,
+  recentBefore: Date = until,
+): Promise<LearningRows> {
+  const text = Prisma.raw("CAST(NULL AS TEXT)");
+  const big = Prisma.raw("CAST(NULL AS BIGINT)");
+  const dbl = Prisma.raw("CAST(NULL AS DOUBLE PRECISION)");
+  const rows = await db().$queryRaw<SmallRow[]>`
+    SELECT 'le' AS k, ${dayOf(`"createdAt"`)} AS d, "source" AS a, ${text} AS b, COUNT(*) AS n, ${big} AS x,
+           ${big} AS z, ${dbl} AS y
+      FROM "LearningEvent" WHERE "createdAt" >= ${since} AND "createdAt" < ${until}
+     GROUP BY ${dayOf(`"createdAt"`)}, "source"
+    UNION ALL
+    SELECT 'lu', ${text}, ${text}, ${text}, COUNT(*), SUM(CASE WHEN "usedCount" > 0 THEN 1 ELSE 0 END),
+           SUM("usedCount"), ${dbl}
+      FROM "LearningEvent"
+    UNION ALL
+    SELECT 'se', ${dayOf(`"createdAt"`)}, ${text}, ${text}, COUNT(*), SUM("inputTokens"), SUM("outputTokens"),
+           SUM("costUsd")
+      FROM "Session" WHERE "kind" = 'agent' AND "createdAt" >= ${since} AND "createdAt" < ${until}
+     GROUP BY ${dayOf(`"createdAt"`)}
+    UNION ALL
+    SELECT 'tu', ${dayOf(`"startedAt"`)}, ${text}, ${text}, COUNT(*), ${big}, ${big}, ${dbl}
+      FROM "Turn" WHERE "status" = 'completed' AND "startedAt" >= ${since} AND "startedAt" < ${until}
+     GROUP BY ${dayOf(`"startedAt"`)}
+    UNION ALL
+    SELECT 're', ${text}, ${text}, ${text}, COUNT(*),
+           SUM(CASE WHEN r."status" IN ('success', 'empty') THEN 1 ELSE 0 END),
+           SUM(CASE WHEN r."status" = 'error' THEN 1 ELSE 0 END), ${dbl}
+      FROM "Session" s LEFT JOIN "Reflection" r ON r."sessionId" = s."id"
+     WHERE s."kind" = 'agent' AND s."createdAt" >= ${since} AND s."createdAt" < ${until}
+       AND (s."status" IN ('ended', 'interrupted') OR r."id" IS NOT NULL)
+       AND EXISTS (SELECT 1 FROM "Message" m WHERE m."sessionId" = s."id" AND m."role" = 'assistant'
+                     AND EXISTS (SELECT 1 FROM "Part" p WHERE p."messageId" = m."id"))
+    UNION ALL
+    SELECT 'fr', ${text}, "outcome", "kind", COUNT(*), ${big}, ${big}, ${dbl}
+      FROM "Friction" WHERE "createdAt" >= ${since} AND "createdAt" < ${until}
+     GROUP BY "outcome", "kind"
+    UNION ALL
+    SELECT 'sk', ${text}, "skill", "kind", COUNT(*), ${big}, ${big}, ${dbl}
+      FROM ${pinned("SkillLoad", "SkillLoad_createdAt_skill_kind_idx")} WHERE "createdAt" >= ${since} AND "createdAt" < ${until}
+     GROUP BY "skill", "kind"
+    UNION ALL
+    SELECT * FROM (
+      SELECT 'wm', ${text}, "content", ${text}, CAST("version" AS BIGINT), ${big}, ${big}, ${epochMs(`"createdAt"`)}
+        FROM "WorkingMemory" ORDER BY "version" DESC LIMIT 1) wm
+    UNION ALL
+    SELECT 'ru', ${text}, tc."tool", ${text}, ${big}, ${big}, ${big}, ${dbl}
+      FROM "ToolCall" tc WHERE tc."sessionId" IN (SELECT rs."id" FROM (${recentSessionsSql(recentSessions, recentBefore)}) rs)
+     GROUP BY tc."tool"
+    UNION ALL
+    SELECT 'rs', ${text}, ${text}, ${text}, COUNT(*), ${big}, ${big}, MIN(${epochMs(`rs."createdAt"`)})
+      FROM (${recentSessionsSql(recentSessions, recentBefore)}) rs`;
+  const of = (k: string) => rows.filter((r) => r.k === k);
+  const use = of("lu")[0];
+  const reflections = of("re")[0];
+  const memory = of("wm")[0];
+  return {
+    learningByDay: of("le").map((r) => ({ day: r.d ?? "", source: r.a ?? "", n: num(r.n) })),
+    learningUse: { total: num(use?.n), used: num(use?.x), uses: num(use?.z) },
+    sessions: of("se").map((r) => ({
+      day: r.d ?? "",
+      sessions: num(r.n),
+      inputTokens: num(r.x),
+      outputTokens: num(r.z),
+      costUsd: num(r.y),
+    })),
+    completedTurns: of("tu").map((r) => ({ day: r.d ?? "", n: num(r.n) })),
+    reflections: {
+      eligible: num(reflections?.n),
+      reflected: num(reflections?.x),
+      failed: num(reflections?.z),
+    },
+    frictions: of("fr").map((r) => ({ outcome: r.a ?? "", kind: r.b ?? "", n: num(r.n) })),
+    skills: of("sk").map((r) => ({ skill: r.a ?? "", kind: r.b ?? "", n: num(r.n) })),
+    workingMemory: memory
+      ? { version: num(memory.n), createdAt: new Date(Math.round(num(memory.y))), content: memory.a ?? "" }
+      : null,
+    recent: recentFrom(rows),
+  };
+}
+
+// ------------------------------------------------------------------------------------------------
+// Drill-down and export: individual calls.
+
+export interface CallRow {
+  id: string;
+  sessionId: string;
+  turnId: string | null;
+  callId: string;
+  tool: string;
+  toolVersion: string;
+  inputSummary: string;
+  ok: boolean;
+  exitCode: number | null;
+  errorClass: string | null;
+  durationMs: number;
+  outputBytes: number;
+  commandKey: string | null;
+  createdAt: string;
+  /** Tokens (in + out) of the model step the call belonged to, when recorded. */
+  stepTokens: number | null;
+}
+
+export interface CallQuery {
+  since: Date;
+  until: Date;
+  tool?: string;
+  failedOnly?: boolean;
+  command?: string;
+  /** Keyset cursor: calls strictly older than this (createdAt, id). */
+  before?: { createdAt: Date; id: string };
+  limit: number;
+}
+
+interface RawCallRow extends Omit<CallRow, "ok" | "createdAt" | "stepTokens" | "exitCode" | "durationMs"> {
+  ok: boolean | number;
+  exitCode: Num;
+  durationMs: Num;
+  outputBytes: number;
+  createdAt: Date | string;
+  stepTokens: Num;
+}
+
+/**
+ * Calls newest first. Uses ToolCall(tool, createdAt, errorClass) for one tool (failures are
+ * filtered in the index) and the createdAt-led index otherwise. The step's tokens come from the
+ * first ModelStep of the turn recorded at or after the call (finish-step follows the tool results).
+ */
+export async function listCalls(query: CallQuery): Promise<CallRow[]> {
+  const where: Prisma.Sql[] = [
+    Prisma.sql`tc."createdAt" >= ${query.since}`,
+    Prisma.sql`tc."createdAt" < ${query.until}`,
+  ];
+  if (query.tool) where.push(Prisma.sql`tc."tool" = ${query.tool}`);
+  if (query.failedOnly) where.push(Prisma.sql`tc."errorClass" IS NOT NULL`);
+  if (query.command) where.push(Prisma.sql`tc."commandKey" = ${query.command}`);
+  if (query.before) {
+    where.push(
+      Prisma.sql`(tc."createdAt" < ${query.before.createdAt} OR (tc."createdAt" = ${query.before.createdAt} AND tc."id" < ${query.before.id}))`,
+    );
+  }
+  const rows = await db().$queryRaw<RawCallRow[]>`
+    SELECT tc."id", tc."sessionId", tc."turnId", tc."callId", tc."tool", tc."toolVersion", tc."inputSummary",
+           tc."ok", tc."exitCode", tc."errorClass", tc."durationMs", tc."outputBytes", tc."commandKey",
+           tc."createdAt",
+           (SELECT ms."inputTokens" + ms."outputTokens" FROM "ModelStep" ms
+             WHERE ms."turnId" = tc."turnId" AND ms."createdAt" >= tc."createdAt"
+             ORDER BY ms."createdAt" LIMIT 1) AS "stepTokens"
+      FROM "ToolCall" tc
+     WHERE ${Prisma.join(where, " AND ")}
+     ORDER BY tc."createdAt" DESC, tc."id" DESC
+     LIMIT ${query.limit}`;
+  return rows.map((r) => ({
+    ...r,
+    ok: Boolean(r.ok),
+    exitCode: r.exitCode === null ? null : Number(r.exitCode),
+    durationMs: num(r.durationMs),
+    outputBytes: num(r.outputBytes),
+    createdAt: new Date(epochOf(r.createdAt) ?? 0).toISOString(),
+    stepTokens: r.stepTokens === null ? null : Number(r.stepTokens),
+  }));
+}

@@ -1,0 +1,113 @@
+import "server-only";
+import { BUILTIN_NAMES } from "@/lib/agent/tools/builtin-names";
+import { learningRows, listHypotheses, listToolVersionsForTelemetry } from "@/lib/db/queries/telemetry";
+import {
+  aggregate,
+  commandsFrom,
+  dailyFrom,
+  FAILING_ABOVE,
+  healthFrom,
+  hypothesesFrom,
+  learningFrom,
+  scorecardsFrom,
+  spendFrom,
+  toolStatsFrom,
+} from "./derive";
+import { daysBetween, type TimeRange } from "./range";
+import { rollupsFor } from "./rollup-cache";
+import type { TelemetryOverview, ToolStats } from "./types";
+
+/** A tool counts as unused when none of the last this many agent sessions called it. */
+export const UNUSED_AFTER_SESSIONS = 20;
+
+/** The contract's per-tool figures for calls in [since, until). */
+export async function toolStatsBetween(since: Date, until: Date, now = new Date()): Promise<ToolStats[]> {
+  return toolStatsFrom(await rollupsFor(since, until, now));
+}
+
+/**
+ * Everything the Telemetry page renders first, for one time range. Tool calls come from the day
+ * rollups (closed days from memory, today live); version scorecards use all of each version's calls;
+ * the learning loop and spend are read from their (small) tables.
+ */
+export async function telemetryOverview(
+  range: TimeRange,
+  opts: { now?: Date; unusedAfterSessions?: number } = {},
+): Promise<TelemetryOverview> {
+  const now = opts.now ?? new Date();
+  const unusedAfterSessions = opts.unusedAfterSessions ?? UNUSED_AFTER_SESSIONS;
+  const until = new Date(Math.min(range.until.getTime(), now.getTime() + 1));
+  // The range's rollups are a subset of the all-time ones: fetch those once, then pick.
+  const [all, catalog, learning, hypotheses] = await Promise.all([
+    rollupsFor(new Date(0), until, now),
+    listToolVersionsForTelemetry(),
+    learningRows(range.since, until, unusedAfterSessions),
+    listHypotheses(),
+  ]);
+  const recent = learning.recent;
+  const since = range.since.getTime();
+  const inRange = range.since.getTime() <= 0 ? all : await rollupsInRange(all, range.since, until, now);
+  // presets show every day of the range; "all time" starts at the first day with calls
+  const days = daysBetween(since > 0 ? since : (firstDay(inRange) ?? now.getTime()), until.getTime());
+  const { versions } = aggregate(all);
+  const scorecards = scorecardsFrom(versions, catalog);
+  const tools = healthFrom({
+    rollups: inRange,
+    scorecards,
+    catalog,
+    builtins: BUILTIN_NAMES,
+    recent,
+    unusedAfterSessions,
+  });
+  const totals = tools.reduce(
+    (acc, t) => {
+      acc.calls += t.calls;
+      acc.successes += t.successes;
+      acc.failures += t.failures;
+      acc.commandFailures += t.commandFailures;
+      if (t.calls > 0) acc.tools++;
+      return acc;
+    },
+    { calls: 0, successes: 0, failures: 0, commandFailures: 0, tools: 0 },
+  );
+  return {
+    range: { since: range.since.toISOString(), until: until.toISOString(), preset: range.preset, days },
+    generatedAt: now.toISOString(),
+    totals,
+    settings: { unusedAfterSessions, failingAbove: FAILING_ABOVE, recentSessions: recent.count },
+    tools,
+    daily: dailyFrom(inRange, days),
+    commands: commandsFrom(inRange, 15, false),
+    versions: scorecards,
+    learning: learningFrom(learning, days),
+    spend: spendFrom(learning, days),
+    hypotheses: hypothesesFrom(hypotheses, catalog, scorecards),
+  };
+}
+
+function firstDay(rollups: readonly { day: string | null }[]): number | null {
+  const day = rollups.find((r) => r.day)?.day;
+  return day ? Date.parse(`${day}T00:00:00Z`) : null;
+}
+
+/**
+ * The rollups of [since, until): whole days are taken from the all-time list; a range that starts
+ * inside a day (24h) reads that first partial day live.
+ */
+async function rollupsInRange(
+  all: Awaited<ReturnType<typeof rollupsFor>>,
+  since: Date,
+  until: Date,
+  now: Date,
+) {
+  const startDay = since.toISOString().slice(0, 10);
+  const aligned = since.getTime() % 86_400_000 === 0;
+  const whole = all.filter((r) => r.day !== null && (aligned ? r.day >= startDay : r.day > startDay));
+  if (aligned) return whole;
+  const head = await rollupsFor(
+    since,
+    new Date(Math.min(until.getTime(), Date.parse(`${startDay}T00:00:00Z`) + 86_400_000)),
+    now,
+  );
+  return [...head, ...whole];
+}
