@@ -17,11 +17,16 @@ export function formatTokens(count: number | null | undefined): string {
 
 export function formatDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return "—";
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
-  const minutes = Math.floor(ms / 60_000);
-  const seconds = Math.round((ms % 60_000) / 1000);
-  return `${minutes}m ${String(seconds).padStart(2, "0")}s`;
+  if (Math.round(ms) < 1000) return `${Math.max(0, Math.round(ms))} ms`;
+  // Thresholds sit where rounding would carry into the next unit ("10.00 s", "60.0 s", "3m 60s").
+  const seconds = ms / 1000;
+  if (seconds < 9.995) return `${seconds.toFixed(2)} s`;
+  if (seconds < 59.95) return `${seconds.toFixed(1)} s`;
+  const total = Math.round(seconds);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  if (total < 3600) return `${Math.floor(total / 60)}m ${pad(total % 60)}s`;
+  const minutes = Math.round(total / 60);
+  return `${Math.floor(minutes / 60)}h ${pad(minutes % 60)}m`;
 }
 
 export function formatPercent(ratio: number | null | undefined): string {

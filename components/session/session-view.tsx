@@ -11,8 +11,10 @@ import { Composer } from "./composer";
 import { initialRenderState, renderEvent } from "./render-event";
 import { SessionHeader, type SessionInfo } from "./session-header";
 import { SessionLearningPanel } from "./session-learning-panel";
+import { SessionWaterfall } from "./session-waterfall";
 import { TerminalWriter } from "./terminal-writer";
 import { type StreamState, useSessionEvents } from "./use-session-events";
+import { applyWaterfallEvent, emptyWaterfall, isWaterfallAnchor } from "./waterfall-model";
 
 const TerminalView = dynamic(() => import("./terminal-view"), {
   ssr: false,
@@ -58,6 +60,7 @@ export function SessionView({ sessionId }: { sessionId: string }) {
   const [ending, setEnding] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);
   const [learning, setLearning] = useState<SessionLearningDetail | null>(null);
+  const [waterfall, setWaterfall] = useState(emptyWaterfall);
 
   const terminalBoxRef = useRef<HTMLDivElement>(null);
   const composerRef = useRef<HTMLTextAreaElement>(null);
@@ -112,7 +115,8 @@ export function SessionView({ sessionId }: { sessionId: string }) {
     (event: SessionEvent) => {
       const { text, state } = renderEvent(event, renderStateRef.current);
       renderStateRef.current = state;
-      writer.push(text, event.seq);
+      writer.push(text, event.seq, isWaterfallAnchor(event));
+      setWaterfall((prev) => applyWaterfallEvent(prev, event));
 
       switch (event.type) {
         case "status":
@@ -157,6 +161,7 @@ export function SessionView({ sessionId }: { sessionId: string }) {
 
   const onTerminalReady = useCallback((term: Terminal) => writer.attach(term), [writer]);
   const onTerminalDispose = useCallback((term: Terminal) => writer.detach(term), [writer]);
+  const jumpTo = useCallback((seq: number) => writer.reveal(seq), [writer]);
 
   const stop = useCallback(async () => {
     setStopping(true);
@@ -231,6 +236,7 @@ export function SessionView({ sessionId }: { sessionId: string }) {
         onStop={() => void stop()}
         onEnd={() => void end()}
       />
+      <SessionWaterfall waterfall={waterfall} onJump={jumpTo} />
       <div className="flex min-h-0 flex-1">
         <section aria-label="Transcript" className="relative min-h-0 min-w-0 flex-1 bg-canvas">
           <div

@@ -1,0 +1,25 @@
+import { describe, expect, it } from "vitest";
+import { formatDuration } from "./format";
+
+describe("formatDuration", () => {
+  it.each([
+    [null, "—"],
+    [Number.NaN, "—"],
+    [0, "0 ms"],
+    [12.4, "12 ms"],
+    [999.4, "999 ms"],
+    [999.6, "1.00 s"],
+    [1234, "1.23 s"],
+    [9994, "9.99 s"],
+    [9996, "10.0 s"],
+    [59_940, "59.9 s"],
+    [59_960, "1m 00s"],
+    [61_000, "1m 01s"],
+    [239_600, "4m 00s"],
+    [3_599_400, "59m 59s"],
+    [3_599_600, "1h 00m"],
+    [5_400_000, "1h 30m"],
+  ])("%s ms → %s", (ms, expected) => {
+    expect(formatDuration(ms)).toBe(expected);
+  });
+});
