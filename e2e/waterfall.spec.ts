@@ -52,7 +52,9 @@ test("the timeline shows each step and tool call with its time, and a click jump
   expect(before && before.top === before.bottom && before.bottom > 300).toBe(true);
 
   await tools.nth(0).click();
-  await expect.poll(async () => (await viewport(page))?.selection ?? "").toContain("▸ run_command  seq 1 400");
+  await expect
+    .poll(async () => (await viewport(page))?.selection ?? "")
+    .toContain("▸ run_command  seq 1 400");
   const after = await viewport(page);
   if (!after) throw new Error("no terminal");
   expect(after.top).toBeLessThan(after.bottom);

@@ -39,4 +39,15 @@ describe("parseEnv", () => {
   it("treats empty strings as unset", () => {
     expect(parseEnv({ OPENAI_BASE_URL: "", PORT: "" }).PORT).toBe(3000);
   });
+
+  it("bounds the model's silence at 120 s by default, 1 to 300 s when set", () => {
+    expect(parseEnv({}).RATCHET_MODEL_TIMEOUT_SECONDS).toBe(120);
+    expect(parseEnv({ RATCHET_MODEL_TIMEOUT_SECONDS: "45" }).RATCHET_MODEL_TIMEOUT_SECONDS).toBe(45);
+    expect(parseEnv({ RATCHET_MODEL_TIMEOUT_SECONDS: "1.5" }).RATCHET_MODEL_TIMEOUT_SECONDS).toBe(1.5);
+    for (const bad of ["0", "301", "soon", "-5"]) {
+      expect(() => parseEnv({ RATCHET_MODEL_TIMEOUT_SECONDS: bad })).toThrow(
+        /RATCHET_MODEL_TIMEOUT_SECONDS: RATCHET_MODEL_TIMEOUT_SECONDS must be a number of seconds from 1 to 300/,
+      );
+    }
+  });
 });

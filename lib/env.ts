@@ -5,6 +5,8 @@ const POSTGRES_URL = /^postgres(ql)?:\/\//;
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
 
+const MODEL_TIMEOUT_RANGE = "RATCHET_MODEL_TIMEOUT_SECONDS must be a number of seconds from 1 to 300";
+
 const flag = z
   .enum(["0", "1", "true", "false", ""])
   .optional()
@@ -38,6 +40,12 @@ const schema = z
     RATCHET_TOOLS_DIR: z.string().min(1).optional(),
     RATCHET_SKILLS_DIR: z.string().min(1).optional(),
     RATCHET_STEP_LIMIT: z.coerce.number().int().min(1).max(1000).default(50),
+    // above 300 the HTTP client's own timeouts (undici, 300 s) would cut the call first
+    RATCHET_MODEL_TIMEOUT_SECONDS: z.coerce
+      .number({ message: MODEL_TIMEOUT_RANGE })
+      .min(1, { message: MODEL_TIMEOUT_RANGE })
+      .max(300, { message: MODEL_TIMEOUT_RANGE })
+      .default(120),
     HOST: z.string().min(1).default("127.0.0.1"),
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   })

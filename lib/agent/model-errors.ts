@@ -1,4 +1,5 @@
 import { APICallError } from "ai";
+import { findModelTimeout, formatSeconds } from "./model-timeout";
 
 export interface DescribedError {
   code: string;
@@ -37,6 +38,17 @@ function findApiError(error: unknown): APICallError | undefined {
 
 /** Turns any model call failure into one sentence a person can act on. */
 export function describeModelError(error: unknown, endpoint: string, model: string): DescribedError {
+  const timeout = findModelTimeout(error);
+  if (timeout) {
+    const silence = formatSeconds(timeout.timeoutMs);
+    return {
+      code: "model_timeout",
+      message:
+        timeout.phase === "headers"
+          ? `The model endpoint ${endpoint} sent nothing for ${silence} after the request (not even response headers); the turn was stopped. The server may be overloaded or still loading the model. Send a message to try again; RATCHET_MODEL_TIMEOUT_SECONDS sets the limit.`
+          : `The model endpoint ${endpoint} sent nothing for ${silence} in the middle of its answer; the turn was stopped. Send a message to try again; RATCHET_MODEL_TIMEOUT_SECONDS sets the limit.`,
+    };
+  }
   const found = findApiError(error);
   // a 200 whose body broke off is a stream failure, not an HTTP error
   const api = found?.statusCode && found.statusCode >= 300 ? found : undefined;

@@ -1,25 +1,50 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type RequestListener, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { ModelTimeoutError } from "./model-timeout";
 import { createRetryingFetch } from "./retrying-fetch";
 
 let server: Server | undefined;
 
-afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
+afterEach(
+  () =>
+    new Promise<void>((resolve) => {
+      if (!server) return resolve();
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+);
 
-function serve(statuses: number[]): Promise<string> {
-  let i = 0;
-  const listening = createServer((_req, res) => {
-    const status = statuses[Math.min(i++, statuses.length - 1)] ?? 200;
-    res.writeHead(status, status === 429 ? { "retry-after-ms": "5" } : {});
-    res.end(String(status));
-  });
+function listen(handler: RequestListener): Promise<string> {
+  const listening = createServer(handler);
   server = listening;
   return new Promise((resolve) =>
     listening.listen(0, "127.0.0.1", () =>
       resolve(`http://127.0.0.1:${(listening.address() as AddressInfo).port}/`),
     ),
   );
+}
+
+function serve(statuses: number[]): Promise<string> {
+  let i = 0;
+  return listen((_req, res) => {
+    const status = statuses[Math.min(i++, statuses.length - 1)] ?? 200;
+    res.writeHead(status, status === 429 ? { "retry-after-ms": "5" } : {});
+    res.end(String(status));
+  });
+}
+
+/** A server that counts requests and, unless `answer` writes something, never answers them. */
+async function serveSilence(answer: (n: number, res: Parameters<RequestListener>[1]) => void = () => {}) {
+  let count = 0;
+  const arrived: Array<() => void> = [];
+  const url = await listen((_req, res) => {
+    count++;
+    arrived.shift()?.();
+    answer(count, res);
+  });
+  const nextRequest = () => new Promise<void>((resolve) => arrived.push(resolve));
+  return { url, requests: () => count, nextRequest };
 }
 
 describe("createRetryingFetch", () => {
@@ -66,5 +91,68 @@ describe("createRetryingFetch", () => {
     });
     await expect(f("http://127.0.0.1:1/")).rejects.toThrow();
     expect(reasons[0]).toMatch(/connection failed/);
+  });
+
+  it("retries an endpoint that sends no headers once, then throws a headers timeout", async () => {
+    const silent = await serveSilence();
+    const reasons: string[] = [];
+    const f = createRetryingFetch({
+      retries: 4,
+      baseDelayMs: 1,
+      maxDelayMs: 5,
+      timeoutMs: 200,
+      onRetry: (r) => reasons.push(r.reason),
+    });
+    const error = await f(silent.url).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ModelTimeoutError);
+    expect(error).toMatchObject({ phase: "headers", timeoutMs: 200 });
+    expect(reasons).toEqual(["no response within 0.2 s"]);
+    expect(silent.requests()).toBe(2);
+  });
+
+  it("returns a body that fails with a body timeout when the stream stalls, without a retry", async () => {
+    const stalling = await serveSilence((_n, res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      res.write("data: partial\n\n");
+    });
+    let retried = false;
+    const f = createRetryingFetch({
+      retries: 4,
+      baseDelayMs: 1,
+      maxDelayMs: 5,
+      timeoutMs: 200,
+      onRetry: () => (retried = true),
+    });
+    const response = await f(stalling.url);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("text/event-stream");
+    const reader = response.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe("data: partial\n\n");
+    await expect(reader.read()).rejects.toMatchObject({ name: "ModelTimeoutError", phase: "body" });
+    expect(retried).toBe(false);
+    expect(stalling.requests()).toBe(1);
+  });
+
+  it("reports the caller's abort as an abort, not a timeout, before and after the headers", async () => {
+    const silent = await serveSilence((n, res) => {
+      if (n === 2) res.writeHead(200).write("some");
+    });
+    const f = createRetryingFetch({ retries: 4, baseDelayMs: 1, maxDelayMs: 5, timeoutMs: 60_000 });
+    const url = silent.url;
+    const waiting = new AbortController();
+    const arrived = silent.nextRequest();
+    const pending = f(url, { signal: waiting.signal }).catch((e: unknown) => e);
+    await arrived;
+    waiting.abort();
+    expect(await pending).toMatchObject({ name: "AbortError" });
+
+    const reading = new AbortController();
+    const response = await f(url, { signal: reading.signal });
+    const reader = response.body!.getReader();
+    await reader.read();
+    const next = reader.read().catch((e: unknown) => e);
+    reading.abort();
+    expect(await next).toMatchObject({ name: "AbortError" });
+    expect(silent.requests()).toBe(2);
   });
 });

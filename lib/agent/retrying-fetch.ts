@@ -1,3 +1,5 @@
+import { ModelTimeoutError, withSilenceTimeout } from "./model-timeout";
+
 const RETRY_STATUS = new Set([408, 409, 429, 500, 502, 503, 504, 529]);
 
 export interface RetryOptions {
@@ -6,6 +8,11 @@ export interface RetryOptions {
   maxDelayMs: number;
   onRetry?: (info: { attempt: number; delayMs: number; reason: string }) => void;
   fetchImpl?: typeof fetch;
+  /**
+   * Longest silence from the endpoint, before its response headers and between two pieces of its
+   * body; past it the call fails with a `ModelTimeoutError`. Unbounded (the HTTP client's) when unset.
+   */
+  timeoutMs?: number;
 }
 
 export const DEFAULT_RETRY: RetryOptions = { retries: 4, baseDelayMs: 1000, maxDelayMs: 30_000 };
@@ -44,15 +51,30 @@ function isNetworkError(error: unknown): boolean {
 }
 
 /**
+ * Why a fetch that threw deserves another attempt, or null. Nothing has been streamed yet when fetch
+ * itself throws, so a retry cannot repeat output.
+ */
+function thrownRetryReason(error: unknown, attempt: number, retries: number): string | null {
+  // A silent endpoint gets one more wait as long as the first, not four.
+  if (error instanceof ModelTimeoutError) return attempt <= Math.min(retries, 1) ? error.message : null;
+  // A refused connection rarely heals in seconds: retry it briefly, then say so.
+  if (isNetworkError(error) && attempt <= Math.min(retries, 2))
+    return `connection failed (${String((error as Error).cause ?? (error as Error).message)})`;
+  return null;
+}
+
+/**
  * A fetch for the model provider that retries rate limits and transient failures with
  * exponential backoff (honouring Retry-After), and reports each retry so the session shows it.
+ * A body that fails after the response arrived is never retried here: its text has been streamed.
  */
 export function createRetryingFetch(options: RetryOptions = DEFAULT_RETRY): typeof fetch {
-  const base = options.fetchImpl ?? fetch;
+  const unbounded = options.fetchImpl ?? fetch;
+  const base = options.timeoutMs ? withSilenceTimeout(unbounded, options.timeoutMs) : unbounded;
   const retrying = async (input: Parameters<typeof fetch>[0], init?: RequestInit): Promise<Response> => {
     for (let attempt = 1; ; attempt++) {
       const backoff = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
-      let reason: string;
+      let reason: string | null;
       let delay = backoff;
       try {
         const response = await base(input, init);
@@ -61,10 +83,8 @@ export function createRetryingFetch(options: RetryOptions = DEFAULT_RETRY): type
         delay = Math.min(options.maxDelayMs, retryAfterMs(response.headers) ?? backoff);
         await response.body?.cancel();
       } catch (error) {
-        // A refused connection rarely heals in seconds: retry it briefly, then say so.
-        if (init?.signal?.aborted || !isNetworkError(error) || attempt > Math.min(options.retries, 2))
-          throw error;
-        reason = `connection failed (${String((error as Error).cause ?? (error as Error).message)})`;
+        reason = init?.signal?.aborted ? null : thrownRetryReason(error, attempt, options.retries);
+        if (reason === null) throw error;
       }
       options.onRetry?.({ attempt, delayMs: delay, reason });
       await sleep(delay, init?.signal);

@@ -9,6 +9,7 @@ import {
   setSessionStatus,
   startTurn,
 } from "@/lib/db/queries/sessions";
+import { env } from "@/lib/env";
 import { appendEvent } from "@/lib/events/log";
 import type { SessionEventBody, TurnStatus } from "@/lib/events/types";
 import { captureFromUserMessage } from "@/lib/learning/capture";
@@ -267,6 +268,7 @@ async function runTurn(input: TurnInput): Promise<TurnStatus> {
     const { tools, started } = toolSet;
     const fetchImpl = createRetryingFetch({
       ...DEFAULT_RETRY,
+      timeoutMs: env().RATCHET_MODEL_TIMEOUT_SECONDS * 1000,
       onRetry: ({ attempt, delayMs, reason }) =>
         void emit({
           type: "retry",
