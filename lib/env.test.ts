@@ -27,6 +27,15 @@ describe("parseEnv", () => {
     expect(parseEnv({ HOST: "0.0.0.0", RATCHET_ALLOW_REMOTE: "1" }).HOST).toBe("0.0.0.0");
   });
 
+  it("judges the address `next start -H` binds, not HOST, when the server is started by hand", () => {
+    const next = (...args: string[]) => ["node", "node_modules/.bin/next", "start", ...args];
+    expect(() => parseEnv({}, next("-H", "0.0.0.0"))).toThrow(/-H 0\.0\.0\.0 would expose/);
+    expect(() => parseEnv({ HOST: "127.0.0.1" }, next("--hostname", "::"))).toThrow(/RATCHET_ALLOW_REMOTE=1/);
+    expect(() => parseEnv({}, next("--hostname=192.0.2.1"))).toThrow(/-H 192\.0\.2\.1/);
+    expect(parseEnv({ HOST: "0.0.0.0" }, next("-H", "127.0.0.1")).HOST).toBe("127.0.0.1");
+    expect(parseEnv({ RATCHET_ALLOW_REMOTE: "1" }, next("-H", "0.0.0.0")).HOST).toBe("0.0.0.0");
+  });
+
   it("names the variable in every error", () => {
     expect(() => parseEnv({ RATCHET_API: "soap" })).toThrow(
       /RATCHET_API: RATCHET_API must be 'chat' or 'responses'/,

@@ -80,11 +80,30 @@ export class EnvError extends Error {
   }
 }
 
-export function parseEnv(source: Record<string, string | undefined>): Env {
+/** The address given to `next start`/`next dev` with -H/--hostname: Next binds it, whatever HOST says. */
+export function hostnameArgument(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? "";
+    if (arg === "-H" || arg === "--hostname") return argv[i + 1];
+    if (arg.startsWith("--hostname=")) return arg.slice("--hostname=".length);
+  }
+  return undefined;
+}
+
+/** `argv`: the server's command line, whose -H (when `next start` is run by hand) overrides HOST. */
+export function parseEnv(source: Record<string, string | undefined>, argv: readonly string[] = []): Env {
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ""));
-  const result = schema.safeParse(cleaned);
+  const hostname = hostnameArgument(argv);
+  const result = schema.safeParse(hostname ? { ...cleaned, HOST: hostname } : cleaned);
   if (!result.success) {
-    throw new EnvError(result.error.issues.map((i) => `${i.path.join(".") || "env"}: ${i.message}`));
+    throw new EnvError(
+      result.error.issues.map((i) => {
+        const issue = `${i.path.join(".") || "env"}: ${i.message}`;
+        return hostname && i.path[0] === "HOST"
+          ? i.message.replace(`HOST=${hostname}`, `-H ${hostname}`)
+          : issue;
+      }),
+    );
   }
   const env = result.data;
   const dataDir = path.resolve(env.RATCHET_DATA_DIR);
@@ -102,6 +121,6 @@ let cached: Env | undefined;
 
 /** The validated configuration, parsed once per process. */
 export function env(): Env {
-  cached ??= parseEnv(process.env);
+  cached ??= parseEnv(process.env, process.argv);
   return cached;
 }

@@ -397,6 +397,25 @@ test("row 5: a non-loopback HOST without RATCHET_ALLOW_REMOTE=1 refuses to start
       expect(result.stderr).toContain("RATCHET_ALLOW_REMOTE=1");
     }
   }
+  // `next start -H 0.0.0.0` run by hand, past scripts/start.mjs: the server's own boot refuses it
+  const byHand = spawnSync(
+    path.resolve("node_modules/.bin/next"),
+    ["start", "-H", "0.0.0.0", "-p", String(sec.app.port + 51)],
+    {
+      env: {
+        ...process.env,
+        HOST: "",
+        RATCHET_ALLOW_REMOTE: "",
+        NEXT_TELEMETRY_DISABLED: "1",
+        RATCHET_DATA_DIR: path.join(sec.dirs.root, "never-created"),
+      },
+      encoding: "utf8",
+      timeout: 60_000,
+    },
+  );
+  expect(byHand.status, byHand.stderr).toBe(1);
+  expect(byHand.stderr).toContain("-H 0.0.0.0 would expose");
+  expect(byHand.stderr).toContain("RATCHET_ALLOW_REMOTE=1");
 });
 
 test("row 7: 50 MB bodies, deep JSON and a 10 MB skill get 413/400 and the server stays responsive", async () => {

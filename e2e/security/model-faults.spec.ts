@@ -2,10 +2,9 @@
  * Row 18 of the security suite (docs/security.md): the model endpoint answers 401, 429 and 500
  * (and keeps doing so through the retries), sends garbage, drops the connection, or hangs half-way
  * through a stream. Each must end the turn with a clear error in the session, never crash the
- * server, and leave the session usable; Stop must end a hung stream at once. How long a hung stream
- * may hang before the turn gives up by itself is tested in lib/security/model-faults.test.ts (it is
- * the HTTP client's body timeout; see docs/security.md). A private app server runs on
- * SECURITY.appPort(6).
+ * server, and leave the session usable; Stop must end a hung stream at once. That a hung stream
+ * times out by itself (model_timeout after RATCHET_MODEL_TIMEOUT_SECONDS of silence) is tested in
+ * lib/security/model-faults.test.ts with a 2 s limit. A private app server runs on SECURITY.appPort(6).
  */
 import { expect, test } from "../support/fixtures";
 import {

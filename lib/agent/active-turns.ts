@@ -5,6 +5,8 @@ export interface ActiveTurn {
   controller: AbortController;
   done: Promise<void>;
   stopReason?: StopReason;
+  /** The turn has told viewers it ended and is only releasing the session. */
+  finishing?: boolean;
 }
 
 const store = globalThis as unknown as { __ratchetTurns?: Map<string, ActiveTurn> };

@@ -55,11 +55,11 @@ describe("createRetryingFetch", () => {
       retries: 4,
       baseDelayMs: 1,
       maxDelayMs: 10,
-      onRetry: (r) => retries.push(`${r.attempt}:${r.reason}:${r.delayMs}`),
+      onRetry: (r) => retries.push(`${r.attempt}/${r.limit}:${r.reason}:${r.delayMs}`),
     });
     const response = await f(url);
     expect(response.status).toBe(200);
-    expect(retries).toEqual(["1:HTTP 429 (rate limited):5", "2:HTTP 503:2"]);
+    expect(retries).toEqual(["1/4:HTTP 429 (rate limited):5", "2/4:HTTP 503:2"]);
   });
 
   it("gives up after the retry budget and returns the last failure", async () => {
@@ -81,16 +81,18 @@ describe("createRetryingFetch", () => {
     expect(retried).toBe(false);
   });
 
-  it("retries a refused connection, then throws", async () => {
+  it("retries a refused connection twice, then throws", async () => {
     const reasons: string[] = [];
     const f = createRetryingFetch({
-      retries: 1,
+      retries: 4,
       baseDelayMs: 1,
       maxDelayMs: 5,
-      onRetry: (r) => reasons.push(r.reason),
+      onRetry: (r) => reasons.push(`${r.attempt}/${r.limit} ${r.reason}`),
     });
     await expect(f("http://127.0.0.1:1/")).rejects.toThrow();
-    expect(reasons[0]).toMatch(/connection failed/);
+    expect(reasons).toHaveLength(2);
+    expect(reasons[0]).toMatch(/^1\/2 connection failed/);
+    expect(reasons[1]).toMatch(/^2\/2 connection failed/);
   });
 
   it("retries an endpoint that sends no headers once, then throws a headers timeout", async () => {
@@ -101,12 +103,12 @@ describe("createRetryingFetch", () => {
       baseDelayMs: 1,
       maxDelayMs: 5,
       timeoutMs: 200,
-      onRetry: (r) => reasons.push(r.reason),
+      onRetry: (r) => reasons.push(`${r.attempt}/${r.limit} ${r.reason}`),
     });
     const error = await f(silent.url).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModelTimeoutError);
     expect(error).toMatchObject({ phase: "headers", timeoutMs: 200 });
-    expect(reasons).toEqual(["no response within 0.2 s"]);
+    expect(reasons).toEqual(["1/1 no response within 0.2 s"]);
     expect(silent.requests()).toBe(2);
   });
 

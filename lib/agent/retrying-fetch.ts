@@ -6,7 +6,8 @@ export interface RetryOptions {
   retries: number;
   baseDelayMs: number;
   maxDelayMs: number;
-  onRetry?: (info: { attempt: number; delayMs: number; reason: string }) => void;
+  /** `limit`: how many retries this kind of failure gets (rate limits more than a silent endpoint). */
+  onRetry?: (info: { attempt: number; limit: number; delayMs: number; reason: string }) => void;
   fetchImpl?: typeof fetch;
   /**
    * Longest silence from the endpoint, before its response headers and between two pieces of its
@@ -54,12 +55,15 @@ function isNetworkError(error: unknown): boolean {
  * Why a fetch that threw deserves another attempt, or null. Nothing has been streamed yet when fetch
  * itself throws, so a retry cannot repeat output.
  */
-function thrownRetryReason(error: unknown, attempt: number, retries: number): string | null {
+function thrownRetry(error: unknown, retries: number): { reason: string; limit: number } | null {
   // A silent endpoint gets one more wait as long as the first, not four.
-  if (error instanceof ModelTimeoutError) return attempt <= Math.min(retries, 1) ? error.message : null;
+  if (error instanceof ModelTimeoutError) return { reason: error.message, limit: Math.min(retries, 1) };
   // A refused connection rarely heals in seconds: retry it briefly, then say so.
-  if (isNetworkError(error) && attempt <= Math.min(retries, 2))
-    return `connection failed (${String((error as Error).cause ?? (error as Error).message)})`;
+  if (isNetworkError(error))
+    return {
+      reason: `connection failed (${String((error as Error).cause ?? (error as Error).message)})`,
+      limit: Math.min(retries, 2),
+    };
   return null;
 }
 
@@ -74,7 +78,8 @@ export function createRetryingFetch(options: RetryOptions = DEFAULT_RETRY): type
   const retrying = async (input: Parameters<typeof fetch>[0], init?: RequestInit): Promise<Response> => {
     for (let attempt = 1; ; attempt++) {
       const backoff = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
-      let reason: string | null;
+      let reason: string;
+      let limit = options.retries;
       let delay = backoff;
       try {
         const response = await base(input, init);
@@ -83,10 +88,11 @@ export function createRetryingFetch(options: RetryOptions = DEFAULT_RETRY): type
         delay = Math.min(options.maxDelayMs, retryAfterMs(response.headers) ?? backoff);
         await response.body?.cancel();
       } catch (error) {
-        reason = init?.signal?.aborted ? null : thrownRetryReason(error, attempt, options.retries);
-        if (reason === null) throw error;
+        const retry = init?.signal?.aborted ? null : thrownRetry(error, options.retries);
+        if (retry === null || attempt > retry.limit) throw error;
+        ({ reason, limit } = retry);
       }
-      options.onRetry?.({ attempt, delayMs: delay, reason });
+      options.onRetry?.({ attempt, limit, delayMs: delay, reason });
       await sleep(delay, init?.signal);
     }
   };

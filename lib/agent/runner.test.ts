@@ -224,6 +224,27 @@ describe("agent runner", () => {
     );
   });
 
+  it("accepts a message sent the moment the last turn reports its end", async () => {
+    const { id } = await newSession();
+    llm.enqueue(reply().text("first").build(), reply().text("second").build());
+    // sent from the turn-end event itself: the session is idle in the database, but the turn is
+    // still telling viewers and releasing the session; the message waits for that, it does not 409
+    const second = new Promise<unknown>((resolve) => {
+      const off = subscribe(id, (e) => {
+        if (e.type === "turn-end") {
+          off();
+          expect(activeTurns().get(id)?.finishing).toBe(true);
+          sendMessage(id, "two").then(resolve, resolve);
+        }
+      });
+    });
+    await sendMessage(id, "one");
+    expect(await second).toMatchObject({ turnId: expect.any(String) });
+    await activeTurns().get(id)?.done;
+    const ends = (await listEventsAfter(id, 0, 1000)).filter((e) => e.type === "turn-end");
+    expect(ends.map((e) => e.type === "turn-end" && e.status)).toEqual(["completed", "completed"]);
+  });
+
   it("refuses a second message while a turn runs, and cancel kills the command's process group", async () => {
     const { id } = await newSession();
     llm.enqueue(reply().tool("run_command", { command: "sleep 600" }).build(), reply().text("never").build());

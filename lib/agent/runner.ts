@@ -80,6 +80,9 @@ export async function sendMessage(sessionId: string, text: string): Promise<{ tu
     );
   }
   const turns = activeTurns();
+  // A message sent the moment the last turn showed "idle" waits for it to let go of the session.
+  const previous = turns.get(sessionId);
+  if (previous?.finishing) await previous.done;
   if (turns.has(sessionId)) throw new ApiError("conflict", "A turn is already running in this session.");
   const controller = new AbortController();
   let release!: () => void;
@@ -269,12 +272,12 @@ async function runTurn(input: TurnInput): Promise<TurnStatus> {
     const fetchImpl = createRetryingFetch({
       ...DEFAULT_RETRY,
       timeoutMs: env().RATCHET_MODEL_TIMEOUT_SECONDS * 1000,
-      onRetry: ({ attempt, delayMs, reason }) =>
+      onRetry: ({ attempt, limit, delayMs, reason }) =>
         void emit({
           type: "retry",
           attempt,
           delayMs,
-          message: `${reason}; retry ${attempt} of ${DEFAULT_RETRY.retries}`,
+          message: `${reason}; retry ${attempt} of ${limit}`,
         }),
     });
 
@@ -435,6 +438,8 @@ async function runTurn(input: TurnInput): Promise<TurnStatus> {
     const sessionStatus = status === "interrupted" ? "interrupted" : "idle";
     const note = status === "interrupted" ? "The server shut down during a turn." : null;
     await setSessionStatus(sessionId, sessionStatus, note);
+    const active = activeTurns().get(sessionId);
+    if (active) active.finishing = true;
     await emit({ type: "turn-end", turnId, status, ...(failure ? { error: failure } : {}) });
     await emit({ type: "status", status: sessionStatus, ...(note ? { note } : {}) });
   }

@@ -2,6 +2,7 @@ import { generateText, Output } from "ai";
 import { z } from "zod";
 import { createLanguageModel, endpointOf } from "@/lib/agent/model";
 import { describeModelError } from "@/lib/agent/model-errors";
+import { withSilenceTimeout } from "@/lib/agent/model-timeout";
 import { db } from "@/lib/db/client";
 import { listFrictions } from "@/lib/db/queries/frictions";
 import { listMessages } from "@/lib/db/queries/messages";
@@ -11,6 +12,7 @@ import {
   saveReflection,
   startReflection,
 } from "@/lib/db/queries/reflections";
+import { env } from "@/lib/env";
 import { appendEvent } from "@/lib/events/log";
 import { collectSecrets, maskSecrets } from "@/lib/sandbox";
 import { loadModelConfig } from "@/lib/settings/model-config";
@@ -106,7 +108,11 @@ export async function reflectOnSession(sessionId: string, trigger: ReflectionTri
   const secrets = collectSecrets(process.env, config.apiKey ? [config.apiKey] : []);
   try {
     const result = await generateText({
-      model: createLanguageModel(config),
+      // a silent endpoint must not leave the reflection pending for the HTTP client's 300 s
+      model: createLanguageModel(
+        config,
+        withSilenceTimeout(fetch, env().RATCHET_MODEL_TIMEOUT_SECONDS * 1000),
+      ),
       instructions: INSTRUCTIONS,
       prompt: `Session transcript:\n${maskSecrets(text, secrets)}\n\nReflect: what went well, what was slow or awkward, what to do differently next time.`,
       output: Output.object({ schema: reflectionSchema }),
