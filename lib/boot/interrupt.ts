@@ -8,10 +8,11 @@ import { appendEvent } from "@/lib/events/log";
  * interrupted, the session says why, and its reflection is recorded as owed. The caller queues it.
  */
 export async function interruptSession(id: string, note: string): Promise<void> {
-  await clearLease(id);
   await interruptRunningTurns(id);
   await failRunningToolParts(id, "Interrupted: the server stopped during this call.");
   await setSessionStatus(id, "interrupted", note);
+  // Only once it no longer says running: a sweeper that could claim the freed lease sees it is done.
+  await clearLease(id);
   await startReflection(id, "interrupted");
   await appendEvent(id, { type: "turn-end", turnId: "", status: "interrupted", error: note });
   await appendEvent(id, { type: "status", status: "interrupted", note });
