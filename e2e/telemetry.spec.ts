@@ -115,3 +115,40 @@ test("the telemetry API serves the contract's tool rows and exports CSV", async 
   expect(csv.headers()["content-type"]).toContain("text/csv");
   expect(await csv.text()).toMatch(/^command,calls,failures,failureRate\r\n/);
 });
+
+test("the Activity section lists a session's calls and model steps, filters by kind and links to the session", async ({
+  authed: page,
+}) => {
+  const sessionId = await newSession(page, "activity feed");
+  await send(page, "[[cmd: echo activity-e2e]] [[text: activity-turn-done]]");
+
+  // the API: this session's rows, once the turn has recorded its call and its steps
+  const kindsOf = async (query: string) => {
+    const response = await page.request.get(`/api/telemetry/activity?range=24h&session=${sessionId}${query}`);
+    const body = (await response.json()) as { rows: { kind: string; sessionId: string }[] };
+    return body.rows.map((r) => (r.sessionId === sessionId ? r.kind : "other session"));
+  };
+  await expect.poll(() => kindsOf("")).toEqual(expect.arrayContaining(["tool_call", "model_step"]));
+  expect(new Set(await kindsOf("&kinds=tool_call"))).toEqual(new Set(["tool_call"]));
+  expect((await page.request.get("/api/telemetry/activity?kinds=nope")).status()).toBe(400);
+
+  await page.goto("/telemetry?range=24h");
+  const activity = page.getByTestId("activity");
+  const rows = (kind: string) => activity.locator(`[data-testid="activity-row"][data-kind="${kind}"]`);
+  const call = rows("tool_call").filter({ hasText: "echo activity-e2e" }).first();
+  await expect(call).toBeVisible();
+  await expect(call.getByRole("link", { name: "activity feed" })).toHaveAttribute(
+    "href",
+    `/sessions/${sessionId}`,
+  );
+  await expect(rows("model_step").first()).toBeVisible();
+
+  // the chips toggle kinds: without tool calls only the other kinds remain, and back again
+  const chip = activity.getByTestId("activity-kind-tool_call");
+  await chip.click();
+  await expect(chip).toHaveAttribute("aria-pressed", "false");
+  await expect(rows("model_step").first()).toBeVisible();
+  await expect(rows("tool_call")).toHaveCount(0);
+  await chip.click();
+  await expect(call).toBeVisible();
+});

@@ -7,6 +7,7 @@ const DATASETS: { id: Dataset; label: string }[] = [
   { id: "versions", label: "Version scorecards" },
   { id: "learning", label: "Learning loop & spend" },
   { id: "calls", label: "Every call (large)" },
+  { id: "activity", label: "Activity stream (large)" },
 ];
 
 /** Downloads through the export API; a <details> menu works without JavaScript. */

@@ -1,8 +1,9 @@
+import type { ActivityRow } from "./activity";
 import type { Cell } from "./export";
 import type { TelemetryOverview, ToolCallRecordView } from "./types";
 
 /** The exportable tables of the overview, as columns and rows (CSV) or objects (JSON). */
-export const DATASETS = ["tools", "daily", "commands", "versions", "learning", "calls"] as const;
+export const DATASETS = ["tools", "daily", "commands", "versions", "learning", "calls", "activity"] as const;
 export type Dataset = (typeof DATASETS)[number];
 
 export interface Table {
@@ -10,7 +11,10 @@ export interface Table {
   rows: Cell[][];
 }
 
-export function overviewTable(overview: TelemetryOverview, dataset: Exclude<Dataset, "calls">): Table {
+export function overviewTable(
+  overview: TelemetryOverview,
+  dataset: Exclude<Dataset, "calls" | "activity">,
+): Table {
   switch (dataset) {
     case "tools":
       return {
@@ -148,6 +152,31 @@ export const CALL_COLUMNS = [
 
 export function callCells(call: ToolCallRecordView): Cell[] {
   return CALL_COLUMNS.map((c) => call[c]);
+}
+
+/** The activity stream's rows; `data` (each kind's own fields) as JSON. */
+export const ACTIVITY_COLUMNS = [
+  "at",
+  "kind",
+  "id",
+  "sessionId",
+  "sessionTitle",
+  "turnId",
+  "summary",
+  "data",
+] as const;
+
+export function activityCells(row: ActivityRow): Cell[] {
+  return [
+    row.at,
+    row.kind,
+    row.id,
+    row.sessionId,
+    row.sessionTitle,
+    row.turnId,
+    row.summary,
+    JSON.stringify(row.data),
+  ];
 }
 
 function round(value: number | null, digits = 4): number | null {

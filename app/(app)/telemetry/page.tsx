@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { EmptyState } from "@/components/empty-state";
 import { PageHeader } from "@/components/page-header";
+import { ActivityFeed } from "@/components/telemetry/activity-feed";
 import { CommandsTable } from "@/components/telemetry/commands-table";
 import { ExportMenu } from "@/components/telemetry/export-menu";
 import { LazyOverviewCharts } from "@/components/telemetry/lazy-charts";
@@ -11,12 +12,17 @@ import { Section } from "@/components/telemetry/section";
 import { SummaryTiles } from "@/components/telemetry/summary-tiles";
 import { ToolHealthTable } from "@/components/telemetry/tool-health";
 import { telemetryOverview } from "@/lib/telemetry";
+import { ACTIVITY_KINDS } from "@/lib/telemetry/activity";
+import { activityPage } from "@/lib/telemetry/activity-feed";
 import { DEFAULT_PRESET, isPreset, presetRange } from "@/lib/telemetry/range";
 
 export const metadata: Metadata = { title: "Telemetry" };
 export const dynamic = "force-dynamic";
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+/** Rows of the Activity section per page. */
+const ACTIVITY_ROWS = 25;
 
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? null;
 
@@ -26,7 +32,11 @@ export default async function TelemetryPage({ searchParams }: { searchParams: Se
   const requested = first(params.range);
   const preset = isPreset(requested) ? requested : DEFAULT_PRESET;
   const tool = first(params.tool);
-  const overview = await telemetryOverview(presetRange(preset));
+  const range = presetRange(preset);
+  const [overview, activity] = await Promise.all([
+    telemetryOverview(range),
+    activityPage({ since: range.since, until: range.until, kinds: ACTIVITY_KINDS, limit: ACTIVITY_ROWS }),
+  ]);
   const empty = overview.totals.calls === 0;
   return (
     <>
@@ -84,6 +94,13 @@ export default async function TelemetryPage({ searchParams }: { searchParams: Se
           description="Is the agent learning: learnings logged, sessions reflected on, friction turned into tools, skills and working memory used, and what it all costs."
         >
           <LearningPanel learning={overview.learning} spend={overview.spend} />
+        </Section>
+        <Section
+          id="activity"
+          title="Activity"
+          description="Tool calls, model steps, skill loads, frictions, learnings and reflections as they happened, newest first."
+        >
+          <ActivityFeed key={preset} range={preset} pageSize={ACTIVITY_ROWS} initial={activity} />
         </Section>
         <Section
           id="versions"

@@ -1,9 +1,20 @@
 import { ApiError } from "@/lib/api/errors";
 import { route } from "@/lib/api/handler";
-import { listCalls } from "@/lib/db/queries/telemetry";
+import { type ActivityKey, type ActivityQuery, listActivity } from "@/lib/db/queries/activity";
+import { type CallRow, listCalls } from "@/lib/db/queries/telemetry";
 import { telemetryOverview } from "@/lib/telemetry";
-import { CALL_COLUMNS, callCells, DATASETS, type Dataset, overviewTable } from "@/lib/telemetry/datasets";
-import { csvLine, toCsv } from "@/lib/telemetry/export";
+import type { ActivityRow } from "@/lib/telemetry/activity";
+import { activityQuery } from "@/lib/telemetry/activity-feed";
+import {
+  ACTIVITY_COLUMNS,
+  activityCells,
+  CALL_COLUMNS,
+  callCells,
+  DATASETS,
+  type Dataset,
+  overviewTable,
+} from "@/lib/telemetry/datasets";
+import { pagedStream, toCsv } from "@/lib/telemetry/export";
 import { flagParam, requestRange } from "@/lib/telemetry/http";
 import type { TimeRange } from "@/lib/telemetry/range";
 
@@ -12,8 +23,9 @@ export const dynamic = "force-dynamic";
 const PAGE = 5000;
 
 /**
- * ?dataset=tools|daily|commands|versions|learning|calls &format=csv|json, for the range given
- * (range/since/until). `calls` streams every call in the range (filter with ?tool= and ?failed=1).
+ * ?dataset=tools|daily|commands|versions|learning|calls|activity &format=csv|json, for the range given
+ * (range/since/until). `calls` streams every call in the range (filter with ?tool= and ?failed=1);
+ * `activity` every activity row (filter with ?kinds= and ?session=).
  */
 export const GET = route(async (request) => {
   const params = new URL(request.url).searchParams;
@@ -33,6 +45,8 @@ export const GET = route(async (request) => {
     const filter = { tool: params.get("tool") || undefined, failedOnly: flagParam(request, "failed") };
     return new Response(streamCalls(range, filter, format), { headers });
   }
+  if (dataset === "activity")
+    return new Response(streamActivity(activityQuery(request), format), { headers });
   const overview = await telemetryOverview(range);
   if (format === "json") {
     const body =
@@ -53,43 +67,48 @@ export const GET = route(async (request) => {
   return new Response(toCsv(table.columns, table.rows), { headers });
 });
 
-/** Every call in the range, newest first, read in keyset pages so memory stays flat. */
+/** Every call in the range, newest first. */
 function streamCalls(
   range: TimeRange,
   filter: { tool?: string; failedOnly: boolean },
   format: "csv" | "json",
 ): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
-  let before: { createdAt: Date; id: string } | undefined;
-  let first = true;
-  let done = false;
-  return new ReadableStream({
-    async pull(controller) {
-      if (done) return;
-      if (first)
-        controller.enqueue(encoder.encode(format === "csv" ? csvLine(CALL_COLUMNS) : '{"calls":[\n'));
-      const calls = await listCalls({
+  return pagedStream<CallRow, { createdAt: Date; id: string }>({
+    format,
+    columns: CALL_COLUMNS,
+    cells: callCells,
+    key: "calls",
+    page: async (before) => {
+      const rows = await listCalls({
         since: range.since,
         until: range.until,
         ...filter,
         before,
         limit: PAGE,
       });
-      let chunk = "";
-      for (const call of calls) {
-        chunk += format === "csv" ? csvLine(callCells(call)) : `${first ? "" : ",\n"}${JSON.stringify(call)}`;
-        first = false;
-      }
-      first = false;
-      const last = calls.at(-1);
-      if (chunk) controller.enqueue(encoder.encode(chunk));
-      if (calls.length < PAGE || !last) {
-        if (format === "json") controller.enqueue(encoder.encode("\n]}\n"));
-        controller.close();
-        done = true;
-        return;
-      }
-      before = { createdAt: new Date(last.createdAt), id: last.id };
+      const last = rows.at(-1);
+      return {
+        rows,
+        next: rows.length === PAGE && last ? { createdAt: new Date(last.createdAt), id: last.id } : undefined,
+      };
+    },
+  });
+}
+
+/** Every activity row the filters select (kinds, session, range), newest first. */
+function streamActivity(query: ActivityQuery, format: "csv" | "json"): ReadableStream<Uint8Array> {
+  return pagedStream<ActivityRow, ActivityKey>({
+    format,
+    columns: ACTIVITY_COLUMNS,
+    cells: activityCells,
+    key: "activity",
+    page: async (before) => {
+      const { rows, more } = await listActivity({ ...query, before, limit: PAGE });
+      const last = rows.at(-1);
+      return {
+        rows,
+        next: more && last ? { at: new Date(last.at), kind: last.kind, id: last.id } : undefined,
+      };
     },
   });
 }
