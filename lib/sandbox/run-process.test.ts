@@ -98,6 +98,13 @@ describe("runProcess: exit and output", () => {
     expect(result.output).toBe("red  plain\n");
   });
 
+  it("drops control characters a terminal ignores, from the stream and the model output", async () => {
+    const result = await run(String.raw`printf 'a\0b\001c\177\e[31md\e[0m\tz\n'`);
+    expect(result.streamed).toBe("abc\x1b[31md\x1b[0m\tz\n");
+    expect(result.output).toBe("abcd\tz\n");
+    expect(result.outputBytes).toBe(19);
+  });
+
   it("decodes UTF-8 characters split across reads", async () => {
     const split = await run(String.raw`printf '\xe2\x82'; sleep 0.05; printf '\xac\n'`);
     expect(split.output).toBe("€\n");
@@ -147,7 +154,7 @@ describe("runProcess: caps", () => {
 
   it("kills the group at the stream cap without buffering the output", async () => {
     const before = process.memoryUsage();
-    const result = await run("head -c 50000000 /dev/zero; echo never", { streamCapBytes: 16 * MiB });
+    const result = await run("yes; echo never", { streamCapBytes: 16 * MiB });
     const after = process.memoryUsage();
     expect(result.status).toBe("output-cap");
     expect(result.truncated).toBe(true);
@@ -160,6 +167,18 @@ describe("runProcess: caps", () => {
     expect(result.streamed).not.toContain("never");
     expect(after.heapUsed + after.arrayBuffers - before.heapUsed - before.arrayBuffers).toBeLessThan(
       64 * MiB,
+    );
+    expect(await waitForGroupGone(pgidOf(result))).toBe(true);
+  });
+
+  it("counts the NULs it does not stream toward the stream cap", async () => {
+    const result = await run("head -c 50000000 /dev/zero; echo never", { streamCapBytes: 16 * MiB });
+    expect(result.status).toBe("output-cap");
+    expect(result.outputBytes).toBeGreaterThanOrEqual(16 * MiB);
+    expect(result.outputBytes).toBeLessThan(17 * MiB);
+    expect(result.streamed).toBe("");
+    expect(result.output).toMatch(
+      /^\n\[… output truncated: kept 0 B of 16\.\d MiB; process killed after 16\.0 MiB/,
     );
     expect(await waitForGroupGone(pgidOf(result))).toBe(true);
   });
@@ -253,6 +272,14 @@ describe("runProcess: environment and secrets", () => {
     const expected = `${MASK} ${MASK} ${MASK}\n`;
     expect(result.output).toBe(expected);
     expect(result.streamed).toBe(expected);
+  });
+
+  it("masks a secret printed with NULs between its characters", async () => {
+    // three octal digits, or printf would read the secret's own digits as part of the escape
+    const spaced = [..."configured-key-42"].join("\\000");
+    const result = await run(`printf '${spaced}\\n'`, { secrets: ["configured-key-42"] });
+    expect(result.streamed).toBe(`${MASK}\n`);
+    expect(result.output).toBe(`${MASK}\n`);
   });
 
   it("masks a secret the child prints in pieces", async () => {

@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { createAnsiStripper } from "./ansi";
 import { buildChildEnv } from "./child-env";
+import { dropIgnoredControls } from "./controls";
 import { formatBytes, ModelOutput } from "./output";
 import { groupExists, signalGroup } from "./reap";
 import {
@@ -33,7 +34,7 @@ export interface RunProcessOptions {
   signal?: AbortSignal;
   /** Masked (with the server's own env secrets) in everything that leaves this module. */
   secrets?: string[];
-  /** Live output: masked, ANSI kept. */
+  /** Live output: masked, ANSI kept, control characters a terminal ignores (NUL…) dropped. */
   onOutput?: (chunk: string) => void;
   /** Recorded by the caller so orphans can be reaped after a crash. */
   onSpawn?: (info: { pid: number; pgid: number; marker: string }) => void;
@@ -60,7 +61,7 @@ export interface RunProcessResult {
   exitCode: number | null;
   signal: string | null;
   status: RunStatus;
-  /** Masked, ANSI stripped, at most modelCapBytes plus a truncation marker. */
+  /** As streamed, ANSI stripped, at most modelCapBytes plus a truncation marker. */
   output: string;
   /** Total bytes the process produced. */
   outputBytes: number;
@@ -329,14 +330,17 @@ class ProcessRun {
     const allowed = this.opts.streamCapBytes - this.bytes;
     this.bytes += chunk.length;
     if (chunk.length <= allowed) {
-      this.emit(this.masker.push(this.decoder.decode(chunk, { stream: true })));
+      this.emit(this.decode(chunk));
       return;
     }
-    this.emit(
-      this.masker.push(this.decoder.decode(chunk.subarray(0, Math.max(0, allowed)), { stream: true })),
-    );
+    this.emit(this.decode(chunk.subarray(0, Math.max(0, allowed))));
     this.stop("output-cap");
     this.closePipes(); // stop reading now; the group is being killed anyway
+  }
+
+  /** Masking sees what a terminal shows: a secret with NULs between its characters is masked too. */
+  private decode(bytes: Buffer): string {
+    return this.masker.push(dropIgnoredControls(this.decoder.decode(bytes, { stream: true })));
   }
 
   private emit(text: string): void {
@@ -409,7 +413,7 @@ class ProcessRun {
     if (this.settled) return;
     this.settled = true;
     this.cleanup();
-    this.emit(this.masker.push(this.decoder.decode()) + this.masker.flush());
+    this.emit(this.masker.push(dropIgnoredControls(this.decoder.decode())) + this.masker.flush());
     this.model.append(this.ansi.flush());
     this.resolve(this.result());
   }

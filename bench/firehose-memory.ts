@@ -1,0 +1,269 @@
+/**
+ * Firehose memory (row 12 of docs/security.md): what a command that prints until the 16 MiB stream
+ * cap kills it costs the server in resident memory, on its way through the event log, the database,
+ * the live event stream and the transcript.
+ *
+ *   node_modules/.bin/tsx bench/firehose-memory.ts [--rounds 3] [--viewers 1] [--kinds zeros,yes,base64] [--settle-seconds 10]
+ *
+ * Needs the production build (.next). For each round and kind, starts the app on a free loopback
+ * port with a private data dir and the scripted model (e2e/support/fake-llm.ts), warms it up with
+ * one small command, then runs one turn whose model calls `run_command` once:
+ *   zeros   `head -c 1G /dev/zero`         NUL bytes
+ *   yes     `yes`                          "y\n", printable
+ *   base64  `base64 -w 120 /dev/urandom`   printable lines
+ *   random  `head -c 1G /dev/urandom`      binary (not in the default set)
+ * with `--viewers` live event-stream readers on the session (a browser tab each). Reports the
+ * server's RSS before the turn, its peak during it (VmHWM, reset through /proc/<pid>/clear_refs;
+ * also the sampled peak of the whole process tree), right after, and after `--settle-seconds`.
+ * Not part of CI. Writes bench/results/firehose-memory.json.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { createDirectiveHandler, type FakeLLM, startFakeLLM } from "../e2e/support/fake-llm";
+import {
+  type Api,
+  apiClient,
+  auth,
+  createSession,
+  descendants,
+  serverPid,
+  waitForIdle,
+} from "../e2e/support/security";
+import { type AppServer, startServer } from "../e2e/support/server";
+import { freePort } from "./support/app";
+import { deadline, ROOT, round, writeResult } from "./support/stats";
+
+const COMMANDS: Record<string, string> = {
+  zeros: "head -c 1G /dev/zero",
+  yes: "yes",
+  base64: "base64 -w 120 /dev/urandom",
+  random: "head -c 1G /dev/urandom",
+};
+
+const { values } = parseArgs({
+  options: {
+    rounds: { type: "string", default: "3" },
+    viewers: { type: "string", default: "1" },
+    kinds: { type: "string", default: "zeros,yes,base64" },
+    "settle-seconds": { type: "string", default: "10" },
+  },
+});
+const ROUNDS = Math.max(1, Number.parseInt(values.rounds, 10));
+const VIEWERS = Math.max(0, Number.parseInt(values.viewers, 10));
+const SETTLE_MS = Math.max(0, Number.parseFloat(values["settle-seconds"])) * 1000;
+const KINDS = values.kinds.split(",").filter((k) => k in COMMANDS);
+const SAMPLE_MS = 25;
+const CAP_MESSAGE = "Killed: the command printed more than 16 MiB";
+
+let llm: FakeLLM | undefined;
+let app: AppServer | undefined;
+let dataRoot = "";
+
+async function cleanup(): Promise<void> {
+  await app?.stop().catch(() => {});
+  await llm?.close().catch(() => {});
+  if (dataRoot) rmSync(dataRoot, { recursive: true, force: true });
+}
+
+// each run: app start and warm-up, the turn (at most 120 s), the settle time
+deadline(ROUNDS * KINDS.length * (SETTLE_MS + 180_000) + 60_000, "firehose-memory", cleanup);
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const mib = (kib: number) => round(kib / 1024, 1);
+
+function statusKiB(pid: number, field: "VmRSS" | "VmHWM"): number {
+  try {
+    const text = readFileSync(`/proc/${pid}/status`, "utf8");
+    return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(text)?.[1] ?? 0);
+  } catch {
+    return 0; // gone meanwhile
+  }
+}
+
+/** The server and everything under it (commands, sandboxes, proxy bridges). */
+function treeKiB(pid: number): number {
+  return descendants(pid).reduce((sum, p) => sum + statusKiB(p.pid, "VmRSS"), statusKiB(pid, "VmRSS"));
+}
+
+/** Makes VmHWM start again from the current RSS. */
+function resetPeak(pid: number): void {
+  writeFileSync(`/proc/${pid}/clear_refs`, "5");
+}
+
+interface ViewerResult {
+  bytes: number;
+  toolOutputFrames: number;
+  sawEnd: boolean;
+}
+
+/** A live event-stream reader that keeps only counts, until the turn ends or `timeoutMs` passes. */
+function view(baseUrl: string, headers: Record<string, string>, id: string, timeoutMs: number) {
+  return new Promise<ViewerResult>((resolve) => {
+    const result: ViewerResult = { bytes: 0, toolOutputFrames: 0, sawEnd: false };
+    let tail = "";
+    const req = http.get(`${baseUrl}/api/sessions/${id}/events?after=0`, { headers }, (res) => {
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => {
+        result.bytes += Buffer.byteLength(chunk);
+        const text = tail + chunk;
+        result.toolOutputFrames += text.split('"type":"tool-output"').length - 1;
+        result.sawEnd ||= text.includes('"type":"turn-end"');
+        tail = text.slice(-32);
+        if (result.sawEnd) finish();
+      });
+      res.on("end", finish);
+    });
+    const timer = setTimeout(finish, timeoutMs);
+    function finish() {
+      clearTimeout(timer);
+      req.destroy();
+      resolve(result);
+    }
+    req.on("error", finish);
+  });
+}
+
+interface Run {
+  kind: string;
+  round: number;
+  turnMs: number;
+  beforeMiB: number;
+  peakMiB: number;
+  treePeakMiB: number;
+  rightAfterMiB: number;
+  settledMiB: number;
+  /** Peak minus before. */
+  costMiB: number;
+  streamedMiB: number;
+  toolOutputFrames: number;
+  capped: boolean;
+}
+
+async function runOnce(api: Api, pid: number, kind: string, n: number): Promise<Run> {
+  const id = await createSession(api, `firehose ${kind} ${n}`);
+  const viewers = Array.from({ length: VIEWERS }, () => view(app?.url ?? "", auth, id, 120_000));
+  await sleep(300); // the readers are live before the turn starts
+  llm?.reset();
+  const before = statusKiB(pid, "VmRSS");
+  resetPeak(pid);
+  let treePeak = treeKiB(pid);
+  const sampler = setInterval(() => {
+    treePeak = Math.max(treePeak, treeKiB(pid));
+  }, SAMPLE_MS);
+  const started = performance.now();
+  const sent = await api.post(`/api/sessions/${id}/messages`, { text: `[[cmd: ${COMMANDS[kind]}]]` });
+  if (sent.status !== 202) throw new Error(`send: ${sent.status} ${sent.text}`);
+  await waitForIdle(api, id, 120_000);
+  const turnMs = performance.now() - started;
+  const rightAfter = statusKiB(pid, "VmRSS");
+  const seen = await Promise.all(viewers);
+  await sleep(SETTLE_MS);
+  clearInterval(sampler);
+  const peak = statusKiB(pid, "VmHWM");
+  const settled = statusKiB(pid, "VmRSS");
+  const output = llm?.requests.flatMap((r) => r.toolResults.map((t) => t.output)).join("\n") ?? "";
+  const run: Run = {
+    kind,
+    round: n,
+    turnMs: Math.round(turnMs),
+    beforeMiB: mib(before),
+    peakMiB: mib(peak),
+    treePeakMiB: mib(treePeak),
+    rightAfterMiB: mib(rightAfter),
+    settledMiB: mib(settled),
+    costMiB: mib(peak - before),
+    streamedMiB: round((seen[0]?.bytes ?? 0) / 2 ** 20, 1),
+    toolOutputFrames: seen[0]?.toolOutputFrames ?? 0,
+    capped: output.includes(CAP_MESSAGE),
+  };
+  console.log(
+    `firehose-memory: ${kind} #${n}: before ${run.beforeMiB} MiB, peak ${run.peakMiB} (+${run.costMiB}), right after ${run.rightAfterMiB}, ${SETTLE_MS / 1000} s later ${run.settledMiB}; turn ${run.turnMs} ms, SSE ${run.streamedMiB} MiB in ${run.toolOutputFrames} tool-output frames${run.capped ? "" : ", NOT CAPPED"}`,
+  );
+  return run;
+}
+
+/** A fresh app per run, warmed up by one small command, so every run starts from the same place. */
+async function startWarmApp(
+  dirs: Record<"data" | "workspace" | "tools" | "skills", string>,
+): Promise<AppServer> {
+  rmSync(dirs.data, { recursive: true, force: true });
+  const started = await startServer({
+    port: await freePort(),
+    dataDir: dirs.data,
+    env: {
+      OPENAI_BASE_URL: llm?.url ?? "",
+      RATCHET_WORKSPACE: dirs.workspace,
+      RATCHET_TOOLS_DIR: dirs.tools,
+      RATCHET_SKILLS_DIR: dirs.skills,
+    },
+  });
+  const api = apiClient(started.url);
+  const warm = await createSession(api, "warm-up");
+  await api.post(`/api/sessions/${warm}/messages`, { text: "[[cmd: echo warm]]" });
+  await waitForIdle(api, warm, 60_000);
+  await sleep(3000);
+  return started;
+}
+
+try {
+  if (KINDS.length === 0) throw new Error(`--kinds: choose from ${Object.keys(COMMANDS).join(", ")}`);
+  process.chdir(ROOT); // startServer runs node_modules/.bin/next and scripts/migrate.mjs relative to the repo
+  dataRoot = mkdtempSync(path.join(os.tmpdir(), "ratchet-firehose-memory-"));
+  const dirs = {
+    data: path.join(dataRoot, "data"),
+    workspace: path.join(dataRoot, "workspace"),
+    tools: path.join(dataRoot, "tools"),
+    skills: path.join(dataRoot, "skills"),
+  };
+  for (const dir of [dirs.workspace, dirs.tools, dirs.skills]) mkdirSync(dir, { recursive: true });
+  llm = await startFakeLLM({ port: 0, handler: createDirectiveHandler() });
+  const runs: Run[] = [];
+  for (let n = 1; n <= ROUNDS; n++) {
+    for (const kind of KINDS) {
+      app = await startWarmApp(dirs);
+      runs.push(await runOnce(apiClient(app.url), serverPid(app), kind, n));
+      await app.stop();
+      app = undefined;
+    }
+  }
+  const byKind = Object.fromEntries(
+    KINDS.map((kind) => {
+      const mine = runs.filter((r) => r.kind === kind);
+      const range = (key: keyof Run) => {
+        const xs = mine.map((r) => Number(r[key]));
+        return [Math.min(...xs), Math.max(...xs)];
+      };
+      return [
+        kind,
+        {
+          command: COMMANDS[kind],
+          beforeMiB: range("beforeMiB"),
+          peakMiB: range("peakMiB"),
+          costMiB: range("costMiB"),
+          treePeakMiB: range("treePeakMiB"),
+          rightAfterMiB: range("rightAfterMiB"),
+          settledMiB: range("settledMiB"),
+          turnMs: range("turnMs"),
+          streamedMiB: range("streamedMiB"),
+          allCapped: mine.every((r) => r.capped),
+        },
+      ];
+    }),
+  );
+  const file = writeResult("firehose-memory", {
+    options: { rounds: ROUNDS, viewers: VIEWERS, kinds: KINDS, settleSeconds: SETTLE_MS / 1000 },
+    summary: byKind,
+    runs,
+  });
+  console.log(JSON.stringify(byKind, null, 2));
+  console.log(`firehose-memory: wrote ${file}`);
+  await cleanup();
+  process.exit(runs.every((r) => r.capped) ? 0 : 1);
+} catch (error) {
+  console.error("firehose-memory failed:", error);
+  await cleanup();
+  process.exit(1);
+}
