@@ -371,10 +371,18 @@ class ProcessRun {
     this.exit = { code, signal };
     // background jobs (`server &`) would outlive the command and hold the pipe open
     this.terminateGroup();
-    this.later(DRAIN_MS, () => {
-      this.closePipes();
-      this.finish();
-    });
+    // Node can report the exit before it has read what the shell wrote just before exiting: libuv
+    // handles SIGCHLD after the other events of a poll and reaps every child that has exited by
+    // then, so that output is read only in the next poll, and a busy server can pass the deadline
+    // before it polls again. So at the deadline the pipes close only after one more poll: an
+    // immediate set from a timer runs after the next poll.
+    this.later(DRAIN_MS, () =>
+      setImmediate(() => {
+        if (this.settled) return;
+        this.closePipes();
+        this.finish();
+      }),
+    );
     this.finishIfDone();
   }
 
