@@ -39,14 +39,16 @@ test("reloading mid-turn shows the same transcript a live viewer saw", async ({ 
 });
 
 test("Stop kills a runaway command and its process group", async ({ authed: page }) => {
+  // a duration no other test (or other work on this machine) uses, so the process table check is ours
+  const seconds = 600 + Math.floor(Math.random() * 9000);
   await newSession(page, "cancel");
-  await send(page, "[[cmd: sleep 600]]");
-  await expect.poll(() => terminalText(page)).toContain("▸ run_command  sleep 600");
-  await expect.poll(() => processesMatching("^sleep 600$").length).toBe(1);
+  await send(page, `[[cmd: sleep ${seconds}]]`);
+  await expect.poll(() => terminalText(page)).toContain(`▸ run_command  sleep ${seconds}`);
+  await expect.poll(() => processesMatching(`^sleep ${seconds}$`).length).toBe(1);
   await page.getByTestId("stop-button").click();
   await expect.poll(() => terminalText(page)).toContain("■ stopped");
   await expect(page.getByTestId("session-status")).toHaveText("idle");
-  expect(processesMatching("^sleep 600$")).toEqual([]);
+  expect(processesMatching(`^sleep ${seconds}$`)).toEqual([]);
 });
 
 test("a 429 from the model is retried and the turn completes", async ({ authed: page }) => {
