@@ -13,7 +13,7 @@ import { env } from "@/lib/env";
 import { appendEvent } from "@/lib/events/log";
 import type { SessionEventBody, TurnStatus } from "@/lib/events/types";
 import { captureFromUserMessage } from "@/lib/learning/capture";
-import { FrictionMonitor } from "@/lib/learning/friction-monitor";
+import { FrictionMonitor, refreshToolP95 } from "@/lib/learning/friction-monitor";
 import {
   afterMaintenanceTurn,
   loadMaintenanceSettings,
@@ -26,6 +26,7 @@ import { collectSecrets, maskSecrets } from "@/lib/sandbox";
 import { loadModelConfig, type ModelConfig } from "@/lib/settings/model-config";
 import { costOf, findPrice, loadPrices } from "@/lib/settings/prices";
 import { suggestSkills } from "@/lib/skills/suggest";
+import { refreshTelemetrySummary } from "@/lib/telemetry/prompt-summary";
 import { flushTelemetry, recordModelStep } from "@/lib/telemetry/recorder";
 import { activeTurns, type StopReason, stopTurn } from "./active-turns";
 import { estimateTokens, fitToBudget } from "./context-budget";
@@ -35,7 +36,7 @@ import { createLanguageModel, endpointOf } from "./model";
 import { describeModelError } from "./model-errors";
 import { parsePart, type StoredPart, type ToolPart } from "./parts";
 import { createRetryingFetch, DEFAULT_RETRY } from "./retrying-fetch";
-import { buildSystemPrompt } from "./system-prompt";
+import { buildSystemPrompt, loadPromptContext, type PromptContext } from "./system-prompt";
 import {
   buildToolSet,
   installAgentTools,
@@ -63,7 +64,7 @@ interface TurnInput {
 
 /** Starts a turn for a user message; the turn runs on the server whether or not anyone watches. */
 export async function sendMessage(sessionId: string, text: string): Promise<{ turnId: string }> {
-  const session = await findSession(sessionId);
+  const [session, config] = await Promise.all([findSession(sessionId), loadModelConfig()]);
   if (!session) throw new ApiError("not_found", `No session ${sessionId}.`);
   if (session.status === "ended") throw new ApiError("conflict", "This session has ended; start a new one.");
   if (session.budgetUsd !== null && session.costUsd >= session.budgetUsd) {
@@ -72,7 +73,6 @@ export async function sendMessage(sessionId: string, text: string): Promise<{ tu
       `The session's budget of $${session.budgetUsd.toFixed(2)} is spent; raise it to continue.`,
     );
   }
-  const config = await loadModelConfig();
   if (!config.configured) {
     throw new ApiError(
       "not_configured",
@@ -120,7 +120,9 @@ export async function sendMessage(sessionId: string, text: string): Promise<{ tu
       controller,
       config,
     };
-    void runTurn(input)
+    // The turn's database reads hold the thread (better-sqlite3 is synchronous): the 202 goes first.
+    void new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => runTurn(input))
       .catch((error): TurnStatus => {
         console.error("[ratchet] turn crashed", error);
         return "error";
@@ -183,6 +185,7 @@ async function runTurn(input: TurnInput): Promise<TurnStatus> {
   let friction: FrictionMonitor | undefined;
   let nudged = false;
   let stepStartedAt = performance.now();
+  // Reading files, this lets the 202 go out before the database reads below, which hold the thread.
   let toolbox = await scanToolbox(sessionId);
   const skillHint = await suggestSkills(sessionId, turnId, input.userText, { skills: toolbox.skills });
 
@@ -227,9 +230,23 @@ async function runTurn(input: TurnInput): Promise<TurnStatus> {
   };
 
   try {
-    await emit({ type: "turn-start", turnId, model: config.model });
-    friction = await FrictionMonitor.start(sessionId, turnId, emit);
-    const learned = await captureFromUserMessage(sessionId, input.userText);
+    const maintenance = input.kind === "maintenance";
+    const toolDefs = maintenance ? [...BUILTIN_TOOLS, ...MAINTENANCE_TOOLS] : BUILTIN_TOOLS;
+    // turn-start is appended first, so it stays the turn's first event; the reads after it do not
+    // depend on one another and run together (the prompt's context still after the capture).
+    const turnStarted = emit({ type: "turn-start", turnId, model: config.model });
+    const captured = captureFromUserMessage(sessionId, input.userText);
+    const [, monitor, learned, context, stepLimit, memory, history, prices] = await Promise.all([
+      turnStarted,
+      FrictionMonitor.start(sessionId, turnId, emit),
+      captured,
+      captured.then(() => loadPromptContext(input.workspace)),
+      maintenance ? loadMaintenanceSettings().then((s) => s.stepLimit) : config.stepLimit,
+      loadPromptMemory(sessionId),
+      loadHistory(sessionId),
+      loadPrices(),
+    ]);
+    friction = monitor;
     if (learned) {
       await emit({
         type: "learning",
@@ -239,10 +256,7 @@ async function runTurn(input: TurnInput): Promise<TurnStatus> {
       });
       if (learned.type === "correction") await friction.correction(learned.phrase, input.userText);
     }
-    const maintenance = input.kind === "maintenance";
-    const toolDefs = maintenance ? [...BUILTIN_TOOLS, ...MAINTENANCE_TOOLS] : BUILTIN_TOOLS;
-    const stepLimit = maintenance ? (await loadMaintenanceSettings()).stepLimit : config.stepLimit;
-    const memory = await loadPromptMemory(sessionId);
+    let prefetched: PromptContext | undefined = context;
     const prompt = async () => {
       const base = await buildSystemPrompt({
         workspace: input.workspace,
@@ -250,13 +264,15 @@ async function runTurn(input: TurnInput): Promise<TurnStatus> {
         tools: toolDefs,
         toolbox,
         memory,
+        context: prefetched,
       });
+      prefetched = undefined;
       const withHint = skillHint ? `${base}\n\n${skillHint}` : base;
       return maintenance ? `${withHint}\n\n${await maintenancePrompt(sessionId)}` : withHint;
     };
     let instructions = await prompt();
     const budget = Math.max(1024, config.contextWindow - OUTPUT_RESERVE - estimateTokens(instructions));
-    const fitted = fitToBudget(await loadHistory(sessionId), budget);
+    const fitted = fitToBudget(history, budget);
     if (fitted.elidedOutputs || fitted.summarizedTurns) {
       await emit({
         type: "notice",
@@ -264,7 +280,7 @@ async function runTurn(input: TurnInput): Promise<TurnStatus> {
         message: `Context trimmed for the model: ${fitted.elidedOutputs} old tool outputs elided, ${fitted.summarizedTurns} old turns summarized (the transcript is complete).`,
       });
     }
-    const price = findPrice(await loadPrices(), config.model);
+    const price = findPrice(prices, config.model);
     toolSet = buildToolSet(toolDefs, deps);
     installAgentTools(toolSet, toolbox.catalog, deps);
     const handle = toolSet;
@@ -442,8 +458,16 @@ async function runTurn(input: TurnInput): Promise<TurnStatus> {
     if (active) active.finishing = true;
     await emit({ type: "turn-end", turnId, status, ...(failure ? { error: failure } : {}) });
     await emit({ type: "status", status: sessionStatus, ...(note ? { note } : {}) });
+    refreshTurnCaches();
   }
   return status;
+}
+
+/** What the next turn reads from telemetry is rebuilt now, while nobody waits for it, not at its start. */
+function refreshTurnCaches(): void {
+  Promise.all([refreshTelemetrySummary(), refreshToolP95()]).catch((error) =>
+    console.error("[ratchet] refreshing telemetry caches failed", error),
+  );
 }
 
 export async function endSession(sessionId: string): Promise<void> {

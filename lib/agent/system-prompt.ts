@@ -29,7 +29,20 @@ export interface PromptInput {
   tools: readonly BuiltinTool[];
   toolbox: ToolboxSnapshot;
   memory?: PromptMemory;
+  /** Read beforehand (loadPromptContext) so a turn can fetch it alongside its other reads. */
+  context?: PromptContext;
   now?: Date;
+}
+
+/** What the prompt reads besides its input: the telemetry summary and the workspace's AGENTS.md. */
+export interface PromptContext {
+  telemetry: string;
+  agentsMd: string | null;
+}
+
+export async function loadPromptContext(workspace: string): Promise<PromptContext> {
+  const [telemetry, agentsMd] = await Promise.all([telemetrySummaryForPrompt(), readAgentsMd(workspace)]);
+  return { telemetry, agentsMd };
 }
 
 export async function readAgentsMd(workspace: string): Promise<string | null> {
@@ -79,9 +92,8 @@ export async function buildSystemPrompt(input: PromptInput): Promise<string> {
   sections.push(
     `## Tools built for this agent\n${agentLines.join("\n") || "(none yet: build one with propose_tool)"}`,
   );
-  const telemetry = await telemetrySummaryForPrompt();
+  const { telemetry, agentsMd } = input.context ?? (await loadPromptContext(input.workspace));
   if (telemetry) sections.push(telemetry);
-  const agentsMd = await readAgentsMd(input.workspace);
   if (agentsMd) sections.push(`## Project instructions (AGENTS.md)\n${agentsMd}`);
   const now = input.now ?? new Date();
   sections.push(

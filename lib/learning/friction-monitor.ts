@@ -1,7 +1,7 @@
 import { db } from "@/lib/db/client";
 import {
   createFriction,
-  recentCommandInputs,
+  recentCommandCounts,
   sessionCallHistory,
   settleFrictions,
 } from "@/lib/db/queries/frictions";
@@ -9,6 +9,7 @@ import { readSetting } from "@/lib/db/queries/settings";
 import { toolStats } from "@/lib/db/queries/tool-calls";
 import type { SessionEventBody } from "@/lib/events/types";
 import { normalizeCommand } from "@/lib/telemetry/normalize-command";
+import { DAY_MS, startOfUtcDay } from "@/lib/telemetry/range";
 import {
   type CallObservation,
   DEFAULT_FRICTION_SETTINGS,
@@ -21,19 +22,45 @@ import {
 
 export const FRICTION_SETTINGS_KEY = "learning.friction";
 const P95_WINDOW_DAYS = 30;
+/** Age past which the runner recomputes the p95s after a turn. */
 const P95_CACHE_MS = 60_000;
+/** Age past which a turn waits for new p95s rather than use the kept ones. */
+const P95_MAX_STALE_MS = 10 * 60_000;
 
+type P95 = Map<string, { p95Ms: number; calls: number }>;
 const cache = globalThis as unknown as {
-  __ratchetP95?: { at: number; value: Map<string, { p95Ms: number; calls: number }> };
+  __ratchetP95?: { at: number; value: P95 };
+  __ratchetP95Refresh?: Promise<void> | null;
 };
 
-async function p95ByTool(): Promise<Map<string, { p95Ms: number; calls: number }>> {
-  const cached = cache.__ratchetP95;
-  if (cached && Date.now() - cached.at < P95_CACHE_MS) return cached.value;
-  const since = new Date(Date.now() - P95_WINDOW_DAYS * 86_400_000);
+async function computeP95(): Promise<P95> {
+  // from a day boundary: whole days come from the rollup cache, only today is read live
+  const since = new Date(startOfUtcDay(Date.now() - P95_WINDOW_DAYS * DAY_MS));
   const value = new Map((await toolStats(since)).map((s) => [s.tool, { p95Ms: s.p95Ms, calls: s.calls }]));
   cache.__ratchetP95 = { at: Date.now(), value };
   return value;
+}
+
+/** 30-day figures move slowly: a turn recomputes them only when there are none or they are old. */
+async function p95ByTool(): Promise<P95> {
+  const cached = cache.__ratchetP95;
+  if (cached && Date.now() - cached.at < P95_MAX_STALE_MS) return cached.value;
+  return computeP95();
+}
+
+/** After a turn: recomputes p95s older than a minute, off the next turn's path. */
+export function refreshToolP95(): Promise<void> {
+  const cached = cache.__ratchetP95;
+  if (cache.__ratchetP95Refresh) return cache.__ratchetP95Refresh;
+  if (!cached || Date.now() - cached.at < P95_CACHE_MS) return Promise.resolve();
+  const refresh = computeP95()
+    .then(() => undefined)
+    .catch((error) => console.error("[ratchet] tool p95 refresh failed", error))
+    .finally(() => {
+      cache.__ratchetP95Refresh = null;
+    });
+  cache.__ratchetP95Refresh = refresh;
+  return refresh;
 }
 
 export async function loadFrictionSettings(): Promise<FrictionSettings> {
@@ -75,7 +102,7 @@ export class FrictionMonitor {
     const [rows, p95, recent, settings] = await Promise.all([
       sessionCallHistory(sessionId),
       p95ByTool(),
-      recentCommandInputs(sessionId),
+      recentCommandCounts(sessionId),
       loadFrictionSettings(),
     ]);
     const history = rows.map((r) => ({
@@ -87,9 +114,10 @@ export class FrictionMonitor {
       exitCode: r.exitCode,
     }));
     const patterns = new Map<string, number>();
-    for (const input of recent) {
-      const pattern = normalizeCommand(input);
-      if (pattern) patterns.set(pattern, (patterns.get(pattern) ?? 0) + 1);
+    for (const { commandKey, input, calls } of recent) {
+      // commandKey is normalizeCommand(inputSummary), stored when the call was recorded
+      const pattern = commandKey ?? normalizeCommand(input ?? "");
+      if (pattern) patterns.set(pattern, (patterns.get(pattern) ?? 0) + calls);
     }
     return new FrictionMonitor(sessionId, turnId, history, p95, patterns, settings, emit);
   }

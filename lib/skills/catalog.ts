@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { BigIntStats } from "node:fs";
 import { lstat, readdir, readFile, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { MAX_SKILL_BYTES, type ParseResult, parseSkill, SKILL_NAME } from "./parse";
@@ -42,6 +43,24 @@ export function sha256(text: string): string {
   return createHash("sha256").update(text, "utf8").digest("hex");
 }
 
+/**
+ * Skills read before, by file: the prompt lists every skill on every turn, and reading and parsing
+ * them all again each time is most of that. Any write changes the file's ctime (which no one can set
+ * back), so a file with the same inode, size, mtime and ctime has the same content. File times tick
+ * coarsely (a few ms), so a file changed in the last SETTLED_MS is not remembered: a second write
+ * in the same tick would look the same.
+ */
+const SETTLED_MS = 1000;
+interface KnownRead {
+  identity: string;
+  read: { content: string; sha256: string; parsed: ParseResult };
+}
+const store = globalThis as unknown as { __ratchetSkillReads?: Map<string, KnownRead> };
+function readCache(): Map<string, KnownRead> {
+  store.__ratchetSkillReads ??= new Map();
+  return store.__ratchetSkillReads;
+}
+
 function failed(message: string): ParseResult {
   return { ok: false, error: { message, line: null, column: null } };
 }
@@ -53,14 +72,15 @@ async function readEntry(
 ): Promise<SkillEntry | null> {
   const relPath = format === "folder" ? path.join(name, "SKILL.md") : `${name}.md`;
   const file = path.join(root, relPath);
-  let info: Awaited<ReturnType<typeof stat>>;
+  let info: BigIntStats;
   try {
-    info = await stat(/*turbopackIgnore: true*/ file);
+    info = await stat(/*turbopackIgnore: true*/ file, { bigint: true });
   } catch {
     return null;
   }
   if (!info.isFile()) return null;
-  const base = { name, format, file, relPath, size: info.size, mtime: info.mtime };
+  const size = Number(info.size);
+  const base = { name, format, file, relPath, size, mtime: info.mtime };
   const real = await realpath(/*turbopackIgnore: true*/ file);
   if (!isInside(root, real)) {
     return {
@@ -70,18 +90,23 @@ async function readEntry(
       parsed: failed(`${relPath} is a symbolic link to a file outside the skills folder; it is not read.`),
     };
   }
-  if (info.size > MAX_SKILL_BYTES) {
+  if (size > MAX_SKILL_BYTES) {
     return {
       ...base,
       content: null,
       sha256: null,
       parsed: failed(
-        `${relPath} is ${Math.ceil(info.size / 1024)} KiB, over the ${MAX_SKILL_BYTES / 1024} KiB limit for a skill; move long reference material into other files in the skill folder.`,
+        `${relPath} is ${Math.ceil(size / 1024)} KiB, over the ${MAX_SKILL_BYTES / 1024} KiB limit for a skill; move long reference material into other files in the skill folder.`,
       ),
     };
   }
+  const identity = `${name}:${info.dev}:${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}`;
+  const known = readCache().get(file);
+  if (known?.identity === identity) return { ...base, ...known.read };
   const content = await readFile(/*turbopackIgnore: true*/ file, "utf8");
-  return { ...base, content, sha256: sha256(content), parsed: parseSkill(content, { name }) };
+  const read = { content, sha256: sha256(content), parsed: parseSkill(content, { name }) };
+  if (Date.now() - Number(info.ctimeNs / 1_000_000n) > SETTLED_MS) readCache().set(file, { identity, read });
+  return { ...base, ...read };
 }
 
 /** Reads one skill by name (folder first, then a flat file); null when there is none. */
@@ -111,28 +136,12 @@ export async function scanSkills(
   const folders = new Map<string, SkillEntry>();
   const flats = new Map<string, SkillEntry>();
   const ignored: IgnoredEntry[] = [];
-  for (const entry of names.sort()) {
-    if (entry.startsWith(".")) continue;
-    const info = await lstat(/*turbopackIgnore: true*/ path.join(root, entry)).catch(() => null);
-    const isDir =
-      info?.isDirectory() || (info?.isSymbolicLink() && (await isDirectory(path.join(root, entry))));
-    if (isDir) {
-      if (!SKILL_NAME.test(entry)) {
-        if (await hasSkillFile(path.join(root, entry))) ignored.push({ entry, reason: badName(entry) });
-        continue;
-      }
-      const skill = await readEntry(root, entry, "folder").catch(() => null);
-      if (skill) folders.set(entry, skill);
-      continue;
-    }
-    if (!entry.endsWith(".md") || entry === "README.md") continue;
-    const name = entry.slice(0, -3);
-    if (!SKILL_NAME.test(name)) {
-      ignored.push({ entry, reason: badName(name) });
-      continue;
-    }
-    const skill = await readEntry(root, name, "flat").catch(() => null);
-    if (skill) flats.set(name, skill);
+  // the prompt lists the skills every turn: entries are read side by side, then taken in name order
+  const found = await Promise.all(names.sort().map((entry) => scanEntry(root, entry)));
+  for (const item of found) {
+    if (item?.kind === "ignored") ignored.push(item.ignored);
+    else if (item?.kind === "folder") folders.set(item.skill.name, item.skill);
+    else if (item?.kind === "flat") flats.set(item.skill.name, item.skill);
   }
   for (const [name, flat] of flats) {
     if (folders.has(name))
@@ -141,6 +150,32 @@ export async function scanSkills(
   }
   const skills = [...folders.values()].sort((a, b) => a.name.localeCompare(b.name));
   return { skills, ignored };
+}
+
+type Scanned =
+  | { kind: "folder" | "flat"; skill: SkillEntry }
+  | { kind: "ignored"; ignored: IgnoredEntry }
+  | null;
+
+async function scanEntry(root: string, entry: string): Promise<Scanned> {
+  if (entry.startsWith(".")) return null;
+  const info = await lstat(/*turbopackIgnore: true*/ path.join(root, entry)).catch(() => null);
+  const isDir =
+    info?.isDirectory() || (info?.isSymbolicLink() && (await isDirectory(path.join(root, entry))));
+  if (isDir) {
+    if (!SKILL_NAME.test(entry)) {
+      return (await hasSkillFile(path.join(root, entry)))
+        ? { kind: "ignored", ignored: { entry, reason: badName(entry) } }
+        : null;
+    }
+    const skill = await readEntry(root, entry, "folder").catch(() => null);
+    return skill ? { kind: "folder", skill } : null;
+  }
+  if (!entry.endsWith(".md") || entry === "README.md") return null;
+  const name = entry.slice(0, -3);
+  if (!SKILL_NAME.test(name)) return { kind: "ignored", ignored: { entry, reason: badName(name) } };
+  const skill = await readEntry(root, name, "flat").catch(() => null);
+  return skill ? { kind: "flat", skill } : null;
 }
 
 function badName(name: string): string {

@@ -27,6 +27,21 @@ export function triggerPattern(trigger: string): RegExp {
   return new RegExp(`(?<!${WORD})${words.join("\\s+")}(?!${WORD})`, "iu");
 }
 
+/** Compiled once per trigger: every turn matches every trigger of every skill. */
+const compiled = new Map<string, RegExp>();
+const MAX_COMPILED = 2000;
+
+function patternOf(trigger: string): RegExp {
+  let pattern = compiled.get(trigger);
+  if (!pattern) {
+    if (compiled.size >= MAX_COMPILED) compiled.clear();
+    // no g or y flag: exec keeps no state between calls, so one RegExp serves every message
+    pattern = triggerPattern(trigger);
+    compiled.set(trigger, pattern);
+  }
+  return pattern;
+}
+
 /**
  * Which skills the message calls for, in the order the message mentions them. Per skill, the
  * reported trigger is the one found earliest (the longest one when several start there).
@@ -41,7 +56,7 @@ export function matchTriggers(
   for (const skill of skills) {
     let best: TriggerMatch | null = null;
     for (const trigger of skill.triggers) {
-      const found = triggerPattern(trigger).exec(text);
+      const found = patternOf(trigger).exec(text);
       if (!found) continue;
       const better =
         !best ||

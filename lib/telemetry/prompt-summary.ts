@@ -10,7 +10,10 @@ import type { CommandStat, ToolHealth } from "./types";
 
 /** ≈ 600 tokens at about 4 characters a token. */
 export const SUMMARY_MAX_CHARS = 2400;
+/** Age past which the runner rebuilds the summary after a turn. */
 const CACHE_MS = 60_000;
+/** Age past which a turn waits for a new summary rather than use the kept one. */
+const MAX_STALE_MS = 10 * 60_000;
 const TOP_TOOLS = 8;
 
 export interface SummaryInput {
@@ -76,23 +79,58 @@ export function formatTelemetrySummary(input: SummaryInput): string {
   return text.slice(0, SUMMARY_MAX_CHARS);
 }
 
-const store = globalThis as unknown as { __ratchetPromptSummary?: { at: number; text: Promise<string> } };
+interface Cached {
+  at: number;
+  text: Promise<string>;
+}
+const store = globalThis as unknown as {
+  __ratchetPromptSummary?: Cached;
+  __ratchetPromptSummaryRefresh?: Promise<void> | null;
+};
 
 /**
  * A compact telemetry section for the system prompt (≤ ~600 tokens): the most used tools with calls,
  * ok % and median duration; the commands that fail most; flagged tools; recent learnings. Empty when
- * nothing was recorded yet. Cached for a minute (the prompt is rebuilt every turn).
+ * nothing was recorded yet. A rebuild reads today's calls live and aggregates every day (tens of ms
+ * of CPU at a million calls), so it is kept and a turn waits for one only when there is none or it
+ * is older than MAX_STALE_MS. After each turn the runner rebuilds one older than a minute
+ * (refreshTelemetrySummary), so a turn's summary is at most a minute older than the end of the
+ * previous turn on this server.
  */
 export function telemetrySummaryForPrompt(opts: { now?: Date; days?: number } = {}): Promise<string> {
   const now = opts.now ?? new Date();
+  const days = opts.days ?? 30;
+  if (opts.now) return summaryOrEmpty(now, days);
   const cached = store.__ratchetPromptSummary;
-  if (!opts.now && cached && now.getTime() - cached.at < CACHE_MS) return cached.text;
-  const text = buildSummary(now, opts.days ?? 30).catch((error) => {
+  if (cached && now.getTime() - cached.at < MAX_STALE_MS) return cached.text;
+  const text = summaryOrEmpty(now, days);
+  store.__ratchetPromptSummary = { at: now.getTime(), text };
+  return text;
+}
+
+/** Rebuilds a summary older than a minute, keeping the old one until the new one is ready (or on failure). */
+export function refreshTelemetrySummary(): Promise<void> {
+  const cached = store.__ratchetPromptSummary;
+  if (store.__ratchetPromptSummaryRefresh) return store.__ratchetPromptSummaryRefresh;
+  if (!cached || Date.now() - cached.at < CACHE_MS) return Promise.resolve();
+  const at = Date.now();
+  const refresh = buildSummary(new Date(at), 30)
+    .then((text) => {
+      store.__ratchetPromptSummary = { at, text: Promise.resolve(text) };
+    })
+    .catch((error) => console.error("[ratchet] telemetry summary failed", error))
+    .finally(() => {
+      store.__ratchetPromptSummaryRefresh = null;
+    });
+  store.__ratchetPromptSummaryRefresh = refresh;
+  return refresh;
+}
+
+function summaryOrEmpty(now: Date, days: number): Promise<string> {
+  return buildSummary(now, days).catch((error) => {
     console.error("[ratchet] telemetry summary failed", error);
     return "";
   });
-  if (!opts.now) store.__ratchetPromptSummary = { at: now.getTime(), text };
-  return text;
 }
 
 async function buildSummary(now: Date, days: number): Promise<string> {

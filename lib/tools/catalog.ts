@@ -1,10 +1,10 @@
-import { readFile } from "node:fs/promises";
+import { lstat, readFile } from "node:fs/promises";
 import {
   listActiveToolVersions,
   listTrialToolVersions,
   type ToolVersion,
 } from "@/lib/db/queries/tool-versions";
-import { fileKind, SYMLINK_REASON, sha256 } from "./lifecycle";
+import { SYMLINK_REASON, sha256 } from "./lifecycle";
 import type { ToolManifest } from "./manifest";
 import { toolFile } from "./paths";
 import { missingBinaries } from "./validate";
@@ -40,45 +40,70 @@ function callable(row: ToolVersion, source: string, trial: boolean): CallableToo
 }
 
 /**
+ * Files already read and found to match their approved hash, by path. Any write changes a file's
+ * ctime (which no one can set back), so the same inode, size, mtime and ctime means the same bytes
+ * and the file need not be read and hashed again on every turn. File times tick coarsely (a few
+ * ms), so a file changed in the last SETTLED_MS is not remembered: a second write in the same tick
+ * would look the same.
+ */
+const store = globalThis as unknown as {
+  __ratchetVerifiedTools?: Map<string, { identity: string; sha256: string; source: string }>;
+};
+function verified(): Map<string, { identity: string; sha256: string; source: string }> {
+  store.__ratchetVerifiedTools ??= new Map();
+  return store.__ratchetVerifiedTools;
+}
+
+const SETTLED_MS = 1000;
+const settled = (ctimeNs: bigint) => Date.now() - Number(ctimeNs / 1_000_000n) > SETTLED_MS;
+
+const MISSING = "its file is missing from the tools folder";
+
+/** An approved version's file as it is on disk now: its source if it still matches, else why not. */
+async function checkApproved(row: ToolVersion): Promise<{ source: string } | { reason: string }> {
+  const file = toolFile(row.name);
+  // lstat, as fileKind does: a link is refused, never followed
+  const info = await lstat(/*turbopackIgnore: true*/ file, { bigint: true }).catch(() => null);
+  if (!info) return { reason: MISSING };
+  if (!info.isFile())
+    return {
+      reason: `needs re-approval: its file is ${info.isSymbolicLink() ? SYMLINK_REASON : "not a regular file"}`,
+    };
+  const identity = `${info.dev}:${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}`;
+  const known = verified().get(file);
+  if (known?.identity === identity && known.sha256 === row.sha256) return { source: known.source };
+  let source: string;
+  try {
+    source = await readFile(/*turbopackIgnore: true*/ file, "utf8");
+  } catch {
+    return { reason: MISSING };
+  }
+  if (sha256(source) !== row.sha256)
+    return { reason: "needs re-approval: the file changed on disk after it was approved" };
+  if (settled(info.ctimeNs)) verified().set(file, { identity, sha256: row.sha256, source });
+  return { source };
+}
+
+/**
  * The agent-written tools a session may call right now: approved tools whose file still matches
  * the approved hash, plus this session's own validated proposals (trial).
  */
 export async function loadCatalog(sessionId: string): Promise<Catalog> {
   const catalog: Catalog = { callable: [], unavailable: [], refused: [] };
-  const trials = await listTrialToolVersions(sessionId);
+  const [trials, active] = await Promise.all([listTrialToolVersions(sessionId), listActiveToolVersions()]);
   const trialNames = new Set(trials.map((t) => t.name));
+  const approved = active.filter((row) => !trialNames.has(row.name));
+  // every turn reads every file: side by side, in the order of the rows
+  const checked = await Promise.all(approved.map(checkApproved));
   const chosen: CallableTool[] = [];
-  for (const row of await listActiveToolVersions()) {
-    if (trialNames.has(row.name)) continue;
-    let source: string;
-    const kind = await fileKind(toolFile(row.name));
-    if (kind === "link" || kind === "other") {
-      catalog.refused.push({
-        name: row.name,
-        version: row.version,
-        reason: `needs re-approval: its file is ${kind === "link" ? SYMLINK_REASON : "not a regular file"}`,
-      });
+  for (const [i, row] of approved.entries()) {
+    const check = checked[i];
+    if (!check) continue;
+    if ("reason" in check) {
+      catalog.refused.push({ name: row.name, version: row.version, reason: check.reason });
       continue;
     }
-    try {
-      source = await readFile(/*turbopackIgnore: true*/ toolFile(row.name), "utf8");
-    } catch {
-      catalog.refused.push({
-        name: row.name,
-        version: row.version,
-        reason: "its file is missing from the tools folder",
-      });
-      continue;
-    }
-    if (sha256(source) !== row.sha256) {
-      catalog.refused.push({
-        name: row.name,
-        version: row.version,
-        reason: "needs re-approval: the file changed on disk after it was approved",
-      });
-      continue;
-    }
-    const tool = callable(row, source, false);
+    const tool = callable(row, check.source, false);
     if (tool) chosen.push(tool);
   }
   for (const row of trials) {

@@ -58,19 +58,23 @@ export function sessionCallHistory(sessionId: string) {
   });
 }
 
-/** run_command inputs of the most recent other sessions, for cross-session patterns. */
-export async function recentCommandInputs(sessionId: string, sessions = 10) {
-  const recent = await db().session.findMany({
-    where: { id: { not: sessionId }, kind: "agent" },
-    orderBy: { updatedAt: "desc" },
-    take: sessions,
-    select: { id: true },
-  });
-  if (recent.length === 0) return [];
-  const rows = await db().toolCall.findMany({
-    where: { sessionId: { in: recent.map((r) => r.id) }, tool: "run_command" },
-    select: { inputSummary: true },
-    take: 5000,
-  });
-  return rows.map((r) => r.inputSummary);
+/**
+ * run_command calls of the most recent other agent sessions (up to 5000 calls), for cross-session
+ * patterns, counted per stored commandKey in one statement: a handful of rows instead of thousands.
+ * Calls recorded before commandKey existed come back by input, with `commandKey` null, for the
+ * caller to normalize.
+ */
+export async function recentCommandCounts(
+  sessionId: string,
+  sessions = 10,
+): Promise<{ commandKey: string | null; input: string | null; calls: number }[]> {
+  const rows = await db().$queryRaw<{ k: string | null; i: string | null; n: number | bigint }[]>`
+    SELECT r."commandKey" AS k, CASE WHEN r."commandKey" IS NULL THEN r."inputSummary" END AS i, COUNT(*) AS n
+      FROM (SELECT "commandKey", "inputSummary" FROM "ToolCall"
+             WHERE "tool" = 'run_command' AND "sessionId" IN (
+               SELECT "id" FROM "Session" WHERE "id" <> ${sessionId} AND "kind" = 'agent'
+                ORDER BY "updatedAt" DESC LIMIT ${sessions})
+             LIMIT 5000) r
+     GROUP BY r."commandKey", CASE WHEN r."commandKey" IS NULL THEN r."inputSummary" END`;
+  return rows.map((r) => ({ commandKey: r.k, input: r.i, calls: Number(r.n) }));
 }
