@@ -12,11 +12,32 @@
  * killed with its command, an agent-written tool, a skill load, a model 500 that is retried, and a
  * stream that hangs until the turn is cancelled. Every 25 turns a session is ended and a new one
  * started. Memory is judged after a warm-up (the first 20% of the run, at least 2 minutes).
+ *
+ * `--heap-snapshots 5,15,25` tells JS heap from native memory: the server starts with its inspector
+ * armed (`--inspect-port`, opened with SIGUSR1 after boot), every sample also records
+ * process.memoryUsage() (heapUsed, external, arrayBuffers), and at each listed minute a heap snapshot
+ * is written to `--heap-dir` (default: a fresh folder under the OS temp dir, never the repository)
+ * together with the heap after that snapshot's full GC and the sizes of the server's globalThis
+ * registries (__ratchet*). Open the snapshots in Chrome DevTools (Memory → Load, Comparison view).
+ * `--gc-minutes 2` (alone or with snapshots) forces a full GC every 2 minutes instead and records the
+ * live heap right after it: cheap, and it leaves the native heap alone (a snapshot's own allocations
+ * stay in the server's malloc arenas and inflate its RSS for the rest of the run). Both pause the
+ * sessions between turns while they run. The checkpoints go into the result as `heapMiB.checkpoints`.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { WebSocket } from "undici";
 import { type FakeLLM, startFakeLLM } from "../e2e/support/fake-llm";
 import {
   type Api,
@@ -37,11 +58,21 @@ const { values } = parseArgs({
     minutes: { type: "string", default: "60" },
     sessions: { type: "string", default: "2" },
     "sample-seconds": { type: "string", default: "10" },
+    "heap-snapshots": { type: "string", default: "" },
+    "heap-dir": { type: "string", default: "" },
+    "gc-minutes": { type: "string", default: "" },
   },
 });
 const MINUTES = Math.max(0.5, Number.parseFloat(values.minutes));
 const SESSIONS = Math.max(1, Number.parseInt(values.sessions, 10));
 const SAMPLE_MS = Math.max(1, Number.parseFloat(values["sample-seconds"])) * 1000;
+const SNAPSHOT_MINUTES = values["heap-snapshots"]
+  .split(",")
+  .map((m) => Number.parseFloat(m))
+  .filter((m) => Number.isFinite(m) && m >= 0)
+  .sort((a, b) => a - b);
+const GC_MINUTES = Number.parseFloat(values["gc-minutes"]) || 0;
+const INSPECT = SNAPSHOT_MINUTES.length > 0 || GC_MINUTES > 0;
 const TURNS_PER_SESSION = 25;
 const TOOL = "soak_count_words";
 
@@ -55,13 +86,150 @@ interface Sample {
   processes: number;
   dbMiB: number;
   turns: number;
+  /** process.memoryUsage() of the server in MiB (with --heap-snapshots or --gc-minutes only). */
+  heap?: MemoryMiB;
+}
+
+interface Checkpoint {
+  label: string;
+  t: number;
+  turns: number;
+  file: string | null;
+  seconds: number;
+  before: MemoryMiB;
+  afterGc: MemoryMiB;
+  rssAfterGcMiB: number;
+  registries: Record<string, unknown>;
+}
+
+interface MemoryMiB {
+  rss: number;
+  heapTotal: number;
+  heapUsed: number;
+  external: number;
+  arrayBuffers: number;
+}
+
+/** A Chrome DevTools protocol session with the server's inspector. */
+class Inspector {
+  private nextId = 1;
+  private readonly calls = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private readonly handlers = new Map<string, (params: Record<string, unknown>) => void>();
+  private constructor(private readonly ws: WebSocket) {
+    ws.addEventListener("message", (event) => {
+      const msg = JSON.parse(String(event.data)) as {
+        id?: number;
+        method?: string;
+        params?: Record<string, unknown>;
+        result?: unknown;
+        error?: { message: string };
+      };
+      if (msg.id !== undefined) {
+        const call = this.calls.get(msg.id);
+        this.calls.delete(msg.id);
+        if (msg.error) call?.reject(new Error(msg.error.message));
+        else call?.resolve(msg.result);
+      } else if (msg.method) this.handlers.get(msg.method)?.(msg.params ?? {});
+    });
+  }
+
+  /** Opens the inspector of a server started with `--inspect-port` and finds its address in the output. */
+  static async attach(server: AppServer): Promise<Inspector> {
+    process.kill(server.pid, "SIGUSR1");
+    for (let i = 0; i < 100; i++) {
+      const url = /Debugger listening on (ws:\/\/\S+)/.exec(server.output())?.[1];
+      if (url) {
+        const ws = new WebSocket(url);
+        await new Promise((resolve, reject) => {
+          ws.addEventListener("open", resolve, { once: true });
+          ws.addEventListener("error", reject, { once: true });
+        });
+        return new Inspector(ws);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error("the server's inspector did not open");
+  }
+
+  send<T = unknown>(method: string, params: Record<string, unknown> = {}): Promise<T> {
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.calls.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.ws.send(JSON.stringify({ id, method, params }));
+    });
+  }
+
+  on(method: string, handler: (params: Record<string, unknown>) => void): void {
+    this.handlers.set(method, handler);
+  }
+
+  async evaluate<T>(expression: string): Promise<T> {
+    const out = await this.send<{ result: { value?: T }; exceptionDetails?: { text: string } }>(
+      "Runtime.evaluate",
+      { expression, returnByValue: true },
+    );
+    if (out.exceptionDetails) throw new Error(out.exceptionDetails.text);
+    return out.result.value as T;
+  }
+
+  async memory(): Promise<MemoryMiB> {
+    const m = await this.evaluate<Record<keyof MemoryMiB, number>>("process.memoryUsage()");
+    const mib = (n: number) => round(n / 2 ** 20, 1);
+    return {
+      rss: mib(m.rss),
+      heapTotal: mib(m.heapTotal),
+      heapUsed: mib(m.heapUsed),
+      external: mib(m.external),
+      arrayBuffers: mib(m.arrayBuffers),
+    };
+  }
+
+  /**
+   * Sizes of the server's process-wide registries on globalThis: maps, sets and arrays, the number
+   * of events an emitter listens to, and for other objects the sizes of the collections they hold.
+   */
+  registries(): Promise<Record<string, unknown>> {
+    return this.evaluate(`(() => {
+      const size = (v) => v instanceof Map || v instanceof Set ? v.size : Array.isArray(v) ? v.length : undefined;
+      return Object.fromEntries(Object.keys(globalThis).filter((k) => k.startsWith("__ratchet")).map((k) => {
+        const v = globalThis[k];
+        if (size(v) !== undefined) return [k, size(v)];
+        if (v && typeof v.eventNames === "function") return [k, { events: v.eventNames().length }];
+        if (v && typeof v === "object" && !(v instanceof Promise)) {
+          const inner = Object.entries(v).filter(([, x]) => size(x) !== undefined).map(([n, x]) => [n, size(x)]);
+          return [k, inner.length ? Object.fromEntries(inner) : "object"];
+        }
+        return [k, v instanceof Promise ? "promise" : typeof v];
+      }));
+    })()`);
+  }
+
+  async collectGarbage(): Promise<void> {
+    await this.send("HeapProfiler.collectGarbage");
+  }
+
+  /** Writes a heap snapshot (which runs a full GC first) to a file. */
+  async snapshot(file: string): Promise<void> {
+    const out = createWriteStream(file);
+    this.on("HeapProfiler.addHeapSnapshotChunk", (params) => out.write(String(params.chunk)));
+    await this.send("HeapProfiler.takeHeapSnapshot", { reportProgress: false });
+    await new Promise<void>((resolve, reject) =>
+      out.end((error?: Error | null) => (error ? reject(error) : resolve())),
+    );
+  }
+
+  close(): void {
+    this.ws.close();
+  }
 }
 
 let llm: FakeLLM | undefined;
 let app: AppServer | undefined;
+let inspector: Inspector | undefined;
 let dataRoot = "";
 
 async function cleanup(): Promise<void> {
+  inspector?.close();
   await app?.stop().catch(() => {});
   await llm?.close().catch(() => {});
   if (dataRoot) rmSync(dataRoot, { recursive: true, force: true });
@@ -158,10 +326,25 @@ try {
       RATCHET_WORKSPACE: dirs.workspace,
       RATCHET_TOOLS_DIR: dirs.tools,
       RATCHET_SKILLS_DIR: dirs.skills,
+      ...(INSPECT
+        ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --inspect-port=127.0.0.1:0`.trim() }
+        : {}),
     },
   });
   const pid = app.pid;
   const api = apiClient(app.url);
+  const heapDir =
+    SNAPSHOT_MINUTES.length === 0
+      ? ""
+      : values["heap-dir"] || mkdtempSync(path.join(os.tmpdir(), "ratchet-soak-heap-"));
+  const heapNotes: Checkpoint[] = [];
+  if (heapDir) mkdirSync(heapDir, { recursive: true });
+  if (INSPECT) {
+    inspector = await Inspector.attach(app);
+    if (heapDir)
+      console.log(`soak: heap snapshots at minutes ${SNAPSHOT_MINUTES.join(", ")} into ${heapDir}`);
+    if (GC_MINUTES) console.log(`soak: a full GC every ${GC_MINUTES} minutes`);
+  }
 
   // the agent writes a tool once, a person approves it
   const setup = await newSession(api, 0);
@@ -172,19 +355,74 @@ try {
   if (approved.status !== 200) throw new Error(`approve: ${approved.status} ${approved.text}`);
 
   const idleBefore = sample(pid, performance.now(), 0, dirs.data);
+  if (inspector) idleBefore.heap = await inspector.memory();
   const started = performance.now();
   const until = started + MINUTES * 60_000;
   const samples: Sample[] = [];
   let turns = 0;
   const outcomes: Record<string, number> = {};
   const failures: string[] = [];
-  const sampler = setInterval(() => {
+  const pendingSnapshots = [...SNAPSHOT_MINUTES];
+  let nextGc = GC_MINUTES;
+  let snapshotting = false;
+  // A snapshot stops the server for many seconds: the sessions finish their turns and wait at this
+  // gate meanwhile, so no request times out and every checkpoint sees the server between turns.
+  let gate: Promise<void> | null = null;
+  let parked = 0;
+  let looping = SESSIONS;
+  const checkpoint = async (label: string, t: number, snapshot: boolean) => {
+    if (!inspector) return;
+    snapshotting = true;
+    let release = () => {};
+    gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    try {
+      const waitUntil = performance.now() + 240_000;
+      while (parked < looping && performance.now() < waitUntil)
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      const before = await inspector.memory();
+      const file = snapshot ? path.join(heapDir, `soak-${label}.heapsnapshot`) : null;
+      const t0 = performance.now();
+      if (file) await inspector.snapshot(file);
+      else await inspector.collectGarbage();
+      const note: Checkpoint = {
+        label,
+        t,
+        turns,
+        file,
+        seconds: round((performance.now() - t0) / 1000, 1),
+        before,
+        afterGc: await inspector.memory(),
+        rssAfterGcMiB: round(procStatus(pid, "VmRSS") / 1024, 1),
+        registries: await inspector.registries(),
+      };
+      heapNotes.push(note);
+      if (heapDir) writeFileSync(path.join(heapDir, "notes.json"), JSON.stringify(heapNotes, null, 2));
+      console.log(`soak: checkpoint ${JSON.stringify(note)}`);
+    } catch (error) {
+      failures.push(`snapshot: ${String(error)}`);
+    } finally {
+      snapshotting = false;
+      gate = null;
+      release();
+    }
+  };
+  const sampler = setInterval(async () => {
     try {
       const s = sample(pid, started, turns, dirs.data);
+      if (inspector && !snapshotting) s.heap = await inspector.memory();
       samples.push(s);
       console.log(
-        `soak: ${s.t.toFixed(0)}s turns=${s.turns} rss=${s.rssMiB}MiB fds=${s.fds} threads=${s.threads} procs=${s.processes} db=${s.dbMiB}MiB`,
+        `soak: ${s.t.toFixed(0)}s turns=${s.turns} rss=${s.rssMiB}MiB fds=${s.fds} threads=${s.threads} procs=${s.processes} db=${s.dbMiB}MiB${s.heap ? ` heapUsed=${s.heap.heapUsed} external=${s.heap.external} arrayBuffers=${s.heap.arrayBuffers}` : ""}`,
       );
+      if (!snapshotting && pendingSnapshots.length > 0 && s.t >= (pendingSnapshots[0] ?? 0) * 60) {
+        const minute = pendingSnapshots.shift() ?? 0;
+        void checkpoint(`${minute}min`, s.t, true);
+      } else if (!snapshotting && GC_MINUTES > 0 && s.t >= nextGc * 60) {
+        void checkpoint(`gc-${nextGc}min`, s.t, false);
+        nextGc += GC_MINUTES;
+      }
     } catch (error) {
       failures.push(`sample: ${String(error)}`);
     }
@@ -195,6 +433,11 @@ try {
       let n = 0;
       let id = await newSession(api, worker);
       while (performance.now() < until) {
+        while (gate) {
+          parked++;
+          await gate;
+          parked--;
+        }
         const step = SCRIPT[n % SCRIPT.length] ?? { text: "hello" };
         try {
           const status = await turn(api, id, step);
@@ -209,12 +452,17 @@ try {
           id = await newSession(api, worker * 1000 + n);
         }
       }
+      looping--;
     }),
   );
   clearInterval(sampler);
   // let the last commands, reflections and timers settle, then take the idle figures
   await new Promise((resolve) => setTimeout(resolve, 15_000));
   const idleAfter = sample(pid, started, turns, dirs.data);
+  if (inspector) {
+    idleAfter.heap = await inspector.memory();
+    await checkpoint("idle-after", idleAfter.t, heapDir !== "");
+  }
   const leftover = descendants(pid).map((p) => p.cmdline.slice(0, 160));
 
   const warmup = Math.max(120, (MINUTES * 60) / 5);
@@ -223,6 +471,7 @@ try {
   const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : Number.NaN);
   const head = steady.slice(0, window);
   const tail = steady.slice(-window);
+  const afterWarmup = heapNotes.filter((n) => n.t >= warmup && n.label !== "idle-after");
   /** Least-squares slope of y over t, per hour. */
   const slopePerHour = (ys: number[], ts: number[]) => {
     const n = ys.length;
@@ -233,7 +482,7 @@ try {
     const den = ts.reduce((sum, t) => sum + (t - mt) ** 2, 0);
     return (num / den) * 3600;
   };
-  const series = (key: keyof Sample) => steady.map((s) => s[key]);
+  const series = (key: Exclude<keyof Sample, "heap">) => steady.map((s) => s[key]);
   const ts = steady.map((s) => s.t);
   const summary = {
     minutes: MINUTES,
@@ -274,6 +523,31 @@ try {
       leftoverAfter: leftover,
     },
     dbMiB: { before: idleBefore.dbMiB, after: idleAfter.dbMiB },
+    ...(inspector
+      ? {
+          heapMiB: {
+            idleBefore: idleBefore.heap,
+            idleAfter: idleAfter.heap,
+            steadyFirstTenth: round(mean(head.flatMap((s) => (s.heap ? [s.heap.heapUsed] : []))), 1),
+            steadyLastTenth: round(mean(tail.flatMap((s) => (s.heap ? [s.heap.heapUsed] : []))), 1),
+            heapUsedSlopePerHour: round(
+              slopePerHour(
+                steady.flatMap((s) => (s.heap ? [s.heap.heapUsed] : [])),
+                steady.flatMap((s) => (s.heap ? [s.t] : [])),
+              ),
+              1,
+            ),
+            liveAfterGcSlopePerHour: round(
+              slopePerHour(
+                afterWarmup.map((n) => n.afterGc.heapUsed),
+                afterWarmup.map((n) => n.t),
+              ),
+              1,
+            ),
+            checkpoints: heapNotes,
+          },
+        }
+      : {}),
     fdTargetsAfter: fdTargets(pid)
       .map((t) => t.replace(/\d+/g, "N"))
       .reduce<Record<string, number>>((acc, t) => {

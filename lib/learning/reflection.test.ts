@@ -1,7 +1,13 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import { once } from "node:events";
 import { mkdtempSync } from "node:fs";
+import { createServer, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { type FakeLLM, reply, startFakeLLM } from "@/e2e/support/fake-llm";
 import { activeTurns } from "@/lib/agent/active-turns";
 import { endSession, sendMessage } from "@/lib/agent/runner";
@@ -11,7 +17,7 @@ import { reflectionCoverage, startReflection } from "@/lib/db/queries/reflection
 import { createSession } from "@/lib/db/queries/sessions";
 import { saveModelSettings } from "@/lib/settings/model-config";
 import { startTestSandbox } from "@/lib/testing/sandbox";
-import { queueReflection, reflectOnSession } from "./reflection";
+import { queueReflection, reflectOnSession, waitingReflections } from "./reflection";
 import { reflectIdleSessions, resumePendingReflections } from "./scheduler";
 
 let llm: FakeLLM;
@@ -32,6 +38,17 @@ beforeEach(async () => {
     api: "chat",
   });
 });
+
+setFlagsFromString("--expose-gc");
+const gc = runInNewContext("gc") as () => void;
+
+/** Full collections in fresh tasks, so WeakRefs made in the test's own task can clear. */
+async function collectGarbage(): Promise<void> {
+  for (let i = 0; i < 3; i++) {
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+  }
+}
 
 async function sessionWithExchange() {
   const session = await createSession({ title: "reflect", workspace, budgetUsd: null, model: "fake-model" });
@@ -96,5 +113,51 @@ describe("reflection", () => {
     const coverage = await reflectionCoverage();
     expect(coverage.reflected).toBeGreaterThanOrEqual(2);
     expect(coverage.rate).not.toBeNull();
+  });
+
+  it("keeps only ids while reflections wait: a queued session does not hold the request that queued it", async () => {
+    const first = await sessionWithExchange();
+    // a model endpoint that answers only when told: the first reflection waits for it
+    const held: ServerResponse[] = [];
+    const endpoint = createServer((_req, res) => held.push(res));
+    endpoint.listen(0, "127.0.0.1");
+    await once(endpoint, "listening");
+    const { port } = endpoint.address() as AddressInfo;
+    const settings = { apiKey: "sk-test-reflect-0000000000", model: "fake-model", api: "chat" } as const;
+    await saveModelSettings({ ...settings, baseUrl: `http://127.0.0.1:${port}/v1` });
+    const queued = await Promise.all(
+      [1, 2, 3, 4, 5].map((n) =>
+        createSession({ title: `queued ${n}`, workspace, budgetUsd: null, model: "fake-model" }),
+      ),
+    );
+    let drained: Promise<void> = Promise.resolve();
+    try {
+      drained = queueReflection(first, "end");
+      await vi.waitFor(() => expect(held).toHaveLength(1));
+      // each session ends in a request of its own, whose async context outlives the response
+      const requests = new AsyncLocalStorage<{ body: number[] }>();
+      const alive = queued.map((session) => {
+        const request = { body: new Array(100_000).fill(1) };
+        requests.run(request, () => void queueReflection(session.id, "end"));
+        return new WeakRef(request);
+      });
+      void queueReflection(queued[0]?.id ?? "", "manual");
+      expect(waitingReflections()).toBe(5);
+      await collectGarbage();
+      expect(alive.map((ref) => ref.deref() !== undefined)).toEqual([false, false, false, false, false]);
+    } finally {
+      await saveModelSettings({ ...settings, baseUrl: llm.url });
+      for (const res of held)
+        res
+          .writeHead(400, { "content-type": "application/json" })
+          .end(JSON.stringify({ error: { message: "held", type: "invalid_request_error" } }));
+      await drained;
+      endpoint.close();
+    }
+    expect((await db().reflection.findUnique({ where: { sessionId: first } }))?.status).toBe("error");
+    const rows = await db().reflection.findMany({ where: { sessionId: { in: queued.map((s) => s.id) } } });
+    expect(rows.map((r) => r.status)).toEqual(["skipped", "skipped", "skipped", "skipped", "skipped"]);
+    expect(rows.find((r) => r.sessionId === queued[0]?.id)?.trigger).toBe("end");
+    expect(waitingReflections()).toBe(0);
   });
 });

@@ -143,14 +143,56 @@ async function finish(sessionId: string, data: Parameters<typeof saveReflection>
   });
 }
 
-const queue = globalThis as unknown as { __ratchetReflections?: Promise<void> };
+/**
+ * The sessions waiting for a reflection (in order, each once, with the trigger it was first queued
+ * with) and the one loop working through them. Only ids wait: a promise per queued session would
+ * hold the async context of the request that queued it (its response, compression stream, request
+ * store) until its turn came, and with a slow or silent model the queue grows with every session
+ * that ends.
+ */
+interface ReflectionQueue {
+  waiting: Map<string, ReflectionTrigger>;
+  drained: Promise<void> | null;
+}
 
-/** Reflections run one at a time in the background, so ending a session never waits for the model. */
+const store = globalThis as unknown as { __ratchetReflectionQueue?: ReflectionQueue };
+
+function reflectionQueue(): ReflectionQueue {
+  store.__ratchetReflectionQueue ??= { waiting: new Map(), drained: null };
+  return store.__ratchetReflectionQueue;
+}
+
+async function drain(queue: ReflectionQueue): Promise<void> {
+  try {
+    for (;;) {
+      const next = queue.waiting.entries().next();
+      if (next.done) return;
+      const [sessionId, trigger] = next.value;
+      queue.waiting.delete(sessionId);
+      try {
+        await reflectOnSession(sessionId, trigger);
+      } catch (error) {
+        console.error(`[ratchet] reflection of ${sessionId} failed`, error);
+      }
+    }
+  } finally {
+    // in the same step as the empty check: a session queued from now on starts a new loop
+    queue.drained = null;
+  }
+}
+
+/**
+ * Reflections run one at a time in the background, so ending a session never waits for the model. A
+ * session already waiting is not queued twice. Resolves when the queue has run empty.
+ */
 export function queueReflection(sessionId: string, trigger: ReflectionTrigger): Promise<void> {
-  const previous = queue.__ratchetReflections ?? Promise.resolve();
-  const next = previous
-    .then(() => reflectOnSession(sessionId, trigger))
-    .catch((error) => console.error(`[ratchet] reflection of ${sessionId} failed`, error));
-  queue.__ratchetReflections = next;
-  return next;
+  const queue = reflectionQueue();
+  if (!queue.waiting.has(sessionId)) queue.waiting.set(sessionId, trigger);
+  queue.drained ??= drain(queue);
+  return queue.drained;
+}
+
+/** How many sessions wait for their reflection (not counting the one running). */
+export function waitingReflections(): number {
+  return reflectionQueue().waiting.size;
 }
