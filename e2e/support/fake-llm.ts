@@ -187,7 +187,7 @@ function parseFailure(arg: string): { status: number; times: number } {
 }
 
 /** The JSON Schema a structured-output request asks for (Chat: response_format; Responses: text.format). */
-function requestedSchema(body: Record<string, unknown>): Record<string, unknown> | null {
+export function requestedSchema(body: Record<string, unknown>): Record<string, unknown> | null {
   const chat = body.response_format as { type?: string; json_schema?: { schema?: unknown } } | undefined;
   if (chat?.type === "json_schema" && chat.json_schema?.schema)
     return chat.json_schema.schema as Record<string, unknown>;

@@ -8,7 +8,13 @@ import http from "node:http";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { E2E, SECURITY } from "./constants";
-import { createDirectiveHandler, type FakeLLM, type Handler, startFakeLLM } from "./fake-llm";
+import {
+  createDirectiveHandler,
+  type FakeLLM,
+  type Handler,
+  requestedSchema,
+  startFakeLLM,
+} from "./fake-llm";
 import { type AppServer, startServer } from "./server";
 
 export const auth = { authorization: `Bearer ${E2E.token}` };
@@ -147,7 +153,9 @@ export const HANG_MID_STREAM = "HANG-MID-STREAM";
 export function securityHandler(): Handler {
   const directives = createDirectiveHandler();
   return (req) => {
-    if (req.lastUserText.includes(HANG_MID_STREAM) && req.toolResults.length === 0)
+    // a structured request (a reflection reading the transcript) is answered: only the agent's turn hangs
+    const hangs = req.lastUserText.includes(HANG_MID_STREAM) && req.toolResults.length === 0;
+    if (hangs && !requestedSchema(req.body))
       return { steps: [{ kind: "text", text: "partial answer before the hang " }, { kind: "hang" }] };
     return directives(req);
   };
