@@ -44,7 +44,7 @@ import {
   type ToolSetDeps,
   type ToolSetHandle,
 } from "./tool-set";
-import { BUILTIN_TOOLS, describeReload, scanToolbox } from "./tools/registry";
+import { BUILTIN_TOOLS, describeReload, scanToolbox, type ToolboxSnapshot } from "./tools/registry";
 
 /** Tokens kept free for the model's answer when fitting the conversation to its window. */
 const OUTPUT_RESERVE = 8192;
@@ -169,11 +169,11 @@ async function runTurn(input: TurnInput): Promise<TurnStatus> {
   const { sessionId, turnId, config, controller } = input;
   const emit = (body: SessionEventBody) => appendEvent(sessionId, body);
   const secrets = collectSecrets(process.env, config.apiKey ? [config.apiKey] : []);
-  const assistant = await createMessage({ sessionId, turnId, role: "assistant", parts: [] });
+  let assistantId: string | undefined;
   const parts: StoredPart[] = [];
   const savePart = (idx: number) => {
     const part = parts[idx];
-    return part ? upsertPart(assistant.id, idx, part).then(() => undefined) : Promise.resolve();
+    return part && assistantId ? upsertPart(assistantId, idx, part).then(() => undefined) : Promise.resolve();
   };
   const textParts = new Map<string, number>();
   let steps = 0;
@@ -185,9 +185,9 @@ async function runTurn(input: TurnInput): Promise<TurnStatus> {
   let friction: FrictionMonitor | undefined;
   let nudged = false;
   let stepStartedAt = performance.now();
-  // Reading files, this lets the 202 go out before the database reads below, which hold the thread.
-  let toolbox = await scanToolbox(sessionId);
-  const skillHint = await suggestSkills(sessionId, turnId, input.userText, { skills: toolbox.skills });
+  // Until the model is called, a failure is Ratchet's own (a database or disk error), not the model's.
+  let calledModel = false;
+  let toolbox: ToolboxSnapshot | undefined;
 
   const deps: ToolSetDeps = {
     sessionId,
@@ -221,7 +221,7 @@ async function runTurn(input: TurnInput): Promise<TurnStatus> {
       },
       reload: async () => {
         const next = await scanToolbox(sessionId);
-        const report = describeReload(toolbox, next);
+        const report = describeReload(toolbox ?? next, next);
         toolbox = next;
         promptStale = true;
         return report;
@@ -230,6 +230,11 @@ async function runTurn(input: TurnInput): Promise<TurnStatus> {
   };
 
   try {
+    assistantId = (await createMessage({ sessionId, turnId, role: "assistant", parts: [] })).id;
+    // Reading files, this lets the 202 go out before the database reads below, which hold the thread.
+    const scanned = await scanToolbox(sessionId);
+    toolbox = scanned;
+    const skillHint = await suggestSkills(sessionId, turnId, input.userText, { skills: scanned.skills });
     const maintenance = input.kind === "maintenance";
     const toolDefs = maintenance ? [...BUILTIN_TOOLS, ...MAINTENANCE_TOOLS] : BUILTIN_TOOLS;
     // turn-start is appended first, so it stays the turn's first event; the reads after it do not
@@ -262,7 +267,7 @@ async function runTurn(input: TurnInput): Promise<TurnStatus> {
         workspace: input.workspace,
         model: config.model,
         tools: toolDefs,
-        toolbox,
+        toolbox: toolbox ?? scanned,
         memory,
         context: prefetched,
       });
@@ -297,6 +302,7 @@ async function runTurn(input: TurnInput): Promise<TurnStatus> {
         }),
     });
 
+    calledModel = true;
     const result = streamText({
       model: createLanguageModel(config, fetchImpl),
       instructions,
@@ -311,7 +317,7 @@ async function runTurn(input: TurnInput): Promise<TurnStatus> {
         if (promptStale) {
           instructions = await prompt();
           overrides.instructions = instructions;
-          installAgentTools(handle, toolbox.catalog, deps);
+          installAgentTools(handle, (toolbox ?? scanned).catalog, deps);
           promptStale = false;
         }
         // structure over vigilance: friction the harness saw reaches the very next model call
@@ -425,7 +431,12 @@ async function runTurn(input: TurnInput): Promise<TurnStatus> {
       });
     }
   } catch (error) {
-    if (!controller.signal.aborted) {
+    if (!calledModel) {
+      console.error("[ratchet] turn failed before calling the model", error);
+      status = "error";
+      failure = `The turn could not start: ${error instanceof Error ? error.message : String(error)}`;
+      await emit({ type: "error", code: "turn_failed", message: failure });
+    } else if (!controller.signal.aborted) {
       const described = describeModelError(error, endpointOf(config), config.model);
       status = "error";
       failure = described.message;
