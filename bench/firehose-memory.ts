@@ -3,7 +3,7 @@
  * cap kills it costs the server in resident memory, on its way through the event log, the database,
  * the live event stream and the transcript.
  *
- *   node_modules/.bin/tsx bench/firehose-memory.ts [--rounds 3] [--viewers 1] [--kinds zeros,yes,base64] [--settle-seconds 10]
+ *   node_modules/.bin/tsx bench/firehose-memory.ts [--rounds 3] [--viewers 1] [--stalled-viewers 0] [--kinds zeros,yes,base64] [--settle-seconds 10]
  *
  * Needs the production build (.next). For each round and kind, starts the app on a free loopback
  * port with a private data dir and the scripted model (e2e/support/fake-llm.ts), warms it up with
@@ -12,7 +12,9 @@
  *   yes     `yes`                          "y\n", printable
  *   base64  `base64 -w 120 /dev/urandom`   printable lines
  *   random  `head -c 1G /dev/urandom`      binary (not in the default set)
- * with `--viewers` live event-stream readers on the session (a browser tab each). Reports the
+ * with `--viewers` live event-stream readers on the session (a browser tab each) and `--stalled-viewers`
+ * that connect and then stop reading (a frozen tab, a client on a dead network) until the run's
+ * figures are taken. Reports the
  * server's RSS before the turn, its peak during it (VmHWM, reset through /proc/<pid>/clear_refs;
  * also the sampled peak of the whole process tree), right after, and after `--settle-seconds`.
  * Not part of CI. Writes bench/results/firehose-memory.json.
@@ -47,12 +49,14 @@ const { values } = parseArgs({
   options: {
     rounds: { type: "string", default: "3" },
     viewers: { type: "string", default: "1" },
+    "stalled-viewers": { type: "string", default: "0" },
     kinds: { type: "string", default: "zeros,yes,base64" },
     "settle-seconds": { type: "string", default: "10" },
   },
 });
 const ROUNDS = Math.max(1, Number.parseInt(values.rounds, 10));
 const VIEWERS = Math.max(0, Number.parseInt(values.viewers, 10));
+const STALLED = Math.max(0, Number.parseInt(values["stalled-viewers"], 10));
 const SETTLE_MS = Math.max(0, Number.parseFloat(values["settle-seconds"])) * 1000;
 const KINDS = values.kinds.split(",").filter((k) => k in COMMANDS);
 const SAMPLE_MS = 25;
@@ -126,6 +130,13 @@ function view(baseUrl: string, headers: Record<string, string>, id: string, time
   });
 }
 
+/** An event-stream reader that stops reading once the response starts; `close` hangs up. */
+function stall(baseUrl: string, headers: Record<string, string>, id: string): { close: () => void } {
+  const req = http.get(`${baseUrl}/api/sessions/${id}/events?after=0`, { headers }, (res) => res.pause());
+  req.on("error", () => {});
+  return { close: () => req.destroy() };
+}
+
 interface Run {
   kind: string;
   round: number;
@@ -145,6 +156,7 @@ interface Run {
 async function runOnce(api: Api, pid: number, kind: string, n: number): Promise<Run> {
   const id = await createSession(api, `firehose ${kind} ${n}`);
   const viewers = Array.from({ length: VIEWERS }, () => view(app?.url ?? "", auth, id, 120_000));
+  const stalled = Array.from({ length: STALLED }, () => stall(app?.url ?? "", auth, id));
   await sleep(300); // the readers are live before the turn starts
   llm?.reset();
   const before = statusKiB(pid, "VmRSS");
@@ -164,6 +176,7 @@ async function runOnce(api: Api, pid: number, kind: string, n: number): Promise<
   clearInterval(sampler);
   const peak = statusKiB(pid, "VmHWM");
   const settled = statusKiB(pid, "VmRSS");
+  for (const viewer of stalled) viewer.close();
   const output = llm?.requests.flatMap((r) => r.toolResults.map((t) => t.output)).join("\n") ?? "";
   const run: Run = {
     kind,
@@ -254,7 +267,13 @@ try {
     }),
   );
   const file = writeResult("firehose-memory", {
-    options: { rounds: ROUNDS, viewers: VIEWERS, kinds: KINDS, settleSeconds: SETTLE_MS / 1000 },
+    options: {
+      rounds: ROUNDS,
+      viewers: VIEWERS,
+      stalledViewers: STALLED,
+      kinds: KINDS,
+      settleSeconds: SETTLE_MS / 1000,
+    },
     summary: byKind,
     runs,
   });

@@ -3,7 +3,10 @@ import { subscribe } from "./bus";
 import { listenForEvents } from "./fanout";
 import type { SessionEvent } from "./types";
 
-const REPLAY_PAGE = 500;
+/** Events read from the table per pull: a page of large tool outputs is still a few MiB at most. */
+export const REPLAY_PAGE = 250;
+/** Bytes a viewer may leave unread before the stream stops queueing and reads from the table later. */
+export const UNREAD_LIMIT = 512 * 1024;
 export const HEARTBEAT_MS = 15_000;
 
 function frame(event: SessionEvent): string {
@@ -12,9 +15,12 @@ function frame(event: SessionEvent): string {
 
 /**
  * Replays a session's events after `after`, then tails live ones, including those other app
- * instances write (lib/events/fanout.ts). The subscription and the cross-instance listener start
- * before the replay and live events are held until the replay is done, so nothing falls in the
- * gap and nothing is sent twice.
+ * instances write (lib/events/fanout.ts). Every event is in the table before it is published, so the
+ * table is the source of truth and the stream only ever holds what its viewer can take: it reads a
+ * page at a time as the viewer reads (a long replay never sits in memory at once), and a viewer that
+ * stops reading while events arrive stops being sent them until it has read what it has, then
+ * catches up from the table. Live events published while the stream is behind are only counted (the
+ * highest seq seen), so it knows when it has caught up: nothing falls in the gap, nothing is sent twice.
  */
 export function sessionEventStream(
   sessionId: string,
@@ -22,59 +28,78 @@ export function sessionEventStream(
   signal: AbortSignal,
 ): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
+  let last = after;
+  let behind = true;
+  let newest = after;
+  let closed = false;
   let cleanup = () => {};
-  return new ReadableStream<Uint8Array>({
-    async start(controller) {
-      let last = after;
-      let replaying = true;
-      const held: SessionEvent[] = [];
-      let closed = false;
-      const send = (text: string) => {
-        if (closed) return;
-        try {
-          controller.enqueue(encoder.encode(text));
-        } catch {
+
+  return new ReadableStream<Uint8Array>(
+    {
+      async start(controller) {
+        const send = (text: string) => {
+          if (closed) return;
+          try {
+            controller.enqueue(encoder.encode(text));
+          } catch {
+            closed = true;
+          }
+        };
+        const unsubscribe = subscribe(sessionId, (event) => {
+          newest = Math.max(newest, event.seq);
+          if (behind || event.seq <= last) return;
+          if ((controller.desiredSize ?? 0) <= 0) {
+            // the viewer has not read what it has: the table keeps this event until it does
+            behind = true;
+            return;
+          }
+          last = event.seq;
+          send(frame(event));
+        });
+        const heartbeat = setInterval(() => send(": ping\n\n"), HEARTBEAT_MS);
+        cleanup = () => {
           closed = true;
-        }
-      };
-      const deliver = (event: SessionEvent) => {
-        if (event.seq <= last) return;
-        last = event.seq;
-        send(frame(event));
-      };
-      const unsubscribe = subscribe(sessionId, (event) => (replaying ? held.push(event) : deliver(event)));
-      const heartbeat = setInterval(() => send(": ping\n\n"), HEARTBEAT_MS);
-      cleanup = () => {
-        closed = true;
-        unsubscribe();
-        clearInterval(heartbeat);
-      };
-      signal.addEventListener("abort", () => {
-        cleanup();
+          unsubscribe();
+          clearInterval(heartbeat);
+        };
+        signal.addEventListener("abort", () => {
+          cleanup();
+          try {
+            controller.close();
+          } catch {}
+        });
+        send("retry: 1000\n\n");
+        // Without the listener this instance still streams its own events; the error is logged there.
+        await listenForEvents().catch(() => {});
+      },
+
+      async pull(controller) {
         try {
-          controller.close();
-        } catch {}
-      });
-      send("retry: 1000\n\n");
-      // Without the listener this instance still streams its own events; the error is logged there.
-      await listenForEvents().catch(() => {});
-      try {
-        for (;;) {
-          const page = await listEventsAfter(sessionId, last, REPLAY_PAGE);
-          for (const event of page) deliver(event);
-          if (page.length < REPLAY_PAGE || closed) break;
+          while (behind && !closed) {
+            const page = await listEventsAfter(sessionId, last, REPLAY_PAGE);
+            if (closed) return;
+            for (const event of page) {
+              if (event.seq <= last) continue;
+              last = event.seq;
+              newest = Math.max(newest, event.seq);
+              controller.enqueue(encoder.encode(frame(event)));
+            }
+            // a full page: the next pull (when the viewer has read this one) reads on
+            if (page.length === REPLAY_PAGE) return;
+            // caught up with the table and with every event published meanwhile: live from here
+            if (newest <= last) behind = false;
+          }
+        } catch (error) {
+          console.error("[ratchet] event replay failed", error);
+          cleanup();
+          controller.error(error);
         }
-      } catch (error) {
-        console.error("[ratchet] event replay failed", error);
+      },
+
+      cancel() {
         cleanup();
-        controller.error(error);
-        return;
-      }
-      replaying = false;
-      for (const event of held.splice(0)) deliver(event);
+      },
     },
-    cancel() {
-      cleanup();
-    },
-  });
+    { highWaterMark: UNREAD_LIMIT, size: (chunk) => chunk.byteLength },
+  );
 }
