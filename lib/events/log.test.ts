@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { listEventsAfter } from "@/lib/db/queries/events";
 import { createSession } from "@/lib/db/queries/sessions";
 import { subscribe } from "./bus";
-import { appendEvent, drainEvents } from "./log";
+import { appendEvent, CACHED_LOGS, cachedLogCount, drainEvents } from "./log";
 import type { SessionEvent } from "./types";
 
 async function newSession() {
@@ -52,5 +52,14 @@ describe("event log", () => {
     await appendEvent(id, { type: "notice", level: "info", message: "two" });
     const after = await listEventsAfter(id, 1, 10);
     expect(after.map((e) => e.seq)).toEqual([2]);
+  });
+
+  it("keeps a bounded number of sessions' logs, and an evicted session continues its sequence", async () => {
+    const sessions = await Promise.all(Array.from({ length: CACHED_LOGS + 20 }, () => newSession()));
+    for (const { id } of sessions) await appendEvent(id, { type: "notice", level: "info", message: "one" });
+    expect(cachedLogCount()).toBeLessThanOrEqual(CACHED_LOGS);
+    const first = sessions[0]?.id ?? "";
+    await appendEvent(first, { type: "notice", level: "info", message: "two" });
+    expect((await listEventsAfter(first, 0, 10)).map((e) => e.seq)).toEqual([1, 2]);
   });
 });

@@ -19,14 +19,41 @@ interface SessionLog {
 
 const store = globalThis as unknown as { __ratchetLogs?: Map<string, SessionLog> };
 
+/**
+ * Sessions whose log stays cached (its next seq known without a query). Every session ever written
+ * to would otherwise stay in memory for the life of the process; the least recently written idle
+ * ones are dropped and read their next seq from the table again if they are written to later.
+ */
+export const CACHED_LOGS = 256;
+
 function logFor(sessionId: string): SessionLog {
   store.__ratchetLogs ??= new Map();
-  let log = store.__ratchetLogs.get(sessionId);
-  if (!log) {
+  const logs = store.__ratchetLogs;
+  let log = logs.get(sessionId);
+  if (log) {
+    // most recently written last
+    logs.delete(sessionId);
+  } else {
     log = { nextSeq: null, pending: [], waiters: [], failures: [], flushing: null };
-    store.__ratchetLogs.set(sessionId, log);
+    if (logs.size >= CACHED_LOGS) evictIdle(logs, logs.size - CACHED_LOGS + 1);
   }
+  logs.set(sessionId, log);
   return log;
+}
+
+function evictIdle(logs: Map<string, SessionLog>, count: number): void {
+  let evicted = 0;
+  for (const [id, log] of logs) {
+    if (evicted >= count) return;
+    if (log.flushing || log.pending.length > 0) continue;
+    logs.delete(id);
+    evicted++;
+  }
+}
+
+/** How many sessions' logs are cached (for tests and the soak's probe). */
+export function cachedLogCount(): number {
+  return store.__ratchetLogs?.size ?? 0;
 }
 
 function coalesce(last: SessionEvent | undefined, next: SessionEventBody): boolean {
