@@ -56,7 +56,10 @@ describe("a turn whose setup fails", () => {
       code: "turn_failed",
       message: "The turn could not start: SQLITE_IOERR: disk I/O error",
     });
-    expect(events.filter((e) => e.type === "turn-end")).toMatchObject([{ turnId, status: "error" }]);
+    expect(events.filter((e) => e.type === "turn-start" || e.type === "turn-end")).toMatchObject([
+      { type: "turn-start", turnId },
+      { type: "turn-end", turnId, status: "error" },
+    ]);
     expect(events.at(-1)).toMatchObject({ type: "status", status: "idle" });
     expect((await findSession(id))?.status).toBe("idle");
     expect((await db().turn.findUnique({ where: { id: turnId } }))?.status).toBe("error");

@@ -230,6 +230,8 @@ async function runTurn(input: TurnInput): Promise<TurnStatus> {
   };
 
   try {
+    // turn-start is the turn's first event, also when what follows fails
+    const turnStarted = emit({ type: "turn-start", turnId, model: config.model });
     assistantId = (await createMessage({ sessionId, turnId, role: "assistant", parts: [] })).id;
     // Reading files, this lets the 202 go out before the database reads below, which hold the thread.
     const scanned = await scanToolbox(sessionId);
@@ -237,9 +239,8 @@ async function runTurn(input: TurnInput): Promise<TurnStatus> {
     const skillHint = await suggestSkills(sessionId, turnId, input.userText, { skills: scanned.skills });
     const maintenance = input.kind === "maintenance";
     const toolDefs = maintenance ? [...BUILTIN_TOOLS, ...MAINTENANCE_TOOLS] : BUILTIN_TOOLS;
-    // turn-start is appended first, so it stays the turn's first event; the reads after it do not
-    // depend on one another and run together (the prompt's context still after the capture).
-    const turnStarted = emit({ type: "turn-start", turnId, model: config.model });
+    // these reads do not depend on one another and run together (the prompt's context still after
+    // the capture)
     const captured = captureFromUserMessage(sessionId, input.userText);
     const [, monitor, learned, context, stepLimit, memory, history, prices] = await Promise.all([
       turnStarted,
