@@ -16,6 +16,9 @@ function isServerInternal(name: string): boolean {
   return (
     name === "NODE_ENV" ||
     name === "NEXT_RUNTIME" ||
+    // a file every non-interactive bash would run first, the gate's outside the sandbox included
+    name === "BASH_ENV" ||
+    name === "ENV" ||
     name.startsWith("__NEXT") ||
     name.startsWith("NEXT_PRIVATE") ||
     name.startsWith("RATCHET_")

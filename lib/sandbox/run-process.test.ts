@@ -252,6 +252,25 @@ describe("runProcess: environment and secrets", () => {
     expect(result.output).toBe("[][][]\n0\n");
   });
 
+  it("runs no shell start-up file before the command (~/.bashrc with SHLVL unset, BASH_ENV, ENV)", async () => {
+    const home = mkdtempSync(path.join(tmpdir(), "ratchet-home-"));
+    const startup = (name: string) => {
+      const file = path.join(home, name);
+      writeFileSync(file, `echo "ran ${name}"; touch "${file}.ran"\n`);
+      return file;
+    };
+    startup(".bashrc");
+    startup(".bash_profile");
+    process.env.HOME = home;
+    process.env.BASH_ENV = startup("bash-env.sh");
+    process.env.ENV = startup("env.sh");
+    // as under a service manager or in a container: bash counts itself a top-level shell
+    delete process.env.SHLVL;
+    const result = await run('echo "command"');
+    expect(result.output).toBe("command\n");
+    expect(readdirSync(home).filter((f) => f.endsWith(".ran"))).toEqual([]);
+  });
+
   it("sets terminal variables, extra env and the marker", async () => {
     const result = await run(
       'echo "$TERM $FORCE_COLOR $CLICOLOR_FORCE $PAGER $GIT_PAGER $GIT_TERMINAL_PROMPT $EXTRA $RATCHET_PROC"',

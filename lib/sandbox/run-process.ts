@@ -110,7 +110,10 @@ const GATE = [
 ].join("\n");
 
 function commandLine(): [string, string[]] {
-  const bash = ["bash", "-c", GATE];
+  // --norc: a non-interactive bash whose stdin is a socket (Node's pipes are socketpairs) thinks it
+  // was started by sshd and runs ~/.bashrc when SHLVL is unset (a service, a container), outside the
+  // sandbox and before every command: slow, and stuck behind whatever it waits on (pyenv's lock)
+  const bash = ["bash", "--norc", "--noprofile", "-c", GATE];
   // the shell gets SIGKILL if the server dies, even by SIGKILL
   if (hasSetpriv()) return [SETPRIV, ["--pdeathsig", "KILL", "--", ...bash]];
   return ["bash", bash.slice(1)];
