@@ -11,10 +11,16 @@ const TERMINAL_DEFAULTS: Record<string, string> = {
   GIT_TERMINAL_PROMPT: "0",
 };
 
-/** The server's own runtime settings must not leak into the agent's commands (NODE_ENV=production would make `npm install` skip devDependencies). */
+/**
+ * The server's own runtime settings must not leak into the agent's commands: NODE_ENV=production
+ * would make `npm install` skip devDependencies, and PORT and HOST would start the workspace's dev
+ * server on Ratchet's own address.
+ */
 function isServerInternal(name: string): boolean {
   return (
     name === "NODE_ENV" ||
+    name === "PORT" ||
+    name === "HOST" ||
     name === "NEXT_RUNTIME" ||
     // a file every non-interactive bash would run first, the gate's outside the sandbox included
     name === "BASH_ENV" ||
