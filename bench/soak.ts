@@ -316,7 +316,7 @@ try {
     path.join(dirs.skills, "soak-skill", "SKILL.md"),
     "---\nname: soak-skill\ndescription: A skill the soak loads.\n---\nDo the soak thing.\n",
   );
-  llm = await startFakeLLM({ port: 0, handler: securityHandler() });
+  llm = await startFakeLLM({ port: 0, handler: securityHandler(), record: false });
   const port = await freePort();
   app = await startServer({
     port,

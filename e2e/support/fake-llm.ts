@@ -58,6 +58,8 @@ export interface StartOptions {
   port?: number;
   host?: string;
   handler?: Handler;
+  /** Keep every request in `requests` (default); a long benchmark turns it off to stay small. */
+  record?: boolean;
 }
 
 export const FAKE_MODELS = ["fake-model", "fake-model-mini", "fake-reasoning-model"] as const;
@@ -837,6 +839,7 @@ function rememberItems(items: Map<string, NormalizedMessage>, plan: Plan): void 
 
 interface ServerState {
   requests: FakeRequest[];
+  record: boolean;
   queue: Reply[];
   handler: Handler;
   events: EventEmitter;
@@ -863,7 +866,7 @@ async function route(state: ServerState, req: IncomingMessage, res: ServerRespon
   const body = await readJson(req);
   if (!body) return sendJson(res, 400, errorBody("Request body is not JSON.", "invalid_request_error", null));
   const fake = normalizeRequest(api, body, req.headers, state.items);
-  state.requests.push(fake);
+  if (state.record) state.requests.push(fake);
   state.events.emit("request", fake);
   if (req.headers.authorization === "Bearer bad-key") return sendUnauthorized(res);
   if (fake.model === "missing-model") return sendMissingModel(res);
@@ -973,6 +976,7 @@ export async function startFakeLLM(opts: StartOptions = {}): Promise<FakeLLM> {
   const host = opts.host ?? "127.0.0.1";
   const state: ServerState = {
     requests: [],
+    record: opts.record ?? true,
     queue: [],
     handler: opts.handler ?? createDirectiveHandler(),
     events: new EventEmitter(),
