@@ -1,13 +1,9 @@
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
 import { createSession } from "@/lib/db/queries/sessions";
+import { gc } from "@/lib/testing/gc";
 import { appendEvent, drainEvents } from "./log";
 import { REPLAY_PAGE, sessionEventStream, UNREAD_LIMIT } from "./sse";
 import type { SessionEvent } from "./types";
-
-setFlagsFromString("--expose-gc");
-const gc = runInNewContext("gc") as () => void;
 
 const newSession = () => createSession({ title: "sse", workspace: "/tmp", budgetUsd: null, model: "m" });
 

@@ -5,8 +5,6 @@ import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { type FakeLLM, reply, startFakeLLM } from "@/e2e/support/fake-llm";
 import { activeTurns } from "@/lib/agent/active-turns";
@@ -16,6 +14,7 @@ import { listEventsAfter } from "@/lib/db/queries/events";
 import { reflectionCoverage, startReflection } from "@/lib/db/queries/reflections";
 import { createSession } from "@/lib/db/queries/sessions";
 import { saveModelSettings } from "@/lib/settings/model-config";
+import { gc } from "@/lib/testing/gc";
 import { startTestSandbox } from "@/lib/testing/sandbox";
 import { queueReflection, reflectOnSession, waitingReflections } from "./reflection";
 import { reflectIdleSessions, resumePendingReflections } from "./scheduler";
@@ -38,9 +37,6 @@ beforeEach(async () => {
     api: "chat",
   });
 });
-
-setFlagsFromString("--expose-gc");
-const gc = runInNewContext("gc") as () => void;
 
 /** Full collections in fresh tasks, so WeakRefs made in the test's own task can clear. */
 async function collectGarbage(): Promise<void> {
