@@ -13,12 +13,14 @@ const TERMINAL_DEFAULTS: Record<string, string> = {
 
 /**
  * The server's own runtime settings must not leak into the agent's commands: NODE_ENV=production
- * would make `npm install` skip devDependencies, and PORT and HOST would start the workspace's dev
- * server on Ratchet's own address.
+ * would make `npm install` skip devDependencies, PORT and HOST would start the workspace's dev
+ * server on Ratchet's own address, and NODE_OPTIONS meant for the server (`--inspect`, a heap limit,
+ * `--require` of a server-side hook) would apply to every node the agent starts.
  */
 function isServerInternal(name: string): boolean {
   return (
     name === "NODE_ENV" ||
+    name === "NODE_OPTIONS" ||
     name === "PORT" ||
     name === "HOST" ||
     name === "NEXT_RUNTIME" ||

@@ -271,10 +271,16 @@ describe("runProcess: environment and secrets", () => {
     expect(readdirSync(home).filter((f) => f.endsWith(".ran"))).toEqual([]);
   });
 
-  it("keeps the server's own settings from the command (NODE_ENV, PORT, HOST, RATCHET_*)", async () => {
-    Object.assign(process.env, { NODE_ENV: "production", PORT: "3100", HOST: "127.0.0.1", RATCHET_X: "1" });
-    const result = await run('echo "[$NODE_ENV][$PORT][$HOST][$RATCHET_X]"');
-    expect(result.output).toBe("[][][][]\n");
+  it("keeps the server's own settings from the command (NODE_ENV, NODE_OPTIONS, PORT, HOST, RATCHET_*)", async () => {
+    Object.assign(process.env, {
+      NODE_ENV: "production",
+      NODE_OPTIONS: "--max-old-space-size=64",
+      PORT: "3100",
+      HOST: "127.0.0.1",
+      RATCHET_X: "1",
+    });
+    const result = await run('echo "[$NODE_ENV][$NODE_OPTIONS][$PORT][$HOST][$RATCHET_X]"');
+    expect(result.output).toBe("[][][][][]\n");
   });
 
   it("sets terminal variables, extra env and the marker", async () => {
