@@ -3,7 +3,7 @@
  * cap kills it costs the server in resident memory, on its way through the event log, the database,
  * the live event stream and the transcript.
  *
- *   node_modules/.bin/tsx bench/firehose-memory.ts [--rounds 3] [--viewers 1] [--stalled-viewers 0] [--kinds zeros,yes,base64] [--settle-seconds 10]
+ *   node_modules/.bin/tsx bench/firehose-memory.ts [--rounds 3] [--viewers 1] [--stalled-viewers 0] [--kinds zeros,yes,base64] [--settle-seconds 10] [--gc]
  *
  * Needs the production build (.next). For each round and kind, starts the app on a free loopback
  * port with a private data dir and the scripted model (e2e/support/fake-llm.ts), warms it up with
@@ -17,6 +17,9 @@
  * figures are taken. Reports the
  * server's RSS before the turn, its peak during it (VmHWM, reset through /proc/<pid>/clear_refs;
  * also the sampled peak of the whole process tree), right after, and after `--settle-seconds`.
+ * `--gc` tells what the run left behind from what was garbage not yet collected: the server starts
+ * with its inspector armed, and a full GC runs before the turn and after the settle time, each
+ * followed by the RSS and the JS heap in use.
  * Not part of CI. Writes bench/results/firehose-memory.json.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -36,6 +39,7 @@ import {
 } from "../e2e/support/security";
 import { type AppServer, startServer } from "../e2e/support/server";
 import { freePort } from "./support/app";
+import { Inspector, inspectableEnv } from "./support/inspector";
 import { deadline, ROOT, round, writeResult } from "./support/stats";
 
 const COMMANDS: Record<string, string> = {
@@ -52,6 +56,7 @@ const { values } = parseArgs({
     "stalled-viewers": { type: "string", default: "0" },
     kinds: { type: "string", default: "zeros,yes,base64" },
     "settle-seconds": { type: "string", default: "10" },
+    gc: { type: "boolean", default: false },
   },
 });
 const ROUNDS = Math.max(1, Number.parseInt(values.rounds, 10));
@@ -59,14 +64,17 @@ const VIEWERS = Math.max(0, Number.parseInt(values.viewers, 10));
 const STALLED = Math.max(0, Number.parseInt(values["stalled-viewers"], 10));
 const SETTLE_MS = Math.max(0, Number.parseFloat(values["settle-seconds"])) * 1000;
 const KINDS = values.kinds.split(",").filter((k) => k in COMMANDS);
+const GC = values.gc;
 const SAMPLE_MS = 25;
 const CAP_MESSAGE = "Killed: the command printed more than 16 MiB";
 
 let llm: FakeLLM | undefined;
 let app: AppServer | undefined;
+let inspector: Inspector | undefined;
 let dataRoot = "";
 
 async function cleanup(): Promise<void> {
+  inspector?.close();
   await app?.stop().catch(() => {});
   await llm?.close().catch(() => {});
   if (dataRoot) rmSync(dataRoot, { recursive: true, force: true });
@@ -151,6 +159,16 @@ interface Run {
   streamedMiB: number;
   toolOutputFrames: number;
   capped: boolean;
+  /** With --gc: RSS and JS heap in use right after a full GC, before the turn and after the settle time. */
+  gc?: { beforeRssMiB: number; beforeHeapMiB: number; afterRssMiB: number; afterHeapMiB: number };
+}
+
+/** RSS and JS heap in use right after a full GC. */
+async function collected(): Promise<{ rss: number; heap: number }> {
+  if (!inspector) throw new Error("--gc needs the server's inspector");
+  await inspector.collectGarbage();
+  const memory = await inspector.memory();
+  return { rss: memory.rss, heap: memory.heapUsed };
 }
 
 async function runOnce(api: Api, pid: number, kind: string, n: number): Promise<Run> {
@@ -159,6 +177,7 @@ async function runOnce(api: Api, pid: number, kind: string, n: number): Promise<
   const stalled = Array.from({ length: STALLED }, () => stall(app?.url ?? "", auth, id));
   await sleep(300); // the readers are live before the turn starts
   llm?.reset();
+  const gcBefore = GC ? await collected() : undefined;
   const before = statusKiB(pid, "VmRSS");
   resetPeak(pid);
   let treePeak = treeKiB(pid);
@@ -176,6 +195,7 @@ async function runOnce(api: Api, pid: number, kind: string, n: number): Promise<
   clearInterval(sampler);
   const peak = statusKiB(pid, "VmHWM");
   const settled = statusKiB(pid, "VmRSS");
+  const gcAfter = GC ? await collected() : undefined;
   for (const viewer of stalled) viewer.close();
   const output = llm?.requests.flatMap((r) => r.toolResults.map((t) => t.output)).join("\n") ?? "";
   const run: Run = {
@@ -191,9 +211,22 @@ async function runOnce(api: Api, pid: number, kind: string, n: number): Promise<
     streamedMiB: round((seen[0]?.bytes ?? 0) / 2 ** 20, 1),
     toolOutputFrames: seen[0]?.toolOutputFrames ?? 0,
     capped: output.includes(CAP_MESSAGE),
+    ...(gcBefore && gcAfter
+      ? {
+          gc: {
+            beforeRssMiB: gcBefore.rss,
+            beforeHeapMiB: gcBefore.heap,
+            afterRssMiB: gcAfter.rss,
+            afterHeapMiB: gcAfter.heap,
+          },
+        }
+      : {}),
   };
+  const afterGc = run.gc
+    ? `; after a full GC: RSS ${run.gc.beforeRssMiB} → ${run.gc.afterRssMiB} MiB, JS heap ${run.gc.beforeHeapMiB} → ${run.gc.afterHeapMiB} MiB`
+    : "";
   console.log(
-    `firehose-memory: ${kind} #${n}: before ${run.beforeMiB} MiB, peak ${run.peakMiB} (+${run.costMiB}), right after ${run.rightAfterMiB}, ${SETTLE_MS / 1000} s later ${run.settledMiB}; turn ${run.turnMs} ms, SSE ${run.streamedMiB} MiB in ${run.toolOutputFrames} tool-output frames${run.capped ? "" : ", NOT CAPPED"}`,
+    `firehose-memory: ${kind} #${n}: before ${run.beforeMiB} MiB, peak ${run.peakMiB} (+${run.costMiB}), right after ${run.rightAfterMiB}, ${SETTLE_MS / 1000} s later ${run.settledMiB}${afterGc}; turn ${run.turnMs} ms, SSE ${run.streamedMiB} MiB in ${run.toolOutputFrames} tool-output frames${run.capped ? "" : ", NOT CAPPED"}`,
   );
   return run;
 }
@@ -211,8 +244,10 @@ async function startWarmApp(
       RATCHET_WORKSPACE: dirs.workspace,
       RATCHET_TOOLS_DIR: dirs.tools,
       RATCHET_SKILLS_DIR: dirs.skills,
+      ...(GC ? inspectableEnv() : {}),
     },
   });
+  if (GC) inspector = await Inspector.attach(started);
   const api = apiClient(started.url);
   const warm = await createSession(api, "warm-up");
   await api.post(`/api/sessions/${warm}/messages`, { text: "[[cmd: echo warm]]" });
@@ -238,6 +273,8 @@ try {
     for (const kind of KINDS) {
       app = await startWarmApp(dirs);
       runs.push(await runOnce(apiClient(app.url), serverPid(app), kind, n));
+      inspector?.close();
+      inspector = undefined;
       await app.stop();
       app = undefined;
     }
@@ -273,6 +310,7 @@ try {
       stalledViewers: STALLED,
       kinds: KINDS,
       settleSeconds: SETTLE_MS / 1000,
+      gc: GC,
     },
     summary: byKind,
     runs,
