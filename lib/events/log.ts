@@ -9,13 +9,29 @@ import type { SessionEvent, SessionEventBody } from "./types";
  * live viewer saw. Events appended while a write is in flight are written together;
  * adjacent text or output deltas in such a batch are coalesced into one event.
  */
-interface SessionLog {
-  nextSeq: number | null;
-  pending: SessionEvent[];
+interface PendingEvent {
+  event: SessionEvent;
+  /** Characters of text the event carries (its size in the batch budget). */
+  size: number;
   waiters: (() => void)[];
   failures: ((error: unknown) => void)[];
+}
+
+interface SessionLog {
+  nextSeq: number | null;
+  pending: PendingEvent[];
   flushing: Promise<void> | null;
 }
+
+/**
+ * A command printing as fast as it can outruns the writes, and everything it prints meanwhile waits
+ * for the next one. Written as one batch, that was up to the whole 16 MiB output cap in one
+ * `createMany`, which the driver copies and serializes several times over (+100 MiB and more while
+ * it ran). Coalescing stops at MAX_EVENT_CHARS and a write takes at most BATCH_CHARS, so a write's
+ * cost is bounded whatever the command prints; what waits is held once, as the strings it came in.
+ */
+export const MAX_EVENT_CHARS = 64 * 1024;
+export const BATCH_CHARS = 1024 * 1024;
 
 const store = globalThis as unknown as { __ratchetLogs?: Map<string, SessionLog> };
 
@@ -34,7 +50,7 @@ function logFor(sessionId: string): SessionLog {
     // most recently written last
     logs.delete(sessionId);
   } else {
-    log = { nextSeq: null, pending: [], waiters: [], failures: [], flushing: null };
+    log = { nextSeq: null, pending: [], flushing: null };
     if (logs.size >= CACHED_LOGS) evictIdle(logs, logs.size - CACHED_LOGS + 1);
   }
   logs.set(sessionId, log);
@@ -56,21 +72,41 @@ export function cachedLogCount(): number {
   return store.__ratchetLogs?.size ?? 0;
 }
 
-function coalesce(last: SessionEvent | undefined, next: SessionEventBody): boolean {
+function deltaText(event: SessionEventBody): string | null {
+  if (event.type === "text-delta" || event.type === "reasoning-delta") return event.text;
+  if (event.type === "tool-output") return event.chunk;
+  return null;
+}
+
+function sizeOf(event: SessionEventBody): number {
+  return deltaText(event)?.length ?? JSON.stringify(event).length;
+}
+
+/** Adds a delta to the last pending event when it continues it and the event has room. */
+function coalesce(last: PendingEvent | undefined, next: SessionEventBody): boolean {
   if (!last) return false;
-  if (last.type === "text-delta" && next.type === "text-delta") {
-    last.text += next.text;
-    return true;
+  const added = deltaText(next);
+  if (added === null || last.size + added.length > MAX_EVENT_CHARS) return false;
+  const event = last.event;
+  if (event.type === "text-delta" && next.type === "text-delta") event.text += next.text;
+  else if (event.type === "reasoning-delta" && next.type === "reasoning-delta") event.text += next.text;
+  else if (event.type === "tool-output" && next.type === "tool-output" && event.callId === next.callId)
+    event.chunk += next.chunk;
+  else return false;
+  last.size += added.length;
+  return true;
+}
+
+/** The pending events a write takes: at least one, then as many as fit in BATCH_CHARS. */
+function takeBatch(log: SessionLog): PendingEvent[] {
+  let size = 0;
+  let count = 0;
+  for (const entry of log.pending) {
+    if (count > 0 && size + entry.size > BATCH_CHARS) break;
+    size += entry.size;
+    count++;
   }
-  if (last.type === "reasoning-delta" && next.type === "reasoning-delta") {
-    last.text += next.text;
-    return true;
-  }
-  if (last.type === "tool-output" && next.type === "tool-output" && last.callId === next.callId) {
-    last.chunk += next.chunk;
-    return true;
-  }
-  return false;
+  return log.pending.splice(0, count);
 }
 
 const isSeqTaken = (error: unknown) =>
@@ -96,22 +132,18 @@ async function insertBatch(sessionId: string, log: SessionLog, batch: SessionEve
 
 async function flush(sessionId: string, log: SessionLog): Promise<void> {
   while (log.pending.length > 0) {
-    const batch = log.pending;
-    const waiters = log.waiters;
-    const failures = log.failures;
-    log.pending = [];
-    log.waiters = [];
-    log.failures = [];
+    const taken = takeBatch(log);
+    const batch = taken.map((entry) => entry.event);
     try {
       await insertBatch(sessionId, log, batch);
     } catch (error) {
       log.nextSeq = null;
-      for (const fail of failures) fail(error);
+      for (const entry of taken) for (const fail of entry.failures) fail(error);
       continue;
     }
     for (const event of batch) publish(sessionId, event);
     await announce(sessionId, batch);
-    for (const done of waiters) done();
+    for (const entry of taken) for (const done of entry.waiters) done();
   }
 }
 
@@ -140,13 +172,21 @@ function schedule(sessionId: string, log: SessionLog): void {
 /** Appends an event; resolves once it is durable and published. */
 export function appendEvent(sessionId: string, body: SessionEventBody): Promise<void> {
   const log = logFor(sessionId);
-  const promise = new Promise<void>((resolve, reject) => {
-    log.waiters.push(resolve);
-    log.failures.push(reject);
-  });
-  if (!coalesce(log.pending.at(-1), body)) {
-    log.pending.push({ ...body, seq: 0, at: new Date().toISOString() } as SessionEvent);
+  let last = log.pending.at(-1);
+  if (!last || !coalesce(last, body)) {
+    last = {
+      event: { ...body, seq: 0, at: new Date().toISOString() } as SessionEvent,
+      size: sizeOf(body),
+      waiters: [],
+      failures: [],
+    };
+    log.pending.push(last);
   }
+  const entry = last;
+  const promise = new Promise<void>((resolve, reject) => {
+    entry.waiters.push(resolve);
+    entry.failures.push(reject);
+  });
   schedule(sessionId, log);
   return promise;
 }
