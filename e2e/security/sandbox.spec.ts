@@ -212,6 +212,11 @@ test("row 11: connections to a host outside the allowlist, this machine and the 
       `${commands.map((c) => cmd(c)).join(" ")} ${proposeDirective(name, source)} [[tool: ${name} {}]]`,
       120_000,
     );
+    // the model was told the policy in force, so it reads the refusals below as policy
+    const system = sec.llm.requests[0]?.messages.find((m) => m.role === "system");
+    expect(system && "text" in system ? system.text : "").toContain(
+      "Network for commands (and for tools that declare network access): allowlist: only registry.npmjs.org",
+    );
     const [outside = "", metadata = "", local = "", , tool = ""] = modelSaw();
     expect(outside).toMatch(/^exit code [1-9]/);
     expect(metadata).toMatch(/^exit code [1-9]/);

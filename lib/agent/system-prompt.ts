@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { PromptMemory } from "@/lib/learning/prompt-memory";
+import { describeNetworkPolicy, type SandboxStatus, sandboxStatus } from "@/lib/sandbox";
 import { telemetrySummaryForPrompt } from "@/lib/telemetry";
 import type { ToolboxSnapshot } from "./tools/registry";
 import type { BuiltinTool } from "./tools/types";
@@ -31,6 +32,8 @@ export interface PromptInput {
   memory?: PromptMemory;
   /** Read beforehand (loadPromptContext) so a turn can fetch it alongside its other reads. */
   context?: PromptContext;
+  /** The running sandbox's state (read from the sandbox when not given). */
+  sandbox?: SandboxStatus;
   now?: Date;
 }
 
@@ -57,6 +60,24 @@ export async function readAgentsMd(workspace: string): Promise<string | null> {
     } catch {}
   }
   return null;
+}
+
+/**
+ * What the sandbox lets commands and tools do, so the model reads a refused write or a blocked
+ * request as the policy it is, not as a flaky network or a bug to retry.
+ */
+export function describeSandbox(status: SandboxStatus): string {
+  switch (status.mode) {
+    case "on":
+      return [
+        "- Sandbox: on. Commands and tools write at most in the workspace and a private temp dir; tools/, skills/ and Ratchet's own data are read-only to them.",
+        `- Network for commands (and for tools that declare network access): ${describeNetworkPolicy(status.network)}. A request the policy blocks fails, and the output then names the host in a "[sandbox] network requests blocked" line: tell the user instead of retrying; they can change the policy in Settings.`,
+      ].join("\n");
+    case "off":
+      return "- Sandbox: off (RATCHET_SANDBOX=off). Commands run with the server's own rights: be careful with anything outside the workspace.";
+    case "unavailable":
+      return `- Sandbox: unavailable (${status.reason ?? "unknown reason"}). Commands and tools are refused until it is fixed; tell the user.`;
+  }
 }
 
 /** Rebuilt every turn (and after reload_tools), so it always reflects the workspace as it is. */
@@ -97,7 +118,7 @@ export async function buildSystemPrompt(input: PromptInput): Promise<string> {
   if (agentsMd) sections.push(`## Project instructions (AGENTS.md)\n${agentsMd}`);
   const now = input.now ?? new Date();
   sections.push(
-    `## Environment\n- Workspace: ${input.workspace}\n- OS: ${os.type()} ${os.release()} (${os.arch()})\n- Shell: bash\n- Date: ${now.toISOString().slice(0, 10)}\n- Model: ${input.model}`,
+    `## Environment\n- Workspace: ${input.workspace}\n- OS: ${os.type()} ${os.release()} (${os.arch()})\n- Shell: bash\n- Date: ${now.toISOString().slice(0, 10)}\n- Model: ${input.model}\n${describeSandbox(input.sandbox ?? sandboxStatus())}`,
   );
   return sections.join("\n\n");
 }
