@@ -7,7 +7,7 @@ import type { SessionEvent, SessionEventBody } from "./types";
  * Append-only per-session event log. Each event gets the next seq, is written to the
  * database, and only then published to live viewers, so a replay never misses what a
  * live viewer saw. Events appended while a write is in flight are written together;
- * adjacent text or output deltas in such a batch are coalesced into one event.
+ * adjacent text or output deltas in such a batch are coalesced into one event (up to a bound).
  */
 interface PendingEvent {
   event: SessionEvent;
@@ -25,10 +25,11 @@ interface SessionLog {
 
 /**
  * A command printing as fast as it can outruns the writes, and everything it prints meanwhile waits
- * for the next one. Written as one batch, that was up to the whole 16 MiB output cap in one
- * `createMany`, which the driver copies and serializes several times over (+100 MiB and more while
- * it ran). Coalescing stops at MAX_EVENT_CHARS and a write takes at most BATCH_CHARS, so a write's
- * cost is bounded whatever the command prints; what waits is held once, as the strings it came in.
+ * for the next one: unbounded, that became events of several MiB and a write of up to the whole
+ * 16 MiB output cap. Coalescing stops at MAX_EVENT_CHARS and a write takes at most BATCH_CHARS, so
+ * one write, one event-stream frame and one replay page stay bounded whatever a command prints.
+ * (The server's transient memory during such a flood is about the same either way: it is garbage
+ * from the bytes written, however they are split; docs/benchmarks.md §7.)
  */
 export const MAX_EVENT_CHARS = 64 * 1024;
 export const BATCH_CHARS = 1024 * 1024;
@@ -83,8 +84,7 @@ function sizeOf(event: SessionEventBody): number {
 }
 
 /** Adds a delta to the last pending event when it continues it and the event has room. */
-function coalesce(last: PendingEvent | undefined, next: SessionEventBody): boolean {
-  if (!last) return false;
+function coalesce(last: PendingEvent, next: SessionEventBody): boolean {
   const added = deltaText(next);
   if (added === null || last.size + added.length > MAX_EVENT_CHARS) return false;
   const event = last.event;
@@ -169,20 +169,24 @@ function schedule(sessionId: string, log: SessionLog): void {
     });
 }
 
+/** The pending event a new body joins: the last one when the body continues it, else a new one. */
+function pendingFor(log: SessionLog, body: SessionEventBody): PendingEvent {
+  const last = log.pending.at(-1);
+  if (last && coalesce(last, body)) return last;
+  const entry: PendingEvent = {
+    event: { ...body, seq: 0, at: new Date().toISOString() } as SessionEvent,
+    size: sizeOf(body),
+    waiters: [],
+    failures: [],
+  };
+  log.pending.push(entry);
+  return entry;
+}
+
 /** Appends an event; resolves once it is durable and published. */
 export function appendEvent(sessionId: string, body: SessionEventBody): Promise<void> {
   const log = logFor(sessionId);
-  let last = log.pending.at(-1);
-  if (!last || !coalesce(last, body)) {
-    last = {
-      event: { ...body, seq: 0, at: new Date().toISOString() } as SessionEvent,
-      size: sizeOf(body),
-      waiters: [],
-      failures: [],
-    };
-    log.pending.push(last);
-  }
-  const entry = last;
+  const entry = pendingFor(log, body);
   const promise = new Promise<void>((resolve, reject) => {
     entry.waiters.push(resolve);
     entry.failures.push(reject);
