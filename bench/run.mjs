@@ -116,7 +116,7 @@ for (const bench of selected) {
   } else if (bench.name === "sandbox-overhead") {
     const v = r.variants;
     console.log(
-      `  sandboxed true p50 ${v.runProcess.p50} ms vs srt ${v.srt.p50} ms → +${r.addedOverSrtMs.p50} ms (goal ≤ ${r.goal.addedOverSrtMs}); tool call ${v["tool-call"].p50} ms = ${r.toolCallRatio.vsSrtNode}× sandboxed node, ${r.toolCallRatio.vsNode}× bare node (goal ≤ ${r.goal.toolCallRatio}×)`,
+      `  sandboxed true p50 ${v.runProcess.p50} ms (goal ≤ ${r.goal.sandboxedTrueMs}) vs bare bwrap ${v.bwrap.p50} ms → +${r.addedOverBwrapMs.p50} ms; tool call ${v["tool-call"].p50} ms = ${r.toolCallRatio.vsBwrapNode}× node in bwrap, ${r.toolCallRatio.vsNode}× bare node (goal ≤ ${r.goal.toolCallRatio}×)`,
     );
   } else if (bench.name === "token-to-screen") {
     console.log(

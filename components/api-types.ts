@@ -53,11 +53,19 @@ export interface SettingsResponse {
 
 export type NetworkPolicy = { mode: "open" } | { mode: "allowlist"; domains: string[] } | { mode: "none" };
 
+/** What an admin adds to every sandbox: read paths, variables passed by name, private ranges. */
+export interface SandboxAccess {
+  readPaths: string[];
+  envNames: string[];
+  privateNetworks: string[];
+}
+
 export interface SandboxSettings {
   mode: "on" | "off" | "unavailable";
   reason: string | null;
   network: NetworkPolicy;
   networkDescription: string;
+  access: SandboxAccess;
   taskCap: { enforced: boolean; detail: string };
 }
 

@@ -1,4 +1,4 @@
-import type { ApiStyle, NetworkPolicy, Price, SettingsResponse } from "../api-types";
+import type { ApiStyle, NetworkPolicy, Price, SandboxAccess, SettingsResponse } from "../api-types";
 
 /** The settings form's editable state: strings as typed, validated only on save. */
 export interface PriceRow {
@@ -21,6 +21,10 @@ export interface SettingsDraft {
   networkMode: NetworkPolicy["mode"];
   /** One domain per line or comma-separated, as typed. */
   networkDomains: string;
+  /** One entry per line, as typed. */
+  readPaths: string;
+  envNames: string;
+  privateNetworks: string;
 }
 
 let rowCounter = 0;
@@ -52,7 +56,45 @@ export function draftFrom(settings: SettingsResponse): SettingsDraft {
     networkMode: settings.sandbox.network.mode,
     networkDomains:
       settings.sandbox.network.mode === "allowlist" ? settings.sandbox.network.domains.join("\n") : "",
+    readPaths: settings.sandbox.access.readPaths.join("\n"),
+    envNames: settings.sandbox.access.envNames.join("\n"),
+    privateNetworks: settings.sandbox.access.privateNetworks.join("\n"),
   };
+}
+
+function lines(text: string): string[] {
+  return [
+    ...new Set(
+      text
+        .split(/[\n,]+/)
+        .map((l) => l.trim())
+        .filter(Boolean),
+    ),
+  ];
+}
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+const CIDR = /^[0-9a-fA-F:.]+(\/\d{1,3})?$/;
+
+function parseAccess(draft: SettingsDraft, errors: string[]): SandboxAccess {
+  const readPaths = lines(draft.readPaths);
+  const envNames = lines(draft.envNames);
+  const privateNetworks = lines(draft.privateNetworks);
+  const relative = readPaths.filter((p) => !p.startsWith("/"));
+  if (relative.length) errors.push(`Read paths must be absolute: ${relative.join(", ")}.`);
+  const badNames = envNames.filter((n) => !ENV_NAME.test(n));
+  if (badNames.length) errors.push(`Not a variable name: ${badNames.join(", ")}.`);
+  const badRanges = privateNetworks.filter((c) => !CIDR.test(c));
+  if (badRanges.length) errors.push(`Not a network range: ${badRanges.join(", ")} (use 10.20.0.0/16).`);
+  return { readPaths, envNames, privateNetworks };
+}
+
+function sameAccess(a: SandboxAccess, b: SandboxAccess): boolean {
+  return (
+    a.readPaths.join("\n") === b.readPaths.join("\n") &&
+    a.envNames.join("\n") === b.envNames.join("\n") &&
+    a.privateNetworks.join("\n") === b.privateNetworks.join("\n")
+  );
 }
 
 const DOMAIN = /^(\*\.)?([a-z0-9-]+\.)*[a-z0-9-]+(:\d{1,5})?$/;
@@ -86,6 +128,7 @@ export interface SettingsPatch {
   prices?: Price[];
   defaultBudgetUsd?: number | null;
   network?: NetworkPolicy;
+  sandboxAccess?: SandboxAccess;
 }
 
 function parseInteger(value: string, label: string, errors: string[]): number | undefined {
@@ -179,6 +222,9 @@ export function buildPatch(
 
   const network = parseNetwork(draft, errors);
   if (!samePolicy(network, saved.sandbox.network)) patch.network = network;
+
+  const access = parseAccess(draft, errors);
+  if (!sameAccess(access, saved.sandbox.access)) patch.sandboxAccess = access;
 
   return { patch, errors };
 }

@@ -36,7 +36,7 @@ const NETWORK_MODES = [
   {
     mode: "open",
     label: "Open",
-    hint: "Any public host. This machine's own services and cloud metadata addresses stay blocked.",
+    hint: "Any public host. This machine, loopback, link-local, cloud metadata and private network addresses stay blocked.",
   },
   {
     mode: "allowlist",
@@ -286,7 +286,7 @@ export function SettingsView() {
 
       <Section
         title="Sandbox"
-        description="Every command and every agent-written tool runs inside bubblewrap: writes only in the session's workspace, no access to Ratchet's data, your keys or ~/.ssh."
+        description="Every command and every agent-written tool runs inside bubblewrap and sees only the system folders, the toolchains and its workspace: not your home directory, your keys, Ratchet's app or data. It gets a fixed set of environment variables and reaches the network only through a filtering proxy."
       >
         <SandboxStatusNote sandbox={saved.sandbox} />
         <fieldset className="flex flex-col gap-2" data-testid="settings-network">
@@ -330,6 +330,54 @@ export function SettingsView() {
         <p className="text-muted text-sm">
           Agent-written tools get network only when they declare it, and never more than this policy allows.
         </p>
+        <Field
+          label="Private networks commands may reach"
+          htmlFor="settings-private-networks"
+          hint="Blocked unless listed, one range per line (10.20.0.0/16). Loopback, link-local, metadata and this machine's own addresses stay blocked whatever is listed."
+        >
+          <Textarea
+            id="settings-private-networks"
+            data-testid="settings-private-networks"
+            rows={2}
+            spellCheck={false}
+            className="font-mono text-sm"
+            placeholder="10.20.0.0/16"
+            value={draft.privateNetworks}
+            onChange={(e) => edit({ privateNetworks: e.target.value })}
+          />
+        </Field>
+        <Field
+          label="Extra folders commands may read"
+          htmlFor="settings-read-paths"
+          hint="Absolute paths, one per line (a shared toolchain, a CA bundle). Never Ratchet's own folders or your home directory."
+        >
+          <Textarea
+            id="settings-read-paths"
+            data-testid="settings-read-paths"
+            rows={2}
+            spellCheck={false}
+            className="font-mono text-sm"
+            placeholder="/opt/toolchains"
+            value={draft.readPaths}
+            onChange={(e) => edit({ readPaths: e.target.value })}
+          />
+        </Field>
+        <Field
+          label="Variables passed to commands"
+          htmlFor="settings-env-names"
+          hint="By name, one per line. Commands otherwise get only PATH, HOME, USER, locale, TERM, TZ and toolchain locations, never the server's keys."
+        >
+          <Textarea
+            id="settings-env-names"
+            data-testid="settings-env-names"
+            rows={2}
+            spellCheck={false}
+            className="font-mono text-sm"
+            placeholder="JAVA_OPTS"
+            value={draft.envNames}
+            onChange={(e) => edit({ envNames: e.target.value })}
+          />
+        </Field>
       </Section>
 
       <div className="sticky bottom-0 -mx-8 flex min-h-14 items-center gap-4 border-line border-t bg-canvas/90 px-8 py-3 backdrop-blur">

@@ -119,7 +119,7 @@ test("row 10: a command and an agent tool cannot read ~/.ssh, the database, the 
     `echo; ls -la ~/.ssh 2>&1 | tail -n +2`,
     `head -c 16 ${data}/ratchet.db 2>&1; echo`,
     `echo "token-bytes=$(cat ${data}/token 2>/dev/null | wc -c)"`,
-    `ls ${data} 2>&1 | wc -l | sed 's/^/data-entries=/'`,
+    `ls ${data} 2>/dev/null | wc -l | sed 's/^/data-entries=/'`,
     `echo "keylen=\${#OPENAI_API_KEY} tokenlen=\${#RATCHET_TOKEN}"`,
     `env | grep -ci "literal-api-key" | sed 's/^/env-hits=/'`,
     `cat /proc/${pid}/environ 2>&1 | tr '\\0' '\\n' | grep -c OPENAI | sed 's/^/server-environ-hits=/'`,
@@ -163,7 +163,13 @@ test("row 10: a command and an agent tool cannot read ~/.ssh, the database, the 
   expect(commandOut).toContain("env-hits=0");
   expect(commandOut).toContain("server-environ-hits=0");
   const result = JSON.parse(toolOut) as Record<string, unknown>;
-  expect(result).toMatchObject({ sshDir: [], key: 0, ratchetToken: 0, dataDir: [] });
+  // by allowlist: ~/.ssh and the data dir do not exist inside at all
+  expect(result).toMatchObject({
+    sshDir: "denied:ENOENT",
+    key: 0,
+    ratchetToken: 0,
+    dataDir: "denied:ENOENT",
+  });
   expect(String(result.ssh)).toMatch(/^denied:/);
   expect(String(result.aws)).toMatch(/^denied:/);
   expect(String(result.db)).toMatch(/^denied:/);

@@ -136,7 +136,7 @@ test("row 8: broken or hostile tool modules fail validation with a clear error, 
         "export async function run() { return { ok: true, result: 1 }; }",
       ].join("\n"),
       check: "load",
-      detail: /EROFS|read-only file system|EACCES|permission denied/i,
+      detail: /EROFS|read-only file system|EACCES|permission denied|ENOENT/i,
     },
     {
       name: `exits_${RUN}`,

@@ -32,7 +32,7 @@ describe("system prompt: the sandbox", () => {
       "none: no network at all",
     );
     expect(describeSandbox({ mode: "on", reason: null, network: { mode: "open" } })).toContain(
-      "this machine's own services and cloud metadata addresses stay blocked",
+      "this machine, loopback, link-local, cloud metadata and private network addresses stay blocked",
     );
   });
 

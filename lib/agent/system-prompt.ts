@@ -70,7 +70,7 @@ export function describeSandbox(status: SandboxStatus): string {
   switch (status.mode) {
     case "on":
       return [
-        "- Sandbox: on. Commands and tools write at most in the workspace and a private temp dir; tools/, skills/ and Ratchet's own data are read-only to them.",
+        "- Sandbox: on. Commands and tools see the workspace, the system folders and the toolchains; the rest of this machine (the user's home directory, Ratchet's own app and data) does not exist for them. They write only in the workspace, a private temp dir and their own home (caches). In the workspace, git hooks and `.git/config`, shell start-up files and editor or agent configs (`.vscode`, `.idea`, `.claude`, `.mcp.json`, `.envrc`) are read-only: they would run code outside the sandbox later, so a command that creates or swaps them has them moved to quarantine; ask the user to make such changes.",
         `- Network for commands (and for tools that declare network access): ${describeNetworkPolicy(status.network)}. A request the policy blocks fails, and the output then names the host in a "[sandbox] network requests blocked" line: tell the user instead of retrying; they can change the policy in Settings.`,
       ].join("\n");
     case "off":

@@ -1,5 +1,35 @@
 import { MARKER_VAR } from "./reap";
-import { type EnvLike, secretEnvNames } from "./secrets";
+import type { EnvLike } from "./secrets";
+
+/**
+ * The environment of every command and tool, by allowlist: what identifies the user and their
+ * locale, and where toolchains live. Nothing else of the server's environment reaches a command:
+ * not its keys and tokens, not DATABASE_URL with its password, not NODE_OPTIONS or PORT meant for
+ * the server, not a variable someone adds tomorrow. An admin passes more by name in Settings.
+ */
+const PASSED = new Set([
+  "USER",
+  "LOGNAME",
+  "LANG",
+  "LANGUAGE",
+  "TZ",
+  "COLORTERM",
+  // where toolchains live (paths, never credentials)
+  "JAVA_HOME",
+  "GOROOT",
+  "PYENV_ROOT",
+  "PYENV_VERSION",
+  "RUSTUP_HOME",
+  "RUSTUP_TOOLCHAIN",
+  "NVM_DIR",
+  "VOLTA_HOME",
+  "BUN_INSTALL",
+  "DENO_INSTALL",
+  "SDKMAN_DIR",
+  "PNPM_HOME",
+]);
+
+const PASSED_PREFIXES = ["LC_"];
 
 /** Colours on (output is shown in a terminal), pagers and prompts off (nobody can answer them). */
 const TERMINAL_DEFAULTS: Record<string, string> = {
@@ -11,37 +41,34 @@ const TERMINAL_DEFAULTS: Record<string, string> = {
   GIT_TERMINAL_PROMPT: "0",
 };
 
-/**
- * The server's own runtime settings must not leak into the agent's commands: NODE_ENV=production
- * would make `npm install` skip devDependencies, PORT and HOST would start the workspace's dev
- * server on Ratchet's own address, and NODE_OPTIONS meant for the server (`--inspect`, a heap limit,
- * `--require` of a server-side hook) would apply to every node the agent starts.
- */
-function isServerInternal(name: string): boolean {
-  return (
-    name === "NODE_ENV" ||
-    name === "NODE_OPTIONS" ||
-    name === "PORT" ||
-    name === "HOST" ||
-    name === "NEXT_RUNTIME" ||
-    // a file every non-interactive bash would run first, the gate's outside the sandbox included
-    name === "BASH_ENV" ||
-    name === "ENV" ||
-    name.startsWith("__NEXT") ||
-    name.startsWith("NEXT_PRIVATE") ||
-    name.startsWith("RATCHET_")
-  );
+export interface ChildEnvInput {
+  base: EnvLike;
+  /** Names an admin passes through in Settings. */
+  passNames: readonly string[];
+  /** Set by the sandbox: PATH, HOME, proxy, caches. */
+  fixed: Record<string, string>;
+  /** From the caller (a tool's granted variables, its temp folder); wins over the rest. */
+  extra: Record<string, string>;
+  /** Tags every process of the command so orphans can be found after a crash. */
+  marker: string;
 }
 
-export function buildChildEnv(
-  base: EnvLike,
-  extra: Record<string, string>,
-  marker: string,
-): Record<string, string> {
-  const hidden = new Set(secretEnvNames(base));
+export function isPassed(name: string, passNames: readonly string[]): boolean {
+  return PASSED.has(name) || PASSED_PREFIXES.some((p) => name.startsWith(p)) || passNames.includes(name);
+}
+
+export function buildChildEnv(input: ChildEnvInput): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(base)) {
-    if (value !== undefined && !hidden.has(name) && !isServerInternal(name)) env[name] = value;
+  for (const [name, value] of Object.entries(input.base)) {
+    if (value !== undefined && isPassed(name, input.passNames)) env[name] = value;
   }
-  return { ...env, ...TERMINAL_DEFAULTS, ...extra, [MARKER_VAR]: marker };
+  const base = { PATH: input.base.PATH ?? "/usr/bin:/bin", HOME: input.base.HOME ?? "/" };
+  return {
+    ...base,
+    ...env,
+    ...TERMINAL_DEFAULTS,
+    ...input.fixed,
+    ...input.extra,
+    [MARKER_VAR]: input.marker,
+  };
 }

@@ -1,11 +1,15 @@
 export { stripAnsi } from "./ansi";
 export {
   DEFAULT_NETWORK_POLICY,
+  DEFAULT_SANDBOX_SETTINGS,
   describeNetworkPolicy,
   type NetworkPolicy,
   networkPolicySchema,
   type ProtectedLocations,
+  type SandboxSettings,
+  sandboxSettingsSchema,
 } from "./policy";
+export { type SandboxSpec, workspaceStateDir } from "./prepare";
 export { sandboxEnv, withPrivateTmp } from "./private-tmp";
 export { isGroupAlive, reapOrphans, type SpawnRecord } from "./reap";
 export {
@@ -18,11 +22,11 @@ export {
 export {
   initSandbox,
   type SandboxMode,
-  type SandboxSpec,
   type SandboxStatus,
-  sandboxCacheDir,
+  sandboxSettings,
   sandboxStatus,
   setNetworkPolicy,
+  setSandboxSettings,
   shutdownSandbox,
 } from "./sandbox-runtime";
 export {

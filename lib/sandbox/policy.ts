@@ -1,7 +1,5 @@
-import { readdirSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { z } from "zod";
+import { parseCidr } from "./address-class";
 
 /** Network access for `run_command`, set in Settings. Agent tools never get more than this. */
 export const networkPolicySchema = z.discriminatedUnion("mode", [
@@ -26,64 +24,64 @@ export type NetworkPolicy = z.infer<typeof networkPolicySchema>;
 
 export const DEFAULT_NETWORK_POLICY: NetworkPolicy = { mode: "open" };
 
-/** Files that hold credentials in a typical home directory. */
-const HOME_SECRETS = [
-  ".ssh",
-  ".aws",
-  ".azure",
-  ".gnupg",
-  ".kube",
-  ".docker",
-  ".netrc",
-  ".npmrc",
-  ".pypirc",
-  ".pgpass",
-  ".git-credentials",
-  ".config/gh",
-  ".config/gcloud",
-  ".config/hub",
-  ".terraform.d",
-];
-
 export interface ProtectedLocations {
   /** Database, token, logs. */
   dataDir: string;
-  /** Where the server runs from: its `.env*` files hold keys. */
+  /** Where the server runs from: source, build, node_modules, `.env*` files. */
   appDir: string;
   toolsDir: string;
   skillsDir: string;
+  /** The SQLite database file's folder when it is outside the data dir. */
+  databaseDir?: string;
   home?: string;
 }
 
-function envFiles(dir: string): string[] {
-  try {
-    return readdirSync(/*turbopackIgnore: true*/ dir)
-      .filter((name) => name === ".env" || name.startsWith(".env."))
-      .map((name) => path.join(dir, name));
-  } catch {
-    return [];
-  }
-}
-
-/** Unreadable inside the sandbox: Ratchet's own secrets and the user's credentials. */
-export function deniedReads(loc: ProtectedLocations): string[] {
-  const home = loc.home ?? os.homedir();
-  return [loc.dataDir, ...envFiles(loc.appDir), ...HOME_SECRETS.map((rel) => path.join(home, rel))];
-}
-
 /**
- * Read-only inside the sandbox even when they sit in a writable workspace: approved tools and
- * skills change only through the approval queue and the editor, never by a command.
+ * What an admin may add to every sandbox in Settings: readable folders (a shared toolchain, a
+ * corporate CA bundle), variables passed through by name, private ranges the proxy may reach.
  */
-export function deniedWrites(loc: ProtectedLocations): string[] {
-  return [loc.dataDir, loc.toolsDir, loc.skillsDir, ...envFiles(loc.appDir)];
-}
+export const sandboxSettingsSchema = z.object({
+  readPaths: z
+    .array(
+      z
+        .string()
+        .trim()
+        .min(1)
+        .max(4096)
+        .refine((p) => p.startsWith("/"), "each read path must be absolute"),
+    )
+    .max(50)
+    .default([]),
+  envNames: z
+    .array(
+      z
+        .string()
+        .trim()
+        .regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, {
+          message: "each variable must be a name such as JAVA_OPTS",
+        }),
+    )
+    .max(100)
+    .default([]),
+  privateNetworks: z
+    .array(
+      z
+        .string()
+        .trim()
+        .refine((c) => parseCidr(c) !== null, "each private network must be a CIDR such as 10.20.0.0/16"),
+    )
+    .max(50)
+    .default([]),
+});
+export type SandboxSettings = z.infer<typeof sandboxSettingsSchema>;
+
+export const DEFAULT_SANDBOX_SETTINGS: SandboxSettings = { readPaths: [], envNames: [], privateNetworks: [] };
 
 /** Plain words for the Settings page and the model. */
 export function describeNetworkPolicy(policy: NetworkPolicy): string {
   switch (policy.mode) {
     case "open":
-      return "open: any public host; this machine's own services and cloud metadata addresses stay blocked";
+      return "open: any public host; this machine, loopback, link-local, cloud metadata and private network addresses stay blocked";
     case "allowlist":
       return policy.domains.length
         ? `allowlist: only ${policy.domains.join(", ")}`
@@ -93,50 +91,5 @@ export function describeNetworkPolicy(policy: NetworkPolicy): string {
   }
 }
 
-/**
- * Files inside a writable workspace that would run code later, outside the sandbox (git hooks,
- * git config, shell start-up files, editor tasks). srt protects them only around the server's own
- * working directory, so each writable directory gets them explicitly.
- */
-const EXECUTES_LATER = [
-  ".git/hooks",
-  ".git/config",
-  ".gitmodules",
-  ".gitconfig",
-  ".bashrc",
-  ".bash_profile",
-  ".zshrc",
-  ".zprofile",
-  ".profile",
-  ".ripgreprc",
-  ".mcp.json",
-  ".vscode",
-  ".idea",
-];
-
-export function protectedInWritable(dirs: string[]): string[] {
-  return dirs.flatMap((dir) => EXECUTES_LATER.map((rel) => path.join(dir, rel)));
-}
-
-/**
- * Hosts a sandboxed process reaches without the proxy: only its own private loopback. Private and
- * link-local ranges (cloud metadata!) go through the proxy, which refuses them and records the denial.
- */
+/** Hosts a sandboxed process reaches without the proxy: only its own private loopback. */
 export const SANDBOX_NO_PROXY = "localhost,127.0.0.1,::1";
-
-/**
- * Always refused by the proxy, whatever the policy: this machine and cloud metadata endpoints.
- * srt also refuses names that resolve there, but not when it forwards through an upstream proxy.
- */
-export const ALWAYS_DENIED_HOSTS = [
-  "localhost",
-  "127.0.0.1",
-  "::1",
-  "0.0.0.0",
-  "169.254.169.254",
-  "169.254.170.2",
-  "fd00:ec2::254",
-  "100.100.100.200",
-  "metadata.google.internal",
-  "metadata.azure.com",
-];

@@ -12,16 +12,7 @@ export async function withPrivateTmp<T>(fn: (dir: string) => Promise<T>): Promis
   }
 }
 
-/** Points temp files and package caches of a sandboxed child at places it may write. */
-export function sandboxEnv(tmpDir: string, cacheDir: string): Record<string, string> {
-  return {
-    TMPDIR: tmpDir,
-    TMP: tmpDir,
-    TEMP: tmpDir,
-    XDG_CACHE_HOME: cacheDir,
-    npm_config_cache: path.join(cacheDir, "npm"),
-    PIP_CACHE_DIR: path.join(cacheDir, "pip"),
-    GOCACHE: path.join(cacheDir, "go-build"),
-    CARGO_HOME: path.join(cacheDir, "cargo"),
-  };
+/** Points temp files of a sandboxed child at its private folder (caches live in its home). */
+export function sandboxEnv(tmpDir: string): Record<string, string> {
+  return { TMPDIR: tmpDir, TMP: tmpDir, TEMP: tmpDir };
 }

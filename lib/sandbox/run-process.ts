@@ -5,17 +5,11 @@ import { stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { createAnsiStripper } from "./ansi";
-import { buildChildEnv } from "./child-env";
 import { dropIgnoredControls } from "./controls";
 import { formatBytes, ModelOutput } from "./output";
+import { type PreparedCommand, prepareSandboxed, type SandboxSpec } from "./prepare";
 import { groupExists, signalGroup } from "./reap";
-import {
-  afterCommand,
-  deniedRequests,
-  type SandboxSpec,
-  sandboxStatus,
-  wrapCommand,
-} from "./sandbox-runtime";
+import { readyRuntime, sandboxStatus, unsandboxedEnv } from "./sandbox-runtime";
 import { collectSecrets, createStreamMasker, maskSecrets, type StreamMasker } from "./secrets";
 import { createTaskCap, type TaskCap } from "./task-cap";
 
@@ -23,7 +17,7 @@ export interface RunProcessOptions {
   /** Run by `bash -c`. */
   command: string;
   cwd: string;
-  /** Extra env; the base env is process.env minus secret variables. */
+  /** Extra env; the rest is the sandbox's allowlist of the server's environment (child-env.ts). */
   env?: Record<string, string>;
   timeoutMs: number;
   /** Bytes of output kept in `output` for the model. */
@@ -68,8 +62,10 @@ export interface RunProcessResult {
   truncated: boolean;
   durationMs: number;
   error?: string;
-  /** Network requests the sandbox refused, as srt reported them. */
+  /** Network requests the sandbox's proxy refused, one line each. */
   sandboxDenials: string[];
+  /** Protected workspace files the command created or swapped, and what was done about them. */
+  workspaceGuard: string[];
 }
 
 type StopReason = "timeout" | "cancelled" | "output-cap";
@@ -96,9 +92,8 @@ function hasSetpriv(): boolean {
 }
 
 /**
- * The shell starts before its script exists and waits on stdin: wrapping the command for the
- * sandbox and moving the shell into its pids group run meanwhile, and the shell forks nothing
- * until both are done. The script arrives in fd 3, an unlinked file: Node's stdio pipes are
+ * The shell starts before its script runs and waits on stdin: moving the shell into its pids
+ * group runs meanwhile, and the shell forks nothing until that is done. The script arrives in fd 3, an unlinked file: Node's stdio pipes are
  * sockets, which `.` cannot open and `read` would take byte by byte.
  */
 const GATE = [
@@ -169,6 +164,7 @@ function notRun(
     truncated: false,
     durationMs: performance.now() - started,
     sandboxDenials: [],
+    workspaceGuard: [],
   };
   if (error !== undefined) result.error = error;
   return result;
@@ -184,27 +180,47 @@ export async function runProcess(opts: RunProcessOptions): Promise<RunProcessRes
   if (opts.sandbox && sandbox.mode === "unavailable")
     return notRun("sandbox-unavailable", started, `Refused: ${sandbox.reason}`);
   const spec = sandbox.mode === "on" ? opts.sandbox : undefined;
-  const commandId = randomUUID();
-  const script = async (): Promise<string> => {
-    // its own `bash -c`, as inside the sandbox: error messages and `$0` stay those of a plain shell
-    if (!spec) return `exec bash -c ${quote(opts.command)}`;
+  const marker = randomUUID();
+  let prepared: PreparedCommand;
+  if (spec) {
     try {
-      return await wrapCommand(opts.command, spec, commandId);
+      const runtime = readyRuntime();
+      if (!runtime) throw new Error(sandbox.reason ?? "not initialized");
+      prepared = await prepareSandboxed(
+        { command: opts.command, cwd: opts.cwd, spec, env: opts.env ?? {}, marker },
+        runtime,
+      );
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
-      throw new NotStarted("sandbox-unavailable", `Refused: the sandbox failed: ${detail}`);
+      return notRun(
+        "sandbox-unavailable",
+        started,
+        maskSecrets(`Refused: the sandbox failed: ${detail}`, secrets),
+      );
     }
-  };
+  } else {
+    prepared = unsandboxed(opts, marker);
+  }
   const cap = createTaskCap(opts.maxTasks ?? DEFAULT_MAX_TASKS);
   const result = await new Promise<RunProcessResult>((resolve) =>
-    new ProcessRun(opts, secrets, started, resolve, script, cap).start(),
+    new ProcessRun(opts, secrets, started, resolve, prepared, marker, cap).start(),
   );
   await releaseCap(cap);
-  if (spec) {
-    afterCommand();
-    result.sandboxDenials = deniedRequests(commandId).map((line) => maskSecrets(line, secrets));
-  }
+  const after = await prepared.finish();
+  result.sandboxDenials = after.denials.map((line) => maskSecrets(line, secrets));
+  result.workspaceGuard = after.guarded.map((line) => maskSecrets(line, secrets));
   return result;
+}
+
+/** Its own `bash -c`, as inside the sandbox: error messages and `$0` stay those of a plain shell. */
+function unsandboxed(opts: RunProcessOptions, marker: string): PreparedCommand {
+  return {
+    script: `exec bash -c ${quote(opts.command)}`,
+    env: unsandboxedEnv(opts.env ?? {}, marker),
+    fds: [],
+    release: async () => {},
+    finish: async () => ({ denials: [], guarded: [] }),
+  };
 }
 
 /** Survivors die before the result is returned; removing the empty group need not delay it. */
@@ -215,7 +231,6 @@ async function releaseCap(cap: TaskCap | null): Promise<void> {
 }
 
 class ProcessRun {
-  private readonly marker = randomUUID();
   private readonly decoder = new TextDecoder("utf-8");
   private readonly masker: StreamMasker;
   private readonly ansi = createAnsiStripper();
@@ -237,7 +252,8 @@ class ProcessRun {
     private readonly secrets: string[],
     private readonly started: number,
     private readonly resolve: (result: RunProcessResult) => void,
-    private readonly script: () => Promise<string>,
+    private readonly prepared: PreparedCommand,
+    private readonly marker: string,
     private readonly cap: TaskCap | null,
   ) {
     this.masker = createStreamMasker(secrets);
@@ -259,10 +275,12 @@ class ProcessRun {
     const child = spawn(/*turbopackIgnore: true*/ file, args, {
       cwd: this.opts.cwd,
       // cast: Next.js declares NODE_ENV required on ProcessEnv; a child env need not carry it
-      env: buildChildEnv(process.env, this.opts.env ?? {}, this.marker) as NodeJS.ProcessEnv,
+      env: this.prepared.env as NodeJS.ProcessEnv,
       detached: true,
-      stdio: ["pipe", "pipe", "pipe", scriptFd],
+      stdio: ["pipe", "pipe", "pipe", scriptFd, ...this.prepared.fds],
     });
+    // the child holds its own copies of the descriptors now
+    void this.prepared.release();
     this.child = child;
     child.once("error", (error) => this.onError(error));
     if (child.pid === undefined) return; // spawn failed; "error" follows
@@ -283,9 +301,9 @@ class ProcessRun {
   /** Runs the script once it is wrapped and the shell sits in its pids group. */
   private async openGate(pid: number): Promise<void> {
     try {
-      const [script] = await Promise.all([this.script(), this.cap?.join(pid)]);
+      await this.cap?.join(pid);
       if (this.stopReason || this.exit || this.scriptFd === null) return; // stopped meanwhile
-      writeFileSync(this.scriptFd, gateScript(script));
+      writeFileSync(this.scriptFd, gateScript(this.prepared.script));
       this.child?.stdin?.end("\n");
     } catch (error) {
       if (this.stopReason || this.exit) return;
@@ -445,6 +463,7 @@ class ProcessRun {
       truncated: this.model.truncated || capped,
       durationMs: performance.now() - this.started,
       sandboxDenials: [],
+      workspaceGuard: [],
     };
   }
 }

@@ -122,7 +122,14 @@ export async function run() {
     ])
       expect(outcome.output).not.toContain(secret);
     const result = JSON.parse(outcome.output) as Record<string, unknown>;
-    expect(result).toMatchObject({ sshDir: [], dataDir: [], key: null, secret: null, secretNames: [] });
+    // by allowlist: the folders do not exist inside at all (they were empty placeholders before)
+    expect(result).toMatchObject({
+      sshDir: "denied:ENOENT",
+      dataDir: "denied:ENOENT",
+      key: null,
+      secret: null,
+      secretNames: [],
+    });
     for (const field of ["ssh", "aws", "db", "token", "dotenv"])
       expect(String(result[field])).toMatch(/^denied:/);
   });

@@ -1,16 +1,19 @@
 import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
-import {
-  type RunProcessResult,
-  runProcess,
-  sandboxCacheDir,
-  sandboxEnv,
-  withPrivateTmp,
-} from "@/lib/sandbox";
+import { type RunProcessResult, runProcess, sandboxEnv, withPrivateTmp } from "@/lib/sandbox";
 
 const hostScript = () =>
   path.join(/*turbopackIgnore: true*/ process.cwd(), "lib", "tools", "host", "tool-host.mjs");
+
+/**
+ * What the sandboxed host reads of the app: its own script and undici (the proxy-aware fetch).
+ * Nothing else of the app dir exists inside.
+ */
+const hostReadable = () => [
+  path.dirname(hostScript()),
+  path.join(/*turbopackIgnore: true*/ process.cwd(), "node_modules", "undici"),
+];
 
 const thrownSchema = z.object({ name: z.string(), message: z.string(), stack: z.string() });
 
@@ -111,11 +114,11 @@ export function runInHost(run: HostRun): Promise<HostResult> {
       command: run.network ? host : `unset NODE_EXTRA_CA_CERTS; ${host}`,
       cwd,
       env: {
-        ...sandboxEnv(tmp, sandboxCacheDir()),
+        ...sandboxEnv(tmp),
         ...(run.env ?? {}),
         ...(run.network ? { RATCHET_TOOL_NETWORK: "1" } : {}),
       },
-      sandbox: { writable, network: run.network ? "policy" : "none" },
+      sandbox: { writable, readable: hostReadable(), network: run.network ? "policy" : "none" },
       timeoutMs: run.timeoutMs,
       modelCapBytes: MODEL_CAP,
       streamCapBytes: STREAM_CAP,

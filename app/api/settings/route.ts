@@ -1,7 +1,15 @@
 import { z } from "zod";
+import { ApiError } from "@/lib/api/errors";
 import { readJson, route } from "@/lib/api/handler";
 import { writeSettings } from "@/lib/db/queries/settings";
-import { describeNetworkPolicy, networkPolicySchema, sandboxStatus, taskCapSupport } from "@/lib/sandbox";
+import {
+  describeNetworkPolicy,
+  networkPolicySchema,
+  type SandboxSettings,
+  sandboxSettingsSchema,
+  sandboxStatus,
+  taskCapSupport,
+} from "@/lib/sandbox";
 import {
   keyHint,
   loadModelConfig,
@@ -10,6 +18,7 @@ import {
 } from "@/lib/settings/model-config";
 import { readNetworkPolicy, saveNetworkPolicy } from "@/lib/settings/network-policy";
 import { loadDefaultBudget, loadPrices, priceSchema, savePrices } from "@/lib/settings/prices";
+import { readSandboxSettings, saveSandboxSettings } from "@/lib/settings/sandbox-settings";
 import { audit } from "@/lib/team/audit";
 
 export const dynamic = "force-dynamic";
@@ -18,9 +27,10 @@ const body = modelSettingsSchema.extend({
   prices: z.array(priceSchema).max(500).optional(),
   defaultBudgetUsd: z.number().positive().max(100_000).nullable().optional(),
   network: networkPolicySchema.optional(),
+  sandboxAccess: sandboxSettingsSchema.optional(),
 });
 
-function sandboxView(network: z.infer<typeof networkPolicySchema>) {
+function sandboxView(network: z.infer<typeof networkPolicySchema>, access: SandboxSettings) {
   const status = sandboxStatus();
   const cap = taskCapSupport();
   return {
@@ -28,6 +38,7 @@ function sandboxView(network: z.infer<typeof networkPolicySchema>) {
     reason: status.reason,
     network,
     networkDescription: describeNetworkPolicy(network),
+    access,
     taskCap:
       cap.kind === "none" ? { enforced: false, detail: cap.reason } : { enforced: true, detail: cap.kind },
   };
@@ -40,7 +51,7 @@ async function view() {
     model: { ...rest, apiKeySet: Boolean(apiKey), apiKeyHint: keyHint(apiKey) },
     prices: await loadPrices(),
     defaultBudgetUsd: await loadDefaultBudget(),
-    sandbox: sandboxView(await readNetworkPolicy()),
+    sandbox: sandboxView(await readNetworkPolicy(), await readSandboxSettings()),
   };
 }
 
@@ -48,7 +59,12 @@ export const GET = route(async () => Response.json(await view()));
 
 export const PUT = route(
   async (request, _params, { actor }) => {
-    const { prices, defaultBudgetUsd, network, ...model } = await readJson(request, body);
+    const { prices, defaultBudgetUsd, network, sandboxAccess, ...model } = await readJson(request, body);
+    if (sandboxAccess) {
+      // checked before anything is saved: a bad read path changes nothing
+      const problems = await saveSandboxSettings(sandboxAccess);
+      if (problems.length) throw new ApiError("unprocessable", `Not saved: ${problems.join("; ")}.`);
+    }
     await saveModelSettings(model);
     if (network) await saveNetworkPolicy(network);
     if (prices) await savePrices(prices);
@@ -57,6 +73,7 @@ export const PUT = route(
     await audit(actor, "settings.update", null, {
       model,
       ...(network ? { network } : {}),
+      ...(sandboxAccess ? { sandboxAccess } : {}),
       ...(prices ? { prices: prices.length } : {}),
       ...(defaultBudgetUsd !== undefined ? { defaultBudgetUsd } : {}),
     });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { runProcess, sandboxCacheDir, sandboxEnv, withPrivateTmp } from "@/lib/sandbox";
+import { runProcess, sandboxEnv, withPrivateTmp } from "@/lib/sandbox";
 import { defineTool, type ToolOutcome } from "./types";
 
 export const RUN_COMMAND_DEFAULTS = {
@@ -12,11 +12,16 @@ function seconds(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(1)}s`;
 }
 
-/** srt's proxy log lines, turned into something the model can act on. */
+/** The proxy's refusals, turned into something the model can act on. */
 export function describeDenials(lines: string[]): string {
   if (lines.length === 0) return "";
   const shown = [...new Set(lines)].slice(0, 10).map((l) => `  ${l}`);
   return `\n[sandbox] network requests blocked by the network policy (Settings → Sandbox):\n${shown.join("\n")}`;
+}
+
+/** What the workspace guard undid after the command, said so the model stops trying. */
+export function describeGuarded(lines: string[]): string {
+  return lines.map((line) => `\n[sandbox] ${line}`).join("");
 }
 
 export const runCommand = defineTool({
@@ -37,8 +42,8 @@ export const runCommand = defineTool({
       runProcess({
         command: input.command,
         cwd: ctx.workspace,
-        env: sandboxEnv(tmp, sandboxCacheDir()),
-        sandbox: { writable: [ctx.workspace, tmp], network: "policy" },
+        env: sandboxEnv(tmp),
+        sandbox: { writable: [ctx.workspace, tmp], network: "policy", workspace: ctx.workspace },
         timeoutMs,
         modelCapBytes: RUN_COMMAND_DEFAULTS.modelCapBytes,
         streamCapBytes: RUN_COMMAND_DEFAULTS.streamCapBytes,
@@ -54,14 +59,16 @@ export const runCommand = defineTool({
     for (const marker of tracked) await ctx.untrackProcess(marker);
     const took = seconds(result.durationMs);
     const base = { outputBytes: result.outputBytes, exitCode: result.exitCode };
-    const denials = describeDenials(result.sandboxDenials);
+    const blocked = describeDenials(result.sandboxDenials);
+    const guarded = describeGuarded(result.workspaceGuard);
+    const denials = blocked + guarded;
     switch (result.status) {
       case "exited":
         return {
           ...base,
           state: "completed",
           output: `exit code ${result.exitCode} (${took})\n${result.output}${denials}`,
-          summary: `exit ${result.exitCode} · ${took}${denials ? " · network blocked" : ""}`,
+          summary: `exit ${result.exitCode} · ${took}${blocked ? " · network blocked" : ""}${guarded ? " · protected files undone" : ""}`,
           errorClass: result.exitCode === 0 ? null : denials ? "sandbox_denial" : "command_failed",
         };
       case "sandbox-unavailable":

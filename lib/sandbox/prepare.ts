@@ -1,0 +1,292 @@
+import { createHash, randomUUID } from "node:crypto";
+import { constants, statSync } from "node:fs";
+import { mkdir, open, readlink, realpath, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { buildChildEnv } from "./child-env";
+import { bwrapArguments, type HostLayout, isInside, type TaskMount } from "./filesystem-view";
+import { type CommandProxy, openCommandProxy } from "./net-proxy";
+import {
+  type NetworkPolicy,
+  type ProtectedLocations,
+  SANDBOX_NO_PROXY,
+  type SandboxSettings,
+} from "./policy";
+import {
+  enforceWorkspace,
+  type GuardSnapshot,
+  openReadOnlyMounts,
+  snapshotWorkspace,
+} from "./workspace-guard";
+
+/** What one sandboxed process may do: everything not named here does not exist for it. */
+export interface SandboxSpec {
+  /** Folders it may write (the workspace, its private temp dir); they are readable too. */
+  writable: string[];
+  /** Folders or files it may read besides the system folders and toolchains. */
+  readable?: string[];
+  /** `policy`: the Settings policy through the proxy; `none`: no way out of its network namespace. */
+  network: "policy" | "none";
+  /**
+   * The session workspace, whose home folder (caches, git identity) is kept between its commands,
+   * outside the workspace. Without it the process gets an empty home that ends with it.
+   */
+  workspace?: string;
+}
+
+/** The running sandbox, as one command's preparation needs it. */
+export interface ReadyRuntime {
+  layout: HostLayout;
+  locations: ProtectedLocations;
+  /** 0700 folder of ours: proxy sockets, the empty sources of masks. */
+  runDir: string;
+  socat: string;
+  gitIdentity: { name: string; email: string } | null;
+  settings: () => SandboxSettings;
+  network: () => NetworkPolicy;
+}
+
+/** A command ready to spawn: its script, the descriptors it needs as fds 4…, and what to do after. */
+export interface PreparedCommand {
+  /** The shell text the gate sources. */
+  script: string;
+  /** Environment of the spawned process: the sandbox's own, nothing else of the server's. */
+  env: Record<string, string>;
+  /** Descriptors to pass as fds 4, 5, …; the parent's copies are closed by `release`. */
+  fds: number[];
+  /** Closes what the spawn no longer needs (call right after spawning). */
+  release(): Promise<void>;
+  /** After the process ended: the proxy's refusals and what the workspace guard undid. */
+  finish(): Promise<{ denials: string[]; guarded: string[] }>;
+}
+
+export interface PrepareInput {
+  command: string;
+  cwd: string;
+  spec: SandboxSpec;
+  /** Variables the caller adds (a tool's granted variables, its temp folder); they win. */
+  env: Record<string, string>;
+  /** Tags every process of the command so orphans can be found after a crash. */
+  marker: string;
+}
+
+/** First passed descriptor: 0–2 are stdio, 3 the gate's script. */
+const FIRST_FD = 4;
+/** /tmp inside is memory; TMPDIR points at the private folder on disk. */
+const TMP_BYTES = 1024 * 1024 * 1024;
+
+function quote(arg: string): string {
+  return `'${arg.replaceAll("'", `'\\''`)}'`;
+}
+
+/** The folder outside every workspace that holds one workspace's home (caches) and quarantine. */
+export function workspaceStateDir(dataDir: string, workspace: string): string {
+  const key = createHash("sha256").update(workspace).digest("hex").slice(0, 16);
+  return path.join(dataDir, "sandbox", key);
+}
+
+/**
+ * Opens a folder or file by descriptor and checks the descriptor is that very path (`/proc/self/fd`):
+ * a bind by path would follow a link swapped in after any check, say by another session whose
+ * workspace holds this one, and mount whatever it points at.
+ */
+async function openVerified(target: string): Promise<{ fd: number; real: string; close(): Promise<void> }> {
+  const real = await realpath(target);
+  const kind = await stat(real);
+  const flags =
+    constants.O_RDONLY |
+    constants.O_NOFOLLOW |
+    constants.O_NONBLOCK |
+    (kind.isDirectory() ? constants.O_DIRECTORY : 0);
+  const handle = await open(real, flags);
+  const opened = await readlink(`/proc/self/fd/${handle.fd}`).catch(() => "");
+  if (opened !== real) {
+    await handle.close();
+    throw new Error(`${target} changed while it was being opened`);
+  }
+  return { fd: handle.fd, real, close: () => handle.close() };
+}
+
+/** The mounts, descriptors and clean-ups of one command, collected as its view is built. */
+class TaskView {
+  readonly mounts: TaskMount[] = [];
+  readonly fds: number[] = [];
+  readonly guards: { snapshot: GuardSnapshot; quarantine: string }[] = [];
+  readonly shown: string[] = [];
+  private readonly closers: (() => Promise<void>)[] = [];
+
+  constructor(private readonly dataDir: string) {}
+
+  private pass(fd: number, close: () => Promise<void>): number {
+    this.closers.push(close);
+    this.fds.push(fd);
+    return FIRST_FD + this.fds.length - 1;
+  }
+
+  /** Writable, by verified descriptor; its protected names read-only and guarded. */
+  async writable(dir: string): Promise<void> {
+    const opened = await openVerified(dir);
+    this.mounts.push({ kind: "rw-fd", fd: this.pass(opened.fd, opened.close), path: opened.real });
+    this.shown.push(opened.real);
+    const snapshot = await snapshotWorkspace(opened.real);
+    for (const ro of await openReadOnlyMounts(snapshot))
+      this.mounts.push({ kind: "ro-fd", fd: this.pass(ro.fd, ro.close), path: ro.path });
+    this.guards.push({
+      snapshot,
+      quarantine: path.join(workspaceStateDir(this.dataDir, opened.real), "quarantine"),
+    });
+  }
+
+  async readable(target: string): Promise<void> {
+    const opened = await openVerified(target);
+    this.mounts.push({ kind: "ro-fd", fd: this.pass(opened.fd, opened.close), path: opened.real });
+    this.shown.push(opened.real);
+  }
+
+  /** Paths an admin set, or our own toolchain folders: not reachable by agent code, bound by path. */
+  readonlyPath(dir: string): void {
+    this.mounts.push({ kind: "ro", path: dir });
+    this.shown.push(dir);
+  }
+
+  async release(): Promise<void> {
+    for (const close of this.closers.splice(0)) await close().catch(() => {});
+  }
+}
+
+async function ensureHome(stateDir: string, identity: ReadyRuntime["gitIdentity"]): Promise<string> {
+  const home = path.join(stateDir, "home");
+  await mkdir(home, { recursive: true, mode: 0o700 });
+  const gitconfig = path.join(home, ".gitconfig");
+  // the user's own identity, so the agent's commits are attributed as theirs would be
+  if (identity && !(await stat(gitconfig).catch(() => null)))
+    await writeFile(gitconfig, `[user]\n\tname = ${identity.name}\n\temail = ${identity.email}\n`);
+  return home;
+}
+
+function protectedDirs(loc: ProtectedLocations): string[] {
+  return [
+    loc.dataDir,
+    loc.appDir,
+    loc.toolsDir,
+    loc.skillsDir,
+    ...(loc.databaseDir ? [loc.databaseDir] : []),
+  ];
+}
+
+/** A protected folder that would show through a mounted one is covered with an empty one. */
+function masks(shown: string[], loc: ProtectedLocations): TaskMount[] {
+  return protectedDirs(loc)
+    .filter((dir) => shown.some((m) => isInside(dir, m) && dir !== m) && isDirectory(dir))
+    .map((dir) => ({ kind: "mask-dir", path: dir }));
+}
+
+function isDirectory(dir: string): boolean {
+  try {
+    return statSync(/*turbopackIgnore: true*/ dir).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The bridge out: the proxy listens on a Unix socket bound into the sandbox; a socat inside turns
+ * it into 127.0.0.1:3128 for ordinary HTTP clients. The command starts once the listener answers
+ * (without forking, up to ~1 s), so its first request cannot race it.
+ */
+function bridge(socat: string): string {
+  return [
+    `${quote(socat)} TCP-LISTEN:3128,bind=127.0.0.1,fork,reuseaddr UNIX-CONNECT:/run/ratchet/proxy.sock >/dev/null 2>&1 &`,
+    "for __r in {1..100}; do { exec 9<>/dev/tcp/127.0.0.1/3128; } 2>/dev/null && { exec 9>&-; break; }; sleep 0.01; done; unset __r",
+  ].join("\n");
+}
+
+const PROXY_URL = "http://127.0.0.1:3128";
+
+const PROXY_ENV: Record<string, string> = {
+  HTTP_PROXY: PROXY_URL,
+  HTTPS_PROXY: PROXY_URL,
+  http_proxy: PROXY_URL,
+  https_proxy: PROXY_URL,
+  NO_PROXY: SANDBOX_NO_PROXY,
+  no_proxy: SANDBOX_NO_PROXY,
+};
+
+/** Builds the sandbox of one command: its view of the files, its environment, its proxy. */
+export async function prepareSandboxed(input: PrepareInput, runtime: ReadyRuntime): Promise<PreparedCommand> {
+  const { layout, locations, runDir, socat } = runtime;
+  const { spec } = input;
+  const settings = runtime.settings();
+  const view = new TaskView(locations.dataDir);
+  let proxy: CommandProxy | null = null;
+  try {
+    for (const dir of spec.writable) await view.writable(dir);
+    for (const target of spec.readable ?? []) await view.readable(target);
+    for (const dir of settings.readPaths) view.readonlyPath(dir);
+    for (const dir of layout.toolchains) view.readonlyPath(dir);
+    const home = layout.home;
+    if (spec.workspace) {
+      const stateDir = workspaceStateDir(locations.dataDir, await realpath(spec.workspace));
+      view.mounts.push({ kind: "rw", path: home, source: await ensureHome(stateDir, runtime.gitIdentity) });
+    } else view.mounts.push({ kind: "tmpfs", path: home });
+    if (!view.shown.some((dir) => isInside(input.cwd, dir))) await view.readable(input.cwd);
+    view.mounts.push(...masks(view.shown, locations));
+
+    const networked = spec.network === "policy" && runtime.network().mode !== "none";
+    if (networked) {
+      proxy = await openCommandProxy(path.join(runDir, `proxy-${randomUUID()}.sock`), () => ({
+        network: runtime.network(),
+        allowedPrivate: runtime.settings().privateNetworks,
+      }));
+    }
+    const inner = [
+      // the descriptors were for bwrap's mounts; the command has no use for them
+      ...view.fds.map((_, i) => `exec ${FIRST_FD + i}<&-`),
+      ...(networked ? [bridge(socat)] : []),
+      `exec /bin/bash --norc --noprofile -c ${quote(input.command)}`,
+    ].join("\n");
+    const args = bwrapArguments({
+      layout,
+      mounts: view.mounts,
+      proxySocket: proxy?.socketPath ?? null,
+      cwd: input.cwd,
+      tmpBytes: TMP_BYTES,
+      empty: { file: path.join(runDir, "empty-file"), dir: path.join(runDir, "empty-dir") },
+    });
+    const script = `exec bwrap ${[...args, "--", "/bin/bash", "--norc", "--noprofile", "-c", inner].map(quote).join(" ")}`;
+    const env = buildChildEnv({
+      base: process.env,
+      passNames: settings.envNames,
+      fixed: {
+        PATH: layout.path,
+        HOME: home,
+        SHELL: "/bin/bash",
+        XDG_CACHE_HOME: path.join(home, ".cache"),
+        // ~/.cargo is the read-only toolchain; crates download into the home's cache
+        CARGO_HOME: path.join(home, ".cache", "cargo"),
+        ...(networked ? PROXY_ENV : {}),
+      },
+      extra: input.env,
+      marker: input.marker,
+    });
+    const opened = proxy;
+    return {
+      script,
+      env,
+      fds: view.fds,
+      release: () => view.release(),
+      finish: async () => {
+        await view.release();
+        const denials = opened ? opened.denials() : [];
+        await opened?.close();
+        const guarded: string[] = [];
+        for (const { snapshot, quarantine } of view.guards)
+          guarded.push(...(await enforceWorkspace(snapshot, quarantine)));
+        return { denials, guarded };
+      },
+    };
+  } catch (error) {
+    await view.release();
+    await proxy?.close();
+    throw error;
+  }
+}
