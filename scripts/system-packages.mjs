@@ -1,5 +1,5 @@
-// The few system packages Ratchet needs: the sandbox (bubblewrap, socat, ripgrep) to run commands,
-// and for the tests a browser for Playwright and procps for pgrep.
+// The few system packages Ratchet needs: the sandbox (bubblewrap, socat) to run commands, ripgrep for
+// the search_code tool, and for the tests a browser for Playwright and procps for pgrep.
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 
@@ -11,7 +11,7 @@ const NEEDED = [
     why: "the sandbox every command runs in",
   },
   { group: "sandbox", check: () => has("socat"), pkg: "socat", why: "the sandbox's network bridge" },
-  { group: "sandbox", check: () => has("rg"), pkg: "ripgrep", why: "the sandbox's path checks" },
+  { group: "sandbox", check: () => has("rg"), pkg: "ripgrep", why: "fast searches in the search_code tool" },
   {
     group: "test",
     check: () => existsSync("/usr/bin/chromium"),
