@@ -112,6 +112,8 @@ export async function startSecurityApp(opts: {
   env?: Record<string, string>;
   handler?: Handler;
   launcher?: "next" | "npm-start";
+  /** The address the app binds (default 127.0.0.1). */
+  host?: string;
   /** Called with the fresh folders before the server starts (seed files, symlinks). */
   prepare?: (dirs: SecurityDirs) => void;
 }): Promise<SecurityApp> {
@@ -128,6 +130,7 @@ export async function startSecurityApp(opts: {
       dataDir: dirs.data,
       env: { ...securityEnv(dirs, llm), ...opts.env },
       ...(opts.launcher ? { launcher: opts.launcher } : {}),
+      ...(opts.host ? { host: opts.host } : {}),
     });
   } catch (error) {
     await llm.close();

@@ -33,13 +33,21 @@ export async function startServer(opts: {
    * production process tree (signals, shutdown).
    */
   launcher?: "next" | "npm-start";
+  /** The address to bind (default 127.0.0.1); `::1` serves on IPv6 loopback. */
+  host?: string;
 }): Promise<AppServer> {
-  const env = { ...process.env, ...E2E.serverEnv({ port: opts.port, dataDir: opts.dataDir }), ...opts.env };
+  const host = opts.host ?? "127.0.0.1";
+  const env = {
+    ...process.env,
+    ...E2E.serverEnv({ port: opts.port, dataDir: opts.dataDir }),
+    HOST: host,
+    ...opts.env,
+  };
   const viaScript = opts.launcher === "npm-start";
   if (!viaScript) execFileSync(process.execPath, ["scripts/migrate.mjs"], { env, stdio: "pipe" });
   const [command, args]: [string, string[]] = viaScript
     ? [process.execPath, ["scripts/start.mjs"]]
-    : ["node_modules/.bin/next", ["start", "-H", "127.0.0.1", "-p", String(opts.port)]];
+    : ["node_modules/.bin/next", ["start", "-H", host, "-p", String(opts.port)]];
   const child = spawn(command, args, {
     env,
     detached: true,
@@ -66,7 +74,7 @@ export async function startServer(opts: {
   });
   return {
     port: opts.port,
-    url: `http://127.0.0.1:${opts.port}`,
+    url: `http://${host.includes(":") ? `[${host}]` : host}:${opts.port}`,
     loginLink,
     pid: pgid,
     output: () => output,
