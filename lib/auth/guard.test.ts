@@ -6,7 +6,7 @@ import { guardRequest } from "./guard";
 import { loginCookieFor } from "./login";
 import { cookieValue } from "./token";
 
-const TOKEN = "unit-test-token-0123456789";
+const TOKEN = "unit-test-token-0123456789abcdef0123";
 const VIEW = { mutation: false, role: "viewer" } as const;
 const CHANGE = { mutation: true, role: "member" } as const;
 
