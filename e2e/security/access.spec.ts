@@ -128,10 +128,13 @@ function send(route: RouteCase, headers: Record<string, string>, body?: string) 
   });
 }
 
-/** What a refused request must not change: the database, the skills, tools and workspace folders. */
+/**
+ * What a refused request must not change: the database, the skills, tools and workspace folders.
+ * The logins the tests make themselves (AuthSession rows, their last-seen times) are left out.
+ */
 function worldSnapshot() {
   return {
-    db: databaseSnapshot(sec.dirs.data),
+    db: databaseSnapshot(sec.dirs.data, ["AuthSession"]),
     skills: treeSnapshot(sec.dirs.skills),
     tools: treeSnapshot(sec.dirs.tools),
     workspace: treeSnapshot(sec.dirs.workspace),
