@@ -4,6 +4,7 @@ import { type Actor, OWNER } from "@/lib/team/actor";
 import { ROLE_RIGHTS, type Role, roleAllows } from "@/lib/team/roles";
 import { actorOfUser, findUserRow, touchLastSeen, type UserRow, userByToken } from "@/lib/team/users";
 import { readSessionCookie } from "./cookie";
+import { authLimiter } from "./limiter";
 import { sessionActor, sessionFromCookie } from "./sessions";
 import { accessToken, safeEqual } from "./token";
 
@@ -66,9 +67,12 @@ async function tokenCredentials(token: string): Promise<Credentials | null> {
 }
 
 async function bearer(authorization: string): Promise<Credentials> {
+  // before the token is looked at: during a lockout a right guess gets the same 429 as a wrong one
+  authLimiter().check("token");
   const match = /^Bearer\s+(.+)$/i.exec(authorization);
   const credentials = match?.[1] ? await tokenCredentials(match[1].trim()) : null;
   if (credentials) return credentials;
+  authLimiter().recordFailure("token");
   throw new ApiError("unauthorized", "Invalid access token.");
 }
 

@@ -1,5 +1,6 @@
 import { hashToken, userByToken } from "@/lib/team/users";
 import { sessionCookie } from "./cookie";
+import { authLimiter } from "./limiter";
 import { type LoginSubject, startSession } from "./sessions";
 import { accessToken, safeEqual } from "./token";
 
@@ -12,11 +13,15 @@ async function subjectOf(token: string): Promise<LoginSubject | null> {
 
 /**
  * Logs in whoever holds `token` (the owner or an enabled team member): a new session, and the
- * Set-Cookie header that carries it; null for a wrong token.
+ * Set-Cookie header that carries it; null for a wrong token. 429 while token guesses are locked out.
  */
 export async function loginCookieFor(token: string, secure = false): Promise<string | null> {
+  authLimiter().check("token");
   const subject = await subjectOf(token);
-  if (!subject) return null;
+  if (!subject) {
+    authLimiter().recordFailure("token");
+    return null;
+  }
   return sessionCookie(await startSession(subject), { secure });
 }
 

@@ -3,6 +3,7 @@ import { ApiError } from "@/lib/api/errors";
 import { readJson, route } from "@/lib/api/handler";
 import { servedOverHttps } from "@/lib/auth/cookie";
 import { checkHost, checkOrigin } from "@/lib/auth/guard";
+import { authLimiter } from "@/lib/auth/limiter";
 import { loginCookieFor, ownerLoginCookie } from "@/lib/auth/login";
 import { consumeLoginCode } from "@/lib/auth/login-code";
 
@@ -15,7 +16,9 @@ export const GET = route(
     const code = new URL(request.url).searchParams.get("code") ?? "";
     const expired = () => new Response(null, { status: 303, headers: { location: "/login?error=expired" } });
     if (!code) return expired();
+    authLimiter().check("login-code");
     if (!consumeLoginCode(code)) {
+      authLimiter().recordFailure("login-code");
       return expired();
     }
     return new Response(null, {
