@@ -1,17 +1,34 @@
 import { type NextRequest, NextResponse } from "next/server";
+import { newNonce, policyFor } from "@/lib/api/csp";
 import { ApiError } from "@/lib/api/errors";
 import { checkHost } from "@/lib/auth/guard";
+
+const CSP = "content-security-policy";
 
 /**
  * First line only: refuses foreign Host headers (DNS rebinding) for pages and assets too.
  * Every route handler checks Host, credentials and Origin again itself.
+ * Also sets the Content-Security-Policy with a fresh nonce on every response (lib/api/csp.ts). The
+ * policy goes on the request too, replacing any the client sent: Next takes the nonce for its
+ * scripts from there while rendering.
  */
 export function proxy(request: NextRequest): NextResponse | Response {
+  const policy = policyFor(request.nextUrl.pathname, newNonce(), {
+    dev: process.env.NODE_ENV === "development",
+  });
   try {
     checkHost(request.headers);
   } catch (error) {
-    if (error instanceof ApiError) return error.toResponse();
+    if (error instanceof ApiError) {
+      const refused = error.toResponse();
+      refused.headers.set(CSP, policy);
+      return refused;
+    }
     throw error;
   }
-  return NextResponse.next();
+  const headers = new Headers(request.headers);
+  headers.set(CSP, policy);
+  const response = NextResponse.next({ request: { headers } });
+  response.headers.set(CSP, policy);
+  return response;
 }

@@ -26,7 +26,7 @@ export default defineConfig({
   test: {
     environment: "node",
     setupFiles: ["lib/testing/database-env.ts"],
-    env: { RATCHET_TOKEN: "unit-test-token-0123456789" },
+    env: { RATCHET_TOKEN: "unit-test-token-0123456789abcdef0123" },
     testTimeout: 20_000,
     hookTimeout: 30_000,
     projects: [

@@ -218,7 +218,7 @@ async function serverTimes(target: BenchApp, sessionId: string): Promise<ServerT
   const times: ServerTimes = { outputEvents: 0, outputChars: 0, largestEventChars: 0 };
   const controller = new AbortController();
   const response = await fetch(`${target.url}/api/sessions/${sessionId}/events?after=0`, {
-    headers: { authorization: "Bearer e2e-token-0123456789abcdef" },
+    headers: { authorization: "Bearer e2e-token-0123456789abcdef0123456789" },
     signal: controller.signal,
   });
   if (!response.body) return times;

@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import type { ReactNode } from "react";
+import { LogoutButton } from "./logout-button";
 import {
   LearningsIcon,
   OpportunitiesIcon,
@@ -88,6 +89,9 @@ export function AppSidebar() {
               <NavLink item={item} active={isActive(pathname, item.href)} />
             </li>
           ))}
+          <li>
+            <LogoutButton />
+          </li>
         </ul>
       </nav>
     </aside>

@@ -42,7 +42,16 @@ describe("parseEnv", () => {
     );
     expect(() => parseEnv({ PORT: "99999" })).toThrow(/PORT/);
     expect(() => parseEnv({ DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL/);
-    expect(() => parseEnv({ RATCHET_TOKEN: "short" })).toThrow(/at least 16/);
+    expect(() => parseEnv({ RATCHET_TOKEN: "short" })).toThrow(/RATCHET_TOKEN must be at least 32/);
+  });
+
+  it("refuses an access token under 32 characters, naming the variable", () => {
+    for (const short of ["x".repeat(16), "e2e-token-0123456789abcdef", "y".repeat(31)]) {
+      expect(() => parseEnv({ RATCHET_TOKEN: short })).toThrow(
+        /RATCHET_TOKEN: RATCHET_TOKEN must be at least 32 characters/,
+      );
+    }
+    expect(parseEnv({ RATCHET_TOKEN: "z".repeat(32) }).RATCHET_TOKEN).toHaveLength(32);
   });
 
   it("treats empty strings as unset", () => {

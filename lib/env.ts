@@ -5,6 +5,9 @@ const POSTGRES_URL = /^postgres(ql)?:\/\//;
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
 
+/** The owner's token is guessed against the login form and the API: short ones are refused at start. */
+export const MIN_TOKEN_LENGTH = 32;
+
 const MODEL_TIMEOUT_RANGE = "RATCHET_MODEL_TIMEOUT_SECONDS must be a number of seconds from 1 to 300";
 
 const flag = z
@@ -31,7 +34,12 @@ const schema = z
       })
       .optional(),
     RATCHET_WORKSPACE: z.string().min(1).optional(),
-    RATCHET_TOKEN: z.string().min(16, { message: "RATCHET_TOKEN must be at least 16 characters" }).optional(),
+    RATCHET_TOKEN: z
+      .string()
+      .min(MIN_TOKEN_LENGTH, {
+        message: `RATCHET_TOKEN must be at least ${MIN_TOKEN_LENGTH} characters (make one with: openssl rand -base64 32)`,
+      })
+      .optional(),
     RATCHET_ALLOWED_HOSTS: z.string().optional(),
     RATCHET_ALLOW_REMOTE: flag,
     RATCHET_SANDBOX: z

@@ -27,7 +27,13 @@ export default async function LoginPage({
           </p>
           {error === "expired" ? (
             <Callout tone="warn" role="status" className="mb-4">
-              That login link was already used or has expired. Paste the access token instead.
+              That login link was already used or has expired (it works once, for 10 minutes after Ratchet
+              starts). Paste the access token instead.
+            </Callout>
+          ) : error === "ended" ? (
+            <Callout tone="warn" role="status" className="mb-4" data-testid="login-ended">
+              Your login has ended: you logged out, it expired after 30 days, or an admin disabled your
+              account or reset its token. Sign in again.
             </Callout>
           ) : null}
           <LoginForm />

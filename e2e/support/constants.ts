@@ -16,7 +16,7 @@ export const E2E = {
   port,
   llmPort,
   baseUrl: `http://127.0.0.1:${port}`,
-  token: "e2e-token-0123456789abcdef",
+  token: "e2e-token-0123456789abcdef0123456789",
   dataDir: path.join(root, "test-results/e2e-data"),
   workspace: path.join(root, "test-results/e2e-workspace"),
   /** A copy of the shipped tools folder: approvals in tests must not write into the repository. */
@@ -29,7 +29,7 @@ export const E2E = {
       PORT: String(port),
       HOST: "127.0.0.1",
       RATCHET_DATA_DIR: dataDir,
-      RATCHET_TOKEN: "e2e-token-0123456789abcdef",
+      RATCHET_TOKEN: "e2e-token-0123456789abcdef0123456789",
       RATCHET_WORKSPACE: path.join(root, "test-results/e2e-workspace"),
       RATCHET_TOOLS_DIR: path.join(root, "test-results/e2e-tools"),
       RATCHET_SKILLS_DIR: path.join(root, "test-results/e2e-skills"),

@@ -7,6 +7,7 @@ export type ErrorCode =
   | "payload_too_large"
   | "unsupported_media_type"
   | "unprocessable"
+  | "too_many_requests"
   | "not_configured"
   | "internal";
 
@@ -19,6 +20,7 @@ const STATUS: Record<ErrorCode, number> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   unprocessable: 422,
+  too_many_requests: 429,
   not_configured: 503,
   internal: 500,
 };
@@ -28,6 +30,8 @@ export class ApiError extends Error {
   constructor(
     public readonly code: ErrorCode,
     message: string,
+    /** Sent with the error response (a 429's Retry-After). */
+    public readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = "ApiError";
@@ -38,6 +42,9 @@ export class ApiError extends Error {
   }
 
   toResponse(): Response {
-    return Response.json({ error: { code: this.code, message: this.message } }, { status: this.status });
+    return Response.json(
+      { error: { code: this.code, message: this.message } },
+      { status: this.status, headers: this.headers },
+    );
   }
 }

@@ -1,12 +1,12 @@
+import { createHmac, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { ApiError } from "@/lib/api/errors";
-import { createUser, updateUser } from "@/lib/team/users";
+import { createUser, hashToken, updateUser } from "@/lib/team/users";
 import { servedOverHttps } from "./cookie";
 import { guardRequest } from "./guard";
 import { loginCookieFor } from "./login";
-import { cookieValue } from "./token";
 
-const TOKEN = "unit-test-token-0123456789";
+const TOKEN = "unit-test-token-0123456789abcdef0123";
 const VIEW = { mutation: false, role: "viewer" } as const;
 const CHANGE = { mutation: true, role: "member" } as const;
 
@@ -66,7 +66,7 @@ describe("guardRequest", () => {
   });
 
   it("with the cookie, requires a same-origin Origin on mutations", async () => {
-    const cookie = `ratchet_session=${cookieValue()}`;
+    const cookie = cookieOf(await loginCookieFor(TOKEN));
     const ok = { host: "127.0.0.1:3000", cookie, origin: "http://127.0.0.1:3000" };
     expect((await guardRequest(request(ok, "POST"), CHANGE)).method).toBe("cookie");
     expect(
@@ -78,9 +78,21 @@ describe("guardRequest", () => {
     expect((await guardRequest(request(noOrigin), VIEW)).method).toBe("cookie");
   });
 
-  it("rejects a forged cookie, including one that names a real user", async () => {
-    const { user } = await createUser({ name: `forge-${unique()}`, role: "admin" });
-    for (const value of ["forged", `${user.id}.forged`, `${user.id}.${cookieValue()}`]) {
+  it("rejects a forged cookie, including one that names a real user or has the shape of a real one", async () => {
+    const { user, token } = await createUser({ name: `forge-${unique()}`, role: "admin" });
+    const oldUserMac = createHmac("sha256", TOKEN)
+      .update(`ratchet-user-cookie-v1\0${user.id}\0${hashToken(token)}`)
+      .digest("base64url");
+    const forgeries = [
+      "forged",
+      `${user.id}.forged`,
+      randomBytes(32).toString("base64url"),
+      TOKEN,
+      // the fixed HMAC cookies of before server-side sessions
+      createHmac("sha256", TOKEN).update("ratchet-cookie-v1").digest("base64url"),
+      `${user.id}.${oldUserMac}`,
+    ];
+    for (const value of forgeries) {
       expect(
         await codeOf(() =>
           guardRequest(request({ host: "127.0.0.1:3000", cookie: `ratchet_session=${value}` }), VIEW),
@@ -122,19 +134,22 @@ describe("team members", () => {
     expect((await post()).actor.role).toBe("approver");
   });
 
-  it("lose access at once when disabled: token and login cookie", async () => {
+  it("lose access at once when disabled: token and login cookie; re-enabling brings back the token, not the login", async () => {
     const { user, token } = await createUser({ name: `dee-${unique()}`, role: "member" });
     const cookie = cookieOf(await loginCookieFor(token));
+    const bearer = () =>
+      guardRequest(request({ host: "127.0.0.1:3000", authorization: `Bearer ${token}` }), VIEW);
     await updateUser(user.id, { disabled: true });
-    expect(
-      await codeOf(() =>
-        guardRequest(request({ host: "127.0.0.1:3000", authorization: `Bearer ${token}` }), VIEW),
-      ),
-    ).toBe("401");
+    expect(await codeOf(bearer)).toBe("401");
     expect(await codeOf(() => guardRequest(request({ host: "127.0.0.1:3000", cookie }), VIEW))).toBe("401");
     expect(await loginCookieFor(token)).toBeNull();
     await updateUser(user.id, { disabled: false });
-    expect((await guardRequest(request({ host: "127.0.0.1:3000", cookie }), VIEW)).actor.id).toBe(user.id);
+    expect((await bearer()).actor.id).toBe(user.id);
+    expect(await codeOf(() => guardRequest(request({ host: "127.0.0.1:3000", cookie }), VIEW))).toBe("401");
+    const fresh = cookieOf(await loginCookieFor(token));
+    expect((await guardRequest(request({ host: "127.0.0.1:3000", cookie: fresh }), VIEW)).actor.id).toBe(
+      user.id,
+    );
   });
 });
 

@@ -3,7 +3,10 @@ import { env } from "@/lib/env";
 import { type Actor, OWNER } from "@/lib/team/actor";
 import { ROLE_RIGHTS, type Role, roleAllows } from "@/lib/team/roles";
 import { actorOfUser, findUserRow, touchLastSeen, type UserRow, userByToken } from "@/lib/team/users";
-import { accessToken, COOKIE_NAME, cookieValue, safeEqual, userCookieValue } from "./token";
+import { readSessionCookie } from "./cookie";
+import { authLimiter } from "./limiter";
+import { sessionActor, sessionFromCookie } from "./sessions";
+import { accessToken, safeEqual } from "./token";
 
 export function allowedHosts(): Set<string> {
   const { PORT, RATCHET_ALLOWED_HOSTS } = env();
@@ -23,19 +26,25 @@ export function checkHost(headers: Headers): void {
   }
 }
 
-function readCookie(headers: Headers, name: string): string | undefined {
-  for (const part of (headers.get("cookie") ?? "").split(";")) {
-    const [k, ...v] = part.trim().split("=");
-    if (k === name) return v.join("=");
-  }
-  return undefined;
-}
-
 export type AuthMethod = "bearer" | "cookie";
+
+/** What a request presented, kept so it can be counted and checked again while a stream stays open. */
+export type Proof =
+  | { kind: "session"; id: string }
+  | { kind: "owner-token" }
+  | { kind: "user-token"; userId: string; tokenHash: string };
 
 export interface Credentials {
   method: AuthMethod;
   actor: Actor;
+  proof: Proof;
+}
+
+/** One name per credential: a login (session), the owner's token, or one team member's token. */
+export function credentialKey(proof: Proof): string {
+  if (proof.kind === "session") return `session:${proof.id}`;
+  if (proof.kind === "user-token") return `user-token:${proof.tokenHash}`;
+  return "owner-token";
 }
 
 function userActor(row: UserRow): Actor {
@@ -45,36 +54,53 @@ function userActor(row: UserRow): Actor {
 }
 
 /** The install's token is the owner (every right); a team member's token is that user. */
-export async function actorForToken(token: string): Promise<Actor | null> {
-  if (safeEqual(token, accessToken())) return OWNER;
+async function tokenCredentials(token: string): Promise<Credentials | null> {
+  if (safeEqual(token, accessToken()))
+    return { method: "bearer", actor: OWNER, proof: { kind: "owner-token" } };
   const row = await userByToken(token);
-  return row ? userActor(row) : null;
+  if (!row) return null;
+  return {
+    method: "bearer",
+    actor: userActor(row),
+    proof: { kind: "user-token", userId: row.id, tokenHash: row.tokenHash },
+  };
 }
 
-/** The owner's cookie is a bare mac; a team member's is `<user id>.<mac>` (lib/auth/token.ts). */
-async function actorForCookie(value: string): Promise<Actor | null> {
-  const dot = value.indexOf(".");
-  if (dot === -1) return safeEqual(value, cookieValue()) ? OWNER : null;
-  const row = await findUserRow(value.slice(0, dot));
-  if (!row || !safeEqual(value, userCookieValue(row.id, row.tokenHash))) return null;
-  return userActor(row);
+async function bearer(authorization: string): Promise<Credentials> {
+  // before the token is looked at: during a lockout a right guess gets the same 429 as a wrong one
+  authLimiter().check("token");
+  const match = /^Bearer\s+(.+)$/i.exec(authorization);
+  const credentials = match?.[1] ? await tokenCredentials(match[1].trim()) : null;
+  if (credentials) return credentials;
+  authLimiter().recordFailure("token");
+  throw new ApiError("unauthorized", "Invalid access token.");
 }
+
+export const LOGIN_ENDED =
+  "Your login has ended (logged out, expired, or revoked by an admin); log in again with the access token.";
 
 export async function authenticate(headers: Headers): Promise<Credentials> {
   const authorization = headers.get("authorization");
-  if (authorization) {
-    const match = /^Bearer\s+(.+)$/i.exec(authorization);
-    const actor = match?.[1] ? await actorForToken(match[1].trim()) : null;
-    if (actor) return { method: "bearer", actor };
-    throw new ApiError("unauthorized", "Invalid access token.");
+  if (authorization) return bearer(authorization);
+  const cookie = readSessionCookie(headers);
+  if (cookie) {
+    const session = await sessionFromCookie(cookie);
+    if (session)
+      return { method: "cookie", actor: session.actor, proof: { kind: "session", id: session.id } };
+    throw new ApiError("unauthorized", LOGIN_ENDED);
   }
-  const cookie = readCookie(headers, COOKIE_NAME);
-  const actor = cookie ? await actorForCookie(cookie) : null;
-  if (actor) return { method: "cookie", actor };
   throw new ApiError(
     "unauthorized",
     "Authentication required: send Authorization: Bearer <token> or log in.",
   );
+}
+
+/** True while what a request presented still logs in (an open stream asks every few seconds). */
+export async function stillValid(proof: Proof): Promise<boolean> {
+  if (proof.kind === "owner-token") return true;
+  if (proof.kind === "session") return (await sessionActor(proof.id)) !== null;
+  const row = await findUserRow(proof.userId);
+  return row !== null && !row.disabledAt && safeEqual(row.tokenHash, proof.tokenHash);
 }
 
 /**
@@ -105,6 +131,8 @@ export function requireRole(actor: Actor, required: Role): void {
   );
 }
 
+const checked = new WeakMap<Request, Credentials>();
+
 /** Everything a protected handler checks, in order: Host, credentials, Origin (mutations), role. */
 export async function guardRequest(
   request: Request,
@@ -114,5 +142,13 @@ export async function guardRequest(
   const credentials = await authenticate(request.headers);
   if (opts.mutation) checkOrigin(request.headers, credentials.method);
   requireRole(credentials.actor, opts.role);
+  checked.set(request, credentials);
+  return credentials;
+}
+
+/** The credentials guardRequest accepted for this request (401 if it did not run). */
+export function credentialsOf(request: Request): Credentials {
+  const credentials = checked.get(request);
+  if (!credentials) throw new ApiError("unauthorized", "Authentication required.");
   return credentials;
 }

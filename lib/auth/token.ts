@@ -1,7 +1,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { env } from "@/lib/env";
+import { env, MIN_TOKEN_LENGTH } from "@/lib/env";
 
 export const COOKIE_NAME = "ratchet_session";
 
@@ -11,17 +11,17 @@ function tokenFile(): string {
   return path.join(env().dataDir, "token");
 }
 
-function loginCodeFile(): string {
-  return path.join(env().dataDir, "login-code");
-}
-
-function writeSecret(file: string, value: string): void {
+export function writeSecret(file: string, value: string): void {
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   writeFileSync(file, `${value}\n`, { mode: 0o600 });
   chmodSync(file, 0o600);
 }
 
-/** The access token: RATCHET_TOKEN, else the one stored in the data dir (created on first start). */
+/**
+ * The access token: RATCHET_TOKEN, else the one stored in the data dir (created on first start).
+ * A stored token edited down to something short is refused like a short RATCHET_TOKEN: it is the
+ * owner's credential either way.
+ */
 export function accessToken(): string {
   if (store.__ratchetToken) return store.__ratchetToken;
   const fromEnv = env().RATCHET_TOKEN;
@@ -32,6 +32,11 @@ export function accessToken(): string {
   const file = tokenFile();
   if (!existsSync(file)) writeSecret(file, randomBytes(32).toString("base64url"));
   const token = readFileSync(file, "utf8").trim();
+  if (token.length < MIN_TOKEN_LENGTH) {
+    throw new Error(
+      `the access token in ${file} is shorter than ${MIN_TOKEN_LENGTH} characters; delete the file to have a new one generated, or set RATCHET_TOKEN`,
+    );
+  }
   store.__ratchetToken = token;
   return token;
 }
@@ -42,37 +47,14 @@ export function safeEqual(a: string, b: string): boolean {
   return timingSafeEqual(ha, hb);
 }
 
-/** The cookie value is derived from the token, so rotating the token logs every browser out. */
-export function cookieValue(): string {
-  return createHmac("sha256", accessToken()).update("ratchet-cookie-v1").digest("base64url");
+export function sha256Hex(value: string): string {
+  return createHash("sha256").update(value).digest("hex");
 }
 
 /**
- * A team member's login cookie: `<user id>.<mac>`, the mac keyed by the install's token over the
- * user's id and token hash. Resetting the user's token (or the install's) logs their browsers out;
- * disabling the user does too, since every request looks the user up.
+ * What an owner's login remembers of the token it was made with: a login ends when the install's
+ * token changes (RATCHET_TOKEN rotated, data/token replaced), on every instance.
  */
-export function userCookieValue(userId: string, tokenHash: string): string {
-  const mac = createHmac("sha256", accessToken())
-    .update(`ratchet-user-cookie-v1\0${userId}\0${tokenHash}`)
-    .digest("base64url");
-  return `${userId}.${mac}`;
-}
-
-/** Creates a fresh one-time login code, replacing any earlier one. */
-export function issueLoginCode(): string {
-  const code = randomBytes(24).toString("base64url");
-  writeSecret(loginCodeFile(), createHash("sha256").update(code).digest("hex"));
-  return code;
-}
-
-/** True once for a valid code: the code is deleted as it is used. */
-export function consumeLoginCode(code: string): boolean {
-  const file = loginCodeFile();
-  if (!existsSync(file)) return false;
-  const expected = readFileSync(file, "utf8").trim();
-  const actual = createHash("sha256").update(code).digest("hex");
-  if (!safeEqual(expected, actual)) return false;
-  rmSync(file, { force: true });
-  return true;
+export function ownerCredential(): string {
+  return createHmac("sha256", accessToken()).update("ratchet-owner-session-v1").digest("hex");
 }

@@ -1,4 +1,6 @@
-import { accessToken, issueLoginCode } from "@/lib/auth/token";
+import path from "node:path";
+import { issueLoginCode, LOGIN_CODE_TTL_MS } from "@/lib/auth/login-code";
+import { accessToken } from "@/lib/auth/token";
 import { dbReady } from "@/lib/db/client";
 import { EnvError, env } from "@/lib/env";
 import { resumePendingReflections, startReflectionScheduler } from "@/lib/learning/scheduler";
@@ -27,7 +29,12 @@ export async function boot(): Promise<void> {
     throw error;
   }
   await dbReady();
-  accessToken();
+  try {
+    accessToken();
+  } catch (error) {
+    console.error(`[ratchet] refusing to start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
   const recovered = await recoverFromCrash();
   if (recovered.sessions || recovered.reaped) {
     console.log(
@@ -49,7 +56,14 @@ export async function boot(): Promise<void> {
   startReflectionScheduler();
   void warmTelemetry().catch((error) => console.error("[ratchet] telemetry warm-up failed", error));
   const url = baseUrl();
+  const tokenFrom = env().RATCHET_TOKEN ? "RATCHET_TOKEN" : path.join(env().dataDir, "token");
   console.log(
-    `\n  Ratchet is running at ${url}\n  One-time login link: ${url}/api/auth/login?code=${issueLoginCode()}\n`,
+    [
+      "",
+      `  Ratchet is running at ${url}`,
+      `  One-time login link: ${url}/api/auth/login?code=${issueLoginCode()} (works once, for ${LOGIN_CODE_TTL_MS / 60_000} minutes)`,
+      `  After that, log in at ${url}/login with the access token (${tokenFrom}).`,
+      "",
+    ].join("\n"),
   );
 }

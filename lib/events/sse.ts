@@ -21,17 +21,20 @@ function frame(event: SessionEvent): string {
  * stops reading while events arrive stops being sent them until it has read what it has, then
  * catches up from the table. Live events published while the stream is behind are only counted (the
  * highest seq seen), so it knows when it has caught up: nothing falls in the gap, nothing is sent twice.
+ * `signal` ends the stream (the viewer left, or its login ended); `onEnd` runs once however it ends.
  */
 export function sessionEventStream(
   sessionId: string,
   after: number,
   signal: AbortSignal,
+  onEnd: () => void = () => {},
 ): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let last = after;
   let behind = true;
   let newest = after;
   let closed = false;
+  let ended = false;
   let cleanup = () => {};
 
   return new ReadableStream<Uint8Array>(
@@ -59,15 +62,23 @@ export function sessionEventStream(
         const heartbeat = setInterval(() => send(": ping\n\n"), HEARTBEAT_MS);
         cleanup = () => {
           closed = true;
+          if (ended) return;
+          ended = true;
           unsubscribe();
           clearInterval(heartbeat);
+          onEnd();
         };
-        signal.addEventListener("abort", () => {
+        const stop = () => {
           cleanup();
           try {
             controller.close();
           } catch {}
-        });
+        };
+        if (signal.aborted) {
+          stop();
+          return;
+        }
+        signal.addEventListener("abort", stop, { once: true });
         send("retry: 1000\n\n");
         // Without the listener this instance still streams its own events; the error is logged there.
         await listenForEvents().catch(() => {});

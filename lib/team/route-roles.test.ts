@@ -49,11 +49,11 @@ describe("route() roles", () => {
     }
     for (const role of ["approver", "admin"] as const)
       expect((await call(approve, tokens[role], "POST")).status).toBe(200);
-    expect((await call(approve, "unit-test-token-0123456789", "POST")).status).toBe(200);
+    expect((await call(approve, "unit-test-token-0123456789abcdef0123", "POST")).status).toBe(200);
   });
 
   it("leaves a single-user install unchanged: the one token can do everything", async () => {
     const admin = route(async () => Response.json({ ok: true }), { role: "admin" });
-    expect((await call(admin, "unit-test-token-0123456789", "PUT")).status).toBe(200);
+    expect((await call(admin, "unit-test-token-0123456789abcdef0123", "PUT")).status).toBe(200);
   });
 });

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { ApiError } from "@/lib/api/errors";
 import { db } from "@/lib/db/client";
+import { revokeUserAuthSessions } from "@/lib/db/queries/auth-sessions";
 import { type Actor, OWNER_NAME } from "./actor";
 import { isRole, type Role } from "./roles";
 
@@ -107,7 +108,10 @@ async function requireUser(id: string): Promise<UserRow> {
   return row;
 }
 
-/** Changes a user's role and/or disables or re-enables them; returns the user before and after. */
+/**
+ * Changes a user's role and/or disables or re-enables them; returns the user before and after.
+ * Disabling ends the user's logins for good: re-enabling does not bring them back.
+ */
 export async function updateUser(
   id: string,
   change: { role?: Role; disabled?: boolean },
@@ -122,6 +126,7 @@ export async function updateUser(
       ...(disabledAt !== undefined ? { disabledAt } : {}),
     },
   });
+  if (change.disabled === true) await revokeUserAuthSessions(id);
   return { before: userView(before), after: userView(after) };
 }
 
@@ -130,6 +135,7 @@ export async function resetUserToken(id: string): Promise<{ user: UserView; toke
   await requireUser(id);
   const token = newUserToken();
   const row = await db().user.update({ where: { id }, data: { tokenHash: hashToken(token) } });
+  await revokeUserAuthSessions(id);
   return { user: userView(row), token };
 }
 

@@ -20,7 +20,7 @@ function nextWindow(): number {
   return window;
 }
 
-const TOKEN = "unit-test-token-0123456789";
+const TOKEN = "unit-test-token-0123456789abcdef0123";
 
 async function get(route: typeof activityRoute, path: string): Promise<Response> {
   const request = new Request(`http://127.0.0.1:3000${path}`, {

@@ -1,24 +1,29 @@
 import { z } from "zod";
 import { ApiError } from "@/lib/api/errors";
 import { readJson, route } from "@/lib/api/handler";
-import { servedOverHttps, sessionCookie } from "@/lib/auth/cookie";
+import { servedOverHttps } from "@/lib/auth/cookie";
 import { checkHost, checkOrigin } from "@/lib/auth/guard";
-import { loginCookieFor } from "@/lib/auth/login";
-import { consumeLoginCode } from "@/lib/auth/token";
+import { authLimiter } from "@/lib/auth/limiter";
+import { loginCookieFor, ownerLoginCookie } from "@/lib/auth/login";
+import { consumeLoginCode } from "@/lib/auth/login-code";
 
 export const dynamic = "force-dynamic";
 
-/** The one-time link printed at start: trades its code for the session cookie. */
+/** The one-time link printed at start: trades its code (once, within 10 minutes) for a login. */
 export const GET = route(
   async (request) => {
     checkHost(request.headers);
     const code = new URL(request.url).searchParams.get("code") ?? "";
-    if (!code || !consumeLoginCode(code)) {
-      return new Response(null, { status: 303, headers: { location: "/login?error=expired" } });
+    const expired = () => new Response(null, { status: 303, headers: { location: "/login?error=expired" } });
+    if (!code) return expired();
+    authLimiter().check("login-code");
+    if (!consumeLoginCode(code)) {
+      authLimiter().recordFailure("login-code");
+      return expired();
     }
     return new Response(null, {
       status: 303,
-      headers: { location: "/sessions", "set-cookie": sessionCookie({ secure: servedOverHttps(request) }) },
+      headers: { location: "/sessions", "set-cookie": await ownerLoginCookie(servedOverHttps(request)) },
     });
   },
   { public: true },

@@ -1,5 +1,7 @@
 import { ApiError } from "@/lib/api/errors";
 import { route } from "@/lib/api/handler";
+import { credentialsOf } from "@/lib/auth/guard";
+import { holdStream } from "@/lib/auth/streams";
 import { findSession } from "@/lib/db/queries/sessions";
 import { sessionEventStream } from "@/lib/events/sse";
 
@@ -13,10 +15,13 @@ function afterSeq(request: Request): number {
   return after;
 }
 
+/** Held open while the viewer reads; closed when it leaves or its login ends (lib/auth/streams.ts). */
 export const GET = route<{ id: string }>(async (request, { id }) => {
   const after = afterSeq(request);
   if (!(await findSession(id))) throw new ApiError("not_found", `No session ${id}.`);
-  return new Response(sessionEventStream(id, after, request.signal), {
+  const lease = holdStream(credentialsOf(request));
+  const signal = AbortSignal.any([request.signal, lease.signal]);
+  return new Response(sessionEventStream(id, after, signal, lease.release), {
     headers: {
       "content-type": "text/event-stream; charset=utf-8",
       "cache-control": "no-cache, no-transform",
