@@ -10,7 +10,6 @@ import {
 } from "@/lib/settings/model-config";
 import { readNetworkPolicy, saveNetworkPolicy } from "@/lib/settings/network-policy";
 import { loadDefaultBudget, loadPrices, priceSchema, savePrices } from "@/lib/settings/prices";
-import { audit } from "@/lib/team/audit";
 
 export const dynamic = "force-dynamic";
 
@@ -47,14 +46,14 @@ async function view() {
 export const GET = route(async () => Response.json(await view()));
 
 export const PUT = route(
-  async (request, _params, { actor }) => {
+  async (request, _params, { audit }) => {
     const { prices, defaultBudgetUsd, network, ...model } = await readJson(request, body);
     await saveModelSettings(model);
     if (network) await saveNetworkPolicy(network);
     if (prices) await savePrices(prices);
     if (defaultBudgetUsd !== undefined) await writeSettings({ defaultBudgetUsd });
     // audit() redacts apiKey; prices are summarized by count
-    await audit(actor, "settings.update", null, {
+    await audit(null, {
       model,
       ...(network ? { network } : {}),
       ...(prices ? { prices: prices.length } : {}),
@@ -62,5 +61,5 @@ export const PUT = route(
     });
     return Response.json(await view());
   },
-  { role: "admin" },
+  { action: "settings.update" },
 );

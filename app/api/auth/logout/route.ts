@@ -5,5 +5,5 @@ export const dynamic = "force-dynamic";
 
 export const POST = route(
   async () => Response.json({ ok: true }, { headers: { "set-cookie": clearedCookie() } }),
-  { role: "viewer" },
+  { action: "auth.logout" },
 );
