@@ -109,9 +109,7 @@ describe("renderEvent", () => {
 
   it("renders reasoning dim italic and starts text after it on a fresh line", () => {
     const reasoning = renderEvent({ type: "reasoning-delta", text: "thinking" }, initialRenderState);
-    expect(reasoning.text).toBe(
-      `${SGR.reset}${SGR.reset}${GUTTER}${SGR.dim}${SGR.italic}thinking${SGR.reset}`,
-    );
+    expect(reasoning.text).toBe(`${SGR.reset}${GUTTER}${SGR.dim}${SGR.italic}thinking${SGR.reset}`);
     const text = renderEvent({ type: "text-delta", text: "Answer" }, reasoning.state);
     expect(visible(text.text)).toBe(`\n${GUTTER}Answer`);
   });
@@ -140,9 +138,7 @@ describe("renderEvent", () => {
 
   it("carries a colour to the output's next line and chunk, and resets it at each end", () => {
     const first = renderEvent(output("\x1b[33mone\ntwo"), initialRenderState);
-    expect(first.text).toBe(
-      `${SGR.reset}${SGR.reset}${GUTTER}\x1b[33mone${SGR.reset}\n${SGR.reset}${GUTTER}\x1b[33mtwo${SGR.reset}`,
-    );
+    expect(first.text).toBe(`${SGR.reset}${GUTTER}\x1b[33mone${SGR.reset}\n${GUTTER}\x1b[33mtwo${SGR.reset}`);
     const second = renderEvent(output(" three"), first.state);
     expect(second.text).toBe(`${SGR.reset}\x1b[33m three${SGR.reset}`);
   });

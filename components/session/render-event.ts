@@ -62,6 +62,8 @@ export interface RenderResult {
 export const GUTTER = "  ";
 /** Narrower than this, rows are not broken (there is no room for the gutter and a character). */
 const MIN_COLS = 8;
+/** An SGR parameter that resets every style: empty or zeros (its sub-parameters aside). */
+const RESET_PARAM = /(?:^|;)0*(?=[;:]|$)/;
 /** A style string longer than this keeps only the stream's base and the newest sequence. */
 const MAX_STYLE = 256;
 
@@ -86,38 +88,59 @@ class Pen {
 
   private room(columns: number): void {
     if (this.col === 0 && this.guttered) {
-      this.out += `${SGR.reset}${GUTTER}${this.style}`;
+      // A fresh row: the previous one ended with a reset if any style was on.
+      this.out += `${GUTTER}${this.style}`;
       this.col = GUTTER.length;
     }
     if (this.cols >= MIN_COLS && this.col + columns > this.cols) {
-      this.out += `${SGR.reset}\n${GUTTER}${this.style}`;
+      this.out += `${this.style ? SGR.reset : ""}\n${GUTTER}${this.style}`;
       this.col = GUTTER.length;
     }
   }
 
+  /** Printable characters and line feeds (nothing else may reach it). */
   text(text: string): void {
-    for (const ch of text) {
-      const columns = width(ch.codePointAt(0) ?? 0);
-      this.room(columns);
-      this.out += ch;
+    // Written in slices between the places a gutter or a break goes: output can be megabytes.
+    let from = 0;
+    let i = 0;
+    while (i < text.length) {
+      const c = text.charCodeAt(i);
+      if (c === 0x0a) {
+        this.out += text.slice(from, i);
+        this.newline();
+        from = ++i;
+        continue;
+      }
+      const ascii = c >= 0x20 && c <= 0x7e;
+      const code = ascii ? c : (text.codePointAt(i) ?? 0);
+      const columns = ascii ? 1 : width(code);
+      if ((this.col === 0 && this.guttered) || (this.cols >= MIN_COLS && this.col + columns > this.cols)) {
+        this.out += text.slice(from, i);
+        from = i;
+        this.room(columns);
+      }
       this.col += columns;
+      i += code > 0xffff ? 2 : 1;
     }
+    this.out += text.slice(from);
   }
 
   tab(): void {
     // Spaces, not a tab: the next stop is computed from the same column the breaks are.
-    for (let n = 8 - (this.col % 8); n > 0; n--) this.text(" ");
+    this.room(1);
+    this.text(" ".repeat(8 - (this.col % 8)));
   }
 
+  /** A colour in effect when a row scrolls in would paint it (background colour erase): reset first. */
   newline(): void {
-    this.out += `${SGR.reset}\n`;
+    this.out += `${this.style ? SGR.reset : ""}\n`;
     this.col = 0;
   }
 
   /** Back to the start of the row, after the gutter, which a carriage return cannot remove. */
   carriageReturn(): void {
     if (this.col === 0) return;
-    this.out += `${SGR.reset}\r${GUTTER}${this.style}`;
+    this.out += `${this.style ? SGR.reset : ""}\r${GUTTER}${this.style}`;
     this.col = GUTTER.length;
   }
 
@@ -129,14 +152,13 @@ class Pen {
 
   /** A style from untrusted text: it may reset its own styles, never the stream's `base`. */
   untrustedSgr(seq: string, base: string): void {
-    const resets = seq
-      .slice(2, -1)
-      .split(/[;:]/)
-      .some((p) => p === "" || /^0+$/.test(p));
+    const params = seq.slice(2, -1);
+    const resets = RESET_PARAM.test(params);
     // At the start of a row the gutter comes first, and applies the style after it.
     if (this.col !== 0 || !this.guttered) this.out += resets ? seq + base : seq;
-    this.style = this.style.length + seq.length > MAX_STYLE ? base + seq : this.style + seq;
-    if (resets) this.style += base;
+    if (/^0*$/.test(params)) this.style = base;
+    else if (resets) this.style = base + seq + base;
+    else this.style = this.style.length + seq.length > MAX_STYLE ? base + seq : this.style + seq;
   }
 }
 
@@ -207,7 +229,6 @@ function untrusted(
   pen.out = `${SGR.reset}${fresh ? "\n" : ""}${pen.col === 0 ? "" : pen.style}`;
   for (const token of tokens) {
     if (token.kind === "text") pen.text(token.text);
-    else if (token.kind === "newline") pen.newline();
     else if (token.kind === "cr") pen.carriageReturn();
     else if (token.kind === "tab") pen.tab();
     else pen.untrustedSgr(token.seq, base);

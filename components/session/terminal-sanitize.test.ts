@@ -133,29 +133,26 @@ describe("sanitizeTerminalText", () => {
     expect(tokens(`a\x1b[${"1;".repeat(100)}mb`)).toEqual([text("ab")]);
   });
 
-  it("keeps newlines, tabs and carriage returns; CRLF is one newline", () => {
+  it("keeps line feeds, tabs and carriage returns; CRLF is one line feed", () => {
     expect(tokens("50%\r60%\r\r70%\r\ndone\tok\n")).toEqual([
       text("50%"),
       { kind: "cr" },
       text("60%"),
       { kind: "cr" },
-      text("70%"),
-      { kind: "newline" },
-      text("done"),
+      text("70%\ndone"),
       { kind: "tab" },
-      text("ok"),
-      { kind: "newline" },
+      text("ok\n"),
     ]);
   });
 
   it("keeps what a malformed sequence was cut off by", () => {
-    expect(tokens("\x1b[12\nx")).toEqual([{ kind: "newline" }, text("x")]);
+    expect(tokens("\x1b[12\nx")).toEqual([text("\nx")]);
     expect(tokens("\x1b[31\x1b[32mx")).toEqual([sgr("\x1b[32m"), text("x")]);
     expect(tokens("\x1b(\rx")).toEqual([{ kind: "cr" }, text("x")]);
   });
 
   it("does not let an unterminated title swallow the next lines", () => {
-    expect(tokens("\x1b]0;title never ends", "\nvisible")).toEqual([{ kind: "newline" }, text("visible")]);
+    expect(tokens("\x1b]0;title never ends", "\nvisible")).toEqual([text("\nvisible")]);
   });
 
   it("ends a string at ESC and reads what follows as a new sequence", () => {

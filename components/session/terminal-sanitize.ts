@@ -12,11 +12,8 @@
  */
 
 export type TermToken =
-  | { kind: "text"; text: string }
-  | { kind: "newline" }
-  | { kind: "cr" }
-  | { kind: "tab" }
-  | { kind: "sgr"; seq: string };
+  /** Printable characters and line feeds. */
+  { kind: "text"; text: string } | { kind: "cr" } | { kind: "tab" } | { kind: "sgr"; seq: string };
 
 /** Where the parser stands at the end of a chunk. Plain data, so it can live in render state. */
 export type EscapeState =
@@ -32,6 +29,9 @@ export type EscapeState =
 
 export const GROUND: EscapeState = { kind: "ground" };
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ESC is what it starts with
+const WHOLE_CSI = /\x1b\[([0-?]*)([ -/]*)([@-~])/y;
+const SGR_PARAMS = /^[0-9;:]*$/;
 /** Longer parameter lists are not colours anyone sends; the sequence is dropped. */
 const MAX_SGR_PARAMS = 64;
 
@@ -46,13 +46,17 @@ const C1_STRINGS = new Set([0x90, 0x98, 0x9d, 0x9e, 0x9f]);
 /** 7-bit openers after ESC: DCS `P`, SOS `X`, OSC `]`, PM `^`, APC `_`. */
 const ESC_STRINGS = new Set([0x50, 0x58, 0x5d, 0x5e, 0x5f]);
 
+/** A run of characters with nothing to parse: no C0 or C1 control but the line feed, no DEL. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it stops at
+const PRINTABLE_RUN = /[^\u0000-\u0009\u000b-\u001f\u007f-\u009f]+/y;
+
 function printable(code: number): boolean {
   return code >= 0x20 && code !== 0x7f && (code < 0x80 || code > 0x9f);
 }
 
 /**
  * Splits `text` into what may reach the terminal, given the state the previous chunk left.
- * `\r\n` becomes one newline; consecutive `\r` collapse.
+ * `\r\n` becomes one line feed; consecutive `\r` collapse.
  */
 export function sanitizeTerminalText(
   text: string,
@@ -68,7 +72,6 @@ export function sanitizeTerminalText(
   const push = (token: TermToken) => {
     flush();
     const last = tokens.at(-1);
-    if (token.kind === "newline" && last?.kind === "cr") tokens.pop();
     if (token.kind === "cr" && last?.kind === "cr") return;
     tokens.push(token);
   };
@@ -78,9 +81,10 @@ export function sanitizeTerminalText(
     if (code === ESC) esc = { kind: "esc" };
     else if (code === C1_CSI) esc = { kind: "csi", params: "", sgr: false };
     else if (C1_STRINGS.has(code)) esc = { kind: "string", afterEsc: false };
-    else if (code === 0x0a) push({ kind: "newline" });
-    else if (code === 0x0d) push({ kind: "cr" });
-    else if (code === 0x09) push({ kind: "tab" });
+    else if (code === 0x0a) run += "\n";
+    else if (code === 0x0d) {
+      if (text.charCodeAt(i) !== 0x0a) push({ kind: "cr" });
+    } else if (code === 0x09) push({ kind: "tab" });
     else if (printable(code)) run += ch;
     // anything else (BEL, BS, VT, FF, SO, SI, other C0 and C1 controls, DEL) is dropped
   };
@@ -103,8 +107,31 @@ export function sanitizeTerminalText(
     if (code !== CAN && code !== SUB) ground(ch, code);
   };
 
-  for (const ch of text) {
-    const code = ch.codePointAt(0) ?? 0;
+  let i = 0;
+  while (i < text.length) {
+    if (esc.kind === "ground") {
+      PRINTABLE_RUN.lastIndex = i;
+      const printable = PRINTABLE_RUN.exec(text)?.[0];
+      if (printable) {
+        run += printable;
+        i += printable.length;
+        continue;
+      }
+      // A whole control sequence at once (colours come by the thousand); the state machine
+      // below takes the rest: sequences split across chunks, malformed ones, strings.
+      WHOLE_CSI.lastIndex = i;
+      const csi = WHOLE_CSI.exec(text);
+      if (csi) {
+        const [whole, params = "", intermediates = "", final = ""] = csi;
+        if (final === "m" && !intermediates && SGR_PARAMS.test(params) && params.length <= MAX_SGR_PARAMS)
+          push({ kind: "sgr", seq: whole });
+        i += whole.length;
+        continue;
+      }
+    }
+    const code = text.codePointAt(i) ?? 0;
+    const ch = String.fromCodePoint(code);
+    i += ch.length;
     switch (esc.kind) {
       case "ground":
         ground(ch, code);
@@ -137,7 +164,7 @@ export function sanitizeTerminalText(
         else if (code === 0x0a) {
           // an unterminated title or hyperlink does not swallow the rest of the output
           esc = GROUND;
-          push({ kind: "newline" });
+          run += "\n";
         }
         break;
     }
