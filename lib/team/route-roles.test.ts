@@ -5,7 +5,7 @@ import { createUser } from "./users";
 
 const unique = () => Math.random().toString(36).slice(2, 10);
 const params = { params: Promise.resolve({}) };
-const OWNER_TOKEN = "unit-test-token-0123456789";
+const OWNER_TOKEN = process.env.RATCHET_TOKEN ?? "";
 
 function call(handler: ReturnType<typeof route>, token: string, method = "GET"): Promise<Response> {
   return handler(
