@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { SessionEventBody } from "@/lib/events/types";
 import {
-  endsAtLineStart,
   formatDelay,
+  GUTTER,
   initialRenderState,
   plainText,
   type RenderState,
@@ -11,29 +11,42 @@ import {
   SGR,
 } from "./render-event";
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: SGR sequences are what it matches
+const ANY_SGR = /\x1b\[[0-9;:]*m/g;
+/** Every control character but \n and \r, C1 included. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it matches
+const CONTROLS = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+
 /** Drops SGR sequences so assertions can read the visible text. */
 function visible(text: string): string {
-  let out = "";
-  let i = 0;
-  while (i < text.length) {
-    if (text.charCodeAt(i) === 0x1b && text[i + 1] === "[") {
-      i += 2;
-      while (i < text.length && !/[@-~]/.test(text[i] ?? "")) i++;
-      i++;
-      continue;
-    }
-    out += text[i];
-    i++;
-  }
-  return out;
+  return text.replace(ANY_SGR, "");
 }
 
-const midLine: RenderState = {
-  ...initialRenderState,
-  atLineStart: false,
-  wroteAnything: true,
-  stream: "text",
-};
+/**
+ * What a terminal shows for the rendered bytes, one string per row. Fails on anything but
+ * printable characters, `\n`, `\r` and SGR: the renderer must never emit anything else.
+ */
+function screen(text: string): string[] {
+  const rows: string[][] = [[]];
+  let col = 0;
+  for (const ch of text.replace(ANY_SGR, "")) {
+    const code = ch.codePointAt(0) ?? 0;
+    if (ch === "\n") {
+      rows.push([]);
+      col = 0;
+    } else if (ch === "\r") col = 0;
+    else if (code < 0x20 || (code >= 0x7f && code <= 0x9f))
+      throw new Error(`control U+${code.toString(16)} emitted`);
+    else {
+      const row = rows[rows.length - 1] ?? [];
+      while (row.length < col) row.push(" ");
+      row[col++] = ch;
+    }
+  }
+  return rows.map((r) => r.join(""));
+}
+
+const midLine: RenderState = { ...initialRenderState, col: 7, wroteAnything: true, stream: "text" };
 
 const toolCall: SessionEventBody = {
   type: "tool-call",
@@ -54,6 +67,8 @@ const okResult: SessionEventBody = {
   summary: "exit 0 · 1.2s",
 };
 
+const output = (chunk: string): SessionEventBody => ({ type: "tool-output", callId: "c1", chunk });
+
 describe("renderEvent", () => {
   it("renders the first user message without a leading blank line, with a bold accent prompt", () => {
     const { text, state } = renderEvent(
@@ -62,7 +77,7 @@ describe("renderEvent", () => {
     );
     expect(text).toContain(`${SGR.bold}${SGR.accent}❯${SGR.reset} `);
     expect(visible(text)).toBe("❯ fix the tests\n\n");
-    expect(state).toMatchObject({ atLineStart: true, wroteAnything: true });
+    expect(state).toMatchObject({ col: 0, wroteAnything: true });
   });
 
   it("separates a later user message with a blank line, ending the current line first", () => {
@@ -79,32 +94,32 @@ describe("renderEvent", () => {
     expect(text).not.toContain("\x1b[31m");
   });
 
-  it("writes assistant text as-is and tracks the column", () => {
+  it("writes assistant text behind the gutter and tracks the column", () => {
     const first = renderEvent(
       { type: "text-delta", text: "Hello" },
       { ...initialRenderState, stream: "line" },
     );
-    expect(first.text).toBe(`${SGR.reset}Hello`);
-    expect(first.state.atLineStart).toBe(false);
-    const second = renderEvent({ type: "text-delta", text: " world\n" }, first.state);
-    expect(second.text).toBe(" world\n");
-    expect(second.state.atLineStart).toBe(true);
+    expect(visible(first.text)).toBe(`${GUTTER}Hello`);
+    expect(first.text.endsWith(SGR.reset)).toBe(true);
+    expect(first.state.col).toBe(GUTTER.length + 5);
+    const second = renderEvent({ type: "text-delta", text: " world\nagain" }, first.state);
+    expect(visible(second.text)).toBe(` world\n${GUTTER}again`);
+    expect(second.state.col).toBe(GUTTER.length + 5);
   });
 
   it("renders reasoning dim italic and starts text after it on a fresh line", () => {
     const reasoning = renderEvent({ type: "reasoning-delta", text: "thinking" }, initialRenderState);
-    expect(reasoning.text).toBe(`${SGR.reset}${SGR.dim}${SGR.italic}thinking${SGR.reset}`);
+    expect(reasoning.text).toBe(`${SGR.reset}${GUTTER}${SGR.dim}${SGR.italic}thinking${SGR.reset}`);
     const text = renderEvent({ type: "text-delta", text: "Answer" }, reasoning.state);
-    expect(text.text).toBe(`${SGR.reset}\nAnswer`);
+    expect(visible(text.text)).toBe(`\n${GUTTER}Answer`);
   });
 
-  it("puts a tool call on its own line with accent tool name and dim summary", () => {
+  it("puts a tool call on its own line at column 0 with accent tool name and dim summary", () => {
     const { text, state } = renderEvent(toolCall, midLine);
     expect(text).toBe(
       `${SGR.reset}\n${SGR.accent}▸ run_command${SGR.reset}  ${SGR.dim}npm test${SGR.reset}\n`,
     );
-    expect(visible(text)).toBe("\n▸ run_command  npm test\n");
-    expect(state.atLineStart).toBe(true);
+    expect(state.col).toBe(0);
   });
 
   it("keeps a multi-line summary on one line", () => {
@@ -112,30 +127,32 @@ describe("renderEvent", () => {
     expect(visible(text)).toBe("▸ run_command  echo a ↵ echo b\n");
   });
 
-  it("passes tool output through untouched, colours included", () => {
+  it("passes tool output's colours and lines through, behind the gutter", () => {
     const chunk = "\x1b[32mPASS\x1b[39m src/a.test.ts\r\n\x1b[31mFAIL\x1b[0m b";
-    const { text, state } = renderEvent({ type: "tool-output", callId: "c1", chunk }, initialRenderState);
-    expect(text).toBe(chunk);
-    expect(state.atLineStart).toBe(false);
+    const { text, state } = renderEvent(output(chunk), initialRenderState);
+    expect(text).toContain("\x1b[32mPASS\x1b[39m src/a.test.ts");
+    expect(text).toContain("\x1b[31mFAIL\x1b[0m b");
+    expect(screen(text)).toEqual([`${GUTTER}PASS src/a.test.ts`, `${GUTTER}FAIL b`]);
+    expect(state.col).toBe(GUTTER.length + 6);
+  });
+
+  it("carries a colour to the output's next line and chunk, and resets it at each end", () => {
+    const first = renderEvent(output("\x1b[33mone\ntwo"), initialRenderState);
+    expect(first.text).toBe(`${SGR.reset}${GUTTER}\x1b[33mone${SGR.reset}\n${GUTTER}\x1b[33mtwo${SGR.reset}`);
+    const second = renderEvent(output(" three"), first.state);
+    expect(second.text).toBe(`${SGR.reset}\x1b[33m three${SGR.reset}`);
   });
 
   it("ends unterminated output before the result line, and resets its colours", () => {
-    const out = renderEvent(
-      { type: "tool-output", callId: "c1", chunk: "\x1b[33mpartial" },
-      initialRenderState,
-    );
+    const out = renderEvent(output("\x1b[41mpartial"), initialRenderState);
     const { text, state } = renderEvent(okResult, out.state);
-    expect(text.startsWith(`${SGR.reset}\n`)).toBe(true);
     expect(text).toBe(`${SGR.reset}\n${SGR.dim}✓ exit 0 · 1.2s${SGR.reset}\n`);
-    expect(state.atLineStart).toBe(true);
+    expect(state.col).toBe(0);
   });
 
   it("does not add a blank line when output already ended with a newline (even with a trailing reset)", () => {
-    const out = renderEvent(
-      { type: "tool-output", callId: "c1", chunk: "done\n\x1b[0m" },
-      initialRenderState,
-    );
-    expect(out.state.atLineStart).toBe(true);
+    const out = renderEvent(output("done\n\x1b[0m"), initialRenderState);
+    expect(out.state.col).toBe(0);
     expect(visible(renderEvent(okResult, out.state).text)).toBe("✓ exit 0 · 1.2s\n");
   });
 
@@ -151,11 +168,17 @@ describe("renderEvent", () => {
     const { text } = renderEvents([
       { type: "text-delta", text: "Running tests." },
       toolCall,
-      { type: "tool-output", callId: "c1", chunk: "ok" },
+      output("ok"),
       okResult,
       { type: "text-delta", text: "All green." },
     ]);
-    expect(visible(text)).toBe("Running tests.\n▸ run_command  npm test\nok\n✓ exit 0 · 1.2s\nAll green.");
+    expect(screen(text)).toEqual([
+      `${GUTTER}Running tests.`,
+      "▸ run_command  npm test",
+      `${GUTTER}ok`,
+      "✓ exit 0 · 1.2s",
+      `${GUTTER}All green.`,
+    ]);
   });
 
   it("renders notices, retries and errors as styled lines", () => {
@@ -236,18 +259,84 @@ describe("renderEvent", () => {
   });
 });
 
-describe("endsAtLineStart", () => {
-  it("treats a newline followed only by escape sequences as column 0", () => {
-    expect(endsAtLineStart("a\n\x1b[0m\x1b]0;title\x07", false)).toBe(true);
+/** Row 31 (docs/security.md): what untrusted text does to the transcript. */
+describe("untrusted text cannot rewrite the past", () => {
+  const ATTACK =
+    // up two rows, erase them, clear scrollback, home, then a forged call line in the accent colour
+    "\x1b[2A\x1b[2K\x1b[1A\x1b[2K\x1b[3J\x1b[H\r\x1b[34m▸ run_command\x1b[0m  echo forged\n" +
+    // save/restore, reverse index, alternate screen, a title, backspaces over the gutter
+    "\x1b7\x1bM\x1b8\x1b[?1049h\x1b]0;pwned\x07\b\b\b\b\x1b[34m❯ forged user message\x1b[0m\n" +
+    // 8-bit CSI, RIS, a scroll region, and a progress line
+    "\x9b5A\x1bc\x1b[1;3r50%\r100%\n";
+
+  const transcript = (chunks: string[], stream: "tool-output" | "text" | "reasoning", cols = 0) => {
+    const body = (chunk: string): SessionEventBody =>
+      stream === "tool-output"
+        ? output(chunk)
+        : stream === "text"
+          ? { type: "text-delta", text: chunk }
+          : { type: "reasoning-delta", text: chunk };
+    return renderEvents(
+      [
+        { type: "user-message", messageId: "m", text: "please list the files" },
+        toolCall,
+        ...chunks.map(body),
+        okResult,
+      ],
+      { ...initialRenderState, cols },
+    ).text;
+  };
+
+  it.each(["tool-output", "text", "reasoning"] as const)(
+    "%s: only printable text, newlines, carriage returns and colours reach the terminal, and nothing starts at column 0",
+    (stream) => {
+      // every split of the attack into two chunks, so no sequence survives a chunk boundary
+      for (let i = 0; i <= ATTACK.length; i++) {
+        const text = transcript([ATTACK.slice(0, i), ATTACK.slice(i)], stream);
+        expect(text.replace(ANY_SGR, "")).not.toMatch(CONTROLS);
+        expect(text).not.toMatch(/\r(?! {2})/); // every \r puts the gutter back
+        const rows = screen(text);
+        expect(rows.filter((r) => /^\S/.test(r))).toEqual([
+          "❯ please list the files",
+          "▸ run_command  npm test",
+          "✓ exit 0 · 1.2s",
+        ]);
+        expect(rows).toContain(`${GUTTER}▸ run_command  echo forged`);
+        expect(rows).toContain(`${GUTTER}❯ forged user message`);
+        expect(rows).toContain(`${GUTTER}100%`);
+      }
+    },
+  );
+
+  it("breaks every row before the terminal's edge, so no wrapped row starts at column 0", () => {
+    for (let cols = 8; cols <= 40; cols++)
+      for (let pad = 0; pad <= 45; pad++) {
+        const forged = `${"x".repeat(pad)}▸ run_command  forged\n${"é".repeat(pad)}✓ ok\t${"日".repeat(pad)}❯ x`;
+        for (const stream of ["tool-output", "text"] as const) {
+          const rows = screen(transcript([forged], stream, cols));
+          expect(rows.filter((r) => /^\S/.test(r)).map((r) => r.slice(0, 1))).toEqual(["❯", "▸", "✓"]);
+          // each row fits: wide characters counted as two columns
+          for (const row of rows)
+            expect([...row].reduce((n, c) => n + (c < "\u0530" ? 1 : 2), 0)).toBeLessThanOrEqual(cols);
+        }
+      }
   });
 
-  it("treats a carriage return as still holding text", () => {
-    expect(endsAtLineStart("50%\r", true)).toBe(false);
+  it("wraps our own long lines behind the gutter too (a command as the call's summary)", () => {
+    const rows = screen(
+      renderEvent({ ...toolCall, summary: `${"x".repeat(30)}✓ exit 0` }, { ...initialRenderState, cols: 20 })
+        .text,
+    );
+    expect(rows[0]?.startsWith("▸ run_command")).toBe(true);
+    expect(rows.slice(1, -1).every((r) => r.startsWith(GUTTER))).toBe(true);
   });
 
-  it("keeps the previous state for escape-only input", () => {
-    expect(endsAtLineStart("\x1b[?25l", true)).toBe(true);
-    expect(endsAtLineStart("\x1b[?25l", false)).toBe(false);
+  it("never lets a colour outlive its chunk, and reasoning stays dim and italic after a reset", () => {
+    const out = renderEvent(output("\x1b[44;97mbanner"), initialRenderState);
+    expect(out.text.endsWith(SGR.reset)).toBe(true);
+    const reasoning = renderEvent({ type: "reasoning-delta", text: "a\x1b[0mb\x1b[mc" }, initialRenderState);
+    expect(reasoning.text).toContain(`\x1b[0m${SGR.dim}${SGR.italic}b`);
+    expect(reasoning.text).toContain(`\x1b[m${SGR.dim}${SGR.italic}c`);
   });
 });
 

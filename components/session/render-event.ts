@@ -1,4 +1,5 @@
 import type { SessionEventBody } from "@/lib/events/types";
+import { type EscapeState, GROUND, sanitizeTerminalText } from "./terminal-sanitize";
 
 /**
  * Turns session events into the exact text written to the xterm transcript.
@@ -19,21 +20,34 @@ export const SGR = {
 } as const;
 
 export interface RenderState {
-  /** The cursor sits at column 0 of an empty line. */
-  atLineStart: boolean;
+  /**
+   * The terminal's width in columns; 0 while unknown (nothing is wrapped then). Every row is broken
+   * before it reaches the edge, so the terminal never wraps a row itself: a wrapped row would start
+   * at column 0, where only Ratchet's own lines may start.
+   */
+  cols: number;
+  /** The cursor's column (an upper bound: unknown characters count as wide); 0 at the start of a row. */
+  col: number;
   /** Anything has been written yet (no leading blank line at the very top). */
   wroteAnything: boolean;
   /** What the last written text belonged to. */
   stream: "none" | "text" | "reasoning" | "tool-output" | "line";
   /** An error line was already shown for the current turn (avoid repeating it at turn-end). */
   turnErrorShown: boolean;
+  /** The untrusted stream's escape parser, between two of its chunks. */
+  parser: EscapeState;
+  /** The styles in effect in the untrusted stream, re-applied after each break and chunk. */
+  style: string;
 }
 
 export const initialRenderState: RenderState = {
-  atLineStart: true,
+  cols: 0,
+  col: 0,
   wroteAnything: false,
   stream: "none",
   turnErrorShown: false,
+  parser: GROUND,
+  style: "",
 };
 
 export interface RenderResult {
@@ -41,55 +55,111 @@ export interface RenderResult {
   state: RenderState;
 }
 
-const ESC = 0x1b;
-const BEL = 0x07;
+/**
+ * Every row of untrusted text starts with this indent, and so does every continuation row of a
+ * line of ours: column 0 belongs to Ratchet's own lines (`❯`, `▸`, `✓`, …) alone.
+ */
+export const GUTTER = "  ";
+/** Narrower than this, rows are not broken (there is no room for the gutter and a character). */
+const MIN_COLS = 8;
+/** An SGR parameter that resets every style: empty or zeros (its sub-parameters aside). */
+const RESET_PARAM = /(?:^|;)0*(?=[;:]|$)/;
+/** A style string longer than this keeps only the stream's base and the newest sequence. */
+const MAX_STYLE = 256;
 
 /**
- * Whether writing `text` leaves the cursor at the start of an empty line, given
- * where it started. Escape sequences (colours, cursor modes, OSC titles) do not
- * move to a new line, so trailing resets after a newline still count as column 0.
- * A lone carriage return does not: the line still holds text.
+ * Columns a character takes, never fewer than the terminal gives it: Latin, Greek and Cyrillic
+ * (and combining marks, which take none) count 1, everything else 2.
  */
-export function endsAtLineStart(text: string, startedAtLineStart: boolean): boolean {
-  let atStart = startedAtLineStart;
-  let i = 0;
-  while (i < text.length) {
-    const code = text.charCodeAt(i);
-    if (code === ESC) {
-      const next = text.charCodeAt(i + 1);
-      if (next === 0x5b /* [ CSI */) {
-        i += 2;
-        while (i < text.length) {
-          const c = text.charCodeAt(i);
-          i++;
-          if (c >= 0x40 && c <= 0x7e) break;
-        }
-        continue;
-      }
-      if (next === 0x5d /* ] OSC */ || next === 0x50 /* P DCS */ || next === 0x5f /* _ APC */) {
-        i += 2;
-        while (i < text.length) {
-          const c = text.charCodeAt(i);
-          if (c === BEL) {
-            i++;
-            break;
-          }
-          if (c === ESC && text.charCodeAt(i + 1) === 0x5c /* \ ST */) {
-            i += 2;
-            break;
-          }
-          i++;
-        }
-        continue;
-      }
-      i += 2;
-      continue;
+function width(code: number): number {
+  return code < 0x0530 ? 1 : 2;
+}
+
+/** The output of one event, with the column and the styles to restore after a break. */
+class Pen {
+  out = "";
+  constructor(
+    public col: number,
+    private readonly cols: number,
+    public style: string,
+    /** Untrusted text: every row it starts begins with the gutter. */
+    public guttered: boolean,
+  ) {}
+
+  private room(columns: number): void {
+    if (this.col === 0 && this.guttered) {
+      // A fresh row: the previous one ended with a reset if any style was on.
+      this.out += `${GUTTER}${this.style}`;
+      this.col = GUTTER.length;
     }
-    if (code === 0x0a) atStart = true;
-    else if (code !== BEL && code !== 0x00) atStart = false;
-    i++;
+    if (this.cols >= MIN_COLS && this.col + columns > this.cols) {
+      this.out += `${this.style ? SGR.reset : ""}\n${GUTTER}${this.style}`;
+      this.col = GUTTER.length;
+    }
   }
-  return atStart;
+
+  /** Printable characters and line feeds (nothing else may reach it). */
+  text(text: string): void {
+    // Written in slices between the places a gutter or a break goes: output can be megabytes.
+    let from = 0;
+    let i = 0;
+    while (i < text.length) {
+      const c = text.charCodeAt(i);
+      if (c === 0x0a) {
+        this.out += text.slice(from, i);
+        this.newline();
+        from = ++i;
+        continue;
+      }
+      const ascii = c >= 0x20 && c <= 0x7e;
+      const code = ascii ? c : (text.codePointAt(i) ?? 0);
+      const columns = ascii ? 1 : width(code);
+      if ((this.col === 0 && this.guttered) || (this.cols >= MIN_COLS && this.col + columns > this.cols)) {
+        this.out += text.slice(from, i);
+        from = i;
+        this.room(columns);
+      }
+      this.col += columns;
+      i += code > 0xffff ? 2 : 1;
+    }
+    this.out += text.slice(from);
+  }
+
+  tab(): void {
+    // Spaces, not a tab: the next stop is computed from the same column the breaks are.
+    this.room(1);
+    this.text(" ".repeat(8 - (this.col % 8)));
+  }
+
+  /** A colour in effect when a row scrolls in would paint it (background colour erase): reset first. */
+  newline(): void {
+    this.out += `${this.style ? SGR.reset : ""}\n`;
+    this.col = 0;
+  }
+
+  /** Back to the start of the row, after the gutter, which a carriage return cannot remove. */
+  carriageReturn(): void {
+    if (this.col === 0) return;
+    this.out += `${this.style ? SGR.reset : ""}\r${GUTTER}${this.style}`;
+    this.col = GUTTER.length;
+  }
+
+  /** One of our own styles. */
+  sgr(seq: string): void {
+    this.out += seq;
+    this.style = seq === SGR.reset ? "" : this.style + seq;
+  }
+
+  /** A style from untrusted text: it may reset its own styles, never the stream's `base`. */
+  untrustedSgr(seq: string, base: string): void {
+    const params = seq.slice(2, -1);
+    const resets = RESET_PARAM.test(params);
+    // At the start of a row the gutter comes first, and applies the style after it.
+    if (this.col !== 0 || !this.guttered) this.out += resets ? seq + base : seq;
+    if (/^0*$/.test(params)) this.style = base;
+    else if (resets) this.style = base + seq + base;
+    else this.style = this.style.length + seq.length > MAX_STYLE ? base + seq : this.style + seq;
+  }
 }
 
 /**
@@ -118,12 +188,54 @@ export function formatDelay(delayMs: number): string {
   return `${seconds.toFixed(1)}s`;
 }
 
-/** A complete line of our own, starting on a fresh line and leaving the cursor at column 0. */
-function line(state: RenderState, style: string, body: string): RenderResult {
-  const lead = state.atLineStart ? "" : "\n";
+// biome-ignore lint/suspicious/noControlCharactersInRegex: our own SGR codes are what it splits on
+const OWN_STYLES = /(\x1b\[[0-9;]*m)/;
+
+/**
+ * A complete line of our own, starting on a fresh row at column 0 and leaving the cursor at
+ * column 0. `parts` are our SGR codes and text; the text is made one plain line here too, so
+ * nothing in it can move the cursor.
+ */
+function line(state: RenderState, ...parts: string[]): RenderResult {
+  const pen = new Pen(0, state.cols, "", false);
+  pen.out = `${SGR.reset}${state.col === 0 ? "" : "\n"}`;
+  parts
+    .join("")
+    .split(OWN_STYLES)
+    .forEach((piece, i) => {
+      if (i % 2 === 1) pen.sgr(piece);
+      else if (piece) pen.text(plainText(piece, false));
+    });
   return {
-    text: `${SGR.reset}${lead}${style}${body}${SGR.reset}\n`,
-    state: { ...state, atLineStart: true, wroteAnything: true, stream: "line" },
+    text: `${pen.out}${SGR.reset}\n`,
+    state: { ...state, col: 0, wroteAnything: true, stream: "line", parser: GROUND, style: "" },
+  };
+}
+
+/**
+ * Untrusted text of one stream: sanitised (lib: terminal-sanitize.ts), every row behind the gutter,
+ * every row broken before the edge, and every chunk ending with a reset so no style outlives it.
+ */
+function untrusted(
+  state: RenderState,
+  stream: "text" | "reasoning" | "tool-output",
+  base: string,
+  text: string,
+): RenderResult {
+  const continuing = state.stream === stream;
+  const fresh = !continuing && state.col !== 0;
+  const { tokens, state: parser } = sanitizeTerminalText(text, continuing ? state.parser : GROUND);
+  const pen = new Pen(fresh ? 0 : state.col, state.cols, continuing ? state.style : base, true);
+  pen.out = `${SGR.reset}${fresh ? "\n" : ""}${pen.col === 0 ? "" : pen.style}`;
+  for (const token of tokens) {
+    if (token.kind === "text") pen.text(token.text);
+    else if (token.kind === "cr") pen.carriageReturn();
+    else if (token.kind === "tab") pen.tab();
+    else pen.untrustedSgr(token.seq, base);
+  }
+  return {
+    text: `${pen.out}${SGR.reset}`,
+    state: { ...state, col: pen.col, wroteAnything: true, stream, parser, style: pen.style },
   };
 }
 
@@ -132,53 +244,35 @@ const nothing = (state: RenderState): RenderResult => ({ text: "", state });
 export function renderEvent(event: SessionEventBody, state: RenderState): RenderResult {
   switch (event.type) {
     case "user-message": {
-      const lines = plainText(event.text.replace(/\r\n?/g, "\n"), true).split("\n");
-      const [first = "", ...rest] = lines;
-      const lead = (state.atLineStart ? "" : "\n") + (state.wroteAnything ? "\n" : "");
-      const body = [first, ...rest.map((l) => `  ${l}`)].join("\n");
+      const [first = "", ...rest] = plainText(event.text.replace(/\r\n?/g, "\n"), true).split("\n");
+      const pen = new Pen(0, state.cols, "", false);
+      pen.out = SGR.reset + (state.col === 0 ? "" : "\n") + (state.wroteAnything ? "\n" : "");
+      pen.sgr(SGR.bold + SGR.accent);
+      pen.text("❯");
+      pen.sgr(SGR.reset);
+      pen.text(" ");
+      pen.sgr(SGR.bold);
+      pen.text(first);
+      // Later lines start behind the gutter, like every continuation row.
+      pen.guttered = true;
+      for (const more of rest) {
+        pen.newline();
+        if (more) pen.text(more);
+      }
       return {
-        text: `${SGR.reset}${lead}${SGR.bold}${SGR.accent}❯${SGR.reset} ${SGR.bold}${body}${SGR.reset}\n\n`,
-        state: { atLineStart: true, wroteAnything: true, stream: "line", turnErrorShown: false },
+        text: `${pen.out}${SGR.reset}\n\n`,
+        state: { ...initialRenderState, cols: state.cols, wroteAnything: true, stream: "line" },
       };
     }
 
     case "turn-start":
       return nothing({ ...state, turnErrorShown: false });
 
-    case "text-delta": {
-      if (!event.text) return nothing(state);
-      let lead = "";
-      if (state.stream !== "text") {
-        // Leaving reasoning or raw tool output: drop their styling and start a fresh line.
-        lead = SGR.reset;
-        if (state.stream !== "none" && !state.atLineStart) lead += "\n";
-      }
-      const startedAtLineStart = lead.endsWith("\n") || state.atLineStart;
-      return {
-        text: lead + event.text,
-        state: {
-          ...state,
-          atLineStart: endsAtLineStart(event.text, startedAtLineStart),
-          wroteAnything: true,
-          stream: "text",
-        },
-      };
-    }
+    case "text-delta":
+      return event.text ? untrusted(state, "text", "", event.text) : nothing(state);
 
-    case "reasoning-delta": {
-      if (!event.text) return nothing(state);
-      const lead = state.stream !== "reasoning" && state.stream !== "none" && !state.atLineStart ? "\n" : "";
-      const startedAtLineStart = lead === "\n" || state.atLineStart;
-      return {
-        text: `${SGR.reset}${lead}${SGR.dim}${SGR.italic}${event.text}${SGR.reset}`,
-        state: {
-          ...state,
-          atLineStart: endsAtLineStart(event.text, startedAtLineStart),
-          wroteAnything: true,
-          stream: "reasoning",
-        },
-      };
-    }
+    case "reasoning-delta":
+      return event.text ? untrusted(state, "reasoning", SGR.dim + SGR.italic, event.text) : nothing(state);
 
     case "tool-call": {
       const summary = oneLine(event.summary);
@@ -186,19 +280,9 @@ export function renderEvent(event: SessionEventBody, state: RenderState): Render
       return line(state, "", `${SGR.accent}▸ ${tool}${SGR.reset}${summary ? `  ${SGR.dim}${summary}` : ""}`);
     }
 
-    case "tool-output": {
-      if (!event.chunk) return nothing(state);
-      // The command's own bytes, colours included, untouched.
-      return {
-        text: event.chunk,
-        state: {
-          ...state,
-          atLineStart: endsAtLineStart(event.chunk, state.atLineStart),
-          wroteAnything: true,
-          stream: "tool-output",
-        },
-      };
-    }
+    case "tool-output":
+      // The command's own bytes, colours included; nothing that moves the cursor or erases.
+      return event.chunk ? untrusted(state, "tool-output", "", event.chunk) : nothing(state);
 
     case "tool-result": {
       const summary = oneLine(event.summary) || (event.ok ? "done" : "failed");

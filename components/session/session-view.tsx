@@ -8,13 +8,13 @@ import type { SessionEvent, SessionStatus } from "@/lib/events/types";
 import { apiRequest } from "../api-client";
 import type { SessionDetail, SessionLearningDetail } from "../api-types";
 import { Composer } from "./composer";
-import { initialRenderState, renderEvent } from "./render-event";
 import { SessionHeader, type SessionInfo } from "./session-header";
 import { SessionLearningPanel } from "./session-learning-panel";
 import { SessionWaterfall } from "./session-waterfall";
 import { TerminalWriter } from "./terminal-writer";
+import { Transcript } from "./transcript";
 import { type StreamState, useSessionEvents } from "./use-session-events";
-import { applyWaterfallEvent, emptyWaterfall, isWaterfallAnchor } from "./waterfall-model";
+import { applyWaterfallEvent, emptyWaterfall } from "./waterfall-model";
 
 const TerminalView = dynamic(() => import("./terminal-view"), {
   ssr: false,
@@ -64,7 +64,6 @@ export function SessionView({ sessionId }: { sessionId: string }) {
 
   const terminalBoxRef = useRef<HTMLDivElement>(null);
   const composerRef = useRef<HTMLTextAreaElement>(null);
-  const renderStateRef = useRef(initialRenderState);
   /** Bumped on every status event, so a slower GET never overwrites a newer live status. */
   const statusEpochRef = useRef(0);
   const refreshTimerRef = useRef<number | null>(null);
@@ -76,6 +75,7 @@ export function SessionView({ sessionId }: { sessionId: string }) {
         if (terminalBoxRef.current) terminalBoxRef.current.dataset.lastSeq = String(seq);
       }),
   );
+  const [transcript] = useState(() => new Transcript(writer));
 
   const refreshDetails = useCallback(async () => {
     const epoch = statusEpochRef.current;
@@ -113,9 +113,7 @@ export function SessionView({ sessionId }: { sessionId: string }) {
 
   const handleEvent = useCallback(
     (event: SessionEvent) => {
-      const { text, state } = renderEvent(event, renderStateRef.current);
-      renderStateRef.current = state;
-      writer.push(text, event.seq, isWaterfallAnchor(event));
+      transcript.add(event);
       setWaterfall((prev) => applyWaterfallEvent(prev, event));
 
       switch (event.type) {
@@ -154,13 +152,13 @@ export function SessionView({ sessionId }: { sessionId: string }) {
           break;
       }
     },
-    [writer, scheduleRefresh],
+    [transcript, scheduleRefresh],
   );
 
   useSessionEvents(sessionId, handleEvent, setStream, load.kind !== "not-found");
 
-  const onTerminalReady = useCallback((term: Terminal) => writer.attach(term), [writer]);
-  const onTerminalDispose = useCallback((term: Terminal) => writer.detach(term), [writer]);
+  const onTerminalReady = useCallback((term: Terminal) => transcript.attach(term), [transcript]);
+  const onTerminalDispose = useCallback((term: Terminal) => transcript.detach(term), [transcript]);
   const jumpTo = useCallback((seq: number) => writer.reveal(seq), [writer]);
 
   const stop = useCallback(async () => {

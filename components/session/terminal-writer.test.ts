@@ -1,9 +1,32 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { type LineMarker, leadingNewlines, TerminalWriter, type WritableTerminal } from "./terminal-writer";
+import type { SessionEvent } from "@/lib/events/types";
+import { GUTTER } from "./render-event";
+import {
+  type LineMarker,
+  leadingNewlines,
+  RESET_TERMINAL,
+  TerminalWriter,
+  type WritableTerminal,
+} from "./terminal-writer";
+import { type SizedTerminal, Transcript } from "./transcript";
 
 /** A terminal that parses each write at once (as xterm does, in order) and counts lines. */
-class FakeTerminal implements WritableTerminal {
+class FakeTerminal implements WritableTerminal, SizedTerminal {
   text = "";
+  cols = 20;
+  private resized: Array<(size: { cols: number; rows: number }) => void> = [];
+  onResize(listener: (size: { cols: number; rows: number }) => void) {
+    this.resized.push(listener);
+    return { dispose: () => (this.resized = this.resized.filter((l) => l !== listener)) };
+  }
+  resize(cols: number): void {
+    this.cols = cols;
+    for (const listener of this.resized) listener({ cols, rows: 24 });
+  }
+  /** What the terminal holds since its last reset. */
+  get shown(): string {
+    return this.text.slice(this.text.lastIndexOf(RESET_TERMINAL) + RESET_TERMINAL.length);
+  }
   writes: string[] = [];
   scrolledTo: number | null = null;
   selected: [number, number] | null = null;
@@ -113,6 +136,69 @@ describe("TerminalWriter", () => {
     runFrames();
     writer.detach(term);
     expect(writer.reveal(3)).toBe(false);
+  });
+});
+
+describe("Transcript", () => {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: SGR sequences are what it drops
+  const visible = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, "");
+  const at = new Date(0).toISOString();
+  const long: SessionEvent = { seq: 2, at, type: "tool-output", callId: "c", chunk: "x".repeat(30) };
+  const call: SessionEvent = {
+    seq: 1,
+    at,
+    type: "tool-call",
+    callId: "c",
+    tool: "t",
+    input: {},
+    summary: "",
+  };
+
+  it("renders what arrived before the terminal again at its width, and again when the width settles", () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      const transcript = new Transcript(new TerminalWriter());
+      transcript.add(call);
+      transcript.add(long);
+      const term = new FakeTerminal();
+      transcript.attach(term);
+      runFrames();
+      expect(transcript.cols).toBe(20);
+      const rows = visible(term.shown).split("\n");
+      expect(rows).toEqual(["▸ t", `${GUTTER}${"x".repeat(18)}`, `${GUTTER}${"x".repeat(12)}`]);
+
+      term.resize(12);
+      term.resize(10);
+      runFrames();
+      expect(transcript.cols).toBe(20); // not while the width is still changing
+      vi.runAllTimers();
+      runFrames();
+      expect(transcript.cols).toBe(10);
+      expect(visible(term.shown).split("\n").slice(1)).toEqual([
+        `${GUTTER}${"x".repeat(8)}`,
+        `${GUTTER}${"x".repeat(8)}`,
+        `${GUTTER}${"x".repeat(8)}`,
+        `${GUTTER}${"x".repeat(6)}`,
+      ]);
+
+      transcript.detach(term);
+      term.resize(40);
+      vi.runAllTimers();
+      expect(transcript.cols).toBe(10);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("keeps the waterfall's anchors across a re-render", () => {
+    const writer = new TerminalWriter();
+    const transcript = new Transcript(writer);
+    const term = new FakeTerminal();
+    transcript.attach(term);
+    transcript.add(long);
+    transcript.add({ ...call, seq: 3 });
+    runFrames();
+    expect(writer.reveal(3)).toBe(true);
   });
 });
 

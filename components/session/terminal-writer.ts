@@ -32,6 +32,9 @@ export function leadingNewlines(text: string): number {
   return count;
 }
 
+/** A full reset (RIS: buffer and scrollback cleared), then the cursor hidden again: no one types here. */
+export const RESET_TERMINAL = "\x1bc\x1b[?25l";
+
 /** xterm yields to the browser between queued chunks, not inside one: keep chunks small. */
 const MAX_CHUNK = 32 * 1024;
 
@@ -73,6 +76,18 @@ export class TerminalWriter {
     if (anchor) this.pendingAnchors.push({ index: this.pending.length, seq, offset: leadingNewlines(text) });
     if (text) this.pending.push(text);
     this.pendingSeq = seq;
+    this.schedule();
+  }
+
+  /**
+   * Starts the transcript over: whatever is queued is dropped and the terminal is reset (in band,
+   * after anything it is still parsing) before the next text. For a re-render at a new width.
+   */
+  restart(): void {
+    this.pending = [RESET_TERMINAL];
+    this.pendingAnchors = [];
+    this.pendingSeq = null;
+    this.anchors.clear();
     this.schedule();
   }
 

@@ -38,17 +38,84 @@ describe("MarkdownPreview", () => {
   });
 });
 
+/** Row 37 (docs/security.md): links in a skill that would open another site or run script. */
 describe("safeHref", () => {
   it.each([
     ["https://a.b", "https://a.b"],
+    ["HTTPS://a.b/x?y#z", "HTTPS://a.b/x?y#z"],
+    ["http://a.b", "http://a.b"],
     ["mailto:x@y", "mailto:x@y"],
+    ["MailTo:x@y", "MailTo:x@y"],
     ["/skills", "/skills"],
+    ["/skills/a?b#c", "/skills/a?b#c"],
     ["#x", "#x"],
-    ["//evil.test", null],
-    ["javascript:alert(1)", null],
-    [" JAVASCRIPT:x", null],
-    ["data:text/html,x", null],
-  ])("%j → %j", (href, expected) => {
+    ["?tab=history", "?tab=history"],
+    ["  /skills  ", "/skills"],
+    ["/sk\tills", "/skills"],
+    ["/%5cevil.example", "/%5cevil.example"],
+  ])("allows %j as %j", (href, expected) => {
     expect(safeHref(href)).toBe(expected);
+  });
+
+  it.each([
+    // another origin, spelled as a path
+    "//evil.example",
+    "//evil.example/p",
+    "/\\evil.example/p",
+    "\\/evil.example/p",
+    "\\\\evil.example/p",
+    "\\evil.example",
+    "/\t/evil.example",
+    "/\n/evil.example",
+    "\t//evil.example",
+    " //evil.example",
+    "\u0000//evil.example",
+    "///evil.example",
+    "/\\/evil.example",
+    // relative paths that do not start at the app's root
+    "evil.example",
+    "skills",
+    "./skills",
+    "../skills",
+    // script and data, in every spelling
+    "javascript:alert(1)",
+    " JAVASCRIPT:x",
+    "JaVaScRiPt:alert(1)",
+    "java\tscript:alert(1)",
+    "java\nscript:alert(1)",
+    "\tjavascript:alert(1)",
+    "javascript\t:alert(1)",
+    "&#106;avascript:alert(1)",
+    "&#x6A;avascript:alert(1)",
+    "javascript&colon;alert(1)",
+    "vbscript:msgbox(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "DATA:text/html;base64,PHNjcmlwdD4=",
+    "blob:https://a.b/x",
+    "file:///etc/passwd",
+    "ftp://a.b",
+    "ws://a.b",
+    "tel:123",
+    "http\u0000://a.b",
+    "",
+    " ",
+  ])("shows %j as text", (href) => {
+    expect(safeHref(href)).toBeNull();
+  });
+
+  it("renders a refused link as its text, from markdown too", () => {
+    for (const markdown of [
+      "[skill](/\\evil.example/p)",
+      "[x](//evil.example)",
+      "[x](javascript:alert(1))",
+      "[x](&#106;avascript:alert(1))",
+      "[x](<java\tscript:alert(1)>)",
+      "<javascript:alert(1)>",
+    ]) {
+      const html = render(markdown);
+      expect(html, markdown).not.toContain("<a ");
+      expect(html, markdown).not.toContain('evil.example/p"');
+    }
+    expect(render("[ok](/skills/x)")).toContain('href="/skills/x"');
   });
 });

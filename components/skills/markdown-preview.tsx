@@ -2,7 +2,7 @@
 
 /**
  * Markdown rendered with React from marked's tokens, never through innerHTML: raw HTML in a skill
- * shows as text, links work only for http(s), mailto and in-page targets, and images are not
+ * shows as text, links work only for http(s), mailto and paths in this app, and images are not
  * fetched (a skill should not make the browser call out).
  */
 import { marked, type Token, type Tokens } from "marked";
@@ -24,11 +24,29 @@ function safeChar(code: number, fallback: string): string {
   return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : fallback;
 }
 
+/** An origin no link can name: where app-relative links must land when parsed against it. */
+const APP_ORIGIN = "https://ratchet.invalid";
+/** What URL parsers drop: tabs and newlines anywhere, C0 controls and spaces at either end. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the characters URL parsers ignore
+const IGNORED_IN_URLS = /[\t\n\r]|^[\u0000-\u0020]+|[\u0000-\u0020]+$/g;
+
+/**
+ * The href a link may have, or null (the link is shown as text): an absolute http, https or
+ * mailto URL, or a path in this app (`/x`, `#x`, `?x`) that cannot leave it — never `//x`,
+ * `/\x` or `\\x` (browsers read a backslash as a slash), whatever the case, spacing or tabs.
+ */
 export function safeHref(href: string): string | null {
-  const value = href.trim();
-  if (/^(https?:|mailto:)/i.test(value)) return value;
-  if (/^[#/?]/.test(value) && !value.startsWith("//")) return value;
-  return null;
+  const value = href.replace(IGNORED_IN_URLS, "");
+  let url: URL;
+  try {
+    url = new URL(value, `${APP_ORIGIN}/`);
+  } catch {
+    return null;
+  }
+  if (/^(https?|mailto):/i.test(value))
+    return ["http:", "https:", "mailto:"].includes(url.protocol) ? value : null;
+  const relative = /^[/#?]/.test(value) && !/^[/\\]{2}/.test(value);
+  return relative && url.origin === APP_ORIGIN ? value : null;
 }
 
 function inline(tokens: Token[] | undefined, key = "i"): ReactNode[] {

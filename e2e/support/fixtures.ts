@@ -28,7 +28,10 @@ export function terminalText(page: Page): Promise<string> {
   });
 }
 
-/** Foreground color of the first cell of the first line that starts with `needle`, as xterm reports it. */
+/**
+ * Foreground color of the first cell of `needle` on the first line that starts with it (after the
+ * indent that command output and the model's text sit behind), as xterm reports it.
+ */
 export function colorOf(page: Page, needle: string): Promise<{ mode: string; color: number } | null> {
   return page.evaluate((text) => {
     const term = window.__ratchetTerm;
@@ -36,8 +39,9 @@ export function colorOf(page: Page, needle: string): Promise<{ mode: string; col
     const buffer = term.buffer.active;
     for (let i = 0; i < buffer.length; i++) {
       const line = buffer.getLine(i);
-      if (line?.translateToString(true).startsWith(text)) {
-        const cell = line.getCell(0);
+      const shown = line?.translateToString(true) ?? "";
+      if (line && shown.trimStart().startsWith(text)) {
+        const cell = line.getCell(shown.length - shown.trimStart().length);
         if (!cell) return null;
         const mode = cell.isFgRGB() ? "rgb" : cell.isFgPalette() ? "palette" : "default";
         return { mode, color: cell.getFgColor() };

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { guardRequest } from "@/lib/auth/guard";
 import type { Actor } from "@/lib/team/actor";
-import type { Role } from "@/lib/team/roles";
+import { type AuditAction, type AuditDetail, audit } from "@/lib/team/audit";
+import { type Action, may, refusal } from "@/lib/team/permissions";
 import { ApiError } from "./errors";
 
 export const MAX_JSON_BYTES = 1024 * 1024;
@@ -9,9 +10,15 @@ const MAX_JSON_DEPTH = 64;
 
 type Params = Record<string, string>;
 type Context<P extends Params> = { params: Promise<P> };
-/** Who is asking; handlers pass it to audit() and to anything that records a decision. */
+/** Who is asking, and how the change they make is recorded. */
 export interface RequestContext {
   actor: Actor;
+  /**
+   * Records the change in the audit log (who, what, target, detail); `action` defaults to the
+   * route's. A mutation that succeeds without calling this is recorded by route() itself, with
+   * the route's action and the `id` or `name` in its path as the target.
+   */
+  audit(target: string | null, detail?: AuditDetail | null, action?: AuditAction): Promise<void>;
 }
 type Handler<P extends Params> = (request: Request, params: P, context: RequestContext) => Promise<Response>;
 type PublicHandler<P extends Params> = (request: Request, params: P) => Promise<Response>;
@@ -19,14 +26,16 @@ type RouteHandler<P extends Params> = (request: Request, context: Context<P>) =>
 
 export interface RouteOptions {
   /**
-   * The least role allowed to call this route (roles include the rights of those below them:
-   * admin > approver > member > viewer). Default: viewer for GET/HEAD, member for anything else.
+   * What the route does, from the permissions table (lib/team/permissions.ts), which names the
+   * least role allowed. Required for POST, PUT, PATCH and DELETE: a mutation without one is
+   * refused to everyone. Without it a read needs the viewer role.
    */
-  role?: Role;
+  action?: Action;
 }
 
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 const actors = new WeakMap<Request, Actor>();
+const rules = new WeakMap<object, Action | null>();
 
 /** The authenticated actor of a request inside a route() handler (401 outside one, e.g. a public route). */
 export function actorOf(request: Request): Actor {
@@ -36,9 +45,18 @@ export function actorOf(request: Request): Actor {
 }
 
 /**
+ * The action a route() handler declared (null: none, undefined: not a protected route() handler),
+ * for the tests that call every route as every role.
+ */
+export function actionOf(handler: object): Action | null | undefined {
+  return rules.get(handler);
+}
+
+/**
  * Wraps a route handler: Host, token/cookie, Origin and the caller's role are checked here, in
  * the handler itself (middleware can be bypassed), and errors become the contract's JSON shape.
- * A role the caller lacks is a 403 that names the role needed.
+ * A role the caller lacks is a 403 that names the action and the role needed; nothing runs.
+ * Every mutation that succeeds leaves an audit entry.
  */
 export function route<P extends Params = Params>(handler: Handler<P>, opts?: RouteOptions): RouteHandler<P>;
 export function route<P extends Params = Params>(
@@ -49,20 +67,41 @@ export function route<P extends Params = Params>(
   handler: Handler<P>,
   opts: RouteOptions & { public?: boolean } = {},
 ): RouteHandler<P> {
-  return async (request, context) => {
+  const action = opts.action ?? null;
+  const wrapped: RouteHandler<P> = async (request, context) => {
     try {
       if (opts.public) return await (handler as PublicHandler<P>)(request, await context.params);
       const mutation = MUTATING.has(request.method);
-      const { actor } = await guardRequest(request, {
-        mutation,
-        role: opts.role ?? (mutation ? "member" : "viewer"),
-      });
+      // Every role may read; the table decides the rest, below, with a message naming the action.
+      const { actor } = await guardRequest(request, { mutation, role: "viewer" });
+      if (mutation && !action) {
+        // Fails closed: a new route that changes something is unusable until the table says who may.
+        console.error(`[ratchet] ${request.method} ${new URL(request.url).pathname} declares no action`);
+        throw new ApiError(
+          "forbidden",
+          "Not allowed: this route has no permission rule, so nobody may use it.",
+        );
+      }
+      if (action && !may(actor.role, action)) throw new ApiError("forbidden", refusal(action, actor));
       actors.set(request, actor);
-      return await handler(request, await context.params, { actor });
+      const params = await context.params;
+      let audited = false;
+      const record: RequestContext["audit"] = async (target, detail = null, as) => {
+        const name = as ?? action;
+        if (!name) throw new Error("audit() on a route without an action needs one");
+        audited = true;
+        await audit(actor, name, target, detail);
+      };
+      const response = await handler(request, params, { actor, audit: record });
+      if (mutation && action && response.status < 400 && !audited)
+        await audit(actor, action, params.id ?? params.name ?? null);
+      return response;
     } catch (error) {
       return errorResponse(error);
     }
   };
+  if (!opts.public) rules.set(wrapped, action);
+  return wrapped;
 }
 
 export function errorResponse(error: unknown): Response {

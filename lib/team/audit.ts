@@ -1,23 +1,12 @@
 import { db, type Prisma } from "@/lib/db/client";
 import type { Actor } from "./actor";
+import type { Action } from "./permissions";
 
-/** What an audit entry records; dotted names, the part before the dot is the area. */
-export type AuditAction =
-  | "tool.approve"
-  | "tool.reject"
-  | "tool.retire"
-  | "tool.rollback"
-  | "tool.sync"
-  | "skill.save"
-  | "skill.delete"
-  | "skill.rename"
-  | "skill.restore"
-  | "settings.update"
-  | "user.create"
-  | "user.role"
-  | "user.disable"
-  | "user.enable"
-  | "user.token";
+/**
+ * What an audit entry records: an action of the permissions table, or one of the finer names a
+ * user change is recorded under. Dotted names; the part before the dot is the area.
+ */
+export type AuditAction = Action | "user.role" | "user.disable" | "user.enable";
 
 export type AuditDetail = Record<string, unknown>;
 

@@ -1,18 +1,35 @@
 /**
  * CSV and JSON for the telemetry export. CSV follows RFC 4180 (quotes doubled, fields with commas,
- * quotes or line breaks quoted); a cell that a spreadsheet would run as a formula (=, +, -, @ first)
- * gets a leading apostrophe, since command lines and inputs are recorded verbatim.
+ * quotes or line breaks quoted). Command lines and inputs are recorded verbatim, so a cell a
+ * spreadsheet could run as a formula gets a leading apostrophe (see `formulaRisk`), and a cell with
+ * `;`, a tab or `|` is quoted too, so a spreadsheet that splits on one of those keeps it whole.
  */
 
 export type Cell = string | number | boolean | null | undefined;
 
-const FORMULA = /^[=+\-@\t\r]/;
+/**
+ * A formula trigger (= + - @, and a tab or carriage return, which some spreadsheets skip) at the
+ * start, after spaces; or = + - @ right after a character a spreadsheet may split cells at (the
+ * comma of CSV, the semicolon of some locales, a tab, a pipe, a line break).
+ */
+const FORMULA = /^ *[=+\-@\t\r]|[,;\t|\r\n] *[=+\-@]/;
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const QUOTE = /[",;\t|\r\n]/;
+
+/**
+ * Whether a spreadsheet could read part of `text` as a formula: it starts with a trigger (after
+ * spaces), or one follows a separator-like character (`a;=cmd…` is two cells where `;` splits).
+ * A plain number (`-3`, `+1.5e3`) is a number, not a formula.
+ */
+export function formulaRisk(text: string): boolean {
+  return !NUMBER.test(text) && FORMULA.test(text);
+}
 
 export function csvCell(value: Cell): string {
   if (value === null || value === undefined) return "";
   let text = String(value);
-  if (typeof value === "string" && FORMULA.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  if (typeof value === "string" && formulaRisk(text)) text = `'${text}`;
+  return QUOTE.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 export function csvLine(values: readonly Cell[]): string {

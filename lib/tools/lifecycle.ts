@@ -16,6 +16,7 @@ import {
 import { appendEvent } from "@/lib/events/log";
 import { collectSecrets } from "@/lib/sandbox";
 import { TOOL_NAME } from "./manifest";
+import { nearBuiltin } from "./near-names";
 import { toolFile, toolsDir } from "./paths";
 import { type ValidationReport, validateTool } from "./validate";
 
@@ -38,11 +39,14 @@ export interface ProposalResult {
   duplicate: boolean;
 }
 
-/** A name the agent may not take: built-ins are part of the contract. */
+/** A name the agent may not take: built-ins are part of the contract, and so are their look-alikes. */
 export function nameProblem(name: string, builtinNames: readonly string[]): string | null {
+  if (builtinNames.includes(name)) return `${name} is a built-in tool and cannot be replaced`;
+  const near = nearBuiltin(name, builtinNames);
+  if (near)
+    return `${name.slice(0, 80)} is too close to the built-in tool ${near} (it would be mistaken for it): choose a name that says what the tool does`;
   if (!TOOL_NAME.test(name))
     return "tool names are 2–64 characters: lowercase letters, digits and _, starting with a letter";
-  if (builtinNames.includes(name)) return `${name} is a built-in tool and cannot be replaced`;
   return null;
 }
 

@@ -2,7 +2,8 @@ import type { Metadata } from "next";
 import { EmptyState } from "@/components/empty-state";
 import { PageHeader } from "@/components/page-header";
 import { requirePageAuth } from "@/lib/auth/page";
-import { ROLE_RIGHTS, roleAllows } from "@/lib/team/roles";
+import { may } from "@/lib/team/permissions";
+import { ROLE_RIGHTS } from "@/lib/team/roles";
 import { AuditPanel } from "./audit-panel";
 import { UsersPanel } from "./users-panel";
 
@@ -11,8 +12,8 @@ export const dynamic = "force-dynamic";
 
 export default async function TeamPage() {
   const actor = await requirePageAuth();
-  const admin = roleAllows(actor.role, "admin");
-  const auditor = roleAllows(actor.role, "approver");
+  const admin = may(actor.role, "user.list");
+  const auditor = may(actor.role, "audit.read");
   return (
     <>
       <PageHeader

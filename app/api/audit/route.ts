@@ -24,5 +24,5 @@ export const GET = route(
     const params = Object.fromEntries(new URL(request.url).searchParams);
     return Response.json(await listAudit(query.parse(params)));
   },
-  { role: "approver" },
+  { action: "audit.read" },
 );

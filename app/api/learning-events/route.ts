@@ -28,16 +28,20 @@ const body = z.object({
 });
 
 /** A person marks something as a learning (e.g. a message in the transcript). */
-export const POST = route(async (request) => {
-  const input = await readJson(request, body);
-  if (input.sessionId && !(await findSession(input.sessionId)))
-    throw new ApiError("not_found", `No session ${input.sessionId}.`);
-  const created = await createLearningEvent({
-    sessionId: input.sessionId ?? null,
-    type: input.type,
-    description: input.description,
-    context: input.context ?? null,
-    source: "user",
-  });
-  return Response.json(view(created), { status: 201 });
-});
+export const POST = route(
+  async (request, _params, { audit }) => {
+    const input = await readJson(request, body);
+    if (input.sessionId && !(await findSession(input.sessionId)))
+      throw new ApiError("not_found", `No session ${input.sessionId}.`);
+    const created = await createLearningEvent({
+      sessionId: input.sessionId ?? null,
+      type: input.type,
+      description: input.description,
+      context: input.context ?? null,
+      source: "user",
+    });
+    await audit(created.id, { type: created.type, sessionId: created.sessionId });
+    return Response.json(view(created), { status: 201 });
+  },
+  { action: "learningEvent.create" },
+);

@@ -14,6 +14,11 @@ export const GET = route(async () =>
 );
 
 /** Starts a battery change; its progress streams like a session's events (GET /api/sessions/:sessionId/events). */
-export const POST = route(async () =>
-  Response.json(await startMaintenancePass(sendMessage), { status: 202 }),
+export const POST = route(
+  async (_request, _params, { audit }) => {
+    const started = await startMaintenancePass(sendMessage);
+    await audit(started.id, { sessionId: started.sessionId });
+    return Response.json(started, { status: 202 });
+  },
+  { action: "maintenance.start" },
 );

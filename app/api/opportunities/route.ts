@@ -9,7 +9,11 @@ export const GET = route(async () =>
   Response.json({ opportunities: (await listOpportunities()).map(opportunityView) }),
 );
 
-export const POST = route(async (request) => {
-  const input = await readJson(request, opportunityFieldsSchema);
-  return Response.json(opportunityView(await createOpportunity(input)), { status: 201 });
-});
+export const POST = route(
+  async (request, _params, { audit }) => {
+    const card = await createOpportunity(await readJson(request, opportunityFieldsSchema));
+    await audit(card.id, { title: card.title });
+    return Response.json(opportunityView(card), { status: 201 });
+  },
+  { action: "opportunity.create" },
+);

@@ -19,7 +19,11 @@ export const GET = route(async () => {
   });
 });
 
-export const POST = route(async (request) => {
-  const session = await openSession(await readJson(request, createSessionSchema));
-  return Response.json({ id: session.id }, { status: 201 });
-});
+export const POST = route(
+  async (request, _params, { audit }) => {
+    const session = await openSession(await readJson(request, createSessionSchema));
+    await audit(session.id, { workspace: session.workspace });
+    return Response.json({ id: session.id }, { status: 201 });
+  },
+  { action: "session.create" },
+);

@@ -19,7 +19,6 @@ import {
 import { readNetworkPolicy, saveNetworkPolicy } from "@/lib/settings/network-policy";
 import { loadDefaultBudget, loadPrices, priceSchema, savePrices } from "@/lib/settings/prices";
 import { readSandboxSettings, saveSandboxSettings } from "@/lib/settings/sandbox-settings";
-import { audit } from "@/lib/team/audit";
 
 export const dynamic = "force-dynamic";
 
@@ -58,7 +57,7 @@ async function view() {
 export const GET = route(async () => Response.json(await view()));
 
 export const PUT = route(
-  async (request, _params, { actor }) => {
+  async (request, _params, { audit }) => {
     const { prices, defaultBudgetUsd, network, sandboxAccess, ...model } = await readJson(request, body);
     if (sandboxAccess) {
       // checked before anything is saved: a bad read path changes nothing
@@ -70,7 +69,7 @@ export const PUT = route(
     if (prices) await savePrices(prices);
     if (defaultBudgetUsd !== undefined) await writeSettings({ defaultBudgetUsd });
     // audit() redacts apiKey; prices are summarized by count
-    await audit(actor, "settings.update", null, {
+    await audit(null, {
       model,
       ...(network ? { network } : {}),
       ...(sandboxAccess ? { sandboxAccess } : {}),
@@ -79,5 +78,5 @@ export const PUT = route(
     });
     return Response.json(await view());
   },
-  { role: "admin" },
+  { action: "settings.update" },
 );

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { readJson, route } from "@/lib/api/handler";
-import { audit } from "@/lib/team/audit";
 import { ROLES } from "@/lib/team/roles";
 import { createUser, listUsers } from "@/lib/team/users";
 
@@ -11,14 +10,14 @@ const body = z.object({
   role: z.enum(ROLES),
 });
 
-export const GET = route(async () => Response.json({ users: await listUsers() }), { role: "admin" });
+export const GET = route(async () => Response.json({ users: await listUsers() }), { action: "user.list" });
 
 /** The token is in this response only; Ratchet keeps its hash. */
 export const POST = route(
-  async (request, _params, { actor }) => {
+  async (request, _params, { audit }) => {
     const { user, token } = await createUser(await readJson(request, body));
-    await audit(actor, "user.create", user.name, { role: user.role });
+    await audit(user.name, { role: user.role });
     return Response.json({ user, token }, { status: 201 });
   },
-  { role: "admin" },
+  { action: "user.create" },
 );

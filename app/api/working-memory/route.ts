@@ -24,9 +24,14 @@ export const GET = route(async () => {
 const body = z.object({ content: z.string().min(1).max(30_000) });
 
 /** A person edits the working memory: a new version, same rules as a battery change. */
-export const PUT = route(async (request) => {
-  const { content } = await readJson(request, body);
-  const problem = workingMemoryProblem(content);
-  if (problem) throw new ApiError("unprocessable", `Not saved: ${problem}.`);
-  return Response.json(view(await saveWorkingMemory(content.trim(), "user")), { status: 201 });
-});
+export const PUT = route(
+  async (request, _params, { audit }) => {
+    const { content } = await readJson(request, body);
+    const problem = workingMemoryProblem(content);
+    if (problem) throw new ApiError("unprocessable", `Not saved: ${problem}.`);
+    const saved = await saveWorkingMemory(content.trim(), "user");
+    await audit(null, { version: saved.version, lines: saved.content.split("\n").length });
+    return Response.json(view(saved), { status: 201 });
+  },
+  { action: "workingMemory.update" },
+);

@@ -18,7 +18,9 @@ export const proposeTool = defineTool({
     "and examples ([{ args, files?: { 'rel/path': 'content' }, expect: { ok?, result?, contains?, error? } }]) which are its tests. " +
     "Use only Node built-ins; relative paths resolve against the workspace (process.cwd()).",
   inputSchema: z.object({
-    name: z.string().describe("Exact tool name: ^[a-z][a-z0-9_]{1,63}$, not a built-in."),
+    name: z
+      .string()
+      .describe("Exact tool name: ^[a-z][a-z0-9_]{1,63}$, not a built-in nor a look-alike of one."),
     source: z.string().min(1).max(MAX_SOURCE_BYTES).describe("The complete module source."),
     reason: z
       .string()

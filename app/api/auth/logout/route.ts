@@ -12,5 +12,5 @@ export const POST = route(
     if (proof.kind === "session") await endSession(proof.id);
     return Response.json({ ok: true }, { headers: { "set-cookie": clearedCookie() } });
   },
-  { role: "viewer" },
+  { action: "auth.logout" },
 );

@@ -23,18 +23,27 @@ async function existing(id: string) {
   return row;
 }
 
-export const PATCH = route<{ id: string }>(async (request, { id }) => {
-  await existing(id);
-  const updated = await updateLearningEvent(id, await readJson(request, body));
-  return Response.json({
-    ...updated,
-    createdAt: updated.createdAt.toISOString(),
-    updatedAt: updated.updatedAt.toISOString(),
-  });
-});
+export const PATCH = route<{ id: string }>(
+  async (request, { id }, { audit }) => {
+    await existing(id);
+    const change = await readJson(request, body);
+    const updated = await updateLearningEvent(id, change);
+    await audit(id, change);
+    return Response.json({
+      ...updated,
+      createdAt: updated.createdAt.toISOString(),
+      updatedAt: updated.updatedAt.toISOString(),
+    });
+  },
+  { action: "learningEvent.update" },
+);
 
-export const DELETE = route<{ id: string }>(async (_request, { id }) => {
-  await existing(id);
-  await deleteLearningEvent(id);
-  return new Response(null, { status: 204 });
-});
+export const DELETE = route<{ id: string }>(
+  async (_request, { id }, { audit }) => {
+    const row = await existing(id);
+    await deleteLearningEvent(id);
+    await audit(id, { type: row.type, description: row.description });
+    return new Response(null, { status: 204 });
+  },
+  { action: "learningEvent.delete" },
+);

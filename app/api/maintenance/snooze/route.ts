@@ -6,8 +6,12 @@ export const dynamic = "force-dynamic";
 
 const body = z.object({ sessions: z.number().int().min(1).max(100).default(3) });
 
-export const POST = route(async (request) => {
-  const { sessions } = await readJson(request, body);
-  await snoozeMaintenance(sessions);
-  return Response.json(await maintenanceStatus());
-});
+export const POST = route(
+  async (request, _params, { audit }) => {
+    const { sessions } = await readJson(request, body);
+    await snoozeMaintenance(sessions);
+    await audit(null, { sessions });
+    return Response.json(await maintenanceStatus());
+  },
+  { action: "maintenance.snooze" },
+);

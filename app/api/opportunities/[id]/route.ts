@@ -38,13 +38,23 @@ export const GET = route<{ id: string }>(async (_request, { id }) =>
   Response.json(opportunityView(await existing(id))),
 );
 
-export const PATCH = route<{ id: string }>(async (request, { id }) => {
-  await existing(id);
-  return Response.json(opportunityView(await updateOpportunity(id, await readJson(request, body))));
-});
+export const PATCH = route<{ id: string }>(
+  async (request, { id }, { audit }) => {
+    await existing(id);
+    const change = await readJson(request, body);
+    const updated = await updateOpportunity(id, change);
+    await audit(id, { title: updated.title, ...change });
+    return Response.json(opportunityView(updated));
+  },
+  { action: "opportunity.update" },
+);
 
-export const DELETE = route<{ id: string }>(async (_request, { id }) => {
-  await existing(id);
-  await deleteOpportunity(id);
-  return new Response(null, { status: 204 });
-});
+export const DELETE = route<{ id: string }>(
+  async (_request, { id }, { audit }) => {
+    const card = await existing(id);
+    await deleteOpportunity(id);
+    await audit(id, { title: card.title });
+    return new Response(null, { status: 204 });
+  },
+  { action: "opportunity.delete" },
+);

@@ -5,7 +5,12 @@ export const dynamic = "force-dynamic";
 
 export const GET = route<{ id: string }>(async (_request, { id }) => Response.json(await sessionView(id)));
 
-export const PATCH = route<{ id: string }>(async (request, { id }) => {
-  await updateSession(id, await readJson(request, updateSessionSchema));
-  return Response.json(await sessionView(id));
-});
+export const PATCH = route<{ id: string }>(
+  async (request, { id }, { audit }) => {
+    const change = await readJson(request, updateSessionSchema);
+    await updateSession(id, change);
+    await audit(id, change);
+    return Response.json(await sessionView(id));
+  },
+  { action: "session.update" },
+);

@@ -6,7 +6,7 @@ export const dynamic = "force-dynamic";
 
 /** Tests the saved configuration, overridden by any unsaved values from the form. */
 export const POST = route(
-  async (request) => {
+  async (request, _params, { audit }) => {
     const draft = await readJson(request, modelSettingsSchema);
     const saved = await loadModelConfig();
     const config = {
@@ -15,7 +15,9 @@ export const POST = route(
       model: draft.model ?? saved.model,
       api: draft.api ?? saved.api,
     };
+    // The saved key goes to the endpoint named here: who sent it where is worth keeping.
+    await audit(null, { baseUrl: config.baseUrl, model: config.model, api: config.api });
     return Response.json(await testConnection(config));
   },
-  { role: "admin" },
+  { action: "settings.test" },
 );

@@ -4,7 +4,6 @@ import { MAX_SKILL_BYTES } from "@/lib/skills/parse";
 import { assertSkillName } from "@/lib/skills/paths";
 import { deleteSkill, saveSkill } from "@/lib/skills/store";
 import { skillDetail } from "@/lib/skills/views";
-import { audit } from "@/lib/team/audit";
 import { baseQuery, saveBody } from "./schema";
 
 export const dynamic = "force-dynamic";
@@ -20,7 +19,7 @@ export const GET = route<{ name: string }>(async (_request, { name }) => {
 });
 
 export const PUT = route<{ name: string }>(
-  async (request, { name }, { actor }) => {
+  async (request, { name }, { audit }) => {
     assertSkillName(name);
     const body = await readJson(request, saveBody, BODY_LIMIT).catch((error: unknown) => {
       if (error instanceof ApiError && error.code === "payload_too_large") {
@@ -33,7 +32,7 @@ export const PUT = route<{ name: string }>(
     });
     const saved = await saveSkill({ name, ...body, origin: "user" });
     if (saved.changed) {
-      await audit(actor, "skill.save", name, {
+      await audit(name, {
         version: saved.version,
         created: saved.created,
         message: body.message,
@@ -42,16 +41,16 @@ export const PUT = route<{ name: string }>(
     const detail = await skillDetail(name);
     return Response.json({ ...detail, ...saved }, { status: saved.created ? 201 : 200 });
   },
-  { role: "approver" },
+  { action: "skill.save" },
 );
 
 export const DELETE = route<{ name: string }>(
-  async (request, { name }, { actor }) => {
+  async (request, { name }, { audit }) => {
     assertSkillName(name);
     const base = baseQuery.parse(new URL(request.url).searchParams.get("baseSha256"));
     const deleted = await deleteSkill(name, { baseSha256: base });
-    await audit(actor, "skill.delete", name);
+    await audit(name);
     return Response.json(deleted);
   },
-  { role: "approver" },
+  { action: "skill.delete" },
 );

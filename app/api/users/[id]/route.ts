@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { ApiError } from "@/lib/api/errors";
 import { readJson, route } from "@/lib/api/handler";
-import { audit } from "@/lib/team/audit";
 import { ROLES } from "@/lib/team/roles";
 import { updateUser } from "@/lib/team/users";
 
@@ -13,7 +12,7 @@ const body = z
 
 /** Changes a user's role, or disables (and re-enables) them: a disabled user's token and logins stop working. */
 export const PATCH = route<{ id: string }>(
-  async (request, { id }, { actor }) => {
+  async (request, { id }, { actor, audit }) => {
     const change = await readJson(request, body);
     if (actor.id === id && (change.disabled === true || (change.role && change.role !== "admin"))) {
       throw new ApiError(
@@ -23,12 +22,12 @@ export const PATCH = route<{ id: string }>(
     }
     const { before, after } = await updateUser(id, change);
     if (before.role !== after.role) {
-      await audit(actor, "user.role", after.name, { from: before.role, to: after.role });
+      await audit(after.name, { from: before.role, to: after.role }, "user.role");
     }
     if (Boolean(before.disabledAt) !== Boolean(after.disabledAt)) {
-      await audit(actor, after.disabledAt ? "user.disable" : "user.enable", after.name);
+      await audit(after.name, null, after.disabledAt ? "user.disable" : "user.enable");
     }
     return Response.json({ user: after });
   },
-  { role: "admin" },
+  { action: "user.update" },
 );

@@ -4,6 +4,7 @@ import { resumeMaintenancePass } from "@/lib/learning/maintenance/pass";
 
 export const dynamic = "force-dynamic";
 
-export const POST = route<{ id: string }>(async (_request, { id }) =>
-  Response.json(await resumeMaintenancePass(id, sendMessage), { status: 202 }),
+export const POST = route<{ id: string }>(
+  async (_request, { id }) => Response.json(await resumeMaintenancePass(id, sendMessage), { status: 202 }),
+  { action: "maintenance.resume" },
 );

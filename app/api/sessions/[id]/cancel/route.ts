@@ -5,7 +5,10 @@ import { findSession } from "@/lib/db/queries/sessions";
 
 export const dynamic = "force-dynamic";
 
-export const POST = route<{ id: string }>(async (_request, { id }) => {
-  if (!(await findSession(id))) throw new ApiError("not_found", `No session ${id}.`);
-  return Response.json({ cancelled: await cancelTurn(id) });
-});
+export const POST = route<{ id: string }>(
+  async (_request, { id }) => {
+    if (!(await findSession(id))) throw new ApiError("not_found", `No session ${id}.`);
+    return Response.json({ cancelled: await cancelTurn(id) });
+  },
+  { action: "session.cancel" },
+);

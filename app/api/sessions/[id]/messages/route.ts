@@ -6,7 +6,10 @@ export const dynamic = "force-dynamic";
 
 const body = z.object({ text: z.string().trim().min(1, "text must not be empty").max(200_000) });
 
-export const POST = route<{ id: string }>(async (request, { id }) => {
-  const { text } = await readJson(request, body);
-  return Response.json(await sendMessage(id, text), { status: 202 });
-});
+export const POST = route<{ id: string }>(
+  async (request, { id }) => {
+    const { text } = await readJson(request, body);
+    return Response.json(await sendMessage(id, text), { status: 202 });
+  },
+  { action: "session.message" },
+);

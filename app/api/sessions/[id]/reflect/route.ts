@@ -6,8 +6,11 @@ import { queueReflection } from "@/lib/learning/reflection";
 export const dynamic = "force-dynamic";
 
 /** Reflect now (again), e.g. after a failed reflection; runs in the background. */
-export const POST = route<{ id: string }>(async (_request, { id }) => {
-  if (!(await findSession(id))) throw new ApiError("not_found", `No session ${id}.`);
-  void queueReflection(id, "manual");
-  return Response.json({ queued: true }, { status: 202 });
-});
+export const POST = route<{ id: string }>(
+  async (_request, { id }) => {
+    if (!(await findSession(id))) throw new ApiError("not_found", `No session ${id}.`);
+    void queueReflection(id, "manual");
+    return Response.json({ queued: true }, { status: 202 });
+  },
+  { action: "session.reflect" },
+);

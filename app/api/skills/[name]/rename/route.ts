@@ -2,18 +2,17 @@ import { readJson, route } from "@/lib/api/handler";
 import { assertSkillName } from "@/lib/skills/paths";
 import { renameSkill } from "@/lib/skills/store";
 import { skillDetail } from "@/lib/skills/views";
-import { audit } from "@/lib/team/audit";
 import { renameBody } from "../schema";
 
 export const dynamic = "force-dynamic";
 
 export const POST = route<{ name: string }>(
-  async (request, { name }, { actor }) => {
+  async (request, { name }, { audit }) => {
     assertSkillName(name);
     const { to } = await readJson(request, renameBody);
     const renamed = await renameSkill(name, to);
-    await audit(actor, "skill.rename", name, { to: renamed.name });
+    await audit(name, { to: renamed.name });
     return Response.json({ ...(await skillDetail(renamed.name)), ...renamed });
   },
-  { role: "approver" },
+  { action: "skill.rename" },
 );

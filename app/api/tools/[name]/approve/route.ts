@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { readJson, route } from "@/lib/api/handler";
-import { audit } from "@/lib/team/audit";
 import { approveTool } from "@/lib/tools/lifecycle";
 
 export const dynamic = "force-dynamic";
@@ -10,11 +9,11 @@ const body = z.object({
 });
 
 export const POST = route<{ name: string }>(
-  async (request, { name }, { actor }) => {
+  async (request, { name }, { actor, audit }) => {
     const { sha256 } = await readJson(request, body);
     const version = await approveTool(name, sha256, actor.name);
-    await audit(actor, "tool.approve", name, { version: version.version, sha256: version.sha256 });
+    await audit(name, { version: version.version, sha256: version.sha256 });
     return Response.json({ name, version: version.version, status: version.status, sha256: version.sha256 });
   },
-  { role: "approver" },
+  { action: "tool.approve" },
 );

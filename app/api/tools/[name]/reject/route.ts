@@ -2,7 +2,6 @@ import { z } from "zod";
 import { ApiError } from "@/lib/api/errors";
 import { readJson, route } from "@/lib/api/handler";
 import { findToolVersion } from "@/lib/db/queries/tool-versions";
-import { audit } from "@/lib/team/audit";
 import { rejectTool } from "@/lib/tools/lifecycle";
 
 export const dynamic = "force-dynamic";
@@ -16,13 +15,13 @@ const body = z.object({
 });
 
 export const POST = route<{ name: string }>(
-  async (request, { name }, { actor }) => {
+  async (request, { name }, { actor, audit }) => {
     const { reason, sha256 } = await readJson(request, body);
     const target = sha256 ?? (await findToolVersion(name, {}))?.sha256;
     if (!target) throw new ApiError("not_found", `No agent-written tool named ${name}.`);
     const version = await rejectTool(name, target, reason, actor.name);
-    await audit(actor, "tool.reject", name, { version: version.version, sha256: version.sha256, reason });
+    await audit(name, { version: version.version, sha256: version.sha256, reason });
     return Response.json({ name, version: version.version, status: version.status, sha256: version.sha256 });
   },
-  { role: "approver" },
+  { action: "tool.reject" },
 );

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { readJson, route } from "@/lib/api/handler";
-import { audit } from "@/lib/team/audit";
 import { retireTool } from "@/lib/tools/lifecycle";
 
 export const dynamic = "force-dynamic";
@@ -8,11 +7,11 @@ export const dynamic = "force-dynamic";
 const body = z.object({ reason: z.string().trim().max(2000).optional() });
 
 export const POST = route<{ name: string }>(
-  async (request, { name }, { actor }) => {
+  async (request, { name }, { actor, audit }) => {
     const { reason } = await readJson(request, body);
     const version = await retireTool(name, actor.name, reason);
-    await audit(actor, "tool.retire", name, { version: version.version, reason });
+    await audit(name, { version: version.version, reason });
     return Response.json({ name, version: version.version, status: version.status, sha256: version.sha256 });
   },
-  { role: "approver" },
+  { action: "tool.retire" },
 );

@@ -1,15 +1,14 @@
 import { route } from "@/lib/api/handler";
-import { audit } from "@/lib/team/audit";
 import { resetUserToken } from "@/lib/team/users";
 
 export const dynamic = "force-dynamic";
 
 /** A new token for a user (the old one and the browsers logged in with it stop working); shown once. */
 export const POST = route<{ id: string }>(
-  async (_request, { id }, { actor }) => {
+  async (_request, { id }, { audit }) => {
     const { user, token } = await resetUserToken(id);
-    await audit(actor, "user.token", user.name);
+    await audit(user.name);
     return Response.json({ user, token });
   },
-  { role: "admin" },
+  { action: "user.token" },
 );
