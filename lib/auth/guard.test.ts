@@ -128,7 +128,7 @@ describe("team members", () => {
     expect(refused).toBeInstanceOf(ApiError);
     expect((refused as ApiError).status).toBe(403);
     expect((refused as ApiError).message).toBe(
-      `Not allowed: this needs the approver role (approve or reject tools and edit skills); ${user.name} is a viewer.`,
+      `Not allowed: this needs the approver role (approve tools, edit skills and change what reaches every prompt (working memory, learnings, the board)); ${user.name} is a viewer.`,
     );
     await updateUser(user.id, { role: "approver" });
     expect((await post()).actor.role).toBe("approver");

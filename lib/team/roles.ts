@@ -11,7 +11,8 @@ const RANK: Record<Role, number> = { admin: 3, approver: 2, member: 1, viewer: 0
 /** What each role adds, in short, for the team page (the full list: lib/team/permissions.ts). */
 export const ROLE_RIGHTS: Record<Role, string> = {
   admin: "change settings and manage users",
-  approver: "approve or reject tools and edit skills",
+  approver:
+    "approve tools, edit skills and change what reaches every prompt (working memory, learnings, the board)",
   member: "run sessions",
   viewer: "read only",
 };

@@ -161,9 +161,9 @@ export function UsersPanel({ selfId }: { selfId: string | null }) {
           Users
         </h2>
         <p className="mt-1 text-muted text-sm">
-          admin: settings and users · approver: approve or reject tools, edit skills · member: run sessions ·
-          viewer: read only. Each role includes the ones after it. The install&apos;s own token stays the
-          owner, with every right.
+          admin: settings, workspace roots and users · approver: tools, skills, working memory, learnings and
+          the board · member: run sessions · viewer: read only. Each role includes the ones after it. The
+          install&apos;s own token stays the owner, with every right.
         </p>
       </div>
       <form onSubmit={create} className="flex flex-wrap items-end gap-3" noValidate>
