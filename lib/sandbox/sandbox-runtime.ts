@@ -29,6 +29,8 @@ export interface SandboxStatus {
 export interface SandboxSpec {
   /** Directories the process may write (the workspace, its private temp dir). */
   writable: string[];
+  /** Paths the process reads besides system folders, toolchains and what it may write. */
+  readable?: string[];
   /** `policy`: the Settings policy through srt's proxy; `none`: no network namespace exit at all. */
   network: "policy" | "none";
 }
