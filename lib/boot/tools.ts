@@ -19,7 +19,8 @@ export async function syncToolsAtBoot(): Promise<void> {
     if (sync.needsApproval.length)
       console.warn(`[ratchet] tools waiting for approval (Tools page): ${sync.needsApproval.join(", ")}`);
     for (const { name, reason } of sync.refused) console.warn(`[ratchet] refused tool ${name}: ${reason}`);
-    for (const { file, reason } of sync.ignored) console.warn(`[ratchet] ignored tool file ${file}: ${reason}`);
+    for (const { file, reason } of sync.ignored)
+      console.warn(`[ratchet] ignored tool file ${file}: ${reason}`);
   } catch (error) {
     console.error("[ratchet] could not check the tools folders", error);
   }

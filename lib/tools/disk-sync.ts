@@ -127,7 +127,15 @@ async function syncStarter(tool: ToolFile, sync: Sync): Promise<void> {
   }
   version ??= (
     await proposeTool(
-      { name: tool.name, source: tool.source, reason: STARTER_REASON, sessionId: null, origin: "user" },
+      {
+        name: tool.name,
+        source: tool.source,
+        reason: STARTER_REASON,
+        sessionId: null,
+        origin: "user",
+        // pinned: these bytes are the ones lib/tools/shipped-tools.test.ts runs every example of
+        examplesRanIn: "Ratchet's test suite (lib/tools/shipped-tools.test.ts)",
+      },
       sync.builtinNames,
     )
   ).version;

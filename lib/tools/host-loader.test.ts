@@ -99,7 +99,7 @@ describe("row 27: a static import outside the allowlist stops the tool from load
     );
     expect(result.response?.phase, result.problem ?? "").toBe("load");
     const error = result.response?.phase === "load" ? result.response.error.message : "";
-    expect(error).toMatch(/refused|Unexpected|not a valid|Invalid module/);
+    expect(error).toMatch(/refused/);
     // linking fails before the module is evaluated: not even the tool's own top level ran
     expect(existsSync(marker)).toBe(false);
   });

@@ -29,6 +29,8 @@ export interface Proposal {
   reason?: string | null;
   sessionId: string | null;
   origin: "agent" | "user";
+  /** A pinned starter: its examples ran in Ratchet's own test suite for these exact bytes. */
+  examplesRanIn?: string;
 }
 
 export interface ProposalResult {
@@ -74,6 +76,7 @@ export async function proposeTool(p: Proposal, builtinNames: readonly string[]):
   const { report, manifest } = await validateTool(p.source, {
     secrets: collectSecrets(process.env, []),
     schemaKey: hash,
+    ...(p.examplesRanIn ? { examplesRanIn: p.examplesRanIn } : {}),
   });
   const version = await createToolVersion({
     name: p.name,
