@@ -14,6 +14,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import Database from "better-sqlite3";
+import { E2E } from "../support/constants";
 import type { FakeRequest } from "../support/fake-llm";
 import { expect, test } from "../support/fixtures";
 import { createSession, runTurn, type SecurityApp, startSecurityApp } from "../support/security";
@@ -441,7 +442,10 @@ export async function run() { return { ok: true, result: ${greeting} }; }
   expect(sync.status, sync.text).toBe(200);
   expect(sync.json.verified).not.toContain(name);
   expect(sync.json.refused).toContainEqual({ name, reason: expect.stringContaining(`"${helper}"`) });
-  await page.goto(sec.app.loginLink);
+  // the one-time login link went to row 16: sign in with the token
+  expect(
+    (await page.request.post(`${sec.url}/api/auth/login`, { data: { token: E2E.token } })).status(),
+  ).toBe(200);
   await page.goto(`${sec.url}/tools`);
   await page.getByTestId("sync-tools-button").click();
   await expect(page.getByTestId(`sync-refused-${name}`)).toContainText(

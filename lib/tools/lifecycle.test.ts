@@ -13,6 +13,7 @@ import path from "node:path";
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { BUILTIN_NAMES } from "@/lib/agent/tools/builtin-names";
 import { BUILTIN_TOOLS } from "@/lib/agent/tools/registry";
+import { syncToolsAtBoot } from "@/lib/boot/tools";
 import { db } from "@/lib/db/client";
 import { createSession } from "@/lib/db/queries/sessions";
 import {
@@ -275,11 +276,23 @@ describe("trust nothing implicitly (row 28, docs/security.md)", () => {
     const sync = await syncToolsFromDisk(BUILTIN_NAMES);
     expect(sync.verified).toEqual(["list_files"]);
     expect(sync.needsApproval).toEqual(["another", "extra", "safe_read"]);
-    expect(await findToolVersion("list_files", {})).toMatchObject({
+    const starter = await findToolVersion("list_files", {});
+    expect(starter).toMatchObject({
       status: "active",
       decidedBy: STARTER_DECIDER,
       sha256: STARTER_TOOLS.list_files,
     });
+    // validated here (loads, exports, imports); its examples ran in the test suite for these bytes
+    const report = starter?.validation as { checks: Array<{ id: string; status: string; detail?: string }> };
+    const checks = report.checks;
+    expect(checks.map((c) => [c.id, c.status])).toEqual(
+      expect.arrayContaining([
+        ["load", "pass"],
+        ["imports", "pass"],
+        ["examples", "pass"],
+      ]),
+    );
+    expect(checks.find((c) => c.id === "examples")?.detail).toMatch(/shipped-tools\.test\.ts/);
     for (const name of ["another", "extra", "safe_read"])
       expect(await findToolVersion(name, {}), name).toMatchObject({ status: "proposed", decidedBy: null });
     // the pinned starter runs from the app's folder, where it ships
@@ -381,15 +394,33 @@ describe("approved tools live in the tools folder, never in the app (issue 21 it
     await legacyVersion("count_words", tool(9), "owner");
     writeFileSync(path.join(starters.dir, "count_words.mjs"), tool(9));
     expect(existsSync(toolFile("count_words"))).toBe(false);
-    const sync = await syncToolsFromDisk(BUILTIN_NAMES);
-    expect(sync).toMatchObject({ moved: ["count_words"], requeued: [], needsApproval: [] });
-    expect(sync.verified).toEqual(["count_words", "list_files"]);
+    // at start, and the start log says so
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      await syncToolsAtBoot();
+      const logged = warn.mock.calls.map((args) => String(args[0]));
+      expect(logged).toContainEqual(
+        expect.stringMatching(
+          new RegExp(
+            `approved tools now live in ${toolsDir()}: copied count_words there from ${starters.dir}`,
+          ),
+        ),
+      );
+      expect(logged.join("\n")).not.toMatch(/waiting for approval|refused|ignored/);
+    } finally {
+      warn.mockRestore();
+    }
     expect(readFileSync(toolFile("count_words"), "utf8")).toBe(tool(9));
     expect(await findToolVersion("count_words", {})).toMatchObject({ status: "active", decidedBy: "owner" });
     expect((await loadCatalog(sessionId)).callable.map((t) => t.name)).toEqual(["count_words", "list_files"]);
     // the tools folder is where it runs from now: the old copy no longer matters
-    writeFileSync(path.join(starters.dir, "count_words.mjs"), tool(9));
-    expect((await syncToolsFromDisk(BUILTIN_NAMES)).moved).toEqual([]);
+    const again = await syncToolsFromDisk(BUILTIN_NAMES);
+    expect(again).toMatchObject({
+      moved: [],
+      requeued: [],
+      needsApproval: [],
+      verified: ["count_words", "list_files"],
+    });
     writeFileSync(toolFile("count_words"), tool(10));
     expect((await loadCatalog(sessionId)).refused.map((r) => r.name)).toEqual(["count_words"]);
     expect(starterToolsDir()).toBe(starters.dir);
