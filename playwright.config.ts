@@ -24,7 +24,7 @@ export default defineConfig({
       stdout: "ignore",
     },
     {
-      command: `rm -rf ${E2E.dataDir} ${E2E.toolsDir} ${E2E.skillsDir} && mkdir -p ${E2E.workspace} ${E2E.toolsDir} && cp tools/*.mjs ${E2E.toolsDir}/ && cp -R skills ${E2E.skillsDir} && node scripts/start.mjs`,
+      command: `rm -rf ${E2E.dataDir} ${E2E.skillsDir} && mkdir -p ${E2E.workspace} && cp -R skills ${E2E.skillsDir} && node scripts/start.mjs`,
       url: `${E2E.baseUrl}/api/health`,
       reuseExistingServer: false,
       timeout: 300_000,

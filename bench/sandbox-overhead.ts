@@ -57,6 +57,7 @@ const { createSession, startTurn } = await import("../lib/db/queries/sessions");
 const { runCommand } = await import("../lib/agent/tools/run-command");
 const { initSandbox, runProcess, shutdownSandbox } = await import("../lib/sandbox");
 const { callAgentTool } = await import("../lib/tools/call");
+const { sha256 } = await import("../lib/tools/hash");
 type ToolContext = import("../lib/agent/tools/types").ToolContext;
 type CallableTool = import("../lib/tools/catalog").CallableTool;
 
@@ -95,14 +96,17 @@ const context = (): ToolContext => ({
   reload: async () => "",
 });
 
+const TRIVIAL_SOURCE = `export const description = "Echoes its arguments.";
+export const schema = { type: "object", properties: { text: { type: "string" } } };
+export async function run(args) { return { ok: true, result: args.text ?? "" }; }`;
+
 const trivial: CallableTool = {
   name: "echo_args",
   version: 1,
   versionId: "bench",
-  sha256: "bench-echo-args",
-  source: `export const description = "Echoes its arguments.";
-export const schema = { type: "object", properties: { text: { type: "string" } } };
-export async function run(args) { return { ok: true, result: args.text ?? "" }; }`,
+  // the tool host runs a source only under its own hash
+  sha256: sha256(TRIVIAL_SOURCE),
+  source: TRIVIAL_SOURCE,
   manifest: {
     description: "Echoes its arguments.",
     schema: { type: "object", properties: { text: { type: "string" } } },

@@ -186,11 +186,17 @@ export interface ToolDecisionResult {
   sha256: string;
 }
 
-/** What POST /api/tools/sync found in the tools folder. */
+/** What POST /api/tools/sync found in the tools folders. */
 export interface ToolsFolderSync {
   verified: string[];
   needsApproval: string[];
+  /** Approved tools that load code their approval does not cover. */
+  refused: Array<{ name: string; reason: string }>;
   ignored: Array<{ file: string; reason: string }>;
+  /** Approved tools copied from the app's tools/ folder into the tools folder. */
+  moved: string[];
+  /** Versions an earlier Ratchet activated without a person, back in the queue. */
+  requeued: string[];
 }
 
 /**

@@ -1,3 +1,7 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { E2E } from "./support/constants";
 import { expect, newSession, send, terminalText, test } from "./support/fixtures";
 
 /**
@@ -53,6 +57,19 @@ function proposeDirective(name: string, source: string, reason: string): string 
 test.describe.configure({ mode: "serial" });
 
 let proposingSession = "";
+
+/** Everything git sees in the repository the app runs from (the test's own results are ignored). */
+function repoState(): string {
+  return execFileSync("git", ["status", "--porcelain", "--untracked-files=all"], { encoding: "utf8" });
+}
+const shippedTools = () => readdirSync("tools").sort();
+let repoBefore = "";
+let toolsBefore: string[] = [];
+
+test.beforeAll(() => {
+  repoBefore = repoState();
+  toolsBefore = shippedTools();
+});
 
 test("the model proposes a tool and calls it in the same turn", async ({ authed: page }) => {
   proposingSession = await newSession(page, "propose a tool");
@@ -115,6 +132,15 @@ test("the Tools page shows the proposal; approving it is shown live in the propo
   await expect.poll(() => terminalText(watcher)).toContain(`✓ ${COUNT} v1 approved by owner`);
 });
 
+test("approving writes the tool to <data dir>/tools: nothing in the app's repository changes, and its lint still passes", () => {
+  expect(readFileSync(path.join(E2E.toolsDir, `${COUNT}.mjs`), "utf8")).toBe(COUNT_SOURCE);
+  expect(existsSync(path.join("tools", `${COUNT}.mjs`))).toBe(false);
+  expect(shippedTools()).toEqual(toolsBefore);
+  expect(repoState()).toBe(repoBefore);
+  // biome exits non-zero on any problem in the folder it checks
+  execFileSync("node_modules/.bin/biome", ["check", "tools/"], { encoding: "utf8" });
+});
+
 test("a new session calls the approved tool", async ({ authed: page }) => {
   await newSession(page, "use the approved tool");
   await send(page, `[[tool: ${COUNT} {"text":"alpha beta gamma delta epsilon"}]]`);
@@ -156,6 +182,9 @@ test("retiring asks first, API errors are shown plainly, and an earlier version 
   await page.getByTestId("rollback-button-1").click();
   await expect(page.getByTestId("tool-status")).toHaveText("active");
   await expect(page.getByTestId("action-notice")).toContainText(`Rolled back ${COUNT} to v1`);
+  // retired and rolled back: the file came and went in the tools folder, never in the app
+  expect(readFileSync(path.join(E2E.toolsDir, `${COUNT}.mjs`), "utf8")).toBe(COUNT_SOURCE);
+  expect(repoState()).toBe(repoBefore);
 });
 
 test("rejecting a proposal with a reason records a correction the agent learns from", async ({

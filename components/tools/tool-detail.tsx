@@ -83,7 +83,7 @@ function About({ version, now }: { version: ToolVersionDetail; now: number }) {
           {version.reason ?? "No reason given."}
         </p>
         <p className="mt-2 text-muted text-sm">
-          {version.origin === "agent" ? "Written by the agent" : "Added by a person (tools folder)"}
+          {version.origin === "agent" ? "Written by the agent" : "Found in a tools folder"}
           {version.sessionId ? (
             <>
               {" "}

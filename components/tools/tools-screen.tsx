@@ -27,17 +27,31 @@ type DetailState =
   | { kind: "not-found"; name: string }
   | { kind: "error"; name: string; message: string };
 
+function ToolLinks({ names }: { names: string[] }) {
+  return names.map((name, i) => (
+    <span key={name}>
+      <Link href={toolHref(name)} className="font-mono underline underline-offset-2">
+        {name}
+      </Link>
+      {i < names.length - 1 ? ", " : ""}
+    </span>
+  ));
+}
+
 function SyncReport({ result, onDismiss }: { result: ToolsFolderSync; onDismiss(): void }) {
-  const nothing = result.verified.length + result.needsApproval.length + result.ignored.length === 0;
+  const nothing =
+    result.verified.length + result.needsApproval.length + result.refused.length + result.ignored.length ===
+    0;
+  const warn = result.needsApproval.length || result.refused.length || result.ignored.length;
   return (
     <Callout
-      tone={result.needsApproval.length || result.ignored.length ? "warn" : "info"}
+      tone={warn ? "warn" : "info"}
       role="status"
       data-testid="sync-result"
       className="flex items-start gap-3"
     >
       <div className="min-w-0 flex-1 space-y-1">
-        <p className="font-medium text-fg">Checked the tools folder</p>
+        <p className="font-medium text-fg">Checked the tools folders</p>
         {nothing ? <p>No tool files found.</p> : null}
         {result.verified.length ? (
           <p>
@@ -47,17 +61,26 @@ function SyncReport({ result, onDismiss }: { result: ToolsFolderSync; onDismiss(
         ) : null}
         {result.needsApproval.length ? (
           <p>
-            Needs approval (new, or edited since it was approved):{" "}
-            {result.needsApproval.map((name, i) => (
-              <span key={name}>
-                <Link href={toolHref(name)} className="font-mono underline underline-offset-2">
-                  {name}
-                </Link>
-                {i < result.needsApproval.length - 1 ? ", " : ""}
-              </span>
-            ))}
+            Needs approval (new, or edited since it was approved): <ToolLinks names={result.needsApproval} />
           </p>
         ) : null}
+        {result.requeued.length ? (
+          <p>
+            Back in the queue (an earlier Ratchet trusted them at its first start without anyone approving
+            them): <ToolLinks names={result.requeued} />
+          </p>
+        ) : null}
+        {result.moved.length ? (
+          <p>
+            Copied from the app&apos;s tools folder into the tools folder, approvals kept:{" "}
+            <ToolLinks names={result.moved} />
+          </p>
+        ) : null}
+        {result.refused.map((item) => (
+          <p key={item.name} data-testid={`sync-refused-${item.name}`}>
+            Refused <span className="font-mono">{item.name}</span>: {item.reason}
+          </p>
+        ))}
         {result.ignored.map((item) => (
           <p key={item.file}>
             Ignored <span className="font-mono">{item.file}</span>: {item.reason}

@@ -19,8 +19,11 @@ export const E2E = {
   token: "e2e-token-0123456789abcdef0123456789",
   dataDir: path.join(root, "test-results/e2e-data"),
   workspace: path.join(root, "test-results/e2e-workspace"),
-  /** A copy of the shipped tools folder: approvals in tests must not write into the repository. */
-  toolsDir: path.join(root, "test-results/e2e-tools"),
+  /**
+   * Where the app writes the tools approved in tests: the default, `<data dir>/tools`. The starters
+   * are loaded from the repository's own tools/, which nothing writes.
+   */
+  toolsDir: path.join(root, "test-results/e2e-data/tools"),
   /** A copy of the shipped skills folder: edits in tests must not write into the repository. */
   skillsDir: path.join(root, "test-results/e2e-skills"),
   /** The environment of an app server under test: the scripted model, a private data dir. */
@@ -31,7 +34,6 @@ export const E2E = {
       RATCHET_DATA_DIR: dataDir,
       RATCHET_TOKEN: "e2e-token-0123456789abcdef0123456789",
       RATCHET_WORKSPACE: path.join(root, "test-results/e2e-workspace"),
-      RATCHET_TOOLS_DIR: path.join(root, "test-results/e2e-tools"),
       RATCHET_SKILLS_DIR: path.join(root, "test-results/e2e-skills"),
       OPENAI_BASE_URL: `http://127.0.0.1:${llmPort}/v1`,
       OPENAI_API_KEY: "sk-e2e-test-key-0000000000",

@@ -27,6 +27,13 @@ const PASSED = new Set([
   "DENO_INSTALL",
   "SDKMAN_DIR",
   "PNPM_HOME",
+  // certificate bundles a corporate network needs (paths; the files are read only where visible)
+  "NODE_EXTRA_CA_CERTS",
+  "SSL_CERT_FILE",
+  "SSL_CERT_DIR",
+  "REQUESTS_CA_BUNDLE",
+  "CURL_CA_BUNDLE",
+  "GIT_SSL_CAINFO",
 ]);
 
 const PASSED_PREFIXES = ["LC_"];

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initSandbox, setNetworkPolicy } from "@/lib/sandbox";
 import { type AgentCallContext, callAgentTool } from "@/lib/tools/call";
 import type { CallableTool } from "@/lib/tools/catalog";
+import { sha256 } from "@/lib/tools/hash";
 import { type Capabilities, capabilitiesSchema } from "@/lib/tools/manifest";
 
 const root = mkdtempSync(path.join(os.tmpdir(), "ratchet-agent-tools-"));
@@ -64,7 +65,8 @@ function tool(source: string, caps: Partial<Capabilities>, trial = false): Calla
     name: "probe",
     version: 1,
     versionId: "v1",
-    sha256: `sha-${Math.random()}`,
+    // the approved hash: the tool host runs nothing else
+    sha256: sha256(source),
     source,
     manifest: {
       description: "probe",

@@ -49,6 +49,8 @@ export async function callAgentTool(
   const caps = tool.manifest.capabilities;
   const result = await runInHost({
     source: tool.source,
+    sha256: tool.sha256,
+    subprocess: caps.subprocess,
     request: { mode: "call", args },
     cwd: ctx.workspace,
     writeCwd: caps.filesystem === "project",
@@ -67,6 +69,14 @@ export async function callAgentTool(
     : "";
   const base = { outputBytes: result.process.outputBytes };
   const response = result.response;
+  if (response?.phase === "load")
+    return {
+      ...base,
+      state: "error",
+      output: `${tool.name} could not be loaded, so it did not run: ${response.error.name}: ${response.error.message}`,
+      summary: "refused at load",
+      errorClass: "tool_error",
+    };
   if (response?.phase !== "call") {
     const status = result.process.status;
     return {

@@ -4,9 +4,10 @@ import {
   listTrialToolVersions,
   type ToolVersion,
 } from "@/lib/db/queries/tool-versions";
+import { importRefusal } from "./import-policy";
 import { SYMLINK_REASON, sha256 } from "./lifecycle";
 import type { ToolManifest } from "./manifest";
-import { toolFile } from "./paths";
+import { approvedFile } from "./paths";
 import { missingBinaries } from "./validate";
 
 export interface CallableTool {
@@ -61,7 +62,7 @@ const MISSING = "its file is missing from the tools folder";
 
 /** An approved version's file as it is on disk now: its source if it still matches, else why not. */
 async function checkApproved(row: ToolVersion): Promise<{ source: string } | { reason: string }> {
-  const file = toolFile(row.name);
+  const file = approvedFile(row.name, row.sha256);
   // lstat, as fileKind does: a link is refused, never followed
   const info = await lstat(/*turbopackIgnore: true*/ file, { bigint: true }).catch(() => null);
   if (!info) return { reason: MISSING };
@@ -111,6 +112,12 @@ export async function loadCatalog(sessionId: string): Promise<Catalog> {
     if (tool) chosen.push(tool);
   }
   for (const tool of chosen) {
+    // a version approved before imports were checked: the host's loader would refuse it anyway
+    const refusal = importRefusal(tool.sha256, tool.source, tool.manifest.capabilities.subprocess);
+    if (refusal) {
+      catalog.refused.push({ name: tool.name, version: tool.version, reason: refusal });
+      continue;
+    }
     const missing = missingBinaries(tool.manifest.requires);
     if (missing.length)
       catalog.unavailable.push({

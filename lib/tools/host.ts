@@ -1,19 +1,59 @@
+import { realpathSync } from "node:fs";
 import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { type RunProcessResult, runProcess, sandboxEnv, withPrivateTmp } from "@/lib/sandbox";
+import {
+  ALLOWED_BUILTINS,
+  ALLOWED_PACKAGES,
+  allowedPackageRoots,
+  SUBPROCESS_BUILTINS,
+} from "./import-policy";
 
-const hostScript = () =>
-  path.join(/*turbopackIgnore: true*/ process.cwd(), "lib", "tools", "host", "tool-host.mjs");
+const appDir = () => process.cwd();
+const hostFolder = () => path.join(/*turbopackIgnore: true*/ appDir(), "lib", "tools", "host");
+const hostScript = () => path.join(hostFolder(), "tool-host.mjs");
 
 /**
- * What the sandboxed host reads of the app: its own script and undici (the proxy-aware fetch).
- * Nothing else of the app dir exists inside.
+ * No eval or new Function: a tool could otherwise run any text it reads (a workspace file) as code.
+ * The inspector would evaluate strings too, and a tool can start it (SIGUSR1, from itself or a
+ * program it starts): it is pointed at an address from a documentation range (RFC 5737) that no
+ * interface in the sandbox has, so it can never listen.
  */
-const hostReadable = () => [
-  path.dirname(hostScript()),
-  path.join(/*turbopackIgnore: true*/ process.cwd(), "node_modules", "undici"),
-];
+const NODE_FLAGS = ["--disallow-code-generation-from-strings", "--inspect-port=192.0.2.1:9229"];
+
+/** undici: the host loads it to send a tool's fetch through the sandbox proxy. */
+const HOST_PACKAGES = ["undici"];
+
+function installed(name: string): string[] {
+  try {
+    return [realpathSync(/*turbopackIgnore: true*/ path.join(appDir(), "node_modules", name))];
+  } catch {
+    return [];
+  }
+}
+
+/** What the loader hooks allow: the built-ins (child_process only with the capability) and packages. */
+function loaderPolicy(subprocess: boolean) {
+  return {
+    builtins: ALLOWED_BUILTINS.filter((b) => subprocess || !SUBPROCESS_BUILTINS.includes(b)),
+    subprocessBuiltins: subprocess ? [] : SUBPROCESS_BUILTINS,
+    packages: allowedPackageRoots(appDir()),
+    refusal: `a tool may import only Node built-ins (node:fs, node:path, …), the packages ${ALLOWED_PACKAGES.join(", ")}, and nothing else: a tool is one file, and approval covers exactly that file. Put the code in the tool itself`,
+    subprocessRefusal:
+      "the tool does not declare capabilities.subprocess: true, so it may not start other programs",
+  };
+}
+
+/** Everything the host reads besides its private folder: itself, node, the packages it may load. */
+function hostReadable(): string[] {
+  return [
+    hostFolder(),
+    process.execPath,
+    ...Object.values(allowedPackageRoots(appDir())),
+    ...HOST_PACKAGES.flatMap(installed),
+  ];
+}
 
 const thrownSchema = z.object({ name: z.string(), message: z.string(), stack: z.string() });
 
@@ -39,6 +79,10 @@ export type HostRequest = { mode: "inspect" } | { mode: "call"; args: unknown };
 
 export interface HostRun {
   source: string;
+  /** The approved sha256 of `source`: the host's loader refuses to run anything else. */
+  sha256: string;
+  /** `capabilities.subprocess`: without it the tool may not import child_process. */
+  subprocess: boolean;
   request: HostRequest;
   /** The tool's working directory; null gives it a fresh private folder (validation, examples). */
   cwd: string | null;
@@ -102,12 +146,15 @@ export function runInHost(run: HostRun): Promise<HostResult> {
     await Promise.all([mkdir(hostDir), mkdir(scratch)]);
     await Promise.all([
       writeFile(path.join(hostDir, "tool.mjs"), run.source),
-      writeFile(path.join(hostDir, "request.json"), JSON.stringify(run.request)),
+      writeFile(
+        path.join(hostDir, "request.json"),
+        JSON.stringify({ ...run.request, sha256: run.sha256, loader: loaderPolicy(run.subprocess) }),
+      ),
       run.files ? seed(scratch, run.files) : undefined,
     ]);
     const cwd = run.cwd ?? scratch;
     const writable = [tmp, ...(run.writeCwd && run.cwd ? [run.cwd] : [])];
-    const host = `exec ${quote(process.execPath)} ${quote(hostScript())} ${quote(hostDir)}`;
+    const host = `exec ${[process.execPath, ...NODE_FLAGS, hostScript(), hostDir].map(quote).join(" ")}`;
     const processResult = await runProcess({
       // Node parses every NODE_EXTRA_CA_CERTS certificate at startup, often longer than the
       // rest of its start; without a network a tool has no use for them

@@ -1,12 +1,11 @@
-import { createHash, randomUUID } from "node:crypto";
-import { lstat, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { randomUUID } from "node:crypto";
+import { lstat, mkdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { ApiError } from "@/lib/api/errors";
 import type { Prisma } from "@/lib/db/generated/sqlite/client";
 import { createLearningEvent } from "@/lib/db/queries/learning-events";
 import {
   activateToolVersion,
-  countToolVersions,
   createToolVersion,
   findToolVersion,
   listActiveToolVersions,
@@ -15,14 +14,15 @@ import {
 } from "@/lib/db/queries/tool-versions";
 import { appendEvent } from "@/lib/events/log";
 import { collectSecrets } from "@/lib/sandbox";
-import { TOOL_NAME } from "./manifest";
+import { sha256 } from "./hash";
+import { importRefusal } from "./import-policy";
+import { TOOL_NAME, type ToolManifest } from "./manifest";
 import { nearBuiltin } from "./near-names";
 import { toolFile, toolsDir } from "./paths";
+import { isStarter } from "./starter-hashes";
 import { type ValidationReport, validateTool } from "./validate";
 
-export function sha256(source: string): string {
-  return createHash("sha256").update(source).digest("hex");
-}
+export { sha256 };
 
 export interface Proposal {
   name: string;
@@ -30,6 +30,8 @@ export interface Proposal {
   reason?: string | null;
   sessionId: string | null;
   origin: "agent" | "user";
+  /** A pinned starter: its examples ran in Ratchet's own test suite for these exact bytes. */
+  examplesRanIn?: string;
 }
 
 export interface ProposalResult {
@@ -78,6 +80,7 @@ export async function proposeTool(p: Proposal, builtinNames: readonly string[]):
   const { report, manifest } = await validateTool(p.source, {
     secrets: collectSecrets(process.env, []),
     schemaKey: hash,
+    ...(p.examplesRanIn ? { examplesRanIn: p.examplesRanIn } : {}),
   });
   const version = await createToolVersion({
     name: p.name,
@@ -95,11 +98,20 @@ export async function proposeTool(p: Proposal, builtinNames: readonly string[]):
 }
 
 /** Writes through a temp file and a rename, so a crash never leaves half a tool on disk. */
-async function writeToolFile(name: string, source: string): Promise<void> {
+export async function writeToolFile(name: string, source: string): Promise<void> {
   await mkdir(toolsDir(), { recursive: true });
   const tmp = path.join(toolsDir(), `.${name}.${randomUUID()}.tmp`);
   await writeFile(tmp, source);
   await rename(tmp, toolFile(name));
+}
+
+/**
+ * Puts the file an approved version runs from in place: a pinned starter runs from the app's own
+ * tools/ folder (read-only), so a copy in the tools folder is removed; any other is written there.
+ */
+async function placeToolFile(name: string, source: string, sha: string): Promise<void> {
+  if (isStarter(name, sha)) await rm(toolFile(name), { force: true });
+  else await writeToolFile(name, source);
 }
 
 async function tell(version: ToolVersion, decision: "approved" | "rejected", by: string, reason?: string) {
@@ -127,13 +139,22 @@ async function pending(name: string, sha: string): Promise<ToolVersion> {
   return version;
 }
 
+/** A version proposed before imports were checked may load code no approval can cover. */
+function assertLoadsOnlyItself(version: ToolVersion): void {
+  const manifest = version.manifest as unknown as ToolManifest | null;
+  const refusal = importRefusal(version.sha256, version.source, manifest?.capabilities.subprocess ?? false);
+  if (refusal)
+    throw new ApiError("conflict", `${version.name} v${version.version} cannot be approved: ${refusal}.`);
+}
+
 /** Approval binds to the exact content hash the person reviewed. */
 export async function approveTool(name: string, sha: string, by: string): Promise<ToolVersion> {
   assertToolName(name);
   const version = await pending(name, sha);
   if (sha256(version.source) !== sha)
     throw new ApiError("conflict", "Stored source does not match its hash.");
-  await writeToolFile(name, version.source);
+  assertLoadsOnlyItself(version);
+  await placeToolFile(name, version.source, sha);
   const active = await activateToolVersion(version.id, name, { by });
   await tell(active, "approved", by);
   return active;
@@ -177,20 +198,10 @@ export async function rollbackTool(name: string, version: number, by: string): P
     throw new ApiError("conflict", `${name} v${version} was never approved; approve it instead.`);
   if (sha256(target.source) !== target.sha256)
     throw new ApiError("conflict", "Stored source does not match its hash.");
-  await writeToolFile(name, target.source);
+  assertLoadsOnlyItself(target);
+  await placeToolFile(name, target.source, target.sha256);
   return activateToolVersion(target.id, name, { by, reason: `rolled back to v${version}` });
 }
-
-export interface DiskSync {
-  /** Files that match an approved hash. */
-  verified: string[];
-  /** Files that differ from their approved version: refused until approved again. */
-  needsApproval: string[];
-  /** Files Ratchet cannot use at all. */
-  ignored: Array<{ file: string; reason: string }>;
-}
-
-const FIRST_START = "ratchet (first start)";
 
 export const SYMLINK_REASON =
   "a symbolic link: Ratchet only trusts real files in the tools folder (a link could point anywhere)";
@@ -201,61 +212,4 @@ export async function fileKind(file: string): Promise<"file" | "link" | "other" 
   if (!info) return "missing";
   if (info.isSymbolicLink()) return "link";
   return info.isFile() ? "file" : "other";
-}
-
-/**
- * Reconciles the tools folder with the database. A file nobody approved, or one edited after
- * approval, becomes a proposal in the queue; on the very first start the shipped files are trusted.
- */
-export async function syncToolsFromDisk(builtinNames: readonly string[]): Promise<DiskSync> {
-  const result: DiskSync = { verified: [], needsApproval: [], ignored: [] };
-  let files: string[];
-  try {
-    files = (await readdir(/*turbopackIgnore: true*/ toolsDir())).filter((f) => f.endsWith(".mjs")).sort();
-  } catch {
-    return result;
-  }
-  const firstStart = (await countToolVersions()) === 0;
-  const active = new Map((await listActiveToolVersions()).map((v) => [v.name, v]));
-  for (const file of files) {
-    const name = file.slice(0, -".mjs".length);
-    const problem = nameProblem(name, builtinNames);
-    if (problem) {
-      result.ignored.push({ file, reason: problem });
-      continue;
-    }
-    const kind = await fileKind(toolFile(name));
-    if (kind !== "file") {
-      result.ignored.push({ file, reason: kind === "link" ? SYMLINK_REASON : "not a regular file" });
-      continue;
-    }
-    const source = await readFile(/*turbopackIgnore: true*/ toolFile(name), "utf8");
-    const hash = sha256(source);
-    if (active.get(name)?.sha256 === hash) {
-      result.verified.push(name);
-      continue;
-    }
-    const known = await findToolVersion(name, { sha256: hash });
-    if (known?.status === "proposed" || known?.status === "invalid") {
-      result.needsApproval.push(name);
-      continue;
-    }
-    const reason = active.has(name)
-      ? "edited on disk after approval: needs re-approval"
-      : "found in the tools folder";
-    const proposal = await proposeTool(
-      { name, source, reason, sessionId: null, origin: "user" },
-      builtinNames,
-    );
-    if (firstStart && !active.has(name) && proposal.report.ok) {
-      await activateToolVersion(proposal.version.id, name, {
-        by: FIRST_START,
-        reason: "shipped in the tools folder when Ratchet first started",
-      });
-      result.verified.push(name);
-    } else {
-      result.needsApproval.push(name);
-    }
-  }
-  return result;
 }

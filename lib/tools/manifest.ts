@@ -49,7 +49,11 @@ export function describeCapabilities(caps: Capabilities): string[] {
   else if (Array.isArray(caps.network) && caps.network.length)
     lines.push(`Network: declares ${caps.network.join(", ")} (within the Settings network policy)`);
   else lines.push("Network: none (no network namespace exit)");
-  lines.push(caps.subprocess ? "Processes: may start other programs" : "Processes: declares it starts none");
+  lines.push(
+    caps.subprocess
+      ? "Processes: may start other programs (what they run is not part of this approval)"
+      : "Processes: starts none (child_process is not available to it)",
+  );
   if (caps.env.length) lines.push(`Environment: receives ${caps.env.join(", ")} once approved`);
   return lines;
 }

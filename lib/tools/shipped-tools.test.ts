@@ -2,6 +2,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, expect, it } from "vitest";
 import { startTestSandbox } from "@/lib/testing/sandbox";
+import { sha256 } from "./hash";
+import { STARTER_TOOLS } from "./starter-hashes";
 import { validateTool } from "./validate";
 
 const dir = path.join(process.cwd(), "tools");
@@ -18,6 +20,16 @@ it("ships the starter tools", () => {
     "search_code.mjs",
     "test_dev_server.mjs",
   ]);
+});
+
+it("pins the exact sha256 of every shipped starter, and pins nothing else (an edit must update lib/tools/starter-hashes.ts)", () => {
+  const onDisk = Object.fromEntries(
+    shipped.map((file) => [
+      file.slice(0, -".mjs".length),
+      sha256(readFileSync(path.join(dir, file), "utf8")),
+    ]),
+  );
+  expect(onDisk).toEqual(STARTER_TOOLS);
 });
 
 it.each(shipped)(

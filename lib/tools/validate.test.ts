@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { startTestSandbox } from "@/lib/testing/sandbox";
+import { sha256 } from "./hash";
 import { runInHost } from "./host";
 import { validateTool } from "./validate";
 
@@ -81,6 +82,45 @@ describe("validateTool", () => {
   });
 });
 
+describe("validateTool: imports (row 27)", () => {
+  it("fails a module that loads anything but built-ins and the allowed packages, before running it", async () => {
+    const marker = path.join(outside, "imported-at-validation.txt");
+    const source = `import { writeFileSync } from "node:fs";
+writeFileSync(${JSON.stringify(marker)}, "top level ran");
+import helper from "../workspace/helper.mjs";
+${GOOD}
+export async function later() { return import(["node", "vm"].join(":")); }`;
+    const { report, manifest } = await validateTool(source, { schemaKey: "imports-file" });
+    expect(report.ok).toBe(false);
+    expect(manifest).toBeNull();
+    expect(check(report, "imports")).toMatchObject({ status: "fail" });
+    const detail = check(report, "imports")?.detail ?? "";
+    expect(detail).toContain('line 3: "../workspace/helper.mjs" is a file outside the tool');
+    expect(detail).toMatch(/line \d+: import\(\) with a computed specifier/);
+    expect(check(report, "load")).toBeUndefined();
+    expect(report.examples).toEqual([]);
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it("fails child_process unless capabilities.subprocess is declared", async () => {
+    const source = `import { execFileSync } from "node:child_process";\n${GOOD}`;
+    const { report } = await validateTool(source, { schemaKey: "imports-subprocess" });
+    expect(check(report, "imports")).toMatchObject({ status: "fail" });
+    expect(check(report, "imports")?.detail).toMatch(/declare capabilities\.subprocess: true/);
+    const declared = source.replace("network: false }", "network: false, subprocess: true }");
+    const passed = await validateTool(declared, { schemaKey: "imports-subprocess-declared" });
+    expect(check(passed.report, "imports")).toMatchObject({ status: "pass" });
+    expect(passed.report.ok).toBe(true);
+  });
+
+  it("passes the allowed packages", async () => {
+    const source = `import YAML from "yaml";\nimport { z } from "zod";\n${GOOD.replace("result: a + b", "result: z.number().parse(YAML.parse(String(a + b)))")}`;
+    const { report } = await validateTool(source, { schemaKey: "imports-packages" });
+    expect(report.checks.filter((c) => c.status === "fail")).toEqual([]);
+    expect(report.examples.map((e) => e.pass)).toEqual([true, true]);
+  });
+});
+
 describe("tool code is contained", () => {
   it("never runs in the server, and its top-level side effects are blocked", async () => {
     const marker = path.join(outside, "escaped.txt");
@@ -121,6 +161,8 @@ describe("tool code is contained", () => {
       }`;
     const result = await runInHost({
       source,
+      sha256: sha256(source),
+      subprocess: false,
       request: { mode: "call", args: {} },
       cwd: null,
       writeCwd: false,
@@ -137,6 +179,8 @@ describe("tool code is contained", () => {
       export async function run() { while (true) {} }`;
     const result = await runInHost({
       source,
+      sha256: sha256(source),
+      subprocess: false,
       request: { mode: "call", args: {} },
       cwd: null,
       writeCwd: false,
@@ -154,6 +198,8 @@ describe("tool code is contained", () => {
       export async function run() { writeFileSync("out.txt", "hello"); return { ok: true, result: process.cwd() }; }`;
     const result = await runInHost({
       source,
+      sha256: sha256(source),
+      subprocess: false,
       request: { mode: "call", args: {} },
       cwd: workspace,
       writeCwd: true,

@@ -3,12 +3,14 @@ import path from "node:path";
 import { z } from "zod";
 import { checkArguments, schemaProblem } from "./arguments";
 import { exampleSchema, matchExpectation, runResultSchema } from "./expect";
+import { sha256 } from "./hash";
 import { type HostResponse, runInHost } from "./host";
+import { describeRefusedImports, refusedImports } from "./import-policy";
 import { type Capabilities, capabilitiesSchema, type ToolManifest, wantsNetwork } from "./manifest";
 import { type SourceFlag, scanFlags, scanSecrets } from "./static-scan";
 
 export interface ValidationCheck {
-  id: "load" | "exports" | "schema" | "capabilities" | "requires" | "secrets" | "examples";
+  id: "load" | "imports" | "exports" | "schema" | "capabilities" | "requires" | "secrets" | "examples";
   label: string;
   status: "pass" | "fail" | "warn";
   detail?: string;
@@ -154,6 +156,8 @@ async function runExample(
   if (argProblem) return done(false, `its args do not fit the schema: ${argProblem}`);
   const result = await runInHost({
     source,
+    sha256: sha256(source),
+    subprocess: manifest.capabilities.subprocess,
     request: { mode: "call", args: example.args },
     cwd: null,
     files: example.files ?? {},
@@ -181,7 +185,12 @@ async function runExample(
  */
 export async function validateTool(
   source: string,
-  opts: { secrets?: string[]; schemaKey: string },
+  opts: {
+    secrets?: string[];
+    schemaKey: string;
+    /** Where the examples already ran for these exact bytes (a pinned starter): they are not run again. */
+    examplesRanIn?: string;
+  },
 ): Promise<{ report: ValidationReport; manifest: ToolManifest | null }> {
   const started = performance.now();
   const flags = scanFlags(source);
@@ -218,8 +227,22 @@ export async function validateTool(
       ? { detail: `line ${secretLines.join(", ")}: read credentials from declared env instead` }
       : {}),
   });
+  const importsLabel = "Imports only Node built-ins and the packages a tool may use";
+  // caught before anything runs; child_process waits for the declared capabilities below
+  const refused = refusedImports(source, { subprocess: true });
+  if (refused.length) {
+    checks.push({
+      id: "imports",
+      label: importsLabel,
+      status: "fail",
+      detail: describeRefusedImports(refused),
+    });
+    return finish(null, [], null);
+  }
   const inspected = await runInHost({
     source,
+    sha256: sha256(source),
+    subprocess: true,
     request: { mode: "inspect" },
     cwd: null,
     writeCwd: true,
@@ -239,6 +262,14 @@ export async function validateTool(
   checks.push(...judged.checks);
   const manifest = judged.manifest;
   if (!manifest) return finish(null, [], null);
+  const undeclared = refusedImports(source, manifest.capabilities);
+  checks.push({
+    id: "imports",
+    label: importsLabel,
+    status: undeclared.length ? "fail" : "pass",
+    ...(undeclared.length ? { detail: describeRefusedImports(undeclared) } : {}),
+  });
+  if (undeclared.length) return finish(null, [], null);
   const missing = missingBinaries(manifest.requires);
   checks.push({
     id: "requires",
@@ -248,7 +279,14 @@ export async function validateTool(
   });
   const unavailable = missing.length ? `requires ${missing.join(", ")}, not found on PATH` : null;
   const examples: ExampleReport[] = [];
-  if (judged.examples.length === 0) {
+  if (opts.examplesRanIn && judged.examples.length > 0) {
+    checks.push({
+      id: "examples",
+      label: "Examples pass",
+      status: "pass",
+      detail: `${judged.examples.length} examples, run by ${opts.examplesRanIn} for this exact sha256`,
+    });
+  } else if (judged.examples.length === 0) {
     checks.push({
       id: "examples",
       label: "Examples pass",

@@ -16,7 +16,9 @@ export const proposeTool = defineTool({
     "export async function run(args) returning { ok: true, result } or { ok: false, error }; optional export const requires " +
     "(binaries), capabilities ({ filesystem: 'project'|'none', network: false|true|[domains], subprocess: boolean, env: [names] }), " +
     "and examples ([{ args, files?: { 'rel/path': 'content' }, expect: { ok?, result?, contains?, error? } }]) which are its tests. " +
-    "Use only Node built-ins; relative paths resolve against the workspace (process.cwd()).",
+    "A tool is one file: it may import only Node built-ins (not module, vm, worker_threads, cluster, inspector, repl, wasi, v8; " +
+    "child_process only with subprocess: true) and the packages marked, yaml and zod, by name as string literals; " +
+    "no other files, no workspace modules, no eval or new Function. Relative paths resolve against the workspace (process.cwd()).",
   inputSchema: z.object({
     name: z
       .string()

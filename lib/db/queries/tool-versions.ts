@@ -111,6 +111,17 @@ export function setToolVersionStatus(id: string, status: ToolStatus, decision?: 
   });
 }
 
+/**
+ * Takes back a decision nobody made: the version waits for a person again, as a proposal that
+ * says why. (Earlier Ratchets activated whatever was in the tools folder on their first start.)
+ */
+export function returnToolVersionToQueue(id: string, reason: string) {
+  return db().toolVersion.update({
+    where: { id },
+    data: { status: "proposed", decidedBy: null, decidedAt: null, decisionReason: null, reason },
+  });
+}
+
 /** Telemetry of one version's calls (its trial calls included). */
 export function listCallsOfToolVersion(tool: string, version: number, limit = 50) {
   return db().toolCall.findMany({

@@ -1,10 +1,16 @@
 // Runs one agent-written tool module inside the sandbox: the server never imports tool code.
 // usage: node tool-host.mjs <dir>; reads <dir>/request.json and <dir>/tool.mjs, writes <dir>/response.json.
+// The server starts it with --disallow-code-generation-from-strings (no eval, no new Function) and
+// an inspector address nothing can bind (lib/tools/host.ts), so the only code that runs is what
+// the loader hooks let through.
+import { realpathSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
+import { register } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 
-const dir = process.argv[2];
+// the real path: the loader compares URLs, and Node resolves a file to its real path
+const dir = realpathSync(process.argv[2]);
 const MAX_RESPONSE = 1024 * 1024;
 
 function describeError(error) {
@@ -60,15 +66,55 @@ function routeFetchThroughProxy() {
   };
 }
 
+/**
+ * Registers the loader hooks (tool-loader.mjs) and takes away what would load code past them:
+ * process.binding (compiles strings through contextify, spawns through process_wrap),
+ * process.dlopen (native code), process._debugProcess (opens the inspector, which evaluates
+ * strings) and process.getBuiltinModule for built-ins the tool may not import.
+ */
+function confine(request, toolURL) {
+  const { loader } = request;
+  register("./tool-loader.mjs", import.meta.url, {
+    data: { ...loader, hostURL: import.meta.url, toolURL, sha256: request.sha256 },
+  });
+  const refused = (name) =>
+    function refusedToTools() {
+      throw new Error(
+        `process.${name} is not available to tools: it would run code their approval does not cover`,
+      );
+    };
+  for (const name of ["binding", "_linkedBinding", "dlopen", "_debugProcess"])
+    Object.defineProperty(process, name, { value: refused(name), writable: false, configurable: false });
+  const getBuiltin = process.getBuiltinModule?.bind(process);
+  if (getBuiltin) {
+    const builtins = new Set(loader.builtins);
+    const subprocess = new Set(loader.subprocessBuiltins);
+    Object.defineProperty(process, "getBuiltinModule", {
+      value: (id) => {
+        const name = String(id).startsWith("node:") ? String(id).slice("node:".length) : String(id);
+        if (!builtins.has(name))
+          throw new Error(
+            `process.getBuiltinModule("${id}") refused: ${subprocess.has(name) ? loader.subprocessRefusal : loader.refusal}`,
+          );
+        return getBuiltin(id);
+      },
+      writable: false,
+      configurable: false,
+    });
+  }
+}
+
 function exportKinds(mod) {
   return Object.fromEntries(Object.keys(mod).map((key) => [key, typeof mod[key]]));
 }
 
 const request = JSON.parse(await readFile(path.join(dir, "request.json"), "utf8"));
+const toolURL = pathToFileURL(path.join(dir, "tool.mjs")).href;
+confine(request, toolURL);
 routeFetchThroughProxy();
 let mod;
 try {
-  mod = await import(pathToFileURL(path.join(dir, "tool.mjs")).href);
+  mod = await import(toolURL);
 } catch (error) {
   await respond({ phase: "load", error: describeError(error) });
   process.exit(0);

@@ -1,14 +1,20 @@
 import { BUILTIN_NAMES } from "@/lib/agent/tools/builtin-names";
 import { route } from "@/lib/api/handler";
-import { syncToolsFromDisk } from "@/lib/tools/lifecycle";
+import { syncToolsFromDisk } from "@/lib/tools/disk-sync";
 
 export const dynamic = "force-dynamic";
 
-/** Re-checks the tools folder: edited or new files become proposals that need approval. */
+/** Re-checks the tools folders: edited or new files become proposals that need approval. */
 export const POST = route(
   async (_request, _params, { audit }) => {
     const sync = await syncToolsFromDisk(BUILTIN_NAMES);
-    if (sync.needsApproval.length) await audit(null, { needsApproval: sync.needsApproval });
+    if (sync.needsApproval.length || sync.refused.length || sync.requeued.length || sync.moved.length)
+      await audit(null, {
+        needsApproval: sync.needsApproval,
+        refused: sync.refused.map((r) => r.name),
+        requeued: sync.requeued,
+        moved: sync.moved,
+      });
     return Response.json(sync);
   },
   { action: "tool.sync" },
