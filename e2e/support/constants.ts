@@ -1,7 +1,20 @@
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "../..");
+
+/**
+ * Where the apps under test let sessions work: outside the checkout, since Ratchet refuses a
+ * workspace inside its own app folder, and one folder per checkout so that two checkouts' suites
+ * never share one.
+ */
+const scratch = path.join(
+  os.tmpdir(),
+  `ratchet-e2e-${createHash("sha256").update(root).digest("hex").slice(0, 12)}`,
+);
+const workspace = path.join(scratch, "e2e-workspace");
 
 /** A port from the environment (so a second checkout can run its suite beside this one), else the default. */
 function portFromEnv(name: string, fallback: number): number {
@@ -18,7 +31,8 @@ export const E2E = {
   baseUrl: `http://127.0.0.1:${port}`,
   token: "e2e-token-0123456789abcdef",
   dataDir: path.join(root, "test-results/e2e-data"),
-  workspace: path.join(root, "test-results/e2e-workspace"),
+  /** The one workspace root of the shared app server (outside the checkout). */
+  workspace,
   /** A copy of the shipped tools folder: approvals in tests must not write into the repository. */
   toolsDir: path.join(root, "test-results/e2e-tools"),
   /** A copy of the shipped skills folder: edits in tests must not write into the repository. */
@@ -30,7 +44,8 @@ export const E2E = {
       HOST: "127.0.0.1",
       RATCHET_DATA_DIR: dataDir,
       RATCHET_TOKEN: "e2e-token-0123456789abcdef",
-      RATCHET_WORKSPACE: path.join(root, "test-results/e2e-workspace"),
+      RATCHET_WORKSPACE: workspace,
+      RATCHET_WORKSPACE_ROOTS: workspace,
       RATCHET_TOOLS_DIR: path.join(root, "test-results/e2e-tools"),
       RATCHET_SKILLS_DIR: path.join(root, "test-results/e2e-skills"),
       OPENAI_BASE_URL: `http://127.0.0.1:${llmPort}/v1`,
@@ -51,6 +66,8 @@ export const SECURITY = {
   llmPort: (offset: number) => portFromEnv("RATCHET_SEC_LLM_PORT", 4300) + offset,
   /** Private folders of the security suite, under test-results/. */
   dir: (name: string) => path.join(root, "test-results", "e2e-security", name),
+  /** A spec's folders outside the checkout (its workspace root and anything a session works in). */
+  scratch: (name: string) => path.join(scratch, "security", name),
 };
 
 /** Debian's Chromium where present (offline machines cannot download Playwright's); Playwright's own elsewhere. */

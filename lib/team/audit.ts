@@ -13,6 +13,7 @@ export type AuditAction =
   | "skill.rename"
   | "skill.restore"
   | "settings.update"
+  | "workspaceRoots.update"
   | "user.create"
   | "user.role"
   | "user.disable"

@@ -11,6 +11,7 @@ import {
 import { readNetworkPolicy, saveNetworkPolicy } from "@/lib/settings/network-policy";
 import { loadDefaultBudget, loadPrices, priceSchema, savePrices } from "@/lib/settings/prices";
 import { audit } from "@/lib/team/audit";
+import { workspacesView } from "@/lib/workspaces/roots";
 
 export const dynamic = "force-dynamic";
 
@@ -41,6 +42,8 @@ async function view() {
     prices: await loadPrices(),
     defaultBudgetUsd: await loadDefaultBudget(),
     sandbox: sandboxView(await readNetworkPolicy()),
+    // changed through PUT /api/settings/workspace-roots (admin, audited on its own)
+    workspaces: await workspacesView(),
   };
 }
 

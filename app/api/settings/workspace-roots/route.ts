@@ -1,0 +1,18 @@
+import { readJson, route } from "@/lib/api/handler";
+import { audit } from "@/lib/team/audit";
+import { saveWorkspaceRoots, workspaceRootsSchema, workspacesView } from "@/lib/workspaces/roots";
+
+export const dynamic = "force-dynamic";
+
+export const GET = route(async () => Response.json(await workspacesView()));
+
+/** Admin only: the roots decide which folders every member's commands may write. */
+export const PUT = route(
+  async (request, _params, { actor }) => {
+    const { roots } = await readJson(request, workspaceRootsSchema);
+    const { previous, saved } = await saveWorkspaceRoots(roots);
+    await audit(actor, "workspaceRoots.update", null, { roots: saved, previous });
+    return Response.json(await workspacesView());
+  },
+  { role: "admin" },
+);
