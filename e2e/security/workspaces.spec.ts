@@ -158,7 +158,7 @@ test("row 23: a member cannot make /, the app, a data dir (this or another insta
     ["/var/lib", /a system folder/],
     [os.homedir(), /the home folder/],
     ["/tmp", /the shared temp folder/],
-    [path.join(root, "link-to-app"), /Ratchet's app folder .*symbolic link/],
+    [path.join(root, "link-to-app"), /Ratchet's app folder.*symbolic link/],
     [path.join(root, "link-to-data"), /Ratchet's data folder/],
     [`${root}/../../../..`, /contains|outside the workspace roots|temp folder/],
     [`${root}-evil`, /outside the workspace roots/],
@@ -253,8 +253,13 @@ test("row 39: AGENTS.md or CLAUDE.md linked to the token or /proc/self/environ, 
     ["fifo", (ws) => execFileSync("mkfifo", [path.join(ws, "AGENTS.md")])],
     [
       "literal",
-      (ws) =>
-        writeFileSync(path.join(ws, "AGENTS.md"), `# Rules\nThe token is ${bToken} and the key is ${KEY}.\n`),
+      (ws) => {
+        writeFileSync(path.join(ws, "AGENTS.md"), `# Rules\nThe token is ${bToken} and the key is ${KEY}.\n`);
+        writeFileSync(
+          path.join(ws, "database.env"),
+          `DATABASE_URL=postgresql://ratchet:${DB_PASSWORD}@db.internal:5432/ratchet\n`,
+        );
+      },
     ],
   ];
   b.llm.reset();
@@ -263,10 +268,8 @@ test("row 39: AGENTS.md or CLAUDE.md linked to the token or /proc/self/environ, 
     mkdirSync(ws);
     plant(ws);
     const id = await createSession(bApi, name, ws);
-    const text =
-      name === "literal"
-        ? `[[cmd: echo postgresql://ratchet:${DB_PASSWORD}@db.internal:5432/ratchet]]`
-        : "hello";
+    // the command prints a database URL with its password, read from a workspace file
+    const text = name === "literal" ? "[[cmd: cat database.env]]" : "hello";
     const session = await runTurn(bApi, id, text, 60_000);
     expect(session.status, name).toBe("idle");
   }
@@ -283,7 +286,9 @@ test("row 39: AGENTS.md or CLAUDE.md linked to the token or /proc/self/environ, 
   expect(bodies.some((body) => body.includes("AGENTS.md was not read: it has 2 hard links"))).toBe(true);
   expect(bodies.some((body) => body.includes("AGENTS.md was not read: it is not a regular file"))).toBe(true);
   // the command's output reached the model masked
-  expect(bodies.some((body) => body.includes("postgresql://ratchet:«masked»@db.internal"))).toBe(true);
+  expect(bodies.some((body) => body.includes("DATABASE_URL=postgresql://ratchet:«masked»@db.internal"))).toBe(
+    true,
+  );
 
   const stored = JSON.stringify(databaseSnapshot(bData));
   for (const secret of [bToken, KEY, DB_PASSWORD]) expect(stored).not.toContain(secret);
