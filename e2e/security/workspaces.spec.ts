@@ -1,6 +1,8 @@
 /**
- * Rows 21, 23 and 39 of the security suite (docs/security.md): issue 14's findings 1, 2 and 3, run
- * as an attacker would.
+ * Rows 21, 23 and 39 of the security suite (docs/security.md): issue 14's findings 1, 3 (row 21:
+ * workspaces only inside allowed roots, never the app or any data dir), 2 (row 23: no server-side
+ * read follows a link) and the masking of the whole model request (row 39), run as an attacker
+ * would.
  *
  * Two instances on one machine, laid out the way the issue found them. Instance A (SECURITY
  * offset 10) was upgraded with RATCHET_WORKSPACE pointing at the app itself, and has one root;
@@ -23,7 +25,7 @@ import {
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { E2E, SECURITY } from "../support/constants";
+import { SECURITY } from "../support/constants";
 import { expect, test } from "../support/fixtures";
 import {
   type Api,
@@ -93,15 +95,6 @@ test("row 21: a default install never works in the app dir; it makes ~/ratchet-w
   page,
 }) => {
   const defaultWorkspace = path.join(bRoot, "default");
-  expect(b.app.output()).toContain(`workspaces: sessions may work in ${bRoot}`);
-  expect(b.app.output()).toContain(`the default workspace is ${defaultWorkspace}`);
-  expect(existsSync(defaultWorkspace)).toBe(true);
-  // the marker is how every other instance recognises this data dir
-  expect(readFileSync(path.join(bData, ".ratchet-data-dir"), "utf8")).toMatch(/Ratchet data dir/);
-
-  const settings = await bApi.get<{ workspaces: Record<string, unknown> }>("/api/settings");
-  expect(settings.json.workspaces).toMatchObject({ roots: [bRoot], source: "default", defaultWorkspace });
-
   // a session started without a folder works in the default workspace, and its commands write there
   const id = await createSession(bApi, "no folder given");
   const session = await bApi.get<{ workspace: string }>(`/api/sessions/${id}`);
@@ -122,6 +115,13 @@ test("row 21: a default install never works in the app dir; it makes ~/ratchet-w
     expect(res.json.error.message).toMatch(/Ratchet's app folder/);
   }
 
+  // said at start and in the API; the marker is how every other instance recognises this data dir
+  expect(b.app.output()).toContain(`workspaces: sessions may work in ${bRoot}`);
+  expect(b.app.output()).toContain(`the default workspace is ${defaultWorkspace}`);
+  expect(readFileSync(path.join(bData, ".ratchet-data-dir"), "utf8")).toMatch(/Ratchet data dir/);
+  const settings = await bApi.get<{ workspaces: Record<string, unknown> }>("/api/settings");
+  expect(settings.json.workspaces).toMatchObject({ roots: [bRoot], source: "default", defaultWorkspace });
+
   // and a person sees it on the Settings page
   const login = await page.context().request.post(`${b.url}/api/auth/login`, { data: { token: bToken } });
   expect(login.status()).toBe(200);
@@ -130,7 +130,7 @@ test("row 21: a default install never works in the app dir; it makes ~/ratchet-w
   await expect(page.getByTestId("settings-default-workspace")).toHaveText(defaultWorkspace);
 });
 
-test("row 23: a member cannot make /, the app, a data dir (this or another instance's), tools, skills, a system folder or the home folder a workspace: 400 with the reason, nothing created", async () => {
+test("row 21: a member cannot make /, the app, a data dir (this or another instance's), tools, skills, a system folder or the home folder a workspace: 400 with the reason, nothing created", async () => {
   const root = a.dirs.workspace;
   const created = await a.api.post<{ token: string }>("/api/users", {
     name: `member-${RUN}`,
@@ -202,10 +202,8 @@ test("row 23: a member cannot make /, the app, a data dir (this or another insta
   });
 });
 
-test("row 23: every turn checks again: a folder swapped for a link to the data dir, and a session from before the upgrade in the app dir, are refused with the reason and nothing runs", async () => {
+test("row 21: every turn checks again: a folder swapped for a link to the data dir, and a session from before the upgrade in the app dir, are refused with the reason and nothing runs", async () => {
   const root = a.dirs.workspace;
-  // the upgrade is said at start: RATCHET_WORKSPACE was the app itself
-  expect(a.app.output()).toMatch(/RATCHET_WORKSPACE .* is not used: .*is Ratchet's app folder/);
 
   const swap = path.join(root, "swap");
   mkdirSync(swap);
@@ -240,17 +238,62 @@ test("row 23: every turn checks again: a folder swapped for a link to the data d
   expect(a.llm.requests.length).toBe(requestsBefore);
   expect(existsSync(path.join(a.dirs.data, `pwned-${RUN}`))).toBe(false);
   expect(existsSync(path.join(APP, `pwned-${RUN}`))).toBe(false);
+  // and the upgrade was said at start: RATCHET_WORKSPACE was the app itself
+  expect(a.app.output()).toMatch(/RATCHET_WORKSPACE .* is not used: .*is Ratchet's app folder/);
 });
 
-test("row 39: AGENTS.md or CLAUDE.md linked to the token or /proc/self/environ, a hard link, a FIFO, and literal secrets: none reach the model's requests or the database", async () => {
+/** Plants each trap in its own workspace in B's root, runs one turn there, returns the model's request bodies. */
+async function turnsIn(traps: Array<[string, (ws: string) => void, string]>): Promise<string[]> {
+  b.llm.reset();
+  for (const [name, plant, text] of traps) {
+    const ws = path.join(bRoot, `trap-${name}`);
+    mkdirSync(ws, { recursive: true });
+    plant(ws);
+    const id = await createSession(bApi, name, ws);
+    const session = await runTurn(bApi, id, text, 60_000);
+    expect(session.status, name).toBe("idle");
+  }
+  expect(b.llm.requests.length).toBeGreaterThanOrEqual(traps.length);
+  return b.llm.requests.map((r) => JSON.stringify(r.body));
+}
+
+function leaks(bodies: string[], secrets: string[]): string[] {
+  return bodies.flatMap((body, i) =>
+    secrets.filter((s) => body.includes(s)).map((s) => `request ${i}: ${s}`),
+  );
+}
+
+test("row 23: AGENTS.md or CLAUDE.md linked to the token or /proc/self/environ, a hard link, a FIFO: never read, so no secret reaches the model, and the turn does not hang", async () => {
   test.setTimeout(180_000);
   const token = path.join(bData, "token");
-  const traps: Array<[string, (ws: string) => void]> = [
-    ["link-token", (ws) => symlinkSync(token, path.join(ws, "AGENTS.md"))],
-    ["link-environ", (ws) => symlinkSync("/proc/self/environ", path.join(ws, "AGENTS.md"))],
-    ["claude-relative", (ws) => symlinkSync(path.relative(ws, token), path.join(ws, "CLAUDE.md"))],
-    ["hard-link", (ws) => linkSync(token, path.join(ws, "AGENTS.md"))],
-    ["fifo", (ws) => execFileSync("mkfifo", [path.join(ws, "AGENTS.md")])],
+  const bodies = await turnsIn([
+    ["link-token", (ws) => symlinkSync(token, path.join(ws, "AGENTS.md")), "hello"],
+    ["link-environ", (ws) => symlinkSync("/proc/self/environ", path.join(ws, "AGENTS.md")), "hello"],
+    ["claude-relative", (ws) => symlinkSync(path.relative(ws, token), path.join(ws, "CLAUDE.md")), "hello"],
+    ["hard-link", (ws) => linkSync(token, path.join(ws, "AGENTS.md")), "hello"],
+  ]);
+  expect(leaks(bodies, [bToken, KEY, "OPENAI_API_KEY=", "RATCHET_DATA_DIR="])).toEqual([]);
+  // a FIFO: reading it would wait for a writer forever, and the turn with it
+  bodies.push(
+    ...(await turnsIn([["fifo", (ws) => execFileSync("mkfifo", [path.join(ws, "AGENTS.md")]), "hello"]])),
+  );
+  // each refused file is named in the prompt, so the model can tell the user why
+  for (const why of [
+    "AGENTS.md was not read: it is a symbolic link",
+    "CLAUDE.md was not read: it is a symbolic link",
+    "AGENTS.md was not read: it has 2 hard links",
+    "AGENTS.md was not read: it is not a regular file",
+  ]) {
+    expect(
+      bodies.some((body) => body.includes(why)),
+      why,
+    ).toBe(true);
+  }
+});
+
+test("row 39: the whole model request is masked: an AGENTS.md holding the token and the key, and a command printing a database URL with its password, reach neither the model nor the database", async () => {
+  test.setTimeout(120_000);
+  const bodies = await turnsIn([
     [
       "literal",
       (ws) => {
@@ -260,37 +303,14 @@ test("row 39: AGENTS.md or CLAUDE.md linked to the token or /proc/self/environ, 
           `DATABASE_URL=postgresql://ratchet:${DB_PASSWORD}@db.internal:5432/ratchet\n`,
         );
       },
+      "[[cmd: cat database.env]]",
     ],
-  ];
-  b.llm.reset();
-  for (const [name, plant] of traps) {
-    const ws = path.join(bRoot, `trap-${name}`);
-    mkdirSync(ws);
-    plant(ws);
-    const id = await createSession(bApi, name, ws);
-    // the command prints a database URL with its password, read from a workspace file
-    const text = name === "literal" ? "[[cmd: cat database.env]]" : "hello";
-    const session = await runTurn(bApi, id, text, 60_000);
-    expect(session.status, name).toBe("idle");
-  }
-  expect(b.llm.requests.length).toBeGreaterThanOrEqual(traps.length);
-  const bodies = b.llm.requests.map((r) => JSON.stringify(r.body));
-  const leaks = bodies.flatMap((body, i) =>
-    [bToken, KEY, DB_PASSWORD, "OPENAI_API_KEY="]
-      .filter((s) => body.includes(s))
-      .map((s) => `request ${i}: ${s}`),
-  );
-  expect(leaks).toEqual([]);
-  // the linked files are named as refused, so the model can say why
-  expect(bodies.some((body) => body.includes("AGENTS.md was not read: it is a symbolic link"))).toBe(true);
-  expect(bodies.some((body) => body.includes("AGENTS.md was not read: it has 2 hard links"))).toBe(true);
-  expect(bodies.some((body) => body.includes("AGENTS.md was not read: it is not a regular file"))).toBe(true);
-  // the command's output reached the model masked
+  ]);
+  expect(leaks(bodies, [bToken, KEY, DB_PASSWORD])).toEqual([]);
+  expect(bodies.some((body) => body.includes("The token is «masked» and the key is «masked»."))).toBe(true);
   expect(bodies.some((body) => body.includes("DATABASE_URL=postgresql://ratchet:«masked»@db.internal"))).toBe(
     true,
   );
-
   const stored = JSON.stringify(databaseSnapshot(bData));
   for (const secret of [bToken, KEY, DB_PASSWORD]) expect(stored).not.toContain(secret);
-  expect(E2E.token).not.toBe(bToken);
 });
