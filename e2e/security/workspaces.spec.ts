@@ -128,6 +128,26 @@ test("row 21: a default install never works in the app dir; it makes ~/ratchet-w
   await page.goto(`${b.url}/settings`);
   await expect(page.getByTestId("settings-workspace-roots")).toHaveText(bRoot);
   await expect(page.getByTestId("settings-default-workspace")).toHaveText(defaultWorkspace);
+  // an admin changing the roots there: a forbidden folder is refused with the reason, nothing saved
+  await page.getByTestId("settings-workspace-roots-input").fill(`${bRoot}\n/`);
+  await page.getByTestId("settings-workspace-roots-save").click();
+  await expect(page.getByTestId("settings-workspace-roots-error")).toContainText(
+    "/ is the root of the file system",
+  );
+  expect(
+    (await bApi.get<{ workspaces: { saved: unknown } }>("/api/settings")).json.workspaces.saved,
+  ).toBeNull();
+  await page.getByTestId("settings-workspace-roots-input").fill(bRoot);
+  await page.getByTestId("settings-workspace-roots-save").click();
+  await expect(page.getByTestId("settings-workspaces").getByTitle("Current value: saved")).toBeVisible();
+  expect((await bApi.get<{ workspaces: { saved: unknown } }>("/api/settings")).json.workspaces.saved).toEqual(
+    [bRoot],
+  );
+  await page.getByRole("button", { name: "Clear saved folders" }).click();
+  await expect(page.getByTestId("settings-workspaces").getByTitle("Current value: default")).toBeVisible();
+  expect(
+    (await bApi.get<{ workspaces: { saved: unknown } }>("/api/settings")).json.workspaces.saved,
+  ).toBeNull();
 });
 
 test("row 21: a member cannot make /, the app, a data dir (this or another instance's), tools, skills, a system folder or the home folder a workspace: 400 with the reason, nothing created", async () => {
