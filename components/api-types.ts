@@ -49,6 +49,17 @@ export interface SettingsResponse {
   prices: Price[];
   defaultBudgetUsd: number | null;
   sandbox: SandboxSettings;
+  workspaces: WorkspacesSettings;
+}
+
+/** GET/PUT /api/settings/workspace-roots: the folders sessions may work in. */
+export interface WorkspacesSettings {
+  roots: string[];
+  source: ValueSource;
+  variable: "RATCHET_WORKSPACE_ROOTS" | "RATCHET_WORKSPACE" | null;
+  saved: string[] | null;
+  defaultWorkspace: string | null;
+  problems: string[];
 }
 
 export type NetworkPolicy = { mode: "open" } | { mode: "allowlist"; domains: string[] } | { mode: "none" };

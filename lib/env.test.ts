@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EnvError, parseEnv } from "./env";
+import { EnvError, parseEnv, splitWorkspaceRoots } from "./env";
 
 describe("parseEnv", () => {
   it("defaults to loopback, port 3000, chat API and a data dir database", () => {
@@ -52,6 +52,21 @@ describe("parseEnv", () => {
       );
     }
     expect(parseEnv({ RATCHET_TOKEN: "z".repeat(32) }).RATCHET_TOKEN).toHaveLength(32);
+  });
+
+  it("reads RATCHET_WORKSPACE_ROOTS as absolute folders, ~ expanded, and never defaults to the current directory", () => {
+    expect(parseEnv({}).workspaceRoots).toEqual([]);
+    expect(parseEnv({ RATCHET_WORKSPACE_ROOTS: " /srv/a :/srv/b/:: " }).workspaceRoots).toEqual([
+      "/srv/a",
+      "/srv/b",
+    ]);
+    expect(splitWorkspaceRoots("~/code:~:/x", "/home/me")).toEqual(["/home/me/code", "/home/me", "/x"]);
+    for (const bad of ["relative/dir", "/ok:./here", "~user/x"]) {
+      expect(() => parseEnv({ RATCHET_WORKSPACE_ROOTS: bad })).toThrow(
+        /RATCHET_WORKSPACE_ROOTS: RATCHET_WORKSPACE_ROOTS must list absolute folders/,
+      );
+    }
+    expect(parseEnv({})).not.toHaveProperty("workspace");
   });
 
   it("treats empty strings as unset", () => {

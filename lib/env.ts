@@ -1,3 +1,4 @@
+import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 
@@ -9,6 +10,17 @@ const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
 export const MIN_TOKEN_LENGTH = 32;
 
 const MODEL_TIMEOUT_RANGE = "RATCHET_MODEL_TIMEOUT_SECONDS must be a number of seconds from 1 to 300";
+
+const ROOTS_FORMAT = `RATCHET_WORKSPACE_ROOTS must list absolute folders separated by '${path.delimiter}' (e.g. /srv/projects${path.delimiter}~/code)`;
+
+/** `RATCHET_WORKSPACE_ROOTS` split into folders, `~` expanded; empty entries are ignored. */
+export function splitWorkspaceRoots(value: string | undefined, home = os.homedir()): string[] {
+  return (value ?? "")
+    .split(path.delimiter)
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => (entry === "~" || entry.startsWith("~/") ? path.join(home, entry.slice(1)) : entry));
+}
 
 const flag = z
   .enum(["0", "1", "true", "false", ""])
@@ -34,6 +46,12 @@ const schema = z
       })
       .optional(),
     RATCHET_WORKSPACE: z.string().min(1).optional(),
+    RATCHET_WORKSPACE_ROOTS: z
+      .string()
+      .optional()
+      .refine((v) => splitWorkspaceRoots(v).every((root) => path.isAbsolute(root)), {
+        message: ROOTS_FORMAT,
+      }),
     RATCHET_TOKEN: z
       .string()
       .min(MIN_TOKEN_LENGTH, {
@@ -73,7 +91,12 @@ export type Env = z.infer<typeof schema> & {
   dataDir: string;
   databaseUrl: string;
   databaseProvider: DatabaseProvider;
-  workspace: string;
+  /**
+   * The folders sessions may work in, from RATCHET_WORKSPACE_ROOTS, resolved (empty when unset).
+   * Which roots and default workspace apply is decided in lib/workspaces, never from the current
+   * directory: that is the app itself.
+   */
+  workspaceRoots: string[];
 };
 
 /** postgresql:// or postgres:// selects PostgreSQL; file: (or no DATABASE_URL) selects SQLite. */
@@ -121,7 +144,9 @@ export function parseEnv(source: Record<string, string | undefined>, argv: reado
     dataDir,
     databaseUrl,
     databaseProvider: databaseProvider(databaseUrl),
-    workspace: path.resolve(/*turbopackIgnore: true*/ env.RATCHET_WORKSPACE ?? process.cwd()),
+    workspaceRoots: splitWorkspaceRoots(env.RATCHET_WORKSPACE_ROOTS).map((root) =>
+      path.resolve(/*turbopackIgnore: true*/ root),
+    ),
   };
 }
 

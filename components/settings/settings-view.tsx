@@ -11,6 +11,7 @@ import { ConnectionTest } from "./connection-test";
 import { PriceTableEditor } from "./price-table-editor";
 import { buildPatch, draftFrom, type SettingsDraft } from "./settings-draft";
 import { SourceTag } from "./source-tag";
+import { WorkspaceRoots } from "./workspace-roots";
 
 function Section({
   title,
@@ -282,6 +283,16 @@ export function SettingsView() {
             onChange={(e) => edit({ defaultBudget: e.target.value })}
           />
         </Field>
+      </Section>
+
+      <Section
+        title="Workspaces"
+        description="The folders sessions may work in. Ratchet's own code and data, system folders and your home folder itself are never a workspace."
+      >
+        <WorkspaceRoots
+          workspaces={saved.workspaces}
+          onSaved={(workspaces) => setSaved({ ...saved, workspaces })}
+        />
       </Section>
 
       <Section

@@ -1,7 +1,20 @@
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "../..");
+
+/**
+ * Where the apps under test let sessions work: outside the checkout, since Ratchet refuses a
+ * workspace inside its own app folder, and one folder per checkout so that two checkouts' suites
+ * never share one.
+ */
+const scratch = path.join(
+  os.tmpdir(),
+  `ratchet-e2e-${createHash("sha256").update(root).digest("hex").slice(0, 12)}`,
+);
+const workspace = path.join(scratch, "e2e-workspace");
 
 /** A port from the environment (so a second checkout can run its suite beside this one), else the default. */
 function portFromEnv(name: string, fallback: number): number {
@@ -18,7 +31,8 @@ export const E2E = {
   baseUrl: `http://127.0.0.1:${port}`,
   token: "e2e-token-0123456789abcdef0123456789",
   dataDir: path.join(root, "test-results/e2e-data"),
-  workspace: path.join(root, "test-results/e2e-workspace"),
+  /** The one workspace root of the shared app server (outside the checkout). */
+  workspace,
   /**
    * Where the app writes the tools approved in tests: the default, `<data dir>/tools`. The starters
    * are loaded from the repository's own tools/, which nothing writes.
@@ -33,7 +47,8 @@ export const E2E = {
       HOST: "127.0.0.1",
       RATCHET_DATA_DIR: dataDir,
       RATCHET_TOKEN: "e2e-token-0123456789abcdef0123456789",
-      RATCHET_WORKSPACE: path.join(root, "test-results/e2e-workspace"),
+      RATCHET_WORKSPACE: workspace,
+      RATCHET_WORKSPACE_ROOTS: workspace,
       RATCHET_SKILLS_DIR: path.join(root, "test-results/e2e-skills"),
       OPENAI_BASE_URL: `http://127.0.0.1:${llmPort}/v1`,
       OPENAI_API_KEY: "sk-e2e-test-key-0000000000",
@@ -53,6 +68,8 @@ export const SECURITY = {
   llmPort: (offset: number) => portFromEnv("RATCHET_SEC_LLM_PORT", 4300) + offset,
   /** Private folders of the security suite, under test-results/. */
   dir: (name: string) => path.join(root, "test-results", "e2e-security", name),
+  /** A spec's folders outside the checkout (its workspace root and anything a session works in). */
+  scratch: (name: string) => path.join(scratch, "security", name),
 };
 
 /** Debian's Chromium where present (offline machines cannot download Playwright's); Playwright's own elsewhere. */

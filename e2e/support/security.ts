@@ -22,20 +22,28 @@ export const auth = { authorization: `Bearer ${E2E.token}` };
 export interface SecurityDirs {
   root: string;
   data: string;
+  /** Outside the checkout (SECURITY.scratch): the app refuses a workspace inside itself. */
+  scratch: string;
+  /** The spec's one workspace root, in `scratch`. */
   workspace: string;
   tools: string;
   skills: string;
   home: string;
 }
 
-/** Fresh private folders for one spec (removed at the start, kept afterwards for a post-mortem). */
+/**
+ * Fresh private folders for one spec (removed at the start, kept afterwards for a post-mortem):
+ * under test-results/, except the workspace, which must lie outside the checkout.
+ */
 export function securityDirs(name: string): SecurityDirs {
   const root = SECURITY.dir(name);
-  rmSync(root, { recursive: true, force: true });
+  const scratch = SECURITY.scratch(name);
+  for (const dir of [root, scratch]) rmSync(dir, { recursive: true, force: true });
   const dirs = {
     root,
     data: path.join(root, "data"),
-    workspace: path.join(root, "workspace"),
+    scratch,
+    workspace: path.join(scratch, "workspace"),
     tools: path.join(root, "tools"),
     skills: path.join(root, "skills"),
     home: path.join(root, "home"),
@@ -49,6 +57,7 @@ export function securityEnv(dirs: SecurityDirs, llm: FakeLLM): Record<string, st
   return {
     OPENAI_BASE_URL: llm.url,
     RATCHET_WORKSPACE: dirs.workspace,
+    RATCHET_WORKSPACE_ROOTS: dirs.workspace,
     RATCHET_TOOLS_DIR: dirs.tools,
     RATCHET_SKILLS_DIR: dirs.skills,
   };

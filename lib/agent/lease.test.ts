@@ -7,6 +7,7 @@ import { ApiError } from "@/lib/api/errors";
 import { otherInstanceClient } from "@/lib/boot/test-support";
 import { type Db, db } from "@/lib/db/client";
 import { createSession, findSession } from "@/lib/db/queries/sessions";
+import { testWorkspace } from "@/lib/testing/workspace";
 import { type ActiveTurn, activeTurns } from "./active-turns";
 import {
   acquireTurnLease,
@@ -51,7 +52,7 @@ beforeAll(async () => {
   b = { client: other, owner: "instance-b" };
   llm = await startFakeLLM({ port: 0 });
   process.env.RATCHET_TOOLS_DIR = mkdtempSync(path.join(os.tmpdir(), "ratchet-tools-"));
-  workspace = mkdtempSync(path.join(os.tmpdir(), "ratchet-ws-"));
+  workspace = testWorkspace("ws-");
   model.url = llm.url;
 });
 

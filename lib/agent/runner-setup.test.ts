@@ -8,6 +8,7 @@ import { listEventsAfter } from "@/lib/db/queries/events";
 import { createSession, findSession } from "@/lib/db/queries/sessions";
 import { saveModelSettings } from "@/lib/settings/model-config";
 import { startTestSandbox } from "@/lib/testing/sandbox";
+import { testWorkspace } from "@/lib/testing/workspace";
 import { activeTurns } from "./active-turns";
 import { sendMessage } from "./runner";
 
@@ -44,7 +45,7 @@ afterAll(() => llm.close());
 
 describe("a turn whose setup fails", () => {
   it("ends with its own error, leaves the session usable, and never calls the model", async () => {
-    const workspace = mkdtempSync(path.join(os.tmpdir(), "ratchet-ws-"));
+    const workspace = testWorkspace("ws-");
     const { id } = await createSession({ title: "setup", workspace, budgetUsd: null, model: "fake-model" });
     setupFailure.next = new Error("SQLITE_IOERR: disk I/O error");
     const { turnId } = await sendMessage(id, "hello");

@@ -16,6 +16,7 @@ import type { SessionEvent } from "@/lib/events/types";
 import { isGroupAlive } from "@/lib/sandbox";
 import { saveModelSettings } from "@/lib/settings/model-config";
 import { startTestSandbox } from "@/lib/testing/sandbox";
+import { testWorkspace } from "@/lib/testing/workspace";
 import { activeTurns } from "./active-turns";
 import { cancelTurn, sendMessage } from "./runner";
 
@@ -27,7 +28,7 @@ beforeAll(async () => {
   llm = await startFakeLLM({ port: 0 });
   await startTestSandbox();
   process.env.RATCHET_TOOLS_DIR = mkdtempSync(path.join(os.tmpdir(), "ratchet-tools-"));
-  workspace = mkdtempSync(path.join(os.tmpdir(), "ratchet-ws-"));
+  workspace = testWorkspace("ws-");
 });
 
 afterAll(() => llm.close());

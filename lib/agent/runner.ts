@@ -22,12 +22,13 @@ import {
 import { MAINTENANCE_TOOLS } from "@/lib/learning/maintenance/tools";
 import { loadPromptMemory } from "@/lib/learning/prompt-memory";
 import { queueReflection } from "@/lib/learning/reflection";
-import { collectSecrets, maskSecrets } from "@/lib/sandbox";
+import { maskSecrets } from "@/lib/sandbox";
 import { loadModelConfig, type ModelConfig } from "@/lib/settings/model-config";
 import { costOf, findPrice, loadPrices } from "@/lib/settings/prices";
 import { suggestSkills } from "@/lib/skills/suggest";
 import { refreshTelemetrySummary } from "@/lib/telemetry/prompt-summary";
 import { flushTelemetry, recordModelStep } from "@/lib/telemetry/recorder";
+import { WorkspaceRefusedError, workspaceForTurn } from "@/lib/workspaces/session";
 import { activeTurns, type StopReason, stopTurn } from "./active-turns";
 import { estimateTokens, fitToBudget } from "./context-budget";
 import { toModelMessages } from "./history";
@@ -35,6 +36,7 @@ import { acquireTurnLease, releaseTurnLease } from "./lease";
 import { createLanguageModel, endpointOf } from "./model";
 import { describeModelError } from "./model-errors";
 import { parsePart, type StoredPart, type ToolPart } from "./parts";
+import { modelSecrets } from "./request-masking";
 import { createRetryingFetch, DEFAULT_RETRY } from "./retrying-fetch";
 import { buildSystemPrompt, loadPromptContext, type PromptContext } from "./system-prompt";
 import {
@@ -56,6 +58,7 @@ interface TurnInput {
   turnId: string;
   userText: string;
   kind: "agent" | "maintenance";
+  /** As stored with the session; replaced by its checked real path when the turn starts. */
   workspace: string;
   budgetUsd: number | null;
   controller: AbortController;
@@ -168,7 +171,8 @@ async function loadHistory(sessionId: string): Promise<ModelMessage[]> {
 async function runTurn(input: TurnInput): Promise<TurnStatus> {
   const { sessionId, turnId, config, controller } = input;
   const emit = (body: SessionEventBody) => appendEvent(sessionId, body);
-  const secrets = collectSecrets(process.env, config.apiKey ? [config.apiKey] : []);
+  // also what commands print is masked against these, the access token included
+  const secrets = modelSecrets(config.apiKey);
   let assistantId: string | undefined;
   const parts: StoredPart[] = [];
   const savePart = (idx: number) => {
@@ -233,6 +237,9 @@ async function runTurn(input: TurnInput): Promise<TurnStatus> {
     // turn-start is the turn's first event, also when what follows fails
     const turnStarted = emit({ type: "turn-start", turnId, model: config.model });
     assistantId = (await createMessage({ sessionId, turnId, role: "assistant", parts: [] })).id;
+    // before anything reads or runs there: the real folder, as allowed now (it may have become a
+    // link elsewhere, or an upgrade made it forbidden); commands and the prompt use this path
+    input.workspace = await workspaceForTurn(input.workspace);
     // Reading files, this lets the 202 go out before the database reads below, which hold the thread.
     const scanned = await scanToolbox(sessionId);
     toolbox = scanned;
@@ -433,7 +440,8 @@ async function runTurn(input: TurnInput): Promise<TurnStatus> {
     }
   } catch (error) {
     if (!calledModel) {
-      console.error("[ratchet] turn failed before calling the model", error);
+      if (error instanceof WorkspaceRefusedError) console.warn(`[ratchet] turn refused: ${error.message}`);
+      else console.error("[ratchet] turn failed before calling the model", error);
       status = "error";
       failure = `The turn could not start: ${error instanceof Error ? error.message : String(error)}`;
       await emit({ type: "error", code: "turn_failed", message: failure });

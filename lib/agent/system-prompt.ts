@@ -1,6 +1,5 @@
-import { readFile } from "node:fs/promises";
 import os from "node:os";
-import path from "node:path";
+import { readInside } from "@/lib/fs/read-inside";
 import type { PromptMemory } from "@/lib/learning/prompt-memory";
 import { describeNetworkPolicy, type SandboxStatus, sandboxStatus } from "@/lib/sandbox";
 import { telemetrySummaryForPrompt } from "@/lib/telemetry";
@@ -48,18 +47,25 @@ export async function loadPromptContext(workspace: string): Promise<PromptContex
   return { telemetry, agentsMd };
 }
 
+/**
+ * The workspace's AGENTS.md, else its CLAUDE.md: a regular file in the workspace itself, never
+ * through a link (a link to the token or /proc/self/environ would put secrets into the prompt).
+ * A refused file is named in the prompt, so the model can tell the user why it was not read.
+ */
 export async function readAgentsMd(workspace: string): Promise<string | null> {
+  const refusals: string[] = [];
   for (const name of ["AGENTS.md", "CLAUDE.md"]) {
-    try {
-      const text = await readFile(
-        /*turbopackIgnore: true*/ path.join(/*turbopackIgnore: true*/ workspace, name),
-        "utf8",
-      );
-      if (text.length <= AGENTS_MD_CAP) return text;
-      return `${text.slice(0, AGENTS_MD_CAP)}\n[… ${name} truncated at ${AGENTS_MD_CAP / 1024} KiB]`;
-    } catch {}
+    const read = await readInside(workspace, name, AGENTS_MD_CAP);
+    if (read.kind === "missing") continue;
+    if (read.kind === "refused") {
+      refusals.push(`${name} was not read: ${read.reason}.`);
+      continue;
+    }
+    return read.truncated ? `${read.text}\n[… ${name} truncated at ${AGENTS_MD_CAP / 1024} KiB]` : read.text;
   }
-  return null;
+  return refusals.length > 0
+    ? `(${refusals.join(" ")} Ratchet reads project instructions only from a regular file in the workspace.)`
+    : null;
 }
 
 /**

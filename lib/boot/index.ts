@@ -5,6 +5,7 @@ import { dbReady } from "@/lib/db/client";
 import { EnvError, env } from "@/lib/env";
 import { resumePendingReflections, startReflectionScheduler } from "@/lib/learning/scheduler";
 import { warmTelemetry } from "@/lib/telemetry";
+import { prepareWorkspaces } from "@/lib/workspaces/startup";
 import { recoverFromCrash } from "./recover";
 import { startSandbox } from "./sandbox";
 import { installShutdown } from "./shutdown";
@@ -41,6 +42,10 @@ export async function boot(): Promise<void> {
       `[ratchet] recovered from an unclean stop: ${recovered.sessions} session(s) marked interrupted, ${recovered.reaped} leftover process group(s) killed`,
     );
   }
+  // an upgrade whose workspace was the app itself gets a message and a safe default, never a failed start
+  await prepareWorkspaces().catch((error) =>
+    console.error("[ratchet] checking the workspaces failed", error),
+  );
   installShutdown();
   startLeaseSweeper();
   if (env().databaseProvider === "postgresql" && !env().RATCHET_TOKEN) {

@@ -1,10 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { once } from "node:events";
-import { mkdtempSync } from "node:fs";
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { type FakeLLM, reply, startFakeLLM } from "@/e2e/support/fake-llm";
 import { activeTurns } from "@/lib/agent/active-turns";
@@ -16,11 +13,12 @@ import { createSession } from "@/lib/db/queries/sessions";
 import { saveModelSettings } from "@/lib/settings/model-config";
 import { gc } from "@/lib/testing/gc";
 import { startTestSandbox } from "@/lib/testing/sandbox";
+import { testWorkspace } from "@/lib/testing/workspace";
 import { queueReflection, reflectOnSession, waitingReflections } from "./reflection";
 import { reflectIdleSessions, resumePendingReflections } from "./scheduler";
 
 let llm: FakeLLM;
-const workspace = mkdtempSync(path.join(os.tmpdir(), "ratchet-reflect-"));
+const workspace = testWorkspace("reflect-");
 
 beforeAll(async () => {
   llm = await startFakeLLM({ port: 0 });

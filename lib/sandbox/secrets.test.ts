@@ -25,6 +25,18 @@ const MASKED: [string, string, string][] = [
   ["coloured token", "\x1b[32msk-abcdefghijklmnopqrstuv\x1b[0m", `\x1b[32m${MASK}\x1b[0m`],
   ["two secrets", `${LITERAL} and sk-abcdefghijklmnopqrstuvwx`, `${MASK} and ${MASK}`],
   ["quoted", `"${LITERAL}"`, `"${MASK}"`],
+  [
+    "password in a database URL",
+    "DATABASE_URL=postgresql://ratchet:s3cret-pw@db.internal:5432/ratchet\n",
+    `DATABASE_URL=postgresql://ratchet:${MASK}@db.internal:5432/ratchet\n`,
+  ],
+  ["password with an unencoded @ and :", "redis://:p@ss:w0rd@cache:6379/0", `redis://:${MASK}@cache:6379/0`],
+  [
+    "credentials in a git remote",
+    "origin https://deploy:x1y2@git.example (fetch)",
+    `origin https://deploy:${MASK}@git.example (fetch)`,
+  ],
+  ["url credentials in JSON", '{"url":"amqp://u:pa%40ss@mq/v"}', `{"url":"amqp://u:${MASK}@mq/v"}`],
 ];
 
 const UNTOUCHED: [string, string][] = [
@@ -41,6 +53,11 @@ const UNTOUCHED: [string, string][] = [
   ["xoxb alone", "xoxb-"],
   ["prose", "Compiled 12 files in 3.2s; 0 errors.\n"],
   ["part of a literal", "hunter2-correct"],
+  ["url with a port", "listening on http://localhost:3000/path\n"],
+  ["url with a user only", "git clone ssh://git@github.com/org/repo.git"],
+  ["@ after the path", "https://example.com:8080/users/@me"],
+  ["mailto", "mailto:someone@example.com"],
+  ["url and a later address", "see http://a:b then mail x@y"],
 ];
 
 describe("maskSecrets", () => {
@@ -152,6 +169,19 @@ describe("collectSecrets", () => {
     expect(collectSecrets(env, ["configured-key-123", ""]).sort()).toEqual(
       ["configured-key-123", "lowercase-secret", "sk-abcdefghijklmnopqrstuv", "token-value-123"].sort(),
     );
+  });
+
+  it("takes passwords out of URL-valued variables, whatever their name, as written and decoded", () => {
+    const secrets = collectSecrets(
+      {
+        DATABASE_URL: "postgresql://ratchet:pa%40ss-w0rd-long@db:5432/ratchet",
+        HTTP_PROXY: "http://proxy-user:proxy-pass-123@proxy:3128",
+        SHORT_URL: "redis://:pw@cache",
+        PLAIN_URL: "https://example.com/path",
+      },
+      [],
+    );
+    expect(secrets.sort()).toEqual(["pa%40ss-w0rd-long", "pa@ss-w0rd-long", "proxy-pass-123"].sort());
   });
 
   it("deduplicates", () => {

@@ -19,9 +19,34 @@ export function secretEnvNames(env: EnvLike): string[] {
   return Object.keys(env).filter(isSecretEnvName);
 }
 
+/** Characters that end a URL's authority, or the text around it (quotes, brackets, whitespace). */
+const NOT_AUTHORITY = "\\s/?#\"'<>\\x60";
+
+/**
+ * The password of `scheme://user:password@host` (the user may be empty: `redis://:pw@host`). The
+ * password runs to the authority's last `@`, so an unencoded `@` in it is still covered.
+ */
+const URL_CREDENTIALS = new RegExp(`(:\\/\\/[^${NOT_AUTHORITY}@:]*:)([^${NOT_AUTHORITY}]+)(?=@)`, "g");
+
+/** Passwords in URL-valued variables (DATABASE_URL, HTTP_PROXY, …), as written and percent-decoded. */
+export function urlPasswords(value: string): string[] {
+  const found: string[] = [];
+  for (const m of value.matchAll(URL_CREDENTIALS)) {
+    const password = m[2] ?? "";
+    found.push(password);
+    try {
+      found.push(decodeURIComponent(password));
+    } catch {
+      // not valid percent-encoding: the raw form is the one that can appear
+    }
+  }
+  return found;
+}
+
 export function collectSecrets(env: EnvLike, extra: string[]): string[] {
   const fromEnv = secretEnvNames(env).map((name) => env[name] ?? "");
-  const all = [...fromEnv, ...extra].filter((value) => value.length >= MIN_SECRET_LENGTH);
+  const fromUrls = Object.values(env).flatMap((value) => (value ? urlPasswords(value) : []));
+  const all = [...fromEnv, ...fromUrls, ...extra].filter((value) => value.length >= MIN_SECRET_LENGTH);
   return [...new Set(all)];
 }
 
@@ -70,6 +95,14 @@ const TOKEN_PATTERNS: TokenPattern[] = [
   tokenPattern(["x", "o", "x", "[baprs]", "-"], "[A-Za-z0-9-]", 10),
   tokenPattern(chars("AKIA"), "[0-9A-Z]", 16, { exact: true }),
   tokenPattern(["[Bb]", ...chars("earer"), "[ \\t]+"], "[A-Za-z0-9._~+/=-]", 16, { keepPrefix: true }),
+  {
+    // `scheme://user:` stays readable, the password does not; while an authority is still
+    // unterminated at the end of a chunk it is held back (a later `@` may make it a password)
+    full: URL_CREDENTIALS,
+    partial: new RegExp(`:(?:\\/|\\/\\/[^${NOT_AUTHORITY}]*)?$`),
+    body: new RegExp(`[^${NOT_AUTHORITY}]*`, "y"),
+    keepPrefix: true,
+  },
 ];
 
 interface Match {

@@ -24,6 +24,7 @@ import { createSession, findSession } from "@/lib/db/queries/sessions";
 import { subscribe } from "@/lib/events/bus";
 import { saveModelSettings } from "@/lib/settings/model-config";
 import { startTestSandbox } from "@/lib/testing/sandbox";
+import { testWorkspace } from "@/lib/testing/workspace";
 
 // read once by lib/env.ts, so set before anything imports it
 const TIMEOUT_SECONDS = vi.hoisted(() => {
@@ -47,7 +48,7 @@ beforeAll(async () => {
   llm = await startFakeLLM({ port: 0, handler: silentOr(createDirectiveHandler()) });
   await startTestSandbox();
   process.env.RATCHET_TOOLS_DIR = mkdtempSync(path.join(os.tmpdir(), "ratchet-tools-"));
-  workspace = mkdtempSync(path.join(os.tmpdir(), "ratchet-ws-"));
+  workspace = testWorkspace("ws-");
 });
 
 afterAll(async () => {

@@ -1,4 +1,3 @@
-import { stat } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { parsePart, type StoredPart } from "@/lib/agent/parts";
@@ -7,9 +6,9 @@ import { db } from "@/lib/db/client";
 import { listMessages } from "@/lib/db/queries/messages";
 import { findReflection } from "@/lib/db/queries/reflections";
 import { createSession, findSession } from "@/lib/db/queries/sessions";
-import { env } from "@/lib/env";
 import { loadModelConfig } from "@/lib/settings/model-config";
 import { loadDefaultBudget } from "@/lib/settings/prices";
+import { workspaceForNewSession } from "@/lib/workspaces/session";
 
 export const createSessionSchema = z.object({
   title: z.string().trim().max(200).optional(),
@@ -22,18 +21,8 @@ export const updateSessionSchema = z.object({
   budgetUsd: z.number().positive().max(100_000).nullable().optional(),
 });
 
-async function resolveWorkspace(requested: string | undefined): Promise<string> {
-  const base = env().workspace;
-  if (!requested) return base;
-  const resolved = path.resolve(base, requested.replace(/^~(?=$|\/)/, process.env.HOME ?? "~"));
-  const info = await stat(resolved).catch(() => null);
-  if (!info) throw new ApiError("unprocessable", `Workspace folder ${resolved} does not exist.`);
-  if (!info.isDirectory()) throw new ApiError("unprocessable", `Workspace ${resolved} is not a folder.`);
-  return resolved;
-}
-
 export async function openSession(input: z.infer<typeof createSessionSchema>) {
-  const workspace = await resolveWorkspace(input.workspace);
+  const workspace = await workspaceForNewSession(input.workspace);
   const config = await loadModelConfig();
   const budgetUsd = input.budgetUsd === undefined ? await loadDefaultBudget() : input.budgetUsd;
   const title = input.title || `Session in ${path.basename(workspace) || workspace}`;

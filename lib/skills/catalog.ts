@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
-import type { BigIntStats } from "node:fs";
-import { lstat, readdir, readFile, realpath, stat } from "node:fs/promises";
+import { lstat, readdir, realpath, stat } from "node:fs/promises";
 import path from "node:path";
+import { type Opened, openInside, readOpened } from "@/lib/fs/read-inside";
 import { MAX_SKILL_BYTES, type ParseResult, parseSkill, SKILL_NAME } from "./parse";
-import { isInside, skillsDir } from "./paths";
+import { skillsDir } from "./paths";
 
 export { SKILL_NAME, skillsDir };
 
@@ -70,42 +70,59 @@ async function readEntry(
   name: string,
   format: SkillEntry["format"],
 ): Promise<SkillEntry | null> {
-  const relPath = format === "folder" ? path.join(name, "SKILL.md") : `${name}.md`;
+  const relPath = format === "folder" ? `${name}/SKILL.md` : `${name}.md`;
   const file = path.join(root, relPath);
-  let info: BigIntStats;
-  try {
-    info = await stat(/*turbopackIgnore: true*/ file, { bigint: true });
-  } catch {
-    return null;
-  }
-  if (!info.isFile()) return null;
-  const size = Number(info.size);
-  const base = { name, format, file, relPath, size, mtime: info.mtime };
-  const real = await realpath(/*turbopackIgnore: true*/ file);
-  if (!isInside(root, real)) {
+  // the file that was checked is the file that is read: no link, no hard link, no FIFO (lib/fs)
+  const opened = await openInside(root, relPath);
+  if (!opened.ok) {
+    if (opened.missing) return null;
+    const info = await lstat(/*turbopackIgnore: true*/ file).catch(() => null);
     return {
-      ...base,
-      content: null,
-      sha256: null,
-      parsed: failed(`${relPath} is a symbolic link to a file outside the skills folder; it is not read.`),
-    };
-  }
-  if (size > MAX_SKILL_BYTES) {
-    return {
-      ...base,
+      name,
+      format,
+      file,
+      relPath,
+      size: 0,
+      mtime: info?.mtime ?? new Date(0),
       content: null,
       sha256: null,
       parsed: failed(
-        `${relPath} is ${Math.ceil(size / 1024)} KiB, over the ${MAX_SKILL_BYTES / 1024} KiB limit for a skill; move long reference material into other files in the skill folder.`,
+        `${relPath} is not read: ${opened.reason}. Ratchet reads skills only from regular files in the skills folder.`,
       ),
     };
   }
-  const identity = `${name}:${info.dev}:${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}`;
-  const known = readCache().get(file);
+  try {
+    return await readOpenedEntry(opened, { name, format, file, relPath });
+  } finally {
+    await opened.handle.close().catch(() => {});
+  }
+}
+
+async function readOpenedEntry(
+  opened: Opened,
+  where: Pick<SkillEntry, "name" | "format" | "file" | "relPath">,
+): Promise<SkillEntry> {
+  const info = opened.stat;
+  const base = { ...where, size: Number(info.size), mtime: info.mtime };
+  const tooLarge = (size: number): SkillEntry => ({
+    ...base,
+    content: null,
+    sha256: null,
+    parsed: failed(
+      `${where.relPath} is ${Math.ceil(size / 1024)} KiB, over the ${MAX_SKILL_BYTES / 1024} KiB limit for a skill; move long reference material into other files in the skill folder.`,
+    ),
+  });
+  if (base.size > MAX_SKILL_BYTES) return tooLarge(base.size);
+  const identity = `${where.name}:${info.dev}:${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}`;
+  const known = readCache().get(where.file);
   if (known?.identity === identity) return { ...base, ...known.read };
-  const content = await readFile(/*turbopackIgnore: true*/ file, "utf8");
-  const read = { content, sha256: sha256(content), parsed: parseSkill(content, { name }) };
-  if (Date.now() - Number(info.ctimeNs / 1_000_000n) > SETTLED_MS) readCache().set(file, { identity, read });
+  const { bytes, truncated } = await readOpened(opened.handle, MAX_SKILL_BYTES);
+  // it grew after the descriptor's size was read
+  if (truncated) return tooLarge(MAX_SKILL_BYTES + 1);
+  const content = new TextDecoder().decode(bytes);
+  const read = { content, sha256: sha256(content), parsed: parseSkill(content, { name: where.name }) };
+  if (Date.now() - Number(info.ctimeNs / 1_000_000n) > SETTLED_MS)
+    readCache().set(where.file, { identity, read });
   return { ...base, ...read };
 }
 

@@ -1,6 +1,7 @@
 import { lstat, mkdir, realpath } from "node:fs/promises";
 import path from "node:path";
 import { ApiError } from "@/lib/api/errors";
+import { isInside } from "@/lib/fs/paths";
 import { SKILL_NAME } from "./parse";
 
 export function skillsDir(): string {
@@ -19,11 +20,7 @@ export function assertSkillName(name: string): void {
   if (problem) throw new ApiError("bad_request", problem);
 }
 
-/** True when `target` is `root` itself or lies inside it, compared by path components, not by prefix. */
-export function isInside(root: string, target: string): boolean {
-  const rel = path.relative(root, target);
-  return rel === "" || (!path.isAbsolute(rel) && rel.split(path.sep)[0] !== "..");
-}
+export { isInside };
 
 async function exists(file: string): Promise<boolean> {
   try {

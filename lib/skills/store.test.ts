@@ -1,5 +1,7 @@
+import { execFileSync } from "node:child_process";
 import {
   existsSync,
+  linkSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -22,6 +24,11 @@ import { skillDetail, skillList } from "./views";
 
 const MINE = [
   "linked",
+  "hardlinked",
+  "fifo",
+  "to-environ",
+  "real-one",
+  "alias",
   "inner",
   "fresh",
   "b",
@@ -123,6 +130,30 @@ describe("names and containment", () => {
     expect(entry?.content).toBeNull();
     expect(entry?.parsed.ok).toBe(false);
     expect(await listSkills()).toEqual([]);
+  });
+
+  it("never reads a SKILL.md that is a hard link, a FIFO, a link to a secret, or below a linked folder", async () => {
+    const secret = path.join(parent, "token");
+    writeFileSync(secret, doc("stolen", "TOKEN-abcdef0123456789"));
+    const plant: Record<string, (file: string) => void> = {
+      hardlinked: (file) => linkSync(secret, file),
+      fifo: (file) => execFileSync("mkfifo", [file]),
+      "to-environ": (file) => symlinkSync("/proc/self/environ", file),
+    };
+    for (const [name, make] of Object.entries(plant)) {
+      mkdirSync(path.join(dir, name));
+      make(path.join(dir, name, "SKILL.md"));
+    }
+    mkdirSync(path.join(dir, "real-one"));
+    writeFileSync(path.join(dir, "real-one", "SKILL.md"), doc("real-one"));
+    symlinkSync("real-one", path.join(dir, "alias"));
+    for (const name of [...Object.keys(plant), "alias"]) {
+      const entry = await readSkillEntry(name);
+      expect(entry?.content, name).toBeNull();
+      expect(entry?.parsed.ok, name).toBe(false);
+      expect(JSON.stringify(entry)).not.toContain("TOKEN-abcdef");
+    }
+    expect((await listSkills()).map((s) => s.name)).toEqual(["real-one"]);
   });
 
   it("never writes through a SKILL.md symlink", async () => {

@@ -177,6 +177,10 @@ const POLICY: Record<string, Rule> = {
     body: () => ({ defaultBudgetUsd: 99999 }),
     audits: "settings.update",
   },
+  "PUT /api/settings/workspace-roots": {
+    role: "admin",
+    body: () => ({ roots: ["/"] }),
+  },
   "POST /api/settings/test": {
     role: "admin",
     body: () => ({ baseUrl: "http://127.0.0.1:9/v1", model: "m" }),

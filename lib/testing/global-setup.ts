@@ -2,6 +2,7 @@ import { rmSync } from "node:fs";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { migrate, tempDataDir } from "./migrate";
+import { testWorkspaceRoot } from "./workspace";
 
 /** One migrated SQLite database per test run, in a fresh temp folder. */
 export default async function setup(project: TestProject): Promise<() => void> {
@@ -10,5 +11,8 @@ export default async function setup(project: TestProject): Promise<() => void> {
   await migrate(databaseUrl);
   project.provide("databaseUrl", databaseUrl);
   project.provide("dataDir", dataDir);
-  return () => rmSync(dataDir, { recursive: true, force: true });
+  return () => {
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(testWorkspaceRoot(dataDir), { recursive: true, force: true });
+  };
 }

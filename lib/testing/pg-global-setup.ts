@@ -3,6 +3,7 @@ import { rmSync } from "node:fs";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { migrate, tempDataDir } from "./migrate";
+import { testWorkspaceRoot } from "./workspace";
 
 async function onCluster(url: string, sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
@@ -37,6 +38,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide("dataDir", dataDir);
   return async () => {
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(testWorkspaceRoot(dataDir), { recursive: true, force: true });
     await onCluster(clusterUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   };
 }

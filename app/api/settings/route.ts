@@ -19,6 +19,7 @@ import {
 import { readNetworkPolicy, saveNetworkPolicy } from "@/lib/settings/network-policy";
 import { loadDefaultBudget, loadPrices, priceSchema, savePrices } from "@/lib/settings/prices";
 import { readSandboxSettings, saveSandboxSettings } from "@/lib/settings/sandbox-settings";
+import { workspacesView } from "@/lib/workspaces/roots";
 
 export const dynamic = "force-dynamic";
 
@@ -51,6 +52,8 @@ async function view() {
     prices: await loadPrices(),
     defaultBudgetUsd: await loadDefaultBudget(),
     sandbox: sandboxView(await readNetworkPolicy(), await readSandboxSettings()),
+    // changed through PUT /api/settings/workspace-roots (admin, audited on its own)
+    workspaces: await workspacesView(),
   };
 }
 

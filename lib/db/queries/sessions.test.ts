@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   addSessionUsage,
+  countOpenSessionsByWorkspace,
   createSession,
   findRunningSessions,
   findSession,
@@ -14,6 +15,17 @@ import {
 const newSession = () => createSession({ title: "t", workspace: "/tmp", budgetUsd: 1.5, model: "m" });
 
 describe("session queries", () => {
+  it("counts the sessions that have not ended, per workspace", async () => {
+    const folder = `/srv/count-${Math.random().toString(36).slice(2)}`;
+    const open = await createSession({ title: "a", workspace: folder, budgetUsd: null, model: "m" });
+    await createSession({ title: "b", workspace: folder, budgetUsd: null, model: "m" });
+    const ended = await createSession({ title: "c", workspace: folder, budgetUsd: null, model: "m" });
+    await setSessionStatus(ended.id, "ended");
+    await setSessionStatus(open.id, "interrupted");
+    const counts = await countOpenSessionsByWorkspace();
+    expect(counts.find((c) => c.workspace === folder)).toEqual({ workspace: folder, count: 2 });
+  });
+
   it("creates a session with defaults and lists the most recently updated first", async () => {
     const first = await newSession();
     const second = await newSession();

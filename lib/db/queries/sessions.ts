@@ -11,6 +11,16 @@ export function createSession(data: {
   return db().session.create({ data });
 }
 
+/** How many sessions that have not ended work in each folder (start-up checks old workspaces). */
+export async function countOpenSessionsByWorkspace(): Promise<Array<{ workspace: string; count: number }>> {
+  const groups = await db().session.groupBy({
+    by: ["workspace"],
+    where: { status: { not: "ended" } },
+    _count: { _all: true },
+  });
+  return groups.map((g) => ({ workspace: g.workspace, count: g._count._all }));
+}
+
 export function listSessions(limit = 200) {
   return db().session.findMany({ orderBy: { updatedAt: "desc" }, take: limit });
 }

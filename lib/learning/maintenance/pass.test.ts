@@ -1,6 +1,3 @@
-import { mkdtempSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type FakeLLM, reply, startFakeLLM } from "@/e2e/support/fake-llm";
 import { activeTurns } from "@/lib/agent/active-turns";
@@ -11,6 +8,7 @@ import { createOpportunity } from "@/lib/db/queries/opportunities";
 import { createSession } from "@/lib/db/queries/sessions";
 import { saveModelSettings } from "@/lib/settings/model-config";
 import { startTestSandbox } from "@/lib/testing/sandbox";
+import { testWorkspace } from "@/lib/testing/workspace";
 import { maintenanceStatus, startMaintenancePass } from "./pass";
 import { workingMemoryProblem } from "./tools";
 
@@ -28,7 +26,7 @@ const MEMORY = [
 ].join("\n");
 
 let llm: FakeLLM;
-const workspace = mkdtempSync(path.join(os.tmpdir(), "ratchet-pass-"));
+const workspace = testWorkspace("pass-");
 
 beforeAll(async () => {
   llm = await startFakeLLM({ port: 0 });

@@ -13,9 +13,9 @@ import {
 import { ageOpenOpportunities } from "@/lib/db/queries/opportunities";
 import { createSession } from "@/lib/db/queries/sessions";
 import { readSetting, writeSettings } from "@/lib/db/queries/settings";
-import { env } from "@/lib/env";
 import type { TurnStatus } from "@/lib/events/types";
 import { loadModelConfig } from "@/lib/settings/model-config";
+import { workspaceForNewSession } from "@/lib/workspaces/session";
 import { analysisForPrompt, analyzeForMaintenance, type MaintenanceAnalysis } from "./analysis";
 
 export const MAINTENANCE_SETTINGS_KEY = "learning.maintenance";
@@ -116,13 +116,15 @@ export async function startMaintenancePass(send: Send): Promise<{ id: string; se
   if (last?.status === "running" && last.sessionId && activeTurns().has(last.sessionId))
     throw new ApiError("conflict", "A battery change is already running.");
   const settings = await loadMaintenanceSettings();
+  // the default workspace, like a session started without a folder (never the app's own folder)
+  const workspace = await workspaceForNewSession(undefined);
   const analysis = await analyzeForMaintenance();
   await ageOpenOpportunities();
   const config = await loadModelConfig();
   const count = await db().maintenanceRun.count();
   const session = await createSession({
     title: `Battery change #${count + 1}`,
-    workspace: env().workspace,
+    workspace,
     budgetUsd: settings.budgetUsd,
     model: config.model,
     kind: "maintenance",
