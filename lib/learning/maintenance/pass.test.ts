@@ -99,8 +99,9 @@ describe("battery change", () => {
     expect(run).toMatchObject({ status: "completed" });
     const analysis = run?.analysis as { repeatedCommands: Array<{ pattern: string }> };
     expect(analysis.repeatedCommands.map((r) => r.pattern)).toContain("cat");
+    // the pass's own instructions, not a prompt that merely mentions an earlier battery change
     const system = llm.requests.find((r) =>
-      r.messages.some((m) => "text" in m && m.text.includes("battery change")),
+      r.messages.some((m) => "text" in m && m.text.includes("You are running a battery change")),
     );
     expect(JSON.stringify(system?.messages)).toContain("Repeated command patterns");
     expect((await db().session.findUnique({ where: { id: sessionId } }))?.kind).toBe("maintenance");
