@@ -10,7 +10,7 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actionOf } from "@/lib/api/handler";
 import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/sqlite/client";
@@ -18,6 +18,7 @@ import { createLearningEvent } from "@/lib/db/queries/learning-events";
 import { createOpportunity } from "@/lib/db/queries/opportunities";
 import { createSession } from "@/lib/db/queries/sessions";
 import { saveSkill } from "@/lib/skills/store";
+import { openPrivateDatabase } from "@/lib/testing/private-database";
 import { type AuditAction, listAudit } from "./audit";
 import { ACTIONS, type Action, PERMISSIONS, roleFor } from "./permissions";
 import { ROLES, type Role, roleAllows } from "./roles";
@@ -31,6 +32,10 @@ const OWNER_TOKEN = process.env.RATCHET_TOKEN ?? "";
 
 const unique = () => Math.random().toString(36).slice(2, 10);
 type Params = Record<string, string>;
+
+// "changes nothing" compares whole tables: other test files must not write them meanwhile
+const dropDatabase = await openPrivateDatabase();
+afterAll(dropDatabase);
 
 const workspace = mkdtempSync(path.join(os.tmpdir(), "ratchet-perm-ws-"));
 process.env.RATCHET_WORKSPACE = workspace;
