@@ -84,7 +84,8 @@ export function route<P extends Params = Params>(
       }
       if (action && !may(actor.role, action)) throw new ApiError("forbidden", refusal(action, actor));
       actors.set(request, actor);
-      const params = await context.params;
+      // Next resolves the params of a route without dynamic segments to undefined, not {}
+      const params = ((await context.params) ?? {}) as P;
       let audited = false;
       const record: RequestContext["audit"] = async (target, detail = null, as) => {
         const name = as ?? action;

@@ -101,6 +101,24 @@ describe("route() roles", () => {
     });
   });
 
+  it("audits a mutation of a route without path segments, whose params Next resolves to undefined", async () => {
+    const t = await tokens();
+    const since = new Date();
+    const handler = route(async () => Response.json({ ok: true }), { action: "tool.sync" });
+    const request = new Request("http://127.0.0.1:3000/api/tools/sync", {
+      method: "POST",
+      headers: { host: "127.0.0.1:3000", authorization: `Bearer ${t.approver}` },
+    });
+    // what `next start` passes for a static route (the unit tests elsewhere pass {})
+    const response = await handler(request, {
+      params: Promise.resolve(undefined as unknown as Record<string, string>),
+    });
+    expect(response.status).toBe(200);
+    const { entries } = await listAudit({ action: "tool.sync", since });
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ target: null, actor: expect.stringMatching(/^approver-/) });
+  });
+
   it("leaves a single-user install unchanged: the one token can do everything", async () => {
     const admin = route(async () => Response.json({ ok: true }), { action: "settings.update" });
     expect((await call(admin, OWNER_TOKEN, "PUT")).status).toBe(200);
