@@ -7,6 +7,7 @@ import { mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } 
 import http from "node:http";
 import path from "node:path";
 import Database from "better-sqlite3";
+import { STARTER_TOOLS } from "../../lib/tools/starter-hashes";
 import { E2E, SECURITY } from "./constants";
 import {
   createDirectiveHandler,
@@ -145,17 +146,38 @@ export async function startSecurityApp(opts: {
     await llm.close();
     throw error;
   }
+  const api = apiClient(app.url);
+  await bootSettled(api);
   return {
     app,
     llm,
     dirs,
-    api: apiClient(app.url),
+    api,
     url: app.url,
     async stop() {
       await app.stop().catch(() => {});
       await llm.close().catch(() => {});
     },
   };
+}
+
+/**
+ * Waits for the work a start leaves running in the background: with the sandbox on, the starter
+ * tools are recorded a moment after the server answers, and a spec that compares the database
+ * before and after a request must not see that land in between.
+ */
+async function bootSettled(api: Api): Promise<void> {
+  const settings = await api.get<{ sandbox?: { mode?: string } }>("/api/settings");
+  if (settings.json?.sandbox?.mode !== "on") return;
+  const starters = Object.keys(STARTER_TOOLS);
+  const until = Date.now() + 60_000;
+  for (;;) {
+    const tools = await api.get<{ tools?: Array<{ name: string }> }>("/api/tools");
+    const names = new Set((tools.json?.tools ?? []).map((t) => t.name));
+    if (starters.every((name) => names.has(name))) return;
+    if (Date.now() > until) throw new Error(`the starter tools were not recorded within 60 s: ${tools.text}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** Put in a user message, makes the model stream a few words and then hang (until the client goes). */
