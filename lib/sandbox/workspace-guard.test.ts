@@ -141,6 +141,7 @@ describe("row 38: protections that leave no trace", () => {
     [".idea", "mkdir .idea && echo x > .idea/workspace.xml"],
     [".claude", "mkdir .claude && echo '{\"hooks\":{}}' > .claude/settings.json"],
     [".mcp.json", "echo '{\"mcpServers\":{}}' > .mcp.json"],
+    [".ratchet-data-dir", "echo x > .ratchet-data-dir"],
     [".git", "ln -s /tmp .git"],
     [".git", "echo 'gitdir: /tmp/evil' > .git"],
   ])("a new %s is moved to quarantine and reported (%s)", async (name, command) => {

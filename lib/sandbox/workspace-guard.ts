@@ -45,6 +45,8 @@ const PROTECTED: readonly { rel: string; rule: Rule }[] = [
   { rel: ".idea", rule: "quarantine" },
   { rel: ".claude", rule: "quarantine" },
   { rel: ".cursor", rule: "quarantine" },
+  // another instance's data dir marker: planted in a workspace, it would lock that folder out
+  { rel: ".ratchet-data-dir", rule: "quarantine" },
 ];
 
 export const PROTECTED_NAMES: readonly string[] = PROTECTED.map((p) => p.rel);
