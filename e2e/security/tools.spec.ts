@@ -9,7 +9,7 @@
  * pointing at a fixture home folder.
  */
 import { createHash } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -109,7 +109,10 @@ test.afterAll(async () => {
 
 test("row 8: broken or hostile tool modules fail validation with a clear error, and the server never ran them", async () => {
   test.setTimeout(180_000);
-  const marker = path.join(sec.dirs.root, `side-effect-${RUN}.txt`);
+  // beside the tool host's own script: the one folder of the app a tool's sandbox shows (read-only),
+  // so the write fails wherever the checkout is (a path the sandbox does not show at all may exist
+  // in its private /tmp, where a write succeeds and vanishes with it)
+  const marker = path.join(process.cwd(), "lib", "tools", "host", `side-effect-${RUN}.txt`);
   const head = `export const description = "A tool."; export const schema = { type: "object", properties: {} };`;
   const cases: Array<{ name: string; source: string; check: string; detail: RegExp }> = [
     {
@@ -171,7 +174,9 @@ test("row 8: broken or hostile tool modules fail validation with a clear error, 
   // the invalid tool was never offered to the model: calling it is refused
   expect(results.at(-1)).toMatch(/unavailable tool|No such tool|not found/i);
   // the server process never ran any of them: no side effect left the sandbox
-  expect(existsSync(marker)).toBe(false);
+  const leftBehind = existsSync(marker);
+  rmSync(marker, { force: true });
+  expect(leftBehind).toBe(false);
   expect(hits).toEqual([]);
   expect((await sec.api.get("/api/health")).status).toBe(200);
 });
