@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
-import { constants, statSync } from "node:fs";
-import { mkdir, open, readlink, realpath, stat, writeFile } from "node:fs/promises";
+import { statSync } from "node:fs";
+import { mkdir, realpath, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { buildChildEnv } from "./child-env";
 import { bwrapArguments, type HostLayout, isInside, type TaskMount } from "./filesystem-view";
@@ -11,6 +11,7 @@ import {
   SANDBOX_NO_PROXY,
   type SandboxSettings,
 } from "./policy";
+import { openVerified } from "./verified";
 import {
   enforceWorkspace,
   type GuardSnapshot,
@@ -82,28 +83,6 @@ function quote(arg: string): string {
 export function workspaceStateDir(dataDir: string, workspace: string): string {
   const key = createHash("sha256").update(workspace).digest("hex").slice(0, 16);
   return path.join(dataDir, "sandbox", key);
-}
-
-/**
- * Opens a folder or file by descriptor and checks the descriptor is that very path (`/proc/self/fd`):
- * a bind by path would follow a link swapped in after any check, say by another session whose
- * workspace holds this one, and mount whatever it points at.
- */
-async function openVerified(target: string): Promise<{ fd: number; real: string; close(): Promise<void> }> {
-  const real = await realpath(target);
-  const kind = await stat(real);
-  const flags =
-    constants.O_RDONLY |
-    constants.O_NOFOLLOW |
-    constants.O_NONBLOCK |
-    (kind.isDirectory() ? constants.O_DIRECTORY : 0);
-  const handle = await open(real, flags);
-  const opened = await readlink(`/proc/self/fd/${handle.fd}`).catch(() => "");
-  if (opened !== real) {
-    await handle.close();
-    throw new Error(`${target} changed while it was being opened`);
-  }
-  return { fd: handle.fd, real, close: () => handle.close() };
 }
 
 /** The mounts, descriptors and clean-ups of one command, collected as its view is built. */

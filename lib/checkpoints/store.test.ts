@@ -1,0 +1,154 @@
+import { execFileSync } from "node:child_process";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startTestSandbox } from "@/lib/testing/sandbox";
+import {
+  changesBetween,
+  hunksOf,
+  MAX_FILE_BYTES,
+  restore,
+  revertHunk,
+  type Snapshot,
+  type Store,
+  snapshot,
+  storeFor,
+} from "./store";
+
+const root = mkdtempSync(path.join(os.tmpdir(), "ratchet-checkpoints-"));
+const dataDir = path.join(root, "data");
+let store: Store;
+let n = 0;
+
+const write = (rel: string, content: string) => {
+  mkdirSync(path.dirname(path.join(store.workspace, rel)), { recursive: true });
+  writeFileSync(path.join(store.workspace, rel), content);
+};
+const read = (rel: string) => readFileSync(path.join(store.workspace, rel), "utf8");
+
+async function take(parent: Snapshot | null = null, session = "s1"): Promise<Snapshot> {
+  return snapshot(store, session, parent, "test");
+}
+
+beforeAll(async () => {
+  await startTestSandbox();
+});
+
+beforeEach(() => {
+  const workspace = path.join(root, `ws-${++n}`);
+  mkdirSync(workspace, { recursive: true });
+  store = storeFor(dataDir, workspace);
+});
+
+describe("checkpoints", () => {
+  it("records a workspace, and a change since, file by file with counts and unified diffs", async () => {
+    write("a.txt", "one\ntwo\nthree\n");
+    write("src/b.ts", "export const b = 1;\n");
+    const first = await take();
+    write("a.txt", "one\nTWO\nthree\n");
+    rmSync(path.join(store.workspace, "src/b.ts"));
+    write("c.md", "# new\n");
+    const second = await take(first);
+    const changes = await changesBetween(store, first.commit, second.commit);
+    expect(changes.map((c) => [c.path, c.status, c.additions, c.deletions])).toEqual([
+      ["a.txt", "modified", 1, 1],
+      ["c.md", "added", 1, 0],
+      ["src/b.ts", "deleted", 0, 1],
+    ]);
+    expect(changes[0]?.diff).toContain("-two\n+TWO");
+    const all = await changesBetween(store, null, second.commit);
+    expect(all.map((c) => c.path).sort()).toEqual(["a.txt", "c.md"]);
+  });
+
+  it("an unchanged workspace gives back the same checkpoint, no new commit", async () => {
+    write("a.txt", "x\n");
+    const first = await take();
+    const again = await take(first);
+    expect(again.commit).toBe(first.commit);
+  });
+
+  it("follows .gitignore, never the workspace's own .git, never a link's target, and names skipped large files", async () => {
+    execFileSync("git", ["init", "-q"], { cwd: store.workspace });
+    write(".gitignore", "dist/\n");
+    write("dist/bundle.js", "ignored");
+    write("keep.txt", "keep");
+    write("outside-secret.txt", "SECRET");
+    symlinkSync(path.join(store.workspace, "outside-secret.txt"), path.join(store.workspace, "link"));
+    const big = path.join(store.workspace, "data.bin");
+    writeFileSync(big, "");
+    truncateSync(big, MAX_FILE_BYTES + 1);
+    const snap = await take();
+    const files = (await changesBetween(store, null, snap.commit)).map((c) => c.path).sort();
+    expect(files).toEqual([".gitignore", "keep.txt", "link", "outside-secret.txt"]);
+    expect(snap.skipped).toEqual([{ path: "data.bin", bytes: MAX_FILE_BYTES + 1 }]);
+    // the user's repository is untouched: no index entries, no objects of ours
+    expect(
+      execFileSync("git", ["status", "--porcelain"], { cwd: store.workspace, encoding: "utf8" }),
+    ).toContain("?? keep.txt");
+  });
+
+  it("restores a whole checkpoint: changed files back, created files gone, deleted files back", async () => {
+    write("a.txt", "before\n");
+    write("gone.txt", "was here\n");
+    const before = await take();
+    write("a.txt", "after\n");
+    write("new/created.txt", "new\n");
+    rmSync(path.join(store.workspace, "gone.txt"));
+    const now = await take(before);
+    const restored = await restore(store, "s1", before.commit, now.commit);
+    expect(restored.sort()).toEqual(["a.txt", "gone.txt", "new/created.txt"]);
+    expect(read("a.txt")).toBe("before\n");
+    expect(read("gone.txt")).toBe("was here\n");
+    expect(existsSync(path.join(store.workspace, "new/created.txt"))).toBe(false);
+  });
+
+  it("restores one file and leaves the rest", async () => {
+    write("a.txt", "a1\n");
+    write("b.txt", "b1\n");
+    const before = await take();
+    write("a.txt", "a2\n");
+    write("b.txt", "b2\n");
+    const now = await take(before);
+    expect(await restore(store, "s1", before.commit, now.commit, ["a.txt"])).toEqual(["a.txt"]);
+    expect(read("a.txt")).toBe("a1\n");
+    expect(read("b.txt")).toBe("b2\n");
+  });
+
+  it("takes one hunk back out and keeps the other; refuses when the file changed by hand", async () => {
+    const lines = Array.from({ length: 30 }, (_, i) => `line ${i + 1}`);
+    write("f.txt", `${lines.join("\n")}\n`);
+    const before = await take();
+    const edited = [...lines];
+    edited[1] = "CHANGED 2";
+    edited[25] = "CHANGED 26";
+    write("f.txt", `${edited.join("\n")}\n`);
+    const now = await take(before);
+    const [change] = await changesBetween(store, before.commit, now.commit);
+    expect(hunksOf(change?.diff ?? "").hunks).toHaveLength(2);
+    expect(await revertHunk(store, change?.diff ?? "", 1)).toBe(true);
+    expect(read("f.txt")).toContain("CHANGED 2");
+    expect(read("f.txt")).not.toContain("CHANGED 26");
+    write("f.txt", "rewritten by hand\n");
+    expect(await revertHunk(store, change?.diff ?? "", 0)).toBe(false);
+    expect(read("f.txt")).toBe("rewritten by hand\n");
+  });
+
+  it("two sessions in one workspace keep their own index and lineage", async () => {
+    write("a.txt", "1\n");
+    const one = await take(null, "one");
+    write("a.txt", "2\n");
+    const two = await take(null, "two");
+    expect(one.tree).not.toBe(two.tree);
+    expect((await changesBetween(store, one.commit, two.commit))[0]?.path).toBe("a.txt");
+  });
+});

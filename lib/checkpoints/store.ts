@@ -1,0 +1,293 @@
+import { createHash } from "node:crypto";
+import { lstat, mkdir, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { git } from "./git";
+
+/**
+ * The shadow store: a git repository under the data dir that records a workspace's files at each
+ * checkpoint, whether or not the workspace is a git repository itself, without ever touching its own
+ * `.git`. The workspace's `.gitignore` files apply; files over the size cap are left out and named.
+ * One store per workspace (sessions in the same folder share objects); one index per session.
+ */
+export interface Store {
+  workspace: string;
+  gitDir: string;
+}
+
+export interface Snapshot {
+  commit: string;
+  tree: string;
+  /** Untracked files left out for their size. */
+  skipped: { path: string; bytes: number }[];
+}
+
+/** Larger files are not recorded (a build artefact, a dataset): the checkpoint says so. */
+export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+
+export function storeFor(dataDir: string, workspace: string): Store {
+  const key = createHash("sha256").update(workspace).digest("hex").slice(0, 16);
+  return { workspace, gitDir: path.join(dataDir, "checkpoints", key) };
+}
+
+const EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+
+async function ensureStore(store: Store): Promise<void> {
+  if (await stat(path.join(store.gitDir, "HEAD")).catch(() => null)) return;
+  await mkdir(store.gitDir, { recursive: true, mode: 0o700 });
+  await git({ gitDir: store.gitDir, args: ["init", "-q"] });
+  // plain bytes in, plain bytes out: no line-ending or mode games; objects kept until Ratchet prunes
+  const settings: [string, string][] = [
+    ["core.autocrlf", "false"],
+    ["core.symlinks", "true"],
+    ["gc.auto", "0"],
+    ["core.bigFileThreshold", "1m"],
+  ];
+  for (const [key, value] of settings) await git({ gitDir: store.gitDir, args: ["config", key, value] });
+}
+
+function indexFor(store: Store, session: string): string {
+  return path.join(store.gitDir, `index-${session.replace(/[^A-Za-z0-9_-]/g, "_")}`);
+}
+
+/** A gitignore line that matches exactly this path from the root (glob characters escaped). */
+function exactPattern(rel: string): string {
+  return `/${rel.replace(/[\\*?[\]!#]/g, (c) => `\\${c}`).replace(/ $/, "\\ ")}`;
+}
+
+async function largeUntracked(store: Store, index: string): Promise<{ path: string; bytes: number }[]> {
+  const out = await git({
+    gitDir: store.gitDir,
+    workTree: store.workspace,
+    index,
+    args: ["ls-files", "-z", "--others", "--exclude-standard"],
+  });
+  const large: { path: string; bytes: number }[] = [];
+  for (const rel of out.split("\0").filter(Boolean)) {
+    // lstat: a link is recorded as a link, never followed to what it points at
+    const info = await lstat(path.join(store.workspace, rel)).catch(() => null);
+    if (info?.isFile() && info.size > MAX_FILE_BYTES) large.push({ path: rel, bytes: info.size });
+  }
+  return large;
+}
+
+/**
+ * Records the workspace as it is now. `parent` is the session's previous checkpoint: an unchanged
+ * tree returns it instead of a new commit, so a step that wrote nothing costs no object.
+ */
+export async function snapshot(
+  store: Store,
+  session: string,
+  parent: { commit: string; tree: string } | null,
+  message: string,
+): Promise<Snapshot> {
+  await ensureStore(store);
+  const index = indexFor(store, session);
+  const skipped = await largeUntracked(store, index);
+  const excludes = path.join(store.gitDir, `exclude-${path.basename(index)}`);
+  await writeFile(excludes, skipped.map((s) => exactPattern(s.path)).join("\n"));
+  // one isolated run for the rest: stage, write the tree, and only for a new tree commit and point
+  // the session's ref at it (the message and parent come in as variables, never as shell text)
+  const out = await git({
+    gitDir: store.gitDir,
+    workTree: store.workspace,
+    index,
+    shell: [
+      "set -e",
+      'g() { git -c core.hooksPath=/dev/null -c core.fsmonitor=false "$@"; }',
+      'g -c "core.excludesFile=$RATCHET_EXCLUDES" add -A --ignore-errors . >&2',
+      "tree=$(g write-tree)",
+      'if [ "$tree" = "$RATCHET_PARENT_TREE" ]; then echo "$tree"; exit 0; fi',
+      'if [ -n "$RATCHET_PARENT" ]; then commit=$(g commit-tree "$tree" -p "$RATCHET_PARENT" -m "$RATCHET_MESSAGE")',
+      'else commit=$(g commit-tree "$tree" -m "$RATCHET_MESSAGE"); fi',
+      'g update-ref "refs/ratchet/$RATCHET_SESSION" "$commit"',
+      'echo "$tree $commit"',
+    ].join("\n"),
+    vars: {
+      RATCHET_EXCLUDES: excludes,
+      RATCHET_PARENT_TREE: parent?.tree ?? "",
+      RATCHET_PARENT: parent?.commit ?? "",
+      RATCHET_MESSAGE: message,
+      RATCHET_SESSION: session.replace(/[^A-Za-z0-9_-]/g, "_"),
+    },
+    args: [],
+  });
+  const [tree = "", commit] = out.trim().split(" ");
+  if (!commit) {
+    if (!parent) throw new Error("the checkpoint store wrote no commit");
+    return { ...parent, skipped };
+  }
+  return { commit, tree, skipped };
+}
+
+export type ChangeStatus = "added" | "modified" | "deleted" | "renamed";
+
+export interface FileChange {
+  path: string;
+  /** The path before a rename. */
+  from?: string;
+  status: ChangeStatus;
+  additions: number;
+  deletions: number;
+  binary: boolean;
+  /** The unified diff of this file (empty for a binary one). */
+  diff: string;
+}
+
+const STATUS: Record<string, ChangeStatus> = {
+  A: "added",
+  M: "modified",
+  D: "deleted",
+  R: "renamed",
+  T: "modified",
+};
+
+const DIFF_OPTIONS = ["--no-color", "--no-ext-diff", "--no-textconv", "-M", "--full-index"];
+
+/** The changes from one recorded tree to another, file by file. */
+export async function changesBetween(store: Store, from: string | null, to: string): Promise<FileChange[]> {
+  const base = from ?? EMPTY_TREE;
+  const [nameStatus, numstat, patch] = await Promise.all([
+    git({ gitDir: store.gitDir, args: ["diff", ...DIFF_OPTIONS, "--name-status", "-z", base, to] }),
+    git({ gitDir: store.gitDir, args: ["diff", ...DIFF_OPTIONS, "--numstat", "-z", base, to] }),
+    git({ gitDir: store.gitDir, args: ["diff", ...DIFF_OPTIONS, "-U3", base, to] }),
+  ]);
+  const counts = parseNumstat(numstat);
+  const diffs = splitPatch(patch);
+  return parseNameStatus(nameStatus).map((entry) => {
+    const count = counts.get(entry.path);
+    return {
+      ...entry,
+      additions: count?.additions ?? 0,
+      deletions: count?.deletions ?? 0,
+      binary: count?.binary ?? false,
+      diff: diffs.get(entry.path) ?? "",
+    };
+  });
+}
+
+function parseNameStatus(text: string): { path: string; from?: string; status: ChangeStatus }[] {
+  const fields = text.split("\0").filter((f) => f !== "");
+  const out: { path: string; from?: string; status: ChangeStatus }[] = [];
+  for (let i = 0; i < fields.length; ) {
+    const code = fields[i++] ?? "";
+    const status = STATUS[code[0] ?? ""] ?? "modified";
+    if (status === "renamed") {
+      const from = fields[i++] ?? "";
+      out.push({ path: fields[i++] ?? "", from, status });
+    } else out.push({ path: fields[i++] ?? "", status });
+  }
+  return out;
+}
+
+function parseNumstat(text: string): Map<string, { additions: number; deletions: number; binary: boolean }> {
+  const counts = new Map<string, { additions: number; deletions: number; binary: boolean }>();
+  const fields = text.split("\0");
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i] ?? "";
+    const match = /^(-|\d+)\t(-|\d+)\t(.*)$/s.exec(field);
+    if (!match) continue;
+    let name = match[3] ?? "";
+    // a rename: the counts line is followed by the old and the new path
+    if (name === "") {
+      i++;
+      name = fields[++i] ?? "";
+    }
+    counts.set(name, {
+      additions: match[1] === "-" ? 0 : Number(match[1]),
+      deletions: match[2] === "-" ? 0 : Number(match[2]),
+      binary: match[1] === "-",
+    });
+  }
+  return counts;
+}
+
+/** Splits a multi-file unified diff into one per file, keyed by the new path (the old one for a deletion). */
+function splitPatch(patch: string): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const part of patch.split(/^(?=diff --git )/m)) {
+    if (!part.startsWith("diff --git ")) continue;
+    const plus = /^\+\+\+ (?:b\/(.*)|\/dev\/null)$/m.exec(part);
+    const minus = /^--- (?:a\/(.*)|\/dev\/null)$/m.exec(part);
+    const rename = /^rename to (.*)$/m.exec(part);
+    const name = plus?.[1] ?? rename?.[1] ?? minus?.[1];
+    if (name) files.set(name, part);
+  }
+  return files;
+}
+
+/** The paths whose content differs between two recorded trees (no rename pairing). */
+export async function differingPaths(
+  store: Store,
+  from: string,
+  to: string,
+): Promise<{ path: string; status: ChangeStatus }[]> {
+  const text = await git({
+    gitDir: store.gitDir,
+    args: ["diff", "--no-color", "--no-ext-diff", "--no-renames", "--name-status", "-z", from, to],
+  });
+  return parseNameStatus(text);
+}
+
+/**
+ * Puts the workspace's files back as `target` recorded them: files changed since are restored,
+ * files created since are removed, files deleted since come back. `paths` limits it to those files.
+ * `current` is a snapshot taken just before (the caller checks it for changes made by hand).
+ */
+export async function restore(
+  store: Store,
+  session: string,
+  target: string,
+  current: string,
+  paths?: string[],
+): Promise<string[]> {
+  const wanted = paths ? new Set(paths) : null;
+  const changed = (await differingPaths(store, target, current)).filter((c) => !wanted || wanted.has(c.path));
+  const index = indexFor(store, session);
+  const remove = changed.filter((c) => c.status === "added").map((c) => c.path);
+  const bring = changed.filter((c) => c.status !== "added").map((c) => c.path);
+  const common = { gitDir: store.gitDir, workTree: store.workspace, writeWorkTree: true, index };
+  if (bring.length)
+    await git({
+      ...common,
+      args: ["checkout", target, "--pathspec-from-file=-", "--pathspec-file-nul"],
+      input: `${bring.join("\0")}\0`,
+    });
+  if (remove.length)
+    await git({
+      ...common,
+      args: ["rm", "-q", "-f", "--ignore-unmatch", "--pathspec-from-file=-", "--pathspec-file-nul"],
+      input: `${remove.join("\0")}\0`,
+    });
+  return changed.map((c) => c.path);
+}
+
+/** The hunks of one file's unified diff: the header and each `@@` block. */
+export function hunksOf(diff: string): { header: string; hunks: string[] } {
+  const at = diff.search(/^@@ /m);
+  if (at === -1) return { header: diff, hunks: [] };
+  const header = diff.slice(0, at);
+  const hunks = diff.slice(at).split(/^(?=@@ )/m);
+  return { header, hunks };
+}
+
+/**
+ * Takes one hunk of a recorded change back out of the workspace. Fails (false) when the file no
+ * longer holds that hunk as recorded, e.g. it was edited by hand since.
+ */
+export async function revertHunk(store: Store, diff: string, hunk: number): Promise<boolean> {
+  const { header, hunks } = hunksOf(diff);
+  const chosen = hunks[hunk];
+  if (!chosen) return false;
+  try {
+    await git({
+      gitDir: store.gitDir,
+      workTree: store.workspace,
+      writeWorkTree: true,
+      args: ["apply", "-R", "--whitespace=nowarn", "-"],
+      input: `${header}${chosen.endsWith("\n") ? chosen : `${chosen}\n`}`,
+    });
+    return true;
+  } catch {
+    return false;
+  }
+}

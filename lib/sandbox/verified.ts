@@ -1,0 +1,26 @@
+import { constants } from "node:fs";
+import { open, readlink, realpath, stat } from "node:fs/promises";
+
+/**
+ * Opens a folder or file by descriptor and checks the descriptor is that very path (`/proc/self/fd`):
+ * a bind by path would follow a link swapped in after any check, say by another session whose
+ * workspace holds this one, and mount whatever it points at.
+ */
+export async function openVerified(
+  target: string,
+): Promise<{ fd: number; real: string; close(): Promise<void> }> {
+  const real = await realpath(target);
+  const kind = await stat(real);
+  const flags =
+    constants.O_RDONLY |
+    constants.O_NOFOLLOW |
+    constants.O_NONBLOCK |
+    (kind.isDirectory() ? constants.O_DIRECTORY : 0);
+  const handle = await open(real, flags);
+  const opened = await readlink(`/proc/self/fd/${handle.fd}`).catch(() => "");
+  if (opened !== real) {
+    await handle.close();
+    throw new Error(`${target} changed while it was being opened`);
+  }
+  return { fd: handle.fd, real, close: () => handle.close() };
+}
