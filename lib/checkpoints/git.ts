@@ -17,6 +17,10 @@ export interface GitRun {
   writeWorkTree?: boolean;
   /** The index file: one per session, so sessions in one workspace never wait on each other's lock. */
   index?: string;
+  /** Another repository's object folder to read from (the workspace's own, read-only). */
+  alternates?: string;
+  /** The git dir is someone else's (the workspace's own repository): read it, never write it. */
+  readOnlyGitDir?: boolean;
   args: string[];
   /** Instead of one git command: a POSIX shell script of git commands (`args` is then unused). */
   shell?: string;
@@ -57,8 +61,16 @@ export async function git(run: GitRun): Promise<string> {
   const env: Record<string, string> = { ...BASE_ENV, ...run.vars, GIT_DIR: run.gitDir };
   if (run.workTree) env.GIT_WORK_TREE = run.workTree;
   if (run.index) env.GIT_INDEX_FILE = run.index;
-  const writable = [run.gitDir, ...(run.workTree && run.writeWorkTree ? [run.workTree] : [])];
-  const readable = run.workTree && !run.writeWorkTree ? [run.workTree] : [];
+  if (run.alternates) env.GIT_ALTERNATE_OBJECT_DIRECTORIES = run.alternates;
+  const writable = [
+    ...(run.readOnlyGitDir ? [] : [run.gitDir]),
+    ...(run.workTree && run.writeWorkTree ? [run.workTree] : []),
+  ];
+  const readable = [
+    ...(run.readOnlyGitDir ? [run.gitDir] : []),
+    ...(run.workTree && !run.writeWorkTree ? [run.workTree] : []),
+    ...(run.alternates ? [run.alternates] : []),
+  ];
   const result = await runIsolated({
     argv: run.shell ? ["/bin/sh", "-c", run.shell] : ["git", ...SAFE, ...run.args],
     cwd: run.workTree ?? run.gitDir,

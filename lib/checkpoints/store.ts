@@ -151,6 +151,10 @@ export async function changesBetween(store: Store, from: string | null, to: stri
     git({ gitDir: store.gitDir, args: ["diff", ...DIFF_OPTIONS, "--numstat", "-z", base, to] }),
     git({ gitDir: store.gitDir, args: ["diff", ...DIFF_OPTIONS, "-U3", base, to] }),
   ]);
+  return assemble(nameStatus, numstat, patch);
+}
+
+function assemble(nameStatus: string, numstat: string, patch: string): FileChange[] {
   const counts = parseNumstat(numstat);
   const diffs = splitPatch(patch);
   return parseNameStatus(nameStatus).map((entry) => {
@@ -290,4 +294,32 @@ export async function revertHunk(store: Store, diff: string, hunk: number): Prom
   } catch {
     return false;
   }
+}
+
+/**
+ * The workspace's uncommitted changes as its own git would show them (tracked and untracked, its
+ * `.gitignore` applied): the tree of its `HEAD`, read from its own objects without writing anything
+ * of its repository, against the workspace recorded now. Null when it is not a git repository Ratchet
+ * can read (no `.git` folder in it, or no commit yet).
+ */
+export async function uncommittedChanges(store: Store, current: string): Promise<FileChange[] | null> {
+  const own = path.join(store.workspace, ".git");
+  if (!(await lstat(own).catch(() => null))?.isDirectory()) return null;
+  let head: string;
+  try {
+    head = (
+      await git({ gitDir: own, readOnlyGitDir: true, args: ["rev-parse", "--verify", "-q", "HEAD^{tree}"] })
+    ).trim();
+  } catch {
+    return null;
+  }
+  if (!/^[0-9a-f]{40,64}$/.test(head)) return null;
+  const objects = path.join(own, "objects");
+  const run = (args: string[]) => git({ gitDir: store.gitDir, alternates: objects, args });
+  const [nameStatus, numstat, patch] = await Promise.all([
+    run(["diff", ...DIFF_OPTIONS, "--name-status", "-z", head, current]),
+    run(["diff", ...DIFF_OPTIONS, "--numstat", "-z", head, current]),
+    run(["diff", ...DIFF_OPTIONS, "-U3", head, current]),
+  ]);
+  return assemble(nameStatus, numstat, patch);
 }

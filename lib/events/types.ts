@@ -38,7 +38,18 @@ export type SessionEventBody =
   | { type: "retry"; attempt: number; delayMs: number; message: string }
   | { type: "error"; code: string; message: string }
   | { type: "status"; status: SessionStatus; note?: string }
-  | { type: "turn-end"; turnId: string; status: TurnStatus; error?: string };
+  | { type: "turn-end"; turnId: string; status: TurnStatus; error?: string }
+  /** The workspace was recorded (lib/checkpoints): the Changes panel reloads what it shows. */
+  | {
+      type: "checkpoint";
+      turnId: string | null;
+      kind: "turn-start" | "step" | "revert";
+      step: number;
+      commit: string;
+    }
+  /** A person put the workspace back to before turn `fromTurn` (numbered from 1); those turns stay, marked. */
+  | { type: "turns-rewound"; fromTurn: number; turnIds: string[]; by: string }
+  | { type: "reverted"; turn: number; paths: string[]; hunk: number | null; by: string };
 
 export type SessionStatus = "idle" | "running" | "ended" | "interrupted";
 export type TurnStatus = "completed" | "cancelled" | "error" | "interrupted";

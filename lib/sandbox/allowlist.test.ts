@@ -1,4 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -184,6 +192,29 @@ describe("row 25: environment by allowlist", () => {
     } finally {
       setSandboxSettings({ readPaths: [], envNames: [], privateNetworks: [] });
     }
+  });
+});
+
+describe("a workspace swapped for a link after it was checked", () => {
+  it("is refused, not followed: the command does not run", async () => {
+    const real = path.join(root, "ws", "swapped-real");
+    mkdirSync(real, { recursive: true });
+    const link = path.join(root, "ws", "swapped");
+    symlinkSync(dirs.app, link);
+    const result = await withPrivateTmp((tmp) =>
+      runProcess({
+        command: "touch planted && echo RAN",
+        cwd: link,
+        env: { TMPDIR: tmp },
+        timeoutMs: 10_000,
+        modelCapBytes: 1024,
+        streamCapBytes: 1024,
+        sandbox: { writable: [link, tmp], network: "none", workspace: link },
+      }),
+    );
+    expect(result.status).toBe("sandbox-unavailable");
+    expect(result.error).toMatch(/no longer the folder it was/);
+    expect(existsSync(path.join(dirs.app, "planted"))).toBe(false);
   });
 });
 

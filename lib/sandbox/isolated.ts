@@ -49,7 +49,8 @@ async function prepare(run: IsolatedRun): Promise<Prepared> {
   }
   const opened: Awaited<ReturnType<typeof openVerified>>[] = [];
   try {
-    for (const dir of [...run.writable, ...(run.readable ?? [])]) opened.push(await openVerified(dir));
+    for (const dir of [...run.writable, ...(run.readable ?? [])])
+      opened.push(await openVerified(dir, { exact: true }));
   } catch (error) {
     for (const o of opened) await o.close();
     throw error;

@@ -103,7 +103,7 @@ class TaskView {
 
   /** Writable, by verified descriptor; its protected names read-only and guarded. */
   async writable(dir: string): Promise<void> {
-    const opened = await openVerified(dir);
+    const opened = await openVerified(dir, { exact: true });
     this.mounts.push({ kind: "rw-fd", fd: this.pass(opened.fd, opened.close), path: opened.real });
     this.shown.push(opened.real);
     const snapshot = await snapshotWorkspace(opened.real);
@@ -115,8 +115,8 @@ class TaskView {
     });
   }
 
-  async readable(target: string): Promise<void> {
-    const opened = await openVerified(target);
+  async readable(target: string, exact = false): Promise<void> {
+    const opened = await openVerified(target, { exact });
     this.mounts.push({ kind: "ro-fd", fd: this.pass(opened.fd, opened.close), path: opened.real });
     this.shown.push(opened.real);
   }
@@ -207,7 +207,7 @@ export async function prepareSandboxed(input: PrepareInput, runtime: ReadyRuntim
       const stateDir = workspaceStateDir(locations.dataDir, await realpath(spec.workspace));
       view.mounts.push({ kind: "rw", path: home, source: await ensureHome(stateDir, runtime.gitIdentity) });
     } else view.mounts.push({ kind: "tmpfs", path: home });
-    if (!view.shown.some((dir) => isInside(input.cwd, dir))) await view.readable(input.cwd);
+    if (!view.shown.some((dir) => isInside(input.cwd, dir))) await view.readable(input.cwd, true);
     view.mounts.push(...masks(view.shown, locations));
 
     const networked = spec.network === "policy" && runtime.network().mode !== "none";

@@ -1,5 +1,6 @@
 import { constants } from "node:fs";
 import { open, readlink, realpath, stat } from "node:fs/promises";
+import path from "node:path";
 
 /**
  * Opens a folder or file by descriptor and checks the descriptor is that very path (`/proc/self/fd`):
@@ -8,8 +9,13 @@ import { open, readlink, realpath, stat } from "node:fs/promises";
  */
 export async function openVerified(
   target: string,
+  opts: { exact?: boolean } = {},
 ): Promise<{ fd: number; real: string; close(): Promise<void> }> {
   const real = await realpath(target);
+  // a folder handed over already resolved (a workspace checked against its roots) must still be
+  // that folder: had a component become a link since the check, its target would be bound instead
+  if (opts.exact && real !== path.resolve(target))
+    throw new Error(`${target} is no longer the folder it was (it now leads to ${real})`);
   const kind = await stat(real);
   const flags =
     constants.O_RDONLY |

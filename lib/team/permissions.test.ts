@@ -87,6 +87,11 @@ const POLICY: Record<string, Rule> = {
   "POST /api/sessions/[id]/cancel": { role: "member", params: session, audits: "session.cancel" },
   "POST /api/sessions/[id]/end": { role: "member" },
   "POST /api/sessions/[id]/reflect": { role: "member" },
+  "POST /api/sessions/[id]/revert": {
+    role: "member",
+    params: session,
+    body: () => ({ turn: 1, force: true }),
+  },
 
   "PUT /api/working-memory": {
     role: "approver",

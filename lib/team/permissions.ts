@@ -25,6 +25,7 @@ export const PERMISSIONS = {
   "session.cancel": { role: "member", does: "stopping a turn" },
   "session.end": { role: "member", does: "ending a session" },
   "session.reflect": { role: "member", does: "asking for a session's reflection" },
+  "session.revert": { role: "member", does: "putting a session's files back as they were before a turn" },
 
   "workingMemory.update": { role: "approver", does: "changing the working memory" },
   "learningEvent.create": { role: "approver", does: "recording a learning" },
