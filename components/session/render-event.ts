@@ -359,6 +359,28 @@ export function renderEvent(event: SessionEventBody, state: RenderState): Render
       return nothing(state);
     }
 
+    case "checkpoint":
+      return nothing(state);
+
+    case "turns-rewound":
+      return line(
+        state,
+        SGR.yellow,
+        `↺ files put back as before turn ${event.fromTurn} by ${oneLine(event.by)}; turn${event.turnIds.length === 1 ? "" : "s"} ${event.fromTurn}${event.turnIds.length > 1 ? `–${event.fromTurn + event.turnIds.length - 1}` : ""} marked rewound`,
+      );
+
+    case "reverted": {
+      const what =
+        event.hunk === null
+          ? event.paths.map(oneLine).join(", ")
+          : `a change in ${oneLine(event.paths[0] ?? "")}`;
+      return line(
+        state,
+        SGR.yellow,
+        `↺ ${what} put back as before turn ${event.turn} by ${oneLine(event.by)}`,
+      );
+    }
+
     default:
       // An event type this UI does not know yet: show nothing rather than guess.
       return nothing(state);
