@@ -23,6 +23,11 @@ const BENCHMARKS = [
     args: ["--conditions=react-server", "bench/sandbox-overhead.ts"],
     needsBuild: false,
   },
+  {
+    name: "checkpoints",
+    args: ["--conditions=react-server", "bench/checkpoints.ts"],
+    needsBuild: false,
+  },
   { name: "token-to-screen", args: ["bench/token-to-screen.ts"], needsBuild: true },
   { name: "firehose", args: ["bench/firehose.ts"], needsBuild: true },
   {
@@ -112,6 +117,11 @@ for (const bench of selected) {
     const v = r.variants;
     console.log(
       `  run_command(true) p50 ${v.tool.p50} ms vs spawn ${v.spawn.p50} ms, runProcess ${v.runProcess.p50} ms → +${r.addedOverSpawnMs.p50} ms (goal ≤ ${r.goal.addedOverSpawnMs}: ${r.goal.met ? "met" : "missed"})`,
+    );
+  } else if (bench.name === "checkpoints") {
+    const [generated, ratchet] = r.runs;
+    console.log(
+      `  checkpoint step p50 ${generated.step.p50} ms (${r.files} files; this repo ${ratchet.step.p50} ms; goal ≤ ${r.goal.stepP50Ms}), first snapshot ${generated.firstMs} ms (goal ≤ ${r.goal.firstMs}), 1k-file changes ${r.changes.ratio}× git status + diff (goal ≤ ${r.goal.changesRatio}×)`,
     );
   } else if (bench.name === "sandbox-overhead") {
     const v = r.variants;

@@ -41,6 +41,8 @@ async function ensureStore(store: Store): Promise<void> {
     ["core.symlinks", "true"],
     ["gc.auto", "0"],
     ["core.bigFileThreshold", "1m"],
+    // an index that remembers which folders had no untracked files: a step re-reads only what changed
+    ["feature.manyFiles", "true"],
   ];
   for (const [key, value] of settings) await git({ gitDir: store.gitDir, args: ["config", key, value] });
 }
