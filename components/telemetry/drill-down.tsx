@@ -3,7 +3,12 @@
 import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useEffect, useState } from "react";
-import type { DailyPoint, ToolCallRecordView, ToolCallsPage, ToolHealth } from "@/lib/telemetry/types";
+import type {
+  DailyPoint,
+  ToolCallRow as ToolCallRecordView,
+  ToolCallsPage,
+  ToolHealth,
+} from "@/lib/telemetry/views";
 import { apiRequest } from "../api-client";
 import {
   formatAbsoluteTime,
