@@ -1,23 +1,60 @@
-/** Browser-side JSON client for Ratchet's own HTTP API (same origin, cookie auth). */
+/**
+ * The browser's client for Ratchet's own HTTP API (same origin, cookie auth): one fetch wrapper,
+ * one error shape, and every call the UI makes. The response types are the server's own, from each
+ * domain's views.ts, imported as types only: no server code reaches the bundle, and a route that
+ * changes its shape breaks the build of the components that read it.
+ */
 
 import type {
-  Hypothesis,
+  HypothesisList,
   LearningEvent,
+  LearningEventList,
   LearningHealth,
   LearningType,
-  MaintenanceRun,
+  MaintenanceOverview,
+  MaintenanceStarted,
   MaintenanceStatus,
   Opportunity,
-  OpportunityImportResult,
+  OpportunityImport,
   OpportunityInput,
-  ReflectionCoverage,
-  ReflectionItem,
-  ToolDecisionResult,
-  ToolDetail,
-  ToolListItem,
-  ToolsFolderSync,
+  OpportunityList,
+  ReflectionList,
+  WorkingMemoryList,
   WorkingMemoryVersion,
-} from "./api-types";
+} from "@/lib/learning/views";
+import type {
+  ReflectionQueued,
+  SessionCreated,
+  SessionDetail,
+  SessionEnded,
+  SessionList,
+  TurnAccepted,
+  TurnCancelled,
+} from "@/lib/sessions/views";
+import type {
+  ApiStyle,
+  ConnectionReport,
+  NetworkPolicy,
+  Price,
+  SandboxAccess,
+  Settings,
+  WorkspacesView,
+} from "@/lib/settings/views";
+import type {
+  DiskState,
+  RenamedSkill,
+  RestoredSkill,
+  SavedSkill,
+  SkillDeleted,
+  SkillDetail,
+  SkillList,
+  SkillVersionContent,
+  SkillVersionList,
+} from "@/lib/skills/views";
+import type { AuditPage, Role, UserList, UserUpdated, UserWithToken } from "@/lib/team/views";
+import type { Dataset } from "@/lib/telemetry/datasets";
+import type { ActivityKind, ActivityPage, ToolCallsPage, ToolDaily } from "@/lib/telemetry/views";
+import type { ToolDecision, ToolDetail, ToolList, ToolsFolderSync } from "@/lib/tools/views";
 
 export type ApiResult<T> =
   | { ok: true; status: number; data: T }
@@ -31,6 +68,8 @@ interface RequestOptions {
   redirectOnUnauthorized?: boolean;
 }
 
+const UNREACHABLE = "Could not reach the Ratchet server. Is it still running?";
+
 function errorFrom(payload: unknown): { code?: string; message?: string } {
   if (typeof payload !== "object" || payload === null || !("error" in payload)) return {};
   const error = (payload as { error: unknown }).error;
@@ -42,8 +81,11 @@ function errorFrom(payload: unknown): { code?: string; message?: string } {
   };
 }
 
-export async function apiRequest<T>(path: string, options: RequestOptions = {}): Promise<ApiResult<T>> {
-  const { method = "GET", body, signal, redirectOnUnauthorized = true } = options;
+/** The response and its JSON body (null when empty or not JSON); null when the server is unreachable. */
+async function send(
+  path: string,
+  { method = "GET", body, signal }: RequestOptions,
+): Promise<{ response: Response; payload: unknown } | null> {
   let response: Response;
   try {
     response = await fetch(path, {
@@ -58,15 +100,9 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (error) {
-    if (error instanceof DOMException && error.name === "AbortError") throw error;
-    return {
-      ok: false,
-      status: 0,
-      code: "network",
-      message: "Could not reach the Ratchet server. Is it still running?",
-    };
+    if (isAbortError(error)) throw error;
+    return null;
   }
-
   const text = await response.text();
   let payload: unknown = null;
   if (text) {
@@ -76,10 +112,11 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
       payload = null;
     }
   }
+  return { response, payload };
+}
 
-  if (response.ok) return { ok: true, status: response.status, data: payload as T };
-
-  if (response.status === 401 && redirectOnUnauthorized && typeof window !== "undefined") {
+function failure(response: Response, payload: unknown, options: RequestOptions): ApiResult<never> {
+  if (response.status === 401 && options.redirectOnUnauthorized !== false && typeof window !== "undefined") {
     window.location.href = "/login";
   }
   const { code, message } = errorFrom(payload);
@@ -91,105 +128,260 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
   };
 }
 
+const unreachable = { ok: false, status: 0, code: "network", message: UNREACHABLE } as const;
+
+/** A call whose answer is T when it succeeds; T is the route's own response type. */
+async function request<T>(path: string, options: RequestOptions = {}): Promise<ApiResult<T>> {
+  const sent = await send(path, options);
+  if (!sent) return unreachable;
+  const { response, payload } = sent;
+  if (response.ok) return { ok: true, status: response.status, data: payload as T };
+  return failure(response, payload, options);
+}
+
 export function isAbortError(error: unknown): boolean {
   return error instanceof DOMException && error.name === "AbortError";
 }
 
+const enc = encodeURIComponent;
+
+/** `?a=1&b=2` from the values that are set; "" when none is. */
+function query(params: Record<string, string | number | boolean | null | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params))
+    if (value !== undefined && value !== null && value !== "" && value !== false)
+      search.set(key, String(value));
+  const text = search.toString();
+  return text ? `?${text}` : "";
+}
+
+/** Logging in and out: a 401 here is an answer, not a reason to go to /login. */
+export const authApi = {
+  login: (token: string) =>
+    request<{ ok: true }>("/api/auth/login", {
+      method: "POST",
+      body: { token },
+      redirectOnUnauthorized: false,
+    }),
+  logout: () => request<{ ok: true }>("/api/auth/logout", { method: "POST", redirectOnUnauthorized: false }),
+};
+
+/** POST /api/sessions: all optional (the title from the folder, the default workspace and budget). */
+export interface NewSession {
+  title?: string;
+  workspace?: string;
+  budgetUsd?: number;
+}
+
+export const sessionsApi = {
+  list: () => request<SessionList>("/api/sessions"),
+  create: (body: NewSession) => request<SessionCreated>("/api/sessions", { method: "POST", body }),
+  detail: (id: string) => request<SessionDetail>(`/api/sessions/${enc(id)}`),
+  send: (id: string, text: string) =>
+    request<TurnAccepted>(`/api/sessions/${enc(id)}/messages`, { method: "POST", body: { text } }),
+  cancel: (id: string) => request<TurnCancelled>(`/api/sessions/${enc(id)}/cancel`, { method: "POST" }),
+  end: (id: string) => request<SessionEnded>(`/api/sessions/${enc(id)}/end`, { method: "POST" }),
+  /** The event stream (for an EventSource): the events after `after` replayed, then the live tail. */
+  eventsUrl: (id: string, after: number) => `/api/sessions/${enc(id)}/events?after=${after}`,
+};
+
+/** The PUT /api/settings body: only what changed. Flat, as the route expects. */
+export interface SettingsPatch {
+  baseUrl?: string | null;
+  apiKey?: string | null;
+  model?: string;
+  api?: ApiStyle;
+  contextWindow?: number;
+  stepLimit?: number;
+  prices?: Price[];
+  defaultBudgetUsd?: number | null;
+  network?: NetworkPolicy;
+  sandboxAccess?: SandboxAccess;
+}
+
+/** POST /api/settings/test: the form's unsaved values; what is left out comes from the saved settings. */
+export interface ConnectionTestBody {
+  baseUrl: string | null;
+  apiKey?: string;
+  model?: string;
+  api: ApiStyle;
+}
+
+export const settingsApi = {
+  get: () => request<Settings>("/api/settings"),
+  save: (patch: SettingsPatch) => request<Settings>("/api/settings", { method: "PUT", body: patch }),
+  /** Tests the saved configuration, overridden by the form's unsaved values. */
+  testConnection: (body: ConnectionTestBody) =>
+    request<ConnectionReport>("/api/settings/test", { method: "POST", body }),
+  /** `null` drops the saved roots (the environment applies again). */
+  saveWorkspaceRoots: (roots: string[] | null) =>
+    request<WorkspacesView>("/api/settings/workspace-roots", { method: "PUT", body: { roots } }),
+};
+
 /** The agent-written tools API: the list, one tool's versions, and the decisions a person makes. */
 export const toolsApi = {
-  list: (signal?: AbortSignal) => apiRequest<{ tools: ToolListItem[] }>("/api/tools", { signal }),
-  detail: (name: string, signal?: AbortSignal) =>
-    apiRequest<ToolDetail>(`/api/tools/${encodeURIComponent(name)}`, { signal }),
+  list: (signal?: AbortSignal) => request<ToolList>("/api/tools", { signal }),
+  detail: (name: string, signal?: AbortSignal) => request<ToolDetail>(`/api/tools/${enc(name)}`, { signal }),
   /** Approval binds to the exact content the person reviewed. */
   approve: (name: string, sha256: string) =>
-    apiRequest<ToolDecisionResult>(`/api/tools/${encodeURIComponent(name)}/approve`, {
-      method: "POST",
-      body: { sha256 },
-    }),
+    request<ToolDecision>(`/api/tools/${enc(name)}/approve`, { method: "POST", body: { sha256 } }),
   reject: (name: string, sha256: string, reason: string) =>
-    apiRequest<ToolDecisionResult>(`/api/tools/${encodeURIComponent(name)}/reject`, {
-      method: "POST",
-      body: { sha256, reason },
-    }),
+    request<ToolDecision>(`/api/tools/${enc(name)}/reject`, { method: "POST", body: { sha256, reason } }),
   retire: (name: string, reason?: string) =>
-    apiRequest<ToolDecisionResult>(`/api/tools/${encodeURIComponent(name)}/retire`, {
+    request<ToolDecision>(`/api/tools/${enc(name)}/retire`, {
       method: "POST",
       body: reason ? { reason } : {},
     }),
   rollback: (name: string, version: number) =>
-    apiRequest<ToolDecisionResult>(`/api/tools/${encodeURIComponent(name)}/rollback`, {
-      method: "POST",
-      body: { version },
-    }),
-  syncFolder: () => apiRequest<ToolsFolderSync>("/api/tools/sync", { method: "POST" }),
+    request<ToolDecision>(`/api/tools/${enc(name)}/rollback`, { method: "POST", body: { version } }),
+  syncFolder: () => request<ToolsFolderSync>("/api/tools/sync", { method: "POST" }),
 };
 
-const enc = encodeURIComponent;
+const skillPath = (name: string, rest = "") => `/api/skills/${enc(name)}${rest}`;
+
+/** A save's answer: the saved skill, or (409) the file as it is on disk now, so both sides can be shown. */
+export type SaveSkillResult =
+  | ApiResult<SavedSkill>
+  | { ok: false; status: 409; conflict: DiskState; message: string };
+
+async function saveSkill(
+  name: string,
+  body: { content: string; baseSha256?: string | null; create?: boolean },
+): Promise<SaveSkillResult> {
+  const options: RequestOptions = { method: "PUT", body };
+  const sent = await send(skillPath(name), options);
+  if (!sent) return unreachable;
+  const { response, payload } = sent;
+  if (response.ok) return { ok: true, status: response.status, data: payload as SavedSkill };
+  const current = (payload as { current?: DiskState } | null)?.current;
+  if (response.status === 409 && current) {
+    return { ok: false, status: 409, conflict: current, message: errorFrom(payload).message ?? "Conflict." };
+  }
+  return failure(response, payload, options);
+}
+
+export const skillsApi = {
+  list: (signal?: AbortSignal) => request<SkillList>("/api/skills", { signal }),
+  detail: (name: string, signal?: AbortSignal) => request<SkillDetail>(skillPath(name), { signal }),
+  save: saveSkill,
+  remove: (name: string, baseSha256?: string | null) =>
+    request<SkillDeleted>(skillPath(name, query({ baseSha256 })), { method: "DELETE" }),
+  rename: (name: string, to: string) =>
+    request<RenamedSkill>(skillPath(name, "/rename"), { method: "POST", body: { to } }),
+  versions: (name: string, signal?: AbortSignal) =>
+    request<SkillVersionList>(skillPath(name, "/versions"), { signal }),
+  version: (name: string, version: number, signal?: AbortSignal) =>
+    request<SkillVersionContent>(skillPath(name, `/versions/${version}`), { signal }),
+  restore: (name: string, version: number, baseSha256?: string | null) =>
+    request<RestoredSkill>(skillPath(name, "/restore"), {
+      method: "POST",
+      body: { version, ...(baseSha256 ? { baseSha256 } : {}) },
+    }),
+};
 
 /** The learning loops' API (docs/api.md, "Learning"). */
 export const learningApi = {
-  health: (signal?: AbortSignal) => apiRequest<LearningHealth>("/api/learning/health", { signal }),
+  health: (signal?: AbortSignal) => request<LearningHealth>("/api/learning/health", { signal }),
 
-  reflections: (filter: { status?: string; q?: string }, signal?: AbortSignal) => {
-    const params = new URLSearchParams();
-    if (filter.status) params.set("status", filter.status);
-    if (filter.q?.trim()) params.set("q", filter.q.trim());
-    const query = params.toString();
-    return apiRequest<{ coverage: ReflectionCoverage; reflections: ReflectionItem[] }>(
-      `/api/reflections${query ? `?${query}` : ""}`,
-      { signal },
-    );
-  },
+  reflections: (filter: { status?: string; q?: string }, signal?: AbortSignal) =>
+    request<ReflectionList>(`/api/reflections${query({ status: filter.status, q: filter.q?.trim() })}`, {
+      signal,
+    }),
   reflect: (sessionId: string) =>
-    apiRequest<{ queued: boolean }>(`/api/sessions/${enc(sessionId)}/reflect`, { method: "POST" }),
+    request<ReflectionQueued>(`/api/sessions/${enc(sessionId)}/reflect`, { method: "POST" }),
 
-  learningEvents: (signal?: AbortSignal) =>
-    apiRequest<{ learningEvents: LearningEvent[] }>("/api/learning-events", { signal }),
+  learningEvents: (signal?: AbortSignal) => request<LearningEventList>("/api/learning-events", { signal }),
   createLearningEvent: (body: {
     sessionId?: string | null;
     type: LearningType;
     description: string;
     context?: string | null;
-  }) => apiRequest<LearningEvent>("/api/learning-events", { method: "POST", body }),
+  }) => request<LearningEvent>("/api/learning-events", { method: "POST", body }),
   updateLearningEvent: (
     id: string,
     body: { type?: LearningType; description?: string; context?: string | null },
-  ) => apiRequest<LearningEvent>(`/api/learning-events/${enc(id)}`, { method: "PATCH", body }),
-  deleteLearningEvent: (id: string) =>
-    apiRequest<null>(`/api/learning-events/${enc(id)}`, { method: "DELETE" }),
+  ) => request<LearningEvent>(`/api/learning-events/${enc(id)}`, { method: "PATCH", body }),
+  deleteLearningEvent: (id: string) => request<null>(`/api/learning-events/${enc(id)}`, { method: "DELETE" }),
 
-  opportunities: (signal?: AbortSignal) =>
-    apiRequest<{ opportunities: Opportunity[] }>("/api/opportunities", { signal }),
+  opportunities: (signal?: AbortSignal) => request<OpportunityList>("/api/opportunities", { signal }),
   createOpportunity: (body: OpportunityInput) =>
-    apiRequest<Opportunity>("/api/opportunities", { method: "POST", body }),
+    request<Opportunity>("/api/opportunities", { method: "POST", body }),
   updateOpportunity: (id: string, body: Partial<OpportunityInput> & { position?: number }) =>
-    apiRequest<Opportunity>(`/api/opportunities/${enc(id)}`, { method: "PATCH", body }),
-  deleteOpportunity: (id: string) => apiRequest<null>(`/api/opportunities/${enc(id)}`, { method: "DELETE" }),
+    request<Opportunity>(`/api/opportunities/${enc(id)}`, { method: "PATCH", body }),
+  deleteOpportunity: (id: string) => request<null>(`/api/opportunities/${enc(id)}`, { method: "DELETE" }),
   importOpportunities: (markdown: string) =>
-    apiRequest<OpportunityImportResult>("/api/opportunities/import", { method: "POST", body: { markdown } }),
+    request<OpportunityImport>("/api/opportunities/import", { method: "POST", body: { markdown } }),
 
   maintenanceStatus: (signal?: AbortSignal) =>
-    apiRequest<MaintenanceStatus>("/api/maintenance/status", { signal }),
-  maintenance: (signal?: AbortSignal) =>
-    apiRequest<{ status: MaintenanceStatus; runs: MaintenanceRun[] }>("/api/maintenance", { signal }),
-  startMaintenance: () =>
-    apiRequest<{ id: string; sessionId: string }>("/api/maintenance", { method: "POST" }),
+    request<MaintenanceStatus>("/api/maintenance/status", { signal }),
+  maintenance: (signal?: AbortSignal) => request<MaintenanceOverview>("/api/maintenance", { signal }),
+  startMaintenance: () => request<MaintenanceStarted>("/api/maintenance", { method: "POST" }),
   resumeMaintenance: (id: string) =>
-    apiRequest<{ id: string; sessionId: string }>(`/api/maintenance/${enc(id)}/resume`, { method: "POST" }),
+    request<MaintenanceStarted>(`/api/maintenance/${enc(id)}/resume`, { method: "POST" }),
   snoozeMaintenance: (sessions?: number) =>
-    apiRequest<MaintenanceStatus>("/api/maintenance/snooze", {
+    request<MaintenanceStatus>("/api/maintenance/snooze", {
       method: "POST",
       body: sessions ? { sessions } : {},
     }),
 
-  workingMemory: (signal?: AbortSignal) =>
-    apiRequest<{ current: WorkingMemoryVersion | null; versions: WorkingMemoryVersion[] }>(
-      "/api/working-memory",
+  /** A download link: the board as OPPORTUNITIES.md. */
+  opportunitiesExportHref: "/api/opportunities/export",
+
+  workingMemory: (signal?: AbortSignal) => request<WorkingMemoryList>("/api/working-memory", { signal }),
+  saveWorkingMemory: (content: string) =>
+    request<WorkingMemoryVersion>("/api/working-memory", { method: "PUT", body: { content } }),
+
+  hypotheses: (signal?: AbortSignal) => request<HypothesisList>("/api/hypotheses", { signal }),
+};
+
+/** The telemetry reads the page makes after its first render (the rest comes with the page). */
+export const telemetryApi = {
+  /** `kinds` only when it narrows the stream (every kind is the default). */
+  activity: (
+    filter: { range: string; limit: number; kinds?: readonly ActivityKind[]; cursor?: string | null },
+    signal?: AbortSignal,
+  ) =>
+    request<ActivityPage>(`/api/telemetry/activity${query({ ...filter, kinds: filter.kinds?.join(",") })}`, {
+      signal,
+    }),
+  toolCalls: (
+    tool: string,
+    filter: { range: string; limit: number; failed?: boolean; cursor?: string | null },
+    signal?: AbortSignal,
+  ) =>
+    request<ToolCallsPage>(
+      `/api/telemetry/tools/${enc(tool)}/calls${query({ ...filter, failed: filter.failed ? 1 : undefined })}`,
       { signal },
     ),
-  saveWorkingMemory: (content: string) =>
-    apiRequest<WorkingMemoryVersion>("/api/working-memory", { method: "PUT", body: { content } }),
+  toolDaily: (tool: string, range: string, signal?: AbortSignal) =>
+    request<ToolDaily>(`/api/telemetry/tools/${enc(tool)}/daily${query({ range })}`, { signal }),
+  /** A download link (CSV or JSON), not a request: the browser saves the file. */
+  exportHref: (filter: {
+    dataset: Dataset;
+    format: "csv" | "json";
+    range: string;
+    /** `activity` only: the kinds shown. */
+    kinds?: readonly ActivityKind[];
+    /** `calls` only: one tool's calls, its failures only. */
+    tool?: string;
+    failed?: boolean;
+  }) =>
+    `/api/telemetry/export${query({ ...filter, kinds: filter.kinds?.join(","), failed: filter.failed ? 1 : undefined })}`,
+};
 
-  hypotheses: (signal?: AbortSignal) =>
-    apiRequest<{ hypotheses: Hypothesis[] }>("/api/hypotheses", { signal }),
+export interface AuditQuery {
+  action?: string;
+  actor?: string;
+  before?: string;
+}
+
+/** Users and the audit log (admins only; the routes say so with a 403 to anyone else). */
+export const teamApi = {
+  list: () => request<UserList>("/api/users"),
+  create: (name: string, role: Role) =>
+    request<UserWithToken>("/api/users", { method: "POST", body: { name, role } }),
+  update: (id: string, change: { role?: Role; disabled?: boolean }) =>
+    request<UserUpdated>(`/api/users/${enc(id)}`, { method: "PATCH", body: change }),
+  resetToken: (id: string) => request<UserWithToken>(`/api/users/${enc(id)}/token`, { method: "POST" }),
+  audit: (params: AuditQuery) => request<AuditPage>(`/api/audit${query({ ...params })}`),
 };

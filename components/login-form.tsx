@@ -1,7 +1,7 @@
 "use client";
 
 import { type FormEvent, useState } from "react";
-import { apiRequest } from "./api-client";
+import { authApi } from "./api-client";
 import { Button } from "./ui/button";
 import { Input } from "./ui/input";
 import { useHydrated } from "./use-hydrated";
@@ -26,11 +26,7 @@ export function LoginForm() {
     }
     setPending(true);
     setError(null);
-    const result = await apiRequest<unknown>("/api/auth/login", {
-      method: "POST",
-      body: { token },
-      redirectOnUnauthorized: false,
-    });
+    const result = await authApi.login(token);
     if (result.ok) {
       window.location.href = nextPath();
       return;

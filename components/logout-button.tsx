@@ -1,14 +1,14 @@
 "use client";
 
 import { useState } from "react";
-import { apiRequest } from "./api-client";
+import { authApi } from "./api-client";
 
 /** Ends this browser's login on the server (the cookie is dead from then on), then goes to /login. */
 export function LogoutButton() {
   const [pending, setPending] = useState(false);
   async function logOut() {
     setPending(true);
-    await apiRequest("/api/auth/logout", { method: "POST", redirectOnUnauthorized: false });
+    await authApi.logout();
     window.location.href = "/login";
   }
   return (

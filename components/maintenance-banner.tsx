@@ -2,8 +2,8 @@
 
 import { usePathname } from "next/navigation";
 import { useCallback, useEffect, useState } from "react";
+import type { MaintenanceStatus } from "@/lib/learning/views";
 import { learningApi } from "./api-client";
-import type { MaintenanceStatus } from "./api-types";
 import {
   announceMaintenanceChange,
   MAINTENANCE_CHANGED,

@@ -1,4 +1,4 @@
-import type { Opportunity, OpportunityStatus } from "../api-types";
+import type { Opportunity, OpportunityStatus } from "@/lib/learning/views";
 
 /** The board's columns, left to right. */
 export const COLUMNS: ReadonlyArray<{ status: OpportunityStatus; label: string }> = [

@@ -1,8 +1,8 @@
 "use client";
 
 import { type ReactNode, useCallback, useEffect, useState } from "react";
+import type { LearningHealth, LearningSource } from "@/lib/learning/views";
 import { learningApi } from "../api-client";
-import type { LearningHealth, LearningSource } from "../api-types";
 import { formatPercent } from "../format";
 import { cn } from "../ui/cn";
 

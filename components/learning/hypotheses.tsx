@@ -1,4 +1,4 @@
-import type { Hypothesis } from "../api-types";
+import type { Hypothesis } from "@/lib/learning/views";
 import { formatAbsoluteTime, formatDuration, formatPercent } from "../format";
 import { cn } from "../ui/cn";
 import { StatusPill } from "./badges";

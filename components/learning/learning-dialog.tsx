@@ -1,8 +1,8 @@
 "use client";
 
 import { type FormEvent, useEffect, useState } from "react";
+import type { LearningEvent, LearningType } from "@/lib/learning/views";
 import { learningApi } from "../api-client";
-import type { LearningEvent, LearningType } from "../api-types";
 import { Button } from "../ui/button";
 import { Dialog, DialogActions, ErrorLine } from "../ui/dialog";
 import { Field } from "../ui/field";

@@ -2,8 +2,9 @@
 
 import Link from "next/link";
 import { useCallback, useEffect, useMemo, useState } from "react";
-import { apiRequest, learningApi } from "../api-client";
-import type { LearningEvent, LearningSource, LearningType, SessionSummary } from "../api-types";
+import type { LearningEvent, LearningSource, LearningType } from "@/lib/learning/views";
+import type { SessionSummary } from "@/lib/sessions/views";
+import { learningApi, sessionsApi } from "../api-client";
 import { formatAbsoluteTime, formatRelativeTime } from "../format";
 import { PageHeader } from "../page-header";
 import { Button } from "../ui/button";
@@ -180,7 +181,7 @@ export function LearningsScreen() {
 
   useEffect(() => {
     void load();
-    void apiRequest<{ sessions: SessionSummary[] }>("/api/sessions").then((result) => {
+    void sessionsApi.list().then((result) => {
       if (result.ok) setSessions(result.data.sessions);
     });
     const onHash = () => {

@@ -2,8 +2,8 @@
 
 import Link from "next/link";
 import { useState } from "react";
+import type { MaintenanceRun, MaintenanceStatus } from "@/lib/learning/views";
 import { learningApi } from "../api-client";
-import type { MaintenanceRun, MaintenanceStatus } from "../api-types";
 import { formatAbsoluteTime, formatDuration, formatPercent, formatRelativeTime } from "../format";
 import { Button } from "../ui/button";
 import { useNow } from "../use-now";

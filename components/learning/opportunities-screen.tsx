@@ -2,16 +2,15 @@
 
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { apiRequest, learningApi } from "../api-client";
 import type {
   Hypothesis,
   MaintenanceRun,
   MaintenanceStatus,
   Opportunity,
   OpportunityStatus,
-  SessionSummary,
   WorkingMemoryVersion,
-} from "../api-types";
+} from "@/lib/learning/views";
+import { learningApi, sessionsApi } from "../api-client";
 import { PageHeader } from "../page-header";
 import { Button } from "../ui/button";
 import { Callout } from "../ui/callout";
@@ -92,10 +91,7 @@ export function OpportunitiesScreen() {
   }, []);
 
   const loadKnown = useCallback(async () => {
-    const [sessions, learnings] = await Promise.all([
-      apiRequest<{ sessions: SessionSummary[] }>("/api/sessions"),
-      learningApi.learningEvents(),
-    ]);
+    const [sessions, learnings] = await Promise.all([sessionsApi.list(), learningApi.learningEvents()]);
     setKnown({
       sessions: new Set(sessions.ok ? sessions.data.sessions.map((s) => s.id) : []),
       learnings: new Set(learnings.ok ? learnings.data.learningEvents.map((l) => l.id) : []),
@@ -212,7 +208,7 @@ export function OpportunitiesScreen() {
                 Import…
               </Button>
               <a
-                href="/api/opportunities/export"
+                href={learningApi.opportunitiesExportHref}
                 download="OPPORTUNITIES.md"
                 data-testid="export-opportunities"
                 className="inline-flex h-7 items-center rounded-md px-2.5 font-medium text-muted text-sm transition-colors hover:bg-hover hover:text-fg"

@@ -1,8 +1,8 @@
 "use client";
 
 import { type DragEvent, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import type { Opportunity, OpportunityStatus } from "@/lib/learning/views";
 import { learningApi } from "../api-client";
-import type { Opportunity, OpportunityStatus } from "../api-types";
 import { cn } from "../ui/cn";
 import { Kbd } from "../ui/kbd";
 import {

@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import type { DragEvent, KeyboardEvent, ReactNode } from "react";
-import type { Opportunity } from "../api-types";
+import type { Opportunity } from "@/lib/learning/views";
 import { formatAbsoluteTime } from "../format";
 import { cn } from "../ui/cn";
 import { Badge } from "./badges";

@@ -1,15 +1,15 @@
 "use client";
 
 import { type FormEvent, useEffect, useState } from "react";
-import { learningApi } from "../api-client";
 import type {
   Effort,
   Impact,
   Opportunity,
-  OpportunityImportResult,
+  OpportunityImport,
   OpportunityInput,
   OpportunityStatus,
-} from "../api-types";
+} from "@/lib/learning/views";
+import { learningApi } from "../api-client";
 import { Button } from "../ui/button";
 import { Dialog, DialogActions, ErrorLine } from "../ui/dialog";
 import { Field } from "../ui/field";
@@ -299,7 +299,7 @@ export function ImportDialog({
   const [markdown, setMarkdown] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [result, setResult] = useState<OpportunityImportResult | null>(null);
+  const [result, setResult] = useState<OpportunityImport | null>(null);
 
   useEffect(() => {
     if (!open) return;
@@ -395,7 +395,7 @@ function FilePicker({ onFile }: { onFile(file: File | undefined): void }) {
   );
 }
 
-function ImportSummary({ result }: { result: OpportunityImportResult }) {
+function ImportSummary({ result }: { result: OpportunityImport }) {
   return (
     <div
       role="status"

@@ -1,4 +1,4 @@
-import type { SessionReflection } from "../api-types";
+import type { SessionReflection } from "@/lib/sessions/views";
 import { cn } from "../ui/cn";
 
 const TRIGGERS: Record<string, string> = {

@@ -2,8 +2,8 @@
 
 import Link from "next/link";
 import { useCallback, useEffect, useRef, useState } from "react";
+import type { ReflectionCoverage, ReflectionItem, ReflectionStatus } from "@/lib/learning/views";
 import { learningApi } from "../api-client";
-import type { ReflectionCoverage, ReflectionItem, ReflectionStatus } from "../api-types";
 import { formatAbsoluteTime, formatPercent, formatRelativeTime } from "../format";
 import { PageHeader } from "../page-header";
 import { Button } from "../ui/button";

@@ -1,8 +1,8 @@
 "use client";
 
 import { useState } from "react";
+import type { WorkingMemoryVersion } from "@/lib/learning/views";
 import { learningApi } from "../api-client";
-import type { WorkingMemoryVersion } from "../api-types";
 import { formatAbsoluteTime, formatRelativeTime } from "../format";
 import { Button } from "../ui/button";
 import { Callout } from "../ui/callout";

@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { type FormEvent, type KeyboardEvent, type RefObject, useState } from "react";
 import type { SessionStatus } from "@/lib/events/types";
-import { apiRequest } from "../api-client";
+import { sessionsApi } from "../api-client";
 import { Button } from "../ui/button";
 import { Kbd } from "../ui/kbd";
 import { useHydrated } from "../use-hydrated";
@@ -37,13 +37,7 @@ export function Composer({
     if (!canSend || !text.trim()) return;
     setSending(true);
     setError(null);
-    const result = await apiRequest<{ turnId: string }>(
-      `/api/sessions/${encodeURIComponent(sessionId)}/messages`,
-      {
-        method: "POST",
-        body: { text },
-      },
-    );
+    const result = await sessionsApi.send(sessionId, text);
     setSending(false);
     if (result.ok) {
       // Keep anything typed while the request was in flight.

@@ -3,8 +3,9 @@
 import Link from "next/link";
 import { useMemo, useState } from "react";
 import type { SessionStatus } from "@/lib/events/types";
+import type { LearningEvent } from "@/lib/learning/views";
+import type { SessionDetail, SessionMessage, SessionReflection } from "@/lib/sessions/views";
 import { learningApi } from "../api-client";
-import type { LearningEvent, SessionLearningDetail, SessionMessage, SessionReflection } from "../api-types";
 import { StatusPill } from "../learning/badges";
 import { LearningDialog, type LearningDraft } from "../learning/learning-dialog";
 import { ReflectionAnswers, triggerLabel } from "../learning/reflection-parts";
@@ -13,8 +14,7 @@ import { cn } from "../ui/cn";
 
 function textOf(message: SessionMessage): string {
   return message.parts
-    .filter((p) => p.type === "text" && p.text)
-    .map((p) => p.text)
+    .flatMap((p) => (p.type === "text" && p.text ? [p.text] : []))
     .join("\n")
     .trim();
 }
@@ -157,7 +157,7 @@ export function SessionLearningPanel({
   status,
 }: {
   sessionId: string;
-  detail: SessionLearningDetail | null;
+  detail: SessionDetail | null;
   status: SessionStatus | null;
 }) {
   const [choice, setChoice] = useState<boolean | null>(null);

@@ -5,8 +5,8 @@ import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { SessionEvent, SessionStatus } from "@/lib/events/types";
-import { apiRequest } from "../api-client";
-import type { SessionDetail, SessionLearningDetail } from "../api-types";
+import type { SessionDetail } from "@/lib/sessions/views";
+import { sessionsApi } from "../api-client";
 import { Composer } from "./composer";
 import { SessionHeader, type SessionInfo } from "./session-header";
 import { SessionLearningPanel } from "./session-learning-panel";
@@ -29,13 +29,13 @@ type LoadState =
 
 function infoFrom(detail: SessionDetail): SessionInfo {
   return {
-    title: detail.title ?? "",
-    workspace: detail.workspace ?? null,
-    model: detail.model ?? null,
-    inputTokens: detail.inputTokens ?? 0,
-    outputTokens: detail.outputTokens ?? 0,
-    costUsd: detail.costUsd ?? 0,
-    budgetUsd: detail.budgetUsd ?? null,
+    title: detail.title,
+    workspace: detail.workspace,
+    model: detail.model,
+    inputTokens: detail.inputTokens,
+    outputTokens: detail.outputTokens,
+    costUsd: detail.costUsd,
+    budgetUsd: detail.budgetUsd,
   };
 }
 
@@ -59,7 +59,7 @@ export function SessionView({ sessionId }: { sessionId: string }) {
   const [stopping, setStopping] = useState(false);
   const [ending, setEnding] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);
-  const [learning, setLearning] = useState<SessionLearningDetail | null>(null);
+  const [learning, setLearning] = useState<SessionDetail | null>(null);
   const [waterfall, setWaterfall] = useState(emptyWaterfall);
 
   const terminalBoxRef = useRef<HTMLDivElement>(null);
@@ -79,9 +79,7 @@ export function SessionView({ sessionId }: { sessionId: string }) {
 
   const refreshDetails = useCallback(async () => {
     const epoch = statusEpochRef.current;
-    const result = await apiRequest<SessionDetail & SessionLearningDetail>(
-      `/api/sessions/${encodeURIComponent(sessionId)}`,
-    );
+    const result = await sessionsApi.detail(sessionId);
     if (!result.ok) {
       if (result.status === 404) setLoad({ kind: "not-found" });
       else setLoad((prev) => (prev.kind === "ready" ? prev : { kind: "error", message: result.message }));
@@ -91,7 +89,7 @@ export function SessionView({ sessionId }: { sessionId: string }) {
     setLearning(result.data);
     if (statusEpochRef.current === epoch) {
       setStatus(result.data.status);
-      setStatusNote(result.data.statusNote ?? null);
+      setStatusNote(result.data.statusNote);
     }
     setLoad({ kind: "ready" });
   }, [sessionId]);
@@ -164,9 +162,7 @@ export function SessionView({ sessionId }: { sessionId: string }) {
   const stop = useCallback(async () => {
     setStopping(true);
     setActionError(null);
-    const result = await apiRequest<unknown>(`/api/sessions/${encodeURIComponent(sessionId)}/cancel`, {
-      method: "POST",
-    });
+    const result = await sessionsApi.cancel(sessionId);
     if (!result.ok) {
       setStopping(false);
       setActionError(`Could not stop: ${result.message}`);
@@ -176,9 +172,7 @@ export function SessionView({ sessionId }: { sessionId: string }) {
   const end = useCallback(async () => {
     setEnding(true);
     setActionError(null);
-    const result = await apiRequest<unknown>(`/api/sessions/${encodeURIComponent(sessionId)}/end`, {
-      method: "POST",
-    });
+    const result = await sessionsApi.end(sessionId);
     if (!result.ok) {
       setEnding(false);
       setActionError(`Could not end the session: ${result.message}`);

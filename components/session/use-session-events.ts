@@ -2,6 +2,7 @@
 
 import { useEffect, useEffectEvent, useRef } from "react";
 import type { SessionEvent } from "@/lib/events/types";
+import { sessionsApi } from "../api-client";
 
 export type StreamState = "connecting" | "live" | "reconnecting";
 
@@ -44,8 +45,7 @@ export function useSessionEvents(
 
     const open = () => {
       if (stopped) return;
-      const url = `/api/sessions/${encodeURIComponent(sessionId)}/events?after=${lastSeqRef.current}`;
-      const es = new EventSource(url);
+      const es = new EventSource(sessionsApi.eventsUrl(sessionId, lastSeqRef.current));
       source = es;
       es.onopen = () => {
         backoff = 1000;

@@ -2,18 +2,12 @@
 
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
-import { apiRequest } from "../api-client";
+import { type NewSession, sessionsApi } from "../api-client";
 import { formatBudget } from "../format";
 import { Button } from "../ui/button";
 import { Field } from "../ui/field";
 import { Input } from "../ui/input";
 import { useHydrated } from "../use-hydrated";
-
-interface CreateSessionBody {
-  title?: string;
-  workspace?: string;
-  budgetUsd?: number;
-}
 
 export function NewSessionForm({ defaultBudgetUsd }: { defaultBudgetUsd: number | null }) {
   const router = useRouter();
@@ -27,7 +21,7 @@ export function NewSessionForm({ defaultBudgetUsd }: { defaultBudgetUsd: number 
     const form = new FormData(event.currentTarget);
     const field = (name: string) => String(form.get(name) ?? "").trim();
     const [title, workspace, budget] = [field("title"), field("workspace"), field("budgetUsd")];
-    const body: CreateSessionBody = {};
+    const body: NewSession = {};
     if (title) body.title = title;
     if (workspace) body.workspace = workspace;
     if (budget) {
@@ -40,7 +34,7 @@ export function NewSessionForm({ defaultBudgetUsd }: { defaultBudgetUsd: number 
     }
     setPending(true);
     setError(null);
-    const result = await apiRequest<{ id: string }>("/api/sessions", { method: "POST", body });
+    const result = await sessionsApi.create(body);
     if (result.ok && typeof result.data?.id === "string") {
       router.push(`/sessions/${encodeURIComponent(result.data.id)}`);
       return;

@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import type { SessionSummary } from "../api-types";
+import type { SessionSummary } from "@/lib/sessions/views";
 import { formatAbsoluteTime, formatRelativeTime } from "../format";
 import { StatusBadge } from "../status-badge";
 import { useNow } from "../use-now";

@@ -1,8 +1,9 @@
 "use client";
 
 import { useCallback, useEffect, useState } from "react";
-import { apiRequest } from "../api-client";
-import type { SessionSummary, SettingsResponse } from "../api-types";
+import type { SessionSummary } from "@/lib/sessions/views";
+import type { Settings } from "@/lib/settings/views";
+import { sessionsApi, settingsApi } from "../api-client";
 import { NewSessionForm } from "./new-session-form";
 import { NoModelCallout } from "./no-model-callout";
 import { SessionList } from "./session-list";
@@ -12,10 +13,10 @@ const REFRESH_MS = 10_000;
 export function SessionsScreen() {
   const [sessions, setSessions] = useState<SessionSummary[] | null>(null);
   const [listError, setListError] = useState<string | null>(null);
-  const [settings, setSettings] = useState<SettingsResponse | null>(null);
+  const [settings, setSettings] = useState<Settings | null>(null);
 
   const loadSessions = useCallback(async () => {
-    const result = await apiRequest<{ sessions: SessionSummary[] }>("/api/sessions");
+    const result = await sessionsApi.list();
     if (result.ok) {
       setSessions(Array.isArray(result.data?.sessions) ? result.data.sessions : []);
       setListError(null);
@@ -26,7 +27,7 @@ export function SessionsScreen() {
 
   useEffect(() => {
     void loadSessions();
-    void apiRequest<SettingsResponse>("/api/settings").then((result) => {
+    void settingsApi.get().then((result) => {
       if (result.ok) setSettings(result.data);
     });
     // Keep statuses fresh while the page is visible.

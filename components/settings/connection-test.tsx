@@ -1,8 +1,8 @@
 "use client";
 
 import { useState } from "react";
-import { apiRequest } from "../api-client";
-import type { ApiStyle, ConnectionTestResult } from "../api-types";
+import type { ApiStyle, ConnectionReport } from "@/lib/settings/views";
+import { type ConnectionTestBody, settingsApi } from "../api-client";
 import { Button } from "../ui/button";
 
 export interface ConnectionDraft {
@@ -15,28 +15,23 @@ export interface ConnectionDraft {
 /** Tests the form's current (unsaved) values against the endpoint. */
 export function ConnectionTest({ draft }: { draft: ConnectionDraft }) {
   const [testing, setTesting] = useState(false);
-  const [result, setResult] = useState<ConnectionTestResult | null>(null);
+  // a request that failed has no latency to show
+  const [result, setResult] = useState<
+    (Pick<ConnectionReport, "ok" | "message"> & { latencyMs?: number }) | null
+  >(null);
 
   async function run() {
     setTesting(true);
     setResult(null);
-    const body: { baseUrl: string | null; apiKey?: string; model?: string; api: ApiStyle } = {
+    const body: ConnectionTestBody = {
       baseUrl: draft.baseUrl.trim() || null,
       api: draft.api,
     };
     if (draft.apiKey.trim()) body.apiKey = draft.apiKey.trim();
     if (draft.model.trim()) body.model = draft.model.trim();
-    const response = await apiRequest<ConnectionTestResult>("/api/settings/test", { method: "POST", body });
+    const response = await settingsApi.testConnection(body);
     setTesting(false);
-    setResult(
-      response.ok
-        ? {
-            ok: Boolean(response.data?.ok),
-            message: response.data?.message ?? "",
-            latencyMs: response.data?.latencyMs,
-          }
-        : { ok: false, message: response.message },
-    );
+    setResult(response.ok ? response.data : { ok: false, message: response.message });
   }
 
   return (

@@ -1,4 +1,5 @@
-import type { ApiStyle, NetworkPolicy, Price, SandboxAccess, SettingsResponse } from "../api-types";
+import type { ApiStyle, NetworkPolicy, Price, SandboxAccess, Settings } from "@/lib/settings/views";
+import type { SettingsPatch } from "../api-client";
 
 /** The settings form's editable state: strings as typed, validated only on save. */
 export interface PriceRow {
@@ -38,7 +39,7 @@ export function newPriceRow(price?: Price): PriceRow {
   };
 }
 
-export function draftFrom(settings: SettingsResponse): SettingsDraft {
+export function draftFrom(settings: Settings): SettingsDraft {
   const m = settings.model;
   return {
     baseUrl: m.baseUrl ?? "",
@@ -117,20 +118,6 @@ function samePolicy(a: NetworkPolicy, b: NetworkPolicy): boolean {
   return a.domains.join(",") === b.domains.join(",");
 }
 
-/** The PUT /api/settings body: only what changed. Flat, as the route expects. */
-export interface SettingsPatch {
-  baseUrl?: string | null;
-  apiKey?: string | null;
-  model?: string;
-  api?: ApiStyle;
-  contextWindow?: number;
-  stepLimit?: number;
-  prices?: Price[];
-  defaultBudgetUsd?: number | null;
-  network?: NetworkPolicy;
-  sandboxAccess?: SandboxAccess;
-}
-
 function parseInteger(value: string, label: string, errors: string[]): number | undefined {
   const n = Number(value.trim());
   if (!value.trim() || !Number.isInteger(n) || n <= 0) {
@@ -183,7 +170,7 @@ function samePrices(a: Price[], b: Price[]): boolean {
 
 export function buildPatch(
   draft: SettingsDraft,
-  saved: SettingsResponse,
+  saved: Settings,
 ): { patch: SettingsPatch; errors: string[] } {
   const errors: string[] = [];
   const patch: SettingsPatch = {};

@@ -1,8 +1,8 @@
 "use client";
 
 import { type FormEvent, type ReactNode, useEffect, useState } from "react";
-import { apiRequest } from "../api-client";
-import type { SettingsResponse } from "../api-types";
+import type { SandboxView, Settings } from "@/lib/settings/views";
+import { settingsApi } from "../api-client";
 import { Button } from "../ui/button";
 import { Callout } from "../ui/callout";
 import { Field } from "../ui/field";
@@ -47,7 +47,7 @@ const NETWORK_MODES = [
   { mode: "none", label: "None", hint: "No network at all." },
 ] as const;
 
-function SandboxStatusNote({ sandbox }: { sandbox: SettingsResponse["sandbox"] }) {
+function SandboxStatusNote({ sandbox }: { sandbox: SandboxView }) {
   if (sandbox.mode === "on") {
     return (
       <p data-testid="settings-sandbox-status" className="text-sm text-emerald-300">
@@ -75,13 +75,13 @@ type SaveState =
   | { kind: "error"; messages: string[] };
 
 export function SettingsView() {
-  const [saved, setSaved] = useState<SettingsResponse | null>(null);
+  const [saved, setSaved] = useState<Settings | null>(null);
   const [draft, setDraft] = useState<SettingsDraft | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [save, setSave] = useState<SaveState>({ kind: "idle" });
 
   useEffect(() => {
-    void apiRequest<SettingsResponse>("/api/settings").then((result) => {
+    void settingsApi.get().then((result) => {
       if (result.ok) {
         setSaved(result.data);
         setDraft(draftFrom(result.data));
@@ -121,7 +121,7 @@ export function SettingsView() {
       return;
     }
     setSave({ kind: "saving" });
-    const result = await apiRequest<SettingsResponse>("/api/settings", { method: "PUT", body: patch });
+    const result = await settingsApi.save(patch);
     if (!result.ok) {
       setSave({ kind: "error", messages: [result.message] });
       return;

@@ -1,4 +1,4 @@
-import type { ValueSource } from "../api-types";
+import type { ValueSource } from "@/lib/settings/views";
 
 const LABELS: Record<ValueSource, string> = { env: "from env", settings: "saved", default: "default" };
 

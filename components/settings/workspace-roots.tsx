@@ -1,8 +1,8 @@
 "use client";
 
 import { useState } from "react";
-import { apiRequest } from "../api-client";
-import type { WorkspacesSettings } from "../api-types";
+import type { WorkspacesView } from "@/lib/settings/views";
+import { settingsApi } from "../api-client";
 import { Button } from "../ui/button";
 import { Callout } from "../ui/callout";
 import { Field } from "../ui/field";
@@ -31,18 +31,15 @@ export function WorkspaceRoots({
   workspaces,
   onSaved,
 }: {
-  workspaces: WorkspacesSettings;
-  onSaved: (next: WorkspacesSettings) => void;
+  workspaces: WorkspacesView;
+  onSaved: (next: WorkspacesView) => void;
 }) {
   const [text, setText] = useState((workspaces.saved ?? workspaces.roots).join("\n"));
   const [save, setSave] = useState<SaveState>({ kind: "idle" });
 
   async function send(roots: string[] | null) {
     setSave({ kind: "saving" });
-    const result = await apiRequest<WorkspacesSettings>("/api/settings/workspace-roots", {
-      method: "PUT",
-      body: { roots },
-    });
+    const result = await settingsApi.saveWorkspaceRoots(roots);
     if (!result.ok) {
       setSave({ kind: "error", message: result.message });
       return;

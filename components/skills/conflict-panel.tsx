@@ -2,8 +2,8 @@
 
 import { useMemo, useState } from "react";
 import { parseSkill } from "@/lib/skills/parse";
+import type { DiskState } from "@/lib/skills/views";
 import { Button } from "../ui/button";
-import type { DiskState } from "./api";
 import { ConflictMerge } from "./lazy";
 
 export interface ConflictPanelProps {

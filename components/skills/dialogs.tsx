@@ -2,11 +2,11 @@
 
 import { type FormEvent, type ReactNode, useEffect, useState } from "react";
 import { SKILL_NAME, skillTemplate } from "@/lib/skills/parse";
+import { skillsApi } from "../api-client";
 import { Button } from "../ui/button";
 import { Dialog } from "../ui/dialog";
 import { Field } from "../ui/field";
 import { Input, Textarea } from "../ui/input";
-import { skillsApi } from "./api";
 
 function nameHint(name: string): string | null {
   if (name === "") return null;

@@ -2,12 +2,13 @@
 
 import { type KeyboardEvent, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { parseSkill, type SkillDocument } from "@/lib/skills/parse";
+import type { DiskState, SkillDetail } from "@/lib/skills/views";
+import { skillsApi } from "../api-client";
 import { formatAbsoluteTime, formatRelativeTime } from "../format";
 import { Button } from "../ui/button";
 import { Callout } from "../ui/callout";
 import { cn } from "../ui/cn";
 import { Kbd } from "../ui/kbd";
-import { type DiskState, type SkillDetail, skillsApi } from "./api";
 import { ConflictPanel } from "./conflict-panel";
 import { ConfirmDialog, RenameSkillDialog } from "./dialogs";
 import { SkillCodeEditor } from "./lazy";

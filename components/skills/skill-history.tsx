@@ -1,11 +1,11 @@
 "use client";
 
 import { type KeyboardEvent, useEffect, useRef, useState } from "react";
-import { isAbortError } from "../api-client";
+import type { SkillVersionContent, SkillVersionSummary } from "@/lib/skills/views";
+import { isAbortError, skillsApi } from "../api-client";
 import { formatAbsoluteTime, formatRelativeTime } from "../format";
 import { Button } from "../ui/button";
 import { cn } from "../ui/cn";
-import { type SkillVersionContent, type SkillVersionSummary, skillsApi } from "./api";
 import { ConfirmDialog } from "./dialogs";
 import { ReadOnlySkill, VersionDiff } from "./lazy";
 

@@ -2,10 +2,10 @@
 
 import Link from "next/link";
 import type { MouseEvent, ReactNode } from "react";
+import type { SkillList, SkillListItem } from "@/lib/skills/views";
 import { formatAbsoluteTime, formatRelativeTime } from "../format";
 import { cn } from "../ui/cn";
 import { SkeletonList } from "../ui/skeleton-list";
-import type { SkillList, SkillListItem } from "./api";
 
 export function skillHref(name: string): string {
   return `/skills?name=${encodeURIComponent(name)}`;

@@ -3,14 +3,14 @@
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { type MouseEvent, useCallback, useEffect, useRef, useState } from "react";
-import { isAbortError } from "../api-client";
+import type { SkillDetail, SkillList, SkillVersionSummary } from "@/lib/skills/views";
+import { isAbortError, skillsApi } from "../api-client";
 import { ListDetailFallback } from "../list-detail-fallback";
 import { PageHeader } from "../page-header";
 import { Button } from "../ui/button";
 import { Callout } from "../ui/callout";
 import { cn } from "../ui/cn";
 import { useNow } from "../use-now";
-import { type SkillDetail, type SkillList, type SkillVersionSummary, skillsApi } from "./api";
 import { CreateSkillDialog } from "./dialogs";
 import { SkillEditor } from "./skill-editor";
 import { SkillHistory } from "./skill-history";

@@ -2,13 +2,9 @@
 
 import Link from "next/link";
 import { useRef, useState } from "react";
-import {
-  ACTIVITY_KINDS,
-  type ActivityKind,
-  type ActivityPage,
-  type ActivityRow,
-} from "@/lib/telemetry/activity";
-import { apiRequest } from "../api-client";
+import { ACTIVITY_KINDS } from "@/lib/telemetry/activity";
+import type { ActivityKind, ActivityPage, ActivityRow } from "@/lib/telemetry/views";
+import { telemetryApi } from "../api-client";
 import { formatAbsoluteTime, formatRelativeTime } from "../format";
 import { Button } from "../ui/button";
 import { Callout } from "../ui/callout";
@@ -37,9 +33,8 @@ function summaryTone(row: ActivityRow): string {
 }
 
 /** `kinds=` only when the chips narrow the stream. */
-function withKinds(params: URLSearchParams, kinds: ReadonlySet<ActivityKind>): URLSearchParams {
-  if (kinds.size > 0 && kinds.size < ACTIVITY_KINDS.length) params.set("kinds", [...kinds].join(","));
-  return params;
+function narrowing(kinds: ReadonlySet<ActivityKind>): ActivityKind[] | undefined {
+  return kinds.size > 0 && kinds.size < ACTIVITY_KINDS.length ? [...kinds] : undefined;
 }
 
 /**
@@ -68,11 +63,9 @@ export function ActivityFeed({
     inflight.current?.abort();
     const controller = new AbortController();
     inflight.current = controller;
-    const params = withKinds(new URLSearchParams({ range, limit: String(pageSize) }), selected);
-    if (after) params.set("cursor", after);
-    const result = await apiRequest<ActivityPage>(`/api/telemetry/activity?${params}`, {
-      signal: controller.signal,
-    }).catch(() => null);
+    const result = await telemetryApi
+      .activity({ range, limit: pageSize, kinds: narrowing(selected), cursor: after }, controller.signal)
+      .catch(() => null);
     if (!result || controller.signal.aborted) return;
     setLoadingMore(false);
     if (!result.ok) return setError(result.message);
@@ -101,7 +94,7 @@ export function ActivityFeed({
     void fetchPage(kinds, cursor);
   }
 
-  const csv = withKinds(new URLSearchParams({ dataset: "activity", format: "csv", range }), kinds);
+  const csv = telemetryApi.exportHref({ dataset: "activity", format: "csv", range, kinds: narrowing(kinds) });
 
   return (
     <div className="overflow-hidden rounded-lg border border-line bg-panel" data-testid="activity">
@@ -126,11 +119,7 @@ export function ActivityFeed({
             </button>
           ))}
         </fieldset>
-        <a
-          className="text-accent-text text-sm hover:underline"
-          href={`/api/telemetry/export?${csv}`}
-          download
-        >
+        <a className="text-accent-text text-sm hover:underline" href={csv} download>
           CSV
         </a>
       </header>

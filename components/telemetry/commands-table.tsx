@@ -1,4 +1,4 @@
-import type { CommandStat } from "@/lib/telemetry/types";
+import type { CommandStat } from "@/lib/telemetry/views";
 import { formatPercent } from "../format";
 import { cn } from "../ui/cn";
 import { TD, TH } from "./section";

@@ -3,8 +3,8 @@
 import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useEffect, useState } from "react";
-import type { DailyPoint, ToolCallRecordView, ToolCallsPage, ToolHealth } from "@/lib/telemetry/types";
-import { apiRequest } from "../api-client";
+import type { DailyPoint, ToolCallRow, ToolHealth } from "@/lib/telemetry/views";
+import { telemetryApi } from "../api-client";
 import {
   formatAbsoluteTime,
   formatDuration,
@@ -25,8 +25,9 @@ const ToolDailyChart = dynamic(() => import("./tool-daily-chart"), {
 });
 
 type Filter = "all" | "failed";
+const PAGE = 50;
 
-function resultOf(call: ToolCallRecordView): { label: string; tone: string } {
+function resultOf(call: ToolCallRow): { label: string; tone: string } {
   if (!call.ok) return { label: call.errorClass?.replace("_", " ") ?? "error", tone: "text-red-300" };
   if (call.errorClass) {
     const code = call.exitCode !== null ? `exit ${call.exitCode}` : call.errorClass.replace("_", " ");
@@ -60,23 +61,18 @@ export function ToolDrillDown({
   const [filter, setFilter] = useState<Filter>(
     tool.failures + tool.commandFailures > 0 && tool.calls > 50 ? "failed" : "all",
   );
-  const [calls, setCalls] = useState<ToolCallRecordView[] | null>(null);
+  const [calls, setCalls] = useState<ToolCallRow[] | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
   const [loadingMore, setLoadingMore] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [daily, setDaily] = useState<DailyPoint[] | null>(null);
-  const base = `/api/telemetry/tools/${encodeURIComponent(tool.tool)}`;
 
   useEffect(() => {
     const controller = new AbortController();
     setCalls(null);
     setError(null);
-    const params = new URLSearchParams({
-      range,
-      limit: "50",
-      ...(filter === "failed" ? { failed: "1" } : {}),
-    });
-    void apiRequest<ToolCallsPage>(`${base}/calls?${params}`, { signal: controller.signal })
+    void telemetryApi
+      .toolCalls(tool.tool, { range, limit: PAGE, failed: filter === "failed" }, controller.signal)
       .then((result) => {
         if (!result.ok) return setError(result.message);
         setCalls(result.data.calls);
@@ -84,30 +80,28 @@ export function ToolDrillDown({
       })
       .catch(() => {});
     return () => controller.abort();
-  }, [base, range, filter]);
+  }, [tool.tool, range, filter]);
 
   useEffect(() => {
     const controller = new AbortController();
-    void apiRequest<{ days: DailyPoint[] }>(`${base}/daily?${new URLSearchParams({ range })}`, {
-      signal: controller.signal,
-    })
+    void telemetryApi
+      .toolDaily(tool.tool, range, controller.signal)
       .then((result) => {
         if (result.ok) setDaily(result.data.days);
       })
       .catch(() => {});
     return () => controller.abort();
-  }, [base, range]);
+  }, [tool.tool, range]);
 
   async function loadMore() {
     if (!cursor) return;
     setLoadingMore(true);
-    const params = new URLSearchParams({
+    const result = await telemetryApi.toolCalls(tool.tool, {
       range,
-      limit: "50",
+      limit: PAGE,
+      failed: filter === "failed",
       cursor,
-      ...(filter === "failed" ? { failed: "1" } : {}),
     });
-    const result = await apiRequest<ToolCallsPage>(`${base}/calls?${params}`);
     setLoadingMore(false);
     if (!result.ok) return setError(result.message);
     setCalls((prev) => [...(prev ?? []), ...result.data.calls]);
@@ -152,7 +146,13 @@ export function ToolDrillDown({
           </fieldset>
           <a
             className="text-accent-text text-sm hover:underline"
-            href={`/api/telemetry/export?${new URLSearchParams({ dataset: "calls", format: "csv", range, tool: tool.tool, ...(filter === "failed" ? { failed: "1" } : {}) })}`}
+            href={telemetryApi.exportHref({
+              dataset: "calls",
+              format: "csv",
+              range,
+              tool: tool.tool,
+              failed: filter === "failed",
+            })}
             download
           >
             CSV

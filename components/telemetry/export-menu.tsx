@@ -1,4 +1,5 @@
 import type { Dataset } from "@/lib/telemetry/datasets";
+import { telemetryApi } from "../api-client";
 
 const DATASETS: { id: Dataset; label: string }[] = [
   { id: "tools", label: "Tool health" },
@@ -29,7 +30,7 @@ export function ExportMenu({ range }: { range: string }) {
                 <a
                   key={format}
                   data-testid={`export-${d.id}-${format}`}
-                  href={`/api/telemetry/export?${new URLSearchParams({ dataset: d.id, format, range })}`}
+                  href={telemetryApi.exportHref({ dataset: d.id, format, range })}
                   download
                   className="font-mono text-accent-text text-xs uppercase hover:underline"
                 >

@@ -1,4 +1,4 @@
-import type { ToolFlags } from "@/lib/telemetry/types";
+import type { ToolFlags } from "@/lib/telemetry/views";
 
 const STYLE =
   "inline-flex items-center rounded border px-1.5 py-px font-medium text-[10px] uppercase tracking-wide";

@@ -12,7 +12,7 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
-import type { LearningHealth, SpendHealth } from "@/lib/telemetry/types";
+import type { LearningHealth, SpendHealth } from "@/lib/telemetry/views";
 import { formatCost } from "../format";
 import { AXIS, colorFor, GRID, SOURCE_COLORS, TOOLTIP_STYLE } from "./palette";
 import { Card } from "./section";

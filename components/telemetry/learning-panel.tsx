@@ -1,4 +1,4 @@
-import type { LearningHealth, SpendHealth } from "@/lib/telemetry/types";
+import type { LearningHealth, SpendHealth } from "@/lib/telemetry/views";
 import { formatCost, formatPercent, formatTokens } from "../format";
 import { LazyLearningCharts } from "./lazy-charts";
 import { Stat } from "./section";

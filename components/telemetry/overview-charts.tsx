@@ -12,7 +12,7 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
-import type { CommandStat, DailyPoint, ToolHealth } from "@/lib/telemetry/types";
+import type { CommandStat, DailyPoint, ToolHealth } from "@/lib/telemetry/views";
 import { formatDuration, formatPercent } from "../format";
 import { AXIS, CLASS_COLORS, colorFor, GRID, TOOLTIP_STYLE } from "./palette";
 import { Card } from "./section";

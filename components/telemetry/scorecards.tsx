@@ -1,4 +1,4 @@
-import type { HypothesisCard, VersionScorecard, VersionStats } from "@/lib/telemetry/types";
+import type { HypothesisCard, VersionScorecard, VersionStats } from "@/lib/telemetry/views";
 import { formatDuration, formatPercent } from "../format";
 import { cn } from "../ui/cn";
 import { TD, TH } from "./section";

@@ -1,4 +1,4 @@
-import type { TelemetryOverview } from "@/lib/telemetry/types";
+import type { TelemetryOverview } from "@/lib/telemetry/views";
 import { formatPercent } from "../format";
 import { Stat } from "./section";
 

@@ -11,7 +11,7 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
-import type { DailyPoint } from "@/lib/telemetry/types";
+import type { DailyPoint } from "@/lib/telemetry/views";
 import { formatDuration } from "../format";
 import { AXIS, GRID, TOOLTIP_STYLE } from "./palette";
 

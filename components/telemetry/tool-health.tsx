@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useState } from "react";
-import type { ToolHealth } from "@/lib/telemetry/types";
+import type { ToolHealth } from "@/lib/telemetry/views";
 import { formatAbsoluteTime, formatDuration, formatPercent, formatRelativeTime } from "../format";
 import { cn } from "../ui/cn";
 import { useNow } from "../use-now";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ToolListItem, ToolVersionDetail } from "../api-types";
+import type { ToolListItem, ToolVersionDetail } from "@/lib/tools/views";
 import {
   canRollBack,
   groupTools,
@@ -18,6 +18,7 @@ function item(name: string, patch: Partial<ToolListItem> = {}): ToolListItem {
     version: 1,
     sha256: "a".repeat(64),
     pending: 0,
+    pendingVersion: null,
     updatedAt: null,
     ...patch,
   };

@@ -1,5 +1,5 @@
 /** Pure helpers for the Tools page: grouping, which version is under review, what a person may do. */
-import type { ToolListItem, ToolVersionDetail, ToolVersionStatus } from "../api-types";
+import type { ToolListItem, ToolStatus, ToolVersionDetail } from "@/lib/tools/views";
 
 export function shortSha(sha: string | null | undefined, length = 8): string {
   return sha ? sha.slice(0, length) : "—";
@@ -62,7 +62,7 @@ export function canRollBack(v: Pick<ToolVersionDetail, "status" | "decidedAt">):
   return (v.status === "superseded" || v.status === "retired") && v.decidedAt !== null;
 }
 
-export const STATUS_HELP: Record<ToolVersionStatus, string> = {
+export const STATUS_HELP: Record<ToolStatus, string> = {
   proposed: "Passed validation; waiting for a person to approve or reject it",
   invalid: "Failed validation; the agent has to propose a fixed version",
   active: "Approved: every session can call it",

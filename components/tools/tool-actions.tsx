@@ -1,9 +1,9 @@
 "use client";
 
 import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from "react";
+import type { ToolDecision, ToolVersionDetail } from "@/lib/tools/views";
 import type { ApiResult } from "../api-client";
 import { toolsApi } from "../api-client";
-import type { ToolDecisionResult, ToolVersionDetail } from "../api-types";
 import { Button } from "../ui/button";
 import { Input, Textarea } from "../ui/input";
 import { shortSha } from "./model";
@@ -58,8 +58,8 @@ function useAction({ onDone, onError }: Pick<Props, "onDone" | "onError">) {
   const [busy, setBusy] = useState<string | null>(null);
   async function run(
     action: string,
-    call: () => Promise<ApiResult<ToolDecisionResult>>,
-    message: (r: ToolDecisionResult) => string,
+    call: () => Promise<ApiResult<ToolDecision>>,
+    message: (r: ToolDecision) => string,
   ): Promise<boolean> {
     setBusy(action);
     onError(null);

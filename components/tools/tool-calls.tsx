@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { ToolVersionDetail } from "../api-types";
+import type { ToolVersionDetail } from "@/lib/tools/views";
 import { formatAbsoluteTime, formatDuration, formatRelativeTime } from "../format";
 import { cn } from "../ui/cn";
 import { isTrialCall } from "./model";

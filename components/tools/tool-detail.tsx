@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { type ReactNode, useMemo, useState } from "react";
-import type { ToolDetail as ToolDetailData, ToolVersionDetail } from "../api-types";
+import type { ToolDetail as ToolDetailData, ToolVersionDetail } from "@/lib/tools/views";
 import { formatAbsoluteTime, formatRelativeTime } from "../format";
 import { cn } from "../ui/cn";
 import { CodePanel, type CodeTab } from "./code-panel";

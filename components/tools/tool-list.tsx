@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import type { ReactNode } from "react";
-import type { ToolListItem } from "../api-types";
+import type { ToolListItem } from "@/lib/tools/views";
 import { formatAbsoluteTime, formatRelativeTime } from "../format";
 import { cn } from "../ui/cn";
 import { SkeletonList } from "../ui/skeleton-list";

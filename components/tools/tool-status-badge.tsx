@@ -1,8 +1,8 @@
-import type { ToolListItem, ToolVersionStatus } from "../api-types";
+import type { ToolListItem, ToolStatus } from "@/lib/tools/views";
 import { cn } from "../ui/cn";
 import { STATUS_HELP } from "./model";
 
-type Status = ToolVersionStatus | ToolListItem["status"] | "builtin";
+type Status = ToolStatus | ToolListItem["status"] | "builtin";
 
 const STYLES: Record<Status, { badge: string; dot: string }> = {
   proposed: { badge: "border-amber-400/25 bg-amber-400/[0.08] text-amber-300", dot: "bg-amber-400" },

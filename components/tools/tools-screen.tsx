@@ -3,8 +3,8 @@
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
+import type { ToolDetail as ToolDetailData, ToolListItem, ToolsFolderSync } from "@/lib/tools/views";
 import { isAbortError, toolsApi } from "../api-client";
-import type { ToolDetail as ToolDetailData, ToolListItem, ToolsFolderSync } from "../api-types";
 import { ListDetailFallback } from "../list-detail-fallback";
 import { PageHeader } from "../page-header";
 import { Button } from "../ui/button";

@@ -1,10 +1,10 @@
 import type { ReactNode } from "react";
-import type { ToolValidationCheck, ToolValidationReport } from "../api-types";
+import type { ValidationReport as Report, ValidationCheck } from "@/lib/tools/views";
 import { formatDuration } from "../format";
 import { Callout } from "../ui/callout";
 import { cn } from "../ui/cn";
 
-type Verdict = ToolValidationCheck["status"];
+type Verdict = ValidationCheck["status"];
 
 const VERDICT: Record<Verdict, { glyph: string; word: string; className: string }> = {
   pass: { glyph: "✓", word: "pass", className: "text-emerald-300" },
@@ -52,7 +52,7 @@ export function ValidationReport({
   report,
   onShowLine,
 }: {
-  report: ToolValidationReport | null;
+  report: Report | null;
   /** Jump to a line of the source (the static flags point at lines). */
   onShowLine(line: number): void;
 }) {

@@ -1,4 +1,11 @@
+/**
+ * What the skills routes answer (app/api/skills/**). The types are the contract the browser reads:
+ * components import them with `import type`, so a change here breaks their build.
+ */
+import "server-only";
+import { ApiError } from "@/lib/api/errors";
 import {
+  findSkillVersion,
   firstSkillVersionTimes,
   lastSkillLoads,
   listRecentAgentSessions,
@@ -9,7 +16,9 @@ import {
 } from "@/lib/db/queries/skills";
 import { type IgnoredEntry, listSkillFiles, readSkillEntry, type SkillEntry, scanSkills } from "./catalog";
 import type { SkillProblem } from "./parse";
-import { recordDiskVersion } from "./store";
+import { recordDiskVersion, type renameSkill, type SaveResult } from "./store";
+
+export type { DiskState } from "./errors";
 
 /** A skill is flagged unused when none of the last this-many agent sessions loaded it. */
 export const UNUSED_WINDOW = 10;
@@ -104,6 +113,7 @@ export async function skillList(now = new Date()): Promise<SkillList> {
   };
 }
 
+/** Newest first: what the history list shows of each version. */
 export async function skillVersionSummaries(name: string) {
   const rows = await listSkillVersions(name);
   return rows.map((v) => ({
@@ -141,3 +151,48 @@ export async function skillDetail(name: string, now = new Date()) {
 }
 
 export type SkillDetail = NonNullable<Awaited<ReturnType<typeof skillDetail>>>;
+export type SkillVersionSummary = Awaited<ReturnType<typeof skillVersionSummaries>>[number];
+
+/** GET /api/skills/:name/versions, or null when the skill has no history. */
+export async function skillVersionList(name: string) {
+  const versions = await skillVersionSummaries(name);
+  return versions.length === 0 ? null : { name, versions };
+}
+export type SkillVersionList = NonNullable<Awaited<ReturnType<typeof skillVersionList>>>;
+
+/** GET /api/skills/:name/versions/:version: one version with its content, or null. */
+export async function skillVersionContent(name: string, version: number) {
+  const row = await findSkillVersion(name, version);
+  if (!row) return null;
+  return {
+    name,
+    version: row.version,
+    sha256: row.sha256,
+    origin: row.origin,
+    message: row.message,
+    createdAt: row.createdAt.toISOString(),
+    content: row.content,
+  };
+}
+export type SkillVersionContent = NonNullable<Awaited<ReturnType<typeof skillVersionContent>>>;
+
+/** What a save, restore or rename answers: the skill as it is now, with what the write did. */
+export async function skillAfterWrite<R extends { name: string }>(result: R): Promise<SkillDetail & R> {
+  const detail = await skillDetail(result.name);
+  // only when the file was removed on disk between the write and this read
+  if (!detail) throw new ApiError("not_found", `No skill named ${result.name}.`);
+  return { ...detail, ...result };
+}
+
+/** PUT /api/skills/:name. */
+export type SavedSkill = SkillDetail & SaveResult;
+/** POST /api/skills/:name/restore. */
+export type RestoredSkill = SavedSkill & { restored: number };
+/** POST /api/skills/:name/rename. */
+export type RenamedSkill = SkillDetail & Awaited<ReturnType<typeof renameSkill>>;
+
+/** DELETE /api/skills/:name. */
+export interface SkillDeleted {
+  name: string;
+  deleted: true;
+}

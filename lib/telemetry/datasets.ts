@@ -1,6 +1,7 @@
+import type { CallRow } from "@/lib/db/queries/telemetry";
 import type { ActivityRow } from "./activity";
 import type { Cell } from "./export";
-import type { TelemetryOverview, ToolCallRecordView } from "./types";
+import type { TelemetryOverview } from "./types";
 
 /** The exportable tables of the overview, as columns and rows (CSV) or objects (JSON). */
 export const DATASETS = ["tools", "daily", "commands", "versions", "learning", "calls", "activity"] as const;
@@ -150,7 +151,7 @@ export const CALL_COLUMNS = [
   "stepTokens",
 ] as const;
 
-export function callCells(call: ToolCallRecordView): Cell[] {
+export function callCells(call: CallRow): Cell[] {
   return CALL_COLUMNS.map((c) => call[c]);
 }
 

@@ -158,27 +158,3 @@ export interface TelemetryOverview {
   spend: SpendHealth;
   hypotheses: HypothesisCard[];
 }
-
-export interface ToolCallRecordView {
-  id: string;
-  sessionId: string;
-  turnId: string | null;
-  callId: string;
-  tool: string;
-  toolVersion: string;
-  inputSummary: string;
-  ok: boolean;
-  exitCode: number | null;
-  errorClass: string | null;
-  durationMs: number;
-  outputBytes: number;
-  commandKey: string | null;
-  createdAt: string;
-  stepTokens: number | null;
-}
-
-export interface ToolCallsPage {
-  calls: ToolCallRecordView[];
-  /** Pass as ?cursor= for the next (older) page; null at the end. */
-  nextCursor: string | null;
-}

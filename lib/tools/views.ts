@@ -1,14 +1,27 @@
 import { BUILTIN_TOOLS } from "@/lib/agent/tools/registry";
+import "server-only";
+import type { CallRow } from "@/lib/db/queries/telemetry";
 import {
   listAllToolVersions,
   listCallsOfToolVersion,
   listToolVersions,
+  type ToolStatus,
   type ToolVersion,
 } from "@/lib/db/queries/tool-versions";
 import { assertToolName } from "./lifecycle";
 import { type Capabilities, describeCapabilities, type ToolManifest } from "./manifest";
 import type { ValidationReport } from "./validate";
 
+/**
+ * What the tools routes answer (app/api/tools/**). The types are the contract the browser reads:
+ * components import them with `import type`, so a change here breaks their build.
+ */
+
+export type { DiskSync as ToolsFolderSync } from "./disk-sync";
+export type { ValidationCheck, ValidationReport } from "./validate";
+export type { ToolStatus };
+
+/** GET /api/tools: agent and user tools (pending proposals first), then the built-ins. */
 export interface ToolListItem {
   name: string;
   description: string;
@@ -31,6 +44,11 @@ function representative(versions: ToolVersion[]): ToolVersion | undefined {
 function listStatus(v: ToolVersion): ToolListItem["status"] {
   if (v.status === "superseded") return "retired";
   return v.status as ToolListItem["status"];
+}
+
+/** GET /api/tools. */
+export interface ToolList {
+  tools: ToolListItem[];
 }
 
 export async function toolList(): Promise<ToolListItem[]> {
@@ -70,6 +88,13 @@ export async function toolList(): Promise<ToolListItem[]> {
   return [...agent, ...builtins];
 }
 
+/** A call of one version, as its detail lists it: the telemetry call row, in part. */
+export type ToolVersionCall = Pick<
+  CallRow,
+  "id" | "sessionId" | "ok" | "errorClass" | "durationMs" | "inputSummary" | "createdAt"
+>;
+
+/** GET /api/tools/:name: every version, newest first, with its review material and recent calls. */
 export async function toolDetail(name: string) {
   assertToolName(name);
   const versions = await listToolVersions(name);
@@ -86,8 +111,9 @@ export async function toolDetail(name: string) {
           id: v.id,
           version: v.version,
           sha256: v.sha256,
-          status: v.status,
-          origin: v.origin,
+          // written only through lib/tools/lifecycle.ts, with these values
+          status: v.status as ToolStatus,
+          origin: v.origin as "agent" | "user",
           description: v.description,
           source: v.source,
           parent: v.parentId
@@ -97,22 +123,33 @@ export async function toolDetail(name: string) {
           sessionId: v.sessionId,
           manifest,
           capabilities: capabilities ? describeCapabilities(capabilities) : [],
-          validation: v.validation as unknown as ValidationReport,
+          // the report as stored; the page says so when there is none
+          validation: v.validation as unknown as ValidationReport | null,
           decidedBy: v.decidedBy,
           decidedAt: v.decidedAt?.toISOString() ?? null,
           decisionReason: v.decisionReason,
           createdAt: v.createdAt.toISOString(),
-          calls: calls.map((c) => ({
-            id: c.id,
-            sessionId: c.sessionId,
-            ok: c.ok,
-            errorClass: c.errorClass,
-            durationMs: c.durationMs,
-            inputSummary: c.inputSummary,
-            createdAt: c.createdAt.toISOString(),
-          })),
+          calls: calls.map(
+            (c): ToolVersionCall => ({
+              id: c.id,
+              sessionId: c.sessionId,
+              ok: c.ok,
+              errorClass: c.errorClass,
+              durationMs: c.durationMs,
+              inputSummary: c.inputSummary,
+              createdAt: c.createdAt.toISOString(),
+            }),
+          ),
         };
       }),
     ),
   };
 }
+export type ToolDetail = NonNullable<Awaited<ReturnType<typeof toolDetail>>>;
+export type ToolVersionDetail = ToolDetail["versions"][number];
+
+/** What approve, reject, retire and rollback answer: the version the decision left in force. */
+export function toolDecision(name: string, version: ToolVersion) {
+  return { name, version: version.version, status: version.status as ToolStatus, sha256: version.sha256 };
+}
+export type ToolDecision = ReturnType<typeof toolDecision>;

@@ -1,11 +1,12 @@
 "use client";
 
 import { useCallback, useEffect, useState } from "react";
+import { type AuditQuery, teamApi } from "@/components/api-client";
 import { Button } from "@/components/ui/button";
 import { Callout } from "@/components/ui/callout";
 import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
-import { type AuditQuery, type AuditRow, teamApi } from "./team-api";
+import type { AuditEntry } from "@/lib/team/views";
 
 const AREAS = [
   { value: "", label: "Everything" },
@@ -15,7 +16,7 @@ const AREAS = [
   { value: "user.", label: "Users" },
 ];
 
-function detailText(detail: AuditRow["detail"]): string {
+function detailText(detail: AuditEntry["detail"]): string {
   if (!detail) return "";
   return Object.entries(detail)
     .map(([key, value]) => `${key}: ${typeof value === "string" ? value : JSON.stringify(value)}`)
@@ -24,7 +25,7 @@ function detailText(detail: AuditRow["detail"]): string {
 
 export function AuditPanel() {
   const [filter, setFilter] = useState<AuditQuery>({});
-  const [entries, setEntries] = useState<AuditRow[] | null>(null);
+  const [entries, setEntries] = useState<AuditEntry[] | null>(null);
   const [next, setNext] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 

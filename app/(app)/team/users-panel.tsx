@@ -1,13 +1,15 @@
 "use client";
 
 import { type FormEvent, useCallback, useEffect, useState } from "react";
+import { teamApi } from "@/components/api-client";
 import { formatRelativeTime } from "@/components/format";
 import { Button } from "@/components/ui/button";
 import { Callout } from "@/components/ui/callout";
 import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { useNow } from "@/components/use-now";
-import { ROLE_OPTIONS, type RoleName, type TeamUser, teamApi } from "./team-api";
+import { ROLES, type Role } from "@/lib/team/roles";
+import type { UserView } from "@/lib/team/views";
 
 /** A token is shown once, right after it was made; Ratchet keeps only its hash. */
 function NewToken({ name, token, onDone }: { name: string; token: string; onDone: () => void }) {
@@ -39,10 +41,10 @@ function UserRow({
   onToken,
   onError,
 }: {
-  user: TeamUser;
+  user: UserView;
   self: boolean;
   now: number;
-  onChange: (user: TeamUser) => void;
+  onChange: (user: UserView) => void;
   onToken: (name: string, token: string) => void;
   onError: (message: string) => void;
 }) {
@@ -69,11 +71,11 @@ function UserRow({
           disabled={busy || self}
           className="w-32"
           onChange={async (event) => {
-            const data = await act(() => teamApi.update(user.id, { role: event.target.value as RoleName }));
+            const data = await act(() => teamApi.update(user.id, { role: event.target.value as Role }));
             if (data) onChange(data.user);
           }}
         >
-          {ROLE_OPTIONS.map((role) => (
+          {ROLES.map((role) => (
             <option key={role} value={role}>
               {role}
             </option>
@@ -118,7 +120,7 @@ function UserRow({
 
 export function UsersPanel({ selfId }: { selfId: string | null }) {
   const now = useNow(30_000);
-  const [users, setUsers] = useState<TeamUser[] | null>(null);
+  const [users, setUsers] = useState<UserView[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [shown, setShown] = useState<{ name: string; token: string } | null>(null);
   const [pending, setPending] = useState(false);
@@ -137,7 +139,7 @@ export function UsersPanel({ selfId }: { selfId: string | null }) {
     const formElement = event.currentTarget;
     const form = new FormData(formElement);
     const name = String(form.get("name") ?? "").trim();
-    const role = String(form.get("role") ?? "member") as RoleName;
+    const role = String(form.get("role") ?? "member") as Role;
     setPending(true);
     setError(null);
     const result = await teamApi.create(name, role);
@@ -151,7 +153,7 @@ export function UsersPanel({ selfId }: { selfId: string | null }) {
     setUsers((list) => [...(list ?? []), result.data.user]);
   }
 
-  const replace = (user: TeamUser) =>
+  const replace = (user: UserView) =>
     setUsers((list) => (list ?? []).map((u) => (u.id === user.id ? user : u)));
 
   return (
@@ -178,7 +180,7 @@ export function UsersPanel({ selfId }: { selfId: string | null }) {
         </Field>
         <Field label="Role" htmlFor="team-new-role" className="w-36">
           <Select id="team-new-role" name="role" data-testid="team-new-role" defaultValue="member">
-            {ROLE_OPTIONS.map((role) => (
+            {ROLES.map((role) => (
               <option key={role} value={role}>
                 {role}
               </option>

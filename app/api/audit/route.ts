@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { route } from "@/lib/api/handler";
 import { AUDIT_PAGE_MAX, listAudit } from "@/lib/team/audit";
+import type { AuditPage } from "@/lib/team/views";
 
 export const dynamic = "force-dynamic";
 
@@ -22,7 +23,7 @@ const query = z.object({
 export const GET = route(
   async (request) => {
     const params = Object.fromEntries(new URL(request.url).searchParams);
-    return Response.json(await listAudit(query.parse(params)));
+    return Response.json((await listAudit(query.parse(params))) satisfies AuditPage);
   },
   { action: "audit.read" },
 );

@@ -1,24 +1,13 @@
 import { z } from "zod";
 import { ApiError } from "@/lib/api/errors";
 import { readJson, route } from "@/lib/api/handler";
-import { createLearningEvent, listLearningEvents } from "@/lib/db/queries/learning-events";
+import { createLearningEvent } from "@/lib/db/queries/learning-events";
 import { findSession } from "@/lib/db/queries/sessions";
+import { learningEventList, learningEventView } from "@/lib/learning/views";
 
 export const dynamic = "force-dynamic";
 
-function view(e: Awaited<ReturnType<typeof listLearningEvents>>[number]) {
-  return {
-    ...e,
-    createdAt: e.createdAt.toISOString(),
-    updatedAt: e.updatedAt.toISOString(),
-    lastUsedAt: e.lastUsedAt?.toISOString() ?? null,
-  };
-}
-
-export const GET = route(async () => {
-  const events = await listLearningEvents();
-  return Response.json({ learningEvents: events.map(view) });
-});
+export const GET = route(async () => Response.json(await learningEventList()));
 
 const body = z.object({
   sessionId: z.string().min(1).nullable().optional(),
@@ -41,7 +30,7 @@ export const POST = route(
       source: "user",
     });
     await audit(created.id, { type: created.type, sessionId: created.sessionId });
-    return Response.json(view(created), { status: 201 });
+    return Response.json(learningEventView(created), { status: 201 });
   },
   { action: "learningEvent.create" },
 );

@@ -2,7 +2,7 @@ import { sendMessage } from "@/lib/agent/runner";
 import { route } from "@/lib/api/handler";
 import { listMaintenanceRuns } from "@/lib/db/queries/maintenance";
 import { maintenanceStatus, startMaintenancePass } from "@/lib/learning/maintenance/pass";
-import { maintenanceRunView } from "@/lib/learning/maintenance/view";
+import { type MaintenanceOverview, type MaintenanceStarted, maintenanceRunView } from "@/lib/learning/views";
 
 export const dynamic = "force-dynamic";
 
@@ -10,7 +10,7 @@ export const GET = route(async () =>
   Response.json({
     status: await maintenanceStatus(),
     runs: (await listMaintenanceRuns()).map(maintenanceRunView),
-  }),
+  } satisfies MaintenanceOverview),
 );
 
 /** Starts a battery change; its progress streams like a session's events (GET /api/sessions/:sessionId/events). */
@@ -18,7 +18,7 @@ export const POST = route(
   async (_request, _params, { audit }) => {
     const started = await startMaintenancePass(sendMessage);
     await audit(started.id, { sessionId: started.sessionId });
-    return Response.json(started, { status: 202 });
+    return Response.json(started satisfies MaintenanceStarted, { status: 202 });
   },
   { action: "maintenance.start" },
 );

@@ -1,13 +1,11 @@
 import { readJson, route } from "@/lib/api/handler";
-import { createOpportunity, listOpportunities } from "@/lib/db/queries/opportunities";
+import { createOpportunity } from "@/lib/db/queries/opportunities";
 import { opportunityFieldsSchema } from "@/lib/learning/opportunities-md";
-import { opportunityView } from "@/lib/learning/opportunity-view";
+import { opportunityList, opportunityView } from "@/lib/learning/views";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route(async () =>
-  Response.json({ opportunities: (await listOpportunities()).map(opportunityView) }),
-);
+export const GET = route(async () => Response.json(await opportunityList()));
 
 export const POST = route(
   async (request, _params, { audit }) => {

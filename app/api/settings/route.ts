@@ -2,24 +2,12 @@ import { z } from "zod";
 import { ApiError } from "@/lib/api/errors";
 import { readJson, route } from "@/lib/api/handler";
 import { writeSettings } from "@/lib/db/queries/settings";
-import {
-  describeNetworkPolicy,
-  networkPolicySchema,
-  type SandboxSettings,
-  sandboxSettingsSchema,
-  sandboxStatus,
-  taskCapSupport,
-} from "@/lib/sandbox";
-import {
-  keyHint,
-  loadModelConfig,
-  modelSettingsSchema,
-  saveModelSettings,
-} from "@/lib/settings/model-config";
-import { readNetworkPolicy, saveNetworkPolicy } from "@/lib/settings/network-policy";
-import { loadDefaultBudget, loadPrices, priceSchema, savePrices } from "@/lib/settings/prices";
-import { readSandboxSettings, saveSandboxSettings } from "@/lib/settings/sandbox-settings";
-import { workspacesView } from "@/lib/workspaces/roots";
+import { networkPolicySchema, sandboxSettingsSchema } from "@/lib/sandbox";
+import { modelSettingsSchema, saveModelSettings } from "@/lib/settings/model-config";
+import { saveNetworkPolicy } from "@/lib/settings/network-policy";
+import { priceSchema, savePrices } from "@/lib/settings/prices";
+import { saveSandboxSettings } from "@/lib/settings/sandbox-settings";
+import { settingsView } from "@/lib/settings/views";
 
 export const dynamic = "force-dynamic";
 
@@ -30,34 +18,7 @@ const body = modelSettingsSchema.extend({
   sandboxAccess: sandboxSettingsSchema.optional(),
 });
 
-function sandboxView(network: z.infer<typeof networkPolicySchema>, access: SandboxSettings) {
-  const status = sandboxStatus();
-  const cap = taskCapSupport();
-  return {
-    mode: status.mode,
-    reason: status.reason,
-    network,
-    networkDescription: describeNetworkPolicy(network),
-    access,
-    taskCap:
-      cap.kind === "none" ? { enforced: false, detail: cap.reason } : { enforced: true, detail: cap.kind },
-  };
-}
-
-async function view() {
-  const config = await loadModelConfig();
-  const { apiKey, ...rest } = config;
-  return {
-    model: { ...rest, apiKeySet: Boolean(apiKey), apiKeyHint: keyHint(apiKey) },
-    prices: await loadPrices(),
-    defaultBudgetUsd: await loadDefaultBudget(),
-    sandbox: sandboxView(await readNetworkPolicy(), await readSandboxSettings()),
-    // changed through PUT /api/settings/workspace-roots (admin, audited on its own)
-    workspaces: await workspacesView(),
-  };
-}
-
-export const GET = route(async () => Response.json(await view()));
+export const GET = route(async () => Response.json(await settingsView()));
 
 export const PUT = route(
   async (request, _params, { audit }) => {
@@ -79,7 +40,7 @@ export const PUT = route(
       ...(prices ? { prices: prices.length } : {}),
       ...(defaultBudgetUsd !== undefined ? { defaultBudgetUsd } : {}),
     });
-    return Response.json(await view());
+    return Response.json(await settingsView());
   },
   { action: "settings.update" },
 );

@@ -1,6 +1,6 @@
 import { route } from "@/lib/api/handler";
-import { toolList } from "@/lib/tools/views";
+import { type ToolList, toolList } from "@/lib/tools/views";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route(async () => Response.json({ tools: await toolList() }));
+export const GET = route(async () => Response.json({ tools: await toolList() } satisfies ToolList));

@@ -2,6 +2,7 @@ import "server-only";
 import { env } from "@/lib/env";
 import { db } from "../client";
 import { Prisma } from "../generated/sqlite/client";
+import type { ToolCallRecord } from "./tool-calls";
 
 /**
  * Telemetry aggregates in raw SQL that runs on SQLite and PostgreSQL alike: quoted identifiers,
@@ -279,19 +280,9 @@ export async function learningRows(
 // ------------------------------------------------------------------------------------------------
 // Drill-down and export: individual calls.
 
-export interface CallRow {
+/** A recorded call as it is read back: the drill-down, the export, a tool version's detail. */
+export interface CallRow extends ToolCallRecord {
   id: string;
-  sessionId: string;
-  turnId: string | null;
-  callId: string;
-  tool: string;
-  toolVersion: string;
-  inputSummary: string;
-  ok: boolean;
-  exitCode: number | null;
-  errorClass: string | null;
-  durationMs: number;
-  outputBytes: number;
   commandKey: string | null;
   createdAt: string;
   /** Tokens (in + out) of the model step the call belonged to, when recorded. */

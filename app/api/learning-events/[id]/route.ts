@@ -6,6 +6,7 @@ import {
   findLearningEvent,
   updateLearningEvent,
 } from "@/lib/db/queries/learning-events";
+import { learningEventView } from "@/lib/learning/views";
 
 export const dynamic = "force-dynamic";
 
@@ -29,11 +30,7 @@ export const PATCH = route<{ id: string }>(
     const change = await readJson(request, body);
     const updated = await updateLearningEvent(id, change);
     await audit(id, change);
-    return Response.json({
-      ...updated,
-      createdAt: updated.createdAt.toISOString(),
-      updatedAt: updated.updatedAt.toISOString(),
-    });
+    return Response.json(learningEventView(updated));
   },
   { action: "learningEvent.update" },
 );

@@ -1,7 +1,7 @@
 import { ApiError } from "@/lib/api/errors";
 import { route } from "@/lib/api/handler";
 import { findMaintenanceRun } from "@/lib/db/queries/maintenance";
-import { maintenanceRunView } from "@/lib/learning/maintenance/view";
+import { maintenanceRunView } from "@/lib/learning/views";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { readJson, route } from "@/lib/api/handler";
 import { maintenanceStatus, snoozeMaintenance } from "@/lib/learning/maintenance/pass";
+import type { MaintenanceStatus } from "@/lib/learning/views";
 
 export const dynamic = "force-dynamic";
 
@@ -11,7 +12,7 @@ export const POST = route(
     const { sessions } = await readJson(request, body);
     await snoozeMaintenance(sessions);
     await audit(null, { sessions });
-    return Response.json(await maintenanceStatus());
+    return Response.json((await maintenanceStatus()) satisfies MaintenanceStatus);
   },
   { action: "maintenance.snooze" },
 );

@@ -3,7 +3,7 @@ import { ApiError } from "@/lib/api/errors";
 import { readJson, route } from "@/lib/api/handler";
 import { deleteOpportunity, findOpportunity, updateOpportunity } from "@/lib/db/queries/opportunities";
 import { opportunityFieldsSchema } from "@/lib/learning/opportunities-md";
-import { opportunityView } from "@/lib/learning/opportunity-view";
+import { opportunityView } from "@/lib/learning/views";
 
 export const dynamic = "force-dynamic";
 

@@ -3,6 +3,7 @@ import { ApiError } from "@/lib/api/errors";
 import { readJson, route } from "@/lib/api/handler";
 import { createOpportunity, listOpportunities, updateOpportunity } from "@/lib/db/queries/opportunities";
 import { fromMarkdown } from "@/lib/learning/opportunities-md";
+import type { OpportunityImport } from "@/lib/learning/views";
 
 export const dynamic = "force-dynamic";
 
@@ -41,7 +42,7 @@ export const POST = route(
       }
     }
     await audit(null, { created, updated, errors: errors.length });
-    return Response.json({ created, updated, errors });
+    return Response.json({ created, updated, errors } satisfies OpportunityImport);
   },
   { action: "opportunity.import" },
 );

@@ -1,5 +1,6 @@
 import { readJson, route } from "@/lib/api/handler";
-import { sessionView, updateSession, updateSessionSchema } from "@/lib/sessions/service";
+import { updateSession, updateSessionSchema } from "@/lib/sessions/service";
+import { sessionView } from "@/lib/sessions/views";
 
 export const dynamic = "force-dynamic";
 

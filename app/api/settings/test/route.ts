@@ -1,6 +1,7 @@
 import { readJson, route } from "@/lib/api/handler";
 import { loadModelConfig, modelSettingsSchema } from "@/lib/settings/model-config";
 import { testConnection } from "@/lib/settings/test-connection";
+import type { ConnectionReport } from "@/lib/settings/views";
 
 export const dynamic = "force-dynamic";
 
@@ -17,7 +18,7 @@ export const POST = route(
     };
     // The saved key goes to the endpoint named here: who sent it where is worth keeping.
     await audit(null, { baseUrl: config.baseUrl, model: config.model, api: config.api });
-    return Response.json(await testConnection(config));
+    return Response.json((await testConnection(config)) satisfies ConnectionReport);
   },
   { action: "settings.test" },
 );

@@ -3,7 +3,7 @@ import { readJson, route } from "@/lib/api/handler";
 import { MAX_SKILL_BYTES } from "@/lib/skills/parse";
 import { assertSkillName } from "@/lib/skills/paths";
 import { deleteSkill, saveSkill } from "@/lib/skills/store";
-import { skillDetail } from "@/lib/skills/views";
+import { type SavedSkill, type SkillDeleted, skillAfterWrite, skillDetail } from "@/lib/skills/views";
 import { baseQuery, saveBody } from "./schema";
 
 export const dynamic = "force-dynamic";
@@ -38,8 +38,9 @@ export const PUT = route<{ name: string }>(
         message: body.message,
       });
     }
-    const detail = await skillDetail(name);
-    return Response.json({ ...detail, ...saved }, { status: saved.created ? 201 : 200 });
+    return Response.json((await skillAfterWrite(saved)) satisfies SavedSkill, {
+      status: saved.created ? 201 : 200,
+    });
   },
   { action: "skill.save" },
 );
@@ -50,7 +51,7 @@ export const DELETE = route<{ name: string }>(
     const base = baseQuery.parse(new URL(request.url).searchParams.get("baseSha256"));
     const deleted = await deleteSkill(name, { baseSha256: base });
     await audit(name);
-    return Response.json(deleted);
+    return Response.json(deleted satisfies SkillDeleted);
   },
   { action: "skill.delete" },
 );

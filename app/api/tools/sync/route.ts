@@ -1,6 +1,7 @@
 import { BUILTIN_NAMES } from "@/lib/agent/tools/builtin-names";
 import { route } from "@/lib/api/handler";
 import { syncToolsFromDisk } from "@/lib/tools/disk-sync";
+import type { ToolsFolderSync } from "@/lib/tools/views";
 
 export const dynamic = "force-dynamic";
 
@@ -15,7 +16,7 @@ export const POST = route(
         requeued: sync.requeued,
         moved: sync.moved,
       });
-    return Response.json(sync);
+    return Response.json(sync satisfies ToolsFolderSync);
   },
   { action: "tool.sync" },
 );

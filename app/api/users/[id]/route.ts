@@ -3,6 +3,7 @@ import { ApiError } from "@/lib/api/errors";
 import { readJson, route } from "@/lib/api/handler";
 import { ROLES } from "@/lib/team/roles";
 import { updateUser } from "@/lib/team/users";
+import type { UserUpdated } from "@/lib/team/views";
 
 export const dynamic = "force-dynamic";
 
@@ -27,7 +28,7 @@ export const PATCH = route<{ id: string }>(
     if (Boolean(before.disabledAt) !== Boolean(after.disabledAt)) {
       await audit(after.name, null, after.disabledAt ? "user.disable" : "user.enable");
     }
-    return Response.json({ user: after });
+    return Response.json({ user: after } satisfies UserUpdated);
   },
   { action: "user.update" },
 );

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { sendMessage } from "@/lib/agent/runner";
 import { readJson, route } from "@/lib/api/handler";
+import type { TurnAccepted } from "@/lib/sessions/views";
 
 export const dynamic = "force-dynamic";
 
@@ -9,7 +10,7 @@ const body = z.object({ text: z.string().trim().min(1, "text must not be empty")
 export const POST = route<{ id: string }>(
   async (request, { id }) => {
     const { text } = await readJson(request, body);
-    return Response.json(await sendMessage(id, text), { status: 202 });
+    return Response.json((await sendMessage(id, text)) satisfies TurnAccepted, { status: 202 });
   },
   { action: "session.message" },
 );

@@ -2,6 +2,7 @@ import { ApiError } from "@/lib/api/errors";
 import { route } from "@/lib/api/handler";
 import { findSession } from "@/lib/db/queries/sessions";
 import { queueReflection } from "@/lib/learning/reflection";
+import type { ReflectionQueued } from "@/lib/sessions/views";
 
 export const dynamic = "force-dynamic";
 
@@ -10,7 +11,7 @@ export const POST = route<{ id: string }>(
   async (_request, { id }) => {
     if (!(await findSession(id))) throw new ApiError("not_found", `No session ${id}.`);
     void queueReflection(id, "manual");
-    return Response.json({ queued: true }, { status: 202 });
+    return Response.json({ queued: true } satisfies ReflectionQueued, { status: 202 });
   },
   { action: "session.reflect" },
 );

@@ -1,7 +1,7 @@
 import { readJson, route } from "@/lib/api/handler";
 import { assertSkillName } from "@/lib/skills/paths";
 import { renameSkill } from "@/lib/skills/store";
-import { skillDetail } from "@/lib/skills/views";
+import { type RenamedSkill, skillAfterWrite } from "@/lib/skills/views";
 import { renameBody } from "../schema";
 
 export const dynamic = "force-dynamic";
@@ -12,7 +12,7 @@ export const POST = route<{ name: string }>(
     const { to } = await readJson(request, renameBody);
     const renamed = await renameSkill(name, to);
     await audit(name, { to: renamed.name });
-    return Response.json({ ...(await skillDetail(renamed.name)), ...renamed });
+    return Response.json((await skillAfterWrite(renamed)) satisfies RenamedSkill);
   },
   { action: "skill.rename" },
 );

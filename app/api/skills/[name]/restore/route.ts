@@ -1,7 +1,7 @@
 import { readJson, route } from "@/lib/api/handler";
 import { assertSkillName } from "@/lib/skills/paths";
 import { restoreSkill } from "@/lib/skills/store";
-import { skillDetail } from "@/lib/skills/views";
+import { type RestoredSkill, skillAfterWrite } from "@/lib/skills/views";
 import { restoreBody } from "../schema";
 
 export const dynamic = "force-dynamic";
@@ -12,10 +12,9 @@ export const POST = route<{ name: string }>(
     const { version, baseSha256 } = await readJson(request, restoreBody);
     const restored = await restoreSkill(name, version, { baseSha256 });
     await audit(name, { from: version, version: restored.version });
-    return Response.json(
-      { ...(await skillDetail(name)), ...restored },
-      { status: restored.created ? 201 : 200 },
-    );
+    return Response.json((await skillAfterWrite(restored)) satisfies RestoredSkill, {
+      status: restored.created ? 201 : 200,
+    });
   },
   { action: "skill.restore" },
 );

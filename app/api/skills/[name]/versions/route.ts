@@ -1,13 +1,13 @@
 import { ApiError } from "@/lib/api/errors";
 import { route } from "@/lib/api/handler";
 import { assertSkillName } from "@/lib/skills/paths";
-import { skillVersionSummaries } from "@/lib/skills/views";
+import { skillVersionList } from "@/lib/skills/views";
 
 export const dynamic = "force-dynamic";
 
 export const GET = route<{ name: string }>(async (_request, { name }) => {
   assertSkillName(name);
-  const versions = await skillVersionSummaries(name);
-  if (versions.length === 0) throw new ApiError("not_found", `No versions of a skill named ${name}.`);
-  return Response.json({ name, versions });
+  const list = await skillVersionList(name);
+  if (!list) throw new ApiError("not_found", `No versions of a skill named ${name}.`);
+  return Response.json(list);
 });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { readJson, route } from "@/lib/api/handler";
 import { approveTool } from "@/lib/tools/lifecycle";
+import { toolDecision } from "@/lib/tools/views";
 
 export const dynamic = "force-dynamic";
 
@@ -13,7 +14,7 @@ export const POST = route<{ name: string }>(
     const { sha256 } = await readJson(request, body);
     const version = await approveTool(name, sha256, actor.name);
     await audit(name, { version: version.version, sha256: version.sha256 });
-    return Response.json({ name, version: version.version, status: version.status, sha256: version.sha256 });
+    return Response.json(toolDecision(name, version));
   },
   { action: "tool.approve" },
 );

@@ -3,6 +3,7 @@ import { ApiError } from "@/lib/api/errors";
 import { readJson, route } from "@/lib/api/handler";
 import { findToolVersion } from "@/lib/db/queries/tool-versions";
 import { rejectTool } from "@/lib/tools/lifecycle";
+import { toolDecision } from "@/lib/tools/views";
 
 export const dynamic = "force-dynamic";
 
@@ -21,7 +22,7 @@ export const POST = route<{ name: string }>(
     if (!target) throw new ApiError("not_found", `No agent-written tool named ${name}.`);
     const version = await rejectTool(name, target, reason, actor.name);
     await audit(name, { version: version.version, sha256: version.sha256, reason });
-    return Response.json({ name, version: version.version, status: version.status, sha256: version.sha256 });
+    return Response.json(toolDecision(name, version));
   },
   { action: "tool.reject" },
 );

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { readJson, route } from "@/lib/api/handler";
 import { retireTool } from "@/lib/tools/lifecycle";
+import { toolDecision } from "@/lib/tools/views";
 
 export const dynamic = "force-dynamic";
 
@@ -11,7 +12,7 @@ export const POST = route<{ name: string }>(
     const { reason } = await readJson(request, body);
     const version = await retireTool(name, actor.name, reason);
     await audit(name, { version: version.version, reason });
-    return Response.json({ name, version: version.version, status: version.status, sha256: version.sha256 });
+    return Response.json(toolDecision(name, version));
   },
   { action: "tool.retire" },
 );

@@ -1,5 +1,6 @@
 import { route } from "@/lib/api/handler";
 import { resetUserToken } from "@/lib/team/users";
+import type { UserWithToken } from "@/lib/team/views";
 
 export const dynamic = "force-dynamic";
 
@@ -8,7 +9,7 @@ export const POST = route<{ id: string }>(
   async (_request, { id }, { audit }) => {
     const { user, token } = await resetUserToken(id);
     await audit(user.name);
-    return Response.json({ user, token });
+    return Response.json({ user, token } satisfies UserWithToken);
   },
   { action: "user.token" },
 );

@@ -1,7 +1,7 @@
 import { route } from "@/lib/api/handler";
 import { listCalls } from "@/lib/db/queries/telemetry";
 import { decodeCursor, encodeCursor, flagParam, intParam, requestRange } from "@/lib/telemetry/http";
-import type { ToolCallsPage } from "@/lib/telemetry/types";
+import type { ToolCallsPage } from "@/lib/telemetry/views";
 
 export const dynamic = "force-dynamic";
 
@@ -21,9 +21,8 @@ export const GET = route<{ tool: string }>(async (request, { tool }) => {
   });
   const page = calls.slice(0, limit);
   const last = page.at(-1);
-  const body: ToolCallsPage = {
+  return Response.json({
     calls: page,
     nextCursor: calls.length > limit && last ? encodeCursor(last) : null,
-  };
-  return Response.json(body);
+  } satisfies ToolCallsPage);
 });

@@ -3,6 +3,7 @@ import { toolDailyFrom } from "@/lib/telemetry/derive";
 import { requestRange } from "@/lib/telemetry/http";
 import { daysBetween } from "@/lib/telemetry/range";
 import { rollupsFor } from "@/lib/telemetry/rollup-cache";
+import type { ToolDaily } from "@/lib/telemetry/views";
 
 export const dynamic = "force-dynamic";
 
@@ -16,5 +17,5 @@ export const GET = route<{ tool: string }>(async (request, { tool }) => {
       ? range.since.getTime()
       : Date.parse(`${rollups[0]?.day ?? new Date().toISOString().slice(0, 10)}T00:00:00Z`);
   const days = daysBetween(start, until.getTime());
-  return Response.json({ tool: tool, days: toolDailyFrom(rollups, tool, days) });
+  return Response.json({ tool, days: toolDailyFrom(rollups, tool, days) } satisfies ToolDaily);
 });

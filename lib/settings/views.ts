@@ -1,0 +1,54 @@
+/**
+ * What the settings routes answer (app/api/settings/**). The types are the contract the browser
+ * reads: components import them with `import type`, so a change here breaks their build.
+ */
+import "server-only";
+import {
+  describeNetworkPolicy,
+  type NetworkPolicy,
+  type SandboxSettings,
+  sandboxStatus,
+  taskCapSupport,
+} from "@/lib/sandbox";
+import { workspacesView } from "@/lib/workspaces/roots";
+import { keyHint, loadModelConfig, type ModelConfig } from "./model-config";
+import { readNetworkPolicy } from "./network-policy";
+import { loadDefaultBudget, loadPrices } from "./prices";
+import { readSandboxSettings } from "./sandbox-settings";
+
+export type { WorkspacesView } from "@/lib/workspaces/roots";
+export type { Price } from "./prices";
+export type { ConnectionReport } from "./test-connection";
+export type { NetworkPolicy, SandboxSettings as SandboxAccess };
+export type ApiStyle = ModelConfig["api"];
+export type ValueSource = ModelConfig["sources"][keyof ModelConfig["sources"]];
+
+function sandboxView(network: NetworkPolicy, access: SandboxSettings) {
+  const status = sandboxStatus();
+  const cap = taskCapSupport();
+  return {
+    mode: status.mode,
+    reason: status.reason,
+    network,
+    networkDescription: describeNetworkPolicy(network),
+    access,
+    taskCap:
+      cap.kind === "none" ? { enforced: false, detail: cap.reason } : { enforced: true, detail: cap.kind },
+  };
+}
+
+/** GET and PUT /api/settings: the model (never its key), prices, budget, sandbox and workspace roots. */
+export async function settingsView() {
+  const config = await loadModelConfig();
+  const { apiKey, ...rest } = config;
+  return {
+    model: { ...rest, apiKeySet: Boolean(apiKey), apiKeyHint: keyHint(apiKey) },
+    prices: await loadPrices(),
+    defaultBudgetUsd: await loadDefaultBudget(),
+    sandbox: sandboxView(await readNetworkPolicy(), await readSandboxSettings()),
+    // changed through PUT /api/settings/workspace-roots (admin, audited on its own)
+    workspaces: await workspacesView(),
+  };
+}
+export type Settings = Awaited<ReturnType<typeof settingsView>>;
+export type SandboxView = Settings["sandbox"];
