@@ -1,8 +1,9 @@
+import "server-only";
 import { z } from "zod";
 import { ApiError } from "@/lib/api/errors";
 import { findSession } from "@/lib/db/queries/sessions";
 import { env } from "@/lib/env";
-import { sessionChanges } from "./service";
+import { sessionChanges, sessionCheckpoints } from "./service";
 import { type FileChange, snapshot, storeFor, uncommittedChanges } from "./store";
 
 export const changesQuerySchema = z.discriminatedUnion("scope", [
@@ -46,4 +47,18 @@ export async function changesView(
   const now = await snapshot(store, `${sessionId}-view`, null, "view");
   const files = await uncommittedChanges(store, now.commit);
   return files === null ? { files: [], notARepository: true } : { files };
+}
+
+/** GET /api/sessions/:id/checkpoints */
+export async function checkpointsView(sessionId: string) {
+  return { checkpoints: await sessionCheckpoints(sessionId) };
+}
+export type CheckpointsResponse = Awaited<ReturnType<typeof checkpointsView>>;
+
+/** POST /api/sessions/:id/revert: the files put back (200), or those changed by hand since (409). */
+export interface RevertDone {
+  restored: string[];
+}
+export interface RevertConflict {
+  conflicts: string[];
 }

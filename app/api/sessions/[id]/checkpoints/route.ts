@@ -1,8 +1,8 @@
 import { route } from "@/lib/api/handler";
-import { sessionCheckpoints } from "@/lib/checkpoints/service";
+import { checkpointsView } from "@/lib/checkpoints/views";
 
 export const dynamic = "force-dynamic";
 
 export const GET = route<{ id: string }>(async (_request, { id }) =>
-  Response.json({ checkpoints: await sessionCheckpoints(id) }),
+  Response.json(await checkpointsView(id)),
 );
