@@ -14,10 +14,15 @@ import {
   changesBetween,
   differingPaths,
   type FileChange,
+  type FileChangeDetail,
+  fileChangeBetween,
   restore,
   revertHunk,
+  type Snapshot,
+  type Store,
   snapshot,
   storeFor,
+  workspaceHead,
 } from "./store";
 
 /**
@@ -78,6 +83,20 @@ export async function sessionCheckpoints(sessionId: string) {
   }));
 }
 
+/** The session's turns, numbered from 1, with whether each has a checkpoint to compare or rewind to. */
+export async function sessionTurns(sessionId: string) {
+  const [rows, turns] = await Promise.all([listCheckpoints(sessionId), listTurns(sessionId)]);
+  const started = new Set(rows.filter((r) => r.kind === "turn-start").map((r) => r.turnId));
+  return turns.map((t, i) => ({
+    turn: i + 1,
+    status: t.status,
+    startedAt: t.startedAt.toISOString(),
+    endedAt: t.endedAt?.toISOString() ?? null,
+    rewoundAt: t.rewoundAt?.toISOString() ?? null,
+    checkpointed: started.has(t.id),
+  }));
+}
+
 async function sessionOrThrow(sessionId: string) {
   const session = await findSession(sessionId);
   if (!session) throw new ApiError("not_found", `No session ${sessionId}.`);
@@ -89,39 +108,189 @@ async function turnStart(sessionId: string, n: number) {
   const turns = await listTurns(sessionId);
   const turn = turns[n - 1];
   if (!turn) throw new ApiError("not_found", `This session has no turn ${n} (it has ${turns.length}).`);
-  const start = (await listCheckpoints(sessionId)).find(
-    (c) => c.turnId === turn.id && c.kind === "turn-start",
-  );
+  const checkpoints = await listCheckpoints(sessionId);
+  const start = checkpoints.find((c) => c.turnId === turn.id && c.kind === "turn-start");
   if (!start)
     throw new ApiError("not_found", `Turn ${n} has no checkpoint (it ran before checkpoints were recorded).`);
-  return { turns, turn, start };
+  return { turns, turn, start, checkpoints };
 }
+
+/** One running view snapshot per session at a time: they share an index, which git locks. */
+const viewQueue = new Map<string, Promise<unknown>>();
+/** The last view snapshot per session: an unchanged workspace gives it back and writes nothing. */
+const lastView = new Map<string, Snapshot>();
 
 /** The workspace now, recorded under a view index so it never waits on a running turn's. */
-async function now(sessionId: string, workspace: string) {
-  return snapshot(store(workspace), `${sessionId}-view`, null, "view");
+async function now(sessionId: string, workspace: string): Promise<Snapshot> {
+  const key = `${sessionId}-view`;
+  const previous = viewQueue.get(key) ?? Promise.resolve();
+  const next = previous
+    .catch(() => {})
+    .then(async () => {
+      const parent = lastView.get(key) ?? null;
+      const snap = await snapshot(store(workspace), key, parent, "view");
+      lastView.set(key, snap);
+      return snap;
+    });
+  viewQueue.set(key, next);
+  try {
+    return await next;
+  } finally {
+    if (viewQueue.get(key) === next) viewQueue.delete(key);
+  }
 }
 
-export type ChangesScope = { scope: "turn"; turn: number } | { scope: "session" };
+export type ChangesScope = { scope: "turn"; turn: number } | { scope: "session" } | { scope: "git" };
+
+type SkippedFile = CheckpointRow["skipped"][number];
+
+/** The two recorded states a scope compares, and the large files left out of them. */
+interface Range {
+  store: Store;
+  from: string | null;
+  to: string;
+  /** The workspace's own objects, when `from` is its HEAD. */
+  alternates?: string;
+  skipped: SkippedFile[];
+}
+
+export type Changes<T> =
+  | { kind: "changes"; files: T; skipped: SkippedFile[] }
+  /** The session has no checkpoint yet. */
+  | { kind: "none" }
+  /** Scope git, on a folder that is not a git repository (or has no commit yet). */
+  | { kind: "not-a-repository" };
+
+function skippedOf(lists: SkippedFile[][]): SkippedFile[] {
+  const byPath = new Map<string, SkippedFile>();
+  for (const list of lists) for (const file of list) byPath.set(file.path, file);
+  return [...byPath.values()].sort((a, b) => a.path.localeCompare(b.path));
+}
 
 /**
- * What changed: in turn N (from its start to the next turn's start, or to now for the last one) or
- * in the whole session (from its first turn's start to now).
+ * What a scope compares: turn N from its start to the next turn's start (or to now for the last
+ * one); the session from its first turn's start to now; git from the workspace's HEAD to now.
  */
-export async function sessionChanges(sessionId: string, scope: ChangesScope): Promise<FileChange[]> {
+async function rangeOf(
+  sessionId: string,
+  scope: ChangesScope,
+): Promise<Range | { kind: "none" } | { kind: "not-a-repository" }> {
   const session = await sessionOrThrow(sessionId);
   const s = store(session.workspace);
-  if (scope.scope === "session") {
-    const first = (await listCheckpoints(sessionId)).find((c) => c.kind === "turn-start");
-    if (!first) return [];
-    return changesBetween(s, first.commit, (await now(sessionId, session.workspace)).commit);
+  if (scope.scope === "git") {
+    const head = await workspaceHead(s);
+    if (!head) return { kind: "not-a-repository" };
+    const current = await now(sessionId, session.workspace);
+    return {
+      store: s,
+      from: head.tree,
+      to: current.commit,
+      alternates: head.objects,
+      skipped: current.skipped,
+    };
   }
-  const { turns, start } = await turnStart(sessionId, scope.turn);
+  if (scope.scope === "session") {
+    const checkpoints = await listCheckpoints(sessionId);
+    const first = checkpoints.find((c) => c.kind === "turn-start");
+    if (!first) return { kind: "none" };
+    const current = await now(sessionId, session.workspace);
+    const recorded = checkpoints.filter((c) => c.createdAt >= first.createdAt).map((c) => c.skipped);
+    return {
+      store: s,
+      from: first.commit,
+      to: current.commit,
+      skipped: skippedOf([...recorded, current.skipped]),
+    };
+  }
+  const { turns, start, checkpoints } = await turnStart(sessionId, scope.turn);
   const next = turns[scope.turn];
-  const checkpoints = await listCheckpoints(sessionId);
   const end = next ? checkpoints.find((c) => c.turnId === next.id && c.kind === "turn-start") : undefined;
-  const to = end?.commit ?? (await now(sessionId, session.workspace)).commit;
-  return changesBetween(s, start.commit, to);
+  const during = checkpoints
+    .filter((c) => c.createdAt >= start.createdAt && (!end || c.createdAt <= end.createdAt))
+    .map((c) => c.skipped);
+  if (end) return { store: s, from: start.commit, to: end.commit, skipped: skippedOf(during) };
+  const current = await now(sessionId, session.workspace);
+  return {
+    store: s,
+    from: start.commit,
+    to: current.commit,
+    skipped: skippedOf([...during, current.skipped]),
+  };
+}
+
+/**
+ * Diffs between recorded commits never change: the last few are kept, so a panel that reloads
+ * on every checkpoint of a busy turn pays git only when the workspace did change.
+ */
+const diffCache = new Map<string, Promise<FileChange[]>>();
+const DIFF_CACHE_ENTRIES = 16;
+const DIFF_CACHE_MAX_CHARS = 8 * 1024 * 1024;
+
+function cachedChanges(range: Range, patch: boolean): Promise<FileChange[]> {
+  const key = [range.store.gitDir, range.from, range.to, range.alternates ?? "", patch].join("\0");
+  const hit = diffCache.get(key);
+  if (hit) {
+    diffCache.delete(key);
+    diffCache.set(key, hit);
+    return hit;
+  }
+  const options = { patch, ...(range.alternates ? { alternates: range.alternates } : {}) };
+  const pending = changesBetween(range.store, range.from, range.to, options);
+  diffCache.set(key, pending);
+  pending.then(
+    (files) => {
+      if (files.reduce((n, f) => n + f.diff.length, 0) > DIFF_CACHE_MAX_CHARS) diffCache.delete(key);
+    },
+    () => diffCache.delete(key),
+  );
+  for (const old of diffCache.keys()) {
+    if (diffCache.size <= DIFF_CACHE_ENTRIES) break;
+    diffCache.delete(old);
+  }
+  return pending;
+}
+
+/** What changed in a scope, file by file; `patch: false` leaves the unified diffs out. */
+export async function scopeChanges(
+  sessionId: string,
+  scope: ChangesScope,
+  options: { patch?: boolean } = {},
+): Promise<Changes<FileChange[]>> {
+  const range = await rangeOf(sessionId, scope);
+  if ("kind" in range) return range;
+  return {
+    kind: "changes",
+    files: await cachedChanges(range, options.patch !== false),
+    skipped: range.skipped,
+  };
+}
+
+/** One file of a scope's changes, with both sides' text; null when the scope did not change it. */
+export async function scopeFileChange(
+  sessionId: string,
+  scope: ChangesScope,
+  file: string,
+): Promise<Changes<FileChangeDetail | null>> {
+  const range = await rangeOf(sessionId, scope);
+  if ("kind" in range) return range;
+  const options = range.alternates ? { alternates: range.alternates } : {};
+  const detail = await fileChangeBetween(range.store, range.from, range.to, file, options);
+  return { kind: "changes", files: detail, skipped: range.skipped };
+}
+
+/** What changed in turn N or in the whole session (see rangeOf). */
+export async function sessionChanges(
+  sessionId: string,
+  scope: Exclude<ChangesScope, { scope: "git" }>,
+): Promise<FileChange[]> {
+  const changes = await scopeChanges(sessionId, scope);
+  return changes.kind === "changes" ? changes.files : [];
+}
+
+/** A file and, when it was renamed since `from`, its old path too: putting it back brings that back. */
+async function withRenameSource(s: Store, from: string, to: string, file: string): Promise<string[]> {
+  const change = (await changesBetween(s, from, to, { patch: false })).find((c) => c.path === file);
+  return change?.from ? [file, change.from] : [file];
 }
 
 export interface RevertRequest {
@@ -146,7 +315,9 @@ export async function revert(sessionId: string, request: RevertRequest, by: stri
   const { turns, start } = await turnStart(sessionId, request.turn);
   const last = await latestCheckpoint(sessionId);
   const current = await snapshot(s, sessionId, last, "before revert");
-  const target = request.path ? [request.path] : undefined;
+  const target = request.path
+    ? await withRenameSource(s, start.commit, current.commit, request.path)
+    : undefined;
   const handEdited = last ? (await differingPaths(s, last.commit, current.commit)).map((c) => c.path) : [];
   const touched = target ?? (await differingPaths(s, start.commit, current.commit)).map((c) => c.path);
   const conflicts = handEdited.filter((p) => touched.includes(p));

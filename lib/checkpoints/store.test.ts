@@ -15,8 +15,10 @@ import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTestSandbox } from "@/lib/testing/sandbox";
 import {
   changesBetween,
+  fileChangeBetween,
   hunksOf,
   MAX_FILE_BYTES,
+  MAX_SHOWN_BYTES,
   restore,
   revertHunk,
   type Snapshot,
@@ -150,5 +152,69 @@ describe("checkpoints", () => {
     const two = await take(null, "two");
     expect(one.tree).not.toBe(two.tree);
     expect((await changesBetween(store, one.commit, two.commit))[0]?.path).toBe("a.txt");
+  });
+
+  it("keys each file's diff by its name, spaces, quotes and all", async () => {
+    const names = ["plain.txt", "with space.txt", 'a "quoted" name.txt', "back\\slash.txt", "ünïcode.txt"];
+    const first = await take();
+    for (const name of names) write(name, `${name}\n`);
+    const changes = await changesBetween(store, first.commit, (await take(first)).commit);
+    expect(changes.map((c) => c.path).sort()).toEqual([...names].sort());
+    for (const change of changes) expect(change.diff, change.path).toContain(`+${change.path}`);
+  });
+
+  it("one file's change with both sides: modified, renamed, binary, large", async () => {
+    write("a.ts", "export const a = 1;\n");
+    write("old name.md", `${"# title\n".repeat(20)}`);
+    write("img.bin", "\0\x01\x02");
+    write("big.txt", "x\n");
+    const before = await take();
+    write("a.ts", "export const a = 2;\n");
+    rmSync(path.join(store.workspace, "old name.md"));
+    write("new name.md", `${"# title\n".repeat(20)}`);
+    write("img.bin", "\0\x01\x03");
+    write("big.txt", "y".repeat(MAX_SHOWN_BYTES + 1));
+    const after = await take(before);
+
+    const a = await fileChangeBetween(store, before.commit, after.commit, "a.ts");
+    expect(a).toMatchObject({
+      status: "modified",
+      additions: 1,
+      deletions: 1,
+      before: "export const a = 1;\n",
+      after: "export const a = 2;\n",
+    });
+    expect(a?.diff).toContain("+export const a = 2;");
+    // by its new name or its old one
+    for (const name of ["new name.md", "old name.md"]) {
+      const renamed = await fileChangeBetween(store, before.commit, after.commit, name);
+      expect(renamed).toMatchObject({ path: "new name.md", from: "old name.md", status: "renamed" });
+      expect(renamed?.before).toBe(renamed?.after);
+    }
+    expect(await fileChangeBetween(store, before.commit, after.commit, "img.bin")).toMatchObject({
+      binary: true,
+      before: null,
+      after: null,
+    });
+    // over the store's big-file threshold git compares bytes, not lines: no text sent either way
+    expect(await fileChangeBetween(store, before.commit, after.commit, "big.txt")).toMatchObject({
+      binary: true,
+      before: null,
+      after: null,
+    });
+    expect(await fileChangeBetween(store, before.commit, after.commit, "unchanged.txt")).toBeNull();
+    // a glob is a name, never a pattern
+    expect(await fileChangeBetween(store, before.commit, after.commit, "*.ts")).toBeNull();
+  });
+
+  it("a list without diffs has the same files and counts", async () => {
+    write("a.txt", "1\n");
+    const first = await take();
+    write("a.txt", "2\n3\n");
+    const second = await take(first);
+    const summary = await changesBetween(store, first.commit, second.commit, { patch: false });
+    expect(summary).toEqual([
+      { path: "a.txt", status: "modified", additions: 2, deletions: 1, binary: false, diff: "" },
+    ]);
   });
 });

@@ -145,21 +145,103 @@ const STATUS: Record<string, ChangeStatus> = {
 
 const DIFF_OPTIONS = ["--no-color", "--no-ext-diff", "--no-textconv", "-M", "--full-index"];
 
-/** The changes from one recorded tree to another, file by file. */
-export async function changesBetween(store: Store, from: string | null, to: string): Promise<FileChange[]> {
-  const base = from ?? EMPTY_TREE;
-  const [nameStatus, numstat, patch] = await Promise.all([
-    git({ gitDir: store.gitDir, args: ["diff", ...DIFF_OPTIONS, "--name-status", "-z", base, to] }),
-    git({ gitDir: store.gitDir, args: ["diff", ...DIFF_OPTIONS, "--numstat", "-z", base, to] }),
-    git({ gitDir: store.gitDir, args: ["diff", ...DIFF_OPTIONS, "-U3", base, to] }),
-  ]);
-  return assemble(nameStatus, numstat, patch);
+export interface DiffOptions {
+  /** Another repository's objects that `from` lives in (the workspace's own, for uncommitted changes). */
+  alternates?: string;
+  /** Leave out the unified diffs (a list of files and counts): no file's content is compared twice. */
+  patch?: boolean;
 }
 
-function assemble(nameStatus: string, numstat: string, patch: string): FileChange[] {
+/** The changes from one recorded tree to another, file by file. */
+export async function changesBetween(
+  store: Store,
+  from: string | null,
+  to: string,
+  options: DiffOptions = {},
+): Promise<FileChange[]> {
+  const base = from ?? EMPTY_TREE;
+  const run = (args: string[]) =>
+    git({ gitDir: store.gitDir, ...(options.alternates ? { alternates: options.alternates } : {}), args });
+  const [nameStatus, numstat, patch] = await Promise.all([
+    run(["diff", ...DIFF_OPTIONS, "--name-status", "-z", base, to]),
+    run(["diff", ...DIFF_OPTIONS, "--numstat", "-z", base, to]),
+    options.patch === false ? "" : run(["diff", ...DIFF_OPTIONS, "-U3", base, to]),
+  ]);
+  return assemble(parseNameStatus(nameStatus), numstat, patch);
+}
+
+/** One file of a change, with both sides' text for a side-by-side view. */
+export interface FileChangeDetail extends FileChange {
+  /** The text before (null: the file did not exist, or is binary or too large to show). */
+  before: string | null;
+  /** The text after (null: deleted, binary or too large). */
+  after: string | null;
+  /** A side is over MAX_SHOWN_BYTES: only the unified diff is shown. */
+  tooLarge: boolean;
+}
+
+/** Larger sides are not sent for a side-by-side view (the unified diff still is). */
+export const MAX_SHOWN_BYTES = 1024 * 1024;
+
+/**
+ * One file of the changes from `from` to `to` (by its path now, or its path before a rename):
+ * its counts and diff, and the text of both sides. Null when that file did not change.
+ */
+export async function fileChangeBetween(
+  store: Store,
+  from: string | null,
+  to: string,
+  file: string,
+  options: Pick<DiffOptions, "alternates"> = {},
+): Promise<FileChangeDetail | null> {
+  const base = from ?? EMPTY_TREE;
+  const run = (args: string[], input?: string) =>
+    git({
+      gitDir: store.gitDir,
+      ...(options.alternates ? { alternates: options.alternates } : {}),
+      args,
+      ...(input !== undefined ? { input } : {}),
+    });
+  // which entry: the list of names is cheap, and pairs a rename's two paths
+  const entry = parseNameStatus(await run(["diff", ...DIFF_OPTIONS, "--name-status", "-z", base, to])).find(
+    (e) => e.path === file || e.from === file,
+  );
+  if (!entry) return null;
+  const oldPath = entry.from ?? entry.path;
+  // literal pathspecs: no glob or magic in a file's name applies; both paths, so a rename still pairs
+  const only = ["--", ...(entry.from ? [entry.from] : []), entry.path];
+  const diff = (args: string[]) =>
+    run(["--literal-pathspecs", "diff", ...DIFF_OPTIONS, ...args, base, to, ...only]);
+  // object sizes by `rev:path`, one per line (a name with a line break in it is not looked up)
+  const lookup = [`${base}:${oldPath}`, `${to}:${entry.path}`];
+  const [numstat, patch, sizes] = await Promise.all([
+    diff(["--numstat", "-z"]),
+    diff(["-U3"]),
+    lookup.some((l) => l.includes("\n"))
+      ? ""
+      : run(["cat-file", "--batch-check=%(objectsize)", "--buffer"], `${lookup.join("\n")}\n`),
+  ]);
+  const [change] = assemble([entry], numstat, patch);
+  if (!change) return null;
+  const [beforeSize, afterSize] = sizes.split("\n").map((line) => (/^\d+$/.test(line) ? Number(line) : null));
+  const tooLarge = (beforeSize ?? 0) > MAX_SHOWN_BYTES || (afterSize ?? 0) > MAX_SHOWN_BYTES;
+  const show = async (spec: string, size: number | null | undefined) => {
+    if (change.binary || tooLarge || size === null || size === undefined) return null;
+    const text = await run(["cat-file", "blob", spec]);
+    // a NUL byte in what git diffed as text: still not shown as text
+    return text.includes("\0") ? null : text;
+  };
+  const [before, after] = await Promise.all([
+    entry.status === "added" ? null : show(lookup[0] ?? "", beforeSize),
+    entry.status === "deleted" ? null : show(lookup[1] ?? "", afterSize),
+  ]);
+  return { ...change, before, after, tooLarge };
+}
+
+function assemble(entries: NameStatus[], numstat: string, patch: string): FileChange[] {
   const counts = parseNumstat(numstat);
   const diffs = splitPatch(patch);
-  return parseNameStatus(nameStatus).map((entry) => {
+  return entries.map((entry) => {
     const count = counts.get(entry.path);
     return {
       ...entry,
@@ -171,9 +253,11 @@ function assemble(nameStatus: string, numstat: string, patch: string): FileChang
   });
 }
 
-function parseNameStatus(text: string): { path: string; from?: string; status: ChangeStatus }[] {
+type NameStatus = Pick<FileChange, "path" | "from" | "status">;
+
+function parseNameStatus(text: string): NameStatus[] {
   const fields = text.split("\0").filter((f) => f !== "");
-  const out: { path: string; from?: string; status: ChangeStatus }[] = [];
+  const out: NameStatus[] = [];
   for (let i = 0; i < fields.length; ) {
     const code = fields[i++] ?? "";
     const status = STATUS[code[0] ?? ""] ?? "modified";
@@ -212,13 +296,49 @@ function splitPatch(patch: string): Map<string, string> {
   const files = new Map<string, string>();
   for (const part of patch.split(/^(?=diff --git )/m)) {
     if (!part.startsWith("diff --git ")) continue;
-    const plus = /^\+\+\+ (?:b\/(.*)|\/dev\/null)$/m.exec(part);
-    const minus = /^--- (?:a\/(.*)|\/dev\/null)$/m.exec(part);
-    const rename = /^rename to (.*)$/m.exec(part);
-    const name = plus?.[1] ?? rename?.[1] ?? minus?.[1];
+    const plus = /^\+\+\+ (.*)$/m.exec(part)?.[1];
+    const minus = /^--- (.*)$/m.exec(part)?.[1];
+    const rename = /^rename to (.*)$/m.exec(part)?.[1];
+    const name =
+      headerPath(plus, "b/") ??
+      (rename === undefined ? undefined : unquote(rename)) ??
+      headerPath(minus, "a/");
     if (name) files.set(name, part);
   }
   return files;
+}
+
+/** A path from a `---`/`+++` line: without its prefix, unquoted, without the tab git adds after a space. */
+function headerPath(raw: string | undefined, prefix: string): string | undefined {
+  if (raw === undefined || raw === "/dev/null") return undefined;
+  const name = unquote(raw.endsWith("\t") ? raw.slice(0, -1) : raw);
+  return name.startsWith(prefix) ? name.slice(prefix.length) : undefined;
+}
+
+const ESCAPES: Record<string, number> = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, '"': 34, "\\": 92 };
+
+/** A name git wrote in C quotes (it holds a quote, a backslash or a control character): its bytes back. */
+function unquote(raw: string): string {
+  if (!(raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"'))) return raw;
+  const bytes: number[] = [];
+  const body = raw.slice(1, -1);
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i] ?? "";
+    if (c !== "\\") {
+      bytes.push(...Buffer.from(c, "utf8"));
+      continue;
+    }
+    const next = body[i + 1] ?? "";
+    const octal = /^[0-7]{3}/.exec(body.slice(i + 1, i + 4));
+    if (octal) {
+      bytes.push(Number.parseInt(octal[0], 8));
+      i += 3;
+    } else {
+      bytes.push(ESCAPES[next] ?? next.charCodeAt(0));
+      i += 1;
+    }
+  }
+  return Buffer.from(bytes).toString("utf8");
 }
 
 /** The paths whose content differs between two recorded trees (no rename pairing). */
@@ -298,30 +418,38 @@ export async function revertHunk(store: Store, diff: string, hunk: number): Prom
   }
 }
 
+/** The workspace's own git repository, read-only: the tree of its `HEAD` and its object folder. */
+export interface WorkspaceHead {
+  tree: string;
+  objects: string;
+}
+
 /**
- * The workspace's uncommitted changes as its own git would show them (tracked and untracked, its
- * `.gitignore` applied): the tree of its `HEAD`, read from its own objects without writing anything
- * of its repository, against the workspace recorded now. Null when it is not a git repository Ratchet
- * can read (no `.git` folder in it, or no commit yet).
+ * The workspace's own `HEAD`, read from its objects without writing anything of its repository.
+ * Null when it is not a git repository Ratchet can read (no `.git` folder in it, or no commit yet).
  */
-export async function uncommittedChanges(store: Store, current: string): Promise<FileChange[] | null> {
+export async function workspaceHead(store: Store): Promise<WorkspaceHead | null> {
   const own = path.join(store.workspace, ".git");
   if (!(await lstat(own).catch(() => null))?.isDirectory()) return null;
-  let head: string;
+  let tree: string;
   try {
-    head = (
+    tree = (
       await git({ gitDir: own, readOnlyGitDir: true, args: ["rev-parse", "--verify", "-q", "HEAD^{tree}"] })
     ).trim();
   } catch {
     return null;
   }
-  if (!/^[0-9a-f]{40,64}$/.test(head)) return null;
-  const objects = path.join(own, "objects");
-  const run = (args: string[]) => git({ gitDir: store.gitDir, alternates: objects, args });
-  const [nameStatus, numstat, patch] = await Promise.all([
-    run(["diff", ...DIFF_OPTIONS, "--name-status", "-z", head, current]),
-    run(["diff", ...DIFF_OPTIONS, "--numstat", "-z", head, current]),
-    run(["diff", ...DIFF_OPTIONS, "-U3", head, current]),
-  ]);
-  return assemble(nameStatus, numstat, patch);
+  if (!/^[0-9a-f]{40,64}$/.test(tree)) return null;
+  return { tree, objects: path.join(own, "objects") };
+}
+
+/**
+ * The workspace's uncommitted changes as its own git would show them (tracked and untracked, its
+ * `.gitignore` applied): the tree of its `HEAD` against the workspace recorded now. Null when it is
+ * not a git repository Ratchet can read.
+ */
+export async function uncommittedChanges(store: Store, current: string): Promise<FileChange[] | null> {
+  const head = await workspaceHead(store);
+  if (!head) return null;
+  return changesBetween(store, head.tree, current, { alternates: head.objects });
 }
