@@ -6,6 +6,13 @@
  */
 
 import type {
+  ChangesSummary,
+  CheckpointsResponse,
+  FileChangeResponse,
+  RevertConflict,
+  RevertDone,
+} from "@/lib/checkpoints/views";
+import type {
   HypothesisList,
   LearningEvent,
   LearningEventList,
@@ -183,6 +190,45 @@ export const sessionsApi = {
   end: (id: string) => request<SessionEnded>(`/api/sessions/${enc(id)}/end`, { method: "POST" }),
   /** The event stream (for an EventSource): the events after `after` replayed, then the live tail. */
   eventsUrl: (id: string, after: number) => `/api/sessions/${enc(id)}/events?after=${after}`,
+};
+
+/** What the Changes panel compares: turn N (from 1), the whole session, or the git working tree. */
+export type ChangesScopeParams = { scope: "turn"; turn: number } | { scope: "session" } | { scope: "git" };
+
+export interface RevertBody {
+  turn: number;
+  path?: string;
+  hunk?: number;
+  force?: boolean;
+}
+
+/** A revert's answer: the files put back, or (409) the files changed by hand since, to confirm. */
+export type RevertResult = ApiResult<RevertDone> | { ok: false; status: 409; conflicts: string[] };
+
+async function revert(id: string, body: RevertBody): Promise<RevertResult> {
+  const options: RequestOptions = { method: "POST", body };
+  const sent = await send(`/api/sessions/${enc(id)}/revert`, options);
+  if (!sent) return unreachable;
+  const { response, payload } = sent;
+  if (response.ok) return { ok: true, status: response.status, data: payload as RevertDone };
+  const conflicts = (payload as Partial<RevertConflict> | null)?.conflicts;
+  // a 409 is also "a turn is running" (an error body): only a list of files is a conflict
+  if (response.status === 409 && Array.isArray(conflicts))
+    return { ok: false, status: 409, conflicts: conflicts.filter((c) => typeof c === "string") };
+  return failure(response, payload, options);
+}
+
+/** The Changes panel: checkpoints and turns, what changed (a list, then one file at a time), undo. */
+export const changesApi = {
+  checkpoints: (id: string, signal?: AbortSignal) =>
+    request<CheckpointsResponse>(`/api/sessions/${enc(id)}/checkpoints`, { signal }),
+  /** The files and their counts, without diffs. */
+  list: (id: string, scope: ChangesScopeParams, signal?: AbortSignal) =>
+    request<ChangesSummary>(`/api/sessions/${enc(id)}/changes${query({ ...scope, summary: 1 })}`, { signal }),
+  /** One file's diff and both sides' text. */
+  file: (id: string, scope: ChangesScopeParams, path: string, signal?: AbortSignal) =>
+    request<FileChangeResponse>(`/api/sessions/${enc(id)}/changes${query({ ...scope, path })}`, { signal }),
+  revert,
 };
 
 /** The PUT /api/settings body: only what changed. Flat, as the route expects. */

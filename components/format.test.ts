@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDuration } from "./format";
+import { formatBytes, formatDuration } from "./format";
 
 describe("formatDuration", () => {
   it.each([
@@ -21,5 +21,17 @@ describe("formatDuration", () => {
     [5_400_000, "1h 30m"],
   ])("%s ms → %s", (ms, expected) => {
     expect(formatDuration(ms)).toBe(expected);
+  });
+});
+
+describe("formatBytes", () => {
+  it.each([
+    [0, "0 B"],
+    [1023, "1023 B"],
+    [1536, "1.5 KiB"],
+    [10 * 1024 * 1024 + 1, "10 MiB"],
+    [3.25 * 1024 ** 3, "3.3 GiB"],
+  ])("%s → %s", (bytes, expected) => {
+    expect(formatBytes(bytes)).toBe(expected);
   });
 });

@@ -62,3 +62,16 @@ export function formatAbsoluteTime(iso: string | null | undefined): string {
   const time = Date.parse(iso);
   return Number.isNaN(time) ? "" : new Date(time).toLocaleString();
 }
+
+/** "12.4 MiB": a file's size as a person reads it (binary units, one decimal under 10). */
+export function formatBytes(bytes: number): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let value = Math.max(0, bytes);
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const shown = unit === 0 || value >= 10 ? Math.round(value).toString() : value.toFixed(1);
+  return `${shown} ${units[unit]}`;
+}

@@ -351,3 +351,43 @@ describe("plainText / formatDelay", () => {
     expect(formatDelay(12_345)).toBe("12s");
   });
 });
+
+describe("rewound turns", () => {
+  const turn = (id: string, text: string): SessionEventBody[] => [
+    { type: "user-message", messageId: `m-${id}`, text: `ask ${id}` },
+    { type: "turn-start", turnId: id, model: "m" },
+    toolCall,
+    output("out\n"),
+    okResult,
+    { type: "text-delta", text },
+    { type: "turn-end", turnId: id, status: "completed" },
+  ];
+
+  it("are written dim under a label; the message that started them, and other turns, are not", () => {
+    const state = { ...initialRenderState, rewound: new Set(["t2"]) };
+    const events = [...turn("t1", "first"), ...turn("t2", "second"), ...turn("t3", "third")];
+    const rendered = renderEvents(events, state).text;
+    const rows = screen(rendered);
+    expect(rows).toContain("↺ rewound: the files this turn changed were put back");
+    expect(rows.filter((r) => r.startsWith("↺"))).toHaveLength(1);
+    // every row of turn 2's work is dim, even after the resets inside its lines
+    const parts = rendered.split("↺ rewound");
+    const inTurn2 = (parts[1] ?? "").split("❯")[0] ?? "";
+    for (const piece of inTurn2.split(SGR.reset).slice(1)) {
+      // (a row's gutter is written before its style)
+      const shown = piece.replace(/^[ \n]+/, "");
+      if (visible(shown).trim()) expect(shown.startsWith(SGR.dim), JSON.stringify(piece)).toBe(true);
+    }
+    expect(visible(inTurn2)).toContain("second");
+    // the next turn is bright again
+    const inTurn3 = rendered.split("ask t3")[1] ?? "";
+    expect(inTurn3).toContain(`${SGR.reset}${SGR.accent}▸ run_command`);
+    expect(renderEvents(events).text).not.toContain("rewound");
+  });
+
+  it("a rewound turn's untrusted output stays dim after its own reset", () => {
+    const state = { ...initialRenderState, rewound: new Set(["t"]), dimmed: true };
+    const { text } = renderEvent(output("\x1b[31mred\x1b[0m plain\n"), state);
+    expect(text).toContain(`\x1b[0m${SGR.dim}`);
+  });
+});

@@ -38,6 +38,10 @@ export interface RenderState {
   parser: EscapeState;
   /** The styles in effect in the untrusted stream, re-applied after each break and chunk. */
   style: string;
+  /** Turns a person rewound (their file changes put back): shown dimmed under a label, never dropped. */
+  rewound: ReadonlySet<string>;
+  /** Inside a rewound turn: everything written is dim. */
+  dimmed: boolean;
 }
 
 export const initialRenderState: RenderState = {
@@ -48,6 +52,8 @@ export const initialRenderState: RenderState = {
   turnErrorShown: false,
   parser: GROUND,
   style: "",
+  rewound: new Set(),
+  dimmed: false,
 };
 
 export interface RenderResult {
@@ -199,8 +205,9 @@ const OWN_STYLES = /(\x1b\[[0-9;]*m)/;
 function line(state: RenderState, ...parts: string[]): RenderResult {
   const pen = new Pen(0, state.cols, "", false);
   pen.out = `${SGR.reset}${state.col === 0 ? "" : "\n"}`;
-  parts
-    .join("")
+  // in a rewound turn every style of ours is dim too, even after a reset inside the line
+  const text = parts.join("");
+  (state.dimmed ? `${SGR.dim}${text.split(SGR.reset).join(SGR.reset + SGR.dim)}` : text)
     .split(OWN_STYLES)
     .forEach((piece, i) => {
       if (i % 2 === 1) pen.sgr(piece);
@@ -219,11 +226,12 @@ function line(state: RenderState, ...parts: string[]): RenderResult {
 function untrusted(
   state: RenderState,
   stream: "text" | "reasoning" | "tool-output",
-  base: string,
+  streamBase: string,
   text: string,
 ): RenderResult {
   const continuing = state.stream === stream;
   const fresh = !continuing && state.col !== 0;
+  const base = state.dimmed ? SGR.dim + streamBase : streamBase;
   const { tokens, state: parser } = sanitizeTerminalText(text, continuing ? state.parser : GROUND);
   const pen = new Pen(fresh ? 0 : state.col, state.cols, continuing ? state.style : base, true);
   pen.out = `${SGR.reset}${fresh ? "\n" : ""}${pen.col === 0 ? "" : pen.style}`;
@@ -261,12 +269,26 @@ export function renderEvent(event: SessionEventBody, state: RenderState): Render
       }
       return {
         text: `${pen.out}${SGR.reset}\n\n`,
-        state: { ...initialRenderState, cols: state.cols, wroteAnything: true, stream: "line" },
+        state: {
+          ...initialRenderState,
+          cols: state.cols,
+          wroteAnything: true,
+          stream: "line",
+          rewound: state.rewound,
+        },
       };
     }
 
-    case "turn-start":
-      return nothing({ ...state, turnErrorShown: false });
+    case "turn-start": {
+      if (!state.rewound.has(event.turnId))
+        return nothing({ ...state, turnErrorShown: false, dimmed: false });
+      const label = line(
+        { ...state, dimmed: false },
+        SGR.yellow,
+        "↺ rewound: the files this turn changed were put back",
+      );
+      return { text: label.text, state: { ...label.state, turnErrorShown: false, dimmed: true } };
+    }
 
     case "text-delta":
       return event.text ? untrusted(state, "text", "", event.text) : nothing(state);
@@ -351,12 +373,16 @@ export function renderEvent(event: SessionEventBody, state: RenderState): Render
     }
 
     case "turn-end": {
-      if (event.status === "cancelled") return line(state, SGR.yellow, "■ stopped");
+      const ended = (result: RenderResult) => ({
+        text: result.text,
+        state: { ...result.state, dimmed: false },
+      });
+      if (event.status === "cancelled") return ended(line(state, SGR.yellow, "■ stopped"));
       if (event.status === "error" && event.error && !state.turnErrorShown) {
         const result = line(state, SGR.bold + SGR.red, `✗ ${oneLine(event.error)}`);
-        return { text: result.text, state: { ...result.state, turnErrorShown: true } };
+        return ended({ text: result.text, state: { ...result.state, turnErrorShown: true } });
       }
-      return nothing(state);
+      return ended(nothing(state));
     }
 
     case "checkpoint":

@@ -7,6 +7,8 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import type { SessionEvent, SessionStatus } from "@/lib/events/types";
 import type { SessionDetail } from "@/lib/sessions/views";
 import { sessionsApi } from "../api-client";
+import { ChangesPanel } from "../changes/changes-panel";
+import { cn } from "../ui/cn";
 import { Composer } from "./composer";
 import { SessionHeader, type SessionInfo } from "./session-header";
 import { SessionLearningPanel } from "./session-learning-panel";
@@ -39,6 +41,36 @@ function infoFrom(detail: SessionDetail): SessionInfo {
   };
 }
 
+const CHANGES_KEY = "ratchet:changes-panel";
+type ChangesLayout = "open" | "wide" | "closed";
+
+/** Whether the wide layout applies (Tailwind's `lg`): the panel sits beside the transcript, else a tab. */
+function useWideScreen(): boolean {
+  const [wide, setWide] = useState(true);
+  useEffect(() => {
+    const query = window.matchMedia("(min-width: 1024px)");
+    setWide(query.matches);
+    const onChange = () => setWide(query.matches);
+    query.addEventListener("change", onChange);
+    return () => query.removeEventListener("change", onChange);
+  }, []);
+  return wide;
+}
+
+/** Open, wide or closed beside the transcript, remembered across sessions. */
+function useChangesLayout() {
+  const [layout, setLayout] = useState<ChangesLayout>("open");
+  useEffect(() => {
+    const saved = window.localStorage.getItem(CHANGES_KEY);
+    if (saved === "wide" || saved === "closed") setLayout(saved);
+  }, []);
+  const choose = useCallback((next: ChangesLayout) => {
+    setLayout(next);
+    window.localStorage.setItem(CHANGES_KEY, next);
+  }, []);
+  return [layout, choose] as const;
+}
+
 function isEditable(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
   if (target.classList.contains("xterm-helper-textarea")) return false;
@@ -61,6 +93,12 @@ export function SessionView({ sessionId }: { sessionId: string }) {
   const [actionError, setActionError] = useState<string | null>(null);
   const [learning, setLearning] = useState<SessionDetail | null>(null);
   const [waterfall, setWaterfall] = useState(emptyWaterfall);
+  /** Moves on every event that changes the workspace's record: the Changes panel reloads (coalesced). */
+  const [changesEpoch, setChangesEpoch] = useState(0);
+  const [layout, setLayout] = useChangesLayout();
+  /** Below the `lg` breakpoint the transcript and the changes are two tabs. */
+  const [tab, setTab] = useState<"transcript" | "changes">("transcript");
+  const wideScreen = useWideScreen();
 
   const terminalBoxRef = useRef<HTMLDivElement>(null);
   const composerRef = useRef<HTMLTextAreaElement>(null);
@@ -146,6 +184,11 @@ export function SessionView({ sessionId }: { sessionId: string }) {
         case "reflection":
           scheduleRefresh();
           break;
+        case "checkpoint":
+        case "turns-rewound":
+        case "reverted":
+          setChangesEpoch((n) => n + 1);
+          break;
         default:
           break;
       }
@@ -229,8 +272,37 @@ export function SessionView({ sessionId }: { sessionId: string }) {
         onEnd={() => void end()}
       />
       <SessionWaterfall waterfall={waterfall} onJump={jumpTo} />
+      <div
+        role="tablist"
+        aria-label="Session view"
+        className="flex shrink-0 border-line border-b bg-panel lg:hidden"
+      >
+        {(["transcript", "changes"] as const).map((name) => (
+          <button
+            key={name}
+            type="button"
+            role="tab"
+            aria-selected={tab === name}
+            data-testid={`session-tab-${name}`}
+            onClick={() => setTab(name)}
+            className={cn(
+              "h-8 flex-1 border-b-2 text-sm",
+              tab === name ? "border-accent-text text-fg" : "border-transparent text-muted hover:text-fg",
+            )}
+          >
+            {name === "transcript" ? "Transcript" : "Changes"}
+          </button>
+        ))}
+      </div>
       <div className="flex min-h-0 flex-1">
-        <section aria-label="Transcript" className="relative min-h-0 min-w-0 flex-1 bg-canvas">
+        <section
+          aria-label="Transcript"
+          className={cn(
+            "relative min-h-0 min-w-0 flex-1 bg-canvas",
+            tab === "changes" && "hidden lg:block",
+            layout === "wide" && "lg:hidden",
+          )}
+        >
           <div
             ref={terminalBoxRef}
             data-testid="terminal"
@@ -240,6 +312,52 @@ export function SessionView({ sessionId }: { sessionId: string }) {
             <TerminalView onReady={onTerminalReady} onDispose={onTerminalDispose} />
           </div>
         </section>
+        <aside
+          aria-label="Changes"
+          className={cn(
+            "min-h-0 min-w-0 flex-col bg-panel",
+            tab === "changes" ? "flex flex-1" : "hidden",
+            layout === "closed"
+              ? "lg:hidden"
+              : layout === "wide"
+                ? "lg:flex lg:flex-1"
+                : "lg:flex lg:w-[min(48rem,48%)] lg:flex-none lg:border-line lg:border-l",
+          )}
+        >
+          <ChangesPanel
+            sessionId={sessionId}
+            status={status}
+            epoch={changesEpoch}
+            active={wideScreen ? layout !== "closed" : tab === "changes"}
+            wide={layout === "wide"}
+            onToggleWide={() => setLayout(layout === "wide" ? "open" : "wide")}
+            onClose={() => setLayout("closed")}
+          />
+        </aside>
+        {layout === "closed" ? (
+          <div className="hidden w-10 shrink-0 flex-col items-center border-line border-l bg-panel py-2 lg:flex">
+            <button
+              type="button"
+              data-testid="changes-open"
+              onClick={() => setLayout("open")}
+              title="Show what the agent changed"
+              className="flex flex-col items-center gap-2 rounded-md px-1.5 py-2 text-faint hover:bg-hover hover:text-fg"
+            >
+              <svg
+                aria-hidden="true"
+                viewBox="0 0 16 16"
+                width="14"
+                height="14"
+                fill="none"
+                stroke="currentColor"
+                strokeWidth="1.6"
+              >
+                <path d="M9.5 4 5.5 8l4 4" strokeLinecap="round" strokeLinejoin="round" />
+              </svg>
+              <span className="text-xs [writing-mode:vertical-rl]">Changes</span>
+            </button>
+          </div>
+        ) : null}
         <SessionLearningPanel sessionId={sessionId} detail={learning} status={status} />
       </div>
       <Composer sessionId={sessionId} status={status} textareaRef={composerRef} onStop={() => void stop()} />

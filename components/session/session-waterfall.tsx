@@ -206,7 +206,12 @@ function TurnBlock({
   // The last tick is dropped when its label would run past the track.
   const ticks = niceTicks(span).filter((t) => t === 0 || t / span < 0.9);
   return (
-    <li data-testid="waterfall-turn" data-turn={turn.index} className="flex flex-col">
+    <li
+      data-testid="waterfall-turn"
+      data-turn={turn.index}
+      data-rewound={turn.rewound ? "true" : undefined}
+      className={cn("flex flex-col", turn.rewound && "opacity-55")}
+    >
       <div className="flex items-center gap-1">
         <button
           type="button"
@@ -240,6 +245,15 @@ function TurnBlock({
           )}
         >
           <span className="font-medium text-fg">Turn {turn.index}</span>
+          {turn.rewound ? (
+            <span
+              data-testid="waterfall-rewound"
+              title="Its file changes were put back; the turn stays here"
+              className="rounded bg-amber-400/10 px-1 text-amber-200"
+            >
+              rewound
+            </span>
+          ) : null}
           <span className={running ? "text-accent-text" : (STATUS_TONE[turn.status ?? ""] ?? "text-faint")}>
             {running ? "running" : turn.status}
           </span>

@@ -16,6 +16,7 @@ const RESIZE_SETTLE_MS = 150;
  * A session's transcript: every event rendered at the terminal's width (rows are broken before
  * its edge, see render-event.ts). When the width changes, everything is rendered again at the new
  * width, because the terminal would otherwise re-wrap old rows itself, starting them at column 0.
+ * So it is when a person rewinds turns: they are written again, dimmed and labelled.
  */
 export class Transcript {
   private readonly events: SessionEvent[] = [];
@@ -23,11 +24,18 @@ export class Transcript {
   private term: SizedTerminal | null = null;
   private resize: { dispose(): void } | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private readonly rewound = new Set<string>();
 
   constructor(private readonly writer: TerminalWriter) {}
 
   add(event: SessionEvent): void {
     this.events.push(event);
+    // a rewind reaches back: the turns it names are written again, dimmed under a label
+    if (event.type === "turns-rewound" && event.turnIds.some((id) => !this.rewound.has(id))) {
+      for (const id of event.turnIds) this.rewound.add(id);
+      this.render(this.state.cols);
+      return;
+    }
     const { text, state } = renderEvent(event, this.state);
     this.state = state;
     this.writer.push(text, event.seq, isWaterfallAnchor(event));
@@ -63,7 +71,7 @@ export class Transcript {
 
   private render(cols: number): void {
     this.writer.restart();
-    this.state = { ...initialRenderState, cols };
+    this.state = { ...initialRenderState, cols, rewound: new Set(this.rewound) };
     for (const event of this.events) {
       const { text, state } = renderEvent(event, this.state);
       this.state = state;

@@ -249,3 +249,39 @@ describe("niceTicks", () => {
     expect(niceTicks(total)).toEqual(expected);
   });
 });
+
+describe("rewound turns", () => {
+  it("are marked, never removed, and a later turn is not", () => {
+    const w = fold(
+      events(
+        [0, { type: "turn-start", turnId: "t1", model: "m" }],
+        [10, { type: "turn-end", turnId: "t1", status: "completed" }],
+        [20, { type: "turn-start", turnId: "t2", model: "m" }],
+        [30, { type: "turn-end", turnId: "t2", status: "completed" }],
+        [40, { type: "turn-start", turnId: "t3", model: "m" }],
+        [50, { type: "turn-end", turnId: "t3", status: "completed" }],
+        [60, { type: "turns-rewound", fromTurn: 2, turnIds: ["t2", "t3"], by: "ada" }],
+        [70, { type: "turn-start", turnId: "t4", model: "m" }],
+      ),
+    );
+    expect(w.turns.map((t) => [t.index, t.rewound])).toEqual([
+      [1, false],
+      [2, true],
+      [3, true],
+      [4, false],
+    ]);
+  });
+
+  it("a rewind that marks nothing new leaves the same object (no re-render)", () => {
+    const base = fold(events([0, { type: "turn-start", turnId: "t1", model: "m" }]));
+    const same = applyWaterfallEvent(base, {
+      type: "turns-rewound",
+      fromTurn: 5,
+      turnIds: ["elsewhere"],
+      by: "ada",
+      seq: 9,
+      at: new Date(T0).toISOString(),
+    });
+    expect(same).toBe(base);
+  });
+});

@@ -46,6 +46,8 @@ export interface WaterfallTurn {
   end: number | null;
   status: TurnStatus | null;
   error: string | null;
+  /** A person put the files back as they were before this turn (or an earlier one): shown dimmed. */
+  rewound: boolean;
   steps: WaterfallStep[];
 }
 
@@ -125,11 +127,21 @@ export function applyWaterfallEvent(waterfall: Waterfall, event: SessionEvent): 
       end: null,
       status: null,
       error: null,
+      rewound: false,
       steps: [openStep(1, event.seq, at)],
     };
     // A turn left open (an old interruption without a turn-end) is closed where the next begins.
     const turns = waterfall.turns.map((t) => (t.end === null ? closeTurn(t, at, "interrupted", null) : t));
     return { turns: [...turns, turn], messageSeq: null };
+  }
+
+  if (event.type === "turns-rewound") {
+    const ids = new Set(event.turnIds);
+    if (!waterfall.turns.some((t) => ids.has(t.turnId) && !t.rewound)) return waterfall;
+    return {
+      ...waterfall,
+      turns: waterfall.turns.map((t) => (ids.has(t.turnId) ? { ...t, rewound: true } : t)),
+    };
   }
 
   const turn = waterfall.turns.at(-1);
