@@ -11,6 +11,8 @@
  *   unchanged    a snapshot after a step that wrote nothing
  *   changes-1k   changesBetween() for a turn that changed 1,000 files, against the floor: native
  *                `git status --porcelain` + `git diff` of the same change (goal ≤ 1.5×)
+ *   panel-1k     what the Changes panel asks for on that turn: the list without diffs
+ *                (`summary=1`), then one file's diff with both sides (`path=`)
  * Goals: step ≤ 50 ms p50; first snapshot of 10k files ≤ 1 s.
  */
 import { execFileSync } from "node:child_process";
@@ -18,7 +20,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { changesBetween, snapshot, storeFor } from "../lib/checkpoints/store";
+import { changesBetween, fileChangeBetween, snapshot, storeFor } from "../lib/checkpoints/store";
 import { initSandbox } from "../lib/sandbox/sandbox-runtime";
 import { deadline, machine, ms, ROOT, round, summarize, writeResult } from "./support/stats";
 
@@ -136,6 +138,24 @@ for (let i = 0; i < Math.max(5, Math.floor(N / 3)); i++) {
   gitCmd(big, "diff");
   floor.push(performance.now() - t0);
 }
+// the panel: the list without diffs, then the first file with both sides
+const list: number[] = [];
+const one: number[] = [];
+for (let i = 0; i < Math.max(5, Math.floor(N / 3)); i++) {
+  const [t, files] = await time(() =>
+    changesBetween(generatedRun.store, before.commit, after.commit, { patch: false }),
+  );
+  list.push(t);
+  const first = files[0];
+  if (!first) throw new Error("no changed file");
+  const [u] = await time(() =>
+    fileChangeBetween(generatedRun.store, before.commit, after.commit, first.path),
+  );
+  one.push(u);
+}
+const panel = { list: summarize(list), file: summarize(one) };
+console.log(`  panel-1k   list p50 ${ms(panel.list.p50)}  one file p50 ${ms(panel.file.p50)}`);
+
 const changes = {
   ours: summarize(ours),
   floor: summarize(floor),
@@ -150,6 +170,7 @@ const file = writeResult("checkpoints", {
   n: N,
   runs: results.map(({ store: _s, parent: _p, ...r }) => r),
   changes,
+  panel,
   goal: {
     stepP50Ms: 50,
     firstMs: 1000,

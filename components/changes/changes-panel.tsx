@@ -453,7 +453,9 @@ export function ChangesPanel({
                   refreshing={file.kind === "loading"}
                   mode={mode}
                   hunkRevert={
-                    scope?.scope === "turn" && (shown.status === "modified" || shown.status === "renamed")
+                    scope?.scope === "turn" &&
+                    !shownTurn?.rewoundAt &&
+                    (shown.status === "modified" || shown.status === "renamed")
                   }
                   revertDisabled={revertDisabled}
                   onRevertHunk={revertHunk}

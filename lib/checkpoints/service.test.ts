@@ -143,6 +143,10 @@ describe("what the Changes panel reads", () => {
       /No change to c.txt/,
     );
     await revert(session.id, { turn: 3 }, "tester");
+    // a rewound turn still shows what it changed then
+    expect((await changesView(session.id, { scope: "turn", turn: 3 })).files.map((f) => f.path)).toEqual([
+      "a.txt",
+    ]);
     const { turns } = await checkpointsView(session.id);
     expect(turns.map((t) => [t.turn, t.checkpointed, t.rewoundAt !== null])).toEqual([
       [1, true, false],

@@ -169,7 +169,8 @@ function skippedOf(lists: SkippedFile[][]): SkippedFile[] {
 
 /**
  * What a scope compares: turn N from its start to the next turn's start (or to now for the last
- * one); the session from its first turn's start to now; git from the workspace's HEAD to now.
+ * one; for a rewound turn, to its own last checkpoint); the session from its first turn's start to
+ * now; git from the workspace's HEAD to now.
  */
 async function rangeOf(
   sessionId: string,
@@ -202,7 +203,14 @@ async function rangeOf(
       skipped: skippedOf([...recorded, current.skipped]),
     };
   }
-  const { turns, start, checkpoints } = await turnStart(sessionId, scope.turn);
+  const { turns, turn, start, checkpoints } = await turnStart(sessionId, scope.turn);
+  if (turn.rewoundAt) {
+    // its changes were put back (and a later turn starts from there): what it changed then, up to
+    // its own last checkpoint
+    const own = checkpoints.filter((c) => c.turnId === turn.id);
+    const last = own.at(-1) ?? start;
+    return { store: s, from: start.commit, to: last.commit, skipped: skippedOf(own.map((c) => c.skipped)) };
+  }
   const next = turns[scope.turn];
   const end = next ? checkpoints.find((c) => c.turnId === next.id && c.kind === "turn-start") : undefined;
   const during = checkpoints
