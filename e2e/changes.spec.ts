@@ -25,6 +25,8 @@ async function sessionWith(page: Page, title: string, files: Record<string, stri
   const { id } = (await response.json()) as { id: string };
   await page.goto(`/sessions/${id}`);
   await expect(page.getByTestId("session-status")).toHaveText("idle");
+  // closed until a person opens it (then remembered); a narrow screen shows it as a tab instead
+  if ((page.viewportSize()?.width ?? 0) >= 1024) await page.getByTestId("changes-open").click();
   const read = (name: string) => readFileSync(path.join(workspace, name), "utf8");
   return { id, workspace, read, exists: (name: string) => existsSync(path.join(workspace, name)) };
 }
@@ -56,7 +58,9 @@ async function showScope(page: Page, label: "Session" | "Uncommitted") {
 
 /** The lines of the diff's text as the editor holds it (the new side in the unified view). */
 function line(page: Page, text: string): Locator {
-  return diff(page).locator(".cm-content > .cm-line").filter({ hasText: new RegExp(`^${text}$`) });
+  return diff(page)
+    .locator(".cm-content > .cm-line")
+    .filter({ hasText: new RegExp(`^${text}$`) });
 }
 
 /** Selects whole lines with the mouse: a click at the first one's start, a shift-click at the last one's end. */
@@ -135,6 +139,23 @@ test("each turn's diff and the session's, and rewinding turn 2 of 3 puts the fil
   await expect.poll(() => paths(page)).toEqual(["a.txt"]);
 });
 
+test("the panel follows a running turn: a file appears as soon as the step that wrote it is recorded", async ({
+  authed: page,
+}) => {
+  await sessionWith(page, "live", {});
+  const seconds = 600 + Math.floor(Math.random() * 9000);
+  await send(page, `[[cmd: printf 'x\\n' > live.txt]] [[cmd: sleep ${seconds}]]`);
+  await expect.poll(() => terminalText(page)).toContain(`▸ run_command  sleep ${seconds}`);
+  await expect(page.getByTestId("session-status")).toHaveText("running");
+  await expect.poll(() => paths(page)).toEqual(["live.txt"]);
+  await expect(line(page, "x")).toHaveCount(1);
+  // nothing can be put back while the agent works
+  await expect(panel(page).getByTestId("rewind-turn")).toBeDisabled();
+  await page.getByTestId("stop-button").click();
+  await expect(page.getByTestId("session-status")).toHaveText("idle");
+  await expect(panel(page).getByTestId("rewind-turn")).toBeEnabled();
+});
+
 test("a hunk revert leaves the rest; a file edited by hand is a conflict until forced", async ({
   authed: page,
 }) => {
@@ -151,7 +172,9 @@ test("a hunk revert leaves the rest; a file edited by hand is a conflict until f
   await expect(hunks).toHaveCount(2);
 
   await hunks.nth(1).getByTestId("revert-hunk").click();
-  await expect(panel(page).getByTestId("changes-notice")).toContainText("Revert change 2 in f.txt: 1 file put back");
+  await expect(panel(page).getByTestId("changes-notice")).toContainText(
+    "Revert change 2 in f.txt: 1 file put back",
+  );
   expect(ws.read("f.txt")).toContain("CHANGED 2\n");
   expect(ws.read("f.txt")).toContain("\nline 26\n");
   expect(ws.read("g.txt")).toBe("g1\n");

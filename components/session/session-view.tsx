@@ -57,12 +57,15 @@ function useWideScreen(): boolean {
   return wide;
 }
 
-/** Open, wide or closed beside the transcript, remembered across sessions. */
+/**
+ * Open, wide or closed beside the transcript, remembered across sessions. Closed until a person
+ * opens it: the transcript keeps its width (long command lines) until they want the diffs beside it.
+ */
 function useChangesLayout() {
-  const [layout, setLayout] = useState<ChangesLayout>("open");
+  const [layout, setLayout] = useState<ChangesLayout>("closed");
   useEffect(() => {
     const saved = window.localStorage.getItem(CHANGES_KEY);
-    if (saved === "wide" || saved === "closed") setLayout(saved);
+    if (saved === "wide" || saved === "open") setLayout(saved);
   }, []);
   const choose = useCallback((next: ChangesLayout) => {
     setLayout(next);
@@ -95,6 +98,8 @@ export function SessionView({ sessionId }: { sessionId: string }) {
   const [waterfall, setWaterfall] = useState(emptyWaterfall);
   /** Moves on every event that changes the workspace's record: the Changes panel reloads (coalesced). */
   const [changesEpoch, setChangesEpoch] = useState(0);
+  /** The agent (or a revert) changed files in this session: the closed panel's rail says so. */
+  const [filesChanged, setFilesChanged] = useState(false);
   const [layout, setLayout] = useChangesLayout();
   /** Below the `lg` breakpoint the transcript and the changes are two tabs. */
   const [tab, setTab] = useState<"transcript" | "changes">("transcript");
@@ -185,6 +190,10 @@ export function SessionView({ sessionId }: { sessionId: string }) {
           scheduleRefresh();
           break;
         case "checkpoint":
+          // a step's checkpoint is recorded only when files changed
+          if (event.kind !== "turn-start") setFilesChanged(true);
+          setChangesEpoch((n) => n + 1);
+          break;
         case "turns-rewound":
         case "reverted":
           setChangesEpoch((n) => n + 1);
@@ -298,7 +307,7 @@ export function SessionView({ sessionId }: { sessionId: string }) {
         <section
           aria-label="Transcript"
           className={cn(
-            "relative min-h-0 min-w-0 flex-1 bg-canvas",
+            "relative min-h-0 min-w-0 flex-1 bg-canvas lg:min-w-80",
             tab === "changes" && "hidden lg:block",
             layout === "wide" && "lg:hidden",
           )}
@@ -321,7 +330,7 @@ export function SessionView({ sessionId }: { sessionId: string }) {
               ? "lg:hidden"
               : layout === "wide"
                 ? "lg:flex lg:flex-1"
-                : "lg:flex lg:w-[min(48rem,48%)] lg:flex-none lg:border-line lg:border-l",
+                : "lg:flex lg:w-[min(48rem,48%)] lg:min-w-80 lg:shrink lg:grow-0 lg:border-line lg:border-l",
           )}
         >
           <ChangesPanel
@@ -340,7 +349,9 @@ export function SessionView({ sessionId }: { sessionId: string }) {
               type="button"
               data-testid="changes-open"
               onClick={() => setLayout("open")}
-              title="Show what the agent changed"
+              title={
+                filesChanged ? "The agent changed files: show the changes" : "Show what the agent changed"
+              }
               className="flex flex-col items-center gap-2 rounded-md px-1.5 py-2 text-faint hover:bg-hover hover:text-fg"
             >
               <svg
@@ -355,6 +366,13 @@ export function SessionView({ sessionId }: { sessionId: string }) {
                 <path d="M9.5 4 5.5 8l4 4" strokeLinecap="round" strokeLinejoin="round" />
               </svg>
               <span className="text-xs [writing-mode:vertical-rl]">Changes</span>
+              {filesChanged ? (
+                <span
+                  aria-hidden="true"
+                  data-testid="changes-dot"
+                  className="size-1.5 rounded-full bg-accent-text"
+                />
+              ) : null}
             </button>
           </div>
         ) : null}

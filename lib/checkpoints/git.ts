@@ -53,7 +53,7 @@ export class GitError extends Error {
     readonly code: number,
     readonly stderr: string,
   ) {
-    super(`git ${args[0]} failed (${code}): ${stderr.trim().split("\n").slice(-3).join(" ")}`);
+    super(`git ${args[0] ?? "script"} failed (${code}): ${stderr.trim().split("\n").slice(-3).join(" ")}`);
   }
 }
 
