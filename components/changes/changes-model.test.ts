@@ -5,6 +5,7 @@ import {
   languageOf,
   parentFolders,
   parseHunks,
+  resolveScope,
   visibleRows,
   windowOf,
 } from "./changes-model";
@@ -128,5 +129,21 @@ describe("highlighting by file name", () => {
     ["main.py", null],
   ])("%s → %s", (path, language) => {
     expect(languageOf(path)).toBe(language);
+  });
+});
+
+describe("which turn the turn scope shows", () => {
+  const turns = [
+    { turn: 1, checkpointed: false },
+    { turn: 2, checkpointed: true },
+    { turn: 3, checkpointed: true },
+  ];
+  it("follows the latest checkpointed turn, keeps a pinned one, and has none before a checkpoint", () => {
+    expect(resolveScope({ kind: "turn", pinnedTurn: null }, turns)).toEqual({ scope: "turn", turn: 3 });
+    expect(resolveScope({ kind: "turn", pinnedTurn: 2 }, turns)).toEqual({ scope: "turn", turn: 2 });
+    // a turn without a checkpoint cannot be shown: the latest instead
+    expect(resolveScope({ kind: "turn", pinnedTurn: 1 }, turns)).toEqual({ scope: "turn", turn: 3 });
+    expect(resolveScope({ kind: "turn", pinnedTurn: null }, turns.slice(0, 1))).toBeNull();
+    expect(resolveScope({ kind: "git", pinnedTurn: 2 }, [])).toEqual({ scope: "git" });
   });
 });

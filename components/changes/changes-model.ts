@@ -1,4 +1,4 @@
-import type { ChangesSummary } from "@/lib/checkpoints/views";
+import type { ChangesSummary, SessionTurn } from "@/lib/checkpoints/views";
 
 /**
  * The Changes panel's pure model: the file tree with its counts, the hunks of a unified diff (where
@@ -12,6 +12,20 @@ export type Scope = { scope: "turn"; turn: number } | { scope: "session" } | { s
 
 export function scopeKey(scope: Scope): string {
   return scope.scope === "turn" ? `turn:${scope.turn}` : scope.scope;
+}
+
+/** What the person asked to see; the turn scope follows the latest turn unless one is pinned. */
+export interface Wanted {
+  kind: Scope["scope"];
+  pinnedTurn: number | null;
+}
+
+/** The turn a turn scope shows: the pinned one, else the latest with a checkpoint (null: none yet). */
+export function resolveScope(wanted: Wanted, turns: readonly Pick<SessionTurn, "turn" | "checkpointed">[]) {
+  if (wanted.kind !== "turn") return { scope: wanted.kind } satisfies Scope;
+  const recorded = turns.filter((t) => t.checkpointed);
+  const turn = recorded.find((t) => t.turn === wanted.pinnedTurn) ?? recorded.at(-1);
+  return turn ? ({ scope: "turn", turn: turn.turn } satisfies Scope) : null;
 }
 
 export interface DirNode {

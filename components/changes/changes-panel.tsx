@@ -7,14 +7,14 @@ import { formatBytes } from "../format";
 import { Segmented } from "../learning/segmented";
 import { Button } from "../ui/button";
 import { cn } from "../ui/cn";
-import { countsLabel, type Hunk, type Scope, STATUS_LETTER } from "./changes-model";
+import { countsLabel, type Hunk, type Scope, STATUS_LETTER, type Wanted } from "./changes-model";
 import type { LineSelection } from "./diff-editor";
 import { FileDiff } from "./file-diff";
 import { FileTree } from "./file-tree";
 import { ConflictDialog, RewindDialog } from "./revert-dialogs";
 import { formatReview, loadComments, type ReviewComment, saveComments } from "./review";
 import { ReviewTray } from "./review-tray";
-import { useChanges, useFileChange, type Wanted } from "./use-changes";
+import { useChanges, useFileChange } from "./use-changes";
 
 const MODE_KEY = "ratchet:diff-mode";
 

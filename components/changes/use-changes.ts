@@ -3,13 +3,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { ChangesSummary, FileChangeResponse, SessionTurn } from "@/lib/checkpoints/views";
 import { changesApi, isAbortError } from "../api-client";
-import { type Scope, scopeKey } from "./changes-model";
-
-/** What the person asked to see; the turn scope follows the latest turn unless one is pinned. */
-export interface Wanted {
-  kind: Scope["scope"];
-  pinnedTurn: number | null;
-}
+import { resolveScope, type Scope, scopeKey, type Wanted } from "./changes-model";
 
 export interface ChangesState {
   turns: SessionTurn[] | null;
@@ -22,15 +16,6 @@ export interface ChangesState {
 }
 
 const initial: ChangesState = { turns: null, scope: null, list: null, error: null, version: 0 };
-
-/** The turn a turn scope shows: the pinned one, else the latest with a checkpoint. */
-export function resolveScope(wanted: Wanted, turns: readonly SessionTurn[]): Scope | null {
-  if (wanted.kind !== "turn") return { scope: wanted.kind };
-  const recorded = turns.filter((t) => t.checkpointed);
-  const pinned = recorded.find((t) => t.turn === wanted.pinnedTurn);
-  const turn = pinned ?? recorded.at(-1);
-  return turn ? { scope: "turn", turn: turn.turn } : null;
-}
 
 /** A gap between two reloads caused by the event stream: a busy turn checkpoints many times a second. */
 const GAP_MS = 1000;
@@ -154,9 +139,9 @@ export function useFileChange(sessionId: string, scope: Scope | null, path: stri
   const [state, setState] = useState<FileState>({ kind: "idle" });
   const key = scope && path ? `${scopeKey(scope)}\0${path}` : null;
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for the scope and the path
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for the scope and the path; a new `version` (the list reloaded) loads the file again
   useEffect(() => {
-    if (!scope || !path || !key || version < 0) {
+    if (!scope || !path || !key) {
       setState({ kind: "idle" });
       return;
     }
