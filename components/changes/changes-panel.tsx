@@ -82,7 +82,6 @@ export function ChangesPanel({
   sessionId,
   status,
   epoch,
-  active,
   wide,
   onToggleWide,
   onClose,
@@ -91,14 +90,12 @@ export function ChangesPanel({
   status: SessionStatus | null;
   /** Moves on every checkpoint, rewind or revert in the session's event stream. */
   epoch: number;
-  /** The panel is on screen: it loads only then. */
-  active: boolean;
   wide: boolean;
   onToggleWide(): void;
   onClose(): void;
 }) {
   const [wanted, setWanted] = useState<Wanted>({ kind: "turn", pinnedTurn: null });
-  const changes = useChanges(sessionId, wanted, active, epoch);
+  const changes = useChanges(sessionId, wanted, epoch);
   const { scope, turns, list, reload } = changes;
   const files = list?.files ?? [];
   const [selected, setSelected] = useState<string | null>(null);

@@ -79,9 +79,10 @@ function useSingleFlight(run: () => Promise<void>) {
 
 /**
  * The session's turns and the list of changed files for the wanted scope, reloaded when `epoch`
- * moves (a checkpoint, a rewind or a revert in the session's event stream) while `active`.
+ * moves (a checkpoint, a rewind or a revert in the session's event stream). The panel is mounted
+ * only while it is on screen, so this loads only then.
  */
-export function useChanges(sessionId: string, wanted: Wanted, active: boolean, epoch: number) {
+export function useChanges(sessionId: string, wanted: Wanted, epoch: number) {
   const [state, setState] = useState<ChangesState>(initial);
   const wantedRef = useRef(wanted);
   wantedRef.current = wanted;
@@ -116,13 +117,13 @@ export function useChanges(sessionId: string, wanted: Wanted, active: boolean, e
   // what is shown changed, or the panel opened: load at once
   const wantedKey = `${wanted.kind}:${wanted.pinnedTurn ?? ""}`;
   useEffect(() => {
-    if (active && wantedKey) request("now");
-  }, [active, wantedKey, request]);
+    if (wantedKey) request("now");
+  }, [wantedKey, request]);
 
   // the workspace changed: load soon, coalesced
   useEffect(() => {
-    if (active && epoch > 0) request("soon");
-  }, [active, epoch, request]);
+    if (epoch > 0) request("soon");
+  }, [epoch, request]);
 
   const reload = useCallback(() => request("now"), [request]);
   return { ...state, reload };

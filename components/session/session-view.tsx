@@ -7,7 +7,6 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import type { SessionEvent, SessionStatus } from "@/lib/events/types";
 import type { SessionDetail } from "@/lib/sessions/views";
 import { sessionsApi } from "../api-client";
-import { ChangesPanel } from "../changes/changes-panel";
 import { cn } from "../ui/cn";
 import { Composer } from "./composer";
 import { SessionHeader, type SessionInfo } from "./session-header";
@@ -21,6 +20,12 @@ import { applyWaterfallEvent, emptyWaterfall } from "./waterfall-model";
 const TerminalView = dynamic(() => import("./terminal-view"), {
   ssr: false,
   loading: () => <p className="px-1 py-0.5 font-mono text-faint text-sm">Loading terminal…</p>,
+});
+
+// fetched when a person first opens the Changes panel: the session page stays light without it
+const ChangesPanel = dynamic(() => import("../changes/changes-panel").then((m) => m.ChangesPanel), {
+  ssr: false,
+  loading: () => <p className="px-4 py-6 text-faint text-sm">Loading the changes…</p>,
 });
 
 type LoadState =
@@ -333,15 +338,16 @@ export function SessionView({ sessionId }: { sessionId: string }) {
                 : "lg:flex lg:w-[min(48rem,48%)] lg:min-w-80 lg:shrink lg:grow-0 lg:border-line lg:border-l",
           )}
         >
-          <ChangesPanel
-            sessionId={sessionId}
-            status={status}
-            epoch={changesEpoch}
-            active={wideScreen ? layout !== "closed" : tab === "changes"}
-            wide={layout === "wide"}
-            onToggleWide={() => setLayout(layout === "wide" ? "open" : "wide")}
-            onClose={() => setLayout("closed")}
-          />
+          {(wideScreen ? layout !== "closed" : tab === "changes") ? (
+            <ChangesPanel
+              sessionId={sessionId}
+              status={status}
+              epoch={changesEpoch}
+              wide={layout === "wide"}
+              onToggleWide={() => setLayout(layout === "wide" ? "open" : "wide")}
+              onClose={() => setLayout("closed")}
+            />
+          ) : null}
         </aside>
         {layout === "closed" ? (
           <div className="hidden w-10 shrink-0 flex-col items-center border-line border-l bg-panel py-2 lg:flex">
