@@ -2,23 +2,20 @@
 
 import { useCallback, useEffect, useMemo, useState } from "react";
 import type { SessionStatus } from "@/lib/events/types";
-import { changesApi, type RevertBody, sessionsApi } from "../api-client";
-import { formatBytes } from "../format";
 import { Segmented } from "../learning/segmented";
 import { Button } from "../ui/button";
-import { cn } from "../ui/cn";
-import { countsLabel, type Hunk, type Scope, STATUS_LETTER, type Wanted } from "./changes-model";
+import { Notes, PanelHeader, ScopeBar } from "./changes-header";
+import { type Hunk, type Scope, STATUS_LETTER, type Wanted } from "./changes-model";
 import type { LineSelection } from "./diff-editor";
 import { FileDiff } from "./file-diff";
 import { FileTree } from "./file-tree";
 import { ConflictDialog, RewindDialog } from "./revert-dialogs";
-import { formatReview, loadComments, type ReviewComment, saveComments } from "./review";
 import { ReviewTray } from "./review-tray";
 import { useChanges, useFileChange } from "./use-changes";
+import { useRevert } from "./use-revert";
+import { useReview } from "./use-review";
 
 const MODE_KEY = "ratchet:diff-mode";
-
-type Notice = { tone: "ok" | "error"; text: string } | null;
 
 function scopeLabel(scope: Scope | null): string {
   if (!scope) return "";
@@ -27,32 +24,6 @@ function scopeLabel(scope: Scope | null): string {
     : scope.scope === "session"
       ? "this session"
       : "uncommitted";
-}
-
-function newId(): string {
-  // randomUUID needs a secure context; a LAN install over plain http is not one
-  return typeof crypto !== "undefined" && "randomUUID" in crypto
-    ? crypto.randomUUID()
-    : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
-}
-
-/** The pending review of a session, kept in localStorage so a reload does not lose it. */
-function useReview(sessionId: string) {
-  const [comments, setComments] = useState<ReviewComment[]>([]);
-  useEffect(() => {
-    setComments(loadComments(window.localStorage, sessionId));
-  }, [sessionId]);
-  const update = useCallback(
-    (change: (prev: ReviewComment[]) => ReviewComment[]) => {
-      setComments((prev) => {
-        const next = change(prev);
-        saveComments(window.localStorage, sessionId, next);
-        return next;
-      });
-    },
-    [sessionId],
-  );
-  return [comments, update] as const;
 }
 
 function useDiffMode() {
@@ -67,11 +38,17 @@ function useDiffMode() {
   return [mode, choose] as const;
 }
 
-const SCOPES = [
-  { value: "turn", label: "Turn", title: "What one turn changed" },
-  { value: "session", label: "Session", title: "Everything the session changed, from its first turn to now" },
-  { value: "git", label: "Uncommitted", title: "The workspace's uncommitted work, as git sees it" },
-] as const;
+function emptyNote(wanted: Wanted, scope: Scope | null, state: ReturnType<typeof useChanges>): string | null {
+  if (state.list?.notARepository)
+    return "This workspace is not a git repository (or has no commit yet), so there is no uncommitted work to show. The Turn and Session views show what the agent changed.";
+  if (wanted.kind !== "git" && state.turns !== null && !state.turns.some((t) => t.checkpointed))
+    return "No checkpoints yet. What the agent changes in the workspace appears here, turn by turn.";
+  if (state.list && state.list.files.length === 0) {
+    if (scope?.scope === "turn") return `Turn ${scope.turn} changed no files.`;
+    return scope?.scope === "session" ? "This session has changed no files." : "No uncommitted changes.";
+  }
+  return null;
+}
 
 /**
  * The Changes panel: what the agent changed (one turn, the whole session, or the git working tree),
@@ -102,282 +79,74 @@ export function ChangesPanel({
   const shownPath = files.some((f) => f.path === selected) ? selected : (files[0]?.path ?? null);
   const file = useFileChange(sessionId, scope, shownPath, changes.version);
   const [mode, setMode] = useDiffMode();
-  const [comments, updateComments] = useReview(sessionId);
-  const [sending, setSending] = useState(false);
-  const [reviewError, setReviewError] = useState<string | null>(null);
-  const [rewindTurn, setRewindTurn] = useState<number | null>(null);
-  const [conflict, setConflict] = useState<{ body: RevertBody; what: string; conflicts: string[] } | null>(
-    null,
-  );
-  const [busy, setBusy] = useState(false);
-  const [notice, setNotice] = useState<Notice>(null);
+  const review = useReview(sessionId);
+  const undo = useRevert(sessionId, reload);
 
   const running = status === "running";
   const recorded = (turns ?? []).filter((t) => t.checkpointed);
-  const latest = recorded.at(-1)?.turn ?? null;
   const firstTurn = recorded[0]?.turn ?? null;
   const shownTurn = scope?.scope === "turn" ? turns?.find((t) => t.turn === scope.turn) : undefined;
   const label = scopeLabel(scope);
   const revertDisabled = running
     ? "Wait for the turn to end (or stop it) to put files back."
-    : busy
+    : undo.busy
       ? "Putting files back…"
       : null;
-  /** The turn a file revert puts the file back before: this turn, or the session's first. */
+  /** A file revert puts the file back as it was before this turn, or before the session's first. */
   const revertTurn = scope?.scope === "turn" ? scope.turn : scope?.scope === "session" ? firstTurn : null;
 
-  const totals = useMemo(
-    () => files.reduce((t, f) => ({ a: t.a + f.additions, d: t.d + f.deletions }), { a: 0, d: 0 }),
-    [files],
-  );
-
-  async function revert(body: RevertBody, what: string) {
-    setBusy(true);
-    setNotice(null);
-    const result = await changesApi.revert(sessionId, body);
-    setBusy(false);
-    setRewindTurn(null);
-    if (result.ok) {
-      setConflict(null);
-      const n = result.data.restored.length;
-      setNotice({ tone: "ok", text: `${what}: ${n === 1 ? "1 file" : `${n} files`} put back.` });
-      reload();
-      return;
-    }
-    if ("conflicts" in result) {
-      if (body.force) {
-        setConflict(null);
-        setNotice({
-          tone: "error",
-          text: `${what}: the file no longer holds this change as it was recorded. Revert the whole file instead.`,
-        });
-        return;
-      }
-      setConflict({ body, what, conflicts: result.conflicts });
-      return;
-    }
-    setNotice({ tone: "error", text: `${what}: ${result.message}` });
-  }
-
   function revertFile(path: string) {
-    if (revertTurn === null) return;
-    void revert({ turn: revertTurn, path }, `Revert ${path}`);
+    if (revertTurn !== null) undo.revert({ turn: revertTurn, path }, `Revert ${path}`);
   }
 
   function revertHunk(hunk: Hunk) {
     if (scope?.scope !== "turn" || !shownPath) return;
-    void revert(
+    undo.revert(
       { turn: scope.turn, path: shownPath, hunk: hunk.index },
       `Revert change ${hunk.index + 1} in ${shownPath}`,
     );
   }
 
   function addComment(selection: LineSelection, text: string) {
-    if (!shownPath) return;
-    const comment: ReviewComment = {
-      id: newId(),
-      path: shownPath,
-      side: selection.side,
-      startLine: selection.startLine,
-      endLine: selection.endLine,
-      lines: selection.lines,
-      comment: text,
-      scope: label,
-    };
-    updateComments((prev) => [...prev, comment]);
-  }
-
-  async function sendReview() {
-    if (comments.length === 0) return;
-    setSending(true);
-    setReviewError(null);
-    const result = await sessionsApi.send(sessionId, formatReview(comments));
-    setSending(false);
-    if (result.ok) {
-      updateComments(() => []);
-      setNotice({ tone: "ok", text: "Review sent to the agent." });
-      return;
-    }
-    setReviewError(
-      result.status === 409 ? "A turn is running: send the review when it ends." : result.message,
-    );
+    if (shownPath) review.add({ path: shownPath, ...selection, comment: text, scope: label });
   }
 
   const commented = useMemo(
     () =>
-      comments
+      review.comments
         .filter((c) => c.path === shownPath && c.scope === label)
         .map(({ side, startLine, endLine }) => ({ side, startLine, endLine })),
-    [comments, shownPath, label],
+    [review.comments, shownPath, label],
   );
 
   const shown = file.kind === "ready" ? file.file : file.kind === "loading" ? file.previous : null;
   const entry = files.find((f) => f.path === shownPath);
-
-  let emptyNote: string | null = null;
-  if (list?.notARepository)
-    emptyNote =
-      "This workspace is not a git repository (or has no commit yet), so there is no uncommitted work to show. The Turn and Session views show what the agent changed.";
-  else if (wanted.kind !== "git" && turns !== null && recorded.length === 0)
-    emptyNote = "No checkpoints yet. What the agent changes in the workspace appears here, turn by turn.";
-  else if (list && files.length === 0)
-    emptyNote =
-      scope?.scope === "turn"
-        ? `Turn ${scope.turn} changed no files.`
-        : scope?.scope === "session"
-          ? "This session has changed no files."
-          : "No uncommitted changes.";
+  const empty = emptyNote(wanted, scope, changes);
 
   return (
     <div className="flex min-h-0 min-w-0 flex-1 flex-col" data-testid="changes-panel" data-scope={label}>
-      <div className="flex h-10 shrink-0 items-center gap-2 border-line border-b px-3">
-        <h2 className="font-medium text-fg text-sm">Changes</h2>
-        {running ? (
-          <span className="text-accent-text text-xs" title="Updates as the agent writes files">
-            live
-          </span>
-        ) : null}
-        <span className="ml-auto" />
-        <Segmented
-          legend="Show the changes of"
-          hideLegend
-          size="sm"
-          value={wanted.kind}
-          options={SCOPES}
-          testId="changes-scope"
-          onChange={(kind) => setWanted((w) => ({ ...w, kind }))}
-        />
-        <button
-          type="button"
-          onClick={onToggleWide}
-          aria-pressed={wide}
-          title={wide ? "Show the transcript beside the changes" : "Give the changes the whole width"}
-          aria-label={wide ? "Narrow the changes panel" : "Widen the changes panel"}
-          className="hidden size-6 items-center justify-center rounded text-faint hover:bg-hover hover:text-fg lg:inline-flex"
-        >
-          <svg
-            aria-hidden="true"
-            viewBox="0 0 16 16"
-            width="14"
-            height="14"
-            fill="none"
-            stroke="currentColor"
-            strokeWidth="1.6"
-          >
-            {wide ? (
-              <path d="M6 3v10M10 5.5 7.5 8l2.5 2.5" strokeLinecap="round" strokeLinejoin="round" />
-            ) : (
-              <path d="M6 3v10M8 5.5 10.5 8 8 10.5" strokeLinecap="round" strokeLinejoin="round" />
-            )}
-          </svg>
-        </button>
-        <button
-          type="button"
-          onClick={onClose}
-          title="Hide the changes"
-          aria-label="Hide the changes"
-          data-testid="changes-close"
-          className="hidden size-6 items-center justify-center rounded text-faint hover:bg-hover hover:text-fg lg:inline-flex"
-        >
-          <svg
-            aria-hidden="true"
-            viewBox="0 0 16 16"
-            width="14"
-            height="14"
-            fill="none"
-            stroke="currentColor"
-            strokeWidth="1.6"
-          >
-            <path d="M6.5 4l4 4-4 4" strokeLinecap="round" strokeLinejoin="round" />
-          </svg>
-        </button>
-      </div>
+      <PanelHeader
+        wanted={wanted}
+        running={running}
+        wide={wide}
+        onWanted={(kind) => setWanted((w) => ({ ...w, kind }))}
+        onToggleWide={onToggleWide}
+        onClose={onClose}
+      />
+      <ScopeBar
+        wanted={wanted}
+        scope={scope}
+        turns={turns ?? []}
+        files={list?.files ?? null}
+        revertDisabled={revertDisabled}
+        onPickTurn={(n) => setWanted({ kind: "turn", pinnedTurn: n === recorded.at(-1)?.turn ? null : n })}
+        onRewind={undo.askRewind}
+      />
+      <Notes notice={undo.notice} error={changes.error} skipped={list?.skipped ?? []} />
 
-      <div className="flex shrink-0 flex-wrap items-center gap-x-3 gap-y-1 border-line border-b px-3 py-1.5 text-xs">
-        {wanted.kind === "turn" && recorded.length > 0 ? (
-          <label className="flex items-center gap-1.5 text-muted">
-            <span className="sr-only">Turn</span>
-            <select
-              data-testid="changes-turn"
-              value={scope?.scope === "turn" ? scope.turn : ""}
-              onChange={(e) => {
-                const n = Number(e.target.value);
-                setWanted({ kind: "turn", pinnedTurn: n === latest ? null : n });
-              }}
-              className="h-6 rounded border border-line bg-canvas px-1.5 text-fg text-xs"
-            >
-              {recorded.map((t) => (
-                <option key={t.turn} value={t.turn}>
-                  Turn {t.turn}
-                  {t.rewoundAt ? " · rewound" : ""}
-                  {t.turn === latest ? " (latest)" : ""}
-                </option>
-              ))}
-            </select>
-          </label>
-        ) : null}
-        {list && files.length > 0 ? (
-          <span className="text-muted" data-testid="changes-summary">
-            {files.length === 1 ? "1 file" : `${files.length} files`}{" "}
-            <span className="font-mono">{countsLabel(totals.a, totals.d)}</span>
-          </span>
-        ) : null}
-        {shownTurn?.rewoundAt ? (
-          <span className="rounded bg-amber-400/10 px-1.5 text-amber-200" data-testid="changes-rewound">
-            rewound: this is what the turn changed then
-          </span>
-        ) : null}
-        {scope?.scope === "turn" ? (
-          <Button
-            size="sm"
-            variant="ghost"
-            className="ml-auto h-6"
-            data-testid="rewind-turn"
-            disabled={revertDisabled !== null}
-            title={revertDisabled ?? `Put every file back as it was before turn ${scope.turn}`}
-            onClick={() => setRewindTurn(scope.turn)}
-          >
-            Rewind to before turn {scope.turn}
-          </Button>
-        ) : null}
-      </div>
-
-      {notice ? (
-        <p
-          role={notice.tone === "error" ? "alert" : "status"}
-          data-testid="changes-notice"
-          className={cn(
-            "shrink-0 border-line border-b px-3 py-1.5 text-xs",
-            notice.tone === "error" ? "text-red-300" : "text-emerald-300",
-          )}
-        >
-          {notice.text}
-        </p>
-      ) : null}
-      {changes.error ? (
-        <p role="alert" className="shrink-0 px-3 py-1.5 text-red-300 text-xs">
-          Could not load the changes: {changes.error}
-        </p>
-      ) : null}
-      {list && list.skipped.length > 0 ? (
-        <details data-testid="changes-skipped" className="shrink-0 border-line border-b px-3 py-1.5 text-xs">
-          <summary className="cursor-pointer text-amber-200/90">
-            {list.skipped.length === 1 ? "1 large file" : `${list.skipped.length} large files`} not recorded
-            (over 10 MiB): changes to {list.skipped.length === 1 ? "it" : "them"} are not shown or undone
-          </summary>
-          <ul className="mt-1 font-mono text-muted">
-            {list.skipped.map((s) => (
-              <li key={s.path}>
-                {s.path} ({formatBytes(s.bytes)})
-              </li>
-            ))}
-          </ul>
-        </details>
-      ) : null}
-
-      {emptyNote ? (
+      {empty ? (
         <p data-testid="changes-empty" className="px-4 py-6 text-muted text-sm">
-          {emptyNote}
+          {empty}
         </p>
       ) : list === null && !changes.error ? (
         <p className="px-4 py-6 text-faint text-sm">Loading the changes…</p>
@@ -392,7 +161,7 @@ export function ChangesPanel({
                 revertLabel={
                   revertTurn === null
                     ? null
-                    : `Put this file back as it was before ${revertTurn === firstTurn && scope?.scope === "session" ? "the session" : `turn ${revertTurn}`}`
+                    : `Put this file back as it was before ${scope?.scope === "session" ? "the session" : `turn ${revertTurn}`}`
                 }
                 revertDisabled={revertDisabled}
                 onRevertFile={revertFile}
@@ -468,36 +237,34 @@ export function ChangesPanel({
       )}
 
       <ReviewTray
-        comments={comments}
-        sending={sending}
+        comments={review.comments}
+        sending={review.sending}
         sendDisabled={running ? "A turn is running: send the review when it ends." : null}
-        error={reviewError}
+        error={review.error}
         onShow={(c) => setSelected(c.path)}
-        onRemove={(id) => updateComments((prev) => prev.filter((c) => c.id !== id))}
-        onSend={() => void sendReview()}
-        onDiscard={() => {
-          setReviewError(null);
-          updateComments(() => []);
+        onRemove={review.remove}
+        onSend={async () => {
+          if (await review.send()) undo.setNotice({ tone: "ok", text: "Review sent to the agent." });
         }}
+        onDiscard={review.discard}
       />
 
       <RewindDialog
-        turn={rewindTurn}
-        lastTurn={turns?.length ?? rewindTurn ?? 0}
-        busy={busy}
-        onClose={() => setRewindTurn(null)}
+        turn={undo.rewindTurn}
+        lastTurn={turns?.length ?? undo.rewindTurn ?? 0}
+        busy={undo.busy}
+        onClose={() => undo.askRewind(null)}
         onConfirm={() => {
-          if (rewindTurn !== null) void revert({ turn: rewindTurn }, `Rewind to before turn ${rewindTurn}`);
+          const turn = undo.rewindTurn;
+          if (turn !== null) undo.revert({ turn }, `Rewind to before turn ${turn}`);
         }}
       />
       <ConflictDialog
-        conflicts={conflict?.conflicts ?? null}
-        what={conflict?.what ?? ""}
-        busy={busy}
-        onClose={() => setConflict(null)}
-        onForce={() => {
-          if (conflict) void revert({ ...conflict.body, force: true }, conflict.what);
-        }}
+        conflicts={undo.conflict?.conflicts ?? null}
+        what={undo.conflict?.what ?? ""}
+        busy={undo.busy}
+        onClose={undo.closeConflict}
+        onForce={undo.force}
       />
     </div>
   );
