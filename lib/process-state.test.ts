@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { processState } from "./process-state";
 
@@ -52,5 +54,43 @@ describe("processState", () => {
     expect(processState(name, () => "other")()).toBe("injected");
     slot.reset();
     expect(slot()).toBe("made");
+  });
+});
+
+/** Server code: the folders Next bundles into the server (components/ only keeps window test hooks). */
+const SERVER_ROOTS = ["lib", "app", "instrumentation.ts", "proxy.ts"];
+
+function sourceFiles(entry: string): string[] {
+  if (/\.tsx?$/.test(entry)) return /\.test\.tsx?$/.test(entry) ? [] : [entry];
+  let names: string[];
+  try {
+    names = readdirSync(entry);
+  } catch {
+    return [];
+  }
+  return names.filter((n) => n !== "generated").flatMap((n) => sourceFiles(path.join(entry, n)));
+}
+
+describe("process-wide state in the server code", () => {
+  const files = SERVER_ROOTS.flatMap(sourceFiles).map((file) => ({ file, text: readFileSync(file, "utf8") }));
+
+  it("lives only in lib/process-state.ts: no other globalThis slot", () => {
+    const slots = files.filter(
+      ({ file, text }) =>
+        file !== path.join("lib", "process-state.ts") && /globalThis\s+as\b|__ratchet\w/.test(text),
+    );
+    expect(slots.map((s) => s.file)).toEqual([]);
+  });
+
+  it("has one owner per name", () => {
+    const owners = new Map<string, string[]>();
+    for (const { file, text } of files) {
+      for (const match of text.matchAll(/\b(?:processState|keyedMemo|memo)\b[^(\n]*\(\s*"([^"]+)"/g)) {
+        const name = match[1] ?? "";
+        owners.set(name, [...(owners.get(name) ?? []), file]);
+      }
+    }
+    expect(owners.size).toBeGreaterThan(20);
+    expect([...owners].filter(([, where]) => where.length > 1)).toEqual([]);
   });
 });
