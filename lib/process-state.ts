@@ -15,14 +15,10 @@
  * slot when they are stale; time-bounded ones use `memo` (lib/memo.ts).
  */
 const REGISTRY = Symbol.for("ratchet.process-state");
-
-type Registry = Map<string, unknown>;
-
-function registry(): Registry {
-  const holder = globalThis as typeof globalThis & { [REGISTRY]?: Registry };
-  holder[REGISTRY] ??= new Map();
-  return holder[REGISTRY];
-}
+const holder = globalThis as typeof globalThis & { [REGISTRY]?: Map<string, unknown> };
+holder[REGISTRY] ??= new Map();
+/** The same map in every copy of this module; held here so hot paths (db(), env()) skip globalThis. */
+const slots = holder[REGISTRY];
 
 /** A named process-wide value: call it to get the value, created on first use. */
 export interface ProcessState<T> {
@@ -40,14 +36,14 @@ export interface ProcessState<T> {
  */
 export function processState<T>(name: string, create: () => T): ProcessState<T> {
   const get = (): T => {
-    const slots = registry();
-    if (slots.has(name)) return slots.get(name) as T;
+    const kept = slots.get(name);
+    if (kept !== undefined || slots.has(name)) return kept as T;
     const value = create();
     slots.set(name, value);
     return value;
   };
   return Object.assign(get, {
-    set: (value: T) => void registry().set(name, value),
-    reset: () => void registry().delete(name),
+    set: (value: T) => void slots.set(name, value),
+    reset: () => void slots.delete(name),
   });
 }
