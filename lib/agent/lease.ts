@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import os from "node:os";
 import { type Db, db } from "@/lib/db/client";
+import { processState } from "@/lib/process-state";
 import { activeTurns, stopTurn } from "./active-turns";
 
 /**
@@ -27,17 +28,12 @@ interface LeaseState {
   beating: boolean;
 }
 
-const store = globalThis as unknown as { __ratchetLease?: LeaseState };
-
-function state(): LeaseState {
-  store.__ratchetLease ??= {
-    instance: `${os.hostname()}/${process.pid}/${randomBytes(4).toString("hex")}`,
-    held: new Map(),
-    timer: null,
-    beating: false,
-  };
-  return store.__ratchetLease;
-}
+const state = processState<LeaseState>("agent.lease", () => ({
+  instance: `${os.hostname()}/${process.pid}/${randomBytes(4).toString("hex")}`,
+  held: new Map(),
+  timer: null,
+  beating: false,
+}));
 
 /** This process's id as a lease owner: host/pid/random, new on every start. */
 export function instanceId(): string {

@@ -2,6 +2,7 @@ import { activeTurns } from "@/lib/agent/active-turns";
 import { instanceId, LEASE_MS, type LeaseHolder, releaseLease, tryAcquireLease } from "@/lib/agent/lease";
 import { db } from "@/lib/db/client";
 import { queueReflection } from "@/lib/learning/reflection";
+import { processState } from "@/lib/process-state";
 import { reapOrphans } from "@/lib/sandbox";
 import { interruptSession } from "./interrupt";
 
@@ -16,10 +17,8 @@ export function sweepHolder(): LeaseHolder {
   return { client: db(), owner: `${instanceId()}#sweep` };
 }
 
-const store = globalThis as unknown as {
-  __ratchetSweeper?: NodeJS.Timeout;
-  __ratchetReapTried?: Set<string>;
-};
+/** Markers of leftover process records this process has tried to reap: each is tried once. */
+const reapTried = processState("boot.reapTried", () => new Set<string>());
 
 /** Process records of sessions no live instance runs: a turn's commands its dead instance left. */
 export function leftoverProcesses(now: Date) {
@@ -39,8 +38,7 @@ export function leftoverProcesses(now: Date) {
  * restarts on the host where they run still finds it.
  */
 export async function reapLeftovers(now = new Date()): Promise<number> {
-  store.__ratchetReapTried ??= new Set();
-  const tried = store.__ratchetReapTried;
+  const tried = reapTried();
   const fresh = (await leftoverProcesses(now)).filter((p) => !tried.has(p.marker));
   if (fresh.length === 0) return 0;
   for (const p of fresh) tried.add(p.marker);
@@ -92,9 +90,13 @@ export async function sweepLapsedLeases(opts: SweepOptions = {}): Promise<string
 }
 
 export function startLeaseSweeper(): void {
-  if (store.__ratchetSweeper) return;
+  sweepTimer();
+}
+
+/** One timer per process, however often boot calls it. */
+const sweepTimer = processState("boot.sweepTimer", () => {
   let sweeping = false;
-  store.__ratchetSweeper = setInterval(() => {
+  return setInterval(() => {
     if (sweeping) return;
     sweeping = true;
     sweepLapsedLeases()
@@ -107,9 +109,8 @@ export function startLeaseSweeper(): void {
       .finally(() => {
         sweeping = false;
       });
-  }, SWEEP_MS);
-  store.__ratchetSweeper.unref();
-}
+  }, SWEEP_MS).unref();
+});
 
 /** Worst case from an instance's death to its sessions being interrupted. */
 export const TAKEOVER_MS = LEASE_MS + SWEEP_MS;

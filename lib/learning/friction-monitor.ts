@@ -8,6 +8,7 @@ import {
 import { readSetting } from "@/lib/db/queries/settings";
 import { toolStats } from "@/lib/db/queries/tool-calls";
 import type { SessionEventBody } from "@/lib/events/types";
+import { memo } from "@/lib/memo";
 import { normalizeCommand } from "@/lib/telemetry/normalize-command";
 import { DAY_MS, startOfUtcDay } from "@/lib/telemetry/range";
 import {
@@ -28,39 +29,22 @@ const P95_CACHE_MS = 60_000;
 const P95_MAX_STALE_MS = 10 * 60_000;
 
 type P95 = Map<string, { p95Ms: number; calls: number }>;
-const cache = globalThis as unknown as {
-  __ratchetP95?: { at: number; value: P95 };
-  __ratchetP95Refresh?: Promise<void> | null;
-};
 
 async function computeP95(): Promise<P95> {
   // from a day boundary: whole days come from the rollup cache, only today is read live
   const since = new Date(startOfUtcDay(Date.now() - P95_WINDOW_DAYS * DAY_MS));
-  const value = new Map((await toolStats(since)).map((s) => [s.tool, { p95Ms: s.p95Ms, calls: s.calls }]));
-  cache.__ratchetP95 = { at: Date.now(), value };
-  return value;
+  return new Map((await toolStats(since)).map((s) => [s.tool, { p95Ms: s.p95Ms, calls: s.calls }]));
 }
 
 /** 30-day figures move slowly: a turn recomputes them only when there are none or they are old. */
-async function p95ByTool(): Promise<P95> {
-  const cached = cache.__ratchetP95;
-  if (cached && Date.now() - cached.at < P95_MAX_STALE_MS) return cached.value;
-  return computeP95();
-}
+const p95 = memo("learning.toolP95", { maxAgeMs: P95_MAX_STALE_MS, compute: computeP95 });
+const p95ByTool = () => p95.get();
 
 /** After a turn: recomputes p95s older than a minute, off the next turn's path. */
 export function refreshToolP95(): Promise<void> {
-  const cached = cache.__ratchetP95;
-  if (cache.__ratchetP95Refresh) return cache.__ratchetP95Refresh;
-  if (!cached || Date.now() - cached.at < P95_CACHE_MS) return Promise.resolve();
-  const refresh = computeP95()
-    .then(() => undefined)
-    .catch((error) => console.error("[ratchet] tool p95 refresh failed", error))
-    .finally(() => {
-      cache.__ratchetP95Refresh = null;
-    });
-  cache.__ratchetP95Refresh = refresh;
-  return refresh;
+  return p95
+    .refresh(P95_CACHE_MS)
+    .catch((error) => console.error("[ratchet] tool p95 refresh failed", error));
 }
 
 export async function loadFrictionSettings(): Promise<FrictionSettings> {

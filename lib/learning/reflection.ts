@@ -14,6 +14,7 @@ import {
 } from "@/lib/db/queries/reflections";
 import { env } from "@/lib/env";
 import { appendEvent } from "@/lib/events/log";
+import { processState } from "@/lib/process-state";
 import { collectSecrets, maskSecrets } from "@/lib/sandbox";
 import { loadModelConfig } from "@/lib/settings/model-config";
 
@@ -155,12 +156,10 @@ interface ReflectionQueue {
   drained: Promise<void> | null;
 }
 
-const store = globalThis as unknown as { __ratchetReflectionQueue?: ReflectionQueue };
-
-function reflectionQueue(): ReflectionQueue {
-  store.__ratchetReflectionQueue ??= { waiting: new Map(), drained: null };
-  return store.__ratchetReflectionQueue;
-}
+const reflectionQueue = processState<ReflectionQueue>("learning.reflectionQueue", () => ({
+  waiting: new Map(),
+  drained: null,
+}));
 
 async function drain(queue: ReflectionQueue): Promise<void> {
   try {

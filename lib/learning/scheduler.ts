@@ -5,6 +5,7 @@ import {
   sessionsIdleWithoutReflection,
 } from "@/lib/db/queries/reflections";
 import { readSetting } from "@/lib/db/queries/settings";
+import { processState } from "@/lib/process-state";
 import { queueReflection } from "./reflection";
 
 export const REFLECTION_SETTINGS_KEY = "learning.reflection";
@@ -38,13 +39,15 @@ export async function resumePendingReflections(): Promise<number> {
   return pending.length;
 }
 
-const store = globalThis as unknown as { __ratchetReflectionTimer?: NodeJS.Timeout };
 const SCAN_MS = 60_000;
 
-export function startReflectionScheduler(): void {
-  if (store.__ratchetReflectionTimer) return;
-  store.__ratchetReflectionTimer = setInterval(() => {
+/** One timer per process, however often boot calls it. */
+const scanTimer = processState("learning.reflectionTimer", () =>
+  setInterval(() => {
     reflectIdleSessions().catch((error) => console.error("[ratchet] idle reflection scan failed", error));
-  }, SCAN_MS);
-  store.__ratchetReflectionTimer.unref();
+  }, SCAN_MS).unref(),
+);
+
+export function startReflectionScheduler(): void {
+  scanTimer();
 }

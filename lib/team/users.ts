@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { ApiError } from "@/lib/api/errors";
 import { db } from "@/lib/db/client";
 import { revokeUserAuthSessions } from "@/lib/db/queries/auth-sessions";
+import { processState } from "@/lib/process-state";
 import { type Actor, OWNER_NAME } from "./actor";
 import { isRole, type Role } from "./roles";
 
@@ -145,10 +146,12 @@ export async function userByToken(token: string): Promise<UserRow | null> {
   return db().user.findUnique({ where: { tokenHash: hashToken(token) } });
 }
 
-const seen = new Map<string, number>();
+/** When each user's request was last recorded by this process. */
+const lastRecorded = processState("team.lastSeen", () => new Map<string, number>());
 
 /** Records that a user made a request, at most once a minute per user; never fails the request. */
 export function touchLastSeen(id: string, now = Date.now()): void {
+  const seen = lastRecorded();
   if (now - (seen.get(id) ?? 0) < SEEN_EVERY_MS) return;
   seen.set(id, now);
   db()

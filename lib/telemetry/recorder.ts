@@ -4,6 +4,7 @@ import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/sqlite/client";
 import type { ModelStepRecord } from "@/lib/db/queries/model-steps";
 import { commandKeyOf, type ToolCallRecord } from "@/lib/db/queries/tool-calls";
+import { processState } from "@/lib/process-state";
 
 /**
  * Telemetry off the hot path. recordToolCall/recordModelStep only queue the row (a few microseconds);
@@ -162,18 +163,11 @@ function newId(): string {
   return `c${Date.now().toString(36)}${randomBytes(9).toString("base64url").replace(/[-_]/g, "x").toLowerCase()}`;
 }
 
-const store = globalThis as unknown as {
-  __ratchetTelemetry?: { calls: Queue<ToolCallRecord>; steps: Queue<ModelStepRecord> };
-};
-
-function queues() {
-  if (!store.__ratchetTelemetry) {
-    store.__ratchetTelemetry = { calls: new Queue(TOOL_CALL), steps: new Queue(MODEL_STEP) };
-    // a process that ends by running out of work (scripts, tests) writes its queue first
-    process.once("beforeExit", () => void flushTelemetry());
-  }
-  return store.__ratchetTelemetry;
-}
+const queues = processState("telemetry.queues", () => {
+  // a process that ends by running out of work (scripts, tests) writes its queue first
+  process.once("beforeExit", () => void flushTelemetry());
+  return { calls: new Queue(TOOL_CALL), steps: new Queue(MODEL_STEP) };
+});
 
 /** Queues one tool call's row, stamped now; the promise settles when its batch is written. */
 export function recordToolCall(record: ToolCallRecord): Promise<void> {

@@ -4,6 +4,7 @@ import {
   listTrialToolVersions,
   type ToolVersion,
 } from "@/lib/db/queries/tool-versions";
+import { processState } from "@/lib/process-state";
 import { importRefusal } from "./import-policy";
 import { SYMLINK_REASON, sha256 } from "./lifecycle";
 import type { ToolManifest } from "./manifest";
@@ -47,13 +48,10 @@ function callable(row: ToolVersion, source: string, trial: boolean): CallableToo
  * ms), so a file changed in the last SETTLED_MS is not remembered: a second write in the same tick
  * would look the same.
  */
-const store = globalThis as unknown as {
-  __ratchetVerifiedTools?: Map<string, { identity: string; sha256: string; source: string }>;
-};
-function verified(): Map<string, { identity: string; sha256: string; source: string }> {
-  store.__ratchetVerifiedTools ??= new Map();
-  return store.__ratchetVerifiedTools;
-}
+const verified = processState(
+  "tools.verified",
+  () => new Map<string, { identity: string; sha256: string; source: string }>(),
+);
 
 const SETTLED_MS = 1000;
 const settled = (ctimeNs: bigint) => Date.now() - Number(ctimeNs / 1_000_000n) > SETTLED_MS;
