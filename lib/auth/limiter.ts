@@ -1,4 +1,4 @@
-import { ApiError } from "@/lib/api/errors";
+import { ApiError } from "@/lib/errors";
 
 /**
  * Failed sign-ins, slowed down. Counted per kind of credential for the whole instance, not per

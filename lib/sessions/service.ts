@@ -1,11 +1,11 @@
 import path from "node:path";
 import { z } from "zod";
 import { parsePart, type StoredPart } from "@/lib/agent/parts";
-import { ApiError } from "@/lib/api/errors";
 import { db } from "@/lib/db/client";
 import { listMessages } from "@/lib/db/queries/messages";
 import { findReflection } from "@/lib/db/queries/reflections";
 import { createSession, findSession } from "@/lib/db/queries/sessions";
+import { ApiError } from "@/lib/errors";
 import { loadModelConfig } from "@/lib/settings/model-config";
 import { loadDefaultBudget } from "@/lib/settings/prices";
 import { workspaceForNewSession } from "@/lib/workspaces/session";

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
-import { ApiError } from "@/lib/api/errors";
 import { db } from "@/lib/db/client";
 import { revokeUserAuthSessions } from "@/lib/db/queries/auth-sessions";
+import { ApiError } from "@/lib/errors";
 import { type Actor, OWNER_NAME } from "./actor";
 import { isRole, type Role } from "./roles";
 

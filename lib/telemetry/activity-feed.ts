@@ -1,8 +1,8 @@
 /** The activity stream's server side: a request's filters, the cursor, and pages of rows. */
 import "server-only";
 import { z } from "zod";
-import { ApiError } from "@/lib/api/errors";
 import { type ActivityKey, type ActivityQuery, listActivity } from "@/lib/db/queries/activity";
+import { ApiError } from "@/lib/errors";
 import {
   ACTIVITY_KINDS,
   type ActivityKind,

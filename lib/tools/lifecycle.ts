@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { lstat, mkdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { ApiError } from "@/lib/api/errors";
 import type { Prisma } from "@/lib/db/generated/sqlite/client";
 import { createLearningEvent } from "@/lib/db/queries/learning-events";
 import {
@@ -12,6 +11,7 @@ import {
   setToolVersionStatus,
   type ToolVersion,
 } from "@/lib/db/queries/tool-versions";
+import { ApiError } from "@/lib/errors";
 import { appendEvent } from "@/lib/events/log";
 import { collectSecrets } from "@/lib/sandbox";
 import { sha256 } from "./hash";

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { ApiError } from "@/lib/api/errors";
 import { readJson, route } from "@/lib/api/handler";
 import { listWorkingMemory, saveWorkingMemory } from "@/lib/db/queries/working-memory";
+import { ApiError } from "@/lib/errors";
 import { workingMemoryProblem } from "@/lib/learning/maintenance/tools";
 
 export const dynamic = "force-dynamic";

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { activeTurns } from "@/lib/agent/active-turns";
-import { ApiError } from "@/lib/api/errors";
 import { db } from "@/lib/db/client";
 import {
   createMaintenanceRun,
@@ -13,6 +12,7 @@ import {
 import { ageOpenOpportunities } from "@/lib/db/queries/opportunities";
 import { createSession } from "@/lib/db/queries/sessions";
 import { readSetting, writeSettings } from "@/lib/db/queries/settings";
+import { ApiError } from "@/lib/errors";
 import type { TurnStatus } from "@/lib/events/types";
 import { loadModelConfig } from "@/lib/settings/model-config";
 import { workspaceForNewSession } from "@/lib/workspaces/session";

@@ -1,7 +1,7 @@
-import { ApiError } from "@/lib/api/errors";
 import { route } from "@/lib/api/handler";
 import { type ActivityKey, type ActivityQuery, listActivity } from "@/lib/db/queries/activity";
 import { type CallRow, listCalls } from "@/lib/db/queries/telemetry";
+import { ApiError } from "@/lib/errors";
 import { telemetryOverview } from "@/lib/telemetry";
 import type { ActivityRow } from "@/lib/telemetry/activity";
 import { activityQuery } from "@/lib/telemetry/activity-feed";

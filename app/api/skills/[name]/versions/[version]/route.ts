@@ -1,6 +1,6 @@
-import { ApiError } from "@/lib/api/errors";
 import { route } from "@/lib/api/handler";
 import { findSkillVersion } from "@/lib/db/queries/skills";
+import { ApiError } from "@/lib/errors";
 import { assertSkillName } from "@/lib/skills/paths";
 
 export const dynamic = "force-dynamic";
