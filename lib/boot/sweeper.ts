@@ -1,6 +1,7 @@
 import { activeTurns } from "@/lib/agent/active-turns";
 import { instanceId, LEASE_MS, type LeaseHolder, releaseLease, tryAcquireLease } from "@/lib/agent/lease";
-import { db } from "@/lib/db/client";
+import { listLeftoverProcesses } from "@/lib/db/queries/processes";
+import { findLapsedSessions, sessionStatus } from "@/lib/db/queries/sessions";
 import { queueReflection } from "@/lib/learning/reflection";
 import { reapOrphans } from "@/lib/sandbox";
 import { interruptSession } from "./interrupt";
@@ -13,24 +14,13 @@ export const LEASE_LAPSED_NOTE =
 
 /** The sweeper claims a session under its own owner id, so this instance's runner cannot take it meanwhile. */
 export function sweepHolder(): LeaseHolder {
-  return { client: db(), owner: `${instanceId()}#sweep` };
+  return { owner: `${instanceId()}#sweep` };
 }
 
 const store = globalThis as unknown as {
   __ratchetSweeper?: NodeJS.Timeout;
   __ratchetReapTried?: Set<string>;
 };
-
-/** Process records of sessions no live instance runs: a turn's commands its dead instance left. */
-export function leftoverProcesses(now: Date) {
-  return db().processRecord.findMany({
-    where: {
-      session: {
-        OR: [{ status: { not: "running" } }, { leaseExpiresAt: null }, { leaseExpiresAt: { lt: now } }],
-      },
-    },
-  });
-}
 
 /**
  * Kills the command groups dead turns left on this host (each group's marker is checked, so nothing
@@ -41,7 +31,7 @@ export function leftoverProcesses(now: Date) {
 export async function reapLeftovers(now = new Date()): Promise<number> {
   store.__ratchetReapTried ??= new Set();
   const tried = store.__ratchetReapTried;
-  const fresh = (await leftoverProcesses(now)).filter((p) => !tried.has(p.marker));
+  const fresh = (await listLeftoverProcesses(now)).filter((p) => !tried.has(p.marker));
   if (fresh.length === 0) return 0;
   for (const p of fresh) tried.add(p.marker);
   const killed = await reapOrphans(fresh.map((p) => ({ pgid: p.pgid, marker: p.marker })));
@@ -63,19 +53,14 @@ export interface SweepOptions {
  */
 export async function sweepLapsedLeases(opts: SweepOptions = {}): Promise<string[]> {
   const { now = new Date(), holder = sweepHolder(), unleased = false } = opts;
-  const lapsed = [{ leaseExpiresAt: { lt: now } }, ...(unleased ? [{ leaseExpiresAt: null }] : [])];
-  const candidates = await db().session.findMany({
-    where: { status: "running", OR: lapsed },
-    select: { id: true },
-  });
+  const candidates = await findLapsedSessions(now, unleased);
   const swept: string[] = [];
   for (const { id } of candidates) {
     // A turn of our own whose lease lapsed is stopped by the heartbeat, not interrupted from outside.
     if (activeTurns().has(id)) continue;
     try {
       if (!(await tryAcquireLease(holder, id, now))) continue;
-      const still = await db().session.findUnique({ where: { id }, select: { status: true } });
-      if (still?.status !== "running") {
+      if ((await sessionStatus(id)) !== "running") {
         await releaseLease(holder, id);
         continue;
       }

@@ -1,10 +1,8 @@
 import path from "node:path";
 import { z } from "zod";
-import { parsePart, type StoredPart } from "@/lib/agent/parts";
-import { db } from "@/lib/db/client";
 import { listMessages } from "@/lib/db/queries/messages";
 import { findReflection } from "@/lib/db/queries/reflections";
-import { createSession, findSession } from "@/lib/db/queries/sessions";
+import { createSession, findSession, updateSessionRow } from "@/lib/db/queries/sessions";
 import { ApiError } from "@/lib/errors";
 import { loadModelConfig } from "@/lib/settings/model-config";
 import { loadDefaultBudget } from "@/lib/settings/prices";
@@ -31,7 +29,7 @@ export async function openSession(input: z.infer<typeof createSessionSchema>) {
 
 export async function updateSession(id: string, input: z.infer<typeof updateSessionSchema>) {
   if (!(await findSession(id))) throw new ApiError("not_found", `No session ${id}.`);
-  return db().session.update({ where: { id }, data: input });
+  return updateSessionRow(id, input);
 }
 
 /** The contract's session shape, plus live counters the UI shows. */
@@ -57,9 +55,7 @@ export async function sessionView(id: string) {
       id: m.id,
       role: m.role,
       createdAt: m.createdAt.toISOString(),
-      parts: m.parts
-        .map((p) => parsePart(p.data))
-        .filter((p): p is StoredPart => p !== null && p.type !== "reasoning"),
+      parts: m.parts.map((p) => p.data).filter((p) => p.type !== "reasoning"),
     })),
     reflection: reflection
       ? {

@@ -6,8 +6,7 @@ import {
   type ToolVersion,
 } from "@/lib/db/queries/tool-versions";
 import { assertToolName } from "./lifecycle";
-import { type Capabilities, describeCapabilities, type ToolManifest } from "./manifest";
-import type { ValidationReport } from "./validate";
+import { describeCapabilities } from "./manifest";
 
 export interface ToolListItem {
   name: string;
@@ -79,8 +78,8 @@ export async function toolDetail(name: string) {
     name,
     versions: await Promise.all(
       versions.map(async (v) => {
-        const manifest = v.manifest as ToolManifest | null;
-        const capabilities = (manifest?.capabilities ?? null) as Capabilities | null;
+        const manifest = v.manifest;
+        const capabilities = manifest?.capabilities ?? null;
         const calls = await listCallsOfToolVersion(name, v.version, 20);
         return {
           id: v.id,
@@ -97,7 +96,7 @@ export async function toolDetail(name: string) {
           sessionId: v.sessionId,
           manifest,
           capabilities: capabilities ? describeCapabilities(capabilities) : [],
-          validation: v.validation as unknown as ValidationReport,
+          validation: v.validation,
           decidedBy: v.decidedBy,
           decidedAt: v.decidedAt?.toISOString() ?? null,
           decisionReason: v.decisionReason,

@@ -1,6 +1,6 @@
-import type { MaintenanceRun } from "@/lib/db/generated/sqlite/client";
+import type { MaintenanceRunRow } from "@/lib/db/queries/maintenance";
 
-export function maintenanceRunView(r: MaintenanceRun) {
+export function maintenanceRunView(r: MaintenanceRunRow) {
   return {
     id: r.id,
     sessionId: r.sessionId,
