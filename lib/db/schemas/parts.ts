@@ -1,6 +1,6 @@
+// A message part, as stored in Part.data (JSON): what the transcript and the model history are
+// rebuilt from. lib/db/queries/messages.ts parses every part it reads with these.
 import { z } from "zod";
-
-/** A message part, as stored in Part.data (JSON): what the transcript and the model history are rebuilt from. */
 
 export const textPartSchema = z.object({ type: z.literal("text"), text: z.string() });
 export const reasoningPartSchema = z.object({ type: z.literal("reasoning"), text: z.string() });
