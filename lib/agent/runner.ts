@@ -1,5 +1,4 @@
 import { isStepCount, type ModelMessage, streamText } from "ai";
-import { ApiError } from "@/lib/api/errors";
 import { createMessage, listMessages, upsertPart } from "@/lib/db/queries/messages";
 import { forgetProcess, recordProcess } from "@/lib/db/queries/processes";
 import {
@@ -10,6 +9,7 @@ import {
   startTurn,
 } from "@/lib/db/queries/sessions";
 import { env } from "@/lib/env";
+import { ApiError } from "@/lib/errors";
 import { appendEvent } from "@/lib/events/log";
 import type { SessionEventBody, TurnStatus } from "@/lib/events/types";
 import { captureFromUserMessage } from "@/lib/learning/capture";

@@ -3,8 +3,8 @@
  * expiry, a disabled user, a token reset, or a change of the install's token.
  */
 import { describe, expect, it } from "vitest";
-import { ApiError } from "@/lib/api/errors";
 import { db } from "@/lib/db/client";
+import { ApiError } from "@/lib/errors";
 import { createUser, resetUserToken, updateUser } from "@/lib/team/users";
 import { authenticate, LOGIN_ENDED } from "./guard";
 import { loginCookieFor } from "./login";

@@ -1,5 +1,5 @@
-import { ApiError } from "@/lib/api/errors";
 import { onAuthRevoked } from "@/lib/db/queries/auth-sessions";
+import { ApiError } from "@/lib/errors";
 import { processState } from "@/lib/process-state";
 import { type Credentials, credentialKey, stillValid } from "./guard";
 

@@ -1,8 +1,8 @@
 import "server-only";
 import { z } from "zod";
-import { ApiError } from "@/lib/api/errors";
 import { findSession } from "@/lib/db/queries/sessions";
 import { env } from "@/lib/env";
+import { ApiError } from "@/lib/errors";
 import { sessionChanges, sessionCheckpoints } from "./service";
 import { type FileChange, snapshot, storeFor, uncommittedChanges } from "./store";
 

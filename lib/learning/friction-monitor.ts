@@ -1,4 +1,3 @@
-import { db } from "@/lib/db/client";
 import {
   createFriction,
   recentCommandCounts,
@@ -6,10 +5,11 @@ import {
   settleFrictions,
 } from "@/lib/db/queries/frictions";
 import { readSetting } from "@/lib/db/queries/settings";
-import { toolStats } from "@/lib/db/queries/tool-calls";
+import { listSessionToolVersionsSince } from "@/lib/db/queries/tool-versions";
 import type { SessionEventBody } from "@/lib/events/types";
 import { memo } from "@/lib/memo";
 import { normalizeCommand } from "@/lib/telemetry/normalize-command";
+import { toolStats } from "@/lib/telemetry/overview";
 import { DAY_MS, startOfUtcDay } from "@/lib/telemetry/range";
 import {
   type CallObservation,
@@ -48,8 +48,7 @@ export function refreshToolP95(): Promise<void> {
 }
 
 export async function loadFrictionSettings(): Promise<FrictionSettings> {
-  const parsed = frictionSettingsSchema.safeParse(await readSetting<unknown>(FRICTION_SETTINGS_KEY));
-  return parsed.success ? parsed.data : DEFAULT_FRICTION_SETTINGS;
+  return (await readSetting(FRICTION_SETTINGS_KEY, frictionSettingsSchema)) ?? DEFAULT_FRICTION_SETTINGS;
 }
 
 interface Raised {
@@ -151,11 +150,7 @@ export class FrictionMonitor {
   /** Whether the agent proposed or changed a tool in this turn after its friction. */
   async settle(): Promise<void> {
     if (this.raised.length === 0) return;
-    const built = await db().toolVersion.findMany({
-      where: { sessionId: this.sessionId, createdAt: { gte: this.startedAt } },
-      orderBy: { createdAt: "asc" },
-      select: { name: true, version: true },
-    });
+    const built = await listSessionToolVersionsSince(this.sessionId, this.startedAt);
     const ids = this.raised.map((r) => r.id);
     const first = built[0];
     if (!first) await settleFrictions(ids, "none", null);

@@ -20,8 +20,10 @@ export const reflectionSettingsSchema = z.object({
 export type ReflectionSettings = z.infer<typeof reflectionSettingsSchema>;
 
 export async function loadReflectionSettings(): Promise<ReflectionSettings> {
-  const parsed = reflectionSettingsSchema.safeParse(await readSetting<unknown>(REFLECTION_SETTINGS_KEY));
-  return parsed.success ? parsed.data : reflectionSettingsSchema.parse({});
+  return (
+    (await readSetting(REFLECTION_SETTINGS_KEY, reflectionSettingsSchema)) ??
+    reflectionSettingsSchema.parse({})
+  );
 }
 
 /** Queues a reflection for every session idle past the timeout; returns how many. */

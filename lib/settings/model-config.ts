@@ -79,11 +79,11 @@ export function resolveModelConfig(saved: ModelSettings): ModelConfig {
 }
 
 export async function loadModelConfig(): Promise<ModelConfig> {
-  return resolveModelConfig((await readSetting<ModelSettings>("model")) ?? {});
+  return resolveModelConfig((await readSetting("model", modelSettingsSchema)) ?? {});
 }
 
 export async function saveModelSettings(patch: ModelSettings): Promise<void> {
-  const current = (await readSetting<ModelSettings>("model")) ?? {};
+  const current = (await readSetting("model", modelSettingsSchema)) ?? {};
   const next: ModelSettings = { ...current };
   for (const [key, value] of Object.entries(patch) as [keyof ModelSettings, unknown][]) {
     if (value === undefined) continue;

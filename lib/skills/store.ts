@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { lstat, mkdir, rename, rm, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { ApiError } from "@/lib/api/errors";
 import {
   createSkillVersion,
   findLatestSkillVersion,
@@ -9,6 +8,7 @@ import {
   renameSkillRecords,
   type SkillOrigin,
 } from "@/lib/db/queries/skills";
+import { ApiError } from "@/lib/errors";
 import { processState } from "@/lib/process-state";
 import { readSkillEntry, type SkillEntry, sha256 } from "./catalog";
 import { type DiskState, SkillConflictError } from "./errors";

@@ -1,6 +1,6 @@
 import "server-only";
 import { BUILTIN_NAMES } from "@/lib/agent/tools/builtin-names";
-import { db } from "@/lib/db/client";
+import { listLatestLearnings } from "@/lib/db/queries/learning-events";
 import { listToolVersionsForTelemetry, toolsOfRecentSessions } from "@/lib/db/queries/telemetry";
 import { memo } from "@/lib/memo";
 import { aggregate, commandsFrom, healthFrom, scorecardsFrom } from "./derive";
@@ -120,12 +120,7 @@ async function buildSummary(now: Date, days: number): Promise<string> {
     rollupsFor(new Date(0), new Date(now.getTime() + 1), now),
     listToolVersionsForTelemetry(),
     toolsOfRecentSessions(UNUSED_AFTER_SESSIONS, now),
-    db().learningEvent.findMany({
-      where: { createdAt: { lte: now } },
-      orderBy: { createdAt: "desc" },
-      take: 5,
-      select: { type: true, description: true, source: true },
-    }),
+    listLatestLearnings(now, 5),
   ]);
   const startDay = new Date(since).toISOString().slice(0, 10);
   const inRange = all.filter((r) => r.day !== null && r.day >= startDay);

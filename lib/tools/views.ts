@@ -9,8 +9,7 @@ import {
   type ToolVersion,
 } from "@/lib/db/queries/tool-versions";
 import { assertToolName } from "./lifecycle";
-import { type Capabilities, describeCapabilities, type ToolManifest } from "./manifest";
-import type { ValidationReport } from "./validate";
+import { describeCapabilities } from "./manifest";
 
 /**
  * What the tools routes answer (app/api/tools/**). The types are the contract the browser reads:
@@ -104,8 +103,8 @@ export async function toolDetail(name: string) {
     name,
     versions: await Promise.all(
       versions.map(async (v) => {
-        const manifest = v.manifest as ToolManifest | null;
-        const capabilities = (manifest?.capabilities ?? null) as Capabilities | null;
+        const manifest = v.manifest;
+        const capabilities = manifest?.capabilities ?? null;
         const calls = await listCallsOfToolVersion(name, v.version, 20);
         return {
           id: v.id,
@@ -123,8 +122,7 @@ export async function toolDetail(name: string) {
           sessionId: v.sessionId,
           manifest,
           capabilities: capabilities ? describeCapabilities(capabilities) : [],
-          // the report as stored; the page says so when there is none
-          validation: v.validation as unknown as ValidationReport | null,
+          validation: v.validation,
           decidedBy: v.decidedBy,
           decidedAt: v.decidedAt?.toISOString() ?? null,
           decisionReason: v.decisionReason,

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { ApiError } from "@/lib/api/errors";
 import { readJson, route } from "@/lib/api/handler";
 import { writeSettings } from "@/lib/db/queries/settings";
+import { ApiError } from "@/lib/errors";
 import { networkPolicySchema, sandboxSettingsSchema } from "@/lib/sandbox";
 import { modelSettingsSchema, saveModelSettings } from "@/lib/settings/model-config";
 import { saveNetworkPolicy } from "@/lib/settings/network-policy";

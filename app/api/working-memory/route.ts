@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { ApiError } from "@/lib/api/errors";
 import { readJson, route } from "@/lib/api/handler";
 import { saveWorkingMemory } from "@/lib/db/queries/working-memory";
+import { ApiError } from "@/lib/errors";
 import { workingMemoryProblem } from "@/lib/learning/maintenance/tools";
 import { workingMemoryList, workingMemoryView } from "@/lib/learning/views";
 

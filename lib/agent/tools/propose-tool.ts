@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ApiError } from "@/lib/api/errors";
+import { ApiError } from "@/lib/errors";
 import { proposeTool as stageProposal } from "@/lib/tools/lifecycle";
 import { reportForModel } from "@/lib/tools/report-text";
 import { MAX_SOURCE_BYTES } from "@/lib/tools/validate";

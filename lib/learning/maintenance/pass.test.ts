@@ -9,7 +9,13 @@ import { createSession } from "@/lib/db/queries/sessions";
 import { saveModelSettings } from "@/lib/settings/model-config";
 import { startTestSandbox } from "@/lib/testing/sandbox";
 import { testWorkspace } from "@/lib/testing/workspace";
-import { maintenanceStatus, startMaintenancePass } from "./pass";
+import {
+  afterMaintenanceTurn,
+  maintenancePrompt,
+  maintenanceStatus,
+  PASS_INSTRUCTIONS,
+  startMaintenancePass,
+} from "./pass";
 import { workingMemoryProblem } from "./tools";
 
 const MEMORY = [
@@ -141,5 +147,28 @@ describe("battery change", () => {
     const status = await maintenanceStatus();
     expect(status).toMatchObject({ threshold: 10 });
     expect(typeof status.due).toBe("boolean");
+  });
+});
+
+describe("a battery change whose stored analysis cannot be read (issue 15)", () => {
+  it("still gets its instructions, and closes without asking about an item it cannot know", async () => {
+    const session = await createSession({
+      title: "old pass",
+      workspace,
+      budgetUsd: null,
+      model: "fake-model",
+      kind: "maintenance",
+    });
+    const row = await db().maintenanceRun.create({
+      data: { sessionId: session.id, status: "running", analysis: { topSmallItem: "card-1" } },
+    });
+    expect(await maintenancePrompt(session.id)).toBe(PASS_INSTRUCTIONS);
+    const sent: string[] = [];
+    await afterMaintenanceTurn(session.id, "completed", async (_, text) => {
+      sent.push(text);
+      return { turnId: "t" };
+    });
+    expect(sent).toEqual([]);
+    expect(await findMaintenanceRun(row.id)).toMatchObject({ status: "completed", analysis: null });
   });
 });

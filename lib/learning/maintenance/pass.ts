@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { activeTurns } from "@/lib/agent/active-turns";
-import { ApiError } from "@/lib/api/errors";
-import { db } from "@/lib/db/client";
+import { listHypothesesSince } from "@/lib/db/queries/hypotheses";
 import {
+  countMaintenanceRuns,
   createMaintenanceRun,
   findMaintenanceRun,
   findRunBySession,
@@ -10,13 +10,22 @@ import {
   lastMaintenanceRun,
   sessionsSinceLastPass,
 } from "@/lib/db/queries/maintenance";
-import { ageOpenOpportunities } from "@/lib/db/queries/opportunities";
+import {
+  ageOpenOpportunities,
+  findOpportunity,
+  listOpenOpportunities,
+  listOpportunitiesChangedSince,
+} from "@/lib/db/queries/opportunities";
+import { listSuccessfulReflectionsSince } from "@/lib/db/queries/reflections";
 import { createSession } from "@/lib/db/queries/sessions";
 import { readSetting, writeSettings } from "@/lib/db/queries/settings";
+import { listAgentToolVersionsSince } from "@/lib/db/queries/tool-versions";
+import { workingMemoryVersionOfRun } from "@/lib/db/queries/working-memory";
+import { ApiError } from "@/lib/errors";
 import type { TurnStatus } from "@/lib/events/types";
 import { loadModelConfig } from "@/lib/settings/model-config";
 import { workspaceForNewSession } from "@/lib/workspaces/session";
-import { analysisForPrompt, analyzeForMaintenance, type MaintenanceAnalysis } from "./analysis";
+import { analysisForPrompt, analyzeForMaintenance } from "./analysis";
 
 export const MAINTENANCE_SETTINGS_KEY = "learning.maintenance";
 export const maintenanceSettingsSchema = z.object({
@@ -30,8 +39,10 @@ export const maintenanceSettingsSchema = z.object({
 export type MaintenanceSettings = z.infer<typeof maintenanceSettingsSchema>;
 
 export async function loadMaintenanceSettings(): Promise<MaintenanceSettings> {
-  const parsed = maintenanceSettingsSchema.safeParse(await readSetting<unknown>(MAINTENANCE_SETTINGS_KEY));
-  return parsed.success ? parsed.data : maintenanceSettingsSchema.parse({});
+  return (
+    (await readSetting(MAINTENANCE_SETTINGS_KEY, maintenanceSettingsSchema)) ??
+    maintenanceSettingsSchema.parse({})
+  );
 }
 
 export async function maintenanceStatus() {
@@ -75,18 +86,10 @@ Finish with a short summary of what you changed.`;
 /** The maintenance session's extra prompt: instructions, analysis, reflections, board, memory. */
 export async function maintenancePrompt(sessionId: string): Promise<string> {
   const run = await findRunBySession(sessionId);
-  if (!run) return PASS_INSTRUCTIONS;
-  const analysis = run.analysis as unknown as MaintenanceAnalysis;
-  const reflections = await db().reflection.findMany({
-    where: { status: "success", updatedAt: { gte: new Date(analysis.window.since ?? 0) } },
-    orderBy: { updatedAt: "desc" },
-    take: 15,
-  });
-  const board = await db().opportunity.findMany({
-    where: { status: { in: ["todo", "in_progress"] } },
-    orderBy: [{ status: "asc" }, { position: "asc" }],
-    take: 40,
-  });
+  const analysis = run?.analysis;
+  if (!analysis) return PASS_INSTRUCTIONS;
+  const reflections = await listSuccessfulReflectionsSince(new Date(analysis.window.since ?? 0), 15);
+  const board = await listOpenOpportunities(40);
   const sections = [PASS_INSTRUCTIONS, analysisForPrompt(analysis)];
   sections.push(
     `## Reflections since the last pass\n${
@@ -121,7 +124,7 @@ export async function startMaintenancePass(send: Send): Promise<{ id: string; se
   const analysis = await analyzeForMaintenance();
   await ageOpenOpportunities();
   const config = await loadModelConfig();
-  const count = await db().maintenanceRun.count();
+  const count = await countMaintenanceRuns();
   const session = await createSession({
     title: `Battery change #${count + 1}`,
     workspace,
@@ -149,25 +152,15 @@ export async function resumeMaintenancePass(
 }
 
 async function results(runId: string, startedAt: Date) {
-  const [opportunities, memory, proposals, hypotheses] = await Promise.all([
-    db().opportunity.findMany({
-      where: { updatedAt: { gte: startedAt } },
-      select: { id: true, title: true, status: true, effort: true, createdAt: true },
-    }),
-    db().workingMemory.findFirst({
-      where: { runId },
-      orderBy: { version: "desc" },
-      select: { version: true },
-    }),
-    db().toolVersion.findMany({
-      where: { createdAt: { gte: startedAt }, origin: "agent" },
-      select: { name: true, version: true, status: true },
-    }),
-    db().hypothesis.findMany({ where: { startedAt: { gte: startedAt } }, select: { id: true, claim: true } }),
+  const [opportunities, memoryVersion, proposals, hypotheses] = await Promise.all([
+    listOpportunitiesChangedSince(startedAt),
+    workingMemoryVersionOfRun(runId),
+    listAgentToolVersionsSince(startedAt),
+    listHypothesesSince(startedAt),
   ]);
   const acted = opportunities.filter((o) => o.effort === "S" && o.status !== "todo");
   return {
-    workingMemoryVersion: memory?.version ?? null,
+    workingMemoryVersion: memoryVersion,
     opportunities: opportunities.map((o) => ({
       id: o.id,
       title: o.title,
@@ -187,12 +180,11 @@ async function results(runId: string, startedAt: Date) {
 export async function afterMaintenanceTurn(sessionId: string, status: TurnStatus, send: Send): Promise<void> {
   const run = await findRunBySession(sessionId);
   if (!run) return;
-  const analysis = run.analysis as unknown as MaintenanceAnalysis;
   const summary = await results(run.id, run.startedAt);
-  const previous = (run.results ?? {}) as { nudged?: boolean };
-  const top = analysis.topSmallItem;
+  const previous = run.results ?? {};
+  const top = run.analysis?.topSmallItem;
   if (status === "completed" && top && !previous.nudged) {
-    const card = await db().opportunity.findUnique({ where: { id: top.id } });
+    const card = await findOpportunity(top.id);
     if (card?.status === "todo") {
       await finishMaintenanceRun(run.id, { status: "running", results: { ...summary, nudged: true } });
       await send(
