@@ -22,9 +22,13 @@ import {
 import { MAINTENANCE_TOOLS } from "@/lib/learning/maintenance/tools";
 import { loadPromptMemory } from "@/lib/learning/prompt-memory";
 import { queueReflection } from "@/lib/learning/reflection";
+import { createLanguageModel, endpointOf } from "@/lib/model/client";
+import { describeModelError } from "@/lib/model/errors";
+import { costOf, findPrice, loadPrices } from "@/lib/model/prices";
+import { modelSecrets } from "@/lib/model/request-masking";
+import { createRetryingFetch, DEFAULT_RETRY } from "@/lib/model/retrying-fetch";
 import { maskSecrets } from "@/lib/sandbox";
 import { loadModelConfig, type ModelConfig } from "@/lib/settings/model-config";
-import { costOf, findPrice, loadPrices } from "@/lib/settings/prices";
 import { suggestSkills } from "@/lib/skills/suggest";
 import { refreshTelemetrySummary } from "@/lib/telemetry/prompt-summary";
 import { flushTelemetry, recordModelStep } from "@/lib/telemetry/recorder";
@@ -33,11 +37,7 @@ import { activeTurns, type StopReason, stopTurn } from "./active-turns";
 import { estimateTokens, fitToBudget } from "./context-budget";
 import { toModelMessages } from "./history";
 import { acquireTurnLease, releaseTurnLease } from "./lease";
-import { createLanguageModel, endpointOf } from "./model";
-import { describeModelError } from "./model-errors";
 import { parsePart, type StoredPart, type ToolPart } from "./parts";
-import { modelSecrets } from "./request-masking";
-import { createRetryingFetch, DEFAULT_RETRY } from "./retrying-fetch";
 import { buildSystemPrompt, loadPromptContext, type PromptContext } from "./system-prompt";
 import {
   buildToolSet,

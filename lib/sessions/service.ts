@@ -6,8 +6,8 @@ import { db } from "@/lib/db/client";
 import { listMessages } from "@/lib/db/queries/messages";
 import { findReflection } from "@/lib/db/queries/reflections";
 import { createSession, findSession } from "@/lib/db/queries/sessions";
+import { loadDefaultBudget } from "@/lib/settings/budget";
 import { loadModelConfig } from "@/lib/settings/model-config";
-import { loadDefaultBudget } from "@/lib/settings/prices";
 import { workspaceForNewSession } from "@/lib/workspaces/session";
 
 export const createSessionSchema = z.object({

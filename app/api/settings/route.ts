@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ApiError } from "@/lib/api/errors";
 import { readJson, route } from "@/lib/api/handler";
 import { writeSettings } from "@/lib/db/queries/settings";
+import { loadPrices, priceSchema, savePrices } from "@/lib/model/prices";
 import {
   describeNetworkPolicy,
   networkPolicySchema,
@@ -10,6 +11,7 @@ import {
   sandboxStatus,
   taskCapSupport,
 } from "@/lib/sandbox";
+import { loadDefaultBudget } from "@/lib/settings/budget";
 import {
   keyHint,
   loadModelConfig,
@@ -17,7 +19,6 @@ import {
   saveModelSettings,
 } from "@/lib/settings/model-config";
 import { readNetworkPolicy, saveNetworkPolicy } from "@/lib/settings/network-policy";
-import { loadDefaultBudget, loadPrices, priceSchema, savePrices } from "@/lib/settings/prices";
 import { readSandboxSettings, saveSandboxSettings } from "@/lib/settings/sandbox-settings";
 import { workspacesView } from "@/lib/workspaces/roots";
 

@@ -1,0 +1,6 @@
+import { readSetting } from "@/lib/db/queries/settings";
+
+/** The budget a new session starts with (USD), or none; editable in Settings. */
+export async function loadDefaultBudget(): Promise<number | null> {
+  return (await readSetting<number | null>("defaultBudgetUsd")) ?? null;
+}
