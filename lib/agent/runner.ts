@@ -18,8 +18,8 @@ import {
   afterMaintenanceTurn,
   loadMaintenanceSettings,
   maintenancePrompt,
+  type Turns,
 } from "@/lib/learning/maintenance/pass";
-import { MAINTENANCE_TOOLS } from "@/lib/learning/maintenance/tools";
 import { loadPromptMemory } from "@/lib/learning/prompt-memory";
 import { queueReflection } from "@/lib/learning/reflection";
 import { createLanguageModel, endpointOf } from "@/lib/model/client";
@@ -46,7 +46,7 @@ import {
   type ToolSetDeps,
   type ToolSetHandle,
 } from "./tool-set";
-import { BUILTIN_TOOLS, describeReload, scanToolbox, type ToolboxSnapshot } from "./tools/registry";
+import { builtinToolsFor, describeReload, scanToolbox, type ToolboxSnapshot } from "./tools/registry";
 
 /** Tokens kept free for the model's answer when fitting the conversation to its window. */
 const OUTPUT_RESERVE = 8192;
@@ -245,7 +245,7 @@ async function runTurn(input: TurnInput): Promise<TurnStatus> {
     toolbox = scanned;
     const skillHint = await suggestSkills(sessionId, turnId, input.userText, { skills: scanned.skills });
     const maintenance = input.kind === "maintenance";
-    const toolDefs = maintenance ? [...BUILTIN_TOOLS, ...MAINTENANCE_TOOLS] : BUILTIN_TOOLS;
+    const toolDefs = builtinToolsFor(input.kind);
     // these reads do not depend on one another and run together (the prompt's context still after
     // the capture)
     const captured = captureFromUserMessage(sessionId, input.userText);
@@ -499,3 +499,9 @@ export async function endSession(sessionId: string): Promise<void> {
   await appendEvent(sessionId, { type: "status", status: "ended" });
   void queueReflection(sessionId, "end");
 }
+
+/** The turns as the battery change drives them (lib/learning takes them as a parameter, never imports them). */
+export const agentTurns: Turns = {
+  send: sendMessage,
+  running: (sessionId) => activeTurns().has(sessionId),
+};

@@ -15,8 +15,8 @@ function maskInput(value: unknown, secrets: string[]): unknown {
   return value;
 }
 
+import type { BuiltinTool, ErrorClass, ToolContext, ToolOutcome } from "@/lib/tools/types";
 import type { ToolPart } from "./parts";
-import type { BuiltinTool, ErrorClass, ToolContext, ToolOutcome } from "./tools/types";
 
 export interface ToolSetDeps {
   sessionId: string;

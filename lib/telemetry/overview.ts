@@ -1,6 +1,6 @@
 import "server-only";
-import { BUILTIN_NAMES } from "@/lib/agent/tools/builtin-names";
 import { learningRows, listHypotheses, listToolVersionsForTelemetry } from "@/lib/db/queries/telemetry";
+import { BUILTIN_NAMES } from "@/lib/tools/builtin-names";
 import {
   aggregate,
   commandsFrom,

@@ -1,7 +1,7 @@
 import "server-only";
-import { BUILTIN_NAMES } from "@/lib/agent/tools/builtin-names";
 import { db } from "@/lib/db/client";
 import { listToolVersionsForTelemetry, toolsOfRecentSessions } from "@/lib/db/queries/telemetry";
+import { BUILTIN_NAMES } from "@/lib/tools/builtin-names";
 import { aggregate, commandsFrom, healthFrom, scorecardsFrom } from "./derive";
 import { UNUSED_AFTER_SESSIONS } from "./overview";
 import { DAY_MS, startOfUtcDay } from "./range";

@@ -1,4 +1,3 @@
-import { BUILTIN_TOOLS } from "@/lib/agent/tools/registry";
 import {
   listAllToolVersions,
   listCallsOfToolVersion,
@@ -7,6 +6,7 @@ import {
 } from "@/lib/db/queries/tool-versions";
 import { assertToolName } from "./lifecycle";
 import { type Capabilities, describeCapabilities, type ToolManifest } from "./manifest";
+import type { BuiltinTool } from "./types";
 import type { ValidationReport } from "./validate";
 
 export interface ToolListItem {
@@ -33,7 +33,10 @@ function listStatus(v: ToolVersion): ToolListItem["status"] {
   return v.status as ToolListItem["status"];
 }
 
-export async function toolList(): Promise<ToolListItem[]> {
+/** The toolbox: agent-written tools, then the built-ins (passed in: they are defined in lib/agent/tools). */
+export async function toolList(
+  builtinTools: readonly Pick<BuiltinTool, "name" | "description">[],
+): Promise<ToolListItem[]> {
   const byName = new Map<string, ToolVersion[]>();
   for (const v of await listAllToolVersions()) byName.set(v.name, [...(byName.get(v.name) ?? []), v]);
   const agent: ToolListItem[] = [];
@@ -56,7 +59,7 @@ export async function toolList(): Promise<ToolListItem[]> {
   }
   // pending proposals first, then the toolbox by name
   agent.sort((a, b) => Number(b.pending > 0) - Number(a.pending > 0) || a.name.localeCompare(b.name));
-  const builtins: ToolListItem[] = BUILTIN_TOOLS.map((t) => ({
+  const builtins: ToolListItem[] = builtinTools.map((t) => ({
     name: t.name,
     description: t.description,
     origin: "builtin",

@@ -1,6 +1,7 @@
+import { BUILTIN_TOOLS } from "@/lib/agent/tools/registry";
 import { route } from "@/lib/api/handler";
 import { toolList } from "@/lib/tools/views";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route(async () => Response.json({ tools: await toolList() }));
+export const GET = route(async () => Response.json({ tools: await toolList(BUILTIN_TOOLS) }));

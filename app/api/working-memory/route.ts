@@ -2,7 +2,7 @@ import { z } from "zod";
 import { ApiError } from "@/lib/api/errors";
 import { readJson, route } from "@/lib/api/handler";
 import { listWorkingMemory, saveWorkingMemory } from "@/lib/db/queries/working-memory";
-import { workingMemoryProblem } from "@/lib/learning/maintenance/tools";
+import { workingMemoryProblem } from "@/lib/learning/working-memory";
 
 export const dynamic = "force-dynamic";
 

@@ -1,9 +1,9 @@
-import { BUILTIN_NAMES } from "@/lib/agent/tools/builtin-names";
 import { db } from "@/lib/db/client";
 import { lastMaintenanceRun } from "@/lib/db/queries/maintenance";
 import { toolStats } from "@/lib/db/queries/tool-calls";
 import { listSkills } from "@/lib/skills/catalog";
 import { normalizeCommand } from "@/lib/telemetry/normalize-command";
+import { BUILTIN_NAMES } from "@/lib/tools/builtin-names";
 import { evaluateHypotheses } from "../hypotheses";
 
 /** What code, not the model, finds before a battery change: computed and stored with the pass. */

@@ -1,7 +1,8 @@
+import { agentTurns } from "@/lib/agent/runner";
 import { route } from "@/lib/api/handler";
 import { maintenanceStatus } from "@/lib/learning/maintenance/pass";
 
 export const dynamic = "force-dynamic";
 
 /** The battery gauge alone, cheap enough for the banner to poll. */
-export const GET = route(async () => Response.json(await maintenanceStatus()));
+export const GET = route(async () => Response.json(await maintenanceStatus(agentTurns)));

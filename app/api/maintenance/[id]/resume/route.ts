@@ -1,10 +1,10 @@
-import { sendMessage } from "@/lib/agent/runner";
+import { agentTurns } from "@/lib/agent/runner";
 import { route } from "@/lib/api/handler";
 import { resumeMaintenancePass } from "@/lib/learning/maintenance/pass";
 
 export const dynamic = "force-dynamic";
 
 export const POST = route<{ id: string }>(
-  async (_request, { id }) => Response.json(await resumeMaintenancePass(id, sendMessage), { status: 202 }),
+  async (_request, { id }) => Response.json(await resumeMaintenancePass(id, agentTurns), { status: 202 }),
   { action: "maintenance.resume" },
 );
