@@ -1,8 +1,5 @@
 import { generateText, Output } from "ai";
 import { z } from "zod";
-import { createLanguageModel, endpointOf } from "@/lib/agent/model";
-import { describeModelError } from "@/lib/agent/model-errors";
-import { withSilenceTimeout } from "@/lib/agent/model-timeout";
 import { listFrictions } from "@/lib/db/queries/frictions";
 import { listSessionLearningEvents } from "@/lib/db/queries/learning-events";
 import { lastMessageAt, listMessages } from "@/lib/db/queries/messages";
@@ -12,8 +9,8 @@ import {
   saveReflection,
   startReflection,
 } from "@/lib/db/queries/reflections";
-import { env } from "@/lib/env";
 import { appendEvent } from "@/lib/events/log";
+import { modelClient, silenceLimitMs } from "@/lib/model/client";
 import { processState } from "@/lib/process-state";
 import { collectSecrets, maskSecrets } from "@/lib/sandbox";
 import { loadModelConfig } from "@/lib/settings/model-config";
@@ -93,13 +90,11 @@ export async function reflectOnSession(sessionId: string, trigger: ReflectionTri
     return;
   }
   const secrets = collectSecrets(process.env, config.apiKey ? [config.apiKey] : []);
+  // a silent endpoint must not leave the reflection pending for the HTTP client's 300 s
+  const client = modelClient(config, { silenceMs: silenceLimitMs() });
   try {
     const result = await generateText({
-      // a silent endpoint must not leave the reflection pending for the HTTP client's 300 s
-      model: createLanguageModel(
-        config,
-        withSilenceTimeout(fetch, env().RATCHET_MODEL_TIMEOUT_SECONDS * 1000),
-      ),
+      model: client.model,
       instructions: INSTRUCTIONS,
       prompt: `Session transcript:\n${maskSecrets(text, secrets)}\n\nReflect: what went well, what was slow or awkward, what to do differently next time.`,
       output: Output.object({ schema: reflectionSchema }),
@@ -116,8 +111,7 @@ export async function reflectOnSession(sessionId: string, trigger: ReflectionTri
       model: config.model,
     });
   } catch (error) {
-    const described = describeModelError(error, endpointOf(config), config.model);
-    await finish(sessionId, { status: "error", error: described.message, model: config.model });
+    await finish(sessionId, { status: "error", error: client.describe(error).message, model: config.model });
   }
 }
 

@@ -2,8 +2,8 @@ import path from "node:path";
 import { z } from "zod";
 import { createSession, findSession, updateSessionRow } from "@/lib/db/queries/sessions";
 import { ApiError } from "@/lib/errors";
+import { loadDefaultBudget } from "@/lib/settings/budget";
 import { loadModelConfig } from "@/lib/settings/model-config";
-import { loadDefaultBudget } from "@/lib/settings/prices";
 import { workspaceForNewSession } from "@/lib/workspaces/session";
 
 export const createSessionSchema = z.object({

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { readSetting, writeSettings } from "@/lib/db/queries/settings";
 import { env } from "@/lib/env";
+import type { ModelEndpoint } from "@/lib/model/client";
 
 export const DEFAULT_CONTEXT_WINDOW = 128_000;
 
@@ -17,11 +18,7 @@ export const modelSettingsSchema = z.object({
 });
 export type ModelSettings = z.infer<typeof modelSettingsSchema>;
 
-export interface ModelConfig {
-  baseUrl: string | null;
-  apiKey: string | null;
-  model: string;
-  api: "chat" | "responses";
+export interface ModelConfig extends ModelEndpoint {
   contextWindow: number;
   stepLimit: number;
   configured: boolean;

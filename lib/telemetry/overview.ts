@@ -1,7 +1,7 @@
 import "server-only";
-import { BUILTIN_NAMES } from "@/lib/agent/tools/builtin-names";
 import { listHypotheses } from "@/lib/db/queries/hypotheses";
 import { learningRows, listToolVersionsForTelemetry } from "@/lib/db/queries/telemetry";
+import { BUILTIN_NAMES } from "@/lib/tools/builtin-names";
 import {
   aggregate,
   commandsFrom,

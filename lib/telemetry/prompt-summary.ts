@@ -1,8 +1,8 @@
 import "server-only";
-import { BUILTIN_NAMES } from "@/lib/agent/tools/builtin-names";
 import { listLatestLearnings } from "@/lib/db/queries/learning-events";
 import { listToolVersionsForTelemetry, toolsOfRecentSessions } from "@/lib/db/queries/telemetry";
 import { memo } from "@/lib/memo";
+import { BUILTIN_NAMES } from "@/lib/tools/builtin-names";
 import { aggregate, commandsFrom, healthFrom, scorecardsFrom } from "./derive";
 import { UNUSED_AFTER_SESSIONS } from "./overview";
 import { DAY_MS, startOfUtcDay } from "./range";

@@ -11,7 +11,6 @@ import {
 import os from "node:os";
 import path from "node:path";
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { BUILTIN_NAMES } from "@/lib/agent/tools/builtin-names";
 import { BUILTIN_TOOLS } from "@/lib/agent/tools/registry";
 import { syncToolsAtBoot } from "@/lib/boot/tools";
 import { db } from "@/lib/db/client";
@@ -23,6 +22,7 @@ import {
   listToolVersions,
 } from "@/lib/db/queries/tool-versions";
 import { startTestSandbox } from "@/lib/testing/sandbox";
+import { BUILTIN_NAMES } from "@/lib/tools/builtin-names";
 import { loadCatalog } from "./catalog";
 import { STARTER_DECIDER, syncToolsFromDisk } from "./disk-sync";
 import {

@@ -2,8 +2,8 @@ import { z } from "zod";
 import { readJson, route } from "@/lib/api/handler";
 import { saveWorkingMemory } from "@/lib/db/queries/working-memory";
 import { ApiError } from "@/lib/errors";
-import { workingMemoryProblem } from "@/lib/learning/maintenance/tools";
 import { workingMemoryList, workingMemoryView } from "@/lib/learning/views";
+import { workingMemoryProblem } from "@/lib/learning/working-memory";
 
 export const dynamic = "force-dynamic";
 

@@ -1,4 +1,3 @@
-import { BUILTIN_NAMES } from "@/lib/agent/tools/builtin-names";
 import { listUnconvertedFrictions } from "@/lib/db/queries/frictions";
 import { listLearningEventsSince } from "@/lib/db/queries/learning-events";
 import { lastMaintenanceRun, maintenanceRunBefore } from "@/lib/db/queries/maintenance";
@@ -11,6 +10,7 @@ import type { MaintenanceAnalysis } from "@/lib/db/schemas/maintenance";
 import { listSkills } from "@/lib/skills/catalog";
 import { normalizeCommand } from "@/lib/telemetry/normalize-command";
 import { toolStats } from "@/lib/telemetry/overview";
+import { BUILTIN_NAMES } from "@/lib/tools/builtin-names";
 import { evaluateHypotheses } from "../hypotheses";
 
 /** What code, not the model, finds before a battery change: computed and stored with the pass. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type FakeLLM, reply, startFakeLLM } from "@/e2e/support/fake-llm";
 import { activeTurns } from "@/lib/agent/active-turns";
-import { sendMessage } from "@/lib/agent/runner";
+import { agentTurns, sendMessage } from "@/lib/agent/runner";
 import { db } from "@/lib/db/client";
 import { findMaintenanceRun } from "@/lib/db/queries/maintenance";
 import { createOpportunity } from "@/lib/db/queries/opportunities";
@@ -9,6 +9,7 @@ import { createSession } from "@/lib/db/queries/sessions";
 import { saveModelSettings } from "@/lib/settings/model-config";
 import { startTestSandbox } from "@/lib/testing/sandbox";
 import { testWorkspace } from "@/lib/testing/workspace";
+import { workingMemoryProblem } from "../working-memory";
 import {
   afterMaintenanceTurn,
   maintenancePrompt,
@@ -16,7 +17,6 @@ import {
   PASS_INSTRUCTIONS,
   startMaintenancePass,
 } from "./pass";
-import { workingMemoryProblem } from "./tools";
 
 const MEMORY = [
   "## Preferences",
@@ -100,7 +100,7 @@ describe("battery change", () => {
         .build(),
       reply().text("Pass done.").build(),
     );
-    const { id, sessionId } = await startMaintenancePass(sendMessage);
+    const { id, sessionId } = await startMaintenancePass(agentTurns);
     const run = await settled(id);
     expect(run).toMatchObject({ status: "completed" });
     const analysis = run?.analysis as { repeatedCommands: Array<{ pattern: string }> };
@@ -132,7 +132,7 @@ describe("battery change", () => {
       reply().tool("update_opportunity", { id: card.id, status: "done" }).build(),
       reply().text("Done now.").build(),
     );
-    const { id, sessionId } = await startMaintenancePass(sendMessage);
+    const { id, sessionId } = await startMaintenancePass(agentTurns);
     const run = await settled(id);
     expect(run).toMatchObject({ status: "completed", smallItemsActed: 1 });
     const users = await db().message.count({ where: { sessionId, role: "user" } });
@@ -144,7 +144,7 @@ describe("battery change", () => {
   });
 
   it("shows the banner after the threshold of completed sessions", async () => {
-    const status = await maintenanceStatus();
+    const status = await maintenanceStatus(agentTurns);
     expect(status).toMatchObject({ threshold: 10 });
     expect(typeof status.due).toBe("boolean");
   });

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { activeTurns } from "@/lib/agent/active-turns";
 import { listHypothesesSince } from "@/lib/db/queries/hypotheses";
 import {
   countMaintenanceRuns,
@@ -45,11 +44,22 @@ export async function loadMaintenanceSettings(): Promise<MaintenanceSettings> {
   );
 }
 
-export async function maintenanceStatus() {
+/**
+ * What a battery change needs of the turns, which run above the learning loop: lib/agent passes
+ * itself in (`agentTurns`), so nothing here imports it.
+ */
+export interface Turns {
+  /** Sends a message in a session, as the composer would. */
+  send(sessionId: string, text: string): Promise<{ turnId: string }>;
+  /** Whether a turn of the session runs in this process. */
+  running(sessionId: string): boolean;
+}
+
+export async function maintenanceStatus(turns: Pick<Turns, "running">) {
   const settings = await loadMaintenanceSettings();
   const since = await sessionsSinceLastPass();
   const last = await lastMaintenanceRun();
-  const running = last?.status === "running" && last.sessionId ? activeTurns().has(last.sessionId) : false;
+  const running = last?.status === "running" && last.sessionId ? turns.running(last.sessionId) : false;
   const dueAt = Math.max(settings.threshold, settings.snoozedUntil ?? 0);
   return {
     sessionsSinceLastPass: since,
@@ -111,12 +121,12 @@ export async function maintenancePrompt(sessionId: string): Promise<string> {
   return sections.join("\n\n");
 }
 
-type Send = (sessionId: string, text: string) => Promise<{ turnId: string }>;
+type Send = Turns["send"];
 
 /** Starts a battery change: analysis first (stored with the run), then a streamed maintenance session. */
-export async function startMaintenancePass(send: Send): Promise<{ id: string; sessionId: string }> {
+export async function startMaintenancePass(turns: Turns): Promise<{ id: string; sessionId: string }> {
   const last = await lastMaintenanceRun();
-  if (last?.status === "running" && last.sessionId && activeTurns().has(last.sessionId))
+  if (last?.status === "running" && last.sessionId && turns.running(last.sessionId))
     throw new ApiError("conflict", "A battery change is already running.");
   const settings = await loadMaintenanceSettings();
   // the default workspace, like a session started without a folder (never the app's own folder)
@@ -134,20 +144,20 @@ export async function startMaintenancePass(send: Send): Promise<{ id: string; se
   });
   const run = await createMaintenanceRun(session.id, JSON.parse(JSON.stringify(analysis)));
   await writeSettings({ [MAINTENANCE_SETTINGS_KEY]: { ...settings, snoozedUntil: null } });
-  await send(session.id, "Change batteries: run the maintenance pass described in your instructions.");
+  await turns.send(session.id, "Change batteries: run the maintenance pass described in your instructions.");
   return { id: run.id, sessionId: session.id };
 }
 
 /** A stopped or failed pass keeps its partial results; resuming continues in the same session. */
 export async function resumeMaintenancePass(
   id: string,
-  send: Send,
+  turns: Turns,
 ): Promise<{ id: string; sessionId: string }> {
   const run = await findMaintenanceRun(id);
   if (!run?.sessionId) throw new ApiError("not_found", `No battery change ${id}.`);
-  if (activeTurns().has(run.sessionId)) throw new ApiError("conflict", "This battery change is running.");
+  if (turns.running(run.sessionId)) throw new ApiError("conflict", "This battery change is running.");
   await finishMaintenanceRun(run.id, { status: "running" });
-  await send(run.sessionId, "Resume the battery change where you stopped; do not redo finished steps.");
+  await turns.send(run.sessionId, "Resume the battery change where you stopped; do not redo finished steps.");
   return { id: run.id, sessionId: run.sessionId };
 }
 

@@ -42,7 +42,3 @@ export function costOf(price: Price | undefined, inputTokens: number, outputToke
   if (!price) return 0;
   return (inputTokens * price.inputPerMTok + outputTokens * price.outputPerMTok) / 1_000_000;
 }
-
-export async function loadDefaultBudget(): Promise<number | null> {
-  return (await readSetting("defaultBudgetUsd", z.number().nullable())) ?? null;
-}
