@@ -332,6 +332,23 @@ describe("agent runner", () => {
     expect(llm.requests[1]?.toolResults[0]?.output).not.toContain(API_KEY);
   });
 
+  it("masks the key in the model's reasoning as in its answer", async () => {
+    const { id } = await newSession();
+    await saveModelSettings({ api: "responses", model: "fake-reasoning-model" });
+    try {
+      llm.enqueue(reply().reasoning(`thinking about ${API_KEY} now`).text(`the key is ${API_KEY}`).build());
+      const events = await runToEnd(id, "think");
+      const reasoning = events.filter((e) => e.type === "reasoning-delta");
+      expect(reasoning.length).toBeGreaterThan(0);
+      expect(JSON.stringify(events)).not.toContain(API_KEY);
+      expect(reasoning.map((e) => (e.type === "reasoning-delta" ? e.text : "")).join("")).toContain(
+        "«masked»",
+      );
+    } finally {
+      await saveModelSettings({ api: "chat", model: "fake-model" });
+    }
+  });
+
   it("speaks the Responses API when configured", async () => {
     const { id } = await newSession();
     await saveModelSettings({ api: "responses" });

@@ -1,5 +1,5 @@
 import type { ModelMessage, TextStreamPart, ToolSet } from "ai";
-import { maskSecrets } from "@/lib/sandbox";
+import { createStreamMasker, type StreamMasker } from "@/lib/sandbox";
 import { fitsBudget } from "../context-budget";
 import { failTurn, type StepOutcome, type TurnPlan, type TurnState } from "./state";
 import { recordStepUsage } from "./usage";
@@ -15,11 +15,25 @@ export interface StepStream {
 interface StepProgress {
   /** The stream's text ids → their parts in the transcript. */
   readonly texts: Map<string, number>;
+  /**
+   * One masker per text and per reasoning stream: a secret the model writes across two deltas is
+   * recognised whole (the masker holds back an unfinished token until the next delta or the end).
+   */
+  readonly maskers: Map<string, StreamMasker>;
   startedAt: number;
   /** Tool calls the model made in this step, and how many of them have a result (or an error). */
   calls: number;
   answered: number;
   failed: boolean;
+}
+
+function maskerFor(step: StepProgress, turn: TurnState, key: string): StreamMasker {
+  let masker = step.maskers.get(key);
+  if (!masker) {
+    masker = createStreamMasker(turn.secrets);
+    step.maskers.set(key, masker);
+  }
+  return masker;
 }
 
 /**
@@ -35,6 +49,7 @@ export async function processStep(
 ): Promise<StepOutcome> {
   const step: StepProgress = {
     texts: new Map(),
+    maskers: new Map(),
     startedAt: performance.now(),
     calls: 0,
     answered: 0,
@@ -61,19 +76,30 @@ async function handle(
       break;
     case "text-delta": {
       const index = step.texts.get(part.id);
-      const text = maskSecrets(part.text, turn.secrets);
-      if (index !== undefined) plan.transcript.appendText(index, text);
-      await turn.emit({ type: "text-delta", text });
+      const text = maskerFor(step, turn, `text:${part.id}`).push(part.text);
+      if (index !== undefined && text) plan.transcript.appendText(index, text);
+      if (text) await turn.emit({ type: "text-delta", text });
       break;
     }
     case "text-end": {
       const index = step.texts.get(part.id);
+      const rest = maskerFor(step, turn, `text:${part.id}`).flush();
+      if (index !== undefined && rest) plan.transcript.appendText(index, rest);
+      if (rest) await turn.emit({ type: "text-delta", text: rest });
       if (index !== undefined) await plan.transcript.save(index);
       break;
     }
-    case "reasoning-delta":
-      await turn.emit({ type: "reasoning-delta", text: part.text });
+    case "reasoning-delta": {
+      // the model's reasoning reaches the screen and the database like its answer: masked
+      const text = maskerFor(step, turn, `reasoning:${part.id}`).push(part.text);
+      if (text) await turn.emit({ type: "reasoning-delta", text });
       break;
+    }
+    case "reasoning-end": {
+      const rest = maskerFor(step, turn, `reasoning:${part.id}`).flush();
+      if (rest) await turn.emit({ type: "reasoning-delta", text: rest });
+      break;
+    }
     case "tool-call":
       if (!part.providerExecuted) step.calls++;
       break;
