@@ -82,6 +82,8 @@ describe("agent runner", () => {
       "user-message",
       "status",
       "turn-start",
+      // the workspace as the turn found it, recorded before the first tool runs
+      "checkpoint",
       "tool-call",
       "tool-result",
       "step-finish",

@@ -15,6 +15,8 @@ export interface ToolSetDeps {
   context(callId: string, signal: AbortSignal): ToolContext;
   /** Every finished call, for the friction detector. */
   onCallFinished?(call: FinishedCall): Promise<void>;
+  /** Awaited before a tool runs (the turn's last checkpoint is then recorded). */
+  beforeRun?(tool: string): Promise<void>;
 }
 
 export interface FinishedCall {
@@ -106,6 +108,8 @@ export async function executeCall(
   toolCallId: string,
   signal: AbortSignal,
 ): Promise<string> {
+  // the turn's previous checkpoint is recorded first, so the call's events come in a fixed order
+  await deps.beforeRun?.(spec.tool);
   const summary = maskSecrets(spec.summary, deps.secrets);
   const shown = maskInput(spec.input, deps.secrets);
   const update = await deps.addToolPart({

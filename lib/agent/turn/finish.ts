@@ -3,6 +3,7 @@ import { refreshToolP95 } from "@/lib/learning/friction-monitor";
 import { refreshTelemetrySummary } from "@/lib/telemetry/prompt-summary";
 import { flushTelemetry } from "@/lib/telemetry/recorder";
 import { activeTurns } from "../active-turns";
+import { afterStep } from "./checkpoints";
 import { failTurn, type TurnState } from "./state";
 
 /** How long a stopped turn waits for its tools to record their (killed) results. */
@@ -15,6 +16,9 @@ const SETTLE_MS = 5000;
  */
 export async function finish(turn: TurnState): Promise<void> {
   await turn.tools?.settled(SETTLE_MS);
+  // the last step's changes are recorded before the turn says it has ended
+  afterStep(turn);
+  await turn.checkpoints;
   await flushTelemetry().catch((error) => console.error("[ratchet] telemetry flush failed", error));
   await turn.friction?.settle().catch((error) => console.error("[ratchet] friction outcome failed", error));
   await settleStopped(turn);

@@ -14,6 +14,7 @@ import { parsePart, type StoredPart } from "../parts";
 import { buildSystemPrompt, loadPromptContext, type PromptContext } from "../system-prompt";
 import { buildToolSet } from "../tool-set";
 import { builtinToolsFor, scanToolbox, type ToolboxSnapshot } from "../tools/registry";
+import { startCheckpoints } from "./checkpoints";
 import type { TurnPlan, TurnState } from "./state";
 import { toolDeps } from "./tool-context";
 import { Transcript } from "./transcript";
@@ -34,6 +35,8 @@ export async function prepare(turn: TurnState): Promise<TurnPlan> {
   // before anything reads or runs there: the real folder, as allowed now (it may have become a
   // link elsewhere, or an upgrade made it forbidden); commands and the prompt use this path
   turn.workspace = await workspaceForTurn(turn.workspace);
+  // the state the turn starts from, recorded beside everything below (tools wait for it)
+  startCheckpoints(turn);
   // Reading files, this lets the 202 go out before the database reads below, which hold the thread.
   const scanned = await scanToolbox(turn.sessionId);
   turn.toolbox = scanned;

@@ -56,6 +56,12 @@ export interface TurnState extends Readonly<Omit<TurnInput, "workspace">> {
   status: TurnStatus;
   /** Why it failed, in words a person can act on. */
   failure?: string;
+  /** The turn's checkpoints so far, in order (./checkpoints.ts); settled before a tool runs. */
+  checkpoints: Promise<void>;
+  /** A tool that may write ran in the current step. */
+  stepMayWrite: boolean;
+  /** A checkpoint failed in this turn (said once). */
+  checkpointFailed: boolean;
 }
 
 export function newTurnState(input: TurnInput): TurnState {
@@ -74,6 +80,9 @@ export function newTurnState(input: TurnInput): TurnState {
     steps: 0,
     warnedBudget: false,
     status: "completed",
+    checkpoints: Promise.resolve(),
+    stepMayWrite: false,
+    checkpointFailed: false,
   };
 }
 

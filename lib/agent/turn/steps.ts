@@ -1,5 +1,6 @@
 import { isStepCount, streamText } from "ai";
 import { fitToBudget } from "../context-budget";
+import { afterStep } from "./checkpoints";
 import { processStep } from "./processor";
 import type { TurnPlan, TurnState } from "./state";
 
@@ -24,6 +25,7 @@ export async function runSteps(turn: TurnState, plan: TurnPlan): Promise<void> {
       onError: () => {},
     });
     const outcome = await processStep(turn, plan, result, messages);
+    afterStep(turn);
     if (outcome.type === "stop" || outcome.type === "fail" || turn.steps >= plan.stepLimit) break;
     messages =
       outcome.type === "compact" ? fitToBudget(outcome.messages, plan.budget).messages : outcome.messages;

@@ -1,6 +1,7 @@
 import { forgetProcess, recordProcess } from "@/lib/db/queries/processes";
 import type { ToolSetDeps } from "../tool-call";
 import { describeReload, scanToolbox } from "../tools/registry";
+import { beforeTool } from "./checkpoints";
 import type { TurnState } from "./state";
 import type { Transcript } from "./transcript";
 
@@ -19,6 +20,7 @@ export function toolDeps(turn: TurnState, transcript: Transcript): ToolSetDeps {
     onCallFinished: async (call) => {
       await turn.friction?.observe(call);
     },
+    beforeRun: (tool) => beforeTool(turn, tool),
     context: (callId, signal) => ({
       sessionId,
       turnId,
