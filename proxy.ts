@@ -1,7 +1,7 @@
 import { type NextRequest, NextResponse } from "next/server";
 import { newNonce, policyFor } from "@/lib/api/csp";
-import { ApiError } from "@/lib/api/errors";
 import { checkHost } from "@/lib/auth/guard";
+import { ApiError } from "@/lib/errors";
 
 const CSP = "content-security-policy";
 

@@ -32,7 +32,7 @@ export default defineConfig({
     projects: [
       project(
         "sqlite",
-        ["lib/**/*.test.ts", "components/**/*.test.ts", "e2e/support/**/*.test.ts"],
+        ["lib/**/*.test.ts", "components/**/*.test.ts", "e2e/support/**/*.test.ts", "scripts/**/*.test.ts"],
         "lib/testing/global-setup.ts",
       ),
       ...(process.env.RATCHET_TEST_PG_URL

@@ -61,7 +61,7 @@ const { createSession, startTurn } = await import("../lib/db/queries/sessions");
 const { runCommand, RUN_COMMAND_DEFAULTS } = await import("../lib/agent/tools/run-command");
 const { runProcess } = await import("../lib/sandbox");
 const { appendEvent, drainEvents } = await import("../lib/events/log");
-type ToolContext = import("../lib/agent/tools/types").ToolContext;
+type ToolContext = import("../lib/tools/types").ToolContext;
 
 // A private, migrated database and workspace; lib/env reads these lazily on first use.
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "ratchet-bench-cmd-"));

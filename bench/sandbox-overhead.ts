@@ -58,7 +58,7 @@ const { runCommand } = await import("../lib/agent/tools/run-command");
 const { initSandbox, runProcess, shutdownSandbox } = await import("../lib/sandbox");
 const { callAgentTool } = await import("../lib/tools/call");
 const { sha256 } = await import("../lib/tools/hash");
-type ToolContext = import("../lib/agent/tools/types").ToolContext;
+type ToolContext = import("../lib/tools/types").ToolContext;
 type CallableTool = import("../lib/tools/catalog").CallableTool;
 
 await dbReady();

@@ -17,8 +17,8 @@
  * armed (`--inspect-port`, opened with SIGUSR1 after boot), every sample also records
  * process.memoryUsage() (heapUsed, external, arrayBuffers), and at each listed minute a heap snapshot
  * is written to `--heap-dir` (default: a fresh folder under the OS temp dir, never the repository)
- * together with the heap after that snapshot's full GC and the sizes of the server's globalThis
- * registries (__ratchet*). Open the snapshots in Chrome DevTools (Memory → Load, Comparison view).
+ * together with the heap after that snapshot's full GC and the sizes of the server's process-wide
+ * state (lib/process-state.ts). Open the snapshots in Chrome DevTools (Memory → Load, Comparison view).
  * `--gc-minutes 2` (alone or with snapshots) forces a full GC every 2 minutes instead and records the
  * live heap right after it: cheap, and it leaves the native heap alone (a snapshot's own allocations
  * stay in the server's malloc arenas and inflate its RSS for the rest of the run). Both pause the

@@ -36,6 +36,7 @@ const { db, dbReady } = await import("../lib/db/client");
 const { createSession } = await import("../lib/db/queries/sessions");
 const direct = await import("../lib/db/queries/tool-calls");
 const batched = await import("../lib/telemetry/recorder");
+const { commandKeyOf } = await import("../lib/telemetry/normalize-command");
 const { appendEvent } = await import("../lib/events/log");
 await dbReady();
 
@@ -63,8 +64,11 @@ function record(variant: Variant, i: number): void {
     durationMs: 100 + (i % 900),
     outputBytes: 2048,
   };
-  const recorder = variant === "direct" ? direct.recordToolCall : batched.recordToolCall;
-  void Promise.resolve(recorder(row)).catch((error: unknown) => console.error(error));
+  const written =
+    variant === "direct"
+      ? direct.recordToolCall({ ...row, commandKey: commandKeyOf(row) })
+      : batched.recordToolCall(row);
+  void Promise.resolve(written).catch((error: unknown) => console.error(error));
 }
 
 async function oneRound(variant: Variant, i: number, measure: boolean): Promise<void> {

@@ -1,6 +1,7 @@
 import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
+import { processState } from "./process-state";
 
 const POSTGRES_URL = /^postgres(ql)?:\/\//;
 
@@ -150,10 +151,5 @@ export function parseEnv(source: Record<string, string | undefined>, argv: reado
   };
 }
 
-let cached: Env | undefined;
-
-/** The validated configuration, parsed once per process. */
-export function env(): Env {
-  cached ??= parseEnv(process.env, process.argv);
-  return cached;
-}
+/** The validated configuration, parsed once per process: a changed variable takes effect at the next start. */
+export const env = processState("env", () => parseEnv(process.env, process.argv));

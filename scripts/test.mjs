@@ -45,6 +45,9 @@ try {
   if (!only || only === "static") {
     await step("lint (biome)", () => run(bin("biome"), ["check", "."]));
     await step("typecheck (tsc)", () => run(bin("tsc"), ["--noEmit"]));
+    await step("layers (lib/db imports no domain; no folders import each other)", () =>
+      run(bin("tsx"), ["scripts/layers.ts"]),
+    );
     await step("migrations match the models (db:check)", () =>
       run(process.execPath, ["scripts/db-check.mjs"]),
     );

@@ -86,14 +86,15 @@ export class Inspector {
   }
 
   /**
-   * Sizes of the server's process-wide registries on globalThis: maps, sets and arrays, the number
-   * of events an emitter listens to, and for other objects the sizes of the collections they hold.
+   * Sizes of the server's process-wide state (lib/process-state.ts), by name: maps, sets and arrays,
+   * the number of events an emitter listens to, and for other objects the sizes of the collections
+   * they hold.
    */
   registries(): Promise<Record<string, unknown>> {
     return this.evaluate(`(() => {
       const size = (v) => v instanceof Map || v instanceof Set ? v.size : Array.isArray(v) ? v.length : undefined;
-      return Object.fromEntries(Object.keys(globalThis).filter((k) => k.startsWith("__ratchet")).map((k) => {
-        const v = globalThis[k];
+      const slots = globalThis[Symbol.for("ratchet.process-state")] ?? new Map();
+      return Object.fromEntries([...slots].map(([k, v]) => {
         if (size(v) !== undefined) return [k, size(v)];
         if (v && typeof v.eventNames === "function") return [k, { events: v.eventNames().length }];
         if (v && typeof v === "object" && !(v instanceof Promise)) {

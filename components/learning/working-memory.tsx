@@ -10,7 +10,7 @@ import { cn } from "../ui/cn";
 import { Textarea } from "../ui/input";
 import { useNow } from "../use-now";
 
-/** The same rules the server applies (lib/learning/maintenance/tools.ts); shown live, enforced there. */
+/** The same rules the server applies (lib/learning/working-memory.ts); shown live, enforced there. */
 const SECTIONS = ["Preferences", "Pitfalls", "Recurring patterns", "Insights", "Tool notes"] as const;
 const MAX_LINES = 150;
 

@@ -1,3 +1,5 @@
+import { processState } from "@/lib/process-state";
+
 export type StopReason = "user" | "budget" | "shutdown";
 
 export interface ActiveTurn {
@@ -9,13 +11,8 @@ export interface ActiveTurn {
   finishing?: boolean;
 }
 
-const store = globalThis as unknown as { __ratchetTurns?: Map<string, ActiveTurn> };
-
 /** Turns running in this process, by session id: at most one per session. */
-export function activeTurns(): Map<string, ActiveTurn> {
-  store.__ratchetTurns ??= new Map();
-  return store.__ratchetTurns;
-}
+export const activeTurns = processState("agent.turns", () => new Map<string, ActiveTurn>());
 
 /** Aborts a turn (model call and its processes) and waits until it has wound down. */
 export async function stopTurn(sessionId: string, reason: StopReason): Promise<boolean> {

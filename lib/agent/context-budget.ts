@@ -16,6 +16,11 @@ function total(messages: ModelMessage[]): number {
   return messages.reduce((sum, m) => sum + estimateTokens(m.content), 0);
 }
 
+/** Whether the conversation fits the budget as it is (fitToBudget leaves it alone then). */
+export function fitsBudget(messages: ModelMessage[], budget: number): boolean {
+  return total(messages) <= budget;
+}
+
 /** Index of the first message of each user turn. */
 function turnStarts(messages: ModelMessage[]): number[] {
   return messages.flatMap((m, i) => (m.role === "user" ? [i] : []));

@@ -3,10 +3,10 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type FakeLLM, reply, startFakeLLM } from "@/e2e/support/fake-llm";
-import { ApiError } from "@/lib/api/errors";
 import { otherInstanceClient } from "@/lib/boot/test-support";
 import { type Db, db } from "@/lib/db/client";
 import { createSession, findSession } from "@/lib/db/queries/sessions";
+import { ApiError } from "@/lib/errors";
 import { testWorkspace } from "@/lib/testing/workspace";
 import { type ActiveTurn, activeTurns } from "./active-turns";
 import {

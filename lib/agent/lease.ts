@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import os from "node:os";
-import { type Db, db } from "@/lib/db/client";
+import { claimLease, dropLease, extendLeases, type LeaseHolder, leasedBy } from "@/lib/db/queries/leases";
+import { processState } from "@/lib/process-state";
 import { activeTurns, stopTurn } from "./active-turns";
 
 /**
@@ -13,11 +14,8 @@ import { activeTurns, stopTurn } from "./active-turns";
 export const LEASE_MS = 20_000;
 export const HEARTBEAT_MS = 5_000;
 
-/** Who takes a lease: an instance's database client and its owner id (two per process in tests). */
-export interface LeaseHolder {
-  client: Db;
-  owner: string;
-}
+/** Who takes a lease: an owner id (and, in tests that play two instances, the other one's client). */
+export type { LeaseHolder };
 
 interface LeaseState {
   instance: string;
@@ -27,17 +25,12 @@ interface LeaseState {
   beating: boolean;
 }
 
-const store = globalThis as unknown as { __ratchetLease?: LeaseState };
-
-function state(): LeaseState {
-  store.__ratchetLease ??= {
-    instance: `${os.hostname()}/${process.pid}/${randomBytes(4).toString("hex")}`,
-    held: new Map(),
-    timer: null,
-    beating: false,
-  };
-  return store.__ratchetLease;
-}
+const state = processState<LeaseState>("agent.lease", () => ({
+  instance: `${os.hostname()}/${process.pid}/${randomBytes(4).toString("hex")}`,
+  held: new Map(),
+  timer: null,
+  beating: false,
+}));
 
 /** This process's id as a lease owner: host/pid/random, new on every start. */
 export function instanceId(): string {
@@ -45,10 +38,8 @@ export function instanceId(): string {
 }
 
 export function localHolder(): LeaseHolder {
-  return { client: db(), owner: instanceId() };
+  return { owner: instanceId() };
 }
-
-const expiredAt = (now: Date) => [{ leaseExpiresAt: null }, { leaseExpiresAt: { lt: now } }];
 
 /** Takes the session's lease if it is free, lapsed, or already the holder's. Atomic: one UPDATE. */
 export async function tryAcquireLease(
@@ -56,11 +47,7 @@ export async function tryAcquireLease(
   sessionId: string,
   now = new Date(),
 ): Promise<boolean> {
-  const { count } = await holder.client.session.updateMany({
-    where: { id: sessionId, OR: [{ leaseOwner: null }, { leaseOwner: holder.owner }, ...expiredAt(now)] },
-    data: { leaseOwner: holder.owner, leaseExpiresAt: new Date(now.getTime() + LEASE_MS) },
-  });
-  return count === 1;
+  return claimLease(holder, sessionId, now, new Date(now.getTime() + LEASE_MS));
 }
 
 /** Extends the holder's leases; returns the sessions whose lease it no longer holds. */
@@ -70,25 +57,15 @@ export async function renewLeases(
   now = new Date(),
 ): Promise<string[]> {
   if (sessionIds.length === 0) return [];
-  const { count } = await holder.client.session.updateMany({
-    where: { id: { in: sessionIds }, leaseOwner: holder.owner },
-    data: { leaseExpiresAt: new Date(now.getTime() + LEASE_MS) },
-  });
+  const count = await extendLeases(holder, sessionIds, new Date(now.getTime() + LEASE_MS));
   if (count === sessionIds.length) return [];
-  const kept = await holder.client.session.findMany({
-    where: { id: { in: sessionIds }, leaseOwner: holder.owner },
-    select: { id: true },
-  });
-  const keptIds = new Set(kept.map((s) => s.id));
-  return sessionIds.filter((id) => !keptIds.has(id));
+  const kept = await leasedBy(holder, sessionIds);
+  return sessionIds.filter((id) => !kept.has(id));
 }
 
 /** Gives the lease up, if the holder still has it. */
 export async function releaseLease(holder: LeaseHolder, sessionId: string): Promise<void> {
-  await holder.client.session.updateMany({
-    where: { id: sessionId, leaseOwner: holder.owner },
-    data: { leaseOwner: null, leaseExpiresAt: null },
-  });
+  await dropLease(holder, sessionId);
 }
 
 /** Stops a local turn whose lease is gone: another instance may now run (or has interrupted) it. */

@@ -1,29 +1,11 @@
-import { z } from "zod";
-
-export const textPartSchema = z.object({ type: z.literal("text"), text: z.string() });
-export const reasoningPartSchema = z.object({ type: z.literal("reasoning"), text: z.string() });
-export const toolPartSchema = z.object({
-  type: z.literal("tool"),
-  callId: z.string(),
-  tool: z.string(),
-  input: z.unknown(),
-  state: z.enum(["running", "completed", "error"]),
-  output: z.string().optional(),
-  durationMs: z.number().optional(),
-  exitCode: z.number().nullable().optional(),
-  summary: z.string().optional(),
-});
-
-export const storedPartSchema = z.discriminatedUnion("type", [
-  textPartSchema,
+// A message's parts are stored as JSON; their schema lives with the database (lib/db/schemas), which
+// parses them where they are read. The agent builds them under these names.
+export {
+  parsePart,
   reasoningPartSchema,
+  type StoredPart,
+  storedPartSchema,
+  type ToolPart,
+  textPartSchema,
   toolPartSchema,
-]);
-export type StoredPart = z.infer<typeof storedPartSchema>;
-export type ToolPart = z.infer<typeof toolPartSchema>;
-
-/** Parses a part read from the database; unknown shapes are dropped rather than crashing a transcript. */
-export function parsePart(data: unknown): StoredPart | null {
-  const result = storedPartSchema.safeParse(data);
-  return result.success ? result.data : null;
-}
+} from "@/lib/db/schemas/parts";

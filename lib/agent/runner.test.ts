@@ -5,12 +5,12 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type FakeLLM, reply, startFakeLLM } from "@/e2e/support/fake-llm";
-import { ApiError } from "@/lib/api/errors";
 import { db } from "@/lib/db/client";
 import { listEventsAfter } from "@/lib/db/queries/events";
 import { listMessages } from "@/lib/db/queries/messages";
 import { listProcesses } from "@/lib/db/queries/processes";
 import { createSession, findSession } from "@/lib/db/queries/sessions";
+import { ApiError } from "@/lib/errors";
 import { subscribe } from "@/lib/events/bus";
 import type { SessionEvent } from "@/lib/events/types";
 import { isGroupAlive } from "@/lib/sandbox";
@@ -82,6 +82,8 @@ describe("agent runner", () => {
       "user-message",
       "status",
       "turn-start",
+      // the workspace as the turn found it, recorded before the first tool runs
+      "checkpoint",
       "tool-call",
       "tool-result",
       "step-finish",
@@ -330,6 +332,23 @@ describe("agent runner", () => {
     expect(stored).not.toContain(API_KEY);
     expect(stored).not.toContain("ghp_abcdefghijklmnopqrstuvwxyz0123");
     expect(llm.requests[1]?.toolResults[0]?.output).not.toContain(API_KEY);
+  });
+
+  it("masks the key in the model's reasoning as in its answer", async () => {
+    const { id } = await newSession();
+    await saveModelSettings({ api: "responses", model: "fake-reasoning-model" });
+    try {
+      llm.enqueue(reply().reasoning(`thinking about ${API_KEY} now`).text(`the key is ${API_KEY}`).build());
+      const events = await runToEnd(id, "think");
+      const reasoning = events.filter((e) => e.type === "reasoning-delta");
+      expect(reasoning.length).toBeGreaterThan(0);
+      expect(JSON.stringify(events)).not.toContain(API_KEY);
+      expect(reasoning.map((e) => (e.type === "reasoning-delta" ? e.text : "")).join("")).toContain(
+        "«masked»",
+      );
+    } finally {
+      await saveModelSettings({ api: "chat", model: "fake-model" });
+    }
   });
 
   it("speaks the Responses API when configured", async () => {

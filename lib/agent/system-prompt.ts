@@ -3,8 +3,8 @@ import { readInside } from "@/lib/fs/read-inside";
 import type { PromptMemory } from "@/lib/learning/prompt-memory";
 import { describeNetworkPolicy, type SandboxStatus, sandboxStatus } from "@/lib/sandbox";
 import { telemetrySummaryForPrompt } from "@/lib/telemetry";
+import type { BuiltinTool } from "@/lib/tools/types";
 import type { ToolboxSnapshot } from "./tools/registry";
-import type { BuiltinTool } from "./tools/types";
 
 export const AGENTS_MD_CAP = 16 * 1024;
 

@@ -1,171 +1,35 @@
 import { dynamicTool, type JSONSchema7, jsonSchema, type ToolSet } from "ai";
-import type { SessionEventBody } from "@/lib/events/types";
-import { maskSecrets } from "@/lib/sandbox";
-import { recordToolCall } from "@/lib/telemetry/recorder";
 import { callAgentTool } from "@/lib/tools/call";
-import type { Catalog } from "@/lib/tools/catalog";
+import type { CallableTool, Catalog } from "@/lib/tools/catalog";
+import type { BuiltinTool } from "@/lib/tools/types";
+import { type CallSpec, executeCall, recordRejectedCall, type ToolSetDeps } from "./tool-call";
 
-/** Masks every string inside a tool's input before it is stored or shown. */
-function maskInput(value: unknown, secrets: string[]): unknown {
-  if (typeof value === "string") return maskSecrets(value, secrets);
-  if (Array.isArray(value)) return value.map((v) => maskInput(v, secrets));
-  if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskInput(v, secrets)]));
-  }
-  return value;
-}
-
-import type { ToolPart } from "./parts";
-import type { BuiltinTool, ErrorClass, ToolContext, ToolOutcome } from "./tools/types";
-
-export interface ToolSetDeps {
-  sessionId: string;
-  turnId: string;
-  secrets: string[];
-  emit(body: SessionEventBody): Promise<void>;
-  /** Adds a tool part to the assistant message, returning a function that saves updates to it. */
-  addToolPart(part: ToolPart): Promise<(update: Partial<ToolPart>) => Promise<void>>;
-  context(callId: string, signal: AbortSignal): ToolContext;
-  /** Every finished call, for the friction detector. */
-  onCallFinished?(call: FinishedCall): Promise<void>;
-}
-
-export interface FinishedCall {
-  tool: string;
-  input: string;
-  ok: boolean;
-  errorClass: ErrorClass | null;
-  durationMs: number;
-  exitCode: number | null;
-}
-
-function errorClassFor(outcome: ToolOutcome): ErrorClass | null {
-  if (outcome.errorClass) return outcome.errorClass;
-  return outcome.state === "error" ? "tool_error" : null;
-}
-
-/** Records a finished call: its telemetry row (off the hot path) and the live result event. */
-async function finishCall(
-  deps: ToolSetDeps,
-  call: { callId: string; tool: string; summary: string; version: string },
-  outcome: ToolOutcome,
-  durationMs: number,
-): Promise<void> {
-  recordToolCall({
-    sessionId: deps.sessionId,
-    turnId: deps.turnId,
-    callId: call.callId,
-    tool: call.tool,
-    toolVersion: call.version,
-    inputSummary: call.summary.slice(0, 500),
-    ok: outcome.state === "completed",
-    exitCode: outcome.exitCode ?? null,
-    errorClass: errorClassFor(outcome),
-    durationMs,
-    outputBytes: outcome.outputBytes ?? Buffer.byteLength(outcome.output),
-  }).catch((error) => console.error("[ratchet] telemetry write failed", error));
-  await deps.emit({
-    type: "tool-result",
-    callId: call.callId,
-    tool: call.tool,
-    state: outcome.state,
-    ok: outcome.state === "completed" && (outcome.exitCode ?? 0) === 0,
-    exitCode: outcome.exitCode ?? null,
-    durationMs,
-    summary: outcome.summary,
-  });
-  try {
-    await deps.onCallFinished?.({
-      tool: call.tool,
-      input: call.summary,
-      ok: outcome.state === "completed",
-      errorClass: errorClassFor(outcome),
-      durationMs,
-      exitCode: outcome.exitCode ?? null,
-    });
-  } catch (error) {
-    console.error("[ratchet] friction check failed", error);
-  }
-}
-
-/** What every tool call shares, whatever runs it: a part, live events, telemetry and masking. */
-export interface CallSpec {
-  tool: string;
-  /** Telemetry label: "builtin" or the agent tool's version. */
-  version: string;
-  input: unknown;
-  summary: string;
-  run(signal: AbortSignal): Promise<ToolOutcome>;
-}
+export type { ToolSetDeps } from "./tool-call";
 
 export interface ToolSetHandle {
   tools: ToolSet;
-  /** Call ids whose execution began (the rest were refused by the SDK). */
-  started: Set<string>;
   /** Runs a call through the shared bookkeeping and tracks it until it settles. */
   execute(spec: CallSpec, toolCallId: string, abortSignal: AbortSignal | undefined): Promise<string>;
+  /**
+   * Swaps the agent-written tools for the catalog's. The tool set is read at every model request,
+   * so a tool proposed in this turn is callable from the next step on.
+   */
+  installAgentTools(catalog: Catalog): void;
+  /** A call the SDK refused (unknown tool, input failing the schema), recorded like any other; once. */
+  recordRefused(call: { callId: string; tool: string; input: unknown; error: unknown }): Promise<void>;
   /** Waits (bounded) for running executions, so a cancelled turn records their results first. */
   settled(timeoutMs: number): Promise<void>;
-  /** Names of the agent-written tools currently in `tools`. */
-  agentTools: Set<string>;
-}
-
-async function executeCall(
-  deps: ToolSetDeps,
-  spec: CallSpec,
-  toolCallId: string,
-  signal: AbortSignal,
-): Promise<string> {
-  const summary = maskSecrets(spec.summary, deps.secrets);
-  const shown = maskInput(spec.input, deps.secrets);
-  const update = await deps.addToolPart({
-    type: "tool",
-    callId: toolCallId,
-    tool: spec.tool,
-    input: shown,
-    state: "running",
-    summary,
-  });
-  await deps.emit({ type: "tool-call", callId: toolCallId, tool: spec.tool, input: shown, summary });
-  const startedAt = performance.now();
-  let outcome: ToolOutcome;
-  try {
-    outcome = await spec.run(signal);
-  } catch (error) {
-    outcome = {
-      state: "error",
-      output: `${spec.tool} failed: ${error instanceof Error ? error.message : String(error)}`,
-      summary: "tool error",
-      errorClass: "tool_error",
-    };
-  }
-  const durationMs = Math.round(performance.now() - startedAt);
-  const output = maskSecrets(outcome.output, deps.secrets);
-  await update({
-    state: outcome.state,
-    output,
-    durationMs,
-    exitCode: outcome.exitCode ?? null,
-    summary: outcome.summary,
-  });
-  await finishCall(
-    deps,
-    { callId: toolCallId, tool: spec.tool, summary, version: spec.version },
-    { ...outcome, output },
-    durationMs,
-  );
-  if (outcome.state === "error") throw new Error(output);
-  return output;
 }
 
 /** The one place tools become AI SDK tools. Built-ins are added here; agent tools join later. */
 export function buildToolSet(builtins: readonly BuiltinTool[], deps: ToolSetDeps): ToolSetHandle {
+  /** Call ids whose execution began: a tool error for one of these is its own result, not a refusal. */
   const started = new Set<string>();
   const inflight = new Set<Promise<unknown>>();
+  /** Names of the agent-written tools currently in `tools`. */
+  const agentTools = new Set<string>();
   const handle: ToolSetHandle = {
     tools: {},
-    started,
-    agentTools: new Set(),
     execute(spec, toolCallId, abortSignal) {
       started.add(toolCallId);
       const work = executeCall(deps, spec, toolCallId, abortSignal ?? new AbortController().signal);
@@ -175,6 +39,18 @@ export function buildToolSet(builtins: readonly BuiltinTool[], deps: ToolSetDeps
         () => inflight.delete(work),
       );
       return work;
+    },
+    installAgentTools(catalog) {
+      for (const name of agentTools) delete handle.tools[name];
+      agentTools.clear();
+      for (const tool of catalog.callable) {
+        if (handle.tools[tool.name]) continue; // a built-in; names are refused at proposal anyway
+        agentTools.add(tool.name);
+        handle.tools[tool.name] = agentTool(handle, tool, deps);
+      }
+    },
+    async recordRefused(call) {
+      if (!started.has(call.callId)) await recordRejectedCall(deps, call);
     },
     async settled(timeoutMs) {
       if (inflight.size === 0) return;
@@ -215,82 +91,42 @@ function summarizeArgs(args: unknown): string {
   return JSON.stringify(args ?? {}).slice(0, 200);
 }
 
-/**
- * Swaps the agent-written tools in the live tool set. The SDK reads the same object every step,
- * so a tool proposed in this turn is callable from the next step on.
- */
-export function installAgentTools(handle: ToolSetHandle, catalog: Catalog, deps: ToolSetDeps): void {
-  for (const name of handle.agentTools) delete handle.tools[name];
-  handle.agentTools.clear();
-  for (const tool of catalog.callable) {
-    if (handle.tools[tool.name]) continue; // a built-in; names are refused at proposal anyway
-    handle.agentTools.add(tool.name);
-    const description = tool.trial
-      ? `${tool.manifest.description} (trial: your own proposal v${tool.version}, not yet approved)`
-      : tool.manifest.description;
-    handle.tools[tool.name] = dynamicTool({
-      description,
-      inputSchema: jsonSchema(tool.manifest.schema as JSONSchema7),
-      execute: (args, { toolCallId, abortSignal }) =>
-        handle.execute(
-          {
-            tool: tool.name,
-            version: `v${tool.version}`,
-            input: args,
-            summary: summarizeArgs(args),
-            run: async (signal) => {
-              const ctx = deps.context(toolCallId, signal);
-              const tracked: string[] = [];
-              try {
-                return await callAgentTool(tool, args, {
-                  workspace: ctx.workspace,
-                  signal,
-                  secrets: ctx.secrets,
-                  onOutput: (chunk) => void ctx.emit({ type: "tool-output", callId: toolCallId, chunk }),
-                  onSpawn: (info) => {
-                    tracked.push(info.marker);
-                    void ctx.trackProcess(info);
-                  },
-                });
-              } finally {
-                for (const marker of tracked) await ctx.untrackProcess(marker);
-              }
-            },
+/** An agent-written tool as an SDK tool: it runs in the sandboxed tool host, its processes tracked. */
+function agentTool(handle: ToolSetHandle, tool: CallableTool, deps: ToolSetDeps) {
+  const description = tool.trial
+    ? `${tool.manifest.description} (trial: your own proposal v${tool.version}, not yet approved)`
+    : tool.manifest.description;
+  return dynamicTool({
+    description,
+    inputSchema: jsonSchema(tool.manifest.schema as JSONSchema7),
+    execute: (args, { toolCallId, abortSignal }) =>
+      handle.execute(
+        {
+          tool: tool.name,
+          version: `v${tool.version}`,
+          input: args,
+          summary: summarizeArgs(args),
+          run: async (signal) => {
+            const ctx = deps.context(toolCallId, signal);
+            const tracked: string[] = [];
+            try {
+              return await callAgentTool(tool, args, {
+                workspace: ctx.workspace,
+                signal,
+                secrets: ctx.secrets,
+                onOutput: (chunk) => void ctx.emit({ type: "tool-output", callId: toolCallId, chunk }),
+                onSpawn: (info) => {
+                  tracked.push(info.marker);
+                  void ctx.trackProcess(info);
+                },
+              });
+            } finally {
+              for (const marker of tracked) await ctx.untrackProcess(marker);
+            }
           },
-          toolCallId,
-          abortSignal,
-        ),
-    });
-  }
-}
-
-/** A call the SDK refused before execution (unknown tool, input that fails the schema). */
-export async function recordRejectedCall(
-  deps: ToolSetDeps,
-  call: { callId: string; tool: string; input: unknown; error: unknown },
-): Promise<void> {
-  const message = maskSecrets((call.error as Error)?.message ?? String(call.error), deps.secrets);
-  const summary = maskSecrets(JSON.stringify(call.input ?? {}).slice(0, 200), deps.secrets);
-  const input = maskInput(call.input, deps.secrets);
-  const update = await deps.addToolPart({
-    type: "tool",
-    callId: call.callId,
-    tool: call.tool,
-    input,
-    state: "running",
-    summary,
+        },
+        toolCallId,
+        abortSignal,
+      ),
   });
-  await deps.emit({ type: "tool-call", callId: call.callId, tool: call.tool, input, summary });
-  await update({ state: "error", output: message, durationMs: 0, summary: "rejected" });
-  await finishCall(
-    deps,
-    { callId: call.callId, tool: call.tool, summary, version: "builtin" },
-    {
-      state: "error",
-      output: message,
-      summary: `rejected: ${message.slice(0, 160)}`,
-      errorClass: "tool_error",
-    },
-    0,
-  );
 }

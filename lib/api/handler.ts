@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { guardRequest } from "@/lib/auth/guard";
+import { ApiError } from "@/lib/errors";
 import type { Actor } from "@/lib/team/actor";
 import { type AuditAction, type AuditDetail, audit } from "@/lib/team/audit";
 import { type Action, may, refusal } from "@/lib/team/permissions";
-import { ApiError } from "./errors";
 
 export const MAX_JSON_BYTES = 1024 * 1024;
 const MAX_JSON_DEPTH = 64;

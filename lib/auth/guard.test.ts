@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { ApiError } from "@/lib/api/errors";
+import { ApiError } from "@/lib/errors";
 import { createUser, hashToken, updateUser } from "@/lib/team/users";
 import { servedOverHttps } from "./cookie";
 import { guardRequest } from "./guard";

@@ -1,5 +1,5 @@
-import { ApiError } from "@/lib/api/errors";
 import { env } from "@/lib/env";
+import { ApiError } from "@/lib/errors";
 import { type Actor, OWNER } from "@/lib/team/actor";
 import { ROLE_RIGHTS, type Role, roleAllows } from "@/lib/team/roles";
 import { actorOfUser, findUserRow, touchLastSeen, type UserRow, userByToken } from "@/lib/team/users";

@@ -5,7 +5,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { route } from "@/lib/api/handler";
 import { createUser } from "@/lib/team/users";
-import { BURST, FailureLimiter, REFILL_MS } from "./limiter";
+import { authLimiter, BURST, FailureLimiter, REFILL_MS } from "./limiter";
 import { loginCookieFor } from "./login";
 
 const TOKEN = process.env.RATCHET_TOKEN ?? "";
@@ -13,11 +13,10 @@ const HOST = "127.0.0.1:3000";
 const unique = () => Math.random().toString(36).slice(2, 10);
 
 let now = 0;
-const store = globalThis as unknown as { __ratchetAuthLimiter?: FailureLimiter };
 
 beforeEach(() => {
   now = 1_000_000;
-  store.__ratchetAuthLimiter = new FailureLimiter(() => now);
+  authLimiter.set(new FailureLimiter(() => now));
 });
 
 const whoami = route(async (_request, _params, { actor }) => Response.json({ name: actor.name }));

@@ -1,4 +1,5 @@
-import { ApiError } from "@/lib/api/errors";
+import { ApiError } from "@/lib/errors";
+import { processState } from "@/lib/process-state";
 
 /**
  * Failed sign-ins, slowed down. Counted per kind of credential for the whole instance, not per
@@ -60,10 +61,5 @@ export class FailureLimiter {
   }
 }
 
-const store = globalThis as unknown as { __ratchetAuthLimiter?: FailureLimiter };
-
-/** The instance's limiter (on globalThis: route bundles each load their own copy of this module). */
-export function authLimiter(): FailureLimiter {
-  store.__ratchetAuthLimiter ??= new FailureLimiter();
-  return store.__ratchetAuthLimiter;
-}
+/** The instance's limiter (tests set one on their own clock). */
+export const authLimiter = processState("auth.limiter", () => new FailureLimiter());

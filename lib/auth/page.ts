@@ -1,7 +1,7 @@
 import "server-only";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { ApiError } from "@/lib/api/errors";
+import { ApiError } from "@/lib/errors";
 import type { Actor } from "@/lib/team/actor";
 import { readSessionCookie } from "./cookie";
 import { authenticate, checkHost } from "./guard";

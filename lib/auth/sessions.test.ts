@@ -3,8 +3,8 @@
  * expiry, a disabled user, a token reset, or a change of the install's token.
  */
 import { describe, expect, it } from "vitest";
-import { ApiError } from "@/lib/api/errors";
 import { db } from "@/lib/db/client";
+import { ApiError } from "@/lib/errors";
 import { createUser, resetUserToken, updateUser } from "@/lib/team/users";
 import { authenticate, LOGIN_ENDED } from "./guard";
 import { loginCookieFor } from "./login";
@@ -16,6 +16,7 @@ import {
   sessionIdOf,
   startSession,
 } from "./sessions";
+import { accessToken } from "./token";
 
 const TOKEN = process.env.RATCHET_TOKEN ?? "";
 const unique = () => Math.random().toString(36).slice(2, 10);
@@ -89,12 +90,11 @@ describe("a login", () => {
 
   it("ends when the install's token changes (RATCHET_TOKEN rotated), on every instance since the row says so", async () => {
     const secret = secretOf(await loginCookieFor(TOKEN));
-    const store = globalThis as unknown as { __ratchetToken?: string };
-    store.__ratchetToken = `rotated-${"r".repeat(40)}`;
+    accessToken.set(`rotated-${"r".repeat(40)}`);
     try {
       expect(await refusal(secret)).toMatch(/^401/);
     } finally {
-      store.__ratchetToken = TOKEN;
+      accessToken.set(TOKEN);
     }
     expect(await refusal(secret)).toBe("accepted");
   });

@@ -4,9 +4,9 @@
  * happens on another instance.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { ApiError } from "@/lib/api/errors";
 import { db } from "@/lib/db/client";
 import { onAuthRevoked } from "@/lib/db/queries/auth-sessions";
+import { ApiError } from "@/lib/errors";
 import { sessionEventStream } from "@/lib/events/sse";
 import { createUser, resetUserToken, updateUser } from "@/lib/team/users";
 import { authenticate, type Credentials } from "./guard";

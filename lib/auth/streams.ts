@@ -1,5 +1,6 @@
-import { ApiError } from "@/lib/api/errors";
 import { onAuthRevoked } from "@/lib/db/queries/auth-sessions";
+import { ApiError } from "@/lib/errors";
+import { processState } from "@/lib/process-state";
 import { type Credentials, credentialKey, stillValid } from "./guard";
 
 /**
@@ -29,18 +30,13 @@ interface Registry {
   again: boolean;
 }
 
-const store = globalThis as unknown as { __ratchetAuthStreams?: Registry };
-
-function registry(): Registry {
-  store.__ratchetAuthStreams ??= {
-    byKey: new Map(),
-    timer: null,
-    unsubscribe: null,
-    running: null,
-    again: false,
-  };
-  return store.__ratchetAuthStreams;
-}
+const registry = processState<Registry>("auth.streams", () => ({
+  byKey: new Map(),
+  timer: null,
+  unsubscribe: null,
+  running: null,
+  again: false,
+}));
 
 function close(key: string, holders: Set<Holder>): void {
   for (const holder of holders) holder.controller.abort();

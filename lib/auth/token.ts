@@ -2,10 +2,9 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypt
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { env, MIN_TOKEN_LENGTH } from "@/lib/env";
+import { processState } from "@/lib/process-state";
 
 export const COOKIE_NAME = "ratchet_session";
-
-const store = globalThis as unknown as { __ratchetToken?: string };
 
 function tokenFile(): string {
   return path.join(env().dataDir, "token");
@@ -20,15 +19,14 @@ export function writeSecret(file: string, value: string): void {
 /**
  * The access token: RATCHET_TOKEN, else the one stored in the data dir (created on first start).
  * A stored token edited down to something short is refused like a short RATCHET_TOKEN: it is the
- * owner's credential either way.
+ * owner's credential either way. Read once per process: a token changed on disk or in the
+ * environment takes effect at the next start (a refused one is read again on every call).
  */
-export function accessToken(): string {
-  if (store.__ratchetToken) return store.__ratchetToken;
+export const accessToken = processState("auth.token", readAccessToken);
+
+function readAccessToken(): string {
   const fromEnv = env().RATCHET_TOKEN;
-  if (fromEnv) {
-    store.__ratchetToken = fromEnv;
-    return fromEnv;
-  }
+  if (fromEnv) return fromEnv;
   const file = tokenFile();
   if (!existsSync(file)) writeSecret(file, randomBytes(32).toString("base64url"));
   const token = readFileSync(file, "utf8").trim();
@@ -37,7 +35,6 @@ export function accessToken(): string {
       `the access token in ${file} is shorter than ${MIN_TOKEN_LENGTH} characters; delete the file to have a new one generated, or set RATCHET_TOKEN`,
     );
   }
-  store.__ratchetToken = token;
   return token;
 }
 

@@ -1,10 +1,14 @@
-import { db } from "@/lib/db/client";
-import { forgetAllProcesses, listProcesses } from "@/lib/db/queries/processes";
+import {
+  forgetAllProcesses,
+  forgetProcesses,
+  listLeftoverProcesses,
+  listProcesses,
+} from "@/lib/db/queries/processes";
 import { findRunningSessions } from "@/lib/db/queries/sessions";
 import { env } from "@/lib/env";
 import { reapOrphans } from "@/lib/sandbox";
 import { interruptSession } from "./interrupt";
-import { leftoverProcesses, sweepLapsedLeases } from "./sweeper";
+import { sweepLapsedLeases } from "./sweeper";
 
 export const INTERRUPTED_NOTE =
   "Ratchet stopped while a turn was running (crash or restart). The transcript up to that point is intact; send a message to continue.";
@@ -28,9 +32,9 @@ async function recoverSingleInstance(): Promise<{ sessions: number; reaped: numb
 async function recoverShared(): Promise<{ sessions: number; reaped: number }> {
   const now = new Date();
   const swept = await sweepLapsedLeases({ now, unleased: true });
-  const stale = await leftoverProcesses(now);
+  const stale = await listLeftoverProcesses(now);
   const reaped = await reapOrphans(stale.map((p) => ({ pgid: p.pgid, marker: p.marker })));
-  await db().processRecord.deleteMany({ where: { marker: { in: stale.map((p) => p.marker) } } });
+  await forgetProcesses(stale.map((p) => p.marker));
   return { sessions: swept.length, reaped };
 }
 

@@ -1,10 +1,10 @@
 import { activeTurns, stopTurn } from "@/lib/agent/active-turns";
 import { startReflection } from "@/lib/db/queries/reflections";
+import { processState } from "@/lib/process-state";
 import { shutdownSandbox } from "@/lib/sandbox";
 import { flushTelemetry } from "@/lib/telemetry/recorder";
 
 const GRACE_MS = 4000;
-const store = globalThis as unknown as { __ratchetShutdown?: boolean };
 
 /**
  * Our own SIGTERM/SIGINT handling: running turns are stopped (their processes killed) and
@@ -12,8 +12,11 @@ const store = globalThis as unknown as { __ratchetShutdown?: boolean };
  * SIGTERM hook (the sandbox runtime does) cannot keep the server alive.
  */
 export function installShutdown(): void {
-  if (store.__ratchetShutdown) return;
-  store.__ratchetShutdown = true;
+  signalHandlers();
+}
+
+/** Installed once per process: a second pair of handlers would run the shutdown twice. */
+const signalHandlers = processState("boot.signalHandlers", () => {
   let exiting = false;
   const shutdown = async (signal: NodeJS.Signals) => {
     if (exiting) return;
@@ -38,4 +41,5 @@ export function installShutdown(): void {
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
-}
+  return true;
+});

@@ -1,7 +1,9 @@
 import { activeTurns } from "@/lib/agent/active-turns";
 import { instanceId, LEASE_MS, type LeaseHolder, releaseLease, tryAcquireLease } from "@/lib/agent/lease";
-import { db } from "@/lib/db/client";
+import { listLeftoverProcesses } from "@/lib/db/queries/processes";
+import { findLapsedSessions, sessionStatus } from "@/lib/db/queries/sessions";
 import { queueReflection } from "@/lib/learning/reflection";
+import { processState } from "@/lib/process-state";
 import { reapOrphans } from "@/lib/sandbox";
 import { interruptSession } from "./interrupt";
 
@@ -13,24 +15,11 @@ export const LEASE_LAPSED_NOTE =
 
 /** The sweeper claims a session under its own owner id, so this instance's runner cannot take it meanwhile. */
 export function sweepHolder(): LeaseHolder {
-  return { client: db(), owner: `${instanceId()}#sweep` };
+  return { owner: `${instanceId()}#sweep` };
 }
 
-const store = globalThis as unknown as {
-  __ratchetSweeper?: NodeJS.Timeout;
-  __ratchetReapTried?: Set<string>;
-};
-
-/** Process records of sessions no live instance runs: a turn's commands its dead instance left. */
-export function leftoverProcesses(now: Date) {
-  return db().processRecord.findMany({
-    where: {
-      session: {
-        OR: [{ status: { not: "running" } }, { leaseExpiresAt: null }, { leaseExpiresAt: { lt: now } }],
-      },
-    },
-  });
-}
+/** Markers of leftover process records this process has tried to reap: each is tried once. */
+const reapTried = processState("boot.reapTried", () => new Set<string>());
 
 /**
  * Kills the command groups dead turns left on this host (each group's marker is checked, so nothing
@@ -39,9 +28,8 @@ export function leftoverProcesses(now: Date) {
  * restarts on the host where they run still finds it.
  */
 export async function reapLeftovers(now = new Date()): Promise<number> {
-  store.__ratchetReapTried ??= new Set();
-  const tried = store.__ratchetReapTried;
-  const fresh = (await leftoverProcesses(now)).filter((p) => !tried.has(p.marker));
+  const tried = reapTried();
+  const fresh = (await listLeftoverProcesses(now)).filter((p) => !tried.has(p.marker));
   if (fresh.length === 0) return 0;
   for (const p of fresh) tried.add(p.marker);
   const killed = await reapOrphans(fresh.map((p) => ({ pgid: p.pgid, marker: p.marker })));
@@ -63,19 +51,14 @@ export interface SweepOptions {
  */
 export async function sweepLapsedLeases(opts: SweepOptions = {}): Promise<string[]> {
   const { now = new Date(), holder = sweepHolder(), unleased = false } = opts;
-  const lapsed = [{ leaseExpiresAt: { lt: now } }, ...(unleased ? [{ leaseExpiresAt: null }] : [])];
-  const candidates = await db().session.findMany({
-    where: { status: "running", OR: lapsed },
-    select: { id: true },
-  });
+  const candidates = await findLapsedSessions(now, unleased);
   const swept: string[] = [];
   for (const { id } of candidates) {
     // A turn of our own whose lease lapsed is stopped by the heartbeat, not interrupted from outside.
     if (activeTurns().has(id)) continue;
     try {
       if (!(await tryAcquireLease(holder, id, now))) continue;
-      const still = await db().session.findUnique({ where: { id }, select: { status: true } });
-      if (still?.status !== "running") {
+      if ((await sessionStatus(id)) !== "running") {
         await releaseLease(holder, id);
         continue;
       }
@@ -92,9 +75,13 @@ export async function sweepLapsedLeases(opts: SweepOptions = {}): Promise<string
 }
 
 export function startLeaseSweeper(): void {
-  if (store.__ratchetSweeper) return;
+  sweepTimer();
+}
+
+/** One timer per process, however often boot calls it. */
+const sweepTimer = processState("boot.sweepTimer", () => {
   let sweeping = false;
-  store.__ratchetSweeper = setInterval(() => {
+  return setInterval(() => {
     if (sweeping) return;
     sweeping = true;
     sweepLapsedLeases()
@@ -107,9 +94,8 @@ export function startLeaseSweeper(): void {
       .finally(() => {
         sweeping = false;
       });
-  }, SWEEP_MS);
-  store.__ratchetSweeper.unref();
-}
+  }, SWEEP_MS).unref();
+});
 
 /** Worst case from an instance's death to its sessions being interrupted. */
 export const TAKEOVER_MS = LEASE_MS + SWEEP_MS;

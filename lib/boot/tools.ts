@@ -1,4 +1,4 @@
-import { BUILTIN_NAMES } from "@/lib/agent/tools/builtin-names";
+import { BUILTIN_NAMES } from "@/lib/tools/builtin-names";
 import { syncToolsFromDisk } from "@/lib/tools/disk-sync";
 import { starterToolsDir, toolsDir, toolsDirNote } from "@/lib/tools/paths";
 

@@ -1,4 +1,3 @@
-import { ApiError } from "@/lib/api/errors";
 import {
   type CheckpointRow,
   latestCheckpoint,
@@ -9,6 +8,7 @@ import {
 } from "@/lib/db/queries/checkpoints";
 import { findSession } from "@/lib/db/queries/sessions";
 import { env } from "@/lib/env";
+import { ApiError } from "@/lib/errors";
 import { appendEvent } from "@/lib/events/log";
 import {
   changesBetween,

@@ -1,5 +1,6 @@
 import "server-only";
 import { env } from "@/lib/env";
+import { processState } from "@/lib/process-state";
 import { postgresAdapter, sqliteAdapter } from "./adapters";
 import { PrismaClient as PostgresClient } from "./generated/postgres/client";
 import { PrismaClient as SqliteClient, type Prisma as SqlitePrisma } from "./generated/sqlite/client";
@@ -18,21 +19,13 @@ function createClient(): Db {
   return new SqliteClient({ adapter: sqliteAdapter(databaseUrl) });
 }
 
-const store = globalThis as unknown as { __ratchetDb?: Db; __ratchetDbReady?: Promise<void> };
-
 /** The process-wide Prisma client (one per process, survives dev hot reload). */
-export function db(): Db {
-  store.__ratchetDb ??= createClient();
-  return store.__ratchetDb;
-}
+export const db = processState("db.client", createClient);
 
 /** Applies SQLite's connection pragmas once; WAL persists in the file, synchronous is per connection. */
-export function dbReady(): Promise<void> {
-  store.__ratchetDbReady ??= (async () => {
-    if (env().databaseProvider !== "sqlite") return;
-    await db().$queryRawUnsafe("PRAGMA journal_mode = WAL");
-    await db().$executeRawUnsafe("PRAGMA synchronous = NORMAL");
-    await db().$executeRawUnsafe("PRAGMA foreign_keys = ON");
-  })();
-  return store.__ratchetDbReady;
-}
+export const dbReady = processState("db.ready", async () => {
+  if (env().databaseProvider !== "sqlite") return;
+  await db().$queryRawUnsafe("PRAGMA journal_mode = WAL");
+  await db().$executeRawUnsafe("PRAGMA synchronous = NORMAL");
+  await db().$executeRawUnsafe("PRAGMA foreign_keys = ON");
+});

@@ -1,18 +1,15 @@
 import { EventEmitter } from "node:events";
+import { processState } from "@/lib/process-state";
 import type { SessionEvent } from "./types";
 
 type Listener = (event: SessionEvent) => void;
 
-const store = globalThis as unknown as { __ratchetBus?: EventEmitter };
-
-function emitter(): EventEmitter {
-  if (!store.__ratchetBus) {
-    store.__ratchetBus = new EventEmitter();
-    // Any number of viewers may watch one session.
-    store.__ratchetBus.setMaxListeners(0);
-  }
-  return store.__ratchetBus;
-}
+const emitter = processState("events.bus", () => {
+  const bus = new EventEmitter();
+  // Any number of viewers may watch one session.
+  bus.setMaxListeners(0);
+  return bus;
+});
 
 export function publish(sessionId: string, event: SessionEvent): void {
   emitter().emit(sessionId, event);

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { listEventsAfter, notifyChannel } from "@/lib/db/queries/events";
 import { env } from "@/lib/env";
+import { processState } from "@/lib/process-state";
 import { hasSubscribers, publish } from "./bus";
 
 /**
@@ -36,18 +37,14 @@ interface Listener {
   sessions: Map<string, SessionCursor>;
 }
 
-const store = globalThis as unknown as { __ratchetFanout?: Listener };
-
-function state(): Listener {
-  store.__ratchetFanout ??= {
-    instance: randomUUID(),
-    client: null,
-    ready: null,
-    stopped: false,
-    sessions: new Map(),
-  };
-  return store.__ratchetFanout;
-}
+/** One listening connection per process, whichever copy of this module a route loaded. */
+const state = processState<Listener>("events.fanout", () => ({
+  instance: randomUUID(),
+  client: null,
+  ready: null,
+  stopped: false,
+  sessions: new Map(),
+}));
 
 const isPostgres = () => env().databaseProvider === "postgresql";
 

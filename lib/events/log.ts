@@ -1,4 +1,5 @@
 import { insertEvents, maxEventSeq } from "@/lib/db/queries/events";
+import { processState } from "@/lib/process-state";
 import { publish } from "./bus";
 import { announceEvents } from "./fanout";
 import type { SessionEvent, SessionEventBody } from "./types";
@@ -34,8 +35,6 @@ interface SessionLog {
 export const MAX_EVENT_CHARS = 64 * 1024;
 export const BATCH_CHARS = 1024 * 1024;
 
-const store = globalThis as unknown as { __ratchetLogs?: Map<string, SessionLog> };
-
 /**
  * Sessions whose log stays cached (its next seq known without a query). Every session ever written
  * to would otherwise stay in memory for the life of the process; the least recently written idle
@@ -43,9 +42,11 @@ const store = globalThis as unknown as { __ratchetLogs?: Map<string, SessionLog>
  */
 export const CACHED_LOGS = 256;
 
+/** One log per session in the process: two copies numbering one session's events would collide. */
+const sessionLogs = processState("events.logs", () => new Map<string, SessionLog>());
+
 function logFor(sessionId: string): SessionLog {
-  store.__ratchetLogs ??= new Map();
-  const logs = store.__ratchetLogs;
+  const logs = sessionLogs();
   let log = logs.get(sessionId);
   if (log) {
     // most recently written last
@@ -70,7 +71,7 @@ function evictIdle(logs: Map<string, SessionLog>, count: number): void {
 
 /** How many sessions' logs are cached (for tests and the soak's probe). */
 export function cachedLogCount(): number {
-  return store.__ratchetLogs?.size ?? 0;
+  return sessionLogs().size;
 }
 
 function deltaText(event: SessionEventBody): string | null {
@@ -197,11 +198,11 @@ export function appendEvent(sessionId: string, body: SessionEventBody): Promise<
 
 /** Resolves when everything appended so far for the session is written. */
 export async function drainEvents(sessionId: string): Promise<void> {
-  const log = store.__ratchetLogs?.get(sessionId);
+  const log = sessionLogs().get(sessionId);
   while (log?.flushing) await log.flushing;
 }
 
 /** Forget cached seq state (tests and crash recovery). */
 export function resetEventLogs(): void {
-  store.__ratchetLogs?.clear();
+  sessionLogs().clear();
 }

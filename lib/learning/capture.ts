@@ -1,20 +1,18 @@
-import { db } from "@/lib/db/client";
-import { createLearningEvent } from "@/lib/db/queries/learning-events";
+import {
+  createLearningEvent,
+  listCorrectionsOutside,
+  markLearningsRecurred,
+} from "@/lib/db/queries/learning-events";
+import { lastAssistantParts } from "@/lib/db/queries/messages";
 import { type DetectedLearning, detectLearning } from "./correction-detector";
 
 /** What the agent had just done, in one line: the context a correction refers to. */
 async function lastAgentAction(sessionId: string): Promise<string | null> {
-  const message = await db().message.findFirst({
-    where: { sessionId, role: "assistant", parts: { some: {} } },
-    orderBy: { createdAt: "desc" },
-    include: { parts: { orderBy: { idx: "desc" }, take: 8 } },
-  });
   let ran: string | null = null;
   let said: string | null = null;
-  for (const part of message?.parts ?? []) {
-    const data = part.data as { type?: string; tool?: string; summary?: string; text?: string };
-    if (data.type === "tool" && !ran) ran = `ran ${data.tool}: ${(data.summary ?? "").slice(0, 200)}`;
-    if (data.type === "text" && data.text && !said) said = `said: ${data.text.slice(0, 200)}`;
+  for (const part of await lastAssistantParts(sessionId, 8)) {
+    if (part.type === "tool" && !ran) ran = `ran ${part.tool}: ${(part.summary ?? "").slice(0, 200)}`;
+    if (part.type === "text" && part.text && !said) said = `said: ${part.text.slice(0, 200)}`;
   }
   return [ran, said].filter(Boolean).join("; ") || null;
 }
@@ -69,16 +67,7 @@ const RECURRENCE_THRESHOLD = 0.5;
 
 /** The same correction again, in a later session: the earlier learning did not stick. */
 async function markRecurrences(sessionId: string, message: string): Promise<void> {
-  const earlier = await db().learningEvent.findMany({
-    where: { type: "correction", NOT: { sessionId } },
-    orderBy: { createdAt: "desc" },
-    take: 200,
-    select: { id: true, description: true, context: true },
-  });
+  const earlier = await listCorrectionsOutside(sessionId, 200);
   const same = earlier.filter((e) => similarity(message, e.context ?? e.description) >= RECURRENCE_THRESHOLD);
-  if (same.length)
-    await db().learningEvent.updateMany({
-      where: { id: { in: same.map((e) => e.id) } },
-      data: { recurred: { increment: 1 } },
-    });
+  await markLearningsRecurred(same.map((e) => e.id));
 }

@@ -1,4 +1,3 @@
-import { db } from "@/lib/db/client";
 import {
   createFriction,
   recentCommandCounts,
@@ -6,9 +5,11 @@ import {
   settleFrictions,
 } from "@/lib/db/queries/frictions";
 import { readSetting } from "@/lib/db/queries/settings";
-import { toolStats } from "@/lib/db/queries/tool-calls";
+import { listSessionToolVersionsSince } from "@/lib/db/queries/tool-versions";
 import type { SessionEventBody } from "@/lib/events/types";
+import { memo } from "@/lib/memo";
 import { normalizeCommand } from "@/lib/telemetry/normalize-command";
+import { toolStats } from "@/lib/telemetry/overview";
 import { DAY_MS, startOfUtcDay } from "@/lib/telemetry/range";
 import {
   type CallObservation,
@@ -28,44 +29,26 @@ const P95_CACHE_MS = 60_000;
 const P95_MAX_STALE_MS = 10 * 60_000;
 
 type P95 = Map<string, { p95Ms: number; calls: number }>;
-const cache = globalThis as unknown as {
-  __ratchetP95?: { at: number; value: P95 };
-  __ratchetP95Refresh?: Promise<void> | null;
-};
 
 async function computeP95(): Promise<P95> {
   // from a day boundary: whole days come from the rollup cache, only today is read live
   const since = new Date(startOfUtcDay(Date.now() - P95_WINDOW_DAYS * DAY_MS));
-  const value = new Map((await toolStats(since)).map((s) => [s.tool, { p95Ms: s.p95Ms, calls: s.calls }]));
-  cache.__ratchetP95 = { at: Date.now(), value };
-  return value;
+  return new Map((await toolStats(since)).map((s) => [s.tool, { p95Ms: s.p95Ms, calls: s.calls }]));
 }
 
 /** 30-day figures move slowly: a turn recomputes them only when there are none or they are old. */
-async function p95ByTool(): Promise<P95> {
-  const cached = cache.__ratchetP95;
-  if (cached && Date.now() - cached.at < P95_MAX_STALE_MS) return cached.value;
-  return computeP95();
-}
+const p95 = memo("learning.toolP95", { maxAgeMs: P95_MAX_STALE_MS, compute: computeP95 });
+const p95ByTool = () => p95.get();
 
 /** After a turn: recomputes p95s older than a minute, off the next turn's path. */
 export function refreshToolP95(): Promise<void> {
-  const cached = cache.__ratchetP95;
-  if (cache.__ratchetP95Refresh) return cache.__ratchetP95Refresh;
-  if (!cached || Date.now() - cached.at < P95_CACHE_MS) return Promise.resolve();
-  const refresh = computeP95()
-    .then(() => undefined)
-    .catch((error) => console.error("[ratchet] tool p95 refresh failed", error))
-    .finally(() => {
-      cache.__ratchetP95Refresh = null;
-    });
-  cache.__ratchetP95Refresh = refresh;
-  return refresh;
+  return p95
+    .refresh(P95_CACHE_MS)
+    .catch((error) => console.error("[ratchet] tool p95 refresh failed", error));
 }
 
 export async function loadFrictionSettings(): Promise<FrictionSettings> {
-  const parsed = frictionSettingsSchema.safeParse(await readSetting<unknown>(FRICTION_SETTINGS_KEY));
-  return parsed.success ? parsed.data : DEFAULT_FRICTION_SETTINGS;
+  return (await readSetting(FRICTION_SETTINGS_KEY, frictionSettingsSchema)) ?? DEFAULT_FRICTION_SETTINGS;
 }
 
 interface Raised {
@@ -167,11 +150,7 @@ export class FrictionMonitor {
   /** Whether the agent proposed or changed a tool in this turn after its friction. */
   async settle(): Promise<void> {
     if (this.raised.length === 0) return;
-    const built = await db().toolVersion.findMany({
-      where: { sessionId: this.sessionId, createdAt: { gte: this.startedAt } },
-      orderBy: { createdAt: "asc" },
-      select: { name: true, version: true },
-    });
+    const built = await listSessionToolVersionsSince(this.sessionId, this.startedAt);
     const ids = this.raised.map((r) => r.id);
     const first = built[0];
     if (!first) await settleFrictions(ids, "none", null);

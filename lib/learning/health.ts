@@ -1,17 +1,17 @@
-import { db } from "@/lib/db/client";
 import { frictionConversion } from "@/lib/db/queries/frictions";
+import { countLearningEventsBySource } from "@/lib/db/queries/learning-events";
 import { lastMaintenanceRun } from "@/lib/db/queries/maintenance";
 import { reflectionCoverage } from "@/lib/db/queries/reflections";
+import { countAgentSessions } from "@/lib/db/queries/sessions";
 
 export async function learningHealth() {
-  const [conversion, coverage, bySource, sessions, last] = await Promise.all([
+  const [conversion, coverage, learnings, sessions, last] = await Promise.all([
     frictionConversion(),
     reflectionCoverage(),
-    db().learningEvent.groupBy({ by: ["source"], _count: { _all: true } }),
-    db().session.count({ where: { kind: "agent" } }),
+    countLearningEventsBySource(),
+    countAgentSessions(),
     lastMaintenanceRun(),
   ]);
-  const learnings = Object.fromEntries(bySource.map((r) => [r.source, r._count._all]));
   return {
     frictionConversion: conversion,
     reflectionCoverage: coverage,

@@ -1,6 +1,15 @@
 import { z } from "zod";
-import { db } from "@/lib/db/client";
+import {
+  callOutcomes,
+  countAgentToolVersionsIn,
+  countDetectedCorrectionsIn,
+  countFrictionsIn,
+  createHypothesis as insertHypothesis,
+  listHypotheses,
+  updateHypothesis,
+} from "@/lib/db/queries/hypotheses";
 import { createOpportunity } from "@/lib/db/queries/opportunities";
+import { agentSessionIds } from "@/lib/db/queries/sessions";
 
 /**
  * Metrics a hypothesis can name, all computed from telemetry over a set of agent sessions:
@@ -24,53 +33,32 @@ export const hypothesisInputSchema = z.object({
 });
 export type HypothesisInput = z.infer<typeof hypothesisInputSchema>;
 
-async function sessionIds(where: { after?: Date; before?: Date; take: number }): Promise<string[]> {
-  const rows = await db().session.findMany({
-    where: {
-      kind: "agent",
-      ...(where.after ? { createdAt: { gte: where.after } } : {}),
-      ...(where.before ? { createdAt: { lt: where.before } } : {}),
-    },
-    orderBy: { createdAt: where.after ? "asc" : "desc" },
-    take: where.take,
-    select: { id: true },
-  });
-  return rows.map((r) => r.id);
-}
-
 /** The metric over the given sessions, or null when there is nothing to measure. */
 export async function measure(metric: string, sessions: string[]): Promise<number | null> {
   if (sessions.length === 0) return null;
   const [kind, tool] = metric.split(":");
   if (kind === "tool_success_rate" || kind === "tool_p50_ms") {
-    const calls = await db().toolCall.findMany({
-      where: { sessionId: { in: sessions }, tool },
-      select: { ok: true, durationMs: true },
-    });
+    const calls = await callOutcomes(sessions, tool ?? "");
     if (calls.length === 0) return null;
     if (kind === "tool_success_rate") return calls.filter((c) => c.ok).length / calls.length;
     const sorted = calls.map((c) => c.durationMs).sort((a, b) => a - b);
     return sorted[Math.floor((sorted.length - 1) / 2)] ?? null;
   }
   const per = async (count: Promise<number>) => (await count) / sessions.length;
-  if (metric === "frictions_per_session")
-    return per(db().friction.count({ where: { sessionId: { in: sessions } } }));
-  if (metric === "corrections_per_session")
-    return per(
-      db().learningEvent.count({
-        where: { sessionId: { in: sessions }, type: "correction", source: "detector" },
-      }),
-    );
-  if (metric === "tools_built_per_session")
-    return per(db().toolVersion.count({ where: { sessionId: { in: sessions }, origin: "agent" } }));
+  if (metric === "frictions_per_session") return per(countFrictionsIn(sessions));
+  if (metric === "corrections_per_session") return per(countDetectedCorrectionsIn(sessions));
+  if (metric === "tools_built_per_session") return per(countAgentToolVersionsIn(sessions));
   return null;
 }
 
 /** Stores a hypothesis with its baseline: the metric over the sessions just before it. */
 export async function createHypothesis(input: HypothesisInput) {
   const now = new Date();
-  const baseline = await measure(input.metric, await sessionIds({ before: now, take: input.evaluateAfter }));
-  return db().hypothesis.create({ data: { ...input, baseline, startedAt: now } });
+  const baseline = await measure(
+    input.metric,
+    await agentSessionIds({ before: now, take: input.evaluateAfter }),
+  );
+  return insertHypothesis({ ...input, baseline, startedAt: now });
 }
 
 /**
@@ -78,13 +66,13 @@ export async function createHypothesis(input: HypothesisInput) {
  * An invalidated one raises an opportunity (e.g. roll the change back).
  */
 export async function evaluateHypotheses() {
-  const all = await db().hypothesis.findMany({ orderBy: { startedAt: "desc" }, take: 100 });
+  const all = await listHypotheses();
   for (const h of all) {
     if (h.verdict !== "pending") continue;
-    const after = await sessionIds({ after: h.startedAt, take: h.evaluateAfter });
+    const after = await agentSessionIds({ after: h.startedAt, take: h.evaluateAfter });
     const observed = await measure(h.metric, after);
     if (after.length < h.evaluateAfter || observed === null) {
-      if (observed !== null) await db().hypothesis.update({ where: { id: h.id }, data: { observed } });
+      if (observed !== null) await updateHypothesis(h.id, { observed });
       continue;
     }
     const met = h.comparator === "gte" ? observed >= h.target : observed <= h.target;
@@ -102,10 +90,7 @@ export async function evaluateHypotheses() {
       });
       opportunityId = card.id;
     }
-    await db().hypothesis.update({
-      where: { id: h.id },
-      data: { observed, verdict, evaluatedAt: new Date(), opportunityId },
-    });
+    await updateHypothesis(h.id, { observed, verdict, evaluatedAt: new Date(), opportunityId });
   }
-  return db().hypothesis.findMany({ orderBy: { startedAt: "desc" }, take: 100 });
+  return listHypotheses();
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { OpportunityFields as StoredFields } from "@/lib/db/queries/opportunities";
 
 /**
  * OPPORTUNITIES.md in bmo's shape, so the backlog can live in git:
@@ -25,7 +26,7 @@ export const opportunityFieldsSchema = z.object({
   effort: z.enum(["S", "M", "L"]).default("M"),
   status: z.enum(["todo", "in_progress", "done", "dropped"]).default("todo"),
   dropReason: z.string().max(2000).nullable().optional(),
-});
+}) satisfies z.ZodType<StoredFields>;
 export type OpportunityFields = z.infer<typeof opportunityFieldsSchema>;
 
 const LABELS: Array<[keyof OpportunityFields, string]> = [

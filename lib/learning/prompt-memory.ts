@@ -1,4 +1,4 @@
-import { db } from "@/lib/db/client";
+import { takeLearningsForPrompt } from "@/lib/db/queries/learning-events";
 import { currentWorkingMemory } from "@/lib/db/queries/working-memory";
 
 export interface PromptMemory {
@@ -15,21 +15,6 @@ const RECENT_LEARNINGS = 5;
  */
 export async function loadPromptMemory(sessionId: string): Promise<PromptMemory> {
   const memory = await currentWorkingMemory();
-  const learnings = await db().learningEvent.findMany({
-    where: {
-      type: { in: ["correction", "preference"] },
-      NOT: { sessionId },
-      ...(memory ? { createdAt: { gt: memory.createdAt } } : {}),
-    },
-    orderBy: { createdAt: "desc" },
-    take: RECENT_LEARNINGS,
-    select: { id: true, type: true, description: true },
-  });
-  if (learnings.length) {
-    await db().learningEvent.updateMany({
-      where: { id: { in: learnings.map((l) => l.id) } },
-      data: { usedCount: { increment: 1 }, lastUsedAt: new Date() },
-    });
-  }
+  const learnings = await takeLearningsForPrompt(sessionId, memory?.createdAt ?? null, RECENT_LEARNINGS);
   return { workingMemory: memory ? { version: memory.version, content: memory.content } : null, learnings };
 }

@@ -1,19 +1,17 @@
 import { generateText, Output } from "ai";
 import { z } from "zod";
-import { createLanguageModel, endpointOf } from "@/lib/agent/model";
-import { describeModelError } from "@/lib/agent/model-errors";
-import { withSilenceTimeout } from "@/lib/agent/model-timeout";
-import { db } from "@/lib/db/client";
 import { listFrictions } from "@/lib/db/queries/frictions";
-import { listMessages } from "@/lib/db/queries/messages";
+import { listSessionLearningEvents } from "@/lib/db/queries/learning-events";
+import { lastMessageAt, listMessages } from "@/lib/db/queries/messages";
 import {
   findReflection,
   type ReflectionTrigger,
   saveReflection,
   startReflection,
 } from "@/lib/db/queries/reflections";
-import { env } from "@/lib/env";
 import { appendEvent } from "@/lib/events/log";
+import { modelClient, silenceLimitMs } from "@/lib/model/client";
+import { processState } from "@/lib/process-state";
 import { collectSecrets, maskSecrets } from "@/lib/sandbox";
 import { loadModelConfig } from "@/lib/settings/model-config";
 
@@ -30,15 +28,6 @@ const DIGEST_CHARS = 24_000;
 const INSTRUCTIONS = `You review one finished session of a coding agent (you are that agent) to get better at the job.
 Answer from the transcript only; be specific (commands, files, tools), short and honest. If nothing went wrong, say so.`;
 
-interface StoredPartData {
-  type?: string;
-  text?: string;
-  tool?: string;
-  summary?: string;
-  state?: string;
-  exitCode?: number | null;
-}
-
 /** The session as the reviewer reads it: messages, tool calls with outcomes, friction, learnings. */
 async function digest(sessionId: string): Promise<{ text: string; exchanges: number }> {
   const messages = await listMessages(sessionId);
@@ -46,26 +35,21 @@ async function digest(sessionId: string): Promise<{ text: string; exchanges: num
   let users = 0;
   let replies = 0;
   for (const message of messages) {
-    for (const part of message.parts) {
-      const data = part.data as StoredPartData;
-      if (data.type === "text" && data.text?.trim()) {
-        lines.push(`${message.role === "user" ? "USER" : "AGENT"}: ${data.text.trim().slice(0, 1500)}`);
+    for (const { data: part } of message.parts) {
+      if (part.type === "text" && part.text.trim()) {
+        lines.push(`${message.role === "user" ? "USER" : "AGENT"}: ${part.text.trim().slice(0, 1500)}`);
         if (message.role === "user") users++;
         else replies++;
-      } else if (data.type === "tool") {
+      } else if (part.type === "tool") {
         replies++;
-        const outcome = data.state === "error" ? "failed" : data.exitCode ? `exit ${data.exitCode}` : "ok";
-        lines.push(`TOOL ${data.tool} (${outcome}): ${(data.summary ?? "").slice(0, 300)}`);
+        const outcome = part.state === "error" ? "failed" : part.exitCode ? `exit ${part.exitCode}` : "ok";
+        lines.push(`TOOL ${part.tool} (${outcome}): ${(part.summary ?? "").slice(0, 300)}`);
       }
     }
   }
   const frictions = await listFrictions({ sessionId, limit: 20 });
   for (const f of frictions.reverse()) lines.push(`FRICTION ${f.kind}: ${f.detail} → ${f.outcome}`);
-  const learnings = await db().learningEvent.findMany({
-    where: { sessionId },
-    orderBy: { createdAt: "asc" },
-    take: 20,
-  });
+  const learnings = await listSessionLearningEvents(sessionId, 20);
   for (const l of learnings) lines.push(`LEARNING ${l.type} (${l.source}): ${l.description}`);
   let text = lines.join("\n");
   if (text.length > DIGEST_CHARS)
@@ -83,12 +67,12 @@ function blank(value: string): boolean {
  */
 export async function reflectOnSession(sessionId: string, trigger: ReflectionTrigger): Promise<void> {
   const existing = await findReflection(sessionId);
-  const lastMessage = await db().message.findFirst({ where: { sessionId }, orderBy: { createdAt: "desc" } });
+  const lastMessage = await lastMessageAt(sessionId);
   if (
     existing &&
     existing.status !== "pending" &&
     existing.status !== "error" &&
-    (!lastMessage || lastMessage.createdAt <= existing.updatedAt)
+    (!lastMessage || lastMessage <= existing.updatedAt)
   )
     return;
   await startReflection(sessionId, trigger);
@@ -106,13 +90,11 @@ export async function reflectOnSession(sessionId: string, trigger: ReflectionTri
     return;
   }
   const secrets = collectSecrets(process.env, config.apiKey ? [config.apiKey] : []);
+  // a silent endpoint must not leave the reflection pending for the HTTP client's 300 s
+  const client = modelClient(config, { silenceMs: silenceLimitMs() });
   try {
     const result = await generateText({
-      // a silent endpoint must not leave the reflection pending for the HTTP client's 300 s
-      model: createLanguageModel(
-        config,
-        withSilenceTimeout(fetch, env().RATCHET_MODEL_TIMEOUT_SECONDS * 1000),
-      ),
+      model: client.model,
       instructions: INSTRUCTIONS,
       prompt: `Session transcript:\n${maskSecrets(text, secrets)}\n\nReflect: what went well, what was slow or awkward, what to do differently next time.`,
       output: Output.object({ schema: reflectionSchema }),
@@ -129,8 +111,7 @@ export async function reflectOnSession(sessionId: string, trigger: ReflectionTri
       model: config.model,
     });
   } catch (error) {
-    const described = describeModelError(error, endpointOf(config), config.model);
-    await finish(sessionId, { status: "error", error: described.message, model: config.model });
+    await finish(sessionId, { status: "error", error: client.describe(error).message, model: config.model });
   }
 }
 
@@ -155,12 +136,10 @@ interface ReflectionQueue {
   drained: Promise<void> | null;
 }
 
-const store = globalThis as unknown as { __ratchetReflectionQueue?: ReflectionQueue };
-
-function reflectionQueue(): ReflectionQueue {
-  store.__ratchetReflectionQueue ??= { waiting: new Map(), drained: null };
-  return store.__ratchetReflectionQueue;
-}
+const reflectionQueue = processState<ReflectionQueue>("learning.reflectionQueue", () => ({
+  waiting: new Map(),
+  drained: null,
+}));
 
 async function drain(queue: ReflectionQueue): Promise<void> {
   try {

@@ -5,6 +5,7 @@ import {
   sessionsIdleWithoutReflection,
 } from "@/lib/db/queries/reflections";
 import { readSetting } from "@/lib/db/queries/settings";
+import { processState } from "@/lib/process-state";
 import { queueReflection } from "./reflection";
 
 export const REFLECTION_SETTINGS_KEY = "learning.reflection";
@@ -19,8 +20,10 @@ export const reflectionSettingsSchema = z.object({
 export type ReflectionSettings = z.infer<typeof reflectionSettingsSchema>;
 
 export async function loadReflectionSettings(): Promise<ReflectionSettings> {
-  const parsed = reflectionSettingsSchema.safeParse(await readSetting<unknown>(REFLECTION_SETTINGS_KEY));
-  return parsed.success ? parsed.data : reflectionSettingsSchema.parse({});
+  return (
+    (await readSetting(REFLECTION_SETTINGS_KEY, reflectionSettingsSchema)) ??
+    reflectionSettingsSchema.parse({})
+  );
 }
 
 /** Queues a reflection for every session idle past the timeout; returns how many. */
@@ -38,13 +41,15 @@ export async function resumePendingReflections(): Promise<number> {
   return pending.length;
 }
 
-const store = globalThis as unknown as { __ratchetReflectionTimer?: NodeJS.Timeout };
 const SCAN_MS = 60_000;
 
-export function startReflectionScheduler(): void {
-  if (store.__ratchetReflectionTimer) return;
-  store.__ratchetReflectionTimer = setInterval(() => {
+/** One timer per process, however often boot calls it. */
+const scanTimer = processState("learning.reflectionTimer", () =>
+  setInterval(() => {
     reflectIdleSessions().catch((error) => console.error("[ratchet] idle reflection scan failed", error));
-  }, SCAN_MS);
-  store.__ratchetReflectionTimer.unref();
+  }, SCAN_MS).unref(),
+);
+
+export function startReflectionScheduler(): void {
+  scanTimer();
 }

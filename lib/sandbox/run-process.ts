@@ -4,6 +4,7 @@ import { accessSync, closeSync, constants, openSync, unlinkSync, writeFileSync }
 import { stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { processState } from "@/lib/process-state";
 import { createAnsiStripper } from "./ansi";
 import { dropIgnoredControls } from "./controls";
 import { formatBytes, ModelOutput } from "./output";
@@ -77,19 +78,15 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 /** How long output may still arrive after the shell exited (background jobs hold the pipe). */
 const DRAIN_MS = 100;
 
-let setprivAvailable: boolean | undefined;
-
-function hasSetpriv(): boolean {
-  if (setprivAvailable === undefined) {
-    try {
-      accessSync(SETPRIV, constants.X_OK);
-      setprivAvailable = true;
-    } catch {
-      setprivAvailable = false;
-    }
+/** Looked up once per process: the system's binaries do not change while the server runs. */
+const hasSetpriv = processState("sandbox.setpriv", () => {
+  try {
+    accessSync(SETPRIV, constants.X_OK);
+    return true;
+  } catch {
+    return false;
   }
-  return setprivAvailable;
-}
+});
 
 /**
  * The shell starts before its script runs and waits on stdin: moving the shell into its pids

@@ -2,6 +2,7 @@ import { execFile, spawn } from "node:child_process";
 import { accessSync, constants, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { processState } from "@/lib/process-state";
 import { buildChildEnv } from "./child-env";
 import { discoverLayout, type HostLayout, isInside } from "./filesystem-view";
 import {
@@ -34,22 +35,17 @@ interface RuntimeState {
   ready: Promise<SandboxStatus> | null;
 }
 
-/** Next bundles this module into several server chunks; they must share one runtime. */
-const store = globalThis as unknown as { __ratchetSandbox?: RuntimeState };
-
-function state(): RuntimeState {
-  store.__ratchetSandbox ??= {
-    status: { mode: "unavailable", reason: "not initialized", network: DEFAULT_NETWORK_POLICY },
-    locations: null,
-    settings: DEFAULT_SANDBOX_SETTINGS,
-    layout: null,
-    runDir: null,
-    socat: null,
-    gitIdentity: null,
-    ready: null,
-  };
-  return store.__ratchetSandbox;
-}
+/** One runtime per process: the one initSandbox checks at boot is the one every command uses. */
+const state = processState<RuntimeState>("sandbox.runtime", () => ({
+  status: { mode: "unavailable", reason: "not initialized", network: DEFAULT_NETWORK_POLICY },
+  locations: null,
+  settings: DEFAULT_SANDBOX_SETTINGS,
+  layout: null,
+  runDir: null,
+  socat: null,
+  gitIdentity: null,
+  ready: null,
+}));
 
 function onPath(binary: string): string | null {
   for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { accessSync, constants, mkdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
 import { readFile, rmdir, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { processState } from "@/lib/process-state";
 
 /** A cap on how many tasks one command may run at once: a fork bomb stalls at the cap instead of the machine. */
 export interface TaskCap {
@@ -77,12 +78,8 @@ function probe(): TaskCapSupport {
   return { kind: "none", reason: "no writable pids cgroup (run as root or with a delegated cgroup)" };
 }
 
-const store = globalThis as unknown as { __ratchetTaskCap?: TaskCapSupport };
-
-export function taskCapSupport(): TaskCapSupport {
-  store.__ratchetTaskCap ??= probe();
-  return store.__ratchetTaskCap;
-}
+/** Probed once per process: cgroup delegation does not change while the server runs. */
+export const taskCapSupport = processState("sandbox.taskCap", probe);
 
 async function isZombie(pid: number): Promise<boolean> {
   try {

@@ -9,10 +9,10 @@ import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runCommand } from "@/lib/agent/tools/run-command";
-import type { ToolContext } from "@/lib/agent/tools/types";
 import { initSandbox, sandboxStatus } from "@/lib/sandbox";
 import { callAgentTool } from "@/lib/tools/call";
 import { capabilitiesSchema } from "@/lib/tools/manifest";
+import type { ToolContext } from "@/lib/tools/types";
 import { validateTool } from "@/lib/tools/validate";
 
 const root = mkdtempSync(path.join(os.tmpdir(), "ratchet-nobwrap-tools-"));

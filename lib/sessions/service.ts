@@ -1,10 +1,9 @@
 import path from "node:path";
 import { z } from "zod";
-import { ApiError } from "@/lib/api/errors";
-import { db } from "@/lib/db/client";
-import { createSession, findSession } from "@/lib/db/queries/sessions";
+import { createSession, findSession, updateSessionRow } from "@/lib/db/queries/sessions";
+import { ApiError } from "@/lib/errors";
+import { loadDefaultBudget } from "@/lib/settings/budget";
 import { loadModelConfig } from "@/lib/settings/model-config";
-import { loadDefaultBudget } from "@/lib/settings/prices";
 import { workspaceForNewSession } from "@/lib/workspaces/session";
 
 export const createSessionSchema = z.object({
@@ -28,5 +27,5 @@ export async function openSession(input: z.infer<typeof createSessionSchema>) {
 
 export async function updateSession(id: string, input: z.infer<typeof updateSessionSchema>) {
   if (!(await findSession(id))) throw new ApiError("not_found", `No session ${id}.`);
-  return db().session.update({ where: { id }, data: input });
+  return updateSessionRow(id, input);
 }

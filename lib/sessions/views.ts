@@ -3,11 +3,11 @@
  * reads: components import them with `import type`, so a change here breaks their build.
  */
 import "server-only";
-import { parsePart, type StoredPart } from "@/lib/agent/parts";
-import { ApiError } from "@/lib/api/errors";
 import { listMessages } from "@/lib/db/queries/messages";
 import { findReflection, type ReflectionStatus, type ReflectionTrigger } from "@/lib/db/queries/reflections";
 import { findSession, listSessions } from "@/lib/db/queries/sessions";
+import type { StoredPart } from "@/lib/db/schemas/parts";
+import { ApiError } from "@/lib/errors";
 import type { SessionStatus } from "@/lib/events/types";
 
 // Status columns are plain strings in the database; only these values are ever written to them.
@@ -57,9 +57,7 @@ export async function sessionView(id: string) {
       id: m.id,
       role: m.role as "user" | "assistant",
       createdAt: m.createdAt.toISOString(),
-      parts: m.parts
-        .map((p) => parsePart(p.data))
-        .filter((p): p is ShownPart => p !== null && p.type !== "reasoning"),
+      parts: m.parts.map((p) => p.data).filter((p): p is ShownPart => p.type !== "reasoning"),
     })),
     reflection: reflection
       ? {

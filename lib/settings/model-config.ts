@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { readSetting, writeSettings } from "@/lib/db/queries/settings";
 import { env } from "@/lib/env";
+import type { ModelEndpoint } from "@/lib/model/client";
 
 export const DEFAULT_CONTEXT_WINDOW = 128_000;
 
@@ -17,11 +18,7 @@ export const modelSettingsSchema = z.object({
 });
 export type ModelSettings = z.infer<typeof modelSettingsSchema>;
 
-export interface ModelConfig {
-  baseUrl: string | null;
-  apiKey: string | null;
-  model: string;
-  api: "chat" | "responses";
+export interface ModelConfig extends ModelEndpoint {
   contextWindow: number;
   stepLimit: number;
   configured: boolean;
@@ -79,11 +76,11 @@ export function resolveModelConfig(saved: ModelSettings): ModelConfig {
 }
 
 export async function loadModelConfig(): Promise<ModelConfig> {
-  return resolveModelConfig((await readSetting<ModelSettings>("model")) ?? {});
+  return resolveModelConfig((await readSetting("model", modelSettingsSchema)) ?? {});
 }
 
 export async function saveModelSettings(patch: ModelSettings): Promise<void> {
-  const current = (await readSetting<ModelSettings>("model")) ?? {};
+  const current = (await readSetting("model", modelSettingsSchema)) ?? {};
   const next: ModelSettings = { ...current };
   for (const [key, value] of Object.entries(patch) as [keyof ModelSettings, unknown][]) {
     if (value === undefined) continue;

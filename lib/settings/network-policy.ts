@@ -9,8 +9,7 @@ import {
 const KEY = "sandbox.network";
 
 export async function readNetworkPolicy(): Promise<NetworkPolicy> {
-  const parsed = networkPolicySchema.safeParse(await readSetting<unknown>(KEY));
-  return parsed.success ? parsed.data : DEFAULT_NETWORK_POLICY;
+  return (await readSetting(KEY, networkPolicySchema)) ?? DEFAULT_NETWORK_POLICY;
 }
 
 /** Saves the policy and applies it to the running sandbox at once. */

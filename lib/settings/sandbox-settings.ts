@@ -15,8 +15,7 @@ import { toolsDir } from "@/lib/tools/paths";
 const KEY = "sandbox.settings";
 
 export async function readSandboxSettings(): Promise<SandboxSettings> {
-  const parsed = sandboxSettingsSchema.safeParse(await readSetting<unknown>(KEY));
-  return parsed.success ? parsed.data : DEFAULT_SANDBOX_SETTINGS;
+  return (await readSetting(KEY, sandboxSettingsSchema)) ?? DEFAULT_SANDBOX_SETTINGS;
 }
 
 function isInside(child: string, parent: string): boolean {

@@ -1,7 +1,5 @@
 import { generateText } from "ai";
-import { createLanguageModel, endpointOf } from "@/lib/agent/model";
-import { describeModelError } from "@/lib/agent/model-errors";
-import type { ModelConfig } from "./model-config";
+import { type ModelEndpoint, modelClient } from "@/lib/model/client";
 
 export interface ConnectionReport {
   ok: boolean;
@@ -10,15 +8,13 @@ export interface ConnectionReport {
 }
 
 /** Sends the smallest real request the agent would send: same endpoint, key, model and API style. */
-export async function testConnection(
-  config: Pick<ModelConfig, "baseUrl" | "apiKey" | "model" | "api">,
-  timeoutMs = 20_000,
-): Promise<ConnectionReport> {
+export async function testConnection(config: ModelEndpoint, timeoutMs = 20_000): Promise<ConnectionReport> {
   const started = performance.now();
-  const endpoint = endpointOf(config);
+  const client = modelClient(config);
+  const { endpoint } = client;
   try {
     const result = await generateText({
-      model: createLanguageModel(config),
+      model: client.model,
       prompt: "Reply with the single word: ok",
       maxOutputTokens: 16,
       maxRetries: 0,
@@ -36,6 +32,6 @@ export async function testConnection(
     if ((error as Error)?.name === "TimeoutError" || (error as Error)?.name === "AbortError") {
       return { ok: false, latencyMs, message: `No answer from ${endpoint} within ${timeoutMs / 1000} s.` };
     }
-    return { ok: false, latencyMs, message: describeModelError(error, endpoint, config.model).message };
+    return { ok: false, latencyMs, message: client.describe(error).message };
   }
 }

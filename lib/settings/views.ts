@@ -3,6 +3,7 @@
  * reads: components import them with `import type`, so a change here breaks their build.
  */
 import "server-only";
+import { loadPrices } from "@/lib/model/prices";
 import {
   describeNetworkPolicy,
   type NetworkPolicy,
@@ -11,13 +12,13 @@ import {
   taskCapSupport,
 } from "@/lib/sandbox";
 import { workspacesView } from "@/lib/workspaces/roots";
+import { loadDefaultBudget } from "./budget";
 import { keyHint, loadModelConfig, type ModelConfig } from "./model-config";
 import { readNetworkPolicy } from "./network-policy";
-import { loadDefaultBudget, loadPrices } from "./prices";
 import { readSandboxSettings } from "./sandbox-settings";
 
+export type { Price } from "@/lib/model/prices";
 export type { WorkspacesView } from "@/lib/workspaces/roots";
-export type { Price } from "./prices";
 export type { ConnectionReport } from "./test-connection";
 export type { NetworkPolicy, SandboxSettings as SandboxAccess };
 export type ApiStyle = ModelConfig["api"];

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { lstat, readdir, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { type Opened, openInside, readOpened } from "@/lib/fs/read-inside";
+import { processState } from "@/lib/process-state";
 import { MAX_SKILL_BYTES, type ParseResult, parseSkill, SKILL_NAME } from "./parse";
 import { skillsDir } from "./paths";
 
@@ -55,11 +56,7 @@ interface KnownRead {
   identity: string;
   read: { content: string; sha256: string; parsed: ParseResult };
 }
-const store = globalThis as unknown as { __ratchetSkillReads?: Map<string, KnownRead> };
-function readCache(): Map<string, KnownRead> {
-  store.__ratchetSkillReads ??= new Map();
-  return store.__ratchetSkillReads;
-}
+const readCache = processState("skills.reads", () => new Map<string, KnownRead>());
 
 function failed(message: string): ParseResult {
   return { ok: false, error: { message, line: null, column: null } };

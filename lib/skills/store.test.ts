@@ -12,9 +12,9 @@ import {
 import os from "node:os";
 import path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { ApiError } from "@/lib/api/errors";
 import { db } from "@/lib/db/client";
 import { listSkillVersions } from "@/lib/db/queries/skills";
+import { ApiError } from "@/lib/errors";
 import { listSkills, readSkillEntry, scanSkills, sha256 } from "./catalog";
 import { SkillConflictError } from "./errors";
 import { skillTemplate } from "./parse";

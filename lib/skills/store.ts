@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { lstat, mkdir, rename, rm, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { ApiError } from "@/lib/api/errors";
 import {
   createSkillVersion,
   findLatestSkillVersion,
@@ -9,17 +8,20 @@ import {
   renameSkillRecords,
   type SkillOrigin,
 } from "@/lib/db/queries/skills";
+import { ApiError } from "@/lib/errors";
+import { processState } from "@/lib/process-state";
 import { readSkillEntry, type SkillEntry, sha256 } from "./catalog";
 import { type DiskState, SkillConflictError } from "./errors";
 import { MAX_SKILL_BYTES, parseSkill, withName } from "./parse";
 import { assertSkillName, skillsRoot, writablePaths } from "./paths";
 
-// One writer at a time: a save checks the disk, then writes, and nothing may slip in between.
-const store = globalThis as unknown as { __ratchetSkillLock?: Promise<unknown> };
+// One writer at a time in the process: a save checks the disk, then writes, and nothing may slip in between.
+const writes = processState<{ last: Promise<unknown> }>("skills.writes", () => ({ last: Promise.resolve() }));
 
 function serialized<T>(fn: () => Promise<T>): Promise<T> {
-  const run = (store.__ratchetSkillLock ?? Promise.resolve()).then(fn, fn);
-  store.__ratchetSkillLock = run.catch(() => undefined);
+  const queue = writes();
+  const run = queue.last.then(fn, fn);
+  queue.last = run.catch(() => undefined);
   return run;
 }
 

@@ -3,9 +3,9 @@ import os from "node:os";
 import path from "node:path";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { loadSkill } from "@/lib/agent/tools/load-skill";
-import type { ToolContext } from "@/lib/agent/tools/types";
 import { db } from "@/lib/db/client";
 import { createSession, startTurn } from "@/lib/db/queries/sessions";
+import type { ToolContext } from "@/lib/tools/types";
 import { matchTriggers, suggestSkills, triggerPattern } from "./suggest";
 import { skillList } from "./views";
 

@@ -1,4 +1,5 @@
 import { recordSkillLoads } from "@/lib/db/queries/skills";
+import { processState } from "@/lib/process-state";
 import { listSkills, type SkillSummary } from "./catalog";
 
 /** More than this many suggestions in one turn stops being a hint. */
@@ -27,11 +28,12 @@ export function triggerPattern(trigger: string): RegExp {
   return new RegExp(`(?<!${WORD})${words.join("\\s+")}(?!${WORD})`, "iu");
 }
 
-/** Compiled once per trigger: every turn matches every trigger of every skill. */
-const compiled = new Map<string, RegExp>();
+/** Compiled once per trigger (a pure function of it, so never stale): every turn matches every trigger of every skill. */
+const patterns = processState("skills.triggerPatterns", () => new Map<string, RegExp>());
 const MAX_COMPILED = 2000;
 
 function patternOf(trigger: string): RegExp {
+  const compiled = patterns();
   let pattern = compiled.get(trigger);
   if (!pattern) {
     if (compiled.size >= MAX_COMPILED) compiled.clear();

@@ -3,7 +3,6 @@
  * components import them with `import type`, so a change here breaks their build.
  */
 import "server-only";
-import { ApiError } from "@/lib/api/errors";
 import {
   findSkillVersion,
   firstSkillVersionTimes,
@@ -14,6 +13,7 @@ import {
   listVersionedSkillNames,
   skillsLoadedIn,
 } from "@/lib/db/queries/skills";
+import { ApiError } from "@/lib/errors";
 import { type IgnoredEntry, listSkillFiles, readSkillEntry, type SkillEntry, scanSkills } from "./catalog";
 import type { SkillProblem } from "./parse";
 import { recordDiskVersion, type renameSkill, type SaveResult } from "./store";

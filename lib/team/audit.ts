@@ -1,4 +1,4 @@
-import { db, type Prisma } from "@/lib/db/client";
+import { type AuditDetail, insertAuditEntry, listAuditEntries } from "@/lib/db/queries/audit-log";
 import type { Actor } from "./actor";
 import type { Action } from "./permissions";
 
@@ -8,7 +8,7 @@ import type { Action } from "./permissions";
  */
 export type AuditAction = Action | "user.role" | "user.disable" | "user.enable";
 
-export type AuditDetail = Record<string, unknown>;
+export type { AuditDetail };
 
 export interface AuditEntry {
   id: string;
@@ -50,14 +50,9 @@ export async function audit(
   target: string | null,
   detail: AuditDetail | null = null,
 ): Promise<void> {
-  const data = {
-    actor: actor.name,
-    action,
-    target,
-    ...(detail ? { detail: redactDetail(detail) as Prisma.InputJsonValue } : {}),
-  };
+  const data = { actor: actor.name, action, target, ...(detail ? { detail: redactDetail(detail) } : {}) };
   try {
-    await db().auditLog.create({ data });
+    await insertAuditEntry(data);
   } catch (error) {
     console.error(`[ratchet] AUDIT WRITE FAILED: ${JSON.stringify(data)}`, error);
   }
@@ -83,22 +78,13 @@ export async function listAudit(
 ): Promise<{ entries: AuditEntry[]; next: string | null }> {
   const limit = Math.min(Math.max(filter.limit ?? 100, 1), AUDIT_PAGE_MAX);
   const action = filter.action?.endsWith(".") ? { startsWith: filter.action } : filter.action;
-  const rows = await db().auditLog.findMany({
-    where: {
-      ...(action ? { action } : {}),
-      ...(filter.actor ? { actor: filter.actor } : {}),
-      ...(filter.target ? { target: filter.target } : {}),
-      ...(filter.since || filter.until
-        ? {
-            at: {
-              ...(filter.since ? { gte: filter.since } : {}),
-              ...(filter.until ? { lt: filter.until } : {}),
-            },
-          }
-        : {}),
-    },
-    orderBy: [{ at: "desc" }, { id: "desc" }],
-    ...(filter.before ? { cursor: { id: filter.before }, skip: 1 } : {}),
+  const rows = await listAuditEntries({
+    action,
+    actor: filter.actor,
+    target: filter.target,
+    since: filter.since,
+    until: filter.until,
+    after: filter.before,
     take: limit + 1,
   });
   const page = rows.slice(0, limit);
@@ -109,7 +95,7 @@ export async function listAudit(
       actor: r.actor,
       action: r.action,
       target: r.target,
-      detail: (r.detail as AuditDetail | null) ?? null,
+      detail: r.detail,
     })),
     next: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
   };

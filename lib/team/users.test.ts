@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ApiError } from "@/lib/api/errors";
 import { db } from "@/lib/db/client";
+import { ApiError } from "@/lib/errors";
 import { createUser, hashToken, listUsers, resetUserToken, updateUser, userByToken } from "./users";
 
 const unique = () => Math.random().toString(36).slice(2, 10);

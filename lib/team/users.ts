@@ -1,7 +1,14 @@
 import { createHash, randomBytes } from "node:crypto";
-import { ApiError } from "@/lib/api/errors";
-import { db } from "@/lib/db/client";
 import { revokeUserAuthSessions } from "@/lib/db/queries/auth-sessions";
+import {
+  findUserById,
+  findUserByTokenHash,
+  insertUser,
+  listUserRows,
+  updateUserRow,
+} from "@/lib/db/queries/users";
+import { ApiError } from "@/lib/errors";
+import { processState } from "@/lib/process-state";
 import { type Actor, OWNER_NAME } from "./actor";
 import { isRole, type Role } from "./roles";
 
@@ -82,9 +89,7 @@ export async function createUser(input: {
   checkName(input.name);
   const token = newUserToken();
   try {
-    const row = await db().user.create({
-      data: { name: input.name, role: input.role, tokenHash: hashToken(token) },
-    });
+    const row = await insertUser({ name: input.name, role: input.role, tokenHash: hashToken(token) });
     return { user: userView(row), token };
   } catch (error) {
     if (isUniqueViolation(error))
@@ -94,12 +99,12 @@ export async function createUser(input: {
 }
 
 export async function listUsers(): Promise<UserView[]> {
-  const rows = await db().user.findMany({ orderBy: { createdAt: "asc" } });
+  const rows = await listUserRows();
   return rows.map(userView);
 }
 
 export function findUserRow(id: string): Promise<UserRow | null> {
-  return db().user.findUnique({ where: { id } });
+  return findUserById(id);
 }
 
 async function requireUser(id: string): Promise<UserRow> {
@@ -119,12 +124,9 @@ export async function updateUser(
   const before = await requireUser(id);
   const disabledAt =
     change.disabled === undefined ? undefined : change.disabled ? (before.disabledAt ?? new Date()) : null;
-  const after = await db().user.update({
-    where: { id },
-    data: {
-      ...(change.role ? { role: change.role } : {}),
-      ...(disabledAt !== undefined ? { disabledAt } : {}),
-    },
+  const after = await updateUserRow(id, {
+    ...(change.role ? { role: change.role } : {}),
+    ...(disabledAt !== undefined ? { disabledAt } : {}),
   });
   if (change.disabled === true) await revokeUserAuthSessions(id);
   return { before: userView(before), after: userView(after) };
@@ -134,7 +136,7 @@ export async function updateUser(
 export async function resetUserToken(id: string): Promise<{ user: UserView; token: string }> {
   await requireUser(id);
   const token = newUserToken();
-  const row = await db().user.update({ where: { id }, data: { tokenHash: hashToken(token) } });
+  const row = await updateUserRow(id, { tokenHash: hashToken(token) });
   await revokeUserAuthSessions(id);
   return { user: userView(row), token };
 }
@@ -142,16 +144,18 @@ export async function resetUserToken(id: string): Promise<{ user: UserView; toke
 /** The user a token belongs to (disabled or not), or null. Looked up by the token's hash. */
 export async function userByToken(token: string): Promise<UserRow | null> {
   if (!token.startsWith(TOKEN_PREFIX)) return null;
-  return db().user.findUnique({ where: { tokenHash: hashToken(token) } });
+  return findUserByTokenHash(hashToken(token));
 }
 
-const seen = new Map<string, number>();
+/** When each user's request was last recorded by this process. */
+const lastRecorded = processState("team.lastSeen", () => new Map<string, number>());
 
 /** Records that a user made a request, at most once a minute per user; never fails the request. */
 export function touchLastSeen(id: string, now = Date.now()): void {
+  const seen = lastRecorded();
   if (now - (seen.get(id) ?? 0) < SEEN_EVERY_MS) return;
   seen.set(id, now);
-  db()
-    .user.update({ where: { id }, data: { lastSeenAt: new Date(now) } })
-    .catch((error: unknown) => console.error("[ratchet] could not record a user's last request", error));
+  updateUserRow(id, { lastSeenAt: new Date(now) }).catch((error: unknown) =>
+    console.error("[ratchet] could not record a user's last request", error),
+  );
 }

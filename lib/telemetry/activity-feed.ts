@@ -1,8 +1,8 @@
 /** The activity stream's server side: a request's filters, the cursor, and pages of rows. */
 import "server-only";
 import { z } from "zod";
-import { ApiError } from "@/lib/api/errors";
 import { type ActivityKey, type ActivityQuery, listActivity } from "@/lib/db/queries/activity";
+import { ApiError } from "@/lib/errors";
 import {
   ACTIVITY_KINDS,
   type ActivityKind,
@@ -10,6 +10,7 @@ import {
   type ActivityRow,
   isActivityKind,
 } from "./activity";
+import { activitySummary } from "./activity-summary";
 import { intParam, requestRange } from "./http";
 
 const LIMIT = { fallback: 100, max: 1000 } as const;
@@ -75,9 +76,15 @@ export function activityQuery(request: Request): ActivityQuery {
   };
 }
 
+/** The stream's rows as the API returns them, each with its one line; `more` when rows remain after them. */
+export async function activityRows(query: ActivityQuery): Promise<{ rows: ActivityRow[]; more: boolean }> {
+  const { rows, more } = await listActivity(query);
+  return { rows: rows.map((row) => ({ ...row, summary: activitySummary(row) })), more };
+}
+
 /** One page of the stream and the cursor of the next (null at the end). */
 export async function activityPage(query: ActivityQuery): Promise<ActivityPage> {
-  const { rows, more } = await listActivity(query);
+  const { rows, more } = await activityRows(query);
   const last = rows.at(-1);
   return { rows, nextCursor: more && last ? encodeActivityCursor(last) : null };
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { ApiError } from "@/lib/api/errors";
+import { ApiError } from "@/lib/errors";
 import { InvalidRangeError, parseRange, type RangePreset, type TimeRange } from "./range";
 
 /** The time range of a telemetry request (`range`, or `since`/`until`); a 400 with the reason when invalid. */

@@ -1,5 +1,5 @@
 /** Server-side telemetry: recording, rollups, the page's overview and the prompt summary. */
-export { telemetryOverview, toolStatsBetween, UNUSED_AFTER_SESSIONS } from "./overview";
+export { telemetryOverview, toolStats, toolStatsBetween, UNUSED_AFTER_SESSIONS } from "./overview";
 export { telemetrySummaryForPrompt } from "./prompt-summary";
 export { flushTelemetry, recordModelStep, recordToolCall } from "./recorder";
 export { resetTelemetryCache, warmTelemetry } from "./rollup-cache";

@@ -22,3 +22,8 @@ export function normalizeCommand(command: string): string {
   }
   return words.join(" ");
 }
+
+/** A call's command key: run_command's command, normalized, so failing commands group in SQL. */
+export function commandKeyOf(call: { tool: string; inputSummary: string }): string | null {
+  return call.tool === "run_command" ? normalizeCommand(call.inputSummary) || null : null;
+}

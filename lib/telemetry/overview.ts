@@ -1,6 +1,7 @@
 import "server-only";
-import { BUILTIN_NAMES } from "@/lib/agent/tools/builtin-names";
-import { learningRows, listHypotheses, listToolVersionsForTelemetry } from "@/lib/db/queries/telemetry";
+import { listHypotheses } from "@/lib/db/queries/hypotheses";
+import { learningRows, listToolVersionsForTelemetry } from "@/lib/db/queries/telemetry";
+import { BUILTIN_NAMES } from "@/lib/tools/builtin-names";
 import {
   aggregate,
   commandsFrom,
@@ -20,9 +21,21 @@ import type { TelemetryOverview, ToolStats } from "./types";
 /** A tool counts as unused when none of the last this many agent sessions called it. */
 export const UNUSED_AFTER_SESSIONS = 20;
 
+const FAR_FUTURE = Date.UTC(9999, 11, 31);
+
 /** The contract's per-tool figures for calls in [since, until). */
 export async function toolStatsBetween(since: Date, until: Date, now = new Date()): Promise<ToolStats[]> {
   return toolStatsFrom(await rollupsFor(since, until, now));
+}
+
+/**
+ * Per-tool calls, successes, p50/p95 duration and last use, for calls since `since` (all time
+ * without). Served from the day rollups (rollup-cache.ts): closed days are aggregated once, today is
+ * read live. Percentiles come from duration histograms (exact below 256 ms, at most 2.2 % high
+ * above; histogram.ts).
+ */
+export function toolStats(since?: Date): Promise<ToolStats[]> {
+  return toolStatsBetween(since ?? new Date(0), new Date(FAR_FUTURE));
 }
 
 /**

@@ -1,7 +1,8 @@
 import "server-only";
-import { BUILTIN_NAMES } from "@/lib/agent/tools/builtin-names";
-import { db } from "@/lib/db/client";
+import { listLatestLearnings } from "@/lib/db/queries/learning-events";
 import { listToolVersionsForTelemetry, toolsOfRecentSessions } from "@/lib/db/queries/telemetry";
+import { memo } from "@/lib/memo";
+import { BUILTIN_NAMES } from "@/lib/tools/builtin-names";
 import { aggregate, commandsFrom, healthFrom, scorecardsFrom } from "./derive";
 import { UNUSED_AFTER_SESSIONS } from "./overview";
 import { DAY_MS, startOfUtcDay } from "./range";
@@ -79,58 +80,38 @@ export function formatTelemetrySummary(input: SummaryInput): string {
   return text.slice(0, SUMMARY_MAX_CHARS);
 }
 
-interface Cached {
-  at: number;
-  text: Promise<string>;
-}
-const store = globalThis as unknown as {
-  __ratchetPromptSummary?: Cached;
-  __ratchetPromptSummaryRefresh?: Promise<void> | null;
-};
+/**
+ * A rebuild reads today's calls live and aggregates every day (tens of ms of CPU at a million
+ * calls), so the summary is kept: a turn waits for one only when there is none or it is older than
+ * MAX_STALE_MS, and after each turn the runner rebuilds one older than CACHE_MS in the background
+ * (refreshTelemetrySummary), so a turn's summary is at most a minute older than the end of the
+ * previous turn on this server. A failed build is not kept: that turn's prompt goes without, the
+ * next turn tries again.
+ */
+const summary = memo("telemetry.promptSummary", {
+  maxAgeMs: MAX_STALE_MS,
+  compute: () => buildSummary(new Date(), 30),
+});
 
 /**
  * A compact telemetry section for the system prompt (≤ ~600 tokens): the most used tools with calls,
  * ok % and median duration; the commands that fail most; flagged tools; recent learnings. Empty when
- * nothing was recorded yet. A rebuild reads today's calls live and aggregates every day (tens of ms
- * of CPU at a million calls), so it is kept and a turn waits for one only when there is none or it
- * is older than MAX_STALE_MS. After each turn the runner rebuilds one older than a minute
- * (refreshTelemetrySummary), so a turn's summary is at most a minute older than the end of the
- * previous turn on this server.
+ * nothing was recorded yet. Kept as above; a summary at another time or over other days is built
+ * fresh.
  */
 export function telemetrySummaryForPrompt(opts: { now?: Date; days?: number } = {}): Promise<string> {
-  const now = opts.now ?? new Date();
-  const days = opts.days ?? 30;
-  if (opts.now) return summaryOrEmpty(now, days);
-  const cached = store.__ratchetPromptSummary;
-  if (cached && now.getTime() - cached.at < MAX_STALE_MS) return cached.text;
-  const text = summaryOrEmpty(now, days);
-  store.__ratchetPromptSummary = { at: now.getTime(), text };
-  return text;
+  const built = opts.now || opts.days ? buildSummary(opts.now ?? new Date(), opts.days ?? 30) : summary.get();
+  return built.catch((error) => {
+    console.error("[ratchet] telemetry summary failed", error);
+    return "";
+  });
 }
 
 /** Rebuilds a summary older than a minute, keeping the old one until the new one is ready (or on failure). */
 export function refreshTelemetrySummary(): Promise<void> {
-  const cached = store.__ratchetPromptSummary;
-  if (store.__ratchetPromptSummaryRefresh) return store.__ratchetPromptSummaryRefresh;
-  if (!cached || Date.now() - cached.at < CACHE_MS) return Promise.resolve();
-  const at = Date.now();
-  const refresh = buildSummary(new Date(at), 30)
-    .then((text) => {
-      store.__ratchetPromptSummary = { at, text: Promise.resolve(text) };
-    })
-    .catch((error) => console.error("[ratchet] telemetry summary failed", error))
-    .finally(() => {
-      store.__ratchetPromptSummaryRefresh = null;
-    });
-  store.__ratchetPromptSummaryRefresh = refresh;
-  return refresh;
-}
-
-function summaryOrEmpty(now: Date, days: number): Promise<string> {
-  return buildSummary(now, days).catch((error) => {
-    console.error("[ratchet] telemetry summary failed", error);
-    return "";
-  });
+  return summary
+    .refresh(CACHE_MS)
+    .catch((error) => console.error("[ratchet] telemetry summary failed", error));
 }
 
 async function buildSummary(now: Date, days: number): Promise<string> {
@@ -139,12 +120,7 @@ async function buildSummary(now: Date, days: number): Promise<string> {
     rollupsFor(new Date(0), new Date(now.getTime() + 1), now),
     listToolVersionsForTelemetry(),
     toolsOfRecentSessions(UNUSED_AFTER_SESSIONS, now),
-    db().learningEvent.findMany({
-      where: { createdAt: { lte: now } },
-      orderBy: { createdAt: "desc" },
-      take: 5,
-      select: { type: true, description: true, source: true },
-    }),
+    listLatestLearnings(now, 5),
   ]);
   const startDay = new Date(since).toISOString().slice(0, 10);
   const inRange = all.filter((r) => r.day !== null && r.day >= startDay);

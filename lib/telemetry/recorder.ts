@@ -1,9 +1,9 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
-import { db } from "@/lib/db/client";
-import { Prisma } from "@/lib/db/generated/sqlite/client";
-import type { ModelStepRecord } from "@/lib/db/queries/model-steps";
-import { commandKeyOf, type ToolCallRecord } from "@/lib/db/queries/tool-calls";
+import { insertModelSteps, type ModelStepRecord, type StampedModelStep } from "@/lib/db/queries/model-steps";
+import { insertToolCalls, type StampedToolCall, type ToolCallRecord } from "@/lib/db/queries/tool-calls";
+import { processState } from "@/lib/process-state";
+import { commandKeyOf } from "./normalize-command";
 
 /**
  * Telemetry off the hot path. recordToolCall/recordModelStep only queue the row (a few microseconds);
@@ -14,94 +14,39 @@ import { commandKeyOf, type ToolCallRecord } from "@/lib/db/queries/tool-calls";
 const FLUSH_MS = 25;
 const MAX_BATCH = 200;
 
-interface Table<T> {
+/** How a queued record becomes a row (id and time stamped when it is queued) and how rows are written. */
+interface Table<T, Row> {
   name: "ToolCall" | "ModelStep";
-  columns: readonly string[];
-  values(row: T, id: string, at: Date): unknown[];
+  stamp(record: T, id: string, at: Date): Row;
+  insert(rows: Row[]): Promise<number>;
 }
 
-const TOOL_CALL: Table<ToolCallRecord> = {
+const TOOL_CALL: Table<ToolCallRecord, StampedToolCall> = {
   name: "ToolCall",
-  columns: [
-    "id",
-    "sessionId",
-    "turnId",
-    "callId",
-    "tool",
-    "toolVersion",
-    "inputSummary",
-    "ok",
-    "exitCode",
-    "errorClass",
-    "durationMs",
-    "outputBytes",
-    "commandKey",
-    "createdAt",
-  ],
-  values: (r, id, at) => [
-    id,
-    r.sessionId,
-    r.turnId,
-    r.callId,
-    r.tool,
-    r.toolVersion,
-    r.inputSummary,
-    r.ok,
-    r.exitCode,
-    r.errorClass,
-    r.durationMs,
-    r.outputBytes,
-    commandKeyOf(r),
-    at,
-  ],
+  stamp: (r, id, at) => ({ ...r, id, commandKey: commandKeyOf(r), createdAt: at }),
+  insert: insertToolCalls,
 };
 
-const MODEL_STEP: Table<ModelStepRecord> = {
+const MODEL_STEP: Table<ModelStepRecord, StampedModelStep> = {
   name: "ModelStep",
-  columns: [
-    "id",
-    "sessionId",
-    "turnId",
-    "step",
-    "model",
-    "inputTokens",
-    "outputTokens",
-    "costUsd",
-    "durationMs",
-    "createdAt",
-  ],
-  values: (r, id, at) => [
-    id,
-    r.sessionId,
-    r.turnId,
-    r.step,
-    r.model,
-    r.inputTokens,
-    r.outputTokens,
-    r.costUsd,
-    r.durationMs,
-    at,
-  ],
+  stamp: (r, id, at) => ({ ...r, id, createdAt: at }),
+  insert: insertModelSteps,
 };
 
-interface Pending {
-  values: unknown[];
-}
-
-class Queue<T> {
-  private rows: Pending[] = [];
+class Queue<T, Row> {
+  private rows: Row[] = [];
   private timer: NodeJS.Timeout | null = null;
   private batch: { promise: Promise<void>; resolve: () => void } | null = null;
   private writing: Promise<void> = Promise.resolve();
 
-  constructor(private readonly table: Table<T>) {}
+  constructor(private readonly table: Table<T, Row>) {}
 
   get size(): number {
     return this.rows.length;
   }
 
   push(row: T): Promise<void> {
-    this.rows.push({ values: this.table.values(row, newId(), new Date()) });
+    this.rows.push(this.table.stamp(row, newId(), new Date()));
     if (!this.batch) {
       let resolve = () => {};
       const promise = new Promise<void>((r) => {
@@ -136,22 +81,15 @@ class Queue<T> {
     return this.writing;
   }
 
-  private insert(rows: Pending[]): Promise<number> {
-    const columns = Prisma.raw(this.table.columns.map((c) => `"${c}"`).join(", "));
-    const tuples = rows.map((r) => Prisma.sql`(${Prisma.join(r.values)})`);
-    return db()
-      .$executeRaw`INSERT INTO ${Prisma.raw(`"${this.table.name}"`)} (${columns}) VALUES ${Prisma.join(tuples)}`;
-  }
-
-  private async write(rows: Pending[]): Promise<void> {
+  private async write(rows: Row[]): Promise<void> {
     for (let i = 0; i < rows.length; i += MAX_BATCH) {
       const chunk = rows.slice(i, i + MAX_BATCH);
       try {
-        await this.insert(chunk);
+        await this.table.insert(chunk);
       } catch (error) {
         // one bad row (its session deleted meanwhile) must not lose the others
         let lost = 0;
-        for (const row of chunk) await this.insert([row]).catch(() => lost++);
+        for (const row of chunk) await this.table.insert([row]).catch(() => lost++);
         if (lost) console.error(`[ratchet] telemetry: ${lost} ${this.table.name} row(s) not written`, error);
       }
     }
@@ -162,18 +100,11 @@ function newId(): string {
   return `c${Date.now().toString(36)}${randomBytes(9).toString("base64url").replace(/[-_]/g, "x").toLowerCase()}`;
 }
 
-const store = globalThis as unknown as {
-  __ratchetTelemetry?: { calls: Queue<ToolCallRecord>; steps: Queue<ModelStepRecord> };
-};
-
-function queues() {
-  if (!store.__ratchetTelemetry) {
-    store.__ratchetTelemetry = { calls: new Queue(TOOL_CALL), steps: new Queue(MODEL_STEP) };
-    // a process that ends by running out of work (scripts, tests) writes its queue first
-    process.once("beforeExit", () => void flushTelemetry());
-  }
-  return store.__ratchetTelemetry;
-}
+const queues = processState("telemetry.queues", () => {
+  // a process that ends by running out of work (scripts, tests) writes its queue first
+  process.once("beforeExit", () => void flushTelemetry());
+  return { calls: new Queue(TOOL_CALL), steps: new Queue(MODEL_STEP) };
+});
 
 /** Queues one tool call's row, stamped now; the promise settles when its batch is written. */
 export function recordToolCall(record: ToolCallRecord): Promise<void> {

@@ -1,5 +1,6 @@
 import "server-only";
 import { nextCallAt, segmentRows } from "@/lib/db/queries/telemetry";
+import { keyedMemo } from "@/lib/memo";
 import { DAY_MS, dayKey, startOfUtcDay } from "./range";
 import { type Rollup, rollupFromRows } from "./rollup";
 
@@ -18,32 +19,22 @@ const MAX_EMPTY_RUN = 400;
 /** Upper clamp: ISO-8601 text past year 9999 no longer sorts as text (SQLite compares times as text). */
 const MAX_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
-const store = globalThis as unknown as { __ratchetRollups?: Map<string, Promise<Rollup>> };
-function cache(): Map<string, Promise<Rollup>> {
-  store.__ratchetRollups ??= new Map();
-  return store.__ratchetRollups;
-}
+/** Closed days by their start (ms): kept until resetTelemetryCache(), a failed read is not kept. */
+const closedDays = keyedMemo<number, Rollup>("telemetry.rollups", {
+  maxAgeMs: Number.POSITIVE_INFINITY,
+  compute: (dayStart) => live(dayKey(dayStart), dayStart, dayStart + DAY_MS),
+});
 
 export function resetTelemetryCache(): void {
-  cache().clear();
+  closedDays.invalidate();
 }
 
 export function cachedDays(): number {
-  return cache().size;
+  return closedDays.size();
 }
 
 async function live(day: string | null, since: number, until: number): Promise<Rollup> {
   return rollupFromRows(day, await segmentRows(new Date(since), new Date(until)));
-}
-
-function closedDay(dayStart: number): Promise<Rollup> {
-  const key = dayKey(dayStart);
-  const hit = cache().get(key);
-  if (hit) return hit;
-  const work = live(key, dayStart, dayStart + DAY_MS);
-  cache().set(key, work);
-  work.catch(() => cache().delete(key));
-  return work;
 }
 
 function empty(day: string): Rollup {
@@ -74,8 +65,7 @@ export async function rollupsFor(since: Date, until: Date, now: Date = new Date(
       cursor = dayEnd;
       continue;
     }
-    const key = dayKey(dayStart);
-    if (!cache().has(key)) {
+    if (!closedDays.has(dayStart)) {
       // not computed yet: jump over days without calls with one index seek
       const next = await nextCallAt(new Date(dayStart));
       if (next === null) {
@@ -90,7 +80,7 @@ export async function rollupsFor(since: Date, until: Date, now: Date = new Date(
         continue;
       }
     }
-    const rollup = await closedDay(dayStart);
+    const rollup = await closedDays.get(dayStart);
     if (rollup.groups.length > 0) out.push(rollup);
     cursor = dayEnd;
   }
@@ -100,8 +90,7 @@ export async function rollupsFor(since: Date, until: Date, now: Date = new Date(
 function rememberEmpty(from: number, to: number): void {
   if ((to - from) / DAY_MS > MAX_EMPTY_RUN) return;
   for (let day = from; day + DAY_MS <= to; day += DAY_MS) {
-    const key = dayKey(day);
-    if (!cache().has(key)) cache().set(key, Promise.resolve(empty(key)));
+    if (!closedDays.has(day)) closedDays.remember(day, empty(dayKey(day)));
   }
 }
 

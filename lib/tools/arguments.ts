@@ -1,7 +1,9 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { processState } from "@/lib/process-state";
 
 const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
-const compiled = new Map<string, ValidateFunction>();
+/** Validators by schema key (a tool version's schema never changes, so neither does its validator). */
+const validators = processState("tools.validators", () => new Map<string, ValidateFunction>());
 
 function describeErrors(errors: ErrorObject[] | null | undefined): string {
   return (errors ?? [])
@@ -34,6 +36,7 @@ export function schemaProblem(schema: unknown): string | null {
 
 /** Checks call arguments against a tool's schema; the message is written for the model to fix its call. */
 export function checkArguments(schemaKey: string, schema: object, args: unknown): string | null {
+  const compiled = validators();
   let validate = compiled.get(schemaKey);
   if (!validate) {
     validate = ajv.compile(schema);

@@ -1,9 +1,9 @@
-import type { ToolOutcome } from "@/lib/agent/tools/types";
 import { checkArguments } from "./arguments";
 import type { CallableTool } from "./catalog";
 import { runResultSchema } from "./expect";
 import { runInHost } from "./host";
 import { wantsNetwork } from "./manifest";
+import type { ToolOutcome } from "./types";
 
 export const AGENT_TOOL_TIMEOUT_MS = 120_000;
 

@@ -4,6 +4,7 @@ import {
   listTrialToolVersions,
   type ToolVersion,
 } from "@/lib/db/queries/tool-versions";
+import { processState } from "@/lib/process-state";
 import { importRefusal } from "./import-policy";
 import { SYMLINK_REASON, sha256 } from "./lifecycle";
 import type { ToolManifest } from "./manifest";
@@ -35,7 +36,7 @@ function callable(row: ToolVersion, source: string, trial: boolean): CallableToo
     versionId: row.id,
     sha256: row.sha256,
     source,
-    manifest: row.manifest as unknown as ToolManifest,
+    manifest: row.manifest,
     trial,
   };
 }
@@ -47,18 +48,16 @@ function callable(row: ToolVersion, source: string, trial: boolean): CallableToo
  * ms), so a file changed in the last SETTLED_MS is not remembered: a second write in the same tick
  * would look the same.
  */
-const store = globalThis as unknown as {
-  __ratchetVerifiedTools?: Map<string, { identity: string; sha256: string; source: string }>;
-};
-function verified(): Map<string, { identity: string; sha256: string; source: string }> {
-  store.__ratchetVerifiedTools ??= new Map();
-  return store.__ratchetVerifiedTools;
-}
+const verified = processState(
+  "tools.verified",
+  () => new Map<string, { identity: string; sha256: string; source: string }>(),
+);
 
 const SETTLED_MS = 1000;
 const settled = (ctimeNs: bigint) => Date.now() - Number(ctimeNs / 1_000_000n) > SETTLED_MS;
 
 const MISSING = "its file is missing from the tools folder";
+const UNREADABLE = "needs re-approval: its stored manifest could not be read";
 
 /** An approved version's file as it is on disk now: its source if it still matches, else why not. */
 async function checkApproved(row: ToolVersion): Promise<{ source: string } | { reason: string }> {
@@ -106,6 +105,7 @@ export async function loadCatalog(sessionId: string): Promise<Catalog> {
     }
     const tool = callable(row, check.source, false);
     if (tool) chosen.push(tool);
+    else catalog.refused.push({ name: row.name, version: row.version, reason: UNREADABLE });
   }
   for (const row of trials) {
     const tool = callable(row, row.source, true);

@@ -10,7 +10,6 @@ import {
 import { sha256 } from "./hash";
 import { importRefusal } from "./import-policy";
 import { fileKind, nameProblem, proposeTool, SYMLINK_REASON, writeToolFile } from "./lifecycle";
-import type { ToolManifest } from "./manifest";
 import { starterToolsDir, toolFile, toolsDir } from "./paths";
 import { isStarter } from "./starter-hashes";
 
@@ -202,8 +201,8 @@ export async function syncToolsFromDisk(builtinNames: readonly string[]): Promis
     await queue(tool, "the tools folder", sync);
   }
   for (const version of sync.active.values()) {
-    const manifest = version.manifest as unknown as ToolManifest | null;
-    const reason = importRefusal(version.sha256, version.source, manifest?.capabilities.subprocess ?? false);
+    const subprocess = version.manifest?.capabilities.subprocess ?? false;
+    const reason = importRefusal(version.sha256, version.source, subprocess);
     if (!reason) continue;
     result.refused.push({ name: version.name, reason });
     result.verified = result.verified.filter((name) => name !== version.name);

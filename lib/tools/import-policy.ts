@@ -1,5 +1,6 @@
 import { realpathSync } from "node:fs";
 import path from "node:path";
+import { processState } from "@/lib/process-state";
 import { findModuleLoads } from "./import-scan";
 
 /**
@@ -143,7 +144,7 @@ export function describeRefusedImports(refused: RefusedImport[]): string {
 }
 
 /** By sha256 and capability: a version's source never changes, so neither does the answer. */
-const refusedBySource = new Map<string, RefusedImport[]>();
+const refusedBySource = processState("tools.importRefusals", () => new Map<string, RefusedImport[]>());
 
 /**
  * Why a version may not run because of what it loads (one approved before imports were checked:
@@ -151,10 +152,10 @@ const refusedBySource = new Map<string, RefusedImport[]>();
  */
 export function importRefusal(sha256: string, source: string, subprocess: boolean): string | null {
   const key = `${sha256}:${subprocess}`;
-  let refused = refusedBySource.get(key);
+  let refused = refusedBySource().get(key);
   if (!refused) {
     refused = refusedImports(source, { subprocess });
-    refusedBySource.set(key, refused);
+    refusedBySource().set(key, refused);
   }
   if (!refused.length) return null;
   return `it loads code its approval does not cover: ${refused.map((r) => `line ${r.line}: ${r.problem}`).join("; ")}`;

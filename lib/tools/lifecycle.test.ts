@@ -11,7 +11,6 @@ import {
 import os from "node:os";
 import path from "node:path";
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { BUILTIN_NAMES } from "@/lib/agent/tools/builtin-names";
 import { BUILTIN_TOOLS } from "@/lib/agent/tools/registry";
 import { syncToolsAtBoot } from "@/lib/boot/tools";
 import { db } from "@/lib/db/client";
@@ -23,6 +22,7 @@ import {
   listToolVersions,
 } from "@/lib/db/queries/tool-versions";
 import { startTestSandbox } from "@/lib/testing/sandbox";
+import { BUILTIN_NAMES } from "@/lib/tools/builtin-names";
 import { loadCatalog } from "./catalog";
 import { STARTER_DECIDER, syncToolsFromDisk } from "./disk-sync";
 import {
@@ -478,5 +478,52 @@ export async function run() { return { ok: true, result: helper() }; }
       /^line 1: "\/srv\/workspace\/helper\.mjs" is a file outside the tool/,
     );
     expect(isStarter("uses_helper", version.sha256)).toBe(false);
+  });
+});
+
+describe("a version's stored JSON is read through its schema (issue 15)", () => {
+  const capabilities = { filesystem: "none", network: false, subprocess: false, env: [] };
+  const manifest = {
+    description: "Returns 1.",
+    schema: { type: "object" },
+    capabilities,
+    requires: [],
+    examples: 1,
+  };
+
+  it.each([
+    ["a string", "anything"],
+    ["subprocess as a string", { ...manifest, capabilities: { ...capabilities, subprocess: "yes" } }],
+    ["network as a string", { ...manifest, capabilities: { ...capabilities, network: "*" } }],
+    ["a capability no version declares", { ...manifest, capabilities: { ...capabilities, root: true } }],
+    ["no capabilities", { ...manifest, capabilities: null }],
+  ])("an approved version whose stored manifest is %s is refused, never called", async (_, stored) => {
+    const { version } = await proposeTool(
+      { name: "one", source: tool(1), sessionId, origin: "agent" },
+      BUILTIN_NAMES,
+    );
+    await approveTool("one", version.sha256, "tester");
+    await db().toolVersion.update({ where: { id: version.id }, data: { manifest: stored as object } });
+    const catalog = await loadCatalog(sessionId);
+    expect(catalog.callable).toEqual([]);
+    expect(catalog.refused).toEqual([
+      { name: "one", version: 1, reason: "needs re-approval: its stored manifest could not be read" },
+    ]);
+  });
+
+  it("a proposal whose stored report cannot be read is validated again, not reused", async () => {
+    const first = await proposeTool(
+      { name: "one", source: tool(1), sessionId, origin: "agent" },
+      BUILTIN_NAMES,
+    );
+    await db().toolVersion.update({ where: { id: first.version.id }, data: { validation: { ok: "yes" } } });
+    const again = await proposeTool(
+      { name: "one", source: tool(1), sessionId, origin: "agent" },
+      BUILTIN_NAMES,
+    );
+    expect(again.duplicate).toBe(false);
+    expect(again.report.ok).toBe(true);
+    expect(again.report.checks.map((c) => c.status)).not.toContain("fail");
+    expect(again.version).toMatchObject({ version: 2, status: "proposed", sha256: first.version.sha256 });
   });
 });

@@ -1,8 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { lstat, mkdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { ApiError } from "@/lib/api/errors";
-import type { Prisma } from "@/lib/db/generated/sqlite/client";
 import { createLearningEvent } from "@/lib/db/queries/learning-events";
 import {
   activateToolVersion,
@@ -12,11 +10,12 @@ import {
   setToolVersionStatus,
   type ToolVersion,
 } from "@/lib/db/queries/tool-versions";
+import { ApiError } from "@/lib/errors";
 import { appendEvent } from "@/lib/events/log";
 import { collectSecrets } from "@/lib/sandbox";
 import { sha256 } from "./hash";
 import { importRefusal } from "./import-policy";
-import { TOOL_NAME, type ToolManifest } from "./manifest";
+import { TOOL_NAME } from "./manifest";
 import { nearBuiltin } from "./near-names";
 import { toolFile, toolsDir } from "./paths";
 import { isStarter } from "./starter-hashes";
@@ -52,10 +51,6 @@ export function nameProblem(name: string, builtinNames: readonly string[]): stri
   return null;
 }
 
-function asJson(value: unknown): Prisma.InputJsonValue {
-  return JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue;
-}
-
 /**
  * A 400 for a name that is not a tool name (`../x`, `a/b`, `%2e%2e`, an absolute path), before any
  * lookup: tool names become file names in the tools folder.
@@ -74,8 +69,9 @@ export async function proposeTool(p: Proposal, builtinNames: readonly string[]):
   if (problem) throw new ApiError("bad_request", problem);
   const hash = sha256(p.source);
   const existing = await findToolVersion(p.name, { sha256: hash });
-  if (existing && existing.status !== "rejected" && existing.status !== "retired") {
-    return { version: existing, report: existing.validation as unknown as ValidationReport, duplicate: true };
+  // a stored report that cannot be read is not reused: the source is validated (and stored) again
+  if (existing?.validation && existing.status !== "rejected" && existing.status !== "retired") {
+    return { version: existing, report: existing.validation, duplicate: true };
   }
   const { report, manifest } = await validateTool(p.source, {
     secrets: collectSecrets(process.env, []),
@@ -89,8 +85,8 @@ export async function proposeTool(p: Proposal, builtinNames: readonly string[]):
     origin: p.origin,
     status: report.ok ? "proposed" : "invalid",
     description: manifest?.description ?? "",
-    manifest: manifest ? asJson(manifest) : null,
-    validation: asJson(report),
+    manifest,
+    validation: report,
     reason: p.reason ?? null,
     sessionId: p.sessionId,
   });
@@ -141,8 +137,8 @@ async function pending(name: string, sha: string): Promise<ToolVersion> {
 
 /** A version proposed before imports were checked may load code no approval can cover. */
 function assertLoadsOnlyItself(version: ToolVersion): void {
-  const manifest = version.manifest as unknown as ToolManifest | null;
-  const refusal = importRefusal(version.sha256, version.source, manifest?.capabilities.subprocess ?? false);
+  const subprocess = version.manifest?.capabilities.subprocess ?? false;
+  const refusal = importRefusal(version.sha256, version.source, subprocess);
   if (refusal)
     throw new ApiError("conflict", `${version.name} v${version.version} cannot be approved: ${refusal}.`);
 }

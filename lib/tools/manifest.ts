@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { type Capabilities, capabilitiesSchema } from "@/lib/db/schemas/tools";
 
 export const TOOL_NAME = /^[a-z][a-z0-9_]{1,63}$/;
 
@@ -9,30 +10,11 @@ export const toolNameSchema = z
     "tool names are 2–64 characters: lowercase letters, digits and _, starting with a letter",
   );
 
-/** What a tool may do; enforced by the sandbox, shown in plain words beside Approve. */
-export const capabilitiesSchema = z.strictObject({
-  filesystem: z.enum(["project", "none"]).default("project"),
-  network: z
-    .union([z.boolean(), z.array(z.string().trim().toLowerCase().min(1).max(253)).max(50)])
-    .default(false),
-  subprocess: z.boolean().default(false),
-  env: z
-    .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "env entries are variable names"))
-    .max(20)
-    .default([]),
-});
-export type Capabilities = z.infer<typeof capabilitiesSchema>;
+// A manifest is stored with its tool version, so its schema lives with the database's
+// (lib/db/schemas/tools.ts); tools are declared and checked under these names.
+export { type Capabilities, capabilitiesSchema, type ToolManifest } from "@/lib/db/schemas/tools";
 
 export const DEFAULT_CAPABILITIES: Capabilities = capabilitiesSchema.parse({});
-
-/** What the sandboxed loader reported about a module that loaded and is well-formed. */
-export interface ToolManifest {
-  description: string;
-  schema: Record<string, unknown>;
-  capabilities: Capabilities;
-  requires: string[];
-  examples: number;
-}
 
 export function wantsNetwork(caps: Capabilities): boolean {
   return caps.network === true || (Array.isArray(caps.network) && caps.network.length > 0);

@@ -5,8 +5,8 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { BUILTIN_NAMES } from "@/lib/agent/tools/builtin-names";
-import { ApiError } from "@/lib/api/errors";
+import { ApiError } from "@/lib/errors";
+import { BUILTIN_NAMES } from "@/lib/tools/builtin-names";
 import { nameProblem, proposeTool } from "./lifecycle";
 import { editDistance, nameSkeleton, nearBuiltin } from "./near-names";
 

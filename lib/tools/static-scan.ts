@@ -1,10 +1,7 @@
+import type { SourceFlag } from "@/lib/db/schemas/tools";
 import { maskSecrets } from "@/lib/sandbox";
 
-export interface SourceFlag {
-  id: "child_process" | "network" | "eval" | "env" | "credentials" | "dynamic_import" | "filesystem_write";
-  label: string;
-  lines: number[];
-}
+export type { SourceFlag };
 
 const FLAGS: Array<{ id: SourceFlag["id"]; label: string; pattern: RegExp }> = [
   {

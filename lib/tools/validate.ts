@@ -1,39 +1,17 @@
 import { accessSync, constants } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import type { ExampleReport, ValidationCheck, ValidationReport } from "@/lib/db/schemas/tools";
 import { checkArguments, schemaProblem } from "./arguments";
 import { exampleSchema, matchExpectation, runResultSchema } from "./expect";
 import { sha256 } from "./hash";
 import { type HostResponse, runInHost } from "./host";
 import { describeRefusedImports, refusedImports } from "./import-policy";
 import { type Capabilities, capabilitiesSchema, type ToolManifest, wantsNetwork } from "./manifest";
-import { type SourceFlag, scanFlags, scanSecrets } from "./static-scan";
+import { scanFlags, scanSecrets } from "./static-scan";
 
-export interface ValidationCheck {
-  id: "load" | "imports" | "exports" | "schema" | "capabilities" | "requires" | "secrets" | "examples";
-  label: string;
-  status: "pass" | "fail" | "warn";
-  detail?: string;
-}
-
-export interface ExampleReport {
-  index: number;
-  args: unknown;
-  pass: boolean;
-  reason?: string;
-  returned?: string;
-  durationMs: number;
-}
-
-export interface ValidationReport {
-  ok: boolean;
-  checks: ValidationCheck[];
-  flags: SourceFlag[];
-  examples: ExampleReport[];
-  /** Missing binaries: the tool loads but is unavailable here. */
-  unavailable: string | null;
-  durationMs: number;
-}
+// The report is stored with the tool version: its shape is the schema it is read back with.
+export type { ExampleReport, ValidationCheck, ValidationReport };
 
 export const MAX_SOURCE_BYTES = 256 * 1024;
 const INSPECT_TIMEOUT_MS = 10_000;

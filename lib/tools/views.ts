@@ -1,4 +1,3 @@
-import { BUILTIN_TOOLS } from "@/lib/agent/tools/registry";
 import "server-only";
 import type { CallRow } from "@/lib/db/queries/telemetry";
 import {
@@ -9,8 +8,8 @@ import {
   type ToolVersion,
 } from "@/lib/db/queries/tool-versions";
 import { assertToolName } from "./lifecycle";
-import { type Capabilities, describeCapabilities, type ToolManifest } from "./manifest";
-import type { ValidationReport } from "./validate";
+import { describeCapabilities } from "./manifest";
+import type { BuiltinTool } from "./types";
 
 /**
  * What the tools routes answer (app/api/tools/**). The types are the contract the browser reads:
@@ -51,7 +50,10 @@ export interface ToolList {
   tools: ToolListItem[];
 }
 
-export async function toolList(): Promise<ToolListItem[]> {
+/** The toolbox: agent-written tools, then the built-ins (passed in: they are defined in lib/agent/tools). */
+export async function toolList(
+  builtinTools: readonly Pick<BuiltinTool, "name" | "description">[],
+): Promise<ToolListItem[]> {
   const byName = new Map<string, ToolVersion[]>();
   for (const v of await listAllToolVersions()) byName.set(v.name, [...(byName.get(v.name) ?? []), v]);
   const agent: ToolListItem[] = [];
@@ -74,7 +76,7 @@ export async function toolList(): Promise<ToolListItem[]> {
   }
   // pending proposals first, then the toolbox by name
   agent.sort((a, b) => Number(b.pending > 0) - Number(a.pending > 0) || a.name.localeCompare(b.name));
-  const builtins: ToolListItem[] = BUILTIN_TOOLS.map((t) => ({
+  const builtins: ToolListItem[] = builtinTools.map((t) => ({
     name: t.name,
     description: t.description,
     origin: "builtin",
@@ -104,8 +106,8 @@ export async function toolDetail(name: string) {
     name,
     versions: await Promise.all(
       versions.map(async (v) => {
-        const manifest = v.manifest as ToolManifest | null;
-        const capabilities = (manifest?.capabilities ?? null) as Capabilities | null;
+        const manifest = v.manifest;
+        const capabilities = manifest?.capabilities ?? null;
         const calls = await listCallsOfToolVersion(name, v.version, 20);
         return {
           id: v.id,
@@ -123,8 +125,7 @@ export async function toolDetail(name: string) {
           sessionId: v.sessionId,
           manifest,
           capabilities: capabilities ? describeCapabilities(capabilities) : [],
-          // the report as stored; the page says so when there is none
-          validation: v.validation as unknown as ValidationReport | null,
+          validation: v.validation,
           decidedBy: v.decidedBy,
           decidedAt: v.decidedAt?.toISOString() ?? null,
           decisionReason: v.decisionReason,

@@ -1,6 +1,7 @@
 import { lstat, realpath, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { z } from "zod";
 import { readSetting } from "@/lib/db/queries/settings";
 import { env } from "@/lib/env";
 import { realpathLoose } from "@/lib/fs/paths";
@@ -324,7 +325,8 @@ export async function resolveWorkspacePolicy(input: PolicyInput): Promise<Worksp
 export async function loadWorkspacePolicy(): Promise<WorkspacePolicy> {
   const e = env();
   return resolveWorkspacePolicy({
-    saved: await readSetting<unknown>(ROOTS_SETTING),
+    // each saved root is checked by resolveWorkspacePolicy, which says what it ignored and why
+    saved: await readSetting(ROOTS_SETTING, z.unknown()),
     envRoots: e.workspaceRoots,
     workspace: e.RATCHET_WORKSPACE,
     guard: await guardFor(),

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { ApiError } from "@/lib/api/errors";
 import { writeSettings } from "@/lib/db/queries/settings";
+import { ApiError } from "@/lib/errors";
 import { checkRoot, expandHome, guardFor, loadWorkspacePolicy, ROOTS_SETTING } from "./policy";
 
 export const MAX_ROOTS = 20;

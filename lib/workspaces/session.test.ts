@@ -1,14 +1,15 @@
 import { existsSync, readFileSync, renameSync, symlinkSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { type FakeLLM, startFakeLLM } from "@/e2e/support/fake-llm";
 import { activeTurns } from "@/lib/agent/active-turns";
 import { sendMessage } from "@/lib/agent/runner";
-import { ApiError } from "@/lib/api/errors";
 import { db } from "@/lib/db/client";
 import { listEventsAfter } from "@/lib/db/queries/events";
 import { createSession } from "@/lib/db/queries/sessions";
 import { readSetting } from "@/lib/db/queries/settings";
+import { ApiError } from "@/lib/errors";
 import { openSession } from "@/lib/sessions/service";
 import { saveModelSettings } from "@/lib/settings/model-config";
 import { startTestSandbox } from "@/lib/testing/sandbox";
@@ -130,7 +131,7 @@ describe("every turn checks the workspace again", () => {
 
 describe("saving roots (admin, in Settings)", () => {
   it("refuses a root that could not itself be a workspace, saving nothing", async () => {
-    const before = await readSetting(ROOTS_SETTING);
+    const before = await readSetting(ROOTS_SETTING, z.unknown());
     for (const [roots, reason] of [
       [["/"], /root of the file system/],
       [[process.cwd()], /Ratchet's app folder/],
@@ -142,7 +143,7 @@ describe("saving roots (admin, in Settings)", () => {
       expect(error.status).toBe(400);
       expect(error.message).toMatch(reason);
     }
-    expect(await readSetting(ROOTS_SETTING)).toEqual(before);
+    expect(await readSetting(ROOTS_SETTING, z.unknown())).toEqual(before);
   });
 
   it("saves real paths and clears with an empty list", async () => {
@@ -150,8 +151,8 @@ describe("saving roots (admin, in Settings)", () => {
     const link = path.join(path.dirname(root()), `${path.basename(root())}-link`);
     symlinkSync(root(), link);
     expect(await saveWorkspaceRoots([link])).toMatchObject({ saved: [root()] });
-    expect(await readSetting(ROOTS_SETTING)).toEqual([root()]);
+    expect(await readSetting(ROOTS_SETTING, z.unknown())).toEqual([root()]);
     expect(await saveWorkspaceRoots([])).toMatchObject({ previous: [root()], saved: null });
-    expect(await readSetting(ROOTS_SETTING)).toEqual([]);
+    expect(await readSetting(ROOTS_SETTING, z.unknown())).toEqual([]);
   });
 });

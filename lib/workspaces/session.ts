@@ -1,5 +1,5 @@
 import { mkdir } from "node:fs/promises";
-import { ApiError } from "@/lib/api/errors";
+import { ApiError } from "@/lib/errors";
 import { checkWorkspace, loadWorkspacePolicy } from "./policy";
 
 /** A turn refused because its session's folder may no longer be a workspace. */

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { ApiError } from "@/lib/api/errors";
 import { readJson, route } from "@/lib/api/handler";
 import { createLearningEvent } from "@/lib/db/queries/learning-events";
 import { findSession } from "@/lib/db/queries/sessions";
+import { ApiError } from "@/lib/errors";
 import { learningEventList, learningEventView } from "@/lib/learning/views";
 
 export const dynamic = "force-dynamic";

@@ -1,4 +1,4 @@
-import { sendMessage } from "@/lib/agent/runner";
+import { agentTurns } from "@/lib/agent/runner";
 import { route } from "@/lib/api/handler";
 import { listMaintenanceRuns } from "@/lib/db/queries/maintenance";
 import { maintenanceStatus, startMaintenancePass } from "@/lib/learning/maintenance/pass";
@@ -8,7 +8,7 @@ export const dynamic = "force-dynamic";
 
 export const GET = route(async () =>
   Response.json({
-    status: await maintenanceStatus(),
+    status: await maintenanceStatus(agentTurns),
     runs: (await listMaintenanceRuns()).map(maintenanceRunView),
   } satisfies MaintenanceOverview),
 );
@@ -16,7 +16,7 @@ export const GET = route(async () =>
 /** Starts a battery change; its progress streams like a session's events (GET /api/sessions/:sessionId/events). */
 export const POST = route(
   async (_request, _params, { audit }) => {
-    const started = await startMaintenancePass(sendMessage);
+    const started = await startMaintenancePass(agentTurns);
     await audit(started.id, { sessionId: started.sessionId });
     return Response.json(started satisfies MaintenanceStarted, { status: 202 });
   },

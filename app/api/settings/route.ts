@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { ApiError } from "@/lib/api/errors";
 import { readJson, route } from "@/lib/api/handler";
 import { writeSettings } from "@/lib/db/queries/settings";
+import { ApiError } from "@/lib/errors";
+import { priceSchema, savePrices } from "@/lib/model/prices";
 import { networkPolicySchema, sandboxSettingsSchema } from "@/lib/sandbox";
 import { modelSettingsSchema, saveModelSettings } from "@/lib/settings/model-config";
 import { saveNetworkPolicy } from "@/lib/settings/network-policy";
-import { priceSchema, savePrices } from "@/lib/settings/prices";
 import { saveSandboxSettings } from "@/lib/settings/sandbox-settings";
 import { settingsView } from "@/lib/settings/views";
 

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { ApiError } from "@/lib/api/errors";
 import { readJson, route } from "@/lib/api/handler";
 import { saveWorkingMemory } from "@/lib/db/queries/working-memory";
-import { workingMemoryProblem } from "@/lib/learning/maintenance/tools";
+import { ApiError } from "@/lib/errors";
 import { workingMemoryList, workingMemoryView } from "@/lib/learning/views";
+import { workingMemoryProblem } from "@/lib/learning/working-memory";
 
 export const dynamic = "force-dynamic";
 

@@ -2,7 +2,7 @@ import path from "node:path";
 import { z } from "zod";
 import { recordSkillLoads } from "@/lib/db/queries/skills";
 import { listSkillFiles, listSkills, readSkillEntry, type SkillFileInfo } from "@/lib/skills/catalog";
-import { defineTool } from "./types";
+import { defineTool } from "@/lib/tools/types";
 
 function formatSize(bytes: number): string {
   return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KiB`;

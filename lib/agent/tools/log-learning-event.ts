@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { createLearningEvent } from "@/lib/db/queries/learning-events";
-import { defineTool } from "./types";
+import { defineTool } from "@/lib/tools/types";
 
 export const logLearningEvent = defineTool({
   name: "log_learning_event",

@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { ApiError } from "@/lib/api/errors";
+import { ApiError } from "@/lib/errors";
+import { BUILTIN_NAMES } from "@/lib/tools/builtin-names";
 import { proposeTool as stageProposal } from "@/lib/tools/lifecycle";
 import { reportForModel } from "@/lib/tools/report-text";
+import { defineTool } from "@/lib/tools/types";
 import { MAX_SOURCE_BYTES } from "@/lib/tools/validate";
-import { BUILTIN_NAMES } from "./builtin-names";
-import { defineTool } from "./types";
 
 export const proposeTool = defineTool({
   name: "propose_tool",

@@ -1,12 +1,13 @@
 import { listSkills, type SkillSummary } from "@/lib/skills/catalog";
+import { BUILTIN_NAMES } from "@/lib/tools/builtin-names";
 import { type Catalog, loadCatalog } from "@/lib/tools/catalog";
-import { BUILTIN_NAMES } from "./builtin-names";
+import type { BuiltinTool } from "@/lib/tools/types";
 import { loadSkill } from "./load-skill";
 import { logLearningEvent } from "./log-learning-event";
+import { MAINTENANCE_TOOLS } from "./maintenance";
 import { proposeTool } from "./propose-tool";
 import { reloadTools } from "./reload-tools";
 import { runCommand } from "./run-command";
-import type { BuiltinTool } from "./types";
 
 /** The one list of built-in tools; names are part of the public API. */
 export const BUILTIN_TOOLS: readonly BuiltinTool[] = [
@@ -17,7 +18,10 @@ export const BUILTIN_TOOLS: readonly BuiltinTool[] = [
   proposeTool,
 ];
 
-export { BUILTIN_NAMES };
+/** The built-ins a turn offers the model: a battery change gets its own tools on top. */
+export function builtinToolsFor(kind: "agent" | "maintenance"): readonly BuiltinTool[] {
+  return kind === "maintenance" ? [...BUILTIN_TOOLS, ...MAINTENANCE_TOOLS] : BUILTIN_TOOLS;
+}
 
 export interface ToolboxSnapshot {
   skills: SkillSummary[];

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineTool } from "./types";
+import { defineTool } from "@/lib/tools/types";
 
 export const reloadTools = defineTool({
   name: "reload_tools",

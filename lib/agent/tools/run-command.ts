@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { runProcess, sandboxEnv, withPrivateTmp } from "@/lib/sandbox";
-import { defineTool, type ToolOutcome } from "./types";
+import { defineTool, type ToolOutcome } from "@/lib/tools/types";
 
 export const RUN_COMMAND_DEFAULTS = {
   timeoutMs: 120_000,

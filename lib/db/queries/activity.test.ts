@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, expectTypeOf, it } from "vitest";
 import { GET as activityRoute } from "@/app/api/telemetry/activity/route";
 import { GET as exportRoute } from "@/app/api/telemetry/export/route";
 import {
@@ -7,8 +7,9 @@ import {
   type ActivityPage,
   type ActivityRow,
 } from "@/lib/telemetry/activity";
+import { activityPage } from "@/lib/telemetry/activity-feed";
 import { db } from "../client";
-import { listActivity } from "./activity";
+import { listActivity, type ActivityKind as StoredKind } from "./activity";
 import { createSession } from "./sessions";
 
 // Rows here are stamped in 2013, one 10-day window per test, away from what other test files write;
@@ -127,13 +128,17 @@ const all = (since: number, until: number) => ({
 });
 
 describe("listActivity", () => {
+  it("is read for every kind the API lists, and the API lists every kind it reads", () => {
+    expectTypeOf<(typeof ACTIVITY_KINDS)[number]>().toEqualTypeOf<StoredKind>();
+  });
+
   it("merges the six kinds newest first, each with its fields, session title and a summary", async () => {
     const start = nextWindow();
     const s = await newSession("merge order");
     const ids = new Map<ActivityKind, string>();
     for (const [i, kind] of ACTIVITY_KINDS.entries()) ids.set(kind, await add(kind, s.id, start + i * 1000));
-    const { rows, more } = await listActivity({ ...all(start, start + DAY), sessionId: s.id });
-    expect(more).toBe(false);
+    const { rows, nextCursor } = await activityPage({ ...all(start, start + DAY), sessionId: s.id });
+    expect(nextCursor).toBeNull();
     expect(rows.map((r) => r.kind)).toEqual([...ACTIVITY_KINDS].reverse());
     const byKind = Object.fromEntries(rows.map((r) => [r.kind, r])) as Record<ActivityKind, ActivityRow>;
     expect(byKind.tool_call).toEqual({

@@ -1,35 +1,18 @@
 import "server-only";
 import { z } from "zod";
 import { env } from "@/lib/env";
-import type { ActivityData, ActivityKind, ActivityRow } from "@/lib/telemetry/activity";
-import { activitySummary } from "@/lib/telemetry/activity-summary";
 import { db } from "../client";
 import { Prisma } from "../generated/sqlite/client";
 import { epochOf } from "./telemetry";
-
-/** A row's place in the stream: newest first, ties by kind then id, both descending. */
-export interface ActivityKey {
-  at: Date;
-  kind: ActivityKind;
-  id: string;
-}
-
-export interface ActivityQuery {
-  since: Date;
-  /** Exclusive. */
-  until: Date;
-  kinds: readonly ActivityKind[];
-  sessionId?: string;
-  /** Keyset cursor: rows strictly after this one in the stream's order. */
-  before?: ActivityKey;
-  limit: number;
-}
 
 const text = z.string();
 const maybe = z.string().nullable();
 const num = z.number();
 
-/** Each kind's fields (the columns read into `data`); SQLite stores booleans as 0/1. */
+/**
+ * Each kind's fields: the columns read into `data`, named as in its table. They are the activity
+ * stream's row shapes (lib/telemetry/activity.ts). SQLite stores booleans as 0/1.
+ */
 const DATA = {
   tool_call: z.object({
     tool: text,
@@ -48,11 +31,47 @@ const DATA = {
     costUsd: num,
     durationMs: num.nullable(),
   }),
+  /** kind: suggested (its triggers matched) | loaded (the model loaded it). */
   skill_load: z.object({ skill: text, kind: text, trigger: maybe }),
   friction: z.object({ kind: text, detail: text, outcome: text, toolName: maybe }),
   learning: z.object({ type: text, source: text, description: text, context: maybe }),
   reflection: z.object({ status: text, trigger: text, summary: maybe, error: maybe, model: maybe }),
-} satisfies { [K in ActivityKind]: z.ZodType<ActivityData[K]> };
+};
+
+export type ActivityKind = keyof typeof DATA;
+export type ActivityData = { [K in ActivityKind]: z.output<(typeof DATA)[K]> };
+
+/** One row of the stream as stored: its kind's fields, where and when. */
+export type StoredActivity = {
+  [K in ActivityKind]: {
+    id: string;
+    /** ISO-8601, millisecond precision. */
+    at: string;
+    kind: K;
+    sessionId: string | null;
+    sessionTitle: string | null;
+    turnId: string | null;
+    data: ActivityData[K];
+  };
+}[ActivityKind];
+
+/** A row's place in the stream: newest first, ties by kind then id, both descending. */
+export interface ActivityKey {
+  at: Date;
+  kind: ActivityKind;
+  id: string;
+}
+
+export interface ActivityQuery {
+  since: Date;
+  /** Exclusive. */
+  until: Date;
+  kinds: readonly ActivityKind[];
+  sessionId?: string;
+  /** Keyset cursor: rows strictly after this one in the stream's order. */
+  before?: ActivityKey;
+  limit: number;
+}
 
 const TABLES: Record<ActivityKind, { table: string; hasTurn: boolean }> = {
   tool_call: { table: "ToolCall", hasTurn: true },
@@ -135,7 +154,7 @@ function branch(kind: ActivityKind, query: ActivityQuery): Prisma.Sql {
  * (sessionId, createdAt) index with a session), merged and cut to `limit + 1`, then their sessions'
  * titles. `more` says whether rows remain after the last one returned.
  */
-export async function listActivity(query: ActivityQuery): Promise<{ rows: ActivityRow[]; more: boolean }> {
+export async function listActivity(query: ActivityQuery): Promise<{ rows: StoredActivity[]; more: boolean }> {
   const kinds = [...new Set(query.kinds)];
   if (kinds.length === 0) return { rows: [], more: false };
   const merged = Prisma.join(
@@ -147,17 +166,15 @@ export async function listActivity(query: ActivityQuery): Promise<{ rows: Activi
       FROM (SELECT * FROM (${merged}) a ORDER BY a."at" DESC, a."kind" DESC, a."id" DESC LIMIT ${query.limit + 1}) p
       LEFT JOIN "Session" s ON s."id" = p."sessionId"
      ORDER BY p."at" DESC, p."kind" DESC, p."id" DESC`;
-  const rows = raw.slice(0, query.limit).map((r): ActivityRow => {
-    const entry = Entry.parse({ kind: r.kind, data: JSON.parse(r.data) });
-    return {
-      ...entry,
+  const rows = raw.slice(0, query.limit).map(
+    (r): StoredActivity => ({
+      ...Entry.parse({ kind: r.kind, data: JSON.parse(r.data) }),
       id: r.id,
       at: new Date(epochOf(r.at) ?? 0).toISOString(),
       sessionId: r.sessionId,
       sessionTitle: r.sessionTitle,
       turnId: r.turnId,
-      summary: activitySummary(entry),
-    };
-  });
+    }),
+  );
   return { rows, more: raw.length > query.limit };
 }

@@ -1,4 +1,5 @@
 import { EventEmitter } from "node:events";
+import { processState } from "@/lib/process-state";
 import { db } from "../client";
 
 /**
@@ -16,15 +17,11 @@ export interface AuthSessionRow {
   revokedAt: Date | null;
 }
 
-const store = globalThis as unknown as { __ratchetAuthRevocations?: EventEmitter };
-
-function revocations(): EventEmitter {
-  if (!store.__ratchetAuthRevocations) {
-    store.__ratchetAuthRevocations = new EventEmitter();
-    store.__ratchetAuthRevocations.setMaxListeners(0);
-  }
-  return store.__ratchetAuthRevocations;
-}
+const revocations = processState("auth.revocations", () => {
+  const bus = new EventEmitter();
+  bus.setMaxListeners(0);
+  return bus;
+});
 
 /** Calls `listener` after any login or token of this process is revoked; returns the unsubscribe. */
 export function onAuthRevoked(listener: () => void): () => void {

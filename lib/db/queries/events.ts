@@ -1,5 +1,5 @@
-import type { SessionEvent } from "@/lib/events/types";
 import { db, type Prisma } from "../client";
+import { parseStoredEvent, type SessionEvent } from "../schemas/events";
 
 export async function maxEventSeq(sessionId: string): Promise<number> {
   const row = await db().event.aggregate({ where: { sessionId }, _max: { seq: true } });
@@ -28,14 +28,8 @@ export async function listEventsAfter(
     orderBy: { seq: "asc" },
     take: limit,
   });
-  return rows.map(
-    (r) =>
-      ({
-        ...(r.data as Record<string, unknown>),
-        type: r.type,
-        seq: r.seq,
-        at: r.createdAt.toISOString(),
-      }) as unknown as SessionEvent,
+  return rows.map((r) =>
+    parseStoredEvent({ type: r.type, data: r.data, seq: r.seq, at: r.createdAt.toISOString() }),
   );
 }
 

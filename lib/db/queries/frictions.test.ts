@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { commandKeyOf } from "@/lib/telemetry/normalize-command";
 import { db } from "../client";
 import { recentCommandCounts } from "./frictions";
 import { createSession } from "./sessions";
@@ -20,7 +21,7 @@ async function call(sessionId: string, tool: string, inputSummary: string, legac
   };
   // a call recorded before commandKey existed has none
   if (legacy) await db().toolCall.create({ data: row });
-  else await recordToolCall(row);
+  else await recordToolCall({ ...row, commandKey: commandKeyOf(row) });
 }
 
 describe("recentCommandCounts", () => {

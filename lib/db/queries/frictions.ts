@@ -39,6 +39,15 @@ export function settleAbandonedFrictions(before: Date) {
   });
 }
 
+/** Frictions since a time (all without) that led to no tool, newest first. */
+export function listUnconvertedFrictions(since: Date | null, take: number) {
+  return db().friction.findMany({
+    where: { outcome: "none", ...(since ? { createdAt: { gte: since } } : {}) },
+    orderBy: { createdAt: "desc" },
+    take,
+  });
+}
+
 /** Friction → tool built in the same turn: the headline figure of the build-it-now loop. */
 export async function frictionConversion(since?: Date) {
   const where = { outcome: { not: "pending" }, ...(since ? { createdAt: { gte: since } } : {}) };

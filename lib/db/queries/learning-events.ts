@@ -28,3 +28,73 @@ export function updateLearningEvent(
 export function deleteLearningEvent(id: string) {
   return db().learningEvent.delete({ where: { id } });
 }
+
+/** Learning events per source (agent, detector, user). */
+export async function countLearningEventsBySource(): Promise<Record<string, number>> {
+  const rows = await db().learningEvent.groupBy({ by: ["source"], _count: { _all: true } });
+  return Object.fromEntries(rows.map((r) => [r.source, r._count._all]));
+}
+
+/** A session's learning events, oldest first. */
+export function listSessionLearningEvents(sessionId: string, take: number) {
+  return db().learningEvent.findMany({ where: { sessionId }, orderBy: { createdAt: "asc" }, take });
+}
+
+/** Learning events since a time (all without), newest first. */
+export function listLearningEventsSince(since: Date | null, take: number) {
+  return db().learningEvent.findMany({
+    where: since ? { createdAt: { gte: since } } : {},
+    orderBy: { createdAt: "desc" },
+    take,
+  });
+}
+
+/** The newest learning events written at or before `now`, for the prompt's telemetry summary. */
+export function listLatestLearnings(now: Date, take: number) {
+  return db().learningEvent.findMany({
+    where: { createdAt: { lte: now } },
+    orderBy: { createdAt: "desc" },
+    take,
+    select: { type: true, description: true, source: true },
+  });
+}
+
+/** Corrections recorded outside a session (the candidates a new correction may repeat), newest first. */
+export function listCorrectionsOutside(sessionId: string, take: number) {
+  return db().learningEvent.findMany({
+    where: { type: "correction", NOT: { sessionId } },
+    orderBy: { createdAt: "desc" },
+    take,
+    select: { id: true, description: true, context: true },
+  });
+}
+
+/** A correction came up again: the learning did not stick. */
+export async function markLearningsRecurred(ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db().learningEvent.updateMany({ where: { id: { in: ids } }, data: { recurred: { increment: 1 } } });
+}
+
+/**
+ * The newest corrections and preferences from other sessions (written after `after`, when given)
+ * that a prompt includes; each is counted as used.
+ */
+export async function takeLearningsForPrompt(sessionId: string, after: Date | null, take: number) {
+  const learnings = await db().learningEvent.findMany({
+    where: {
+      type: { in: ["correction", "preference"] },
+      NOT: { sessionId },
+      ...(after ? { createdAt: { gt: after } } : {}),
+    },
+    orderBy: { createdAt: "desc" },
+    take,
+    select: { id: true, type: true, description: true },
+  });
+  if (learnings.length) {
+    await db().learningEvent.updateMany({
+      where: { id: { in: learnings.map((l) => l.id) } },
+      data: { usedCount: { increment: 1 }, lastUsedAt: new Date() },
+    });
+  }
+  return learnings;
+}

@@ -1,38 +1,78 @@
 import { db } from "../client";
-import type { Prisma } from "../generated/sqlite/client";
+import type { MaintenanceRun, Prisma } from "../generated/sqlite/client";
+import {
+  type MaintenanceAnalysis,
+  type MaintenanceResults,
+  maintenanceAnalysisSchema,
+  maintenanceResultsSchema,
+} from "../schemas/maintenance";
 
-export function createMaintenanceRun(sessionId: string, analysis: Prisma.InputJsonValue) {
-  return db().maintenanceRun.create({ data: { sessionId, analysis, status: "running" } });
+/** A run with its JSON read: either is null when absent or not in the stored shape. */
+export interface MaintenanceRunRow extends Omit<MaintenanceRun, "analysis" | "results"> {
+  analysis: MaintenanceAnalysis | null;
+  results: MaintenanceResults | null;
 }
 
-export function findMaintenanceRun(id: string) {
-  return db().maintenanceRun.findUnique({ where: { id } });
+function readRun(row: MaintenanceRun): MaintenanceRunRow {
+  const analysis = maintenanceAnalysisSchema.safeParse(row.analysis);
+  const results = maintenanceResultsSchema.safeParse(row.results);
+  return {
+    ...row,
+    analysis: analysis.success ? analysis.data : null,
+    results: results.success ? results.data : null,
+  };
 }
 
-export function findRunBySession(sessionId: string) {
-  return db().maintenanceRun.findUnique({ where: { sessionId } });
+const readMaybe = (row: MaintenanceRun | null) => (row ? readRun(row) : null);
+
+export async function createMaintenanceRun(sessionId: string, analysis: MaintenanceAnalysis) {
+  return readRun(await db().maintenanceRun.create({ data: { sessionId, analysis, status: "running" } }));
 }
 
-export function listMaintenanceRuns(limit = 50) {
-  return db().maintenanceRun.findMany({ orderBy: { startedAt: "desc" }, take: limit });
+export async function findMaintenanceRun(id: string) {
+  return readMaybe(await db().maintenanceRun.findUnique({ where: { id } }));
 }
 
-export function lastMaintenanceRun() {
-  return db().maintenanceRun.findFirst({ orderBy: { startedAt: "desc" } });
+export async function findRunBySession(sessionId: string) {
+  return readMaybe(await db().maintenanceRun.findUnique({ where: { sessionId } }));
 }
 
-export function finishMaintenanceRun(
+export async function listMaintenanceRuns(limit = 50) {
+  return (await db().maintenanceRun.findMany({ orderBy: { startedAt: "desc" }, take: limit })).map(readRun);
+}
+
+export async function lastMaintenanceRun() {
+  return readMaybe(await db().maintenanceRun.findFirst({ orderBy: { startedAt: "desc" } }));
+}
+
+/** The run that started before `at` (the previous pass's, to compare with). */
+export async function maintenanceRunBefore(at: Date) {
+  return readMaybe(
+    await db().maintenanceRun.findFirst({ where: { startedAt: { lt: at } }, orderBy: { startedAt: "desc" } }),
+  );
+}
+
+export function countMaintenanceRuns(): Promise<number> {
+  return db().maintenanceRun.count();
+}
+
+export async function finishMaintenanceRun(
   id: string,
   data: {
     status: "completed" | "failed" | "cancelled" | "running";
-    results?: Prisma.InputJsonValue;
+    results?: MaintenanceResults;
     smallItemsActed?: number;
   },
 ) {
-  return db().maintenanceRun.update({
+  const row = await db().maintenanceRun.update({
     where: { id },
-    data: { ...data, finishedAt: data.status === "running" ? null : new Date() },
+    data: {
+      ...data,
+      results: data.results as Prisma.InputJsonValue | undefined,
+      finishedAt: data.status === "running" ? null : new Date(),
+    },
   });
+  return readRun(row);
 }
 
 /** Completed agent sessions since the last pass started: the battery gauge. */

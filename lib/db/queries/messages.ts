@@ -1,5 +1,19 @@
-import type { StoredPart } from "@/lib/agent/parts";
 import { db, type Prisma } from "../client";
+import type { Message, Part } from "../generated/sqlite/client";
+import { parsePart, type StoredPart } from "../schemas/parts";
+
+/** A part row with its JSON read. */
+export interface PartRow extends Omit<Part, "data"> {
+  data: StoredPart;
+}
+
+export interface MessageRow extends Message {
+  /** In order; a part whose stored JSON is not a part is left out rather than breaking the transcript. */
+  parts: PartRow[];
+}
+
+/** A part is JSON by construction: a tool call's `input` is the model's parsed JSON arguments. */
+const json = (part: StoredPart) => part as unknown as Prisma.InputJsonValue;
 
 export function createMessage(data: {
   sessionId: string;
@@ -13,11 +27,7 @@ export function createMessage(data: {
       turnId: data.turnId,
       role: data.role,
       parts: {
-        create: data.parts.map((p, idx) => ({
-          idx,
-          type: p.type,
-          data: p as unknown as Prisma.InputJsonValue,
-        })),
+        create: data.parts.map((p, idx) => ({ idx, type: p.type, data: json(p) })),
       },
     },
   });
@@ -25,7 +35,7 @@ export function createMessage(data: {
 
 /** Writes (or rewrites) one part of a message at a position. */
 export function upsertPart(messageId: string, idx: number, part: StoredPart) {
-  const data = part as unknown as Prisma.InputJsonValue;
+  const data = json(part);
   return db().part.upsert({
     where: { messageId_idx: { messageId, idx } },
     create: { messageId, idx, type: part.type, data },
@@ -33,21 +43,49 @@ export function upsertPart(messageId: string, idx: number, part: StoredPart) {
   });
 }
 
-export function listMessages(sessionId: string) {
-  return db().message.findMany({
+function readParts(rows: Part[]): PartRow[] {
+  return rows.flatMap((row) => {
+    const data = parsePart(row.data);
+    return data ? [{ ...row, data }] : [];
+  });
+}
+
+export async function listMessages(sessionId: string): Promise<MessageRow[]> {
+  const rows = await db().message.findMany({
     where: { sessionId },
     orderBy: { createdAt: "asc" },
     include: { parts: { orderBy: { idx: "asc" } } },
   });
+  return rows.map((m) => ({ ...m, parts: readParts(m.parts) }));
+}
+
+/** When the session's newest message was written (null without messages). */
+export async function lastMessageAt(sessionId: string): Promise<Date | null> {
+  const last = await db().message.findFirst({
+    where: { sessionId },
+    orderBy: { createdAt: "desc" },
+    select: { createdAt: true },
+  });
+  return last?.createdAt ?? null;
+}
+
+/** The last few parts of the newest assistant message that has any, newest first. */
+export async function lastAssistantParts(sessionId: string, take: number): Promise<StoredPart[]> {
+  const message = await db().message.findFirst({
+    where: { sessionId, role: "assistant", parts: { some: {} } },
+    orderBy: { createdAt: "desc" },
+    include: { parts: { orderBy: { idx: "desc" }, take } },
+  });
+  return readParts(message?.parts ?? []).map((p) => p.data);
 }
 
 /** Tool parts a dead server left "running" become errors, so the transcript says what happened. */
 export async function failRunningToolParts(sessionId: string, reason: string): Promise<void> {
-  const parts = await db().part.findMany({ where: { type: "tool", message: { sessionId } } });
-  for (const part of parts) {
-    const data = part.data as unknown as StoredPart;
-    if (data.type === "tool" && data.state === "running") {
-      await upsertPart(part.messageId, part.idx, { ...data, state: "error", output: reason });
+  const rows = await db().part.findMany({ where: { type: "tool", message: { sessionId } } });
+  for (const row of rows) {
+    const part = parsePart(row.data);
+    if (part?.type === "tool" && part.state === "running") {
+      await upsertPart(row.messageId, row.idx, { ...part, state: "error", output: reason });
     }
   }
 }

@@ -1,4 +1,5 @@
 import { db } from "../client";
+import { insertRows } from "./insert-rows";
 
 export interface ModelStepRecord {
   sessionId: string;
@@ -13,4 +14,28 @@ export interface ModelStepRecord {
 
 export function recordModelStep(record: ModelStepRecord) {
   return db().modelStep.create({ data: record });
+}
+
+/** A step stamped by the batching recorder. */
+export interface StampedModelStep extends ModelStepRecord {
+  id: string;
+  createdAt: Date;
+}
+
+const COLUMNS = [
+  "id",
+  "sessionId",
+  "turnId",
+  "step",
+  "model",
+  "inputTokens",
+  "outputTokens",
+  "costUsd",
+  "durationMs",
+  "createdAt",
+] as const satisfies readonly (keyof StampedModelStep)[];
+
+/** Writes a batch of steps in one statement. */
+export function insertModelSteps(rows: readonly StampedModelStep[]): Promise<number> {
+  return insertRows("ModelStep", COLUMNS, rows);
 }

@@ -1,8 +1,19 @@
-import type { OpportunityFields } from "@/lib/learning/opportunities-md";
 import { db } from "../client";
 import type { Prisma } from "../generated/sqlite/client";
 
-export type OpportunityStatus = OpportunityFields["status"];
+export type OpportunityStatus = "todo" | "in_progress" | "done" | "dropped";
+
+/** A card's own fields (what lib/learning/opportunities-md.ts validates and writes as Markdown). */
+export interface OpportunityFields {
+  title: string;
+  what: string;
+  why: string;
+  successCriteria: string;
+  impact: "H" | "M" | "L";
+  effort: "S" | "M" | "L";
+  status: OpportunityStatus;
+  dropReason?: string | null;
+}
 
 export function listOpportunities() {
   return db().opportunity.findMany({
@@ -57,5 +68,27 @@ export function ageOpenOpportunities() {
   return db().opportunity.updateMany({
     where: { status: { in: ["todo", "in_progress"] } },
     data: { passesCarried: { increment: 1 } },
+  });
+}
+
+/** Open small-effort cards: the battery change must act on the best of them. */
+export function listSmallOpenOpportunities() {
+  return db().opportunity.findMany({ where: { status: "todo", effort: "S" } });
+}
+
+/** The open board (to do, in progress), as a battery change reads it. */
+export function listOpenOpportunities(take: number) {
+  return db().opportunity.findMany({
+    where: { status: { in: ["todo", "in_progress"] } },
+    orderBy: [{ status: "asc" }, { position: "asc" }],
+    take,
+  });
+}
+
+/** Cards created or changed since a time (a battery change's results). */
+export function listOpportunitiesChangedSince(since: Date) {
+  return db().opportunity.findMany({
+    where: { updatedAt: { gte: since } },
+    select: { id: true, title: true, status: true, effort: true, createdAt: true },
   });
 }

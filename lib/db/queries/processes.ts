@@ -20,3 +20,18 @@ export function listProcesses() {
 export function forgetAllProcesses() {
   return db().processRecord.deleteMany({});
 }
+
+export function forgetProcesses(markers: string[]) {
+  return db().processRecord.deleteMany({ where: { marker: { in: markers } } });
+}
+
+/** Process records of sessions no live instance runs: a turn's commands its dead instance left. */
+export function listLeftoverProcesses(now: Date) {
+  return db().processRecord.findMany({
+    where: {
+      session: {
+        OR: [{ status: { not: "running" } }, { leaseExpiresAt: null }, { leaseExpiresAt: { lt: now } }],
+      },
+    },
+  });
+}

@@ -88,3 +88,12 @@ export async function reflectionCoverage() {
   ]);
   return { eligible, reflected, rate: eligible === 0 ? null : reflected / eligible };
 }
+
+/** Successful reflections updated since a time, newest first (what a battery change reads). */
+export function listSuccessfulReflectionsSince(since: Date, take: number) {
+  return db().reflection.findMany({
+    where: { status: "success", updatedAt: { gte: since } },
+    orderBy: { updatedAt: "desc" },
+    take,
+  });
+}

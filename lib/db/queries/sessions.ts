@@ -1,5 +1,5 @@
-import type { SessionStatus } from "@/lib/events/types";
 import { db } from "../client";
+import type { SessionStatus } from "../schemas/events";
 
 export function createSession(data: {
   title: string;
@@ -21,6 +21,32 @@ export async function countOpenSessionsByWorkspace(): Promise<Array<{ workspace:
   return groups.map((g) => ({ workspace: g.workspace, count: g._count._all }));
 }
 
+export function countAgentSessions(): Promise<number> {
+  return db().session.count({ where: { kind: "agent" } });
+}
+
+/**
+ * Agent sessions in a window: the first `take` started at or after `after`
+ * (oldest first), or the last `take` started before `before` (newest first).
+ */
+export async function agentSessionIds(window: {
+  after?: Date;
+  before?: Date;
+  take: number;
+}): Promise<string[]> {
+  const rows = await db().session.findMany({
+    where: {
+      kind: "agent",
+      ...(window.after ? { createdAt: { gte: window.after } } : {}),
+      ...(window.before ? { createdAt: { lt: window.before } } : {}),
+    },
+    orderBy: { createdAt: window.after ? "asc" : "desc" },
+    take: window.take,
+    select: { id: true },
+  });
+  return rows.map((r) => r.id);
+}
+
 export function listSessions(limit = 200) {
   return db().session.findMany({ orderBy: { updatedAt: "desc" }, take: limit });
 }
@@ -32,6 +58,15 @@ export function clearLease(id: string) {
 
 export function findSession(id: string) {
   return db().session.findUnique({ where: { id } });
+}
+
+export async function sessionStatus(id: string): Promise<string | null> {
+  const row = await db().session.findUnique({ where: { id }, select: { status: true } });
+  return row?.status ?? null;
+}
+
+export function updateSessionRow(id: string, data: { title?: string; budgetUsd?: number | null }) {
+  return db().session.update({ where: { id }, data });
 }
 
 export function setSessionStatus(id: string, status: SessionStatus, statusNote: string | null = null) {
@@ -58,6 +93,15 @@ export function addSessionUsage(
 /** Sessions a dead server left mid-turn. */
 export function findRunningSessions() {
   return db().session.findMany({ where: { status: "running" }, select: { id: true } });
+}
+
+/**
+ * Running sessions whose lease lapsed before `now`; with `unleased`, also those running without any
+ * lease (left by a version before leases).
+ */
+export function findLapsedSessions(now: Date, unleased: boolean) {
+  const lapsed = [{ leaseExpiresAt: { lt: now } }, ...(unleased ? [{ leaseExpiresAt: null }] : [])];
+  return db().session.findMany({ where: { status: "running", OR: lapsed }, select: { id: true } });
 }
 
 export function startTurn(sessionId: string) {

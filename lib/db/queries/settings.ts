@@ -1,8 +1,20 @@
+import type { z } from "zod";
 import { db, type Prisma } from "../client";
 
-export async function readSetting<T>(key: string): Promise<T | undefined> {
+/**
+ * A setting's stored value, read through the schema its owner writes it with: undefined when it
+ * was never saved, and also when what is stored does not fit the schema (written by hand or by a
+ * version with another shape), so the caller falls back to its default instead of using it.
+ */
+export async function readSetting<T>(key: string, schema: z.ZodType<T>): Promise<T | undefined> {
   const row = await db().setting.findUnique({ where: { key } });
-  return row ? (row.value as T) : undefined;
+  if (!row) return undefined;
+  const parsed = schema.safeParse(row.value);
+  if (parsed.success) return parsed.data;
+  console.error(
+    `[ratchet] setting ${key} is not in the expected shape and was ignored: ${parsed.error.message}`,
+  );
+  return undefined;
 }
 
 export async function writeSettings(values: Record<string, unknown>): Promise<void> {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import type { SessionEvent } from "@/lib/events/types";
 import { insertEvents, listEventsAfter, maxEventSeq } from "./events";
 import { createLearningEvent, listLearningEvents } from "./learning-events";
@@ -63,9 +64,9 @@ describe("event, message, setting and process queries", () => {
     const key = `k_${Date.now()}`;
     await writeSettings({ [key]: { a: 1, b: ["x"], c: null }, [`${key}_n`]: 3.5 });
     await writeSettings({ [`${key}_n`]: false });
-    expect(await readSetting(key)).toEqual({ a: 1, b: ["x"], c: null });
-    expect(await readSetting(`${key}_n`)).toBe(false);
-    expect(await readSetting(`${key}_missing`)).toBeUndefined();
+    expect(await readSetting(key, z.unknown())).toEqual({ a: 1, b: ["x"], c: null });
+    expect(await readSetting(`${key}_n`, z.boolean())).toBe(false);
+    expect(await readSetting(`${key}_missing`, z.unknown())).toBeUndefined();
   });
 
   it("records and forgets process groups and learning events", async () => {

@@ -155,10 +155,6 @@ export function listToolVersionsForTelemetry() {
   });
 }
 
-export function listHypotheses() {
-  return db().hypothesis.findMany({ orderBy: { startedAt: "desc" }, take: 100 });
-}
-
 // ------------------------------------------------------------------------------------------------
 // The learning loop and spend: small tables, aggregated per request.
 

@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { beforeEach, describe, expect, it } from "vitest";
+import { toolStats } from "@/lib/telemetry/overview";
 import { resetTelemetryCache } from "@/lib/telemetry/rollup-cache";
+import type { ToolStats } from "@/lib/telemetry/types";
 import { db } from "../client";
 import { createSession } from "./sessions";
-import { recordToolCall, type ToolStats, toolStats } from "./tool-calls";
+import { recordToolCall } from "./tool-calls";
 
 async function seed(tool: string, calls: { ok: boolean; durationMs: number; createdAt?: Date }[]) {
   const { id: sessionId } = await createSession({
@@ -90,6 +92,7 @@ describe("toolStats", () => {
       errorClass: "command_failed",
       durationMs: 12,
       outputBytes: 3,
+      commandKey: "ls",
     };
     const row = await recordToolCall(record);
     expect(row).toMatchObject(record);

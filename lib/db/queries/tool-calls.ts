@@ -1,9 +1,5 @@
-import { normalizeCommand } from "@/lib/telemetry/normalize-command";
-import { toolStatsBetween } from "@/lib/telemetry/overview";
-import type { ToolStats } from "@/lib/telemetry/types";
 import { db } from "../client";
-
-const FAR_FUTURE = Date.UTC(9999, 11, 31);
+import { insertRows } from "./insert-rows";
 
 export interface ToolCallRecord {
   sessionId: string;
@@ -20,24 +16,59 @@ export interface ToolCallRecord {
   outputBytes: number;
 }
 
+/** A call as stored: with run_command's normalized command (npm test -- a ≡ npm test -- b), for grouping in SQL. */
+export interface ToolCallRow extends ToolCallRecord {
+  commandKey: string | null;
+}
+
 /** Writes one call at once (the batching writer is lib/telemetry/recorder.ts). */
-export function recordToolCall(record: ToolCallRecord) {
-  return db().toolCall.create({ data: { ...record, commandKey: commandKeyOf(record) } });
+export function recordToolCall(row: ToolCallRow) {
+  return db().toolCall.create({ data: row });
 }
 
-/** run_command's command, normalized, so failing commands group in SQL (npm test -- a ≡ npm test -- b). */
-export function commandKeyOf(record: { tool: string; inputSummary: string }): string | null {
-  return record.tool === "run_command" ? normalizeCommand(record.inputSummary) || null : null;
+/** A call stamped by the batching recorder. */
+export interface StampedToolCall extends ToolCallRow {
+  id: string;
+  createdAt: Date;
 }
 
-export type { ToolStats };
+const COLUMNS = [
+  "id",
+  "sessionId",
+  "turnId",
+  "callId",
+  "tool",
+  "toolVersion",
+  "inputSummary",
+  "ok",
+  "exitCode",
+  "errorClass",
+  "durationMs",
+  "outputBytes",
+  "commandKey",
+  "createdAt",
+] as const satisfies readonly (keyof StampedToolCall)[];
 
-/**
- * Per-tool calls, successes, p50/p95 duration and last use, for calls since `since` (all time
- * without). Served from the telemetry day rollups (lib/telemetry/rollup-cache.ts): closed days are
- * aggregated once, today is read live. Percentiles come from duration histograms (exact below 256 ms,
- * at most 2.2 % high above; lib/telemetry/histogram.ts).
- */
-export function toolStats(since?: Date): Promise<ToolStats[]> {
-  return toolStatsBetween(since ?? new Date(0), new Date(FAR_FUTURE));
+/** Writes a batch of calls in one statement. */
+export function insertToolCalls(rows: readonly StampedToolCall[]): Promise<number> {
+  return insertRows("ToolCall", COLUMNS, rows);
+}
+
+/** The tools called in any of these sessions. */
+export async function toolsCalledIn(sessionIds: string[]): Promise<Set<string>> {
+  const rows = await db().toolCall.findMany({
+    where: { sessionId: { in: sessionIds } },
+    distinct: ["tool"],
+    select: { tool: true },
+  });
+  return new Set(rows.map((r) => r.tool));
+}
+
+/** The commands run_command ran in these sessions (up to `take`), each with its session. */
+export function runCommandsIn(sessionIds: string[], take: number) {
+  return db().toolCall.findMany({
+    where: { sessionId: { in: sessionIds }, tool: "run_command" },
+    select: { inputSummary: true, sessionId: true },
+    take,
+  });
 }

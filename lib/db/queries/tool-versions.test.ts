@@ -19,7 +19,7 @@ describe("returnToolVersionToQueue", () => {
       status: "proposed",
       description: "d",
       manifest: null,
-      validation: { ok: true },
+      validation: { ok: true, checks: [], flags: [], examples: [], unavailable: null, durationMs: 1 },
       reason: "found in the tools folder",
       sessionId: null,
     });

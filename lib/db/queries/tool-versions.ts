@@ -1,7 +1,33 @@
-import { db } from "../client";
-import type { Prisma, ToolVersion } from "../generated/sqlite/client";
+import { db, type Prisma } from "../client";
+import type { ToolVersion as ToolVersionRecord } from "../generated/sqlite/client";
+import {
+  type ToolManifest,
+  toolManifestSchema,
+  type ValidationReport,
+  validationReportSchema,
+} from "../schemas/tools";
 
-export type { ToolVersion };
+/**
+ * A tool version with its JSON read. A manifest that is not in the stored shape reads as null (the
+ * version cannot be called), a report that is not as null (nothing to show, nothing to reuse).
+ */
+export interface ToolVersion extends Omit<ToolVersionRecord, "manifest" | "validation"> {
+  manifest: ToolManifest | null;
+  validation: ValidationReport | null;
+}
+
+function readVersion(row: ToolVersionRecord): ToolVersion {
+  const manifest = toolManifestSchema.safeParse(row.manifest);
+  const validation = validationReportSchema.safeParse(row.validation);
+  return {
+    ...row,
+    manifest: manifest.success ? manifest.data : null,
+    validation: validation.success ? validation.data : null,
+  };
+}
+
+const readMaybe = (row: ToolVersionRecord | null) => (row ? readVersion(row) : null);
+const json = (value: ToolManifest | ValidationReport) => value as Prisma.InputJsonValue;
 
 export type ToolStatus = "proposed" | "invalid" | "active" | "superseded" | "rejected" | "retired";
 
@@ -12,8 +38,8 @@ export interface NewToolVersion {
   origin: "agent" | "user";
   status: ToolStatus;
   description: string;
-  manifest: Prisma.InputJsonValue | null;
-  validation: Prisma.InputJsonValue;
+  manifest: ToolManifest | null;
+  validation: ValidationReport;
   reason: string | null;
   sessionId: string | null;
   decidedBy?: string | null;
@@ -22,7 +48,7 @@ export interface NewToolVersion {
 
 /** Numbers versions per name inside the transaction, so concurrent proposals cannot collide. */
 export async function createToolVersion(data: NewToolVersion): Promise<ToolVersion> {
-  return db().$transaction(async (tx) => {
+  const row = await db().$transaction(async (tx) => {
     const latest = await tx.toolVersion.findFirst({
       where: { name: data.name },
       orderBy: { version: "desc" },
@@ -31,37 +57,68 @@ export async function createToolVersion(data: NewToolVersion): Promise<ToolVersi
     return tx.toolVersion.create({
       data: {
         ...data,
-        manifest: data.manifest ?? undefined,
+        manifest: data.manifest ? json(data.manifest) : undefined,
+        validation: json(data.validation),
         version: (latest?.version ?? 0) + 1,
         parentId: active?.id ?? latest?.id ?? null,
         decidedAt: data.decidedBy ? new Date() : null,
       },
     });
   });
+  return readVersion(row);
 }
 
-export function findToolVersion(name: string, where: { sha256?: string; version?: number }) {
-  return db().toolVersion.findFirst({ where: { name, ...where }, orderBy: { version: "desc" } });
+export async function findToolVersion(name: string, where: { sha256?: string; version?: number }) {
+  return readMaybe(
+    await db().toolVersion.findFirst({ where: { name, ...where }, orderBy: { version: "desc" } }),
+  );
 }
 
-export function findToolVersionById(id: string) {
-  return db().toolVersion.findUnique({ where: { id } });
+export async function findToolVersionById(id: string) {
+  return readMaybe(await db().toolVersion.findUnique({ where: { id } }));
 }
 
-export function listToolVersions(name: string) {
-  return db().toolVersion.findMany({ where: { name }, orderBy: { version: "desc" } });
+export async function listToolVersions(name: string) {
+  return (await db().toolVersion.findMany({ where: { name }, orderBy: { version: "desc" } })).map(
+    readVersion,
+  );
 }
 
-export function listAllToolVersions() {
-  return db().toolVersion.findMany({ orderBy: [{ name: "asc" }, { version: "desc" }] });
+/** Versions a session proposed since a time, oldest first (what its frictions led to). */
+export function listSessionToolVersionsSince(sessionId: string, since: Date) {
+  return db().toolVersion.findMany({
+    where: { sessionId, createdAt: { gte: since } },
+    orderBy: { createdAt: "asc" },
+    select: { name: true, version: true },
+  });
+}
+
+/** Versions the agent proposed since a time (a battery change's results). */
+export function listAgentToolVersionsSince(since: Date) {
+  return db().toolVersion.findMany({
+    where: { createdAt: { gte: since }, origin: "agent" },
+    select: { name: true, version: true, status: true },
+  });
+}
+
+export async function listAllToolVersions() {
+  const rows = await db().toolVersion.findMany({ orderBy: [{ name: "asc" }, { version: "desc" }] });
+  return rows.map(readVersion);
 }
 
 export function countToolVersions() {
   return db().toolVersion.count();
 }
 
-export function listActiveToolVersions() {
-  return db().toolVersion.findMany({ where: { status: "active" }, orderBy: { name: "asc" } });
+export async function listActiveToolVersions() {
+  const rows = await db().toolVersion.findMany({ where: { status: "active" }, orderBy: { name: "asc" } });
+  return rows.map(readVersion);
+}
+
+/** Names of the tools with an active version. */
+export async function listActiveToolNames(): Promise<string[]> {
+  const rows = await db().toolVersion.findMany({ where: { status: "active" }, select: { name: true } });
+  return rows.map((r) => r.name);
 }
 
 /** Validated proposals a session may try before anyone approves them; the newest per name wins. */
@@ -70,9 +127,9 @@ export async function listTrialToolVersions(sessionId: string) {
     where: { sessionId, status: "proposed" },
     orderBy: { version: "desc" },
   });
-  const newest = new Map<string, ToolVersion>();
+  const newest = new Map<string, ToolVersionRecord>();
   for (const row of rows) if (!newest.has(row.name)) newest.set(row.name, row);
-  return [...newest.values()];
+  return [...newest.values()].map(readVersion);
 }
 
 export interface Decision {
@@ -81,8 +138,8 @@ export interface Decision {
 }
 
 /** Makes `id` the active version of its tool; the one it replaces becomes superseded. */
-export function activateToolVersion(id: string, name: string, decision: Decision) {
-  return db().$transaction(async (tx) => {
+export async function activateToolVersion(id: string, name: string, decision: Decision) {
+  const row = await db().$transaction(async (tx) => {
     await tx.toolVersion.updateMany({
       where: { name, status: "active", NOT: { id } },
       data: { status: "superseded" },
@@ -97,10 +154,11 @@ export function activateToolVersion(id: string, name: string, decision: Decision
       },
     });
   });
+  return readVersion(row);
 }
 
-export function setToolVersionStatus(id: string, status: ToolStatus, decision?: Decision) {
-  return db().toolVersion.update({
+export async function setToolVersionStatus(id: string, status: ToolStatus, decision?: Decision) {
+  const row = await db().toolVersion.update({
     where: { id },
     data: {
       status,
@@ -109,17 +167,19 @@ export function setToolVersionStatus(id: string, status: ToolStatus, decision?: 
         : {}),
     },
   });
+  return readVersion(row);
 }
 
 /**
  * Takes back a decision nobody made: the version waits for a person again, as a proposal that
  * says why. (Earlier Ratchets activated whatever was in the tools folder on their first start.)
  */
-export function returnToolVersionToQueue(id: string, reason: string) {
-  return db().toolVersion.update({
+export async function returnToolVersionToQueue(id: string, reason: string) {
+  const row = await db().toolVersion.update({
     where: { id },
     data: { status: "proposed", decidedBy: null, decidedAt: null, decisionReason: null, reason },
   });
+  return readVersion(row);
 }
 
 /** Telemetry of one version's calls (its trial calls included). */

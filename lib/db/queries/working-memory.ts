@@ -19,3 +19,13 @@ export function saveWorkingMemory(
     return tx.workingMemory.create({ data: { version: (last?.version ?? 0) + 1, content, source, runId } });
   });
 }
+
+/** The newest working memory version a battery change wrote, or null. */
+export async function workingMemoryVersionOfRun(runId: string): Promise<number | null> {
+  const row = await db().workingMemory.findFirst({
+    where: { runId },
+    orderBy: { version: "desc" },
+    select: { version: true },
+  });
+  return row?.version ?? null;
+}

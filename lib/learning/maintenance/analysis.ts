@@ -1,36 +1,20 @@
-import { BUILTIN_NAMES } from "@/lib/agent/tools/builtin-names";
-import { db } from "@/lib/db/client";
-import { lastMaintenanceRun } from "@/lib/db/queries/maintenance";
-import { toolStats } from "@/lib/db/queries/tool-calls";
+import { listUnconvertedFrictions } from "@/lib/db/queries/frictions";
+import { listLearningEventsSince } from "@/lib/db/queries/learning-events";
+import { lastMaintenanceRun, maintenanceRunBefore } from "@/lib/db/queries/maintenance";
+import { listSmallOpenOpportunities } from "@/lib/db/queries/opportunities";
+import { agentSessionIds } from "@/lib/db/queries/sessions";
+import { skillsLoadedIn } from "@/lib/db/queries/skills";
+import { runCommandsIn, toolsCalledIn } from "@/lib/db/queries/tool-calls";
+import { listActiveToolNames } from "@/lib/db/queries/tool-versions";
+import type { MaintenanceAnalysis } from "@/lib/db/schemas/maintenance";
 import { listSkills } from "@/lib/skills/catalog";
 import { normalizeCommand } from "@/lib/telemetry/normalize-command";
+import { toolStats } from "@/lib/telemetry/overview";
+import { BUILTIN_NAMES } from "@/lib/tools/builtin-names";
 import { evaluateHypotheses } from "../hypotheses";
 
 /** What code, not the model, finds before a battery change: computed and stored with the pass. */
-export interface MaintenanceAnalysis {
-  window: { since: string | null; sessions: number };
-  tools: Array<{
-    tool: string;
-    calls: number;
-    failureRate: number;
-    previousFailureRate: number | null;
-    p50Ms: number;
-  }>;
-  unusedTools: string[];
-  unusedSkills: string[];
-  repeatedCommands: Array<{ pattern: string; count: number; sessions: number }>;
-  learningClusters: Array<{ theme: string; type: string; count: number; examples: string[] }>;
-  unconvertedFrictions: Array<{ kind: string; detail: string; sessionId: string }>;
-  hypotheses: Array<{
-    id: string;
-    claim: string;
-    metric: string;
-    target: number;
-    observed: number | null;
-    verdict: string;
-  }>;
-  topSmallItem: { id: string; title: string; impact: string } | null;
-}
+export type { MaintenanceAnalysis };
 
 const RECENT_SESSIONS = 10;
 const STOP_WORDS = new Set(
@@ -51,44 +35,19 @@ function themeOf(text: string): string {
 export async function analyzeForMaintenance(): Promise<MaintenanceAnalysis> {
   const last = await lastMaintenanceRun();
   const since = last?.startedAt ?? null;
-  const before = last
-    ? await db().maintenanceRun.findFirst({
-        where: { startedAt: { lt: last.startedAt } },
-        orderBy: { startedAt: "desc" },
-      })
-    : null;
+  const before = last ? await maintenanceRunBefore(last.startedAt) : null;
   const [current, previous] = await Promise.all([
     toolStats(since ?? undefined),
     since ? toolStats(before?.startedAt ?? new Date(0)) : Promise.resolve([]),
   ]);
   const previousRate = new Map(previous.map((t) => [t.tool, t.failures / Math.max(1, t.calls)]));
-  const recent = await db().session.findMany({
-    where: { kind: "agent" },
-    orderBy: { createdAt: "desc" },
-    take: RECENT_SESSIONS,
-    select: { id: true },
-  });
-  const recentIds = recent.map((s) => s.id);
-  const [usedTools, loadedSkills, commands] = await Promise.all([
-    db().toolCall.findMany({
-      where: { sessionId: { in: recentIds } },
-      distinct: ["tool"],
-      select: { tool: true },
-    }),
-    db().skillLoad.findMany({
-      where: { sessionId: { in: recentIds }, kind: "loaded" },
-      distinct: ["skill"],
-      select: { skill: true },
-    }),
-    db().toolCall.findMany({
-      where: { sessionId: { in: recentIds }, tool: "run_command" },
-      select: { inputSummary: true, sessionId: true },
-      take: 10_000,
-    }),
+  const recentIds = await agentSessionIds({ take: RECENT_SESSIONS });
+  const [used, loaded, commands] = await Promise.all([
+    toolsCalledIn(recentIds),
+    skillsLoadedIn(recentIds),
+    runCommandsIn(recentIds, 10_000),
   ]);
-  const active = await db().toolVersion.findMany({ where: { status: "active" }, select: { name: true } });
-  const used = new Set(usedTools.map((t) => t.tool));
-  const loaded = new Set(loadedSkills.map((s) => s.skill));
+  const active = await listActiveToolNames();
   const patterns = new Map<string, { count: number; sessions: Set<string> }>();
   for (const c of commands) {
     const pattern = normalizeCommand(c.inputSummary);
@@ -98,11 +57,7 @@ export async function analyzeForMaintenance(): Promise<MaintenanceAnalysis> {
     entry.sessions.add(c.sessionId);
     patterns.set(pattern, entry);
   }
-  const learnings = await db().learningEvent.findMany({
-    where: since ? { createdAt: { gte: since } } : {},
-    orderBy: { createdAt: "desc" },
-    take: 200,
-  });
+  const learnings = await listLearningEventsSince(since, 200);
   const clusters = new Map<string, { theme: string; type: string; count: number; examples: string[] }>();
   for (const l of learnings) {
     const theme = themeOf(
@@ -114,13 +69,9 @@ export async function analyzeForMaintenance(): Promise<MaintenanceAnalysis> {
     if (cluster.examples.length < 3) cluster.examples.push(l.description.slice(0, 200));
     clusters.set(key, cluster);
   }
-  const frictions = await db().friction.findMany({
-    where: { outcome: "none", ...(since ? { createdAt: { gte: since } } : {}) },
-    orderBy: { createdAt: "desc" },
-    take: 30,
-  });
+  const frictions = await listUnconvertedFrictions(since, 30);
   const hypotheses = await evaluateHypotheses();
-  const small = await db().opportunity.findMany({ where: { status: "todo", effort: "S" } });
+  const small = await listSmallOpenOpportunities();
   const rank = { H: 0, M: 1, L: 2 } as const;
   small.sort(
     (a, b) =>
@@ -137,7 +88,7 @@ export async function analyzeForMaintenance(): Promise<MaintenanceAnalysis> {
       previousFailureRate: previousRate.get(t.tool) ?? null,
       p50Ms: t.p50Ms,
     })),
-    unusedTools: [...BUILTIN_NAMES.filter((n) => n !== "propose_tool"), ...active.map((a) => a.name)].filter(
+    unusedTools: [...BUILTIN_NAMES.filter((n) => n !== "propose_tool"), ...active].filter(
       (n) => !used.has(n),
     ),
     unusedSkills: (await listSkills()).map((s) => s.name).filter((n) => !loaded.has(n)),

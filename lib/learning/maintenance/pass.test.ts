@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type FakeLLM, reply, startFakeLLM } from "@/e2e/support/fake-llm";
 import { activeTurns } from "@/lib/agent/active-turns";
-import { sendMessage } from "@/lib/agent/runner";
+import { agentTurns, sendMessage } from "@/lib/agent/runner";
 import { db } from "@/lib/db/client";
 import { findMaintenanceRun } from "@/lib/db/queries/maintenance";
 import { createOpportunity } from "@/lib/db/queries/opportunities";
@@ -9,8 +9,14 @@ import { createSession } from "@/lib/db/queries/sessions";
 import { saveModelSettings } from "@/lib/settings/model-config";
 import { startTestSandbox } from "@/lib/testing/sandbox";
 import { testWorkspace } from "@/lib/testing/workspace";
-import { maintenanceStatus, startMaintenancePass } from "./pass";
-import { workingMemoryProblem } from "./tools";
+import { workingMemoryProblem } from "../working-memory";
+import {
+  afterMaintenanceTurn,
+  maintenancePrompt,
+  maintenanceStatus,
+  PASS_INSTRUCTIONS,
+  startMaintenancePass,
+} from "./pass";
 
 const MEMORY = [
   "## Preferences",
@@ -94,7 +100,7 @@ describe("battery change", () => {
         .build(),
       reply().text("Pass done.").build(),
     );
-    const { id, sessionId } = await startMaintenancePass(sendMessage);
+    const { id, sessionId } = await startMaintenancePass(agentTurns);
     const run = await settled(id);
     expect(run).toMatchObject({ status: "completed" });
     const analysis = run?.analysis as { repeatedCommands: Array<{ pattern: string }> };
@@ -126,7 +132,7 @@ describe("battery change", () => {
       reply().tool("update_opportunity", { id: card.id, status: "done" }).build(),
       reply().text("Done now.").build(),
     );
-    const { id, sessionId } = await startMaintenancePass(sendMessage);
+    const { id, sessionId } = await startMaintenancePass(agentTurns);
     const run = await settled(id);
     expect(run).toMatchObject({ status: "completed", smallItemsActed: 1 });
     const users = await db().message.count({ where: { sessionId, role: "user" } });
@@ -138,8 +144,31 @@ describe("battery change", () => {
   });
 
   it("shows the banner after the threshold of completed sessions", async () => {
-    const status = await maintenanceStatus();
+    const status = await maintenanceStatus(agentTurns);
     expect(status).toMatchObject({ threshold: 10 });
     expect(typeof status.due).toBe("boolean");
+  });
+});
+
+describe("a battery change whose stored analysis cannot be read (issue 15)", () => {
+  it("still gets its instructions, and closes without asking about an item it cannot know", async () => {
+    const session = await createSession({
+      title: "old pass",
+      workspace,
+      budgetUsd: null,
+      model: "fake-model",
+      kind: "maintenance",
+    });
+    const row = await db().maintenanceRun.create({
+      data: { sessionId: session.id, status: "running", analysis: { topSmallItem: "card-1" } },
+    });
+    expect(await maintenancePrompt(session.id)).toBe(PASS_INSTRUCTIONS);
+    const sent: string[] = [];
+    await afterMaintenanceTurn(session.id, "completed", async (_, text) => {
+      sent.push(text);
+      return { turnId: "t" };
+    });
+    expect(sent).toEqual([]);
+    expect(await findMaintenanceRun(row.id)).toMatchObject({ status: "completed", analysis: null });
   });
 });

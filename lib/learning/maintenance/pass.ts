@@ -1,8 +1,7 @@
 import { z } from "zod";
-import { activeTurns } from "@/lib/agent/active-turns";
-import { ApiError } from "@/lib/api/errors";
-import { db } from "@/lib/db/client";
+import { listHypothesesSince } from "@/lib/db/queries/hypotheses";
 import {
+  countMaintenanceRuns,
   createMaintenanceRun,
   findMaintenanceRun,
   findRunBySession,
@@ -10,13 +9,22 @@ import {
   lastMaintenanceRun,
   sessionsSinceLastPass,
 } from "@/lib/db/queries/maintenance";
-import { ageOpenOpportunities } from "@/lib/db/queries/opportunities";
+import {
+  ageOpenOpportunities,
+  findOpportunity,
+  listOpenOpportunities,
+  listOpportunitiesChangedSince,
+} from "@/lib/db/queries/opportunities";
+import { listSuccessfulReflectionsSince } from "@/lib/db/queries/reflections";
 import { createSession } from "@/lib/db/queries/sessions";
 import { readSetting, writeSettings } from "@/lib/db/queries/settings";
+import { listAgentToolVersionsSince } from "@/lib/db/queries/tool-versions";
+import { workingMemoryVersionOfRun } from "@/lib/db/queries/working-memory";
+import { ApiError } from "@/lib/errors";
 import type { TurnStatus } from "@/lib/events/types";
 import { loadModelConfig } from "@/lib/settings/model-config";
 import { workspaceForNewSession } from "@/lib/workspaces/session";
-import { analysisForPrompt, analyzeForMaintenance, type MaintenanceAnalysis } from "./analysis";
+import { analysisForPrompt, analyzeForMaintenance } from "./analysis";
 
 export const MAINTENANCE_SETTINGS_KEY = "learning.maintenance";
 export const maintenanceSettingsSchema = z.object({
@@ -30,15 +38,28 @@ export const maintenanceSettingsSchema = z.object({
 export type MaintenanceSettings = z.infer<typeof maintenanceSettingsSchema>;
 
 export async function loadMaintenanceSettings(): Promise<MaintenanceSettings> {
-  const parsed = maintenanceSettingsSchema.safeParse(await readSetting<unknown>(MAINTENANCE_SETTINGS_KEY));
-  return parsed.success ? parsed.data : maintenanceSettingsSchema.parse({});
+  return (
+    (await readSetting(MAINTENANCE_SETTINGS_KEY, maintenanceSettingsSchema)) ??
+    maintenanceSettingsSchema.parse({})
+  );
 }
 
-export async function maintenanceStatus() {
+/**
+ * What a battery change needs of the turns, which run above the learning loop: lib/agent passes
+ * itself in (`agentTurns`), so nothing here imports it.
+ */
+export interface Turns {
+  /** Sends a message in a session, as the composer would. */
+  send(sessionId: string, text: string): Promise<{ turnId: string }>;
+  /** Whether a turn of the session runs in this process. */
+  running(sessionId: string): boolean;
+}
+
+export async function maintenanceStatus(turns: Pick<Turns, "running">) {
   const settings = await loadMaintenanceSettings();
   const since = await sessionsSinceLastPass();
   const last = await lastMaintenanceRun();
-  const running = last?.status === "running" && last.sessionId ? activeTurns().has(last.sessionId) : false;
+  const running = last?.status === "running" && last.sessionId ? turns.running(last.sessionId) : false;
   const dueAt = Math.max(settings.threshold, settings.snoozedUntil ?? 0);
   return {
     sessionsSinceLastPass: since,
@@ -75,18 +96,10 @@ Finish with a short summary of what you changed.`;
 /** The maintenance session's extra prompt: instructions, analysis, reflections, board, memory. */
 export async function maintenancePrompt(sessionId: string): Promise<string> {
   const run = await findRunBySession(sessionId);
-  if (!run) return PASS_INSTRUCTIONS;
-  const analysis = run.analysis as unknown as MaintenanceAnalysis;
-  const reflections = await db().reflection.findMany({
-    where: { status: "success", updatedAt: { gte: new Date(analysis.window.since ?? 0) } },
-    orderBy: { updatedAt: "desc" },
-    take: 15,
-  });
-  const board = await db().opportunity.findMany({
-    where: { status: { in: ["todo", "in_progress"] } },
-    orderBy: [{ status: "asc" }, { position: "asc" }],
-    take: 40,
-  });
+  const analysis = run?.analysis;
+  if (!analysis) return PASS_INSTRUCTIONS;
+  const reflections = await listSuccessfulReflectionsSince(new Date(analysis.window.since ?? 0), 15);
+  const board = await listOpenOpportunities(40);
   const sections = [PASS_INSTRUCTIONS, analysisForPrompt(analysis)];
   sections.push(
     `## Reflections since the last pass\n${
@@ -108,12 +121,12 @@ export async function maintenancePrompt(sessionId: string): Promise<string> {
   return sections.join("\n\n");
 }
 
-type Send = (sessionId: string, text: string) => Promise<{ turnId: string }>;
+type Send = Turns["send"];
 
 /** Starts a battery change: analysis first (stored with the run), then a streamed maintenance session. */
-export async function startMaintenancePass(send: Send): Promise<{ id: string; sessionId: string }> {
+export async function startMaintenancePass(turns: Turns): Promise<{ id: string; sessionId: string }> {
   const last = await lastMaintenanceRun();
-  if (last?.status === "running" && last.sessionId && activeTurns().has(last.sessionId))
+  if (last?.status === "running" && last.sessionId && turns.running(last.sessionId))
     throw new ApiError("conflict", "A battery change is already running.");
   const settings = await loadMaintenanceSettings();
   // the default workspace, like a session started without a folder (never the app's own folder)
@@ -121,7 +134,7 @@ export async function startMaintenancePass(send: Send): Promise<{ id: string; se
   const analysis = await analyzeForMaintenance();
   await ageOpenOpportunities();
   const config = await loadModelConfig();
-  const count = await db().maintenanceRun.count();
+  const count = await countMaintenanceRuns();
   const session = await createSession({
     title: `Battery change #${count + 1}`,
     workspace,
@@ -131,43 +144,33 @@ export async function startMaintenancePass(send: Send): Promise<{ id: string; se
   });
   const run = await createMaintenanceRun(session.id, JSON.parse(JSON.stringify(analysis)));
   await writeSettings({ [MAINTENANCE_SETTINGS_KEY]: { ...settings, snoozedUntil: null } });
-  await send(session.id, "Change batteries: run the maintenance pass described in your instructions.");
+  await turns.send(session.id, "Change batteries: run the maintenance pass described in your instructions.");
   return { id: run.id, sessionId: session.id };
 }
 
 /** A stopped or failed pass keeps its partial results; resuming continues in the same session. */
 export async function resumeMaintenancePass(
   id: string,
-  send: Send,
+  turns: Turns,
 ): Promise<{ id: string; sessionId: string }> {
   const run = await findMaintenanceRun(id);
   if (!run?.sessionId) throw new ApiError("not_found", `No battery change ${id}.`);
-  if (activeTurns().has(run.sessionId)) throw new ApiError("conflict", "This battery change is running.");
+  if (turns.running(run.sessionId)) throw new ApiError("conflict", "This battery change is running.");
   await finishMaintenanceRun(run.id, { status: "running" });
-  await send(run.sessionId, "Resume the battery change where you stopped; do not redo finished steps.");
+  await turns.send(run.sessionId, "Resume the battery change where you stopped; do not redo finished steps.");
   return { id: run.id, sessionId: run.sessionId };
 }
 
 async function results(runId: string, startedAt: Date) {
-  const [opportunities, memory, proposals, hypotheses] = await Promise.all([
-    db().opportunity.findMany({
-      where: { updatedAt: { gte: startedAt } },
-      select: { id: true, title: true, status: true, effort: true, createdAt: true },
-    }),
-    db().workingMemory.findFirst({
-      where: { runId },
-      orderBy: { version: "desc" },
-      select: { version: true },
-    }),
-    db().toolVersion.findMany({
-      where: { createdAt: { gte: startedAt }, origin: "agent" },
-      select: { name: true, version: true, status: true },
-    }),
-    db().hypothesis.findMany({ where: { startedAt: { gte: startedAt } }, select: { id: true, claim: true } }),
+  const [opportunities, memoryVersion, proposals, hypotheses] = await Promise.all([
+    listOpportunitiesChangedSince(startedAt),
+    workingMemoryVersionOfRun(runId),
+    listAgentToolVersionsSince(startedAt),
+    listHypothesesSince(startedAt),
   ]);
   const acted = opportunities.filter((o) => o.effort === "S" && o.status !== "todo");
   return {
-    workingMemoryVersion: memory?.version ?? null,
+    workingMemoryVersion: memoryVersion,
     opportunities: opportunities.map((o) => ({
       id: o.id,
       title: o.title,
@@ -187,12 +190,11 @@ async function results(runId: string, startedAt: Date) {
 export async function afterMaintenanceTurn(sessionId: string, status: TurnStatus, send: Send): Promise<void> {
   const run = await findRunBySession(sessionId);
   if (!run) return;
-  const analysis = run.analysis as unknown as MaintenanceAnalysis;
   const summary = await results(run.id, run.startedAt);
-  const previous = (run.results ?? {}) as { nudged?: boolean };
-  const top = analysis.topSmallItem;
+  const previous = run.results ?? {};
+  const top = run.analysis?.topSmallItem;
   if (status === "completed" && top && !previous.nudged) {
-    const card = await db().opportunity.findUnique({ where: { id: top.id } });
+    const card = await findOpportunity(top.id);
     if (card?.status === "todo") {
       await finishMaintenanceRun(run.id, { status: "running", results: { ...summary, nudged: true } });
       await send(

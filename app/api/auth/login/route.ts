@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { ApiError } from "@/lib/api/errors";
 import { readJson, route } from "@/lib/api/handler";
 import { servedOverHttps } from "@/lib/auth/cookie";
 import { checkHost, checkOrigin } from "@/lib/auth/guard";
 import { authLimiter } from "@/lib/auth/limiter";
 import { loginCookieFor, ownerLoginCookie } from "@/lib/auth/login";
 import { consumeLoginCode } from "@/lib/auth/login-code";
+import { ApiError } from "@/lib/errors";
 
 export const dynamic = "force-dynamic";
 

@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { ApiError } from "@/lib/api/errors";
 import { readJson, route } from "@/lib/api/handler";
 import {
   deleteLearningEvent,
   findLearningEvent,
   updateLearningEvent,
 } from "@/lib/db/queries/learning-events";
+import { ApiError } from "@/lib/errors";
 import { learningEventView } from "@/lib/learning/views";
 
 export const dynamic = "force-dynamic";

@@ -1,6 +1,6 @@
-import { ApiError } from "@/lib/api/errors";
 import { route } from "@/lib/api/handler";
 import { findMaintenanceRun } from "@/lib/db/queries/maintenance";
+import { ApiError } from "@/lib/errors";
 import { maintenanceRunView } from "@/lib/learning/views";
 
 export const dynamic = "force-dynamic";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { agentTurns } from "@/lib/agent/runner";
 import { readJson, route } from "@/lib/api/handler";
 import { maintenanceStatus, snoozeMaintenance } from "@/lib/learning/maintenance/pass";
 import type { MaintenanceStatus } from "@/lib/learning/views";
@@ -12,7 +13,7 @@ export const POST = route(
     const { sessions } = await readJson(request, body);
     await snoozeMaintenance(sessions);
     await audit(null, { sessions });
-    return Response.json((await maintenanceStatus()) satisfies MaintenanceStatus);
+    return Response.json((await maintenanceStatus(agentTurns)) satisfies MaintenanceStatus);
   },
   { action: "maintenance.snooze" },
 );

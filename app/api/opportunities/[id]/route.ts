@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { ApiError } from "@/lib/api/errors";
 import { readJson, route } from "@/lib/api/handler";
 import { deleteOpportunity, findOpportunity, updateOpportunity } from "@/lib/db/queries/opportunities";
+import { ApiError } from "@/lib/errors";
 import { opportunityFieldsSchema } from "@/lib/learning/opportunities-md";
 import { opportunityView } from "@/lib/learning/views";
 

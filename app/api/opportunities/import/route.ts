@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { ApiError } from "@/lib/api/errors";
 import { readJson, route } from "@/lib/api/handler";
 import { createOpportunity, listOpportunities, updateOpportunity } from "@/lib/db/queries/opportunities";
+import { ApiError } from "@/lib/errors";
 import { fromMarkdown } from "@/lib/learning/opportunities-md";
 import type { OpportunityImport } from "@/lib/learning/views";
 

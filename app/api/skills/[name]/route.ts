@@ -1,5 +1,5 @@
-import { ApiError } from "@/lib/api/errors";
 import { readJson, route } from "@/lib/api/handler";
+import { ApiError } from "@/lib/errors";
 import { MAX_SKILL_BYTES } from "@/lib/skills/parse";
 import { assertSkillName } from "@/lib/skills/paths";
 import { deleteSkill, saveSkill } from "@/lib/skills/store";

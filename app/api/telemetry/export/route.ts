@@ -1,10 +1,10 @@
-import { ApiError } from "@/lib/api/errors";
 import { route } from "@/lib/api/handler";
-import { type ActivityKey, type ActivityQuery, listActivity } from "@/lib/db/queries/activity";
+import type { ActivityKey, ActivityQuery } from "@/lib/db/queries/activity";
 import { type CallRow, listCalls } from "@/lib/db/queries/telemetry";
+import { ApiError } from "@/lib/errors";
 import { telemetryOverview } from "@/lib/telemetry";
 import type { ActivityRow } from "@/lib/telemetry/activity";
-import { activityQuery } from "@/lib/telemetry/activity-feed";
+import { activityQuery, activityRows } from "@/lib/telemetry/activity-feed";
 import {
   ACTIVITY_COLUMNS,
   activityCells,
@@ -103,7 +103,7 @@ function streamActivity(query: ActivityQuery, format: "csv" | "json"): ReadableS
     cells: activityCells,
     key: "activity",
     page: async (before) => {
-      const { rows, more } = await listActivity({ ...query, before, limit: PAGE });
+      const { rows, more } = await activityRows({ ...query, before, limit: PAGE });
       const last = rows.at(-1);
       return {
         rows,

@@ -1,5 +1,5 @@
-import { BUILTIN_NAMES } from "@/lib/agent/tools/builtin-names";
 import { route } from "@/lib/api/handler";
+import { BUILTIN_NAMES } from "@/lib/tools/builtin-names";
 import { syncToolsFromDisk } from "@/lib/tools/disk-sync";
 import type { ToolsFolderSync } from "@/lib/tools/views";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { ApiError } from "@/lib/api/errors";
 import { readJson, route } from "@/lib/api/handler";
+import { ApiError } from "@/lib/errors";
 import { ROLES } from "@/lib/team/roles";
 import { updateUser } from "@/lib/team/users";
 import type { UserUpdated } from "@/lib/team/views";

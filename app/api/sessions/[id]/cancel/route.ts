@@ -1,7 +1,7 @@
 import { cancelTurn } from "@/lib/agent/runner";
-import { ApiError } from "@/lib/api/errors";
 import { route } from "@/lib/api/handler";
 import { findSession } from "@/lib/db/queries/sessions";
+import { ApiError } from "@/lib/errors";
 import type { TurnCancelled } from "@/lib/sessions/views";
 
 export const dynamic = "force-dynamic";

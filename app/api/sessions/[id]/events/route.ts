@@ -1,8 +1,8 @@
-import { ApiError } from "@/lib/api/errors";
 import { route } from "@/lib/api/handler";
 import { credentialsOf } from "@/lib/auth/guard";
 import { holdStream } from "@/lib/auth/streams";
 import { findSession } from "@/lib/db/queries/sessions";
+import { ApiError } from "@/lib/errors";
 import { sessionEventStream } from "@/lib/events/sse";
 
 export const dynamic = "force-dynamic";

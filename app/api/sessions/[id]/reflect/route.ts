@@ -1,6 +1,6 @@
-import { ApiError } from "@/lib/api/errors";
 import { route } from "@/lib/api/handler";
 import { findSession } from "@/lib/db/queries/sessions";
+import { ApiError } from "@/lib/errors";
 import { queueReflection } from "@/lib/learning/reflection";
 import type { ReflectionQueued } from "@/lib/sessions/views";
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { ApiError } from "@/lib/api/errors";
 import { readJson, route } from "@/lib/api/handler";
 import { findToolVersion } from "@/lib/db/queries/tool-versions";
+import { ApiError } from "@/lib/errors";
 import { rejectTool } from "@/lib/tools/lifecycle";
 import { toolDecision } from "@/lib/tools/views";
 

@@ -1,5 +1,5 @@
-import { ApiError } from "@/lib/api/errors";
 import { route } from "@/lib/api/handler";
+import { ApiError } from "@/lib/errors";
 import { assertSkillName } from "@/lib/skills/paths";
 import { skillVersionContent } from "@/lib/skills/views";
 

@@ -1,7 +1,7 @@
 import { APICallError } from "ai";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { describeModelError } from "./model-errors";
-import { findModelTimeout, formatSeconds, ModelTimeoutError, watchBody } from "./model-timeout";
+import { describeModelError } from "./errors";
+import { findModelTimeout, formatSeconds, ModelTimeoutError, watchBody } from "./timeout";
 
 afterEach(() => {
   vi.useRealTimers();

@@ -1,5 +1,5 @@
 import { APICallError } from "ai";
-import { findModelTimeout, formatSeconds } from "./model-timeout";
+import { findModelTimeout, formatSeconds } from "./timeout";
 
 export interface DescribedError {
   code: string;

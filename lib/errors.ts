@@ -1,3 +1,8 @@
+/**
+ * The errors every layer may throw. They live at the root of lib/, not in lib/api, because domain
+ * code (auth, team, tools, workspaces, ...) throws them and lib/api turns them into responses:
+ * a domain folder importing lib/api would point a layer back up.
+ */
 export type ErrorCode =
   | "bad_request"
   | "unauthorized"
@@ -25,7 +30,7 @@ const STATUS: Record<ErrorCode, number> = {
   internal: 500,
 };
 
-/** An error whose message is safe and useful to show the caller. */
+/** An error whose message is safe and useful to show the caller; route() answers with it. */
 export class ApiError extends Error {
   constructor(
     public readonly code: ErrorCode,

@@ -1,8 +1,8 @@
 import { createServer, type RequestListener, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { ModelTimeoutError } from "./model-timeout";
 import { createRetryingFetch } from "./retrying-fetch";
+import { ModelTimeoutError } from "./timeout";
 
 let server: Server | undefined;
 

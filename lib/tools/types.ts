@@ -1,6 +1,9 @@
 import type { z } from "zod";
 import type { SessionEventBody } from "@/lib/events/types";
 
+// The contract between a tool and the turn that calls it: what a tool gets and what it returns, for
+// the built-ins (lib/agent/tools) and the agent-written tools (./call.ts) alike.
+
 export type ErrorClass = "tool_error" | "timeout" | "sandbox_denial" | "command_failed" | "cancelled";
 
 /** What a built-in tool gets from the turn that calls it. */

@@ -1,13 +1,20 @@
-import { ModelTimeoutError, withSilenceTimeout } from "./model-timeout";
+import { ModelTimeoutError, withSilenceTimeout } from "./timeout";
 
 const RETRY_STATUS = new Set([408, 409, 429, 500, 502, 503, 504, 529]);
+
+/** One retry about to happen; `limit`: how many this kind of failure gets (rate limits more than a silent endpoint). */
+export interface RetryReport {
+  attempt: number;
+  limit: number;
+  delayMs: number;
+  reason: string;
+}
 
 export interface RetryOptions {
   retries: number;
   baseDelayMs: number;
   maxDelayMs: number;
-  /** `limit`: how many retries this kind of failure gets (rate limits more than a silent endpoint). */
-  onRetry?: (info: { attempt: number; limit: number; delayMs: number; reason: string }) => void;
+  onRetry?: (info: RetryReport) => void;
   fetchImpl?: typeof fetch;
   /**
    * Longest silence from the endpoint, before its response headers and between two pieces of its

@@ -1,30 +1,17 @@
 import { z } from "zod";
-import { type BuiltinTool, defineTool } from "@/lib/agent/tools/types";
 import { findRunBySession } from "@/lib/db/queries/maintenance";
 import { createOpportunity, findOpportunity, updateOpportunity } from "@/lib/db/queries/opportunities";
 import { saveWorkingMemory } from "@/lib/db/queries/working-memory";
-import { createHypothesis, hypothesisInputSchema } from "../hypotheses";
+import { createHypothesis, hypothesisInputSchema } from "@/lib/learning/hypotheses";
+import {
+  WORKING_MEMORY_MAX_LINES,
+  WORKING_MEMORY_SECTIONS,
+  workingMemoryProblem,
+} from "@/lib/learning/working-memory";
+import { type BuiltinTool, defineTool } from "@/lib/tools/types";
 
-export const WORKING_MEMORY_SECTIONS = [
-  "Preferences",
-  "Pitfalls",
-  "Recurring patterns",
-  "Insights",
-  "Tool notes",
-] as const;
-export const WORKING_MEMORY_MAX_LINES = 150;
-
-/** Problems with a working-memory draft, or null: the five sections, at most 150 lines. */
-export function workingMemoryProblem(content: string): string | null {
-  const lines = content.trim().split("\n");
-  if (lines.length > WORKING_MEMORY_MAX_LINES)
-    return `working memory has ${lines.length} lines; keep it to ${WORKING_MEMORY_MAX_LINES} (merge, drop what is stale)`;
-  const missing = WORKING_MEMORY_SECTIONS.filter(
-    (s) => !lines.some((l) => l.trim().toLowerCase() === `## ${s.toLowerCase()}`),
-  );
-  if (missing.length) return `add the sections as "## Heading" lines: missing ${missing.join(", ")}`;
-  return null;
-}
+// The battery change's own tools, beside the other built-ins; what they check and store is the
+// learning loop's (working-memory rules, hypotheses, the opportunities board).
 
 const writeWorkingMemory = defineTool({
   name: "write_working_memory",

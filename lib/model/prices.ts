@@ -19,8 +19,13 @@ export const DEFAULT_PRICES: Price[] = [
   { model: "gpt-4o-mini", inputPerMTok: 0.15, outputPerMTok: 0.6 },
 ];
 
+/** Saved prices are read by their shape, not the editing limits: a price stored earlier stays in force. */
+const storedPrices = z.array(
+  z.object({ model: z.string(), inputPerMTok: z.number(), outputPerMTok: z.number() }),
+);
+
 export async function loadPrices(): Promise<Price[]> {
-  return (await readSetting<Price[]>("prices")) ?? DEFAULT_PRICES;
+  return (await readSetting("prices", storedPrices)) ?? DEFAULT_PRICES;
 }
 
 export async function savePrices(prices: Price[]): Promise<void> {
@@ -36,8 +41,4 @@ export function findPrice(prices: Price[], model: string): Price | undefined {
 export function costOf(price: Price | undefined, inputTokens: number, outputTokens: number): number {
   if (!price) return 0;
   return (inputTokens * price.inputPerMTok + outputTokens * price.outputPerMTok) / 1_000_000;
-}
-
-export async function loadDefaultBudget(): Promise<number | null> {
-  return (await readSetting<number | null>("defaultBudgetUsd")) ?? null;
 }

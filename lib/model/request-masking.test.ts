@@ -2,7 +2,7 @@ import { generateText, jsonSchema, tool } from "ai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeLLM, startFakeLLM } from "@/e2e/support/fake-llm";
 import { MASK } from "@/lib/sandbox";
-import { createLanguageModel } from "./model";
+import { createLanguageModel } from "./client";
 import { maskRequestBody, modelSecrets, withMaskedRequests } from "./request-masking";
 
 const KEY = "configured-model-key-7f3a9c";

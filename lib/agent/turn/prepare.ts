@@ -1,0 +1,145 @@
+import type { ModelMessage } from "ai";
+import { listMessages } from "@/lib/db/queries/messages";
+import { captureFromUserMessage } from "@/lib/learning/capture";
+import { FrictionMonitor } from "@/lib/learning/friction-monitor";
+import { loadMaintenanceSettings, maintenancePrompt } from "@/lib/learning/maintenance/pass";
+import { loadPromptMemory, type PromptMemory } from "@/lib/learning/prompt-memory";
+import { findPrice, loadPrices } from "@/lib/model/prices";
+import { suggestSkills } from "@/lib/skills/suggest";
+import type { BuiltinTool } from "@/lib/tools/types";
+import { workspaceForTurn } from "@/lib/workspaces/session";
+import { estimateTokens, fitToBudget } from "../context-budget";
+import { toModelMessages } from "../history";
+import { parsePart, type StoredPart } from "../parts";
+import { buildSystemPrompt, loadPromptContext, type PromptContext } from "../system-prompt";
+import { buildToolSet } from "../tool-set";
+import { builtinToolsFor, scanToolbox, type ToolboxSnapshot } from "../tools/registry";
+import { startCheckpoints } from "./checkpoints";
+import type { TurnPlan, TurnState } from "./state";
+import { toolDeps } from "./tool-context";
+import { Transcript } from "./transcript";
+
+/** Tokens kept free for the model's answer when fitting the conversation to its window. */
+const OUTPUT_RESERVE = 8192;
+
+/**
+ * The second part of a turn (after the reservation): everything the first model request needs. The
+ * turn's first event goes out at once; the folder is checked before anything reads or runs there;
+ * the reads that do not depend on one another run side by side.
+ */
+export async function prepare(turn: TurnState): Promise<TurnPlan> {
+  // turn-start is the turn's first event, also when what follows fails
+  const turnStarted = turn.emit({ type: "turn-start", turnId: turn.turnId, model: turn.config.model });
+  const transcript = await Transcript.open(turn.sessionId, turn.turnId);
+  turn.transcript = transcript;
+  // before anything reads or runs there: the real folder, as allowed now (it may have become a
+  // link elsewhere, or an upgrade made it forbidden); commands and the prompt use this path
+  turn.workspace = await workspaceForTurn(turn.workspace);
+  // the state the turn starts from, recorded beside everything below (tools wait for it)
+  startCheckpoints(turn);
+  // Reading files, this lets the 202 go out before the database reads below, which hold the thread.
+  const scanned = await scanToolbox(turn.sessionId);
+  turn.toolbox = scanned;
+  const skillHint = await suggestSkills(turn.sessionId, turn.turnId, turn.userText, {
+    skills: scanned.skills,
+  });
+  const reads = await readTogether(turn, turnStarted);
+  turn.friction = reads.friction;
+  await noteCapturedLearning(turn, reads.learned);
+
+  const tools = builtinToolsFor(turn.kind);
+  const buildPrompt = promptBuilder(turn, scanned, { tools, memory: reads.memory, skillHint }, reads.context);
+  turn.instructions = await buildPrompt();
+  const budget = Math.max(
+    1024,
+    turn.config.contextWindow - OUTPUT_RESERVE - estimateTokens(turn.instructions),
+  );
+  const messages = await fitHistory(turn, reads.history, budget);
+  const price = findPrice(reads.prices, turn.config.model);
+  const toolSet = buildToolSet(tools, toolDeps(turn, transcript));
+  toolSet.installAgentTools(scanned.catalog);
+  turn.tools = toolSet;
+  return { transcript, tools: toolSet, stepLimit: reads.stepLimit, budget, price, messages, buildPrompt };
+}
+
+/** The turn's reads that do not depend on one another, together (the prompt's context after the capture). */
+async function readTogether(turn: TurnState, turnStarted: Promise<void>) {
+  const { sessionId, turnId } = turn;
+  const captured = captureFromUserMessage(sessionId, turn.userText);
+  const [, friction, learned, context, stepLimit, memory, history, prices] = await Promise.all([
+    turnStarted,
+    FrictionMonitor.start(sessionId, turnId, turn.emit),
+    captured,
+    captured.then(() => loadPromptContext(turn.workspace)),
+    turn.kind === "maintenance" ? loadMaintenanceSettings().then((s) => s.stepLimit) : turn.config.stepLimit,
+    loadPromptMemory(sessionId),
+    loadHistory(sessionId),
+    loadPrices(),
+  ]);
+  return { friction, learned, context, stepLimit, memory, history, prices };
+}
+
+type Captured = Awaited<ReturnType<typeof captureFromUserMessage>>;
+
+/** A correction or preference in the user's message: shown now, and a correction is friction. */
+async function noteCapturedLearning(turn: TurnState, learned: Captured): Promise<void> {
+  if (!learned) return;
+  await turn.emit({
+    type: "learning",
+    learningType: learned.type,
+    description: learned.description,
+    source: "detector",
+  });
+  if (learned.type === "correction") await turn.friction?.correction(learned.phrase, turn.userText);
+}
+
+/**
+ * The system prompt, rebuilt from the toolbox as it stands each time it is called. The context read
+ * alongside the other reads serves the first build; later builds read it again.
+ */
+function promptBuilder(
+  turn: TurnState,
+  scanned: ToolboxSnapshot,
+  parts: { tools: readonly BuiltinTool[]; memory: PromptMemory; skillHint: string | null },
+  context: PromptContext,
+): () => Promise<string> {
+  let prefetched: PromptContext | undefined = context;
+  return async () => {
+    const base = await buildSystemPrompt({
+      workspace: turn.workspace,
+      model: turn.config.model,
+      tools: parts.tools,
+      toolbox: turn.toolbox ?? scanned,
+      memory: parts.memory,
+      context: prefetched,
+    });
+    prefetched = undefined;
+    const withHint = parts.skillHint ? `${base}\n\n${parts.skillHint}` : base;
+    return turn.kind === "maintenance"
+      ? `${withHint}\n\n${await maintenancePrompt(turn.sessionId)}`
+      : withHint;
+  };
+}
+
+async function loadHistory(sessionId: string): Promise<ModelMessage[]> {
+  const stored = await listMessages(sessionId);
+  return toModelMessages(
+    stored.map((m) => ({
+      role: m.role,
+      parts: m.parts.map((p) => parsePart(p.data)).filter((p): p is StoredPart => p !== null),
+    })),
+  );
+}
+
+/** The history as the model gets it: trimmed to the budget when it does not fit, which the session is told. */
+async function fitHistory(turn: TurnState, history: ModelMessage[], budget: number): Promise<ModelMessage[]> {
+  const fitted = fitToBudget(history, budget);
+  if (fitted.elidedOutputs || fitted.summarizedTurns) {
+    await turn.emit({
+      type: "notice",
+      level: "info",
+      message: `Context trimmed for the model: ${fitted.elidedOutputs} old tool outputs elided, ${fitted.summarizedTurns} old turns summarized (the transcript is complete).`,
+    });
+  }
+  return fitted.messages;
+}

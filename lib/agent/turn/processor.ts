@@ -1,0 +1,134 @@
+import type { ModelMessage, TextStreamPart, ToolSet } from "ai";
+import { createStreamMasker, type StreamMasker } from "@/lib/sandbox";
+import { fitsBudget } from "../context-budget";
+import { failTurn, type StepOutcome, type TurnPlan, type TurnState } from "./state";
+import { recordStepUsage } from "./usage";
+
+/** What the processor reads of one model request (a `streamText` result). */
+export interface StepStream {
+  fullStream: AsyncIterable<TextStreamPart<ToolSet>>;
+  /** The assistant and tool messages the step added; read only once the stream is through. */
+  responseMessages: PromiseLike<ModelMessage[]>;
+}
+
+/** One step as the processor follows it. */
+interface StepProgress {
+  /** The stream's text ids → their parts in the transcript. */
+  readonly texts: Map<string, number>;
+  /**
+   * One masker per text and per reasoning stream: a secret the model writes across two deltas is
+   * recognised whole (the masker holds back an unfinished token until the next delta or the end).
+   */
+  readonly maskers: Map<string, StreamMasker>;
+  startedAt: number;
+  /** Tool calls the model made in this step, and how many of them have a result (or an error). */
+  calls: number;
+  answered: number;
+  failed: boolean;
+}
+
+function maskerFor(step: StepProgress, turn: TurnState, key: string): StreamMasker {
+  let masker = step.maskers.get(key);
+  if (!masker) {
+    masker = createStreamMasker(turn.secrets);
+    step.maskers.set(key, masker);
+  }
+  return masker;
+}
+
+/**
+ * The stream processor: follows one model step part by part (text into the transcript and onto the
+ * screen, masked; tool calls the SDK refused recorded; usage counted against the budget; a failure
+ * described) and says how the step ended. `sent` is the conversation the step was sent.
+ */
+export async function processStep(
+  turn: TurnState,
+  plan: TurnPlan,
+  stream: StepStream,
+  sent: ModelMessage[],
+): Promise<StepOutcome> {
+  const step: StepProgress = {
+    texts: new Map(),
+    maskers: new Map(),
+    startedAt: performance.now(),
+    calls: 0,
+    answered: 0,
+    failed: false,
+  };
+  for await (const part of stream.fullStream) await handle(turn, plan, step, part);
+  if (step.failed) return { type: "fail" };
+  // the SDK's own rule for another step: every call the model made has its result
+  const wantsResults = step.calls > 0 && step.answered === step.calls;
+  if (turn.controller.signal.aborted || !wantsResults) return { type: "stop" };
+  const messages = [...sent, ...(await stream.responseMessages)];
+  return { type: fitsBudget(messages, plan.budget) ? "continue" : "compact", messages };
+}
+
+async function handle(
+  turn: TurnState,
+  plan: TurnPlan,
+  step: StepProgress,
+  part: TextStreamPart<ToolSet>,
+): Promise<void> {
+  switch (part.type) {
+    case "text-start":
+      step.texts.set(part.id, plan.transcript.startText());
+      break;
+    case "text-delta": {
+      const index = step.texts.get(part.id);
+      const text = maskerFor(step, turn, `text:${part.id}`).push(part.text);
+      if (index !== undefined && text) plan.transcript.appendText(index, text);
+      if (text) await turn.emit({ type: "text-delta", text });
+      break;
+    }
+    case "text-end": {
+      const index = step.texts.get(part.id);
+      const rest = maskerFor(step, turn, `text:${part.id}`).flush();
+      if (index !== undefined && rest) plan.transcript.appendText(index, rest);
+      if (rest) await turn.emit({ type: "text-delta", text: rest });
+      if (index !== undefined) await plan.transcript.save(index);
+      break;
+    }
+    case "reasoning-delta": {
+      // the model's reasoning reaches the screen and the database like its answer: masked
+      const text = maskerFor(step, turn, `reasoning:${part.id}`).push(part.text);
+      if (text) await turn.emit({ type: "reasoning-delta", text });
+      break;
+    }
+    case "reasoning-end": {
+      const rest = maskerFor(step, turn, `reasoning:${part.id}`).flush();
+      if (rest) await turn.emit({ type: "reasoning-delta", text: rest });
+      break;
+    }
+    case "tool-call":
+      if (!part.providerExecuted) step.calls++;
+      break;
+    case "tool-result":
+      if (!part.providerExecuted) step.answered++;
+      break;
+    case "tool-error":
+      if (!part.providerExecuted) step.answered++;
+      await plan.tools.recordRefused({
+        callId: part.toolCallId,
+        tool: part.toolName,
+        input: part.input,
+        error: part.error,
+      });
+      break;
+    case "start-step":
+      step.startedAt = performance.now();
+      break;
+    case "finish-step":
+      await recordStepUsage(turn, plan, part.usage, performance.now() - step.startedAt);
+      break;
+    case "error":
+      // after Stop or a spent budget the request's abort surfaces here too: that is not a failure
+      if (!turn.controller.signal.aborted) {
+        step.failed = true;
+        await failTurn(turn, turn.client.describe(part.error));
+      }
+      break;
+    default:
+      break;
+  }
+}

@@ -1,0 +1,122 @@
+import type { ModelMessage } from "ai";
+import { appendEvent } from "@/lib/events/log";
+import type { SessionEventBody, TurnStatus } from "@/lib/events/types";
+import type { FrictionMonitor } from "@/lib/learning/friction-monitor";
+import { type ModelClient, modelClient, silenceLimitMs } from "@/lib/model/client";
+import type { Price } from "@/lib/model/prices";
+import { modelSecrets } from "@/lib/model/request-masking";
+import { DEFAULT_RETRY, type RetryReport } from "@/lib/model/retrying-fetch";
+import type { ModelConfig } from "@/lib/settings/model-config";
+import type { ToolSetHandle } from "../tool-set";
+import type { ToolboxSnapshot } from "../tools/registry";
+import type { Transcript } from "./transcript";
+
+/** What the reservation (lib/agent/runner.ts) hands the turn. */
+export interface TurnInput {
+  sessionId: string;
+  turnId: string;
+  userText: string;
+  kind: "agent" | "maintenance";
+  /** As stored with the session; replaced by its checked real path when the turn starts. */
+  workspace: string;
+  budgetUsd: number | null;
+  controller: AbortController;
+  config: ModelConfig;
+}
+
+/**
+ * Everything a turn carries from one part to the next (prepare, the model steps, finish): one object,
+ * passed to each part, instead of variables shared by one long function.
+ */
+export interface TurnState extends Readonly<Omit<TurnInput, "workspace">> {
+  /** Masked out of everything the turn stores, shows or sends: the key, the access token, secret variables. */
+  readonly secrets: string[];
+  readonly emit: (body: SessionEventBody) => Promise<void>;
+  /** The configured model: its retries shown in the session as `retry` events, its silence bounded. */
+  readonly client: ModelClient;
+  /** The session's folder: as stored until prepare() checks it and puts its real path here. */
+  workspace: string;
+  // Set by prepare() as it gets to them, so finish() finds what there is when it failed half-way.
+  transcript?: Transcript;
+  friction?: FrictionMonitor;
+  tools?: ToolSetHandle;
+  /** Skills and agent-written tools as last scanned: at the start, then by reload_tools. */
+  toolbox?: ToolboxSnapshot;
+  /** The system prompt as last built. */
+  instructions: string;
+  /** reload_tools rescanned the toolbox: the prompt and the agent tools are rebuilt before the next step. */
+  promptStale: boolean;
+  /** Set just before the first model request: a failure before it is Ratchet's own, not the model's. */
+  calledModel: boolean;
+  /** Model steps finished. */
+  steps: number;
+  /** The session was told that 80 % of its budget is spent. */
+  warnedBudget: boolean;
+  /** How the turn ends as far as known; finish() settles it for a stopped turn. */
+  status: TurnStatus;
+  /** Why it failed, in words a person can act on. */
+  failure?: string;
+  /** The turn's checkpoints so far, in order (./checkpoints.ts); settled before a tool runs. */
+  checkpoints: Promise<void>;
+  /** A tool that may write ran in the current step. */
+  stepMayWrite: boolean;
+  /** A checkpoint failed in this turn (said once). */
+  checkpointFailed: boolean;
+}
+
+export function newTurnState(input: TurnInput): TurnState {
+  const emit = (body: SessionEventBody) => appendEvent(input.sessionId, body);
+  const onRetry = ({ attempt, limit, delayMs, reason }: RetryReport) =>
+    void emit({ type: "retry", attempt, delayMs, message: `${reason}; retry ${attempt} of ${limit}` });
+  return {
+    ...input,
+    // also what commands print is masked against these, the access token included
+    secrets: modelSecrets(input.config.apiKey),
+    emit,
+    client: modelClient(input.config, { retry: { ...DEFAULT_RETRY, onRetry }, silenceMs: silenceLimitMs() }),
+    instructions: "",
+    promptStale: false,
+    calledModel: false,
+    steps: 0,
+    warnedBudget: false,
+    status: "completed",
+    checkpoints: Promise.resolve(),
+    stepMayWrite: false,
+    checkpointFailed: false,
+  };
+}
+
+/** The turn failed: it ends as `error`, and the session shows why (`code` for the UI and tests). */
+export async function failTurn(turn: TurnState, failure: { code: string; message: string }): Promise<void> {
+  turn.status = "error";
+  turn.failure = failure.message;
+  await turn.emit({ type: "error", code: failure.code, message: failure.message });
+}
+
+/**
+ * What prepare() settles for the model steps: fixed for the turn. The transcript and the tool set are
+ * also on the turn, where finish() looks for them whether or not prepare() got that far.
+ */
+export interface TurnPlan {
+  readonly transcript: Transcript;
+  readonly tools: ToolSetHandle;
+  readonly stepLimit: number;
+  /** Tokens the conversation may take: the context window less the answer's reserve and the prompt. */
+  readonly budget: number;
+  readonly price: Price | undefined;
+  /** The conversation the first step sends: the session's history, fitted to the budget. */
+  readonly messages: ModelMessage[];
+  /** Builds the system prompt as things stand now (reload_tools changes them). */
+  readonly buildPrompt: () => Promise<string>;
+}
+
+/**
+ * How one model step ended, as the stream processor reads it: the model called tools and wants their
+ * results (`continue` with the conversation so far, or `compact` when that no longer fits the
+ * budget), it answered or the turn was stopped (`stop`), or the call failed (`fail`).
+ */
+export type StepOutcome =
+  | { type: "continue"; messages: ModelMessage[] }
+  | { type: "compact"; messages: ModelMessage[] }
+  | { type: "stop" }
+  | { type: "fail" };

@@ -1,0 +1,55 @@
+import { createMessage, upsertPart } from "@/lib/db/queries/messages";
+import type { StoredPart, ToolPart } from "../parts";
+
+/**
+ * A turn's assistant message as it streams in. Parts keep their order; each is saved when it is
+ * whole (a text at its end, a tool call when it starts and again with its result), and all of them
+ * once more when the turn ends.
+ */
+export class Transcript {
+  private readonly parts: StoredPart[] = [];
+
+  private constructor(private readonly messageId: string) {}
+
+  static async open(sessionId: string, turnId: string): Promise<Transcript> {
+    const message = await createMessage({ sessionId, turnId, role: "assistant", parts: [] });
+    return new Transcript(message.id);
+  }
+
+  /** Starts an empty text part; returns its index. */
+  startText(): number {
+    return this.parts.push({ type: "text", text: "" }) - 1;
+  }
+
+  appendText(index: number, text: string): void {
+    const part = this.parts[index];
+    if (part?.type === "text") part.text += text;
+  }
+
+  async save(index: number): Promise<void> {
+    const part = this.parts[index];
+    if (part) await upsertPart(this.messageId, index, part);
+  }
+
+  /** Adds a tool part and saves it; the function returned saves updates to it. */
+  async addTool(part: ToolPart): Promise<(update: Partial<ToolPart>) => Promise<void>> {
+    const index = this.parts.push(part) - 1;
+    await this.save(index);
+    return async (update) => {
+      const current = this.parts[index];
+      if (current?.type === "tool") this.parts[index] = { ...current, ...update };
+      await this.save(index);
+    };
+  }
+
+  /** At the turn's end: a tool still running was cut off; every part is saved as it stands. */
+  async close(): Promise<void> {
+    for (let index = 0; index < this.parts.length; index++) {
+      const part = this.parts[index];
+      if (part?.type === "tool" && part.state === "running") {
+        this.parts[index] = { ...part, state: "error", output: "Tool execution aborted." };
+      }
+      await this.save(index);
+    }
+  }
+}

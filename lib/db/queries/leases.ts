@@ -1,0 +1,49 @@
+import { type Db, db } from "../client";
+
+/**
+ * The conditional updates behind turn leases (lib/agent/lease.ts): who holds a session's turn is
+ * `leaseOwner` until `leaseExpiresAt`, and every change is one UPDATE guarded by the owner.
+ */
+export interface LeaseHolder {
+  owner: string;
+  /** Another instance's client, in tests that play two instances in one process; this process's by default. */
+  client?: Db;
+}
+
+const clientOf = (holder: LeaseHolder) => holder.client ?? db();
+const lapsedAt = (now: Date) => [{ leaseExpiresAt: null }, { leaseExpiresAt: { lt: now } }];
+
+/** Takes the lease until `until` if it is free, lapsed at `now`, or already the holder's. Atomic. */
+export async function claimLease(holder: LeaseHolder, sessionId: string, now: Date, until: Date) {
+  const { count } = await clientOf(holder).session.updateMany({
+    where: { id: sessionId, OR: [{ leaseOwner: null }, { leaseOwner: holder.owner }, ...lapsedAt(now)] },
+    data: { leaseOwner: holder.owner, leaseExpiresAt: until },
+  });
+  return count === 1;
+}
+
+/** Extends the holder's leases of these sessions to `until`; returns how many it still held. */
+export async function extendLeases(holder: LeaseHolder, sessionIds: string[], until: Date): Promise<number> {
+  const { count } = await clientOf(holder).session.updateMany({
+    where: { id: { in: sessionIds }, leaseOwner: holder.owner },
+    data: { leaseExpiresAt: until },
+  });
+  return count;
+}
+
+/** Which of these sessions the holder has the lease of. */
+export async function leasedBy(holder: LeaseHolder, sessionIds: string[]): Promise<Set<string>> {
+  const rows = await clientOf(holder).session.findMany({
+    where: { id: { in: sessionIds }, leaseOwner: holder.owner },
+    select: { id: true },
+  });
+  return new Set(rows.map((s) => s.id));
+}
+
+/** Gives the lease up, if the holder still has it. */
+export async function dropLease(holder: LeaseHolder, sessionId: string): Promise<void> {
+  await clientOf(holder).session.updateMany({
+    where: { id: sessionId, leaseOwner: holder.owner },
+    data: { leaseOwner: null, leaseExpiresAt: null },
+  });
+}
