@@ -10,6 +10,7 @@ import { findSession } from "@/lib/db/queries/sessions";
 import { env } from "@/lib/env";
 import { ApiError } from "@/lib/errors";
 import { appendEvent } from "@/lib/events/log";
+import { processState } from "@/lib/process-state";
 import {
   changesBetween,
   differingPaths,
@@ -116,27 +117,31 @@ async function turnStart(sessionId: string, n: number) {
 }
 
 /** One running view snapshot per session at a time: they share an index, which git locks. */
-const viewQueue = new Map<string, Promise<unknown>>();
-/** The last view snapshot per session: an unchanged workspace gives it back and writes nothing. */
-const lastView = new Map<string, Snapshot>();
+const viewQueue = processState("checkpoints.view-queue", () => new Map<string, Promise<unknown>>());
+/**
+ * The last view snapshot per session: an unchanged workspace gives it back and writes nothing.
+ * Never stale: it is only the parent the next snapshot compares its tree with.
+ */
+const lastView = processState("checkpoints.last-view", () => new Map<string, Snapshot>());
 
 /** The workspace now, recorded under a view index so it never waits on a running turn's. */
 async function now(sessionId: string, workspace: string): Promise<Snapshot> {
   const key = `${sessionId}-view`;
-  const previous = viewQueue.get(key) ?? Promise.resolve();
+  const queue = viewQueue();
+  const previous = queue.get(key) ?? Promise.resolve();
   const next = previous
     .catch(() => {})
     .then(async () => {
-      const parent = lastView.get(key) ?? null;
+      const parent = lastView().get(key) ?? null;
       const snap = await snapshot(store(workspace), key, parent, "view");
-      lastView.set(key, snap);
+      lastView().set(key, snap);
       return snap;
     });
-  viewQueue.set(key, next);
+  queue.set(key, next);
   try {
     return await next;
   } finally {
-    if (viewQueue.get(key) === next) viewQueue.delete(key);
+    if (queue.get(key) === next) queue.delete(key);
   }
 }
 
@@ -227,33 +232,35 @@ async function rangeOf(
 }
 
 /**
- * Diffs between recorded commits never change: the last few are kept, so a panel that reloads
- * on every checkpoint of a busy turn pays git only when the workspace did change.
+ * Diffs between recorded commits never change (never stale: keyed by the commits): the last few
+ * are kept, so a panel that reloads on every checkpoint of a busy turn pays git only when the
+ * workspace did change.
  */
-const diffCache = new Map<string, Promise<FileChange[]>>();
+const diffCache = processState("checkpoints.diff-cache", () => new Map<string, Promise<FileChange[]>>());
 const DIFF_CACHE_ENTRIES = 16;
 const DIFF_CACHE_MAX_CHARS = 8 * 1024 * 1024;
 
 function cachedChanges(range: Range, patch: boolean): Promise<FileChange[]> {
   const key = [range.store.gitDir, range.from, range.to, range.alternates ?? "", patch].join("\0");
-  const hit = diffCache.get(key);
+  const cache = diffCache();
+  const hit = cache.get(key);
   if (hit) {
-    diffCache.delete(key);
-    diffCache.set(key, hit);
+    cache.delete(key);
+    cache.set(key, hit);
     return hit;
   }
   const options = { patch, ...(range.alternates ? { alternates: range.alternates } : {}) };
   const pending = changesBetween(range.store, range.from, range.to, options);
-  diffCache.set(key, pending);
+  cache.set(key, pending);
   pending.then(
     (files) => {
-      if (files.reduce((n, f) => n + f.diff.length, 0) > DIFF_CACHE_MAX_CHARS) diffCache.delete(key);
+      if (files.reduce((n, f) => n + f.diff.length, 0) > DIFF_CACHE_MAX_CHARS) cache.delete(key);
     },
-    () => diffCache.delete(key),
+    () => cache.delete(key),
   );
-  for (const old of diffCache.keys()) {
-    if (diffCache.size <= DIFF_CACHE_ENTRIES) break;
-    diffCache.delete(old);
+  for (const old of cache.keys()) {
+    if (cache.size <= DIFF_CACHE_ENTRIES) break;
+    cache.delete(old);
   }
   return pending;
 }
