@@ -6,8 +6,10 @@
  *
  * Workspaces: a generated repository of --files small files in nested folders, and a copy of this
  * repository (`git archive HEAD`). Measured, each in the real sandbox (lib/sandbox/isolated.ts):
- *   first        the first snapshot of a workspace (every file hashed)
- *   step         a snapshot after a step changed 3 files (the per-step cost; goal ≤ 50 ms p50)
+ *   first        the first snapshot of a workspace (every file hashed), against the floor: native
+ *                `git add -A` + `write-tree` of the same files into a fresh repository, unsandboxed
+ *   step         a snapshot after a step changed 3 files (the per-step cost; goal ≤ 50 ms p50),
+ *                against the floor: native `ls-files --others` + `add -A` + `write-tree` of that step
  *   unchanged    a snapshot after a step that wrote nothing
  *   changes-1k   changesBetween() for a turn that changed 1,000 files, against the floor: native
  *                `git status --porcelain` + `git diff` of the same change (goal ≤ 1.5×)
@@ -67,11 +69,47 @@ async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
   return [performance.now() - t0, value];
 }
 
+/** The same git work as a snapshot, run natively into a store of its own: what git alone costs. */
+function nativeGit(dir: string, gitDir: string, ...args: string[]): void {
+  execFileSync("git", args, {
+    cwd: dir,
+    env: {
+      NODE_ENV: "production",
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      HOME: "/nonexistent",
+      GIT_CONFIG_NOSYSTEM: "1",
+      GIT_CONFIG_GLOBAL: "/dev/null",
+      GIT_DIR: gitDir,
+      GIT_WORK_TREE: dir,
+      GIT_INDEX_FILE: path.join(gitDir, "index-native"),
+    },
+    stdio: ["ignore", "ignore", "ignore"],
+    maxBuffer: 512 * 1024 * 1024,
+  });
+}
+
+function nativeStep(dir: string, gitDir: string): number {
+  const t0 = performance.now();
+  nativeGit(dir, gitDir, "ls-files", "-z", "--others", "--exclude-standard");
+  nativeGit(dir, gitDir, "add", "-A", ".");
+  nativeGit(dir, gitDir, "write-tree");
+  return performance.now() - t0;
+}
+
 async function measure(label: string, dir: string) {
   const store = storeFor(dataDir, dir);
   const [first, base] = await time(() => snapshot(store, "bench", null, "first"));
+  // the floor: the same files into a fresh native repository, with the store's settings
+  const native = path.join(root, `native-${label}`);
+  nativeGit(dir, native, "init", "-q");
+  nativeGit(dir, native, "config", "feature.manyFiles", "true");
+  const t0 = performance.now();
+  nativeGit(dir, native, "add", "-A", ".");
+  nativeGit(dir, native, "write-tree");
+  const firstFloor = performance.now() - t0;
   let parent = base;
   const step: number[] = [];
+  const stepFloor: number[] = [];
   const unchanged: number[] = [];
   for (let i = 0; i < N; i++) {
     for (let k = 0; k < 3; k++) writeFileSync(path.join(dir, `step-${k}.txt`), `round ${i}\n`);
@@ -80,11 +118,17 @@ async function measure(label: string, dir: string) {
     parent = snap;
     const [u] = await time(() => snapshot(store, "bench", parent, "step"));
     unchanged.push(u);
+    for (let k = 0; k < 3; k++) writeFileSync(path.join(dir, `step-${k}.txt`), `floor ${i}\n`);
+    stepFloor.push(nativeStep(dir, native));
+    // back to what the store last recorded, so the next round changes the same 3 files again
+    for (let k = 0; k < 3; k++) writeFileSync(path.join(dir, `step-${k}.txt`), `round ${i}\n`);
   }
   return {
     label,
     firstMs: round(first),
+    firstFloorMs: round(firstFloor),
     step: summarize(step),
+    stepFloor: summarize(stepFloor),
     unchanged: summarize(unchanged),
     store,
     parent,
@@ -107,7 +151,7 @@ for (const [label, dir] of [
 ] as const) {
   const r = await measure(label, dir);
   console.log(
-    `  ${label.padEnd(10)} first ${ms(r.firstMs)}  step p50 ${ms(r.step.p50)} p90 ${ms(r.step.p90)}  unchanged p50 ${ms(r.unchanged.p50)}`,
+    `  ${label.padEnd(10)} first ${ms(r.firstMs)} (native ${ms(r.firstFloorMs)})  step p50 ${ms(r.step.p50)} p90 ${ms(r.step.p90)} (native p50 ${ms(r.stepFloor.p50)})  unchanged p50 ${ms(r.unchanged.p50)}`,
   );
   results.push(r);
 }

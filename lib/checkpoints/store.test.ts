@@ -89,10 +89,36 @@ describe("checkpoints", () => {
     const big = path.join(store.workspace, "data.bin");
     writeFileSync(big, "");
     truncateSync(big, MAX_FILE_BYTES + 1);
+    // names that would be options or patterns if read as such: each is left out by its own name only
+    for (const name of ["-n big.bin", "sub/[ab]*?.bin", ":(glob)x.bin"]) {
+      const file = path.join(store.workspace, name);
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, "");
+      truncateSync(file, MAX_FILE_BYTES + 2);
+    }
+    write("sub/a1.bin", "small, and matched by the pattern above if it were one");
+    // exactly the cap is kept
+    const atCap = path.join(store.workspace, "at-cap.bin");
+    writeFileSync(atCap, "");
+    truncateSync(atCap, MAX_FILE_BYTES);
     const snap = await take();
-    const files = (await changesBetween(store, null, snap.commit)).map((c) => c.path).sort();
-    expect(files).toEqual([".gitignore", "keep.txt", "link", "outside-secret.txt"]);
-    expect(snap.skipped).toEqual([{ path: "data.bin", bytes: MAX_FILE_BYTES + 1 }]);
+    const files = (await changesBetween(store, null, snap.commit, { patch: false }))
+      .map((c) => c.path)
+      .sort();
+    expect(files).toEqual([
+      ".gitignore",
+      "at-cap.bin",
+      "keep.txt",
+      "link",
+      "outside-secret.txt",
+      "sub/a1.bin",
+    ]);
+    expect([...snap.skipped].sort((a, b) => a.path.localeCompare(b.path))).toEqual([
+      { path: "-n big.bin", bytes: MAX_FILE_BYTES + 2 },
+      { path: ":(glob)x.bin", bytes: MAX_FILE_BYTES + 2 },
+      { path: "data.bin", bytes: MAX_FILE_BYTES + 1 },
+      { path: "sub/[ab]*?.bin", bytes: MAX_FILE_BYTES + 2 },
+    ]);
     // the user's repository is untouched: no index entries, no objects of ours
     expect(
       execFileSync("git", ["status", "--porcelain"], { cwd: store.workspace, encoding: "utf8" }),

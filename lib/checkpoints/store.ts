@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { lstat, mkdir, stat, writeFile } from "node:fs/promises";
+import { lstat, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { git } from "./git";
 
@@ -31,45 +31,63 @@ export function storeFor(dataDir: string, workspace: string): Store {
 
 const EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
 
-async function ensureStore(store: Store): Promise<void> {
-  if (await stat(path.join(store.gitDir, "HEAD")).catch(() => null)) return;
-  await mkdir(store.gitDir, { recursive: true, mode: 0o700 });
-  await git({ gitDir: store.gitDir, args: ["init", "-q"] });
+/** The store's own settings, written once when it is created, in the same run as the first snapshot. */
+const STORE_INIT = [
+  'if [ ! -f "$GIT_DIR/HEAD" ]; then (',
+  // created as it always was, on its own: a work tree in the environment would be written into its config
+  "  unset GIT_WORK_TREE GIT_INDEX_FILE",
+  "  git init -q",
   // plain bytes in, plain bytes out: no line-ending or mode games; objects kept until Ratchet prunes
-  const settings: [string, string][] = [
-    ["core.autocrlf", "false"],
-    ["core.symlinks", "true"],
-    ["gc.auto", "0"],
-    ["core.bigFileThreshold", "1m"],
-    // an index that remembers which folders had no untracked files: a step re-reads only what changed
-    ["feature.manyFiles", "true"],
-  ];
-  for (const [key, value] of settings) await git({ gitDir: store.gitDir, args: ["config", key, value] });
-}
+  "  git config core.autocrlf false",
+  "  git config core.symlinks true",
+  "  git config gc.auto 0",
+  "  git config core.bigFileThreshold 1m",
+  // an index that remembers which folders had no untracked files: a step re-reads only what changed
+  "  git config feature.manyFiles true",
+  ") fi",
+];
+
+/**
+ * One isolated run per snapshot (each run is a namespace to set up, about as long as the git work of
+ * a step on 10,000 files): create the store if new, find the untracked files over the size cap, stage
+ * everything else, write the tree, and only for a new tree commit and point the session's ref at it.
+ * The cap is applied by `find` (a link is never followed: `-type f` on the link itself) and the large
+ * files reach `git add` as literal exclude pathspecs, so no name is ever read as a pattern. Paths,
+ * the message and the parent come in as variables or NUL-separated data, never as shell text.
+ * Output: "<tree> [<commit>]", a newline, then "<bytes>\t./<path>\0" per file left out.
+ */
+const SNAPSHOT_SCRIPT = [
+  "set -e",
+  'g() { git -c core.hooksPath=/dev/null -c core.fsmonitor=false "$@"; }',
+  ...STORE_INIT,
+  'g ls-files -z --others --exclude-standard | sed -z "s|^|./|" \\',
+  `  | xargs -0 -r sh -c 'exec find "$@" -maxdepth 0 -type f -size +${MAX_FILE_BYTES / 1024}k -printf "%s\\t%p\\0"' sh \\`,
+  '  > "$RATCHET_LARGE"',
+  '{ printf ".\\0"; sed -z "s|^[0-9]*\t\\./|:(exclude,literal)|" "$RATCHET_LARGE"; } > "$RATCHET_PATHSPEC"',
+  'g add -A --ignore-errors --pathspec-from-file="$RATCHET_PATHSPEC" --pathspec-file-nul >&2',
+  "tree=$(g write-tree)",
+  'if [ "$tree" = "$RATCHET_PARENT_TREE" ]; then echo "$tree"',
+  "else",
+  '  if [ -n "$RATCHET_PARENT" ]; then commit=$(g commit-tree "$tree" -p "$RATCHET_PARENT" -m "$RATCHET_MESSAGE")',
+  '  else commit=$(g commit-tree "$tree" -m "$RATCHET_MESSAGE"); fi',
+  '  g update-ref "refs/ratchet/$RATCHET_SESSION" "$commit"',
+  '  echo "$tree $commit"',
+  "fi",
+  'cat "$RATCHET_LARGE"',
+].join("\n");
 
 function indexFor(store: Store, session: string): string {
   return path.join(store.gitDir, `index-${session.replace(/[^A-Za-z0-9_-]/g, "_")}`);
 }
 
-/** A gitignore line that matches exactly this path from the root (glob characters escaped). */
-function exactPattern(rel: string): string {
-  return `/${rel.replace(/[\\*?[\]!#]/g, (c) => `\\${c}`).replace(/ $/, "\\ ")}`;
-}
-
-async function largeUntracked(store: Store, index: string): Promise<{ path: string; bytes: number }[]> {
-  const out = await git({
-    gitDir: store.gitDir,
-    workTree: store.workspace,
-    index,
-    args: ["ls-files", "-z", "--others", "--exclude-standard"],
-  });
-  const large: { path: string; bytes: number }[] = [];
-  for (const rel of out.split("\0").filter(Boolean)) {
-    // lstat: a link is recorded as a link, never followed to what it points at
-    const info = await lstat(path.join(store.workspace, rel)).catch(() => null);
-    if (info?.isFile() && info.size > MAX_FILE_BYTES) large.push({ path: rel, bytes: info.size });
-  }
-  return large;
+function parseLarge(out: string): { path: string; bytes: number }[] {
+  return out
+    .split("\0")
+    .filter(Boolean)
+    .map((entry) => {
+      const tab = entry.indexOf("\t");
+      return { path: entry.slice(tab + 1).replace(/^\.\//, ""), bytes: Number(entry.slice(0, tab)) };
+    });
 }
 
 /**
@@ -82,30 +100,17 @@ export async function snapshot(
   parent: { commit: string; tree: string } | null,
   message: string,
 ): Promise<Snapshot> {
-  await ensureStore(store);
+  // the store's folder exists before the run: it is bound into the namespace by descriptor
+  await mkdir(store.gitDir, { recursive: true, mode: 0o700 });
   const index = indexFor(store, session);
-  const skipped = await largeUntracked(store, index);
-  const excludes = path.join(store.gitDir, `exclude-${path.basename(index)}`);
-  await writeFile(excludes, skipped.map((s) => exactPattern(s.path)).join("\n"));
-  // one isolated run for the rest: stage, write the tree, and only for a new tree commit and point
-  // the session's ref at it (the message and parent come in as variables, never as shell text)
   const out = await git({
     gitDir: store.gitDir,
     workTree: store.workspace,
     index,
-    shell: [
-      "set -e",
-      'g() { git -c core.hooksPath=/dev/null -c core.fsmonitor=false "$@"; }',
-      'g -c "core.excludesFile=$RATCHET_EXCLUDES" add -A --ignore-errors . >&2',
-      "tree=$(g write-tree)",
-      'if [ "$tree" = "$RATCHET_PARENT_TREE" ]; then echo "$tree"; exit 0; fi',
-      'if [ -n "$RATCHET_PARENT" ]; then commit=$(g commit-tree "$tree" -p "$RATCHET_PARENT" -m "$RATCHET_MESSAGE")',
-      'else commit=$(g commit-tree "$tree" -m "$RATCHET_MESSAGE"); fi',
-      'g update-ref "refs/ratchet/$RATCHET_SESSION" "$commit"',
-      'echo "$tree $commit"',
-    ].join("\n"),
+    shell: SNAPSHOT_SCRIPT,
     vars: {
-      RATCHET_EXCLUDES: excludes,
+      RATCHET_LARGE: `${index}.large`,
+      RATCHET_PATHSPEC: `${index}.pathspec`,
       RATCHET_PARENT_TREE: parent?.tree ?? "",
       RATCHET_PARENT: parent?.commit ?? "",
       RATCHET_MESSAGE: message,
@@ -113,7 +118,10 @@ export async function snapshot(
     },
     args: [],
   });
-  const [tree = "", commit] = out.trim().split(" ");
+  const newline = out.indexOf("\n");
+  const [tree = "", commit] = out.slice(0, newline).trim().split(" ");
+  const skipped = parseLarge(out.slice(newline + 1));
+  if (!tree) throw new Error("the checkpoint store wrote no tree");
   if (!commit) {
     if (!parent) throw new Error("the checkpoint store wrote no commit");
     return { ...parent, skipped };
