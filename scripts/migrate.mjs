@@ -1,11 +1,9 @@
 // Applies pending migrations (prisma migrate deploy) for the provider DATABASE_URL selects;
-// the schema engine runs in JS through the driver adapter. Instances that start together take
-// turns (lib/boot/migration-lock.ts): one migrates, the others wait and find nothing to do.
+// the schema engine runs in JS through the driver adapter. Nothing pending: one read, no Prisma.
 import { register } from "tsx/esm/api";
 
 register();
-const { migrateDeploy, MigrationError } = await import("../lib/db/migrate-deploy.ts");
-const { withMigrationLock } = await import("../lib/boot/migration-lock.ts");
+const { migrate, MigrationError } = await import("../lib/boot/migrate.ts");
 const { parseEnv, EnvError } = await import("../lib/env.ts");
 
 let databaseUrl;
@@ -17,14 +15,7 @@ try {
   process.exit(1);
 }
 try {
-  const names = await withMigrationLock(
-    databaseUrl,
-    () => migrateDeploy({ ...process.env, DATABASE_URL: databaseUrl }),
-    () => console.log("[ratchet] another instance is migrating the database; waiting for it…"),
-  );
-  console.log(
-    names.length ? `[ratchet] database migrated: ${names.join(", ")}` : "[ratchet] database up to date",
-  );
+  await migrate(databaseUrl);
 } catch (error) {
   if (!(error instanceof MigrationError)) throw error;
   console.error(`[ratchet] database migration failed:\n${error.output}`);

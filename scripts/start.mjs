@@ -7,6 +7,7 @@ import { ensureSystemPackages } from "./system-packages.mjs";
 
 register();
 const { parseEnv, EnvError } = await import("../lib/env.ts");
+const { migrate, MigrationError } = await import("../lib/boot/migrate.ts");
 
 const dev = process.argv.includes("--dev");
 let env;
@@ -22,7 +23,14 @@ try {
 
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 if (env.RATCHET_SANDBOX !== "off") ensureSystemPackages(["sandbox"]);
-await run(process.execPath, ["scripts/migrate.mjs"]);
+// in this process: a second node with the TypeScript loader would cost a few hundred ms per start
+try {
+  await migrate(env.databaseUrl);
+} catch (error) {
+  if (!(error instanceof MigrationError)) throw error;
+  console.error(`[ratchet] refusing to start: the database migration failed.\n${error.output}`);
+  process.exit(1);
+}
 
 function newestSource(dir) {
   let newest = 0;
