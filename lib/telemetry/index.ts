@@ -2,4 +2,4 @@
 export { telemetryOverview, toolStats, toolStatsBetween, UNUSED_AFTER_SESSIONS } from "./overview";
 export { telemetrySummaryForPrompt } from "./prompt-summary";
 export { flushTelemetry, recordModelStep, recordToolCall } from "./recorder";
-export { resetTelemetryCache, warmTelemetry } from "./rollup-cache";
+export { rebuildTelemetryRollups, resetTelemetryCache, warmTelemetry } from "./rollup-cache";

@@ -1,18 +1,28 @@
 import "server-only";
 import { nextCallAt, segmentRows } from "@/lib/db/queries/telemetry";
+import { deleteStoredRollups, storedRollups, storeRollup } from "@/lib/db/queries/telemetry-rollups";
 import { keyedMemo } from "@/lib/memo";
+import { processState } from "@/lib/process-state";
 import { DAY_MS, dayKey, startOfUtcDay } from "./range";
 import { type Rollup, rollupFromRows } from "./rollup";
 
 /**
  * Rollups per UTC day. Tool calls are written once, stamped with the time they finished, so a day
  * that ended (plus a grace period for writes still in a batch) never changes: its rollup is computed
- * once per process and kept. Today, and any partial day at the edges of a range, are read live: for a
- * 90-day range that is one small index range scan instead of a million rows.
+ * once, stored in the database (TelemetryRollup) and kept in memory. A process reads every stored
+ * day in one query the first time it is asked, so a start does not re-read a million calls. Today,
+ * and any partial day at the edges of a range, are read live: one small index range scan.
  *
- * Rows written with past timestamps by something else (a seeding script into a running server's
- * database) are only seen after resetTelemetryCache() or a restart.
+ * Storing a day when it is first read after closing, rather than adding each batch of calls to a
+ * stored row as it is written, keeps the recorder's write path as it was (one INSERT per batch) and
+ * gives the same figures: a closed day's calls are all there when it is computed.
+ *
+ * Rows written with past timestamps by something else (a seeding script, an import) are only seen
+ * after `npm run telemetry:rebuild` (rebuildTelemetryRollups) or resetTelemetryCache().
  */
+
+/** The shape of a stored rollup (`Rollup`, and what segmentRows groups by): change it when either changes. */
+export const ROLLUP_FORMAT = 1;
 const GRACE_MS = 5 * 60_000;
 /** Empty days are remembered as empty only inside a gap this short (not the decades before the first call). */
 const MAX_EMPTY_RUN = 400;
@@ -22,11 +32,89 @@ const MAX_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 /** Closed days by their start (ms): kept until resetTelemetryCache(), a failed read is not kept. */
 const closedDays = keyedMemo<number, Rollup>("telemetry.rollups", {
   maxAgeMs: Number.POSITIVE_INFINITY,
-  compute: (dayStart) => live(dayKey(dayStart), dayStart, dayStart + DAY_MS),
+  compute: (dayStart) => closedDay(dayStart),
 });
 
-export function resetTelemetryCache(): void {
+/** Whether this process has read the stored days yet; a reset's generation, so a day computed before it is not stored after it. */
+const stored = processState("telemetry.stored", () => ({
+  loaded: null as Promise<void> | null,
+  generation: 0,
+}));
+
+async function closedDay(dayStart: number): Promise<Rollup> {
+  const state = stored();
+  const generation = state.generation;
+  const rollup = await live(dayKey(dayStart), dayStart, dayStart + DAY_MS);
+  // closed by the real clock too (a caller's `now` may be anything), and not reset meanwhile
+  const closed = dayStart + DAY_MS <= startOfUtcDay(Date.now() - GRACE_MS);
+  if (closed && generation === state.generation && rollup.day) {
+    await storeRollup(rollup.day, ROLLUP_FORMAT, JSON.stringify(rollup)).catch((error) =>
+      console.error(`[ratchet] telemetry: the rollup of ${rollup.day} was not stored`, error),
+    );
+  }
+  return rollup;
+}
+
+/** A stored rollup as written by closedDay, or null for anything else (then the day is computed again). */
+function parseStored(day: string, data: string): Rollup | null {
+  try {
+    const value = JSON.parse(data) as Partial<Rollup>;
+    const lists = [value.groups, value.histograms, value.commands];
+    return value.day === day && lists.every(Array.isArray) ? (value as Rollup) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Reads every stored day into memory, once per process (and again after a reset). */
+function loadStored(): Promise<void> {
+  const state = stored();
+  if (state.loaded) return state.loaded;
+  const generation = state.generation;
+  state.loaded = storedRollups(ROLLUP_FORMAT, "0000-00-00").then(
+    (rows) => {
+      if (generation !== state.generation) return;
+      for (const row of rows) {
+        const rollup = parseStored(row.day, row.data);
+        const dayStart = Date.parse(`${row.day}T00:00:00Z`);
+        if (rollup && !Number.isNaN(dayStart) && !closedDays.has(dayStart))
+          closedDays.remember(dayStart, rollup);
+      }
+    },
+    (error) => {
+      // the days are computed from the calls instead; the next caller tries the read again
+      state.loaded = null;
+      console.error("[ratchet] telemetry: stored rollups could not be read", error);
+    },
+  );
+  return state.loaded;
+}
+
+/** What a restart does to the rollups: this process forgets them, the stored days stay. */
+export function forgetRollupsInMemory(): void {
+  const state = stored();
+  state.generation++;
+  state.loaded = null;
   closedDays.invalidate();
+}
+
+/** Forgets every rollup, in memory and stored: the next read computes each day from its calls. */
+export async function resetTelemetryCache(): Promise<void> {
+  forgetRollupsInMemory();
+  await deleteStoredRollups();
+}
+
+/**
+ * The repair: every stored day computed again from the calls (after rows were written with past
+ * timestamps, or to check the stored figures). Returns how many days hold calls.
+ */
+export async function rebuildTelemetryRollups(now: Date = new Date()): Promise<number> {
+  await resetTelemetryCache();
+  const first = await nextCallAt(new Date(0));
+  if (first === null) return 0;
+  const closedBefore = startOfUtcDay(now.getTime() - GRACE_MS);
+  const days = await rollupsFor(new Date(startOfUtcDay(first)), new Date(closedBefore), now);
+  return days.length;
 }
 
 export function cachedDays(): number {
@@ -46,6 +134,7 @@ function empty(day: string): Rollup {
  * and closed), plus one undated tail for calls stamped after today. Days without calls are left out.
  */
 export async function rollupsFor(since: Date, until: Date, now: Date = new Date()): Promise<Rollup[]> {
+  await loadStored();
   const end = Math.min(until.getTime(), MAX_TIME);
   const closedBefore = startOfUtcDay(now.getTime() - GRACE_MS);
   const tomorrow = startOfUtcDay(now.getTime()) + DAY_MS;

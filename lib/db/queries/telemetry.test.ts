@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import {
   flushTelemetry,
   recordModelStep,
@@ -9,7 +9,13 @@ import {
 } from "@/lib/telemetry";
 import { telemetrySummaryForPrompt } from "@/lib/telemetry/prompt-summary";
 import { presetRange } from "@/lib/telemetry/range";
-import { rollupsFor } from "@/lib/telemetry/rollup-cache";
+import {
+  forgetRollupsInMemory,
+  ROLLUP_FORMAT,
+  rebuildTelemetryRollups,
+  rollupsFor,
+} from "@/lib/telemetry/rollup-cache";
+import { openPrivateDatabase } from "@/lib/testing/private-database";
 import { db } from "../client";
 import { listCalls, segmentRows, toolsOfRecentSessions } from "./telemetry";
 
@@ -21,6 +27,10 @@ function nextWindow(): number {
   window += 20 * DAY;
   return window;
 }
+
+// stored day rollups are shared by every process on a database: other files' days must not meet these
+const dropDatabase = await openPrivateDatabase();
+afterAll(dropDatabase);
 
 beforeEach(() => resetTelemetryCache());
 
@@ -147,7 +157,7 @@ describe("rollupsFor", () => {
     ]);
     const second = await rollupsFor(new Date(start), new Date(now.getTime() + 1), now);
     expect(second.map((r) => r.groups.find((g) => g.tool === tool)?.calls)).toEqual([1, 2]);
-    resetTelemetryCache();
+    await resetTelemetryCache();
     const third = await rollupsFor(new Date(start), new Date(now.getTime() + 1), now);
     expect(third.map((r) => r.groups.find((g) => g.tool === tool)?.calls)).toEqual([2, 2]);
   });
@@ -164,6 +174,92 @@ describe("rollupsFor", () => {
     const now = new Date(start + 3 * DAY);
     const rollups = await rollupsFor(new Date(start + 6 * 3600_000), now, now);
     expect(rollups.reduce((n, r) => n + (r.groups.find((g) => g.tool === tool)?.calls ?? 0), 0)).toBe(2);
+  });
+});
+
+describe("stored day rollups", () => {
+  const dayOf = (at: number) => new Date(at).toISOString().slice(0, 10);
+
+  it("a closed day is stored once; after a restart it is read back, not computed from its calls", async () => {
+    const start = nextWindow();
+    const tool = `t_${randomUUID().slice(0, 8)}`;
+    const s = await session(start);
+    await calls(s.id, [
+      { tool, at: start + 1000, durationMs: 40 },
+      { tool, at: start + 2000, ok: false, errorClass: "timeout", durationMs: 900 },
+      { tool, at: start + DAY + 1000 },
+    ]);
+    const now = new Date(start + 3 * DAY);
+    const before = await rollupsFor(new Date(start), now, now);
+    const stored = await db().telemetryRollup.findMany({
+      where: { day: { in: [dayOf(start), dayOf(start + DAY)] } },
+      orderBy: { day: "asc" },
+    });
+    expect(stored.map((r) => [r.day, r.format])).toEqual([
+      [dayOf(start), ROLLUP_FORMAT],
+      [dayOf(start + DAY), ROLLUP_FORMAT],
+    ]);
+    // the calls are gone, the figures are not: a restarted process reads the stored days
+    await db().toolCall.deleteMany({ where: { sessionId: s.id } });
+    forgetRollupsInMemory();
+    expect(await rollupsFor(new Date(start), now, now)).toEqual(before);
+  });
+
+  it("the repair computes every day again from the calls, with the same figures as the stored path", async () => {
+    const start = nextWindow();
+    const tool = `t_${randomUUID().slice(0, 8)}`;
+    const s = await session(start);
+    await calls(
+      s.id,
+      Array.from({ length: 60 }, (_, i) => ({
+        tool: i % 3 ? tool : "run_command",
+        at: start + (i % 5) * DAY + i * 1000,
+        durationMs: 5 + i * 37,
+        ok: i % 7 !== 0,
+        errorClass: i % 7 === 0 ? "command_failed" : null,
+        commandKey: i % 3 ? null : `npm test ${i % 2}`,
+      })),
+    );
+    const now = new Date(start + 6 * DAY);
+    const stored = await rollupsFor(new Date(start), now, now);
+    forgetRollupsInMemory();
+    const readBack = await rollupsFor(new Date(start), now, now);
+    // a late call with a past timestamp (an import): only the repair sees it
+    await calls(s.id, [{ tool, at: start + 1000 }]);
+    await rebuildTelemetryRollups(now);
+    const rebuilt = await rollupsFor(new Date(start), now, now);
+    expect(readBack).toEqual(stored);
+    const countOf = (list: typeof stored) =>
+      list.map((r) => r.groups.filter((g) => g.tool === tool).reduce((n, g) => n + g.calls, 0));
+    expect(countOf(rebuilt)).toEqual(countOf(stored).map((n, i) => (i === 0 ? n + 1 : n)));
+    // apart from that call, the same figures: what is stored is what the calls say
+    await db().toolCall.deleteMany({
+      where: { sessionId: s.id, callId: "c0", createdAt: new Date(start + 1000) },
+    });
+    await rebuildTelemetryRollups(now);
+    expect(await rollupsFor(new Date(start), now, now)).toEqual(stored);
+  });
+
+  it("a stored day of another format, or unreadable, is computed again", async () => {
+    const start = nextWindow();
+    const tool = `t_${randomUUID().slice(0, 8)}`;
+    const s = await session(start);
+    await calls(s.id, [{ tool, at: start + 1000 }]);
+    const now = new Date(start + 2 * DAY);
+    const day = dayOf(start);
+    for (const row of [
+      { format: ROLLUP_FORMAT - 1, data: JSON.stringify({ day, groups: [], histograms: [], commands: [] }) },
+      { format: ROLLUP_FORMAT, data: "{not json" },
+      {
+        format: ROLLUP_FORMAT,
+        data: JSON.stringify({ day: "1999-01-01", groups: [], histograms: [], commands: [] }),
+      },
+    ]) {
+      await db().telemetryRollup.upsert({ where: { day }, create: { day, ...row }, update: row });
+      forgetRollupsInMemory();
+      const [rollup] = await rollupsFor(new Date(start), now, now);
+      expect(rollup?.groups.find((g) => g.tool === tool)?.calls).toBe(1);
+    }
   });
 });
 

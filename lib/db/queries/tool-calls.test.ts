@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { toolStats } from "@/lib/telemetry/overview";
 import { resetTelemetryCache } from "@/lib/telemetry/rollup-cache";
 import type { ToolStats } from "@/lib/telemetry/types";
+import { openPrivateDatabase } from "@/lib/testing/private-database";
 import { db } from "../client";
 import { createSession } from "./sessions";
 import { recordToolCall } from "./tool-calls";
@@ -36,6 +37,10 @@ async function seed(tool: string, calls: { ok: boolean; durationMs: number; crea
 const statsFor = (all: ToolStats[], tool: string) => all.find((s) => s.tool === tool);
 
 // calls stamped in the past land in days the rollup cache may already hold
+// stored day rollups are shared by every process on a database: other files' days must not meet these
+const dropDatabase = await openPrivateDatabase();
+afterAll(dropDatabase);
+
 beforeEach(() => resetTelemetryCache());
 
 describe("toolStats", () => {
