@@ -250,6 +250,43 @@ const PATCH_CASES: Case[] = [
     error: ["b.txt, hunk 1", "these lines were not found", "No file was changed."],
   },
   {
+    name: "a rename without hunks moves the file as it is",
+    files: { "a.txt": "same\r\nbytes" },
+    request: patch("*** Update File: a.txt", "*** Move to: b/a.txt"),
+    after: { "a.txt": null, "b/a.txt": "same\r\nbytes" },
+    changed: [{ path: "b/a.txt", status: "renamed", from: "a.txt", additions: 0, deletions: 0 }],
+  },
+  {
+    name: "a file larger than the edit tools take is refused",
+    files: { "big.txt": "x".repeat(4 * 1024 * 1024 + 1) },
+    request: patch("*** Update File: big.txt", "-x", "+y"),
+    error: ["big.txt is 4194305 bytes, more than the edit tools change", "use run_command"],
+  },
+  {
+    name: "a patch without End Patch is refused",
+    files: {},
+    request: { tool: "apply_patch", patch: "*** Begin Patch\n*** Add File: a.txt\n+a\n" },
+    error: ['Patch line 3: a patch ends with "*** End Patch"'],
+  },
+  {
+    name: "a hunk line without its leading character is refused with the fix",
+    files: { "f.txt": "a\nb\n" },
+    request: patch("*** Update File: f.txt", "a", "-b", "+B"),
+    error: ['Patch line 3: a hunk line starts with " " (context), "-" (remove) or "+" (add); found "a"'],
+  },
+  {
+    name: "an Update File with nothing to change is refused",
+    files: { "f.txt": "a\n" },
+    request: patch("*** Update File: f.txt"),
+    error: ['Patch line 2: "*** Update File: f.txt" has no hunks'],
+  },
+  {
+    name: "a hunk of only added lines without a place is refused",
+    files: { "f.txt": "a\n" },
+    request: patch("*** Update File: f.txt", "+b"),
+    error: ["it only adds lines and has nothing to place them by"],
+  },
+  {
     name: "a malformed patch names the patch line",
     files: {},
     request: { tool: "apply_patch", patch: "*** Update File: f.txt\n-a\n+b\n" },
