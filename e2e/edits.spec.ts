@@ -86,7 +86,9 @@ test("a refused edit changes nothing and the model reads where the file differs"
     "*** End Patch",
   ].join("\n");
   await send(page, tool("apply_patch", { patch }));
-  await expect.poll(() => terminalText(page)).toContain("✗ refused");
+  await expect
+    .poll(() => terminalText(page))
+    .toContain(`✗ refused: ../outside-${dir}.txt is outside the workspace`);
   await expect(page.getByTestId("session-status")).toHaveText("idle");
   // the model read why: the next request carries the refusal as the tool's result
   await expect

@@ -75,7 +75,11 @@ describe("the edit tools' outcome", () => {
       { path: "f.txt", old_string: "a", new_string: "b" },
       context(ws, events),
     );
-    expect(outcome).toMatchObject({ state: "error", summary: "refused", errorClass: "tool_error" });
+    expect(outcome).toMatchObject({
+      state: "error",
+      summary: expect.stringMatching(/^refused: old_string occurs 2 times in f\.txt/),
+      errorClass: "tool_error",
+    });
     expect(outcome.output).toContain("old_string occurs 2 times in f.txt (at lines 1 and 2)");
     expect(events).toEqual([]);
   });

@@ -27,6 +27,11 @@ export function describeEdit(result: Extract<EditResult, { ok: true }>): string 
   return lines.join("\n");
 }
 
+function firstLine(text: string): string {
+  const line = text.split("\n")[0] ?? "";
+  return line.length > 160 ? `${line.slice(0, 159)}…` : line;
+}
+
 async function runEditTool(request: EditRequest, ctx: ToolContext): Promise<ToolOutcome> {
   const result = await runEdit(request, ctx.workspace, { signal: ctx.signal, secrets: ctx.secrets });
   if (!result.ok) {
@@ -38,7 +43,8 @@ async function runEditTool(request: EditRequest, ctx: ToolContext): Promise<Tool
         result.kind === "refused"
           ? `${result.error}`
           : `The edit could not run: ${result.error}. No file was changed by it.`,
-      summary: cancelled ? "cancelled" : result.kind === "refused" ? "refused" : "failed",
+      // the person sees why too, not only the model
+      summary: cancelled ? "cancelled" : `${result.kind}: ${firstLine(result.error)}`,
       errorClass: cancelled ? "cancelled" : unavailable ? "sandbox_denial" : "tool_error",
     };
   }
