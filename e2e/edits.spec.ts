@@ -87,7 +87,7 @@ test("a refused edit changes nothing and the model reads where the file differs"
   ].join("\n");
   await send(page, tool("apply_patch", { patch }));
   await expect
-    .poll(() => terminalText(page))
+    .poll(() => unwrapped(page))
     .toContain(`✗ refused: ../outside-${dir}.txt is outside the workspace`);
   await expect(page.getByTestId("session-status")).toHaveText("idle");
   // the model read why: the next request carries the refusal as the tool's result
