@@ -391,3 +391,65 @@ describe("rewound turns", () => {
     expect(text).toContain(`\x1b[0m${SGR.dim}`);
   });
 });
+
+describe("an edit tool's file diff", () => {
+  const diffEvent = (diff: string, extra: Partial<SessionEventBody> = {}): SessionEventBody =>
+    ({
+      type: "file-diff",
+      callId: "c1",
+      path: "src/a.ts",
+      status: "modified",
+      from: null,
+      additions: 1,
+      deletions: 1,
+      diff,
+      omittedLines: 0,
+      ...extra,
+    }) as SessionEventBody;
+  const DIFF = "--- a/src/a.ts\n+++ b/src/a.ts\n@@ -1,2 +1,2 @@\n keep\n-old\n+new";
+
+  it("shows the file with its counts, then each row coloured by its kind behind the gutter", () => {
+    const { text, state } = renderEvent(diffEvent(DIFF), midLine);
+    expect(screen(text)).toEqual([
+      "",
+      "● M src/a.ts +1 -1",
+      `${GUTTER}--- a/src/a.ts`,
+      `${GUTTER}+++ b/src/a.ts`,
+      `${GUTTER}@@ -1,2 +1,2 @@`,
+      `${GUTTER} keep`,
+      `${GUTTER}-old`,
+      `${GUTTER}+new`,
+      "",
+    ]);
+    expect(text).toContain(`${SGR.red}-old`);
+    expect(text).toContain(`${SGR.green}+new`);
+    expect(text).toContain(`${SGR.accent}@@ -1,2 +1,2 @@`);
+    expect(state.col).toBe(0);
+  });
+
+  it("a diff is untrusted: escapes and controls in a file's lines never reach the terminal", () => {
+    const hostile = "@@ -1 +1 @@\n-\x1b[2J\x1b]0;pwned\x07old\n+\x1b[31mnew\r\x9b2K\u0000";
+    const { text } = renderEvent(diffEvent(hostile), initialRenderState);
+    for (const seq of ["\x1b[2J", "\x1b]", "\x07", "\x9b", "\r"]) expect(text).not.toContain(seq);
+    expect(text.replace(ANY_SGR, "")).not.toMatch(CONTROLS);
+    const rows = screen(text);
+    expect(rows.slice(1, 4).every((row) => row.startsWith(GUTTER))).toBe(true);
+  });
+
+  it("keeps long rows behind the gutter and says how many rows were left out", () => {
+    const narrow = { ...initialRenderState, cols: 40 };
+    const { text } = renderEvent(diffEvent(`+${"x".repeat(90)}`, { omittedLines: 12 }), narrow);
+    const rows = screen(text);
+    expect(rows.slice(1, 4)).toEqual([
+      `${GUTTER}+${"x".repeat(37)}`,
+      `${GUTTER}${"x".repeat(38)}`,
+      `${GUTTER}${"x".repeat(15)}`,
+    ]);
+    expect(rows[4]).toBe("… 12 more diff lines not shown");
+  });
+
+  it("names a renamed file by both paths", () => {
+    const { text } = renderEvent(diffEvent("", { status: "renamed", from: "old.ts" }), initialRenderState);
+    expect(screen(text)[0]).toBe("● R old.ts → src/a.ts +1 -1");
+  });
+});

@@ -249,6 +249,50 @@ function untrusted(
 
 const nothing = (state: RenderState): RenderResult => ({ text: "", state });
 
+const DIFF_LETTER = { added: "A", modified: "M", deleted: "D", renamed: "R" } as const;
+
+/** The colour of a unified diff row, by its first character (ours: the row itself is untrusted). */
+function diffColour(row: string): string {
+  if (row.startsWith("+++ ") || row.startsWith("--- ")) return SGR.bold;
+  if (row.startsWith("+")) return SGR.green;
+  if (row.startsWith("-")) return SGR.red;
+  if (row.startsWith("@@")) return SGR.accent;
+  if (row.startsWith("\\")) return SGR.dim;
+  return "";
+}
+
+/**
+ * An edit tool's diff of one file. The rows are a workspace file's text, so each is made plain
+ * (no escape or control code survives) and written behind the gutter; the colours are ours.
+ */
+function fileDiff(state: RenderState, event: Extract<SessionEventBody, { type: "file-diff" }>): RenderResult {
+  const name = event.from ? `${event.from} → ${event.path}` : event.path;
+  const header = line(
+    state,
+    SGR.accent,
+    `● ${DIFF_LETTER[event.status]} ${name} `,
+    SGR.green,
+    `+${event.additions}`,
+    SGR.reset,
+    " ",
+    SGR.red,
+    `-${event.deletions}`,
+  );
+  const pen = new Pen(0, state.cols, "", true);
+  for (const row of event.diff.split("\n")) {
+    const colour = diffColour(row);
+    if (colour) pen.sgr(colour);
+    pen.text(plainText(row, false));
+    if (colour) pen.sgr(SGR.reset);
+    pen.newline();
+  }
+  const more =
+    event.omittedLines > 0
+      ? line(header.state, SGR.dim, `… ${event.omittedLines} more diff lines not shown`).text
+      : "";
+  return { text: `${header.text}${pen.out}${SGR.reset}${more}`, state: header.state };
+}
+
 export function renderEvent(event: SessionEventBody, state: RenderState): RenderResult {
   switch (event.type) {
     case "user-message": {
@@ -305,6 +349,9 @@ export function renderEvent(event: SessionEventBody, state: RenderState): Render
     case "tool-output":
       // The command's own bytes, colours included; nothing that moves the cursor or erases.
       return event.chunk ? untrusted(state, "tool-output", "", event.chunk) : nothing(state);
+
+    case "file-diff":
+      return fileDiff(state, event);
 
     case "tool-result": {
       const summary = oneLine(event.summary) || (event.ok ? "done" : "failed");

@@ -5,6 +5,9 @@
  */
 export const BUILTIN_NAMES: readonly string[] = [
   "run_command",
+  "apply_patch",
+  "edit_file",
+  "write_file",
   "load_skill",
   "reload_tools",
   "log_learning_event",

@@ -2,6 +2,7 @@ import { listSkills, type SkillSummary } from "@/lib/skills/catalog";
 import { BUILTIN_NAMES } from "@/lib/tools/builtin-names";
 import { type Catalog, loadCatalog } from "@/lib/tools/catalog";
 import type { BuiltinTool } from "@/lib/tools/types";
+import { applyPatch, editFile, writeFile } from "./edit-files";
 import { loadSkill } from "./load-skill";
 import { logLearningEvent } from "./log-learning-event";
 import { MAINTENANCE_TOOLS } from "./maintenance";
@@ -12,6 +13,9 @@ import { runCommand } from "./run-command";
 /** The one list of built-in tools; names are part of the public API. */
 export const BUILTIN_TOOLS: readonly BuiltinTool[] = [
   runCommand,
+  applyPatch,
+  editFile,
+  writeFile,
   loadSkill,
   reloadTools,
   logLearningEvent,

@@ -18,6 +18,18 @@ export const sessionEventBodySchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("reasoning-delta"), text }),
   z.object({ type: z.literal("tool-call"), callId: text, tool: text, input: z.unknown(), summary: text }),
   z.object({ type: z.literal("tool-output"), callId: text, chunk: text }),
+  // one file an edit tool changed, with its unified diff (untrusted text: the file's own lines)
+  z.object({
+    type: z.literal("file-diff"),
+    callId: text,
+    path: text,
+    status: z.enum(["added", "modified", "deleted", "renamed"]),
+    from: text.nullable(),
+    additions: count,
+    deletions: count,
+    diff: text,
+    omittedLines: count,
+  }),
   z.object({
     type: z.literal("tool-result"),
     callId: text,
