@@ -17,6 +17,9 @@ export interface SessionInfo {
   outputTokens: number;
   costUsd: number;
   budgetUsd: number | null;
+  /** A worktree session: the checkout its worktree was made from, and its branch. */
+  worktreeOf: string | null;
+  branch: string | null;
 }
 
 function StreamIndicator({ state }: { state: StreamState }) {
@@ -66,6 +69,7 @@ export function SessionHeader({
   actionError,
   onStop,
   onEnd,
+  onResume,
 }: {
   info: SessionInfo | null;
   status: SessionStatus | null;
@@ -76,6 +80,7 @@ export function SessionHeader({
   actionError: string | null;
   onStop: () => void;
   onEnd: () => void;
+  onResume: () => void;
 }) {
   const [confirmingEnd, setConfirmingEnd] = useState(false);
   const running = status === "running";
@@ -114,7 +119,8 @@ export function SessionHeader({
           ) : (
             <span aria-hidden="true" className="h-5 w-16 shrink-0 rounded-full bg-panel-2" />
           )}
-          <StreamIndicator state={stream} />
+          {/* an ended session takes no turns: nothing there is live */}
+          {ended ? null : <StreamIndicator state={stream} />}
         </div>
 
         <div className="flex shrink-0 items-center gap-4 text-sm">
@@ -151,7 +157,17 @@ export function SessionHeader({
               </Button>
             ) : null}
           </div>
-          {ended ? null : confirmingEnd ? (
+          {ended ? (
+            <Button
+              data-testid="resume-button"
+              size="sm"
+              variant="secondary"
+              onClick={onResume}
+              title="Open the session again to send messages"
+            >
+              Resume
+            </Button>
+          ) : confirmingEnd ? (
             <div className="flex items-center gap-1.5">
               <span className="text-muted text-sm">End session?</span>
               <Button
@@ -197,6 +213,19 @@ export function SessionHeader({
         <span className="truncate" title={info?.workspace ?? undefined} data-testid="session-workspace">
           {info?.workspace ?? "\u00a0"}
         </span>
+        {info?.branch ? (
+          <>
+            <span aria-hidden="true">·</span>
+            <span
+              className="shrink-0 text-accent-text"
+              data-testid="session-worktree"
+              title={info.worktreeOf ? `A git worktree of ${info.worktreeOf}` : undefined}
+            >
+              worktree on {info.branch}
+              {info.worktreeOf ? ` (of ${info.worktreeOf})` : ""}
+            </span>
+          </>
+        ) : null}
         {info?.model ? (
           <>
             <span aria-hidden="true">·</span>

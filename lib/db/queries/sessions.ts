@@ -7,6 +7,9 @@ export function createSession(data: {
   budgetUsd: number | null;
   model: string;
   kind?: "agent" | "maintenance";
+  forkedFrom?: string;
+  worktreeOf?: string;
+  branch?: string;
 }) {
   return db().session.create({ data });
 }
@@ -47,8 +50,41 @@ export async function agentSessionIds(window: {
   return rows.map((r) => r.id);
 }
 
-export function listSessions(limit = 200) {
-  return db().session.findMany({ orderBy: { updatedAt: "desc" }, take: limit });
+/**
+ * The sessions list: archived or not, most recently active first; `q` matches the title or the
+ * folder (as `contains`: case-insensitive for ASCII on SQLite, exact case on PostgreSQL).
+ */
+export function listSessions(opts: { archived?: boolean; q?: string; limit?: number } = {}) {
+  const q = opts.q?.trim();
+  return db().session.findMany({
+    where: {
+      archivedAt: opts.archived ? { not: null } : null,
+      ...(q ? { OR: [{ title: { contains: q } }, { workspace: { contains: q } }] } : {}),
+    },
+    orderBy: { updatedAt: "desc" },
+    take: opts.limit ?? 200,
+  });
+}
+
+/** Folders sessions worked in, the most recently active first, each once. */
+export async function listRecentWorkspaces(take: number): Promise<string[]> {
+  const rows = await db().session.findMany({
+    where: { kind: "agent" },
+    distinct: ["workspace"],
+    orderBy: { updatedAt: "desc" },
+    select: { workspace: true },
+    take,
+  });
+  return rows.map((r) => r.workspace);
+}
+
+export function setSessionArchived(id: string, archived: boolean) {
+  return db().session.update({ where: { id }, data: { archivedAt: archived ? new Date() : null } });
+}
+
+/** Removes a session and everything it holds (turns, messages, events, telemetry rows cascade). */
+export function deleteSessionRow(id: string) {
+  return db().session.delete({ where: { id } });
 }
 
 /** A dead instance's claim on a session, dropped when the session is marked interrupted. */
@@ -65,7 +101,10 @@ export async function sessionStatus(id: string): Promise<string | null> {
   return row?.status ?? null;
 }
 
-export function updateSessionRow(id: string, data: { title?: string; budgetUsd?: number | null }) {
+export function updateSessionRow(
+  id: string,
+  data: { title?: string; budgetUsd?: number | null; status?: SessionStatus; statusNote?: string | null },
+) {
   return db().session.update({ where: { id }, data });
 }
 
