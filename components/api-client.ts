@@ -175,6 +175,8 @@ export const authApi = {
 export interface NewSession {
   task?: string;
   title?: string;
+  /** Start on this new branch in a git worktree of the picked repository. */
+  worktreeBranch?: string;
   workspace?: string;
   budgetUsd?: number;
 }

@@ -22,6 +22,7 @@ export function NewSessionForm({ defaultBudgetUsd }: { defaultBudgetUsd: number 
   const [pending, setPending] = useState(false);
   const [workspace, setWorkspace] = useState("");
   const [browsing, setBrowsing] = useState(false);
+  const [worktree, setWorktree] = useState(false);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -37,6 +38,14 @@ export function NewSessionForm({ defaultBudgetUsd }: { defaultBudgetUsd: number 
     const body: NewSession = {};
     if (task) body.task = task;
     if (title) body.title = title;
+    if (worktree) {
+      const branch = field("worktreeBranch");
+      if (!branch) {
+        setError("Name the new branch the worktree starts on, e.g. agent/fix-login.");
+        return;
+      }
+      body.worktreeBranch = branch;
+    }
     if (folder) body.workspace = folder;
     if (budget) {
       const value = Number(budget);
@@ -128,6 +137,28 @@ export function NewSessionForm({ defaultBudgetUsd }: { defaultBudgetUsd: number 
           >
             {pending ? "Starting…" : "Start session"}
           </Button>
+        </div>
+        <div className="flex flex-wrap items-center gap-3 text-sm">
+          <label className="flex items-center gap-2 text-muted">
+            <input
+              type="checkbox"
+              data-testid="new-session-worktree"
+              checked={worktree}
+              onChange={(e) => setWorktree(e.target.checked)}
+            />
+            Start on a new branch in a git worktree (the checkout you picked stays untouched)
+          </label>
+          {worktree ? (
+            <Input
+              data-testid="new-session-branch"
+              aria-label="New branch"
+              name="worktreeBranch"
+              placeholder="agent/my-change"
+              autoComplete="off"
+              spellCheck={false}
+              className="max-w-xs font-mono text-sm"
+            />
+          ) : null}
         </div>
         {error ? (
           <p data-testid="form-error" role="alert" className="text-red-300">

@@ -12,6 +12,7 @@ import { ApiError } from "@/lib/errors";
 import { loadDefaultBudget } from "@/lib/settings/budget";
 import { loadModelConfig } from "@/lib/settings/model-config";
 import { workspaceForNewSession } from "@/lib/workspaces/session";
+import { createWorktree } from "@/lib/workspaces/worktree";
 
 export const MAX_TASK_CHARS = 200_000;
 const MAX_TITLE_CHARS = 200;
@@ -23,6 +24,8 @@ export const createSessionSchema = z.object({
   title: z.string().trim().max(MAX_TITLE_CHARS).optional(),
   workspace: z.string().trim().max(4096).optional(),
   budgetUsd: z.number().positive().max(100_000).nullable().optional(),
+  /** Start on this new branch in a git worktree of the workspace's repository (lib/workspaces/worktree.ts). */
+  worktreeBranch: z.string().trim().min(1).max(200).optional(),
 });
 
 export const updateSessionSchema = z.object({
@@ -55,13 +58,21 @@ export async function openSession(input: z.infer<typeof createSessionSchema>) {
       "not_configured",
       "No model is configured. Set an OpenAI-compatible endpoint in Settings.",
     );
-  const workspace = await workspaceForNewSession(input.workspace);
+  const picked = await workspaceForNewSession(input.workspace);
+  const worktree = input.worktreeBranch ? await createWorktree(picked, input.worktreeBranch) : null;
+  const workspace = worktree ? await workspaceForNewSession(worktree.folder) : picked;
   const budgetUsd = input.budgetUsd === undefined ? await loadDefaultBudget() : input.budgetUsd;
   const title =
     input.title ||
     (input.task ? titleFromTask(input.task) : "") ||
     `Session in ${path.basename(workspace) || workspace}`;
-  return createSession({ title, workspace, budgetUsd, model: config.model });
+  return createSession({
+    title,
+    workspace,
+    budgetUsd,
+    model: config.model,
+    ...(worktree ? { worktreeOf: worktree.of, branch: worktree.branch } : {}),
+  });
 }
 
 export async function updateSession(id: string, input: z.infer<typeof updateSessionSchema>) {
