@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Page } from "@playwright/test";
 import { E2E } from "./support/constants";
@@ -94,4 +94,41 @@ test("an empty session shows a short how-to until the first message", async ({ a
   await page.getByTestId("send-button").click();
   await expect(page.getByTestId("empty-session-howto")).toHaveCount(0);
   await expect.poll(() => terminalText(page)).toContain("Echo: hello there");
+});
+
+test("a worktree session works on a new branch and leaves the main checkout untouched", async ({
+  authed: page,
+}) => {
+  const repo = dirtyRepo();
+  const git = (cwd: string, ...args: string[]) => execFileSync("git", args, { cwd, encoding: "utf8" });
+  const before = {
+    status: git(repo.folder, "status", "--porcelain"),
+    branch: git(repo.folder, "branch", "--show-current"),
+    readme: readFileSync(path.join(repo.folder, "README.md"), "utf8"),
+    files: readdirSync(repo.folder).sort(),
+  };
+  await page.goto("/sessions");
+  await page
+    .getByTestId("new-session-task")
+    .fill("[[cmd: echo changed-by-agent > README.md && echo new > added.txt]]");
+  await page.getByTestId("new-session-workspace").fill(repo.folder);
+  await page.getByTestId("new-session-worktree").check();
+  await page.getByTestId("new-session-branch").fill("agent/e2e-change");
+  await page.getByTestId("new-session-submit").click();
+  await page.waitForURL(/\/sessions\/[^/]+$/);
+  await expect(page.getByTestId("session-worktree")).toContainText("worktree on agent/e2e-change");
+  await expect(page.getByTestId("session-worktree")).toContainText(repo.folder);
+  await expect.poll(() => terminalText(page)).toContain("Ran it.");
+  await expect(page.getByTestId("session-status")).toHaveText("idle");
+
+  const worktree = (await page.getByTestId("session-workspace").textContent()) ?? "";
+  expect(worktree).toBe(path.join(E2E.workspace, ".ratchet-worktrees", `${repo.name}--agent-e2e-change`));
+  expect(readFileSync(path.join(worktree, "README.md"), "utf8")).toBe("changed-by-agent\n");
+  expect(readFileSync(path.join(worktree, "added.txt"), "utf8")).toBe("new\n");
+  expect(git(worktree, "branch", "--show-current").trim()).toBe("agent/e2e-change");
+
+  expect(git(repo.folder, "status", "--porcelain")).toBe(before.status);
+  expect(git(repo.folder, "branch", "--show-current")).toBe(before.branch);
+  expect(readFileSync(path.join(repo.folder, "README.md"), "utf8")).toBe(before.readme);
+  expect(readdirSync(repo.folder).sort()).toEqual(before.files);
 });
