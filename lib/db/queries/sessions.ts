@@ -50,20 +50,30 @@ export async function agentSessionIds(window: {
   return rows.map((r) => r.id);
 }
 
+/** Sessions a search looks through (the most recently active first); older ones are not searched. */
+const SEARCHED = 10_000;
+
 /**
  * The sessions list: archived or not, most recently active first; `q` matches the title or the
- * folder (as `contains`: case-insensitive for ASCII on SQLite, exact case on PostgreSQL).
+ * folder, ignoring case. The match is made here, not in SQL, so it is the same on SQLite and
+ * PostgreSQL (whose LIKE differ on case).
  */
-export function listSessions(opts: { archived?: boolean; q?: string; limit?: number } = {}) {
-  const q = opts.q?.trim();
-  return db().session.findMany({
-    where: {
-      archivedAt: opts.archived ? { not: null } : null,
-      ...(q ? { OR: [{ title: { contains: q } }, { workspace: { contains: q } }] } : {}),
-    },
+export async function listSessions(opts: { archived?: boolean; q?: string; limit?: number } = {}) {
+  const archivedAt = opts.archived ? { not: null } : null;
+  const take = opts.limit ?? 200;
+  const q = opts.q?.trim().toLowerCase();
+  if (!q) return db().session.findMany({ where: { archivedAt }, orderBy: { updatedAt: "desc" }, take });
+  const candidates = await db().session.findMany({
+    where: { archivedAt },
     orderBy: { updatedAt: "desc" },
-    take: opts.limit ?? 200,
+    take: SEARCHED,
+    select: { id: true, title: true, workspace: true },
   });
+  const ids = candidates
+    .filter((s) => s.title.toLowerCase().includes(q) || s.workspace.toLowerCase().includes(q))
+    .slice(0, take)
+    .map((s) => s.id);
+  return db().session.findMany({ where: { id: { in: ids } }, orderBy: { updatedAt: "desc" } });
 }
 
 /** Folders sessions worked in, the most recently active first, each once. */
