@@ -195,6 +195,8 @@ export const sessionsApi = {
   resume: (id: string) => request<SessionDetail>(`/api/sessions/${enc(id)}/resume`, { method: "POST" }),
   fork: (id: string, messageId: string) =>
     request<SessionCreated>(`/api/sessions/${enc(id)}/fork`, { method: "POST", body: { messageId } }),
+  rename: (id: string, title: string) =>
+    request<SessionDetail>(`/api/sessions/${enc(id)}`, { method: "PATCH", body: { title } }),
   archive: (id: string, archived: boolean) =>
     request<SessionDetail>(`/api/sessions/${enc(id)}`, { method: "PATCH", body: { archived } }),
   remove: (id: string) => request<SessionDeleted>(`/api/sessions/${enc(id)}`, { method: "DELETE" }),

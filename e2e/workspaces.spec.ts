@@ -58,6 +58,14 @@ test("a session starts from a task typed in the first field, in a folder picked 
   // the task went to the agent as the first message, without anyone pressing Send
   await expect.poll(() => terminalText(page)).toContain("Echo: Summarise the README for a newcomer");
   await expect(page.getByTestId("empty-session-howto")).toHaveCount(0);
+
+  // the derived title can be changed later
+  await page.getByTestId("session-rename").click();
+  await page.getByTestId("session-title-input").fill("README summary");
+  await page.getByTestId("session-title-save").click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("README summary");
+  await page.reload();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("README summary");
 });
 
 test("the folder browser creates a folder, goes up no further than a root, and refuses a path outside", async ({

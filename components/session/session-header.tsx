@@ -70,6 +70,7 @@ export function SessionHeader({
   onStop,
   onEnd,
   onResume,
+  onRename,
 }: {
   info: SessionInfo | null;
   status: SessionStatus | null;
@@ -81,8 +82,10 @@ export function SessionHeader({
   onStop: () => void;
   onEnd: () => void;
   onResume: () => void;
+  onRename: (title: string) => void;
 }) {
   const [confirmingEnd, setConfirmingEnd] = useState(false);
+  const [renaming, setRenaming] = useState(false);
   const running = status === "running";
   const ended = status === "ended";
 
@@ -107,10 +110,50 @@ export function SessionHeader({
           </svg>
         </Link>
         <div className="flex min-w-0 flex-1 items-center gap-3">
-          {info ? (
-            <h1 className="truncate font-semibold text-fg" title={info.title}>
-              {info.title || "Untitled session"}
-            </h1>
+          {info && renaming ? (
+            <form
+              aria-label="Rename the session"
+              className="flex min-w-0 items-center gap-1.5"
+              onSubmit={(e) => {
+                e.preventDefault();
+                const title = String(new FormData(e.currentTarget).get("title") ?? "").trim();
+                setRenaming(false);
+                if (title && title !== info.title) onRename(title);
+              }}
+            >
+              <input
+                name="title"
+                data-testid="session-title-input"
+                aria-label="Session title"
+                defaultValue={info.title}
+                maxLength={200}
+                // biome-ignore lint/a11y/noAutofocus: the person just asked to edit this field
+                autoFocus
+                onKeyDown={(e) => {
+                  if (e.key === "Escape") setRenaming(false);
+                }}
+                className="h-7 w-72 min-w-0 rounded border border-line-strong bg-canvas px-2 font-semibold text-fg"
+              />
+              <Button size="sm" type="submit" data-testid="session-title-save">
+                Save
+              </Button>
+            </form>
+          ) : info ? (
+            <>
+              <h1 className="truncate font-semibold text-fg" title={info.title}>
+                {info.title || "Untitled session"}
+              </h1>
+              <button
+                type="button"
+                data-testid="session-rename"
+                onClick={() => setRenaming(true)}
+                aria-label="Rename the session"
+                title="Rename"
+                className="shrink-0 rounded px-1 text-faint text-xs hover:bg-hover hover:text-fg"
+              >
+                ✎
+              </button>
+            </>
           ) : (
             <span aria-hidden="true" className="h-3.5 w-48 rounded bg-panel-2" />
           )}

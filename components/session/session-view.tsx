@@ -214,6 +214,16 @@ export function SessionView({ sessionId }: { sessionId: string }) {
     setStatusNote(result.data.statusNote);
   }, [sessionId]);
 
+  const rename = useCallback(
+    async (title: string) => {
+      setActionError(null);
+      const result = await sessionsApi.rename(sessionId, title);
+      if (!result.ok) setActionError(`Could not rename the session: ${result.message}`);
+      else setInfo(infoFrom(result.data));
+    },
+    [sessionId],
+  );
+
   const fork = useCallback(
     async (messageId: string) => {
       setActionError(null);
@@ -285,6 +295,7 @@ export function SessionView({ sessionId }: { sessionId: string }) {
         onStop={() => void stop()}
         onEnd={() => void end()}
         onResume={() => void resume()}
+        onRename={(title) => void rename(title)}
       />
       <SessionWaterfall waterfall={waterfall} onJump={jumpTo} />
       <div className="flex min-h-0 flex-1">
