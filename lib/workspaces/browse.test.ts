@@ -3,10 +3,11 @@ import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "
 import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { createSession } from "@/lib/db/queries/sessions";
 import { ApiError } from "@/lib/errors";
 import { startTestSandbox } from "@/lib/testing/sandbox";
 import { testWorkspace } from "@/lib/testing/workspace";
-import { createFolder, folderNameProblem, listFolders } from "./browse";
+import { createFolder, folderNameProblem, listFolders, recentWorkspaces } from "./browse";
 import { DATA_DIR_MARKER } from "./rules";
 
 const root = () => process.env.RATCHET_WORKSPACE_ROOTS ?? "";
@@ -215,5 +216,24 @@ describe("creating a folder", () => {
       expect(["bad_request", "not_found"]).toContain(error.code);
     }
     expect(existsSync(path.join(outside, "made"))).toBe(false);
+  });
+});
+
+describe("recent workspaces", () => {
+  it("lists the folders sessions worked in that may still be workspaces, newest first, each once", async () => {
+    const older = testWorkspace("recent-a-");
+    const newer = testWorkspace("recent-b-");
+    const session = (workspace: string) =>
+      createSession({ title: "r", workspace, budgetUsd: null, model: "m" });
+    await session(older);
+    await session("/etc");
+    await session(path.join(root(), "gone-since"));
+    await session(newer);
+    await session(older);
+    await session(newer);
+    const recent = await recentWorkspaces(undefined, 50);
+    expect(recent.filter((f) => f === older || f === newer)).toEqual([newer, older]);
+    expect(recent).not.toContain("/etc");
+    expect(recent).not.toContain(path.join(root(), "gone-since"));
   });
 });

@@ -16,7 +16,10 @@ export const POST = route(
   async (request, _params, { audit }) => {
     const input = await readJson(request, createSessionSchema);
     const session = await openSession(input);
-    await audit(session.id, { workspace: session.workspace });
+    await audit(session.id, {
+      workspace: session.workspace,
+      ...(session.branch ? { branch: session.branch, worktreeOf: session.worktreeOf } : {}),
+    });
     const turnId = input.task ? (await sendMessage(session.id, input.task)).turnId : null;
     return Response.json({ id: session.id, turnId } satisfies SessionCreated, { status: 201 });
   },
