@@ -71,6 +71,11 @@ describe("the folder browser", () => {
     mkdirSync(path.join(ws, "plain"));
     const byName = new Map((await listFolders(ws)).entries.map((e) => [e.name, e.git]));
     expect(byName.get("clean")).toEqual({ branch: "main", changes: 0, worktree: false });
+    // a repository's .git folder is shown, marked, and cannot be browsed or worked in
+    const dotGit = (await listFolders(clean)).entries.find((e) => e.name === ".git");
+    expect(dotGit?.problem).toMatch(/\.git folder/);
+    expect((await refusal(listFolders(path.join(clean, ".git")))).code).toBe("bad_request");
+    expect((await refusal(listFolders(path.join(clean, ".git", "hooks")))).code).toBe("bad_request");
     expect(byName.get("dirty")).toEqual({ branch: "feature/x", changes: 2, worktree: false });
     expect(byName.get("plain")).toBeNull();
     expect((await listFolders(clean)).git?.branch).toBe("main");

@@ -7,7 +7,7 @@ import { openVerified } from "@/lib/sandbox/verified";
 import { findRepo, readHead } from "./git-repo";
 import { workingTreeState } from "./git-shadow";
 import { checkWorkspace, loadWorkspacePolicy, markedAncestors, type WorkspacePolicy } from "./policy";
-import { workspaceProblem } from "./rules";
+import { gitFolderProblem, workspaceProblem } from "./rules";
 
 /**
  * The folder browser of the new-session dialog: the sub-folders of a folder inside the workspace
@@ -58,9 +58,11 @@ const STATUS_TIMEOUT_MS = 5_000;
 
 type Policy = Pick<WorkspacePolicy, "roots" | "protectedFolders" | "ownDataDir" | "home">;
 
-/** A folder the browser may show: inside a root and no protected folder. */
+/** Why a session may not work in a folder the browser shows (as checkWorkspace says), or null. */
 async function problemOf(real: string, policy: Policy): Promise<string | null> {
-  return workspaceProblem(real, policy, await markedAncestors(real, policy.ownDataDir));
+  return (
+    workspaceProblem(real, policy, await markedAncestors(real, policy.ownDataDir)) ?? gitFolderProblem(real)
+  );
 }
 
 /**
