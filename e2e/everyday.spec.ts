@@ -60,6 +60,7 @@ test("fork from a message opens a new session with the history up to it", async 
     .click();
   await page.waitForURL((url) => /\/sessions\/[^/]+$/.test(url.pathname) && !url.pathname.endsWith(original));
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("to fork (fork)");
+  await expect(page.getByTestId("session-forked-from")).toHaveAttribute("href", `/sessions/${original}`);
   await messagesPanel(page);
   await expect(page.getByTestId("session-message")).toHaveText([/alpha/, /Echo: alpha/]);
   await send(page, "gamma");

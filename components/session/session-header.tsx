@@ -20,6 +20,8 @@ export interface SessionInfo {
   /** A worktree session: the checkout its worktree was made from, and its branch. */
   worktreeOf: string | null;
   branch: string | null;
+  /** The session this one was forked from. */
+  forkedFrom: string | null;
 }
 
 function StreamIndicator({ state }: { state: StreamState }) {
@@ -267,6 +269,18 @@ export function SessionHeader({
               worktree on {info.branch}
               {info.worktreeOf ? ` (of ${info.worktreeOf})` : ""}
             </span>
+          </>
+        ) : null}
+        {info?.forkedFrom ? (
+          <>
+            <span aria-hidden="true">·</span>
+            <Link
+              href={`/sessions/${encodeURIComponent(info.forkedFrom)}`}
+              data-testid="session-forked-from"
+              className="shrink-0 font-sans text-accent-text hover:underline"
+            >
+              forked from a session
+            </Link>
           </>
         ) : null}
         {info?.model ? (

@@ -39,6 +39,7 @@ function infoFrom(detail: SessionDetail): SessionInfo {
     costUsd: detail.costUsd,
     budgetUsd: detail.budgetUsd,
     worktreeOf: detail.worktreeOf,
+    forkedFrom: detail.forkedFrom,
     branch: detail.branch,
   };
 }
