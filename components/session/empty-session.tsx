@@ -35,6 +35,14 @@ export function EmptySessionHowTo({
             ) : null}
             , sandboxed.
           </li>
+          {branch ? (
+            <li data-testid="worktree-git-note">
+              This is a git worktree. The agent edits its files, but <code className="font-mono">git</code> in
+              its commands cannot reach the repository yet (its git folder is in the main checkout, outside
+              the sandbox): commit the result on <code className="font-mono text-fg">{branch}</code> from this
+              folder yourself.
+            </li>
+          ) : null}
           <li>Be specific: the files, the behaviour you want and how to check it (a test, a command).</li>
           <li>
             Every command and answer streams here. <Kbd>Esc</Kbd> stops a turn; you can send the next message
