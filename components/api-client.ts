@@ -32,6 +32,7 @@ import type {
 import type {
   ReflectionQueued,
   SessionCreated,
+  SessionDeleted,
   SessionDetail,
   SessionEnded,
   SessionList,
@@ -62,6 +63,7 @@ import type { AuditPage, Role, UserList, UserUpdated, UserWithToken } from "@/li
 import type { Dataset } from "@/lib/telemetry/datasets";
 import type { ActivityKind, ActivityPage, ToolCallsPage, ToolDaily } from "@/lib/telemetry/views";
 import type { ToolDecision, ToolDetail, ToolList, ToolsFolderSync } from "@/lib/tools/views";
+import type { FolderCreated, FolderListingView } from "@/lib/workspaces/views";
 
 export type ApiResult<T> =
   | { ok: true; status: number; data: T }
@@ -173,19 +175,38 @@ export const authApi = {
   logout: () => request<{ ok: true }>("/api/auth/logout", { method: "POST", redirectOnUnauthorized: false }),
 };
 
-/** POST /api/sessions: all optional (the title from the folder, the default workspace and budget). */
+/**
+ * POST /api/sessions: all optional (the title from the task or the folder, the default workspace
+ * and budget). The task is sent as the first message.
+ */
 export interface NewSession {
+  task?: string;
   title?: string;
+  /** Start on this new branch in a git worktree of the picked repository. */
+  worktreeBranch?: string;
   workspace?: string;
   budgetUsd?: number;
 }
 
 export const sessionsApi = {
-  list: () => request<SessionList>("/api/sessions"),
+  list: (opts: { q?: string; archived?: boolean } = {}) =>
+    request<SessionList>(`/api/sessions${query({ q: opts.q, archived: opts.archived ? 1 : undefined })}`),
   create: (body: NewSession) => request<SessionCreated>("/api/sessions", { method: "POST", body }),
   detail: (id: string) => request<SessionDetail>(`/api/sessions/${enc(id)}`),
-  send: (id: string, text: string) =>
-    request<TurnAccepted>(`/api/sessions/${enc(id)}/messages`, { method: "POST", body: { text } }),
+  /** With `replaces` (the last message sent): edit and resend, or retry, that message. */
+  send: (id: string, text: string, replaces?: string) =>
+    request<TurnAccepted>(`/api/sessions/${enc(id)}/messages`, {
+      method: "POST",
+      body: replaces ? { text, replaces } : { text },
+    }),
+  resume: (id: string) => request<SessionDetail>(`/api/sessions/${enc(id)}/resume`, { method: "POST" }),
+  fork: (id: string, messageId: string) =>
+    request<SessionCreated>(`/api/sessions/${enc(id)}/fork`, { method: "POST", body: { messageId } }),
+  rename: (id: string, title: string) =>
+    request<SessionDetail>(`/api/sessions/${enc(id)}`, { method: "PATCH", body: { title } }),
+  archive: (id: string, archived: boolean) =>
+    request<SessionDetail>(`/api/sessions/${enc(id)}`, { method: "PATCH", body: { archived } }),
+  remove: (id: string) => request<SessionDeleted>(`/api/sessions/${enc(id)}`, { method: "DELETE" }),
   cancel: (id: string) => request<TurnCancelled>(`/api/sessions/${enc(id)}/cancel`, { method: "POST" }),
   end: (id: string) => request<SessionEnded>(`/api/sessions/${enc(id)}/end`, { method: "POST" }),
   /** The event stream (for an EventSource): the events after `after` replayed, then the live tail. */
@@ -252,6 +273,14 @@ export interface ConnectionTestBody {
   model?: string;
   api: ApiStyle;
 }
+
+export const workspacesApi = {
+  /** Without a path: the roots and recent workspaces. */
+  folders: (folder?: string) =>
+    request<FolderListingView>(`/api/workspaces/folders${query({ path: folder })}`),
+  createFolder: (parent: string, name: string) =>
+    request<FolderCreated>("/api/workspaces/folders", { method: "POST", body: { parent, name } }),
+};
 
 export const settingsApi = {
   get: () => request<Settings>("/api/settings"),

@@ -10,16 +10,32 @@ import { useHydrated } from "../use-hydrated";
 
 const BUSY_MESSAGE = "A turn is already running — stop it or wait.";
 
+/** The last message the person sent: what edit-and-resend and retry replace. */
+export interface LastSent {
+  messageId: string;
+  text: string;
+}
+
 export function Composer({
   sessionId,
   status,
   textareaRef,
   onStop,
+  editing,
+  onCancelEdit,
+  retry,
+  onResume,
 }: {
   sessionId: string;
   status: SessionStatus | null;
   textareaRef: RefObject<HTMLTextAreaElement | null>;
   onStop: () => void;
+  /** The message being edited: the next send replaces it (and its answer). */
+  editing: LastSent | null;
+  onCancelEdit: () => void;
+  /** The message whose turn failed, offered for a retry; null when there is nothing to retry. */
+  retry: LastSent | null;
+  onResume: () => void;
 }) {
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -31,20 +47,22 @@ export function Composer({
   const canSend = hydrated && !ended && !running && !sending;
 
   // The textarea is uncontrolled and read at send time, so text typed before hydration is never lost.
-  async function send() {
+  async function send(again?: LastSent) {
     const textarea = textareaRef.current;
-    const text = textarea?.value ?? "";
+    const text = again?.text ?? textarea?.value ?? "";
     if (!canSend || !text.trim()) return;
     setSending(true);
     setError(null);
-    const result = await sessionsApi.send(sessionId, text);
+    const replaces = again?.messageId ?? editing?.messageId;
+    const result = await sessionsApi.send(sessionId, text, replaces);
     setSending(false);
     if (result.ok) {
       // Keep anything typed while the request was in flight.
-      if (textarea && textarea.value === text) textarea.value = "";
+      if (!again && textarea && textarea.value === text) textarea.value = "";
+      if (editing) onCancelEdit();
       return;
     }
-    setError(result.status === 409 ? BUSY_MESSAGE : result.message);
+    setError(result.status === 409 && !replaces ? BUSY_MESSAGE : result.message);
   }
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -71,6 +89,21 @@ export function Composer({
       className="shrink-0 border-line border-t bg-panel px-5 pt-3 pb-3"
       aria-label="Message composer"
     >
+      {editing ? (
+        <div data-testid="composer-editing" className="mb-2 flex items-center gap-2 text-muted text-sm">
+          <span>Editing your last message: sending replaces it and its answer.</span>
+          <Button
+            size="sm"
+            variant="ghost"
+            onClick={() => {
+              if (textareaRef.current) textareaRef.current.value = "";
+              onCancelEdit();
+            }}
+          >
+            Cancel
+          </Button>
+        </div>
+      ) : null}
       <div className="rounded-lg border border-line bg-canvas transition-colors focus-within:border-accent focus-within:ring-2 focus-within:ring-accent/25 hover:border-line-strong">
         <label htmlFor="composer" className="sr-only">
           Message to the agent
@@ -104,10 +137,20 @@ export function Composer({
               </span>
             ) : ended ? (
               <span data-testid="composer-ended-note" className="text-sm">
-                This session has ended and takes no more messages.{" "}
+                This session has ended.{" "}
+                <button
+                  type="button"
+                  data-testid="composer-resume"
+                  onClick={onResume}
+                  className="text-accent-text underline-offset-2 hover:underline"
+                >
+                  Resume it
+                </button>{" "}
+                to continue, or{" "}
                 <Link href="/sessions" className="text-accent-text underline-offset-2 hover:underline">
-                  Start a new session
+                  start a new session
                 </Link>
+                .
               </span>
             ) : (
               <span className="inline-flex items-center gap-3">
@@ -129,6 +172,17 @@ export function Composer({
               </span>
             )}
           </div>
+          {retry && !running && !ended ? (
+            <Button
+              data-testid="retry-button"
+              size="sm"
+              disabled={!canSend}
+              onClick={() => void send(retry)}
+              title="Send your last message again; the failed answer leaves the conversation"
+            >
+              Retry
+            </Button>
+          ) : null}
           <Button data-testid="send-button" type="submit" variant="primary" size="sm" disabled={!canSend}>
             {sending ? "Sending…" : "Send"}
           </Button>

@@ -17,6 +17,11 @@ export interface SessionInfo {
   outputTokens: number;
   costUsd: number;
   budgetUsd: number | null;
+  /** A worktree session: the checkout its worktree was made from, and its branch. */
+  worktreeOf: string | null;
+  branch: string | null;
+  /** The session this one was forked from. */
+  forkedFrom: string | null;
 }
 
 function StreamIndicator({ state }: { state: StreamState }) {
@@ -66,6 +71,8 @@ export function SessionHeader({
   actionError,
   onStop,
   onEnd,
+  onResume,
+  onRename,
 }: {
   info: SessionInfo | null;
   status: SessionStatus | null;
@@ -76,8 +83,11 @@ export function SessionHeader({
   actionError: string | null;
   onStop: () => void;
   onEnd: () => void;
+  onResume: () => void;
+  onRename: (title: string) => void;
 }) {
   const [confirmingEnd, setConfirmingEnd] = useState(false);
+  const [renaming, setRenaming] = useState(false);
   const running = status === "running";
   const ended = status === "ended";
 
@@ -102,10 +112,50 @@ export function SessionHeader({
           </svg>
         </Link>
         <div className="flex min-w-0 flex-1 items-center gap-3">
-          {info ? (
-            <h1 className="truncate font-semibold text-fg" title={info.title}>
-              {info.title || "Untitled session"}
-            </h1>
+          {info && renaming ? (
+            <form
+              aria-label="Rename the session"
+              className="flex min-w-0 items-center gap-1.5"
+              onSubmit={(e) => {
+                e.preventDefault();
+                const title = String(new FormData(e.currentTarget).get("title") ?? "").trim();
+                setRenaming(false);
+                if (title && title !== info.title) onRename(title);
+              }}
+            >
+              <input
+                name="title"
+                data-testid="session-title-input"
+                aria-label="Session title"
+                defaultValue={info.title}
+                maxLength={200}
+                // biome-ignore lint/a11y/noAutofocus: the person just asked to edit this field
+                autoFocus
+                onKeyDown={(e) => {
+                  if (e.key === "Escape") setRenaming(false);
+                }}
+                className="h-7 w-72 min-w-0 rounded border border-line-strong bg-canvas px-2 font-semibold text-fg"
+              />
+              <Button size="sm" type="submit" data-testid="session-title-save">
+                Save
+              </Button>
+            </form>
+          ) : info ? (
+            <>
+              <h1 className="truncate font-semibold text-fg" title={info.title}>
+                {info.title || "Untitled session"}
+              </h1>
+              <button
+                type="button"
+                data-testid="session-rename"
+                onClick={() => setRenaming(true)}
+                aria-label="Rename the session"
+                title="Rename"
+                className="shrink-0 rounded px-1 text-faint text-xs hover:bg-hover hover:text-fg"
+              >
+                ✎
+              </button>
+            </>
           ) : (
             <span aria-hidden="true" className="h-3.5 w-48 rounded bg-panel-2" />
           )}
@@ -114,7 +164,8 @@ export function SessionHeader({
           ) : (
             <span aria-hidden="true" className="h-5 w-16 shrink-0 rounded-full bg-panel-2" />
           )}
-          <StreamIndicator state={stream} />
+          {/* an ended session takes no turns: nothing there is live */}
+          {ended ? null : <StreamIndicator state={stream} />}
         </div>
 
         <div className="flex shrink-0 items-center gap-4 text-sm">
@@ -151,7 +202,17 @@ export function SessionHeader({
               </Button>
             ) : null}
           </div>
-          {ended ? null : confirmingEnd ? (
+          {ended ? (
+            <Button
+              data-testid="resume-button"
+              size="sm"
+              variant="secondary"
+              onClick={onResume}
+              title="Open the session again to send messages"
+            >
+              Resume
+            </Button>
+          ) : confirmingEnd ? (
             <div className="flex items-center gap-1.5">
               <span className="text-muted text-sm">End session?</span>
               <Button
@@ -197,6 +258,31 @@ export function SessionHeader({
         <span className="truncate" title={info?.workspace ?? undefined} data-testid="session-workspace">
           {info?.workspace ?? "\u00a0"}
         </span>
+        {info?.branch ? (
+          <>
+            <span aria-hidden="true">·</span>
+            <span
+              className="shrink-0 text-accent-text"
+              data-testid="session-worktree"
+              title={info.worktreeOf ? `A git worktree of ${info.worktreeOf}` : undefined}
+            >
+              worktree on {info.branch}
+              {info.worktreeOf ? ` (of ${info.worktreeOf})` : ""}
+            </span>
+          </>
+        ) : null}
+        {info?.forkedFrom ? (
+          <>
+            <span aria-hidden="true">·</span>
+            <Link
+              href={`/sessions/${encodeURIComponent(info.forkedFrom)}`}
+              data-testid="session-forked-from"
+              className="shrink-0 font-sans text-accent-text hover:underline"
+            >
+              forked from a session
+            </Link>
+          </>
+        ) : null}
         {info?.model ? (
           <>
             <span aria-hidden="true">·</span>

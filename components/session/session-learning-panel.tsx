@@ -101,10 +101,15 @@ function MessageItem({
   message,
   marked,
   onMark,
+  onFork,
+  onEdit,
 }: {
   message: SessionMessage & { text: string };
   marked: LearningEvent | undefined;
   onMark(): void;
+  onFork(): void;
+  /** Only on the last message the person sent, while no turn runs. */
+  onEdit: (() => void) | null;
 }) {
   return (
     <li
@@ -121,7 +126,26 @@ function MessageItem({
         >
           {message.role === "user" ? "You" : "Agent"}
         </span>
-        <span className="ml-auto">
+        <span className="ml-auto flex items-center gap-1">
+          {onEdit ? (
+            <button
+              type="button"
+              data-testid="edit-message"
+              onClick={onEdit}
+              className="rounded px-1.5 py-0.5 text-faint text-xs opacity-70 transition hover:bg-hover hover:text-fg focus-visible:opacity-100 group-hover:opacity-100"
+            >
+              Edit and resend
+            </button>
+          ) : null}
+          <button
+            type="button"
+            data-testid="fork-message"
+            onClick={onFork}
+            title="A new session whose history is the messages up to this one"
+            className="rounded px-1.5 py-0.5 text-faint text-xs opacity-70 transition hover:bg-hover hover:text-fg focus-visible:opacity-100 group-hover:opacity-100"
+          >
+            Fork from here
+          </button>
           {marked ? (
             <Link
               href={`/learnings#learning-${encodeURIComponent(marked.id)}`}
@@ -155,10 +179,17 @@ export function SessionLearningPanel({
   sessionId,
   detail,
   status,
+  lastSent,
+  onFork,
+  onEdit,
 }: {
   sessionId: string;
   detail: SessionDetail | null;
   status: SessionStatus | null;
+  /** The last message the person sent, editable (null while a turn runs or the session has ended). */
+  lastSent: { messageId: string; text: string } | null;
+  onFork(messageId: string): void;
+  onEdit(message: { messageId: string; text: string }): void;
 }) {
   const [choice, setChoice] = useState<boolean | null>(null);
   const [marking, setMarking] = useState<{
@@ -286,7 +317,14 @@ export function SessionLearningPanel({
           ) : (
             <ol className="flex flex-col divide-y divide-line">
               {messages.map((m) => (
-                <MessageItem key={m.id} message={m} marked={marked.get(m.id)} onMark={() => mark(m)} />
+                <MessageItem
+                  key={m.id}
+                  message={m}
+                  marked={marked.get(m.id)}
+                  onMark={() => mark(m)}
+                  onFork={() => onFork(m.id)}
+                  onEdit={lastSent?.messageId === m.id ? () => onEdit(lastSent) : null}
+                />
               ))}
             </ol>
           )}

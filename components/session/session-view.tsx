@@ -3,12 +3,14 @@
 import type { Terminal } from "@xterm/xterm";
 import dynamic from "next/dynamic";
 import Link from "next/link";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useRouter } from "next/navigation";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { SessionEvent, SessionStatus } from "@/lib/events/types";
 import type { SessionDetail } from "@/lib/sessions/views";
 import { sessionsApi } from "../api-client";
 import { cn } from "../ui/cn";
-import { Composer } from "./composer";
+import { Composer, type LastSent } from "./composer";
+import { EmptySessionHowTo } from "./empty-session";
 import { SessionHeader, type SessionInfo } from "./session-header";
 import { SessionLearningPanel } from "./session-learning-panel";
 import { SessionWaterfall } from "./session-waterfall";
@@ -43,6 +45,9 @@ function infoFrom(detail: SessionDetail): SessionInfo {
     outputTokens: detail.outputTokens,
     costUsd: detail.costUsd,
     budgetUsd: detail.budgetUsd,
+    worktreeOf: detail.worktreeOf,
+    forkedFrom: detail.forkedFrom,
+    branch: detail.branch,
   };
 }
 
@@ -79,6 +84,14 @@ function useChangesLayout() {
   return [layout, choose] as const;
 }
 
+/** The text of the last message the person sent, from the session's conversation. */
+function lastSent(detail: SessionDetail | null): LastSent | null {
+  const last = detail?.messages.filter((m) => m.role === "user").at(-1);
+  if (!last) return null;
+  const text = last.parts.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("\n");
+  return text ? { messageId: last.id, text } : null;
+}
+
 function isEditable(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
   if (target.classList.contains("xterm-helper-textarea")) return false;
@@ -109,6 +122,10 @@ export function SessionView({ sessionId }: { sessionId: string }) {
   /** Below the `lg` breakpoint the transcript and the changes are two tabs. */
   const [tab, setTab] = useState<"transcript" | "changes">("transcript");
   const wideScreen = useWideScreen();
+  const [editing, setEditing] = useState<LastSent | null>(null);
+  const [lastTurnFailed, setLastTurnFailed] = useState(false);
+  const [sentHere, setSentHere] = useState(false);
+  const router = useRouter();
 
   const terminalBoxRef = useRef<HTMLDivElement>(null);
   const composerRef = useRef<HTMLTextAreaElement>(null);
@@ -184,13 +201,18 @@ export function SessionView({ sessionId }: { sessionId: string }) {
           );
           break;
         case "turn-start":
+          setLastTurnFailed(false);
           setInfo((prev) => (prev && prev.model !== event.model ? { ...prev, model: event.model } : prev));
           break;
         case "turn-end":
+          setLastTurnFailed(event.status === "error");
           setStopping(false);
           scheduleRefresh();
           break;
         case "user-message":
+          setSentHere(true);
+          scheduleRefresh();
+          break;
         case "reflection":
           scheduleRefresh();
           break;
@@ -238,6 +260,52 @@ export function SessionView({ sessionId }: { sessionId: string }) {
     scheduleRefresh();
   }, [sessionId, scheduleRefresh]);
 
+  const resume = useCallback(async () => {
+    setActionError(null);
+    const result = await sessionsApi.resume(sessionId);
+    if (!result.ok) {
+      setActionError(`Could not resume the session: ${result.message}`);
+      return;
+    }
+    statusEpochRef.current++;
+    setStatus(result.data.status);
+    setStatusNote(result.data.statusNote);
+  }, [sessionId]);
+
+  const rename = useCallback(
+    async (title: string) => {
+      setActionError(null);
+      const result = await sessionsApi.rename(sessionId, title);
+      if (!result.ok) setActionError(`Could not rename the session: ${result.message}`);
+      else setInfo(infoFrom(result.data));
+    },
+    [sessionId],
+  );
+
+  const fork = useCallback(
+    async (messageId: string) => {
+      setActionError(null);
+      const result = await sessionsApi.fork(sessionId, messageId);
+      if (!result.ok) {
+        setActionError(`Could not fork the session: ${result.message}`);
+        return;
+      }
+      router.push(`/sessions/${encodeURIComponent(result.data.id)}`);
+    },
+    [sessionId, router],
+  );
+
+  const last = useMemo(() => lastSent(learning), [learning]);
+  const edit = useCallback((message: LastSent) => {
+    setEditing(message);
+    const textarea = composerRef.current;
+    if (textarea) {
+      textarea.value = message.text;
+      textarea.focus();
+    }
+  }, []);
+  const empty = load.kind === "ready" && learning?.messages.length === 0 && !sentHere && status !== "running";
+
   // "/" focuses the composer; Esc stops a running turn unless focus is in another field.
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
@@ -284,6 +352,8 @@ export function SessionView({ sessionId }: { sessionId: string }) {
         actionError={load.kind === "error" ? `Could not load the session: ${load.message}` : actionError}
         onStop={() => void stop()}
         onEnd={() => void end()}
+        onResume={() => void resume()}
+        onRename={(title) => void rename(title)}
       />
       <SessionWaterfall waterfall={waterfall} onJump={jumpTo} />
       <div
@@ -325,6 +395,9 @@ export function SessionView({ sessionId }: { sessionId: string }) {
           >
             <TerminalView onReady={onTerminalReady} onDispose={onTerminalDispose} />
           </div>
+          {empty ? (
+            <EmptySessionHowTo workspace={info?.workspace ?? null} branch={info?.branch ?? null} />
+          ) : null}
         </section>
         <aside
           aria-label="Changes"
@@ -382,9 +455,25 @@ export function SessionView({ sessionId }: { sessionId: string }) {
             </button>
           </div>
         ) : null}
-        <SessionLearningPanel sessionId={sessionId} detail={learning} status={status} />
+        <SessionLearningPanel
+          sessionId={sessionId}
+          detail={learning}
+          status={status}
+          lastSent={status === "running" || status === "ended" ? null : last}
+          onFork={(messageId) => void fork(messageId)}
+          onEdit={edit}
+        />
       </div>
-      <Composer sessionId={sessionId} status={status} textareaRef={composerRef} onStop={() => void stop()} />
+      <Composer
+        sessionId={sessionId}
+        status={status}
+        textareaRef={composerRef}
+        onStop={() => void stop()}
+        editing={editing}
+        onCancelEdit={() => setEditing(null)}
+        retry={lastTurnFailed ? last : null}
+        onResume={() => void resume()}
+      />
     </div>
   );
 }

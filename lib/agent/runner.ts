@@ -17,7 +17,7 @@
  * it to the session page's xterm.
  */
 
-import { createMessage } from "@/lib/db/queries/messages";
+import { createMessage, lastUserMessage, supersedeFrom } from "@/lib/db/queries/messages";
 import { findSession, setSessionStatus, startTurn } from "@/lib/db/queries/sessions";
 import { ApiError } from "@/lib/errors";
 import { appendEvent } from "@/lib/events/log";
@@ -32,8 +32,16 @@ import type { TurnInput } from "./turn/state";
 
 type Session = NonNullable<Awaited<ReturnType<typeof findSession>>>;
 
-/** Starts a turn for a user message; the turn runs on the server whether or not anyone watches. */
-export async function sendMessage(sessionId: string, text: string): Promise<{ turnId: string }> {
+/**
+ * Starts a turn for a user message; the turn runs on the server whether or not anyone watches.
+ * With `replaces` (the conversation's last user message), that message and what followed it are
+ * left out of the conversation (kept, marked superseded) first: edit and resend, or retry.
+ */
+export async function sendMessage(
+  sessionId: string,
+  text: string,
+  opts: { replaces?: string } = {},
+): Promise<{ turnId: string }> {
   const [session, config] = await Promise.all([findSession(sessionId), loadModelConfig()]);
   if (!session) throw new ApiError("not_found", `No session ${sessionId}.`);
   assertCanStart(session, config);
@@ -45,6 +53,8 @@ export async function sendMessage(sessionId: string, text: string): Promise<{ tu
         "A turn is already running in this session on another Ratchet instance.",
       );
     }
+    // checked once the session is this turn's, so no other turn answers the message in between
+    if (opts.replaces) await replaceLastMessage(sessionId, opts.replaces);
     const turnId = await openTurn(sessionId, text, reservation.active);
     launch(
       {
@@ -111,6 +121,13 @@ async function reserve(sessionId: string): Promise<Reservation> {
   };
 }
 
+async function replaceLastMessage(sessionId: string, messageId: string): Promise<void> {
+  const last = await lastUserMessage(sessionId);
+  if (last?.id !== messageId)
+    throw new ApiError("conflict", "Only the last message you sent can be edited or retried.");
+  await supersedeFrom(sessionId, messageId);
+}
+
 /** The turn row, the user's message and the `running` status: what viewers see before the model starts. */
 async function openTurn(sessionId: string, text: string, active: ActiveTurn): Promise<string> {
   const turn = await startTurn(sessionId);
@@ -161,6 +178,15 @@ export async function endSession(sessionId: string): Promise<void> {
   await setSessionStatus(sessionId, "ended");
   await appendEvent(sessionId, { type: "status", status: "ended" });
   void queueReflection(sessionId, "end");
+}
+
+/** An ended session open again: a person resumes it, and the next message starts a turn. */
+export async function resumeSession(sessionId: string): Promise<void> {
+  const session = await findSession(sessionId);
+  if (!session) throw new ApiError("not_found", `No session ${sessionId}.`);
+  if (session.status !== "ended") return;
+  await setSessionStatus(sessionId, "idle");
+  await appendEvent(sessionId, { type: "status", status: "idle", note: "Resumed." });
 }
 
 /** The turns as the battery change drives them (lib/learning takes them as a parameter, never imports them). */

@@ -21,6 +21,8 @@ export interface GitRun {
   alternates?: string;
   /** The git dir is someone else's (the workspace's own repository): read it, never write it. */
   readOnlyGitDir?: boolean;
+  /** Other folders git may write (the empty folder a new worktree is made in). */
+  writable?: string[];
   args: string[];
   /** Instead of one git command: a POSIX shell script of git commands (`args` is then unused). */
   shell?: string;
@@ -65,6 +67,7 @@ export async function git(run: GitRun): Promise<string> {
   const writable = [
     ...(run.readOnlyGitDir ? [] : [run.gitDir]),
     ...(run.workTree && run.writeWorkTree ? [run.workTree] : []),
+    ...(run.writable ?? []),
   ];
   const readable = [
     ...(run.readOnlyGitDir ? [run.gitDir] : []),

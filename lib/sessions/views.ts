@@ -16,9 +16,12 @@ const sessionStatus = (status: string) => status as SessionStatus;
 /** What a transcript shows of a message: its text and tool parts (reasoning stays on the server). */
 type ShownPart = Exclude<StoredPart, { type: "reasoning" }>;
 
-/** GET /api/sessions: the newest 200, most recently active first. */
-export async function sessionList() {
-  const sessions = await listSessions();
+/**
+ * GET /api/sessions: the newest 200, most recently active first; archived ones only when asked
+ * for (and then only those), `q` matching the title or the folder.
+ */
+export async function sessionList(opts: { q?: string; archived?: boolean } = {}) {
+  const sessions = await listSessions({ q: opts.q?.slice(0, 200), archived: opts.archived });
   return {
     sessions: sessions.map((s) => ({
       id: s.id,
@@ -26,6 +29,8 @@ export async function sessionList() {
       status: sessionStatus(s.status),
       workspace: s.workspace,
       costUsd: s.costUsd,
+      archived: s.archivedAt !== null,
+      branch: s.branch,
       createdAt: s.createdAt.toISOString(),
       updatedAt: s.updatedAt.toISOString(),
     })),
@@ -51,6 +56,12 @@ export async function sessionView(id: string) {
     outputTokens: session.outputTokens,
     costUsd: session.costUsd,
     budgetUsd: session.budgetUsd,
+    archived: session.archivedAt !== null,
+    /** The session this one was forked from (it may have been deleted since). */
+    forkedFrom: session.forkedFrom,
+    /** A worktree session: the checkout its worktree was made from, and the branch it works on. */
+    worktreeOf: session.worktreeOf,
+    branch: session.branch,
     createdAt: session.createdAt.toISOString(),
     updatedAt: session.updatedAt.toISOString(),
     messages: messages.map((m) => ({
@@ -77,9 +88,16 @@ export type SessionDetail = Awaited<ReturnType<typeof sessionView>>;
 export type SessionMessage = SessionDetail["messages"][number];
 export type SessionReflection = NonNullable<SessionDetail["reflection"]>;
 
-/** POST /api/sessions. */
+/** POST /api/sessions and POST /api/sessions/:id/fork: the turn the task started, if one was given. */
 export interface SessionCreated {
   id: string;
+  turnId: string | null;
+}
+
+/** DELETE /api/sessions/:id. */
+export interface SessionDeleted {
+  id: string;
+  deleted: true;
 }
 
 /** POST /api/sessions/:id/messages: the turn started for the message (202). */

@@ -92,6 +92,11 @@ const POLICY: Record<string, Rule> = {
     params: session,
     body: () => ({ turn: 1, force: true }),
   },
+  "DELETE /api/sessions/[id]": { role: "member", params: session, audits: "session.delete" },
+  "POST /api/sessions/[id]/resume": { role: "member", params: session, audits: "session.resume" },
+  "POST /api/sessions/[id]/fork": { role: "member", params: session, body: () => ({ messageId: "first" }) },
+  "GET /api/workspaces/folders": { role: "member" },
+  "POST /api/workspaces/folders": { role: "member", body: () => ({ parent: workspace, name: "planted" }) },
 
   "PUT /api/working-memory": {
     role: "approver",

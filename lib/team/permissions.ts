@@ -25,6 +25,11 @@ export const PERMISSIONS = {
   "session.cancel": { role: "member", does: "stopping a turn" },
   "session.end": { role: "member", does: "ending a session" },
   "session.reflect": { role: "member", does: "asking for a session's reflection" },
+  "session.resume": { role: "member", does: "resuming an ended session" },
+  "session.fork": { role: "member", does: "forking a session from one of its messages" },
+  "session.delete": { role: "member", does: "deleting a session and everything it holds" },
+  "workspace.browse": { role: "member", does: "browsing the folders inside the workspace roots" },
+  "workspace.newFolder": { role: "member", does: "creating a folder inside a workspace root" },
   "session.revert": { role: "member", does: "putting a session's files back as they were before a turn" },
 
   "workingMemory.update": { role: "approver", does: "changing the working memory" },

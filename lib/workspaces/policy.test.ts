@@ -62,6 +62,8 @@ beforeAll(async () => {
   }
   symlinkSync(root, path.join(base, "root-link"));
   writeFileSync(path.join(root, "a-file"), "");
+  mkdirSync(path.join(root, "repo", ".git", "hooks"), { recursive: true });
+  symlinkSync(path.join(root, "repo", ".git"), path.join(root, "to-git"));
 });
 
 afterAll(() => {
@@ -107,6 +109,9 @@ describe("a requested workspace, resolved through every link", () => {
     ["the folder above the root", () => path.dirname(root), /outside the workspace roots/],
     ["the app dir itself", () => loc.appDir, /Ratchet's app folder/],
     ["/", () => "/", /root of the file system/],
+    ["a repository's .git folder", () => path.join(root, "repo", ".git"), /\.git folder/],
+    ["a folder inside a .git folder", () => path.join(root, "repo", ".git", "hooks"), /\.git folder/],
+    ["a link to a .git folder", () => path.join(root, "to-git"), /\.git folder.*symbolic link/],
   ];
   for (const [name, folder, reason] of REFUSED) {
     it(`refuses ${name}, saying why`, async () => {

@@ -9,6 +9,7 @@ import { skillsDir } from "@/lib/skills/paths";
 import { toolsDir } from "@/lib/tools/paths";
 import {
   DATA_DIR_MARKER,
+  gitFolderProblem,
   markerFolders,
   type ProtectedFolder,
   protectionProblem,
@@ -346,7 +347,8 @@ export async function checkWorkspace(
   const resolved = await realFolder(folder, "Workspace folder");
   if (!resolved.ok) return resolved;
   const real = resolved.folder;
-  const problem = workspaceProblem(real, policy, await markedAncestors(real, policy.ownDataDir));
+  const problem =
+    workspaceProblem(real, policy, await markedAncestors(real, policy.ownDataDir)) ?? gitFolderProblem(real);
   if (!problem) return resolved;
   const via = real === folder ? "" : ` (${folder} leads there through a symbolic link)`;
   return { ok: false, missing: false, reason: `Refused: ${problem}${via}` };

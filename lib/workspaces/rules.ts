@@ -108,6 +108,16 @@ export function workspaceProblem(
   );
 }
 
+/**
+ * Why `folder` may not be a workspace because it is or lies inside a repository's git folder, or
+ * null: the agent would write that repository's hooks and config, which the person's own `git`
+ * runs outside the sandbox (the workspace guard protects them only inside a workspace's `.git`).
+ */
+export function gitFolderProblem(folder: string): string | null {
+  if (!folder.split(path.sep).includes(".git")) return null;
+  return `${folder} is inside a repository's .git folder: hooks and config written there run when someone uses git. Pick the repository's folder instead.`;
+}
+
 /** `folder` and every folder above it, nearest first. */
 export function selfAndAncestors(folder: string): string[] {
   const chain = [folder];

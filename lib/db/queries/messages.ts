@@ -50,9 +50,10 @@ function readParts(rows: Part[]): PartRow[] {
   });
 }
 
+/** The conversation: messages a person edited and resent or retried (and what followed) left out. */
 export async function listMessages(sessionId: string): Promise<MessageRow[]> {
   const rows = await db().message.findMany({
-    where: { sessionId },
+    where: { sessionId, supersededAt: null },
     orderBy: { createdAt: "asc" },
     include: { parts: { orderBy: { idx: "asc" } } },
   });
@@ -88,4 +89,67 @@ export async function failRunningToolParts(sessionId: string, reason: string): P
       await upsertPart(row.messageId, row.idx, { ...part, state: "error", output: reason });
     }
   }
+}
+
+/**
+ * Leaves `messageId` and every later message of its session out of the conversation (kept, marked
+ * superseded): a person edits and resends, or retries, that message. Returns how many were marked.
+ */
+export async function supersedeFrom(sessionId: string, messageId: string): Promise<number> {
+  const from = await db().message.findFirst({
+    where: { id: messageId, sessionId, supersededAt: null },
+    select: { createdAt: true },
+  });
+  if (!from) return 0;
+  const result = await db().message.updateMany({
+    where: { sessionId, supersededAt: null, createdAt: { gte: from.createdAt } },
+    data: { supersededAt: new Date() },
+  });
+  return result.count;
+}
+
+/** The newest message of the conversation a person wrote, or null. */
+export function lastUserMessage(sessionId: string) {
+  return db().message.findFirst({
+    where: { sessionId, role: "user", supersededAt: null },
+    orderBy: { createdAt: "desc" },
+    include: { parts: { orderBy: { idx: "asc" } } },
+  });
+}
+
+/**
+ * Copies the conversation of `fromSession` up to and including `upToMessageId` into `toSession`,
+ * in one transaction (a fork). Returns how many messages were copied; 0 when the message is not
+ * in the conversation.
+ */
+export async function copyMessagesUpTo(
+  fromSession: string,
+  toSession: string,
+  upToMessageId: string,
+): Promise<number> {
+  const last = await db().message.findFirst({
+    where: { id: upToMessageId, sessionId: fromSession, supersededAt: null },
+    select: { createdAt: true },
+  });
+  if (!last) return 0;
+  const rows = await db().message.findMany({
+    where: { sessionId: fromSession, supersededAt: null, createdAt: { lte: last.createdAt } },
+    orderBy: { createdAt: "asc" },
+    include: { parts: { orderBy: { idx: "asc" } } },
+  });
+  await db().$transaction(
+    rows.map((m) =>
+      db().message.create({
+        data: {
+          sessionId: toSession,
+          role: m.role,
+          createdAt: m.createdAt,
+          parts: {
+            create: m.parts.map((p) => ({ idx: p.idx, type: p.type, data: p.data as Prisma.InputJsonValue })),
+          },
+        },
+      }),
+    ),
+  );
+  return rows.length;
 }

@@ -7,6 +7,9 @@ export function createSession(data: {
   budgetUsd: number | null;
   model: string;
   kind?: "agent" | "maintenance";
+  forkedFrom?: string;
+  worktreeOf?: string;
+  branch?: string;
 }) {
   return db().session.create({ data });
 }
@@ -47,8 +50,68 @@ export async function agentSessionIds(window: {
   return rows.map((r) => r.id);
 }
 
-export function listSessions(limit = 200) {
-  return db().session.findMany({ orderBy: { updatedAt: "desc" }, take: limit });
+/** Sessions a search looks through (the most recently active first); older ones are not searched. */
+const SEARCHED = 10_000;
+
+/**
+ * The sessions list: archived or not, most recently active first; `q` matches the title or the
+ * folder, ignoring case. The match is made here, not in SQL, so it is the same on SQLite and
+ * PostgreSQL (whose LIKE differ on case).
+ */
+export async function listSessions(opts: { archived?: boolean; q?: string; limit?: number } = {}) {
+  const archivedAt = opts.archived ? { not: null } : null;
+  const take = opts.limit ?? 200;
+  const q = opts.q?.trim().toLowerCase();
+  if (!q) return db().session.findMany({ where: { archivedAt }, orderBy: { updatedAt: "desc" }, take });
+  const candidates = await db().session.findMany({
+    where: { archivedAt },
+    orderBy: { updatedAt: "desc" },
+    take: SEARCHED,
+    select: { id: true, title: true, workspace: true },
+  });
+  const ids = candidates
+    .filter((s) => s.title.toLowerCase().includes(q) || s.workspace.toLowerCase().includes(q))
+    .slice(0, take)
+    .map((s) => s.id);
+  return db().session.findMany({ where: { id: { in: ids } }, orderBy: { updatedAt: "desc" } });
+}
+
+/** Folders sessions worked in, the most recently active first, each once. */
+export async function listRecentWorkspaces(take: number): Promise<string[]> {
+  const rows = await db().session.findMany({
+    where: { kind: "agent" },
+    distinct: ["workspace"],
+    orderBy: { updatedAt: "desc" },
+    select: { workspace: true },
+    take,
+  });
+  return rows.map((r) => r.workspace);
+}
+
+export function setSessionArchived(id: string, archived: boolean) {
+  return db().session.update({ where: { id }, data: { archivedAt: archived ? new Date() : null } });
+}
+
+/**
+ * Removes a session and everything it holds (turns, messages, events, telemetry rows cascade). The
+ * stored telemetry days its calls were counted in are forgotten in the same transaction, so they
+ * are computed again without them (lib/telemetry/rollup-cache.ts).
+ */
+export function deleteSessionRow(id: string) {
+  return db().$transaction(async (tx) => {
+    const span = await tx.toolCall.aggregate({
+      where: { sessionId: id },
+      _min: { createdAt: true },
+      _max: { createdAt: true },
+    });
+    const first = span._min.createdAt;
+    const last = span._max.createdAt;
+    if (first && last) {
+      const day = (at: Date) => at.toISOString().slice(0, 10);
+      await tx.telemetryRollup.deleteMany({ where: { day: { gte: day(first), lte: day(last) } } });
+    }
+    return tx.session.delete({ where: { id } });
+  });
 }
 
 /** A dead instance's claim on a session, dropped when the session is marked interrupted. */
@@ -65,7 +128,10 @@ export async function sessionStatus(id: string): Promise<string | null> {
   return row?.status ?? null;
 }
 
-export function updateSessionRow(id: string, data: { title?: string; budgetUsd?: number | null }) {
+export function updateSessionRow(
+  id: string,
+  data: { title?: string; budgetUsd?: number | null; status?: SessionStatus; statusNote?: string | null },
+) {
   return db().session.update({ where: { id }, data });
 }
 

@@ -17,6 +17,7 @@ import {
 } from "@/lib/telemetry/rollup-cache";
 import { openPrivateDatabase } from "@/lib/testing/private-database";
 import { db } from "../client";
+import { deleteSessionRow } from "./sessions";
 import { listCalls, segmentRows, toolsOfRecentSessions } from "./telemetry";
 
 // Rows here are stamped in the past (a window of 2020 per test), away from the rows other test files
@@ -238,6 +239,43 @@ describe("stored day rollups", () => {
     });
     await rebuildTelemetryRollups(now);
     expect(await rollupsFor(new Date(start), now, now)).toEqual(stored);
+  });
+
+  it("deleting a session forgets the stored days its calls were counted in, and only those", async () => {
+    const start = nextWindow();
+    const tool = `t_${randomUUID().slice(0, 8)}`;
+    const gone = await session(start);
+    const kept = await session(start);
+    await calls(gone.id, [
+      { tool, at: start + 1000 },
+      { tool, at: start + DAY + 1000 },
+    ]);
+    await calls(kept.id, [
+      { tool, at: start + DAY + 2000 },
+      { tool, at: start + 3 * DAY + 1000 },
+    ]);
+    const now = new Date(start + 5 * DAY);
+    await rollupsFor(new Date(start), now, now);
+    const storedDays = async () =>
+      (
+        await db().telemetryRollup.findMany({
+          where: { day: { gte: dayOf(start), lt: dayOf(now.getTime()) } },
+        })
+      )
+        .map((r) => r.day)
+        .sort();
+    expect(await storedDays()).toEqual([dayOf(start), dayOf(start + DAY), dayOf(start + 3 * DAY)]);
+    await deleteSessionRow(gone.id);
+    expect(await storedDays()).toEqual([dayOf(start + 3 * DAY)]);
+    forgetRollupsInMemory();
+    const after = await rollupsFor(new Date(start), now, now);
+    const counted = after.flatMap((r) =>
+      r.groups.filter((g) => g.tool === tool).map((g) => [r.day, g.calls]),
+    );
+    expect(counted).toEqual([
+      [dayOf(start + DAY), 1],
+      [dayOf(start + 3 * DAY), 1],
+    ]);
   });
 
   it("a stored day of another format, or unreadable, is computed again", async () => {

@@ -1,6 +1,6 @@
 import { readJson, route } from "@/lib/api/handler";
-import { updateSession, updateSessionSchema } from "@/lib/sessions/service";
-import { sessionView } from "@/lib/sessions/views";
+import { deleteSession, updateSession, updateSessionSchema } from "@/lib/sessions/service";
+import { type SessionDeleted, sessionView } from "@/lib/sessions/views";
 
 export const dynamic = "force-dynamic";
 
@@ -14,4 +14,12 @@ export const PATCH = route<{ id: string }>(
     return Response.json(await sessionView(id));
   },
   { action: "session.update" },
+);
+
+export const DELETE = route<{ id: string }>(
+  async (_request, { id }) => {
+    await deleteSession(id);
+    return Response.json({ id, deleted: true } satisfies SessionDeleted);
+  },
+  { action: "session.delete" },
 );

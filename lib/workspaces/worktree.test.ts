@@ -1,0 +1,127 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ApiError } from "@/lib/errors";
+import { startTestSandbox } from "@/lib/testing/sandbox";
+import { testWorkspace } from "@/lib/testing/workspace";
+import { createWorktree, WORKTREES_FOLDER } from "./worktree";
+
+const root = () => process.env.RATCHET_WORKSPACE_ROOTS ?? "";
+
+beforeAll(async () => {
+  await startTestSandbox();
+});
+
+async function refusal(promise: Promise<unknown>): Promise<ApiError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof ApiError)) throw new Error(`expected an ApiError, got ${String(error)}`);
+  return error;
+}
+
+/** git as a person runs it in their own checkout. */
+function userGit(cwd: string, ...args: string[]): string {
+  return execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], {
+    cwd,
+    encoding: "utf8",
+  });
+}
+
+/** A repository on `main` with a committed file, an uncommitted change and an untracked file. */
+function repo(): string {
+  const folder = testWorkspace("wt-repo-");
+  userGit(folder, "init", "-q", "-b", "main");
+  writeFileSync(path.join(folder, "app.txt"), "v1\n");
+  mkdirSync(path.join(folder, "src"));
+  writeFileSync(path.join(folder, "src", "main.ts"), "export {};\n");
+  userGit(folder, "add", "-A");
+  userGit(folder, "commit", "-q", "-m", "first");
+  writeFileSync(path.join(folder, "app.txt"), "v1 edited by hand\n");
+  writeFileSync(path.join(folder, "scratch.txt"), "mine\n");
+  return folder;
+}
+
+describe("a worktree session's folder", () => {
+  it("is a clean checkout on a new branch, and the main checkout is left exactly as it was", async () => {
+    const main = repo();
+    const before = {
+      status: userGit(main, "status", "--porcelain"),
+      head: readFileSync(path.join(main, ".git", "HEAD"), "utf8"),
+      app: readFileSync(path.join(main, "app.txt"), "utf8"),
+    };
+    const wt = await createWorktree(main, "feature/login");
+    expect(wt.folder).toBe(path.join(root(), WORKTREES_FOLDER, `${path.basename(main)}--feature-login`));
+    expect(wt.of).toBe(main);
+    expect(readFileSync(path.join(wt.folder, "app.txt"), "utf8")).toBe("v1\n");
+    expect(readFileSync(path.join(wt.folder, "src", "main.ts"), "utf8")).toBe("export {};\n");
+    expect(existsSync(path.join(wt.folder, "scratch.txt"))).toBe(false);
+    expect(userGit(wt.folder, "status", "--porcelain")).toBe("");
+    expect(userGit(wt.folder, "branch", "--show-current").trim()).toBe("feature/login");
+    expect(userGit(main, "worktree", "list")).toContain(wt.folder);
+
+    writeFileSync(path.join(wt.folder, "app.txt"), "v2 from the session\n");
+    userGit(wt.folder, "commit", "-qam", "the session's change");
+    expect(userGit(main, "status", "--porcelain")).toBe(before.status);
+    expect(readFileSync(path.join(main, ".git", "HEAD"), "utf8")).toBe(before.head);
+    expect(readFileSync(path.join(main, "app.txt"), "utf8")).toBe(before.app);
+    expect(userGit(main, "log", "--format=%s", "feature/login", "-1").trim()).toBe("the session's change");
+  });
+
+  it("runs no filter, hook or fsmonitor the repository's config names", async () => {
+    const main = repo();
+    const marker = path.join(mkdtempSync(path.join(os.tmpdir(), "ratchet-ran-")), "ran");
+    const run = `sh -c 'touch ${marker}'`;
+    writeFileSync(path.join(main, ".gitattributes"), "*.txt filter=evil\n");
+    userGit(main, "add", ".gitattributes");
+    userGit(main, "commit", "-qm", "attributes");
+    const config = readFileSync(path.join(main, ".git", "config"), "utf8");
+    writeFileSync(
+      path.join(main, ".git", "config"),
+      `${config}[filter "evil"]\n\tsmudge = ${run}\n\tclean = ${run}\n\tprocess = ${run}\n[core]\n\tfsmonitor = ${run}\n\thooksPath = hooks\n`,
+    );
+    mkdirSync(path.join(main, "hooks"));
+    writeFileSync(path.join(main, "hooks", "post-checkout"), `#!/bin/sh\ntouch ${marker}\n`, { mode: 0o755 });
+    const wt = await createWorktree(main, "safe-branch");
+    expect(readFileSync(path.join(wt.folder, "app.txt"), "utf8")).toBe("v1\n");
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it("refuses branch names git would misread, and makes nothing", async () => {
+    const main = repo();
+    for (const branch of [
+      "",
+      "-b",
+      "--orphan",
+      "a..b",
+      "../x",
+      "x.lock",
+      "/x",
+      "a//b",
+      "a b",
+      "a~1",
+      "a:b",
+      ".hidden",
+      "x/",
+    ]) {
+      expect((await refusal(createWorktree(main, branch))).code, JSON.stringify(branch)).toBe("bad_request");
+    }
+    expect(userGit(main, "branch", "--list").trim()).toBe("* main");
+  });
+
+  it("refuses an existing branch, a folder that is no repository and one outside the roots", async () => {
+    const main = repo();
+    userGit(main, "branch", "taken");
+    expect((await refusal(createWorktree(main, "taken"))).code).toBe("conflict");
+    mkdirSync(path.join(root(), WORKTREES_FOLDER, `${path.basename(main)}--free`), { recursive: true });
+    expect((await refusal(createWorktree(main, "free"))).code).toBe("conflict");
+    expect(userGit(main, "branch", "--list", "free")).toBe("");
+    expect((await refusal(createWorktree(testWorkspace("plain-"), "b"))).code).toBe("bad_request");
+    const outside = mkdtempSync(path.join(os.tmpdir(), "ratchet-outside-"));
+    userGit(outside, "init", "-q");
+    expect((await refusal(createWorktree(outside, "b"))).code).toBe("bad_request");
+  });
+});
