@@ -124,6 +124,8 @@ const ROWS: Row[] = [
 
 beforeAll(async () => {
   await startTestSandbox();
+  // what bmo's env: true would hand append_note; Ratchet must not (it writes "(bmo)" without it)
+  process.env.BMO_USER = "server-side-value";
 });
 
 describe("bmo-shaped tools validate and run in the sandbox", () => {
