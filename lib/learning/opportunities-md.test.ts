@@ -96,7 +96,7 @@ it("reads the same cards when fields follow their heading directly, as bmo write
 const OURS: OpportunityFields[] = [
   {
     title: "Support C# projects",
-    what: "Detect .csproj files.\nRun dotnet test.\n\n- a list in the value\n  - nested\n# not a heading",
+    what: "Detect .csproj files | or .sln.\nRun dotnet test.\n\n- a list in the value\n  - nested\n# not a heading",
     why: "Two users asked.",
     successCriteria: "",
     impact: "H",
@@ -171,5 +171,23 @@ describe("planImport", () => {
       before.planId,
     );
     expect(planImport(parsed, []).planId).not.toBe(before.planId);
+  });
+});
+
+describe("hostile input", () => {
+  it.each([
+    ["a field label followed by spaces and no colon", `### t\n- a${" ".repeat(200_000)}x\n`],
+    ["a long run of pipes and spaces", `### t\n- Status: todo ${"| ".repeat(100_000)}\n`],
+    ["a heading full of spaces and #s", `## a${" ".repeat(100_000)}#${"#".repeat(100_000)}x\n`],
+    ["a status of spaces", `### t\n- Status: a${" ".repeat(200_000)}5\n`],
+  ])("reads %s in linear time", (_label, text) => {
+    const started = performance.now();
+    fromMarkdown(text);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it("keeps C# in a title and drops a closing run of #s", () => {
+    const { cards } = fromMarkdown("### Support C#\n- Status: todo\n\n## Closed ##\n- Status: done\n");
+    expect(cards.map((c) => c.fields.title)).toEqual(["Support C#", "Closed"]);
   });
 });

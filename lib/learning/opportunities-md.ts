@@ -100,8 +100,9 @@ const STATUS_WORDS: Record<string, OpportunityFields["status"]> = {
 
 /** `done (2026-02-03)`, `todo (ongoing)`, `Done ✅`: the status word, then what it says besides. */
 function readStatus(value: string): { status: OpportunityFields["status"] | null; rest: string } {
+  // a status is a few words: the pattern below only ever sees a short string
   const m = /^\s*([A-Za-z_' ]+?)\s*(?:[(—–:;,-]\s*(.*?)\)?\s*)?$/.exec(
-    value.replace(/[^\p{L}\p{N}\s_'()—–:;,./-]/gu, ""),
+    value.slice(0, 200).replace(/[^\p{L}\p{N}\s_'()—–:;,./-]/gu, ""),
   );
   const word = (m?.[1] ?? value).trim().toLowerCase().replace(/\s+/g, " ");
   return { status: STATUS_WORDS[word] ?? null, rest: (m?.[2] ?? "").trim() };
@@ -172,34 +173,50 @@ type Line =
   | { kind: "blank" }
   | { kind: "text"; indent: number; text: string };
 
-const FIELD = /^\*{0,2}([A-Za-z][A-Za-z '/]*?)\*{0,2}\s*:\s*\*{0,2}\s*(.*)$/;
+/**
+ * A field line's label and value. The label is short and bounded, and no two quantifiers can trade
+ * the same characters: every pattern here runs in linear time on a hostile 512 KiB line.
+ */
+const FIELD = /^\*{0,2}([A-Za-z][A-Za-z '/]{0,40}?)\*{0,2}[ \t]*:(.*)$/;
+
+function field(text: string): [string, string] | null {
+  const m = FIELD.exec(text.trimStart());
+  if (!m?.[1] || m[2] === undefined) return null;
+  // `**Status:** done`: the bold closes after the colon; the value is trimmed once it is whole
+  return [m[1].trim().toLowerCase(), m[2].replace(/^\*{1,2}/, "")];
+}
 
 /** `**Impact**: High | **Effort**: S` → two fields; a `|` that does not start a field stays in the value. */
 function readFields(text: string): Array<[string, string]> | null {
-  const first = FIELD.exec(text);
-  if (!first?.[1]) return null;
-  const fields: Array<[string, string]> = [];
-  let label = first[1];
-  let value = first[2] ?? "";
-  for (;;) {
-    const split = /\s+\|\s+(?=\*{0,2}[A-Za-z][A-Za-z '/]*?\*{0,2}\s*:)/.exec(value);
-    const next = split ? FIELD.exec(value.slice(split.index + split[0].length)) : null;
-    if (!split || !next?.[1]) break;
-    fields.push([label, value.slice(0, split.index)]);
-    label = next[1];
-    value = next[2] ?? "";
+  const [head = "", ...rest] = text.split("|");
+  const first = field(head);
+  if (!first) return null;
+  // each field's value as pieces, joined once at the end
+  const fields: Array<[string, string[]]> = [[first[0], [first[1]]]];
+  for (const piece of rest) {
+    const next = field(piece);
+    if (next) fields.push([next[0], [next[1]]]);
+    else fields[fields.length - 1]?.[1].push(piece);
   }
-  fields.push([label, value]);
-  return fields.map(([l, v]) => [l.trim().toLowerCase(), v.trim()]);
+  return fields.map(([label, pieces]) => [label, pieces.join("|").trim()]);
+}
+
+/** `## Title ##` → "Title"; a closing run of #s needs a space before it, so "Support C#" keeps its #. */
+function headingText(text: string): string {
+  const trimmed = text.trim();
+  let end = trimmed.length;
+  while (end > 0 && trimmed[end - 1] === "#") end--;
+  const bare = trimmed.slice(0, end);
+  if (bare === trimmed) return trimmed;
+  return bare === "" || /\s$/.test(bare) ? bare.trim() : trimmed;
 }
 
 function classify(raw: string): Line {
   if (!raw.trim()) return { kind: "blank" };
-  if (/^\s{0,3}(?:-{3,}|\*{3,}|_{3,})\s*$/.test(raw)) return { kind: "rule" };
-  // a closing run of #s needs a space before it, so "Support C#" keeps its #
-  const heading = /^\s{0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$/.exec(raw);
+  if (/^ {0,3}(?:-{3,}|\*{3,}|_{3,})[ \t]*$/.test(raw)) return { kind: "rule" };
+  const heading = /^ {0,3}(#{1,6})[ \t]+(.*)$/.exec(raw);
   if (heading?.[1] && heading[2] !== undefined)
-    return { kind: "heading", level: heading[1].length, text: heading[2] };
+    return { kind: "heading", level: heading[1].length, text: headingText(heading[2]) };
   const indent = raw.length - raw.trimStart().length;
   const bullet = /^\s*[-*+]\s+(.*)$/.exec(raw);
   if (bullet?.[1] !== undefined) {
