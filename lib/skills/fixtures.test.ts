@@ -59,7 +59,8 @@ describe("skills from other ecosystems", () => {
       triggers: expected.triggers,
     });
     expect(skill.warnings).toHaveLength(expected.warnings.length);
-    expected.warnings.forEach((pattern, i) => expect(skill.warnings[i]?.message).toMatch(pattern));
+    for (const [i, pattern] of expected.warnings.entries())
+      expect(skill.warnings[i]?.message).toMatch(pattern);
   });
 
   it("offers the model every one of them but the one for people only", async () => {
