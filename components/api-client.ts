@@ -23,6 +23,7 @@ import type {
   MaintenanceStatus,
   Opportunity,
   OpportunityImport,
+  OpportunityImportPlan,
   OpportunityInput,
   OpportunityList,
   ReflectionList,
@@ -384,8 +385,15 @@ export const learningApi = {
   updateOpportunity: (id: string, body: Partial<OpportunityInput> & { position?: number }) =>
     request<Opportunity>(`/api/opportunities/${enc(id)}`, { method: "PATCH", body }),
   deleteOpportunity: (id: string) => request<null>(`/api/opportunities/${enc(id)}`, { method: "DELETE" }),
-  importOpportunities: (markdown: string) =>
-    request<OpportunityImport>("/api/opportunities/import", { method: "POST", body: { markdown } }),
+  /** What importing the markdown would do; nothing is written. */
+  previewOpportunityImport: (markdown: string) =>
+    request<OpportunityImportPlan>("/api/opportunities/import", {
+      method: "POST",
+      body: { markdown, preview: true },
+    }),
+  /** Applies a preview's plan; a 409 when the board or the file changed since. */
+  importOpportunities: (markdown: string, planId: string) =>
+    request<OpportunityImport>("/api/opportunities/import", { method: "POST", body: { markdown, planId } }),
 
   maintenanceStatus: (signal?: AbortSignal) =>
     request<MaintenanceStatus>("/api/maintenance/status", { signal }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatBytes, formatDuration } from "./format";
+import { countOf, formatBytes, formatDuration } from "./format";
 
 describe("formatDuration", () => {
   it.each([
@@ -33,5 +33,15 @@ describe("formatBytes", () => {
     [3.25 * 1024 ** 3, "3.3 GiB"],
   ])("%s → %s", (bytes, expected) => {
     expect(formatBytes(bytes)).toBe(expected);
+  });
+});
+
+describe("countOf", () => {
+  it.each([
+    [0, "0 loads"],
+    [1, "1 load"],
+    [2, "2 loads"],
+  ])("%s → %s", (count, expected) => {
+    expect(countOf(count, "load")).toBe(expected);
   });
 });

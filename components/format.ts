@@ -75,3 +75,8 @@ export function formatBytes(bytes: number): string {
   const shown = unit === 0 || value >= 10 ? Math.round(value).toString() : value.toFixed(1);
   return `${shown} ${units[unit]}`;
 }
+
+/** "1 load", "2 loads": a count with its noun, for the nouns that take an s. */
+export function countOf(count: number, noun: string): string {
+  return `${count} ${count === 1 ? noun : `${noun}s`}`;
+}

@@ -420,6 +420,9 @@ test("the board moves cards by keyboard and asks why when one is dropped; import
       `# Opportunities\n\n### Cache installs ${RUN}\n- Status: in progress\n- Impact: H\n- Effort: S\n\n### Imported card ${RUN}\n- Status: todo\n- Impact: L\n- Effort: M\n- What: came from git\n`,
     );
   await page.getByTestId("import-submit").click();
+  await expect(page.getByTestId("import-preview-counts")).toContainText("1 to create");
+  await expect(page.getByTestId("import-preview-counts")).toContainText("1 to update");
+  await page.getByTestId("import-confirm").click();
   await expect(page.getByTestId("import-result")).toContainText("1 created");
   await expect(page.getByTestId("import-result")).toContainText("1 updated");
   await page.keyboard.press("Escape");

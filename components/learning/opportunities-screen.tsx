@@ -18,9 +18,10 @@ import { PanelSection } from "./badges";
 import type { KnownIds } from "./board-model";
 import { HealthFigures } from "./health-figures";
 import { HypothesisCards } from "./hypotheses";
+import { ImportDialog } from "./import-dialog";
 import { MaintenanceHistory } from "./maintenance-history";
 import { OpportunityBoard } from "./opportunity-board";
-import { ImportDialog, OpportunityDialog } from "./opportunity-dialogs";
+import { OpportunityDialog } from "./opportunity-dialogs";
 import { MAINTENANCE_CHANGED, useStartBatteryChange } from "./use-battery-change";
 import { WorkingMemoryPanel } from "./working-memory";
 

@@ -12,7 +12,7 @@ function nameHint(name: string): string | null {
   if (name === "") return null;
   return SKILL_NAME.test(name)
     ? null
-    : "Lowercase letters, digits and dashes, starting with a letter or digit, at most 64 characters.";
+    : "Lowercase letters, digits and single dashes, starting and ending with a letter or digit, at most 64 characters.";
 }
 
 function ErrorLine({ message }: { message: string | null }) {

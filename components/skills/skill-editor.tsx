@@ -4,7 +4,7 @@ import { type KeyboardEvent, useCallback, useEffect, useMemo, useRef, useState }
 import { parseSkill, type SkillDocument } from "@/lib/skills/parse";
 import type { DiskState, SkillDetail } from "@/lib/skills/views";
 import { skillsApi } from "../api-client";
-import { formatAbsoluteTime, formatRelativeTime } from "../format";
+import { countOf, formatAbsoluteTime, formatRelativeTime } from "../format";
 import { Button } from "../ui/button";
 import { Callout } from "../ui/callout";
 import { cn } from "../ui/cn";
@@ -35,7 +35,14 @@ export interface SkillEditorProps {
 }
 
 function FrontMatterCard({ skill }: { skill: SkillDocument }) {
-  const { name: _n, description: _d, triggers: _t, ...other } = skill.frontMatter;
+  const {
+    name: _n,
+    description: _d,
+    triggers: _t,
+    "allowed-tools": _a,
+    "disable-model-invocation": _m,
+    ...other
+  } = skill.frontMatter;
   return (
     <div className="mb-4 rounded-md border border-line bg-panel-2/50 px-3 py-2.5 text-sm">
       <p className="font-medium font-mono text-fg">{skill.name}</p>
@@ -57,6 +64,35 @@ function FrontMatterCard({ skill }: { skill: SkillDocument }) {
           </span>
         )}
       </div>
+      {!skill.modelInvocable ? (
+        <p className="mt-2 text-muted text-xs" data-testid="skill-people-only">
+          For people only (<code className="font-mono">disable-model-invocation: true</code>): not listed to
+          the model and never suggested; it loads when you name it in a message.
+        </p>
+      ) : null}
+      {skill.allowedTools.length ? (
+        <div className="mt-2 flex flex-wrap items-center gap-1.5" data-testid="skill-allowed-tools">
+          <span className="text-faint text-xs">Allowed tools:</span>
+          {skill.allowedTools.map((t) => (
+            <span
+              key={t}
+              className="rounded border border-line-strong px-1.5 py-px font-mono text-[11px] text-muted"
+            >
+              {t}
+            </span>
+          ))}
+        </div>
+      ) : null}
+      {skill.warnings.length ? (
+        <ul className="mt-2 space-y-0.5 text-amber-200 text-xs" data-testid="skill-warnings">
+          {skill.warnings.map((w) => (
+            <li key={`${w.line}:${w.message}`}>
+              {w.line ? `Line ${w.line}: ` : ""}
+              {w.message}
+            </li>
+          ))}
+        </ul>
+      ) : null}
       {Object.keys(other).length ? (
         <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5 text-xs">
           {Object.entries(other).map(([key, value]) => (
@@ -227,7 +263,7 @@ export function SkillEditor({
         </div>
         <p className="flex flex-wrap gap-x-3 gap-y-1 text-faint text-xs" data-testid="skill-usage">
           <span>
-            <span className="text-muted tabular-nums">{detail.loads30d}</span> loads in 30 days
+            <span className="text-muted tabular-nums">{countOf(detail.loads30d, "load")}</span> in 30 days
           </span>
           <span>
             <span className="text-muted tabular-nums">

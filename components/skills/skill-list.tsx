@@ -78,6 +78,15 @@ function SkillRow({
               invalid
             </Pill>
           ) : null}
+          {skill.valid && !skill.modelInvocable ? (
+            <Pill
+              tone="muted"
+              data-testid="skill-people-only-badge"
+              title="disable-model-invocation: true. Not offered to the model; it loads when you name it in a message."
+            >
+              people only
+            </Pill>
+          ) : null}
           {skill.unusedSessions ? (
             <Pill
               tone="warn"

@@ -6,6 +6,7 @@ import type { ApiResult } from "../api-client";
 import { toolsApi } from "../api-client";
 import { Button } from "../ui/button";
 import { Input, Textarea } from "../ui/input";
+import { invalidHint } from "./invalid-hint";
 import { shortSha } from "./model";
 
 export const MIN_REASON = 3;
@@ -142,7 +143,7 @@ export function DecisionActions({ name, version, onDone, onError }: Props) {
               Approves exactly <Subject name={name} version={version} />
             </>
           ) : (
-            "Failed validation, so it cannot be approved. The agent got the report and can propose a fixed version."
+            invalidHint(version)
           )}
         </span>
       </div>

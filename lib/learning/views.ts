@@ -26,7 +26,8 @@ import type { learningHealth } from "./health";
 import { evaluateHypotheses } from "./hypotheses";
 import type { MaintenanceAnalysis } from "./maintenance/analysis";
 import type { maintenanceStatus } from "./maintenance/pass";
-import type { fromMarkdown, OpportunityFields } from "./opportunities-md";
+import type { ImportPlan } from "./opportunities-import";
+import type { ImportResult, OpportunityFields } from "./opportunities-md";
 
 // The enum-like columns are plain strings in the database; only the values in these types are
 // ever written to them (through the zod schemas of the routes and the agent's tools).
@@ -126,11 +127,17 @@ export async function opportunityList() {
 }
 export type OpportunityList = Awaited<ReturnType<typeof opportunityList>>;
 
-/** POST /api/opportunities/import: cards matched by title are updated, new ones added. */
+/** POST /api/opportunities/import with `preview: true`: what the import would do; nothing written. */
+export type OpportunityImportPlan = ImportPlan;
+export type { PlannedCard } from "./opportunities-import";
+
+/** POST /api/opportunities/import with the preview's `planId`: what it did. */
 export interface OpportunityImport {
   created: number;
   updated: number;
-  errors: ReturnType<typeof fromMarkdown>["errors"];
+  unchanged: number;
+  unread: ImportResult["unread"];
+  errors: ImportResult["errors"];
 }
 
 /** GET /api/maintenance/status (and POST /api/maintenance/snooze): the battery gauge. */

@@ -193,7 +193,7 @@ async function scanEntry(root: string, entry: string): Promise<Scanned> {
 }
 
 function badName(name: string): string {
-  return `"${name}" is not a valid skill name (lowercase letters, digits and dashes).`;
+  return `"${name}" is not a valid skill name (lowercase letters, digits and single dashes, no dash at either end).`;
 }
 
 async function isDirectory(target: string): Promise<boolean> {
@@ -204,11 +204,15 @@ async function hasSkillFile(folder: string): Promise<boolean> {
   return (await stat(/*turbopackIgnore: true*/ path.join(folder, "SKILL.md")).catch(() => null)) !== null;
 }
 
-/** The valid skills: what the system prompt lists and `load_skill` can load. */
+/**
+ * The valid skills the model may choose: what the system prompt lists and triggers suggest. A skill
+ * with `disable-model-invocation: true` is left out (people list it on the Skills page; `load_skill`
+ * loads it only when the user names it).
+ */
 export async function listSkills(dir = skillsDir()): Promise<SkillSummary[]> {
   const { skills } = await scanSkills(dir);
   return skills.flatMap((s) =>
-    s.parsed.ok
+    s.parsed.ok && s.parsed.skill.modelInvocable
       ? [
           {
             name: s.name,

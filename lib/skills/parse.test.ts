@@ -23,6 +23,9 @@ describe("parseSkill", () => {
         name: "tidy",
         description: "Keep things tidy.",
         triggers: ["clean up", "tidy"],
+        modelInvocable: true,
+        allowedTools: [],
+        warnings: [],
         frontMatter: {
           name: "tidy",
           description: "Keep things tidy.",
@@ -79,19 +82,15 @@ describe("parseSkill", () => {
     ["a numeric name", skill("name: 123\ndescription: y"), 2, /quote it/],
     ["an invalid name", skill("name: Bad Name\ndescription: y"), 2, /not a valid skill name/],
     ["a description that is a list", skill("name: x\ndescription:\n  - a"), 4, /must be a string/],
-    [
-      "a trigger that is a mapping",
-      skill("name: x\ndescription: y\ntriggers:\n  - ok\n  - a: b"),
-      6,
-      /Trigger 2/,
-    ],
     ["a one-letter trigger", skill("name: x\ndescription: y\ntriggers: [a]"), 4, /too short/],
     [
-      "triggers that are a mapping",
-      skill("name: x\ndescription: y\ntriggers:\n  a: b"),
-      5,
-      /string or a list/,
+      "a name ending in a dash (spec)",
+      skill("name: tidy-\ndescription: y"),
+      2,
+      /ending with a letter or digit/,
     ],
+    ["a name with two dashes in a row (spec)", skill("name: a--b\ndescription: y"), 2, /single dashes/],
+    ["a name over 64 characters (spec)", skill(`name: ${"a".repeat(65)}\ndescription: y`), 2, /at most 64/],
   ])("reports %s with its line", (_label, text, line, message) => {
     const error = errorOf(text);
     expect(error.message).toMatch(message);
@@ -150,5 +149,91 @@ describe("skillTemplate", () => {
   it("is a valid skill", () => {
     const result = parseSkill(skillTemplate("new-skill", 'Says "hi": twice.'), { name: "new-skill" });
     expect(result.ok && result.skill.description).toBe('Says "hi": twice.');
+  });
+});
+
+describe("Agent Skills keys as the spec says", () => {
+  function parsed(front: string) {
+    const result = parseSkill(skill(`name: x\ndescription: y\n${front}`));
+    if (!result.ok) throw new Error(`expected a valid skill: ${result.error.message}`);
+    return result.skill;
+  }
+
+  it.each<[string, string, number, RegExp]>([
+    [
+      "triggers that are a mapping (another tool's events)",
+      "triggers:\n  on_open: [a]\n  on_save: [b]",
+      5,
+      /is a mapping.*ignored/,
+    ],
+    ["a trigger list with a mapping in it", "triggers:\n  - ok\n  - when: saving", 6, /item 2 is a mapping/],
+    ["an unknown key", "version: 1.2.0", 4, /`version` is not a key Ratchet uses: it is kept/],
+    ["a license that is a list", "license:\n  - MIT", 5, /`license` should be a string/],
+    [
+      "compatibility over the spec's 500 characters",
+      `compatibility: ${"c".repeat(501)}`,
+      4,
+      /501 characters.*500/,
+    ],
+    [
+      "metadata with a nested value",
+      "metadata:\n  author: me\n  tags: [a, b]",
+      5,
+      /`metadata` should map names to strings/,
+    ],
+    [
+      "allowed-tools as a mapping",
+      "allowed-tools:\n  bash: true",
+      5,
+      /`allowed-tools` should be a space-separated string/,
+    ],
+    [
+      "disable-model-invocation as a word",
+      "disable-model-invocation: sometimes",
+      4,
+      /should be true or false.*read as false/,
+    ],
+  ])("keeps the skill and warns about %s", (_label, front, line, message) => {
+    const result = parsed(front);
+    expect(result.warnings).toHaveLength(1);
+    expect(result.warnings[0]?.message).toMatch(message);
+    expect(result.warnings[0]?.line).toBe(line);
+  });
+
+  it("keeps other-shaped keys in the front matter and ignores them", () => {
+    const result = parsed("triggers:\n  on_open: [a]\nhooks:\n  pre: lint");
+    expect(result.triggers).toEqual([]);
+    expect(result.frontMatter).toMatchObject({ triggers: { on_open: ["a"] }, hooks: { pre: "lint" } });
+    expect(result.warnings.map((w) => w.line)).toEqual([5, 7]);
+  });
+
+  it.each<[string, string, boolean]>([
+    ["absent", "", true],
+    ["false", "disable-model-invocation: false", true],
+    ["true", "disable-model-invocation: true", false],
+    ['the string "true"', 'disable-model-invocation: "true"', false],
+  ])("disable-model-invocation %s → model-invocable %s", (_label, front, invocable) => {
+    expect(parsed(front).modelInvocable).toBe(invocable);
+  });
+
+  it.each<[string, string, string[]]>([
+    [
+      "the spec's space-separated string",
+      "allowed-tools: Read Grep Bash(git status:*)",
+      ["Read", "Grep", "Bash(git status:*)"],
+    ],
+    ["a comma list (Claude Code)", "allowed-tools: Read, Write", ["Read", "Write"]],
+    ["a YAML list", "allowed-tools:\n  - run_command\n  - safe_read", ["run_command", "safe_read"]],
+  ])("reads allowed-tools as %s", (_label, front, tools) => {
+    const result = parsed(front);
+    expect(result.allowedTools).toEqual(tools);
+    expect(result.warnings).toEqual([]);
+  });
+
+  it("reads a spec-valid skill with every optional key and no warnings", () => {
+    const result = parsed(
+      "license: Apache-2.0\ncompatibility: Needs git and network access\nmetadata:\n  author: example-org\n  version: '1.0'\nallowed-tools: Read\ndisable-model-invocation: false",
+    );
+    expect(result.warnings).toEqual([]);
   });
 });

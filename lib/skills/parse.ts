@@ -4,9 +4,13 @@
  */
 import { isMap, isScalar, LineCounter, type Node, parse, parseDocument } from "yaml";
 
-export const SKILL_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
+/** The Agent Skills spec's names: 1–64 lowercase letters, digits and single dashes, no dash at either end. */
+export const SKILL_NAME = /^(?!.*--)[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 export const MAX_SKILL_BYTES = 256 * 1024;
 export const MAX_DESCRIPTION_CHARS = 1024;
+/** The spec's limit for `compatibility`. */
+export const MAX_COMPATIBILITY_CHARS = 500;
+export const MAX_ALLOWED_TOOLS = 100;
 export const MIN_TRIGGER_CHARS = 2;
 export const MAX_TRIGGER_CHARS = 100;
 export const MAX_TRIGGERS = 50;
@@ -22,6 +26,16 @@ export interface SkillDocument {
   name: string;
   description: string;
   triggers: string[];
+  /**
+   * False for `disable-model-invocation: true`: the skill is for people to ask for. It is listed on
+   * the Skills page but never advertised to the model nor suggested, and loads only when the user
+   * names it.
+   */
+  modelInvocable: boolean;
+  /** `allowed-tools`: the tools the skill says it needs (shown, not enforced). */
+  allowedTools: string[];
+  /** Keys kept but not used, and optional keys in a shape Ratchet cannot use: said, never fatal. */
+  warnings: SkillProblem[];
   /** Every key of the front matter, including ones Ratchet does not use. */
   frontMatter: Record<string, unknown>;
   body: string;
@@ -92,18 +106,23 @@ function kindOf(value: unknown): string {
 function parseTriggers(
   value: unknown,
   lineOf: (index: number | null) => number,
-): { triggers: string[] } | SkillProblem {
+): { triggers: string[]; warning?: SkillProblem } | SkillProblem {
   if (value === undefined || value === null) return { triggers: [] };
+  // another ecosystem's shape (a mapping of events, a list of objects): not ours to read, not fatal
+  const ignored = (what: string, line: number) => ({
+    triggers: [],
+    warning: problem(
+      `\`triggers\` ${what}; Ratchet reads triggers as a string or a list of strings, so they are ignored (the key is kept in the file).`,
+      line,
+    ),
+  });
+  if (typeof value !== "string" && !Array.isArray(value)) return ignored(`is ${kindOf(value)}`, lineOf(null));
   // A string is a comma-separated list, so `triggers: refactor, rename` means two triggers.
-  const raw: unknown[] =
-    typeof value === "string" ? value.split(",") : Array.isArray(value) ? value : [value];
-  if (typeof value !== "string" && !Array.isArray(value)) {
-    return problem(`\`triggers\` must be a string or a list of strings, not ${kindOf(value)}.`, lineOf(null));
-  }
+  const raw: unknown[] = typeof value === "string" ? value.split(",") : value;
   const triggers: string[] = [];
   for (const [i, item] of raw.entries()) {
     if (typeof item !== "string" && typeof item !== "number") {
-      return problem(`Trigger ${i + 1} must be a string, not ${kindOf(item)}.`, lineOf(i));
+      return ignored(`item ${i + 1} is ${kindOf(item)}`, lineOf(i));
     }
     const trigger = String(item).trim().replace(/\s+/g, " ");
     if (trigger === "" && typeof value === "string") continue;
@@ -120,6 +139,96 @@ function parseTriggers(
   }
   if (triggers.length > MAX_TRIGGERS) return problem(`At most ${MAX_TRIGGERS} triggers.`, lineOf(null));
   return { triggers };
+}
+
+/** The keys Ratchet reads: the Agent Skills spec's, Ratchet's `triggers`, and Claude Code's switch. */
+const KNOWN_KEYS = new Set([
+  "name",
+  "description",
+  "triggers",
+  "license",
+  "compatibility",
+  "metadata",
+  "allowed-tools",
+  "disable-model-invocation",
+]);
+
+/** `allowed-tools`: the spec's space-separated string (a space inside `Bash(git add:*)` stays), or a list. */
+function toolNames(value: string): string[] {
+  return value.match(/(?:[^\s,(]+(?:\([^)]*\))?)+/g) ?? [];
+}
+
+/**
+ * The optional keys: each in the shape the spec gives it, else a warning and the key ignored. A
+ * skill is never refused for an optional key: it may come from another tool that reads it otherwise.
+ */
+function readOptionalKeys(
+  data: Record<string, unknown>,
+  keyLine: (key: string) => number,
+): { modelInvocable: boolean; allowedTools: string[]; warnings: SkillProblem[] } {
+  const warnings: SkillProblem[] = [];
+  const warn = (key: string, message: string) => warnings.push(problem(message, keyLine(key)));
+  for (const key of Object.keys(data))
+    if (!KNOWN_KEYS.has(key))
+      warn(key, `\`${key}\` is not a key Ratchet uses: it is kept in the file and ignored.`);
+
+  if (data.license !== undefined && typeof data.license !== "string")
+    warn("license", `\`license\` should be a string, not ${kindOf(data.license)}; it is ignored.`);
+  const compatibility = data.compatibility;
+  if (compatibility !== undefined && typeof compatibility !== "string")
+    warn(
+      "compatibility",
+      `\`compatibility\` should be a string, not ${kindOf(compatibility)}; it is ignored.`,
+    );
+  else if (typeof compatibility === "string" && compatibility.length > MAX_COMPATIBILITY_CHARS)
+    warn(
+      "compatibility",
+      `\`compatibility\` is ${compatibility.length} characters; the Agent Skills spec allows ${MAX_COMPATIBILITY_CHARS}.`,
+    );
+  const metadata = data.metadata;
+  if (
+    metadata !== undefined &&
+    (typeof metadata !== "object" ||
+      metadata === null ||
+      Array.isArray(metadata) ||
+      !Object.values(metadata).every((v) => typeof v === "string"))
+  )
+    warn(
+      "metadata",
+      "`metadata` should map names to strings (`author: me`); other values are kept and ignored.",
+    );
+
+  let allowedTools: string[] = [];
+  const allowed = data["allowed-tools"];
+  if (typeof allowed === "string") allowedTools = toolNames(allowed);
+  else if (Array.isArray(allowed) && allowed.every((t) => typeof t === "string"))
+    allowedTools = allowed.flatMap(toolNames);
+  else if (allowed !== undefined && allowed !== null)
+    warn(
+      "allowed-tools",
+      `\`allowed-tools\` should be a space-separated string of tool names, not ${kindOf(allowed)}; it is ignored.`,
+    );
+  if (allowedTools.length > MAX_ALLOWED_TOOLS) {
+    warn(
+      "allowed-tools",
+      `\`allowed-tools\` lists ${allowedTools.length} tools; only the first ${MAX_ALLOWED_TOOLS} are shown.`,
+    );
+    allowedTools = allowedTools.slice(0, MAX_ALLOWED_TOOLS);
+  }
+
+  // a string that says yes ("true") counts: the author asked to keep the skill from the model
+  const disable = data["disable-model-invocation"];
+  let modelInvocable = true;
+  if (disable === true) modelInvocable = false;
+  else if (disable !== undefined && disable !== false && disable !== null) {
+    const yes = typeof disable === "string" && /^(?:true|yes|on)$/i.test(disable.trim());
+    modelInvocable = !yes;
+    warn(
+      "disable-model-invocation",
+      `\`disable-model-invocation\` should be true or false, not ${kindOf(disable)}; read as ${yes ? "true" : "false"}.`,
+    );
+  }
+  return { modelInvocable, allowedTools, warnings };
 }
 
 /**
@@ -204,7 +313,7 @@ export function parseSkill(text: string, opts: { name?: string } = {}): ParseRes
   }
   if (!SKILL_NAME.test(name)) {
     return fail(
-      `\`name: ${name}\` is not a valid skill name: lowercase letters, digits and dashes, starting with a letter or digit, at most 64 characters.`,
+      `\`name: ${name}\` is not a valid skill name: lowercase letters, digits and single dashes, starting and ending with a letter or digit, at most 64 characters (the Agent Skills spec).`,
       keyLine("name"),
     );
   }
@@ -235,6 +344,10 @@ export function parseSkill(text: string, opts: { name?: string } = {}): ParseRes
 
   const triggers = parseTriggers(data.triggers, (i) => keyLine("triggers", i));
   if ("message" in triggers) return { ok: false, error: triggers };
+  const optional = readOptionalKeys(data, keyLine);
+  const warnings = [...(triggers.warning ? [triggers.warning] : []), ...optional.warnings].sort(
+    (a, b) => (a.line ?? 0) - (b.line ?? 0),
+  );
 
   return {
     ok: true,
@@ -242,6 +355,9 @@ export function parseSkill(text: string, opts: { name?: string } = {}): ParseRes
       name,
       description: description.trim(),
       triggers: triggers.triggers,
+      modelInvocable: optional.modelInvocable,
+      allowedTools: optional.allowedTools,
+      warnings,
       frontMatter: data,
       body: parts.body,
       bodyLine: parts.bodyLine,

@@ -12,7 +12,7 @@ export function skillsDir(): string {
 
 export function nameProblem(name: string): string | null {
   if (SKILL_NAME.test(name)) return null;
-  return `"${name.slice(0, 80)}" is not a valid skill name: use 1–64 lowercase letters, digits and dashes, starting with a letter or digit.`;
+  return `"${name.slice(0, 80)}" is not a valid skill name: use 1–64 lowercase letters, digits and single dashes, starting and ending with a letter or digit.`;
 }
 
 export function assertSkillName(name: string): void {

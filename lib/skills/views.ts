@@ -39,6 +39,10 @@ export interface SkillListItem extends SkillUsage {
   path: string;
   description: string;
   triggers: string[];
+  /** False for `disable-model-invocation: true`: for people to ask for, never offered to the model. */
+  modelInvocable: boolean;
+  allowedTools: string[];
+  warnings: SkillProblem[];
   valid: boolean;
   error: SkillProblem | null;
   mtime: string;
@@ -52,6 +56,9 @@ function summary(entry: SkillEntry) {
     path: entry.relPath,
     description: parsed.ok ? parsed.skill.description : "",
     triggers: parsed.ok ? parsed.skill.triggers : [],
+    modelInvocable: parsed.ok ? parsed.skill.modelInvocable : true,
+    allowedTools: parsed.ok ? parsed.skill.allowedTools : [],
+    warnings: parsed.ok ? parsed.skill.warnings : [],
     valid: parsed.ok,
     error: parsed.ok ? null : parsed.error,
     mtime: entry.mtime.toISOString(),

@@ -157,7 +157,7 @@ const POLICY: Record<string, Rule> = {
   },
   "POST /api/opportunities/import": {
     role: "approver",
-    body: () => ({ markdown: `### imported ${unique()}\n` }),
+    body: () => ({ markdown: `### imported ${unique()}\n- Status: todo\n`, preview: true }),
     audits: "opportunity.import",
   },
   "POST /api/maintenance": { role: "approver" },

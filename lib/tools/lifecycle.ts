@@ -73,7 +73,7 @@ export async function proposeTool(p: Proposal, builtinNames: readonly string[]):
   if (existing?.validation && existing.status !== "rejected" && existing.status !== "retired") {
     return { version: existing, report: existing.validation, duplicate: true };
   }
-  const { report, manifest } = await validateTool(p.source, {
+  const { report, manifest, description } = await validateTool(p.source, {
     secrets: collectSecrets(process.env, []),
     schemaKey: hash,
     ...(p.examplesRanIn ? { examplesRanIn: p.examplesRanIn } : {}),
@@ -84,7 +84,7 @@ export async function proposeTool(p: Proposal, builtinNames: readonly string[]):
     source: p.source,
     origin: p.origin,
     status: report.ok ? "proposed" : "invalid",
-    description: manifest?.description ?? "",
+    description: description ?? "",
     manifest,
     validation: report,
     reason: p.reason ?? null,

@@ -3,6 +3,7 @@ import path from "node:path";
 import { z } from "zod";
 import type { ExampleReport, ValidationCheck, ValidationReport } from "@/lib/db/schemas/tools";
 import { checkArguments, schemaProblem } from "./arguments";
+import { mapBmoCapabilities } from "./bmo-capabilities";
 import { exampleSchema, matchExpectation, runResultSchema } from "./expect";
 import { sha256 } from "./hash";
 import { type HostResponse, runInHost } from "./host";
@@ -48,6 +49,14 @@ interface Inspected {
   checks: ValidationCheck[];
   manifest: ToolManifest | null;
   examples: unknown[];
+  /** The description the module exports, also when the tool is not well-formed. */
+  description: string | null;
+}
+
+function declaredDescription(response: HostResponse): string | null {
+  if (!("description" in response) || typeof response.description !== "string") return null;
+  const text = response.description.trim();
+  return text ? text : null;
 }
 
 /** Reads the loader's report; every well-formedness rule of the module contract lives here. */
@@ -60,12 +69,12 @@ function judgeInspection(response: HostResponse): Inspected {
       status: "fail",
       detail: `${response.error.name}: ${response.error.message}\n${firstLines(response.error.stack)}`,
     });
-    return { checks, manifest: null, examples: [] };
+    return { checks, manifest: null, examples: [], description: null };
   }
   if (!("exports" in response)) {
     const detail = "unserializable" in response ? response.unserializable : "no report";
     checks.push({ id: "load", label: "Loads in the sandbox", status: "fail", detail });
-    return { checks, manifest: null, examples: [] };
+    return { checks, manifest: null, examples: [], description: null };
   }
   checks.push({ id: "load", label: "Loads in the sandbox", status: "pass" });
   const problems: string[] = [];
@@ -88,12 +97,18 @@ function judgeInspection(response: HostResponse): Inspected {
     status: schemaIssue ? "fail" : "pass",
     ...(schemaIssue ? { detail: schemaIssue } : {}),
   });
-  const caps = capabilitiesSchema.safeParse(response.capabilities ?? {});
+  // bmo's spellings (filesystem: true, "both", env: true) are read as bmo reads them
+  const mapped = mapBmoCapabilities(response.capabilities);
+  const caps = capabilitiesSchema.safeParse(mapped.capabilities);
   checks.push({
     id: "capabilities",
     label: "Capabilities are well-formed",
-    status: caps.success ? "pass" : "fail",
-    ...(caps.success ? {} : { detail: z.prettifyError(caps.error) }),
+    status: !caps.success ? "fail" : mapped.notes.length ? "warn" : "pass",
+    ...(!caps.success
+      ? { detail: z.prettifyError(caps.error) }
+      : mapped.notes.length
+        ? { detail: mapped.notes.join("\n") }
+        : {}),
   });
   const examples = Array.isArray(response.examples) ? response.examples : [];
   if (response.examples !== undefined && !Array.isArray(response.examples))
@@ -108,7 +123,7 @@ function judgeInspection(response: HostResponse): Inspected {
         examples: examples.length,
       }
     : null;
-  return { checks, manifest, examples };
+  return { checks, manifest, examples, description: declaredDescription(response) };
 }
 
 async function runExample(
@@ -169,13 +184,16 @@ export async function validateTool(
     /** Where the examples already ran for these exact bytes (a pinned starter): they are not run again. */
     examplesRanIn?: string;
   },
-): Promise<{ report: ValidationReport; manifest: ToolManifest | null }> {
+): Promise<{ report: ValidationReport; manifest: ToolManifest | null; description: string | null }> {
   const started = performance.now();
   const flags = scanFlags(source);
   const checks: ValidationCheck[] = [];
+  // what the module says it does, kept for a tool that fails validation (the list shows it)
+  let description: string | null = null;
   const finish = (manifest: ToolManifest | null, examples: ExampleReport[], unavailable: string | null) => {
     const ok = checks.every((c) => c.status !== "fail");
     return {
+      description: manifest?.description ?? description,
       report: {
         ok,
         checks,
@@ -238,6 +256,7 @@ export async function validateTool(
   }
   const judged = judgeInspection(inspected.response);
   checks.push(...judged.checks);
+  description = judged.description;
   const manifest = judged.manifest;
   if (!manifest) return finish(null, [], null);
   const undeclared = refusedImports(source, manifest.capabilities);

@@ -1,11 +1,22 @@
 import path from "node:path";
 import { z } from "zod";
+import { recentUserTexts } from "@/lib/db/queries/messages";
 import { recordSkillLoads } from "@/lib/db/queries/skills";
 import { listSkillFiles, listSkills, readSkillEntry, type SkillFileInfo } from "@/lib/skills/catalog";
+import { triggerPattern } from "@/lib/skills/suggest";
 import { defineTool } from "@/lib/tools/types";
 
 function formatSize(bytes: number): string {
   return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KiB`;
+}
+
+/** How far back a user's naming of a people-only skill counts: the request and a follow-up or two. */
+const NAMED_WITHIN = 3;
+
+/** Did the user name the skill (as whole words, `/name` too) in their last few messages? */
+async function userNamed(sessionId: string, name: string): Promise<boolean> {
+  const pattern = triggerPattern(name);
+  return (await recentUserTexts(sessionId, NAMED_WITHIN)).some((text) => pattern.test(text));
 }
 
 function filesNote(folder: string, files: SkillFileInfo[], truncated: boolean): string {
@@ -32,6 +43,14 @@ export const loadSkill = defineTool({
         state: "completed",
         output: `No skill named "${input.name}"${why}. Available skills: ${names.length ? names.join(", ") : "(none)"}.`,
         summary: "unknown skill",
+      };
+    }
+    // disable-model-invocation: the model never hears of it, and loads it only on the user's word
+    if (entry.parsed.ok && !entry.parsed.skill.modelInvocable && !(await userNamed(ctx.sessionId, name))) {
+      return {
+        state: "completed",
+        output: `Skill ${name} is loaded only when the user asks for it by name (disable-model-invocation: true), and they have not. Carry on without it.`,
+        summary: "not asked for",
       };
     }
     await recordSkillLoads([

@@ -153,3 +153,18 @@ export async function copyMessagesUpTo(
   );
   return rows.length;
 }
+
+/** The text the user wrote in the session's last `take` messages, newest first. */
+export async function recentUserTexts(sessionId: string, take: number): Promise<string[]> {
+  const rows = await db().message.findMany({
+    where: { sessionId, role: "user", supersededAt: null },
+    orderBy: { createdAt: "desc" },
+    take,
+    include: { parts: { where: { type: "text" }, orderBy: { idx: "asc" } } },
+  });
+  return rows.map((m) =>
+    readParts(m.parts)
+      .map((p) => (p.data.type === "text" ? p.data.text : ""))
+      .join("\n"),
+  );
+}
