@@ -56,6 +56,8 @@ export interface TurnState extends Readonly<Omit<TurnInput, "workspace">> {
   status: TurnStatus;
   /** Why it failed, in words a person can act on. */
   failure?: string;
+  /** The endpoint ended the last answer early (its output limit, its content policy). */
+  cut?: "length" | "content-filter";
   /** The turn's checkpoints so far, in order (./checkpoints.ts); settled before a tool runs. */
   checkpoints: Promise<void>;
   /** A tool that may write ran in the current step. */
