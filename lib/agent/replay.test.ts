@@ -247,6 +247,41 @@ describe("errors are named by the endpoint's own code", () => {
   });
 });
 
+describe("a context overflow the endpoint reports", () => {
+  const overflow = {
+    error: {
+      message:
+        "This model's maximum context length is 8192 tokens. However, your messages resulted in 9100 tokens.",
+      type: "invalid_request_error",
+      param: "messages",
+      code: "context_length_exceeded",
+    },
+  };
+
+  it("is compacted and sent once more, and the person is told", async () => {
+    await configure({});
+    llm.enqueue(reply().httpError(400, overflow).build(), reply().text("fits now").build());
+    const { events } = await turn("hi");
+    expect(llm.requests).toHaveLength(2);
+    expect(ofType(events, "notice").map((n) => n.message)).toContainEqual(
+      expect.stringMatching(/exceeds the model's context window; compacted it/),
+    );
+    expect(joined(events, "text-delta")).toBe("fits now");
+    expect(ofType(events, "error")).toEqual([]);
+    expect(ofType(events, "turn-end")).toMatchObject([{ status: "completed" }]);
+  });
+
+  it("a second overflow ends the turn with the error named, and no third request", async () => {
+    await configure({});
+    llm.enqueue(reply().httpError(400, overflow).build(), reply().httpError(400, overflow).build());
+    const { events } = await turn("hi");
+    expect(llm.requests).toHaveLength(2);
+    expect(ofType(events, "error")).toMatchObject([{ code: "model_context_overflow" }]);
+    expect(ofType(events, "error")[0]?.message).toMatch(/context_length_exceeded, HTTP 400/);
+    expect(ofType(events, "turn-end")).toMatchObject([{ status: "error" }]);
+  });
+});
+
 describe("a malformed stream line", () => {
   it.each(["openai", "compatible"] as const)(
     "fails that step once, keeps its usage, and ends the turn as error without another step (%s)",

@@ -38,7 +38,10 @@ function findApiError(error: unknown): APICallError | undefined {
 
 /** What the endpoint itself said went wrong: the `code`/`type` of its error object, wherever it sits. */
 interface ProviderError {
+  /** The error's code, else its type: what the message names. */
   code: string;
+  /** Code and type together: what the kinds are matched on. */
+  names: string;
   message: string;
 }
 
@@ -60,9 +63,10 @@ function providerError(body: unknown): ProviderError | undefined {
     (frame && "code" in frame ? frame : undefined);
   if (!inner) return undefined;
   const named = [inner.code, inner.type].filter((v) => typeof v === "string" || typeof v === "number");
-  const code = [...new Set(named.map(String))].join(" ");
-  const message = typeof inner.message === "string" ? inner.message : "";
-  return code ? { code, message } : undefined;
+  if (!named.length) return undefined;
+  // the endpoint's sentence, without the full stop ours adds
+  const message = typeof inner.message === "string" ? inner.message.trim().replace(/\.$/, "") : "";
+  return { code: String(named[0]), names: named.join(" "), message };
 }
 
 /** An APICallError's body as the endpoint sent it (the SDK keeps it parsed in `data`, or as text). */
@@ -143,7 +147,7 @@ function describeProviderError(error: unknown, endpoint: string): DescribedError
   const { said, where } = found;
   const streamed = !where.startsWith("HTTP");
   for (const kind of PROVIDER_KINDS) {
-    if (!kind.pattern.test(said.code) || (kind.streamOnly && !streamed)) continue;
+    if (!kind.pattern.test(said.names) || (kind.streamOnly && !streamed)) continue;
     const detail = ` (${said.code}, ${where})${said.message ? `: ${said.message}` : ""}`;
     return { code: kind.code, message: kind.says(detail, endpoint) };
   }

@@ -27,6 +27,8 @@ interface StepProgress {
   answered: number;
   /** The step failed (said once: what the stream sends after its first error is not shown). */
   failed: boolean;
+  /** The endpoint refused the request as longer than its context window. */
+  overflow?: boolean;
   /** Why the endpoint says the step ended, from its `finish-step`. */
   finishReason?: string;
 }
@@ -65,6 +67,7 @@ export async function processStep(
     if (step.failed && part.type !== "finish-step") continue;
     await handle(turn, plan, step, part);
   }
+  if (step.overflow) return { type: "overflow" };
   if (step.failed) return { type: "fail" };
   const cut = CUTS[step.finishReason ?? ""];
   if (cut && !turn.controller.signal.aborted) {
@@ -144,13 +147,19 @@ async function handle(
       step.finishReason = part.finishReason;
       await recordStepUsage(turn, plan, part.usage, performance.now() - step.startedAt);
       break;
-    case "error":
+    case "error": {
       // after Stop or a spent budget the request's abort surfaces here too: that is not a failure
-      if (!turn.controller.signal.aborted) {
-        step.failed = true;
-        await failTurn(turn, turn.client.describe(part.error));
+      if (turn.controller.signal.aborted) break;
+      step.failed = true;
+      const failure = turn.client.describe(part.error);
+      // the endpoint counted the conversation as too long before answering: compacted, it gets one more try
+      if (failure.code === "model_context_overflow" && !turn.overflowRetried && !step.calls) {
+        step.overflow = true;
+        break;
       }
+      await failTurn(turn, failure);
       break;
+    }
     default:
       break;
   }
