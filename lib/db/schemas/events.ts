@@ -33,6 +33,8 @@ export const sessionEventBodySchema = z.discriminatedUnion("type", [
     step: count,
     inputTokens: count,
     outputTokens: count,
+    // of the output tokens, those the model spent reasoning, when the endpoint counts them
+    reasoningTokens: count.optional(),
     costUsd: count,
   }),
   z.object({
