@@ -78,6 +78,9 @@ export function createLanguageModel(
     apiKey,
     fetch: masked,
     includeUsage: true,
+    // reflections ask for an object by JSON schema, as they did of every server before (vLLM,
+    // llama.cpp, Ollama and LM Studio enforce it; without it only "some JSON" is asked for)
+    supportsStructuredOutputs: true,
   }).chatModel(config.model);
 }
 
