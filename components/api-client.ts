@@ -43,8 +43,10 @@ import type {
 import type {
   ApiStyle,
   ConnectionReport,
+  ModelListReport,
   NetworkPolicy,
   Price,
+  ProviderChoice,
   SandboxAccess,
   Settings,
   WorkspacesView,
@@ -259,6 +261,7 @@ export interface SettingsPatch {
   apiKey?: string | null;
   model?: string;
   api?: ApiStyle;
+  provider?: ProviderChoice;
   contextWindow?: number;
   stepLimit?: number;
   prices?: Price[];
@@ -273,6 +276,7 @@ export interface ConnectionTestBody {
   apiKey?: string;
   model?: string;
   api: ApiStyle;
+  provider?: ProviderChoice;
 }
 
 export const workspacesApi = {
@@ -289,6 +293,9 @@ export const settingsApi = {
   /** Tests the saved configuration, overridden by the form's unsaved values. */
   testConnection: (body: ConnectionTestBody) =>
     request<ConnectionReport>("/api/settings/test", { method: "POST", body }),
+  /** The endpoint's `/models`, fetched by the server with the form's or the saved key. */
+  listModels: (body: Pick<ConnectionTestBody, "baseUrl" | "apiKey">) =>
+    request<ModelListReport>("/api/settings/models", { method: "POST", body }),
   /** `null` drops the saved roots (the environment applies again). */
   saveWorkspaceRoots: (roots: string[] | null) =>
     request<WorkspacesView>("/api/settings/workspace-roots", { method: "PUT", body: { roots } }),

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import type { ApiStyle, ConnectionReport } from "@/lib/settings/views";
+import type { ApiStyle, ConnectionReport, ProviderChoice } from "@/lib/settings/views";
 import { type ConnectionTestBody, settingsApi } from "../api-client";
 import { Button } from "../ui/button";
 
@@ -10,6 +10,7 @@ export interface ConnectionDraft {
   apiKey: string;
   model: string;
   api: ApiStyle;
+  provider: ProviderChoice;
 }
 
 /** Tests the form's current (unsaved) values against the endpoint. */
@@ -26,6 +27,7 @@ export function ConnectionTest({ draft }: { draft: ConnectionDraft }) {
     const body: ConnectionTestBody = {
       baseUrl: draft.baseUrl.trim() || null,
       api: draft.api,
+      provider: draft.provider,
     };
     if (draft.apiKey.trim()) body.apiKey = draft.apiKey.trim();
     if (draft.model.trim()) body.model = draft.model.trim();

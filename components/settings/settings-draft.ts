@@ -1,4 +1,11 @@
-import type { ApiStyle, NetworkPolicy, Price, SandboxAccess, Settings } from "@/lib/settings/views";
+import type {
+  ApiStyle,
+  NetworkPolicy,
+  Price,
+  ProviderChoice,
+  SandboxAccess,
+  Settings,
+} from "@/lib/settings/views";
 import type { SettingsPatch } from "../api-client";
 
 /** The settings form's editable state: strings as typed, validated only on save. */
@@ -15,6 +22,7 @@ export interface SettingsDraft {
   clearKey: boolean;
   model: string;
   api: ApiStyle;
+  provider: ProviderChoice;
   contextWindow: string;
   stepLimit: string;
   prices: PriceRow[];
@@ -47,6 +55,7 @@ export function draftFrom(settings: Settings): SettingsDraft {
     clearKey: false,
     model: m.model ?? "",
     api: m.api === "responses" ? "responses" : "chat",
+    provider: m.provider ?? "auto",
     contextWindow: String(m.contextWindow ?? ""),
     stepLimit: String(m.stepLimit ?? ""),
     prices: (settings.prices ?? []).map((p) => newPriceRow(p)),
@@ -187,6 +196,7 @@ export function buildPatch(
   else if (model !== m.model) patch.model = model;
 
   if (draft.api !== m.api) patch.api = draft.api;
+  if (draft.provider !== (m.provider ?? "auto")) patch.provider = draft.provider;
 
   const contextWindow = parseInteger(draft.contextWindow, "Context window", errors);
   if (contextWindow !== undefined && contextWindow !== m.contextWindow) patch.contextWindow = contextWindow;

@@ -8,6 +8,7 @@ import { Callout } from "../ui/callout";
 import { Field } from "../ui/field";
 import { Input, Select, Textarea } from "../ui/input";
 import { ConnectionTest } from "./connection-test";
+import { ModelListButton, PresetPicker, ProviderSelect } from "./endpoint-preset";
 import { PriceTableEditor } from "./price-table-editor";
 import { buildPatch, draftFrom, type SettingsDraft } from "./settings-draft";
 import { SourceTag } from "./source-tag";
@@ -149,6 +150,8 @@ export function SettingsView() {
         title="Model endpoint"
         description="Any OpenAI-compatible server: OpenAI, Ollama, llama.cpp, vLLM, LM Studio or a gateway. Saved values override environment variables."
       >
+        <PresetPicker presets={saved.presets} edit={edit} />
+
         <Field
           label="Base URL"
           htmlFor="settings-base-url"
@@ -204,6 +207,7 @@ export function SettingsView() {
               autoComplete="off"
               className="font-mono text-sm"
               placeholder="gpt-5-mini, qwen3-coder:30b…"
+              list="settings-model-list"
               value={draft.model}
               onChange={(e) => edit({ model: e.target.value })}
             />
@@ -219,6 +223,8 @@ export function SettingsView() {
               <option value="responses">Responses API (responses)</option>
             </Select>
           </Field>
+          <ModelListButton draft={draft} listId="settings-model-list" />
+          <ProviderSelect value={draft.provider} edit={edit} />
           <Field
             label="Context window (tokens)"
             htmlFor="settings-context-window"

@@ -317,3 +317,29 @@ describe("parseDirectives", () => {
     expect(script.prose).toBe("go now");
   });
 });
+
+describe("[[replay]] and reply().replay()", () => {
+  it("sends the turn's first request the first fixture and the next request the next, byte for byte", async () => {
+    const post = (messages: unknown[]) =>
+      fetch(`${llm.url}/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: "m", stream: true, messages }),
+      }).then((r) => r.text());
+    const user = { role: "user", content: "go [[replay: vllm-tool vllm-answer]]" };
+    const first = await post([user]);
+    expect(first).toContain('"name":"run_command"');
+    expect(first).not.toMatch(/^#/m);
+    const call = { id: "c1", type: "function", function: { name: "run_command", arguments: "{}" } };
+    const second = await post([
+      user,
+      { role: "assistant", content: null, tool_calls: [call] },
+      { role: "tool", tool_call_id: "c1", content: "hello-vllm" },
+    ]);
+    expect(second).toContain("The command said hello-vllm.");
+  });
+
+  it("refuses a fixture name that is a path", () => {
+    expect(() => reply().replay("../../package")).toThrow(/bad stream fixture name/);
+  });
+});

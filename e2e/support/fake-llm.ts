@@ -4,8 +4,10 @@
  */
 import { createHash, randomUUID } from "node:crypto";
 import { EventEmitter, once } from "node:events";
+import { readFileSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
 // ---------------------------------------------------------------------------------------------
@@ -18,7 +20,9 @@ export type ScriptStep =
   | { kind: "http-error"; status: number; body?: unknown; headers?: Record<string, string> }
   | { kind: "hang" }
   | { kind: "malformed" }
-  | { kind: "drop" };
+  | { kind: "drop" }
+  /** A recorded-style response replayed byte for byte (e2e/fixtures/streams): what a real server sent. */
+  | { kind: "raw"; body: string; status?: number; contentType?: string };
 
 export type Usage = { inputTokens: number; outputTokens: number };
 export type Reply = { steps: ScriptStep[]; usage?: Usage };
@@ -92,6 +96,10 @@ export class ReplyBuilder {
   drop(): this {
     return this.push({ kind: "drop" });
   }
+  /** Replays a stream fixture (e2e/fixtures/streams/<name>.sse) as it is written. */
+  replay(name: string): this {
+    return this.push({ kind: "raw", body: readStreamFixture(name) });
+  }
   usage(inputTokens: number, outputTokens: number): this {
     this.usageValue = { inputTokens, outputTokens };
     return this;
@@ -111,6 +119,24 @@ export function reply(): ReplyBuilder {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Recorded-style stream fixtures
+
+const FIXTURE_NAME = /^[a-z0-9][a-z0-9.-]*$/;
+
+/**
+ * A stream fixture by name: an SSE body as a real server family sends it. Lines starting with `#`
+ * are the fixture's own comments (never sent); everything else goes out verbatim, malformed lines too.
+ */
+export function readStreamFixture(name: string): string {
+  if (!FIXTURE_NAME.test(name)) throw new Error(`fake-llm: bad stream fixture name ${JSON.stringify(name)}`);
+  const file = path.join(process.cwd(), "e2e", "fixtures", "streams", `${name}.sse`);
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .filter((line) => !line.startsWith("#"))
+    .join("\n");
+}
+
+// ---------------------------------------------------------------------------------------------
 // Default handler: a directive language read from the last user message
 
 type Terminal = "hang" | "malformed" | "drop";
@@ -121,6 +147,8 @@ export interface TurnScript {
   slow?: number;
   failure?: { status: number; times: number };
   invalid?: string;
+  /** Stream fixtures, one per model request of the turn (`[[replay: a b]]`). */
+  replay?: string[];
   prose: string;
 }
 
@@ -151,6 +179,9 @@ function applyDirective(script: TurnScript, name: string, arg: string): void {
       return;
     case "text":
       script.text = arg;
+      return;
+    case "replay":
+      script.replay = arg.split(/[\s,]+/).filter(Boolean);
       return;
     case "slow":
       script.slow = Math.max(1, Number.parseInt(arg, 10) || 1);
@@ -242,6 +273,8 @@ interface Turn {
   userText: string;
   userIndex: number;
   toolOutputs: string[];
+  /** Model answers since the last user message: which request of the turn this is. */
+  answered: number;
 }
 
 function userTexts(messages: NormalizedMessage[]): string[] {
@@ -257,6 +290,7 @@ function turnOf(messages: NormalizedMessage[]): Turn {
     userText: users.at(-1) ?? "",
     userIndex: users.length,
     toolOutputs,
+    answered: messages.slice(lastUserAt + 1).filter((m) => m.role === "assistant").length,
   };
 }
 
@@ -267,6 +301,10 @@ function conversationKey(turn: Turn, status: number): string {
 
 function stepsForTurn(script: TurnScript, turn: Turn): ScriptStep[] {
   if (script.invalid) return [{ kind: "text", text: script.invalid }];
+  if (script.replay) {
+    const name = script.replay[Math.min(turn.answered, script.replay.length - 1)] ?? "";
+    return [{ kind: "raw", body: readStreamFixture(name) }];
+  }
   const action = script.actions[turn.toolOutputs.length];
   const text = finalText(script, turn);
   if (action?.type === "call") return [{ kind: "tool", name: action.name, args: action.args }];
@@ -900,6 +938,12 @@ async function respond(
   replyValue: Reply,
   res: ServerResponse,
 ): Promise<void> {
+  const raw = replyValue.steps.find((s) => s.kind === "raw");
+  if (raw) {
+    res.writeHead(raw.status ?? 200, { "content-type": raw.contentType ?? "text/event-stream" });
+    res.end(raw.body);
+    return;
+  }
   const httpError = replyValue.steps.find((s) => s.kind === "http-error");
   if (httpError)
     return sendJson(

@@ -6,6 +6,12 @@ export interface StoredMessage {
   parts: StoredPart[];
 }
 
+/** What the model is told, in its own history, about an answer the endpoint ended for it. */
+export const CUT_NOTES = {
+  length: "[Ratchet: this answer was cut off here at the output token limit; it is incomplete.]",
+  "content-filter": "[Ratchet: the endpoint's content filter stopped this answer here; it is incomplete.]",
+} as const;
+
 /**
  * Rebuilds the model conversation from stored parts. An assistant message holds several
  * steps (text, tool calls, results, more text); each tool-calling step becomes an
@@ -32,6 +38,7 @@ export function toModelMessages(messages: StoredMessage[]): ModelMessage[] {
       if (part.type === "text") {
         if (results.length) flush();
         if (part.text) content.push({ type: "text", text: part.text });
+        if (part.cut) content.push({ type: "text", text: CUT_NOTES[part.cut] });
         continue;
       }
       content.push({

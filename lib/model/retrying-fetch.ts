@@ -58,6 +58,16 @@ function isNetworkError(error: unknown): boolean {
   );
 }
 
+/** A 429 that says the account is out of quota or credit: waiting does not refill it. */
+async function isOutOfQuota(response: Response): Promise<boolean> {
+  if (response.status !== 429) return false;
+  const body = await response
+    .clone()
+    .text()
+    .catch(() => "");
+  return /insufficient_quota|quota_exceeded|insufficient_balance|billing/i.test(body.slice(0, 4096));
+}
+
 /**
  * Why a fetch that threw deserves another attempt, or null. Nothing has been streamed yet when fetch
  * itself throws, so a retry cannot repeat output.
@@ -91,6 +101,7 @@ export function createRetryingFetch(options: RetryOptions = DEFAULT_RETRY): type
       try {
         const response = await base(input, init);
         if (!RETRY_STATUS.has(response.status) || attempt > options.retries) return response;
+        if (await isOutOfQuota(response)) return response;
         reason = `HTTP ${response.status}${response.status === 429 ? " (rate limited)" : ""}`;
         delay = Math.min(options.maxDelayMs, retryAfterMs(response.headers) ?? backoff);
         await response.body?.cancel();

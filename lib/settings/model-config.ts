@@ -13,6 +13,8 @@ export const modelSettingsSchema = z.object({
   apiKey: z.string().max(4096).nullable().optional(),
   model: z.string().trim().min(1).max(200).optional(),
   api: z.enum(["chat", "responses"]).optional(),
+  /** OpenAI's client or the OpenAI-compatible one; `auto` (the default) goes by the base URL. */
+  provider: z.enum(["auto", "openai", "compatible"]).optional(),
   contextWindow: z.number().int().min(1024).max(10_000_000).optional(),
   stepLimit: z.number().int().min(1).max(1000).optional(),
 });
@@ -60,6 +62,7 @@ export function resolveModelConfig(saved: ModelSettings): ModelConfig {
     apiKey,
     model,
     api,
+    provider: saved.provider ?? "auto",
     contextWindow,
     stepLimit,
     // A local server (Ollama, llama.cpp) needs no key; OpenAI's default endpoint does.

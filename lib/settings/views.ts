@@ -15,13 +15,17 @@ import { workspacesView } from "@/lib/workspaces/roots";
 import { loadDefaultBudget } from "./budget";
 import { keyHint, loadModelConfig, type ModelConfig } from "./model-config";
 import { readNetworkPolicy } from "./network-policy";
+import { ENDPOINT_PRESETS } from "./presets";
 import { readSandboxSettings } from "./sandbox-settings";
 
 export type { Price } from "@/lib/model/prices";
 export type { WorkspacesView } from "@/lib/workspaces/roots";
+export type { ModelListReport } from "./model-list";
+export type { EndpointPreset } from "./presets";
 export type { ConnectionReport } from "./test-connection";
 export type { NetworkPolicy, SandboxSettings as SandboxAccess };
 export type ApiStyle = ModelConfig["api"];
+export type ProviderChoice = NonNullable<ModelConfig["provider"]>;
 export type ValueSource = ModelConfig["sources"][keyof ModelConfig["sources"]];
 
 function sandboxView(network: NetworkPolicy, access: SandboxSettings) {
@@ -44,6 +48,7 @@ export async function settingsView() {
   const { apiKey, ...rest } = config;
   return {
     model: { ...rest, apiKeySet: Boolean(apiKey), apiKeyHint: keyHint(apiKey) },
+    presets: ENDPOINT_PRESETS,
     prices: await loadPrices(),
     defaultBudgetUsd: await loadDefaultBudget(),
     sandbox: sandboxView(await readNetworkPolicy(), await readSandboxSettings()),

@@ -201,6 +201,11 @@ const POLICY: Record<string, Rule> = {
     body: () => ({ baseUrl: "http://127.0.0.1:9/v1", model: "m" }),
     audits: "settings.test",
   },
+  "POST /api/settings/models": {
+    role: "admin",
+    body: () => ({ baseUrl: "http://127.0.0.1:9/v1" }),
+    audits: "settings.test",
+  },
   "GET /api/users": { role: "admin" },
   "POST /api/users": {
     role: "admin",

@@ -30,7 +30,13 @@ export async function finish(turn: TurnState): Promise<void> {
   await setSessionStatus(sessionId, sessionStatus, note);
   const active = activeTurns().get(sessionId);
   if (active) active.finishing = true;
-  await turn.emit({ type: "turn-end", turnId, status, ...(failure ? { error: failure } : {}) });
+  await turn.emit({
+    type: "turn-end",
+    turnId,
+    status,
+    ...(failure ? { error: failure } : {}),
+    ...(turn.cut && status === "completed" ? { cut: turn.cut } : {}),
+  });
   await turn.emit({ type: "status", status: sessionStatus, ...(note ? { note } : {}) });
   refreshTurnCaches();
 }

@@ -56,6 +56,10 @@ export interface TurnState extends Readonly<Omit<TurnInput, "workspace">> {
   status: TurnStatus;
   /** Why it failed, in words a person can act on. */
   failure?: string;
+  /** The endpoint refused the conversation as too long once, and it was compacted and sent again. */
+  overflowRetried: boolean;
+  /** The endpoint ended the last answer early (its output limit, its content policy). */
+  cut?: "length" | "content-filter";
   /** The turn's checkpoints so far, in order (./checkpoints.ts); settled before a tool runs. */
   checkpoints: Promise<void>;
   /** A tool that may write ran in the current step. */
@@ -79,6 +83,7 @@ export function newTurnState(input: TurnInput): TurnState {
     calledModel: false,
     steps: 0,
     warnedBudget: false,
+    overflowRetried: false,
     status: "completed",
     checkpoints: Promise.resolve(),
     stepMayWrite: false,
@@ -113,10 +118,12 @@ export interface TurnPlan {
 /**
  * How one model step ended, as the stream processor reads it: the model called tools and wants their
  * results (`continue` with the conversation so far, or `compact` when that no longer fits the
- * budget), it answered or the turn was stopped (`stop`), or the call failed (`fail`).
+ * budget), it answered or the turn was stopped (`stop`), the endpoint refused the conversation as longer
+ * than its context window (`overflow`: compacted and sent once more), or the call failed (`fail`).
  */
 export type StepOutcome =
   | { type: "continue"; messages: ModelMessage[] }
   | { type: "compact"; messages: ModelMessage[] }
   | { type: "stop" }
-  | { type: "fail" };
+  | { type: "fail" }
+  | { type: "overflow" };

@@ -1,4 +1,4 @@
-import { isStepCount, streamText } from "ai";
+import { isStepCount, type ModelMessage, streamText } from "ai";
 import { fitToBudget } from "../context-budget";
 import { afterStep } from "./checkpoints";
 import { processStep } from "./processor";
@@ -26,6 +26,10 @@ export async function runSteps(turn: TurnState, plan: TurnPlan): Promise<void> {
     });
     const outcome = await processStep(turn, plan, result, messages);
     afterStep(turn);
+    if (outcome.type === "overflow") {
+      messages = await compactAfterOverflow(turn, plan, messages);
+      continue;
+    }
     if (outcome.type === "stop" || outcome.type === "fail" || turn.steps >= plan.stepLimit) break;
     messages =
       outcome.type === "compact" ? fitToBudget(outcome.messages, plan.budget).messages : outcome.messages;
@@ -52,4 +56,19 @@ async function instructionsForStep(turn: TurnState, plan: TurnPlan): Promise<str
   // structure over vigilance: friction the harness saw reaches the very next model call
   const nudge = turn.friction?.takeNudge();
   return nudge ? `${turn.instructions}\n\n${nudge}` : turn.instructions;
+}
+
+/**
+ * The endpoint's window is smaller than the settings say (or its tokens count differently): the
+ * conversation is fitted to half the budget and sent once more, and the person is told why.
+ */
+async function compactAfterOverflow(turn: TurnState, plan: TurnPlan, messages: ModelMessage[]) {
+  turn.overflowRetried = true;
+  const fitted = fitToBudget(messages, Math.floor(plan.budget / 2));
+  await turn.emit({
+    type: "notice",
+    level: "warn",
+    message: `The endpoint said the conversation exceeds the model's context window; compacted it (${fitted.elidedOutputs} tool outputs elided, ${fitted.summarizedTurns} turns summarized) and sent it once more. If this recurs, lower the context window in Settings.`,
+  });
+  return fitted.messages;
 }

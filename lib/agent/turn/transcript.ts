@@ -21,9 +21,24 @@ export class Transcript {
     return this.parts.push({ type: "text", text: "" }) - 1;
   }
 
+  /** Starts an empty reasoning part (kept on the server, never sent back); returns its index. */
+  startReasoning(): number {
+    return this.parts.push({ type: "reasoning", text: "" }) - 1;
+  }
+
   appendText(index: number, text: string): void {
     const part = this.parts[index];
-    if (part?.type === "text") part.text += text;
+    if (part?.type === "text" || part?.type === "reasoning") part.text += text;
+  }
+
+  /** The endpoint ended the answer early: its last text part says so (a new one if it had none). */
+  async markCut(cut: "length" | "content-filter"): Promise<void> {
+    const last = this.parts.at(-1);
+    const index =
+      last?.type === "text" ? this.parts.length - 1 : this.parts.push({ type: "text", text: "" }) - 1;
+    const part = this.parts[index];
+    if (part?.type === "text") part.cut = cut;
+    await this.save(index);
   }
 
   async save(index: number): Promise<void> {

@@ -31,7 +31,15 @@ export async function recordStepUsage(
     durationMs: Math.round(durationMs),
   }).catch((error) => console.error("[ratchet] telemetry write failed", error));
   const totals = await addSessionUsage(sessionId, { inputTokens, outputTokens, costUsd });
-  await turn.emit({ type: "step-finish", step, inputTokens, outputTokens, costUsd });
+  const reasoningTokens = usage.outputTokenDetails?.reasoningTokens;
+  await turn.emit({
+    type: "step-finish",
+    step,
+    inputTokens,
+    outputTokens,
+    ...(reasoningTokens ? { reasoningTokens } : {}),
+    costUsd,
+  });
   await turn.emit({
     type: "usage",
     inputTokens: totals.inputTokens,

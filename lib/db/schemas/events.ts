@@ -45,6 +45,8 @@ export const sessionEventBodySchema = z.discriminatedUnion("type", [
     step: count,
     inputTokens: count,
     outputTokens: count,
+    // of the output tokens, those the model spent reasoning, when the endpoint counts them
+    reasoningTokens: count.optional(),
     costUsd: count,
   }),
   z.object({
@@ -78,7 +80,14 @@ export const sessionEventBodySchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("retry"), attempt: count, delayMs: count, message: text }),
   z.object({ type: z.literal("error"), code: text, message: text }),
   z.object({ type: z.literal("status"), status: sessionStatusSchema, note: text.optional() }),
-  z.object({ type: z.literal("turn-end"), turnId: text, status: turnStatusSchema, error: text.optional() }),
+  // `cut`: the turn completed, but the endpoint ended its last answer early (output limit, content policy)
+  z.object({
+    type: z.literal("turn-end"),
+    turnId: text,
+    status: turnStatusSchema,
+    error: text.optional(),
+    cut: z.enum(["length", "content-filter"]).optional(),
+  }),
   // the workspace was recorded (lib/checkpoints): the Changes panel reloads what it shows
   z.object({
     type: z.literal("checkpoint"),

@@ -2,7 +2,15 @@
 // rebuilt from. lib/db/queries/messages.ts parses every part it reads with these.
 import { z } from "zod";
 
-export const textPartSchema = z.object({ type: z.literal("text"), text: z.string() });
+/**
+ * `cut`: the endpoint ended the answer before the model did (its output limit, its content policy);
+ * the next turn's history says so, so the model knows the text is incomplete.
+ */
+export const textPartSchema = z.object({
+  type: z.literal("text"),
+  text: z.string(),
+  cut: z.enum(["length", "content-filter"]).optional(),
+});
 export const reasoningPartSchema = z.object({ type: z.literal("reasoning"), text: z.string() });
 export const toolPartSchema = z.object({
   type: z.literal("tool"),

@@ -15,6 +15,7 @@ export const POST = route(
       apiKey: draft.apiKey ? draft.apiKey : saved.apiKey,
       model: draft.model ?? saved.model,
       api: draft.api ?? saved.api,
+      provider: draft.provider ?? saved.provider,
     };
     // The saved key goes to the endpoint named here: who sent it where is worth keeping.
     await audit(null, { baseUrl: config.baseUrl, model: config.model, api: config.api });
