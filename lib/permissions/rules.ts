@@ -70,7 +70,7 @@ export const permissionSettingsSchema = z
   .object({
     rules: z.array(ruleSchema).max(200),
     defaultAction: z.enum(["allow", "ask"]),
-    askTimeoutSeconds: z.number().int().min(5).max(86_400),
+    askTimeoutSeconds: z.number().int().min(1).max(86_400),
   })
   .strict();
 export type PermissionSettings = z.infer<typeof permissionSettingsSchema>;

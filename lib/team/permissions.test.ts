@@ -16,6 +16,7 @@ import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/sqlite/client";
 import { createLearningEvent } from "@/lib/db/queries/learning-events";
 import { createOpportunity } from "@/lib/db/queries/opportunities";
+import { createAsk } from "@/lib/db/queries/permission-asks";
 import { createSession } from "@/lib/db/queries/sessions";
 import { saveSkill } from "@/lib/skills/store";
 import { openPrivateDatabase } from "@/lib/testing/private-database";
@@ -91,6 +92,27 @@ const POLICY: Record<string, Rule> = {
     role: "member",
     params: session,
     body: () => ({ turn: 1, force: true }),
+  },
+
+  "POST /api/sessions/[id]/asks/[askId]": {
+    role: "member",
+    params: async () => {
+      const id = (await session()).id ?? "";
+      const ask = await createAsk({
+        sessionId: id,
+        turnId: "t",
+        callId: `c-${unique()}`,
+        tool: "run_command",
+        input: { command: "git push --force" },
+        summary: "git push --force",
+        rule: "run_command: git push",
+        rules: ["run_command: git push"],
+        expiresAt: new Date(Date.now() + 3_600_000),
+      });
+      return { id, askId: ask.id };
+    },
+    body: () => ({ decision: "allow_session" }),
+    audits: "session.answerAsk",
   },
 
   "PUT /api/working-memory": {
@@ -181,6 +203,12 @@ const POLICY: Record<string, Rule> = {
   "POST /api/tools/[name]/retire": { role: "approver", body: () => ({}) },
   "POST /api/tools/[name]/rollback": { role: "approver", body: () => ({ version: 1 }) },
   "POST /api/tools/sync": { role: "approver", audits: "tool.sync" },
+
+  "PUT /api/settings/permissions": {
+    role: "approver",
+    body: () => ({ rules: [], defaultAction: "allow", askTimeoutSeconds: 600 }),
+    audits: "permissionRules.update",
+  },
 
   "PUT /api/settings": {
     role: "admin",
