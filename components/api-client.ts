@@ -22,6 +22,7 @@ import type {
   WorkingMemoryList,
   WorkingMemoryVersion,
 } from "@/lib/learning/views";
+import type { AskAnswered, AsksView, PermissionSettings, PermissionsView } from "@/lib/permissions/views";
 import type {
   ReflectionQueued,
   SessionCreated,
@@ -183,6 +184,22 @@ export const sessionsApi = {
   end: (id: string) => request<SessionEnded>(`/api/sessions/${enc(id)}/end`, { method: "POST" }),
   /** The event stream (for an EventSource): the events after `after` replayed, then the live tail. */
   eventsUrl: (id: string, after: number) => `/api/sessions/${enc(id)}/events?after=${after}`,
+};
+
+/** Tool calls waiting for a person's answer under an *ask* permission rule. */
+export const asksApi = {
+  list: (sessionId: string) => request<AsksView>(`/api/sessions/${enc(sessionId)}/asks`),
+  answer: (
+    sessionId: string,
+    askId: string,
+    body: { decision: "allow" | "allow_session" | "deny"; reason?: string },
+  ) => request<AskAnswered>(`/api/sessions/${enc(sessionId)}/asks/${enc(askId)}`, { method: "POST", body }),
+};
+
+export const permissionsApi = {
+  get: () => request<PermissionsView>("/api/settings/permissions"),
+  save: (settings: PermissionSettings) =>
+    request<PermissionsView>("/api/settings/permissions", { method: "PUT", body: settings }),
 };
 
 /** The PUT /api/settings body: only what changed. Flat, as the route expects. */

@@ -7,6 +7,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import type { SessionEvent, SessionStatus } from "@/lib/events/types";
 import type { SessionDetail } from "@/lib/sessions/views";
 import { sessionsApi } from "../api-client";
+import { AskPrompt } from "./ask-prompt";
 import { Composer } from "./composer";
 import { SessionHeader, type SessionInfo } from "./session-header";
 import { SessionLearningPanel } from "./session-learning-panel";
@@ -61,6 +62,8 @@ export function SessionView({ sessionId }: { sessionId: string }) {
   const [actionError, setActionError] = useState<string | null>(null);
   const [learning, setLearning] = useState<SessionDetail | null>(null);
   const [waterfall, setWaterfall] = useState(emptyWaterfall);
+  /** Bumped when an ask opens or ends: the prompt reloads the pending asks. */
+  const [askEpoch, setAskEpoch] = useState(0);
 
   const terminalBoxRef = useRef<HTMLDivElement>(null);
   const composerRef = useRef<HTMLTextAreaElement>(null);
@@ -141,6 +144,11 @@ export function SessionView({ sessionId }: { sessionId: string }) {
         case "turn-end":
           setStopping(false);
           scheduleRefresh();
+          setAskEpoch((n) => n + 1);
+          break;
+        case "ask-opened":
+        case "ask-answered":
+          setAskEpoch((n) => n + 1);
           break;
         case "user-message":
         case "reflection":
@@ -242,6 +250,7 @@ export function SessionView({ sessionId }: { sessionId: string }) {
         </section>
         <SessionLearningPanel sessionId={sessionId} detail={learning} status={status} />
       </div>
+      <AskPrompt sessionId={sessionId} epoch={askEpoch} />
       <Composer sessionId={sessionId} status={status} textareaRef={composerRef} onStop={() => void stop()} />
     </div>
   );

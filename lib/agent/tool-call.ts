@@ -129,12 +129,24 @@ export async function executeCall(
   });
   await deps.emit({ type: "tool-call", callId: toolCallId, tool: spec.tool, input: shown, summary });
   // the call is on screen before it waits for a person's answer; the wait is not its duration
-  const permission = deps.permit
-    ? await deps.permit(
-        { callId: toolCallId, tool: spec.tool, input: spec.input, shownInput: shown, summary },
-        signal,
-      )
-    : ({ ok: true } as const);
+  let permission: Permit;
+  try {
+    permission = deps.permit
+      ? await deps.permit(
+          { callId: toolCallId, tool: spec.tool, input: spec.input, shownInput: shown, summary },
+          signal,
+        )
+      : { ok: true };
+  } catch (error) {
+    // fails closed: a call whose rules could not be checked does not run
+    const detail = error instanceof Error ? error.message : String(error);
+    permission = {
+      ok: false,
+      output: `${spec.tool} did not run: its permission could not be checked (${detail}).`,
+      summary: "permission check failed",
+      errorClass: "permission_denied",
+    };
+  }
   const startedAt = performance.now();
   let outcome: ToolOutcome;
   try {

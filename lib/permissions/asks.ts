@@ -99,7 +99,7 @@ function refusal(row: AskRow, timeoutSeconds: number): Permit {
     ok: false,
     output:
       `${row.tool} did not run: ${row.answeredBy ?? "the user"} denied it` +
-      (reason ? ` with this reason: ${reason}` : " without giving a reason.") +
+      (reason ? ` with this reason: "${reason}".` : " without giving a reason.") +
       " Do not retry the same call; take the reason into account.",
     summary: `denied by ${row.answeredBy ?? "the user"}`,
     errorClass: "permission_denied",

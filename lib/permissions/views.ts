@@ -19,6 +19,7 @@ import {
 import { loadPermissions } from "./settings";
 
 export type { PermissionRule, PermissionSettings } from "./rules";
+export type { AskStat } from "./telemetry";
 
 export const answerSchema = z
   .object({
