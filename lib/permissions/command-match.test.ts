@@ -132,6 +132,14 @@ const GIT_PUSH_SPELLINGS = [
   "echo ${X:-$(git push)}",
   "echo $(( $(git push) + 1 ))",
   "python3 -m git push",
+  "case $x in a) git push;; esac",
+  "trap 'git push' EXIT",
+  "coproc git push",
+  "script -qc 'git push' /dev/null",
+  "x=$(git push)",
+  "export X=$(git push)",
+  "bash -c 'sudo env A=1 command git -C . push'",
+  "git\tpush",
   "npx git push",
 ];
 
@@ -159,6 +167,10 @@ const GIT_PUSH_MAYBE = [
   "echo $(git push",
   "git --unknown-opt value push",
   "git -c alias.p='!git push' p",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: shell text
+  "git${IFS}push",
+  "{git,push}",
+  "bash <<< 'git push'",
   'env -S "$X"',
 ];
 

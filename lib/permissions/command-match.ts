@@ -59,6 +59,7 @@ const LEADING_KEYWORDS = new Set([
   "do",
   "done",
   "esac",
+  "coproc",
 ]);
 /** Simple commands that run nothing themselves (their `$(…)` are read separately). */
 const NOT_COMMANDS = new Set(["for", "select", "case", "function", "[[", "]]", "in"]);
@@ -330,6 +331,18 @@ function unwrap(words: Word[], command: SimpleCommand, analysis: CommandAnalysis
     case "eval":
       if (args.length) nestedLine(args, analysis, depth, "eval");
       return;
+    case "trap": {
+      // trap 'command' SIGNAL…: the command runs when the signal comes (EXIT: when the line ends)
+      const at = skipOptions(name, args, 0);
+      const action = args[at];
+      if (action && args.length > at + 1) nestedLine(action, analysis, depth, "trap");
+      return;
+    }
+    case "script": {
+      const c = args.findIndex((a) => a.text === "-c" || a.text === "--command" || /^-[a-z]*c$/.test(a.text));
+      if (c !== -1 && args[c + 1]) nestedLine(args[c + 1] as Word, analysis, depth, "script -c");
+      return;
+    }
     case "su": {
       const c = args.findIndex((a) => a.text === "-c" || a.text === "--command");
       if (c !== -1 && args[c + 1]) nestedLine(args[c + 1] as Word, analysis, depth, "su -c");
