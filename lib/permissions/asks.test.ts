@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { findAsk, listPendingAsks } from "@/lib/db/queries/permission-asks";
-import { createSession } from "@/lib/db/queries/sessions";
+import { createSession, setSessionStatus } from "@/lib/db/queries/sessions";
 import { env } from "@/lib/env";
 import { ApiError } from "@/lib/errors";
 import { EVENTS_CHANNEL, encodeNotice, stopListening } from "@/lib/events/fanout";
@@ -11,6 +11,7 @@ import type { SessionEventBody } from "@/lib/events/types";
 import { answerAsk, type Permit, permit } from "./asks";
 import { DEFAULT_PERMISSIONS, type PermissionSettings } from "./rules";
 import { savePermissions } from "./settings";
+import { asksView } from "./views";
 
 let sessionId: string;
 let events: SessionEventBody[];
@@ -51,8 +52,15 @@ async function pendingAsk() {
   return id;
 }
 
+/** A session in a turn, as asks only happen in one. */
+async function runningSession(): Promise<string> {
+  const { id } = await createSession({ title: "t", workspace: "/tmp", budgetUsd: null, model: "m" });
+  await setSessionStatus(id, "running");
+  return id;
+}
+
 beforeEach(async () => {
-  ({ id: sessionId } = await createSession({ title: "t", workspace: "/tmp", budgetUsd: null, model: "m" }));
+  sessionId = await runningSession();
   events = [];
   await useRules({});
 });
@@ -113,7 +121,7 @@ describe("asks", () => {
       ApiError,
     );
     // another session's ask is not found through this one
-    const other = await createSession({ title: "o", workspace: "/tmp", budgetUsd: null, model: "m" });
+    const other = { id: await runningSession() };
     await expect(answerAsk(other.id, askId, { decision: "allow", by: "eve" })).rejects.toMatchObject({
       code: "not_found",
     });
@@ -161,16 +169,27 @@ describe("asks", () => {
     });
   });
 
+  it("an ask left by a turn that is no longer running is not listed and cannot be answered", async () => {
+    const stop = new AbortController();
+    const waiting = call("git push", stop.signal);
+    const askId = await pendingAsk();
+    expect((await asksView(sessionId)).asks.map((a) => a.id)).toEqual([askId]);
+    // the instance running the turn died: recovery marked the session interrupted
+    await setSessionStatus(sessionId, "interrupted");
+    expect((await asksView(sessionId)).asks).toEqual([]);
+    await expect(answerAsk(sessionId, askId, { decision: "allow", by: "alice" })).rejects.toMatchObject({
+      code: "conflict",
+    });
+    expect((await findAsk(askId))?.status).toBe("cancelled");
+    stop.abort();
+    expect((await waiting).ok).toBe(false);
+  });
+
   it("several sessions wait at once, each released by its own answer", async () => {
     const first = sessionId;
     const a = call("git push");
     const askA = await pendingAsk();
-    ({ id: sessionId } = await createSession({
-      title: "t2",
-      workspace: "/tmp",
-      budgetUsd: null,
-      model: "m",
-    }));
+    sessionId = await runningSession();
     const b = call("npm publish");
     const askB = await pendingAsk();
     await answerAsk(sessionId, askB, { decision: "deny", by: "alice" });

@@ -6,6 +6,7 @@ import {
   sessionGrants,
   settleAsk,
 } from "@/lib/db/queries/permission-asks";
+import { findSession } from "@/lib/db/queries/sessions";
 import { ApiError } from "@/lib/errors";
 import { subscribe } from "@/lib/events/bus";
 import { listenForEvents } from "@/lib/events/fanout";
@@ -225,6 +226,9 @@ export async function answerAsk(
   const ask = await findAsk(askId);
   if (!ask || ask.sessionId !== sessionId)
     throw new ApiError("not_found", `No ask ${askId} in this session.`);
+  // a turn that died with its instance left its ask pending: nothing waits for the answer any more
+  if (ask.status === "pending" && (await findSession(sessionId))?.status !== "running")
+    await settleAsk(askId, { status: "cancelled" });
   const reason =
     answer.decision === "deny" ? (answer.reason?.trim().slice(0, MAX_REASON_CHARS) ?? null) : null;
   const status = STATUS_FOR[answer.decision];

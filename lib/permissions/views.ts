@@ -67,7 +67,10 @@ export function askView(row: AskRow): AskView {
 
 /** GET /api/sessions/:id/asks. */
 export async function asksView(sessionId: string): Promise<AsksView> {
-  if (!(await findSession(sessionId))) throw new ApiError("not_found", `No session ${sessionId}.`);
+  const session = await findSession(sessionId);
+  if (!session) throw new ApiError("not_found", `No session ${sessionId}.`);
+  // asks wait only inside a running turn; any other is left from an instance that died
+  if (session.status !== "running") return { asks: [] };
   return { asks: (await listPendingAsks(sessionId)).map(askView) };
 }
 

@@ -17,7 +17,7 @@ import { Prisma } from "@/lib/db/generated/sqlite/client";
 import { createLearningEvent } from "@/lib/db/queries/learning-events";
 import { createOpportunity } from "@/lib/db/queries/opportunities";
 import { createAsk } from "@/lib/db/queries/permission-asks";
-import { createSession } from "@/lib/db/queries/sessions";
+import { createSession, setSessionStatus } from "@/lib/db/queries/sessions";
 import { saveSkill } from "@/lib/skills/store";
 import { openPrivateDatabase } from "@/lib/testing/private-database";
 import { type AuditAction, listAudit } from "./audit";
@@ -98,6 +98,7 @@ const POLICY: Record<string, Rule> = {
     role: "member",
     params: async () => {
       const id = (await session()).id ?? "";
+      await setSessionStatus(id, "running"); // asks wait only inside a turn
       const ask = await createAsk({
         sessionId: id,
         turnId: "t",
