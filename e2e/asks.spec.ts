@@ -148,7 +148,7 @@ test("Settings shows which default rules are on; a rule changed there applies to
     await expect(editor.getByText("✓ Saved")).toBeVisible();
     await expect(pushChip).toHaveAttribute("data-on", "false");
     const audit = await page.request.get("/api/audit", { headers: bearer });
-    expect(JSON.stringify(await audit.json())).toContain("permissionRules.update");
+    expect(JSON.stringify(await audit.json())).toContain("permissionRules.edit");
 
     const id = await newSession(page, "rule deny");
     await send(page, "[[cmd: git push; echo denied-$((6+6))]]");

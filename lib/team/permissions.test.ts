@@ -208,7 +208,7 @@ const POLICY: Record<string, Rule> = {
   "PUT /api/settings/permissions": {
     role: "approver",
     body: () => ({ rules: [], defaultAction: "allow", askTimeoutSeconds: 600 }),
-    audits: "permissionRules.update",
+    audits: "permissionRules.edit",
   },
 
   "PUT /api/settings": {

@@ -49,7 +49,7 @@ export const PERMISSIONS = {
   "tool.rollback": { role: "approver", does: "rolling a tool back" },
   "tool.sync": { role: "approver", does: "syncing the tools folder" },
   "audit.read": { role: "approver", does: "reading the audit log" },
-  "permissionRules.update": { role: "approver", does: "changing the permission rules" },
+  "permissionRules.edit": { role: "approver", does: "changing the permission rules" },
 
   "settings.update": { role: "admin", does: "changing settings" },
   "settings.test": { role: "admin", does: "testing the model connection" },

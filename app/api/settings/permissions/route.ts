@@ -16,5 +16,5 @@ export const PUT = route(
     await audit(null, { saved, previous });
     return Response.json((await permissionsView()) satisfies PermissionsView);
   },
-  { action: "permissionRules.update" },
+  { action: "permissionRules.edit" },
 );
