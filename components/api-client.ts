@@ -30,6 +30,7 @@ import type {
   WorkingMemoryList,
   WorkingMemoryVersion,
 } from "@/lib/learning/views";
+import type { AskAnswered, AsksView, PermissionSettings, PermissionsView } from "@/lib/permissions/views";
 import type {
   ReflectionQueued,
   SessionCreated,
@@ -253,6 +254,22 @@ export const changesApi = {
   file: (id: string, scope: ChangesScopeParams, path: string, signal?: AbortSignal) =>
     request<FileChangeResponse>(`/api/sessions/${enc(id)}/changes${query({ ...scope, path })}`, { signal }),
   revert,
+};
+
+/** Tool calls waiting for a person's answer under an *ask* permission rule. */
+export const asksApi = {
+  list: (sessionId: string) => request<AsksView>(`/api/sessions/${enc(sessionId)}/asks`),
+  answer: (
+    sessionId: string,
+    askId: string,
+    body: { decision: "allow" | "allow_session" | "deny"; reason?: string },
+  ) => request<AskAnswered>(`/api/sessions/${enc(sessionId)}/asks/${enc(askId)}`, { method: "POST", body }),
+};
+
+export const permissionsApi = {
+  get: () => request<PermissionsView>("/api/settings/permissions"),
+  save: (settings: PermissionSettings) =>
+    request<PermissionsView>("/api/settings/permissions", { method: "PUT", body: settings }),
 };
 
 /** The PUT /api/settings body: only what changed. Flat, as the route expects. */

@@ -213,6 +213,37 @@ describe("renderEvent", () => {
     expect(renderEvent({ type: "status", status: "idle" }, midLine).text).toBe("");
   });
 
+  it("shows a permission ask and each way it ends, on one line, control codes stripped", () => {
+    const opened = renderEvent(
+      {
+        type: "ask-opened",
+        askId: "a1",
+        callId: "c1",
+        tool: "run_command",
+        summary: "git push\x1b[2J origin",
+        input: { command: "git push origin" },
+        rule: "run_command: git push",
+        expiresAt: "2026-01-01T00:00:00.000Z",
+      },
+      initialRenderState,
+    );
+    expect(visible(opened.text)).toBe(
+      "? waiting for permission (run_command: git push): git push[2J origin\n",
+    );
+    const answered = (decision: "allow" | "allow_session" | "deny" | "timeout" | "cancelled") =>
+      visible(
+        renderEvent(
+          { type: "ask-answered", askId: "a1", callId: "c1", decision, reason: "not\nnow", by: "ann" },
+          initialRenderState,
+        ).text,
+      );
+    expect(answered("allow")).toBe("✓ allowed once by ann\n");
+    expect(answered("allow_session")).toBe("✓ allowed for this session by ann\n");
+    expect(answered("deny")).toBe("✗ denied by ann: not ↵ now\n");
+    expect(answered("timeout")).toBe("✗ nobody answered in time: denied\n");
+    expect(answered("cancelled")).toBe("■ permission ask cancelled\n");
+  });
+
   it("marks a cancelled turn with a yellow stopped line", () => {
     const { text } = renderEvent({ type: "turn-end", turnId: "t1", status: "cancelled" }, midLine);
     expect(text).toBe(`${SGR.reset}\n${SGR.yellow}■ stopped${SGR.reset}\n`);

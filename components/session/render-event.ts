@@ -435,6 +435,29 @@ export function renderEvent(event: SessionEventBody, state: RenderState): Render
     case "checkpoint":
       return nothing(state);
 
+    case "ask-opened":
+      return line(
+        state,
+        SGR.bold + SGR.yellow,
+        `? waiting for permission (${oneLine(event.rule)}): ${oneLine(event.summary) || oneLine(event.tool)}`,
+      );
+
+    case "ask-answered": {
+      const by = event.by ? ` by ${oneLine(event.by)}` : "";
+      switch (event.decision) {
+        case "allow":
+          return line(state, SGR.green, `✓ allowed once${by}`);
+        case "allow_session":
+          return line(state, SGR.green, `✓ allowed for this session${by}`);
+        case "deny":
+          return line(state, SGR.red, `✗ denied${by}${event.reason ? `: ${oneLine(event.reason)}` : ""}`);
+        case "timeout":
+          return line(state, SGR.yellow, "✗ nobody answered in time: denied");
+        default:
+          return line(state, SGR.yellow, "■ permission ask cancelled");
+      }
+    }
+
     case "turns-rewound":
       return line(
         state,

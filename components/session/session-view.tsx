@@ -9,6 +9,7 @@ import type { SessionEvent, SessionStatus } from "@/lib/events/types";
 import type { SessionDetail } from "@/lib/sessions/views";
 import { sessionsApi } from "../api-client";
 import { cn } from "../ui/cn";
+import { AskPrompt } from "./ask-prompt";
 import { Composer, type LastSent } from "./composer";
 import { EmptySessionHowTo } from "./empty-session";
 import { SessionHeader, type SessionInfo } from "./session-header";
@@ -126,6 +127,8 @@ export function SessionView({ sessionId }: { sessionId: string }) {
   const [lastTurnFailed, setLastTurnFailed] = useState(false);
   const [sentHere, setSentHere] = useState(false);
   const router = useRouter();
+  /** Bumped when an ask opens or ends: the prompt reloads the pending asks. */
+  const [askEpoch, setAskEpoch] = useState(0);
 
   const terminalBoxRef = useRef<HTMLDivElement>(null);
   const composerRef = useRef<HTMLTextAreaElement>(null);
@@ -208,6 +211,11 @@ export function SessionView({ sessionId }: { sessionId: string }) {
           setLastTurnFailed(event.status === "error");
           setStopping(false);
           scheduleRefresh();
+          setAskEpoch((n) => n + 1);
+          break;
+        case "ask-opened":
+        case "ask-answered":
+          setAskEpoch((n) => n + 1);
           break;
         case "user-message":
           setSentHere(true);
@@ -464,6 +472,7 @@ export function SessionView({ sessionId }: { sessionId: string }) {
           onEdit={edit}
         />
       </div>
+      <AskPrompt sessionId={sessionId} epoch={askEpoch} />
       <Composer
         sessionId={sessionId}
         status={status}

@@ -9,6 +9,7 @@ import { Field } from "../ui/field";
 import { Input, Select, Textarea } from "../ui/input";
 import { ConnectionTest } from "./connection-test";
 import { ModelListButton, PresetPicker, ProviderSelect } from "./endpoint-preset";
+import { PermissionRules } from "./permission-rules";
 import { PriceTableEditor } from "./price-table-editor";
 import { buildPatch, draftFrom, type SettingsDraft } from "./settings-draft";
 import { SourceTag } from "./source-tag";
@@ -299,6 +300,13 @@ export function SettingsView() {
           workspaces={saved.workspaces}
           onSaved={(workspaces) => setSaved({ ...saved, workspaces })}
         />
+      </Section>
+
+      <Section
+        title="Permissions"
+        description="Which tool calls run at once, which wait for a person's answer in the session, and which never run. A run_command rule names a program, its subcommands and flags (git push, rm -rf); every spelling of the command counts, and a command line that cannot be read with confidence asks. Approvers only; every change is in the audit log."
+      >
+        <PermissionRules />
       </Section>
 
       <Section

@@ -18,6 +18,7 @@ export const CLASS_COLORS: Record<string, string> = {
   timeout: "#fb923c",
   sandbox_denial: "#a78bfa",
   cancelled: "#94a3b8",
+  permission_denied: "#f472b6",
 };
 
 export const SOURCE_COLORS: Record<string, string> = {

@@ -1,4 +1,5 @@
 import type { SessionEventBody } from "@/lib/events/types";
+import type { Permit, PermitCall } from "@/lib/permissions/asks";
 import { maskSecrets } from "@/lib/sandbox";
 import { recordToolCall } from "@/lib/telemetry/recorder";
 import type { ErrorClass, ToolContext, ToolOutcome } from "@/lib/tools/types";
@@ -17,6 +18,12 @@ export interface ToolSetDeps {
   onCallFinished?(call: FinishedCall): Promise<void>;
   /** Awaited before a tool runs (the turn's last checkpoint is then recorded). */
   beforeRun?(tool: string): Promise<void>;
+  /**
+   * The permission rules' say (lib/permissions): allowed, refused, or — for an *ask* — whatever a
+   * person answers, the timeout or the turn's abort decides. Awaited after the call is shown and
+   * before it runs.
+   */
+  permit?(call: Omit<PermitCall, "sessionId" | "turnId">, signal: AbortSignal): Promise<Permit>;
 }
 
 export interface FinishedCall {
@@ -121,10 +128,36 @@ export async function executeCall(
     summary,
   });
   await deps.emit({ type: "tool-call", callId: toolCallId, tool: spec.tool, input: shown, summary });
+  // the call is on screen before it waits for a person's answer; the wait is not its duration
+  let permission: Permit;
+  try {
+    permission = deps.permit
+      ? await deps.permit(
+          { callId: toolCallId, tool: spec.tool, input: spec.input, shownInput: shown, summary },
+          signal,
+        )
+      : { ok: true };
+  } catch (error) {
+    // fails closed: a call whose rules could not be checked does not run
+    const detail = error instanceof Error ? error.message : String(error);
+    permission = {
+      ok: false,
+      output: `${spec.tool} did not run: its permission could not be checked (${detail}).`,
+      summary: "permission check failed",
+      errorClass: "permission_denied",
+    };
+  }
   const startedAt = performance.now();
   let outcome: ToolOutcome;
   try {
-    outcome = await spec.run(signal);
+    outcome = permission.ok
+      ? await spec.run(signal)
+      : {
+          state: "error",
+          output: permission.output,
+          summary: permission.summary,
+          errorClass: permission.errorClass,
+        };
   } catch (error) {
     outcome = {
       state: "error",

@@ -16,7 +16,8 @@ import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/sqlite/client";
 import { createLearningEvent } from "@/lib/db/queries/learning-events";
 import { createOpportunity } from "@/lib/db/queries/opportunities";
-import { createSession } from "@/lib/db/queries/sessions";
+import { createAsk } from "@/lib/db/queries/permission-asks";
+import { createSession, setSessionStatus } from "@/lib/db/queries/sessions";
 import { saveSkill } from "@/lib/skills/store";
 import { openPrivateDatabase } from "@/lib/testing/private-database";
 import { type AuditAction, listAudit } from "./audit";
@@ -97,6 +98,28 @@ const POLICY: Record<string, Rule> = {
   "POST /api/sessions/[id]/fork": { role: "member", params: session, body: () => ({ messageId: "first" }) },
   "GET /api/workspaces/folders": { role: "member" },
   "POST /api/workspaces/folders": { role: "member", body: () => ({ parent: workspace, name: "planted" }) },
+
+  "POST /api/sessions/[id]/asks/[askId]": {
+    role: "member",
+    params: async () => {
+      const id = (await session()).id ?? "";
+      await setSessionStatus(id, "running"); // asks wait only inside a turn
+      const ask = await createAsk({
+        sessionId: id,
+        turnId: "t",
+        callId: `c-${unique()}`,
+        tool: "run_command",
+        input: { command: "git push --force" },
+        summary: "git push --force",
+        rule: "run_command: git push",
+        rules: ["run_command: git push"],
+        expiresAt: new Date(Date.now() + 3_600_000),
+      });
+      return { id, askId: ask.id };
+    },
+    body: () => ({ decision: "allow_session" }),
+    audits: "session.answerAsk",
+  },
 
   "PUT /api/working-memory": {
     role: "approver",
@@ -186,6 +209,12 @@ const POLICY: Record<string, Rule> = {
   "POST /api/tools/[name]/retire": { role: "approver", body: () => ({}) },
   "POST /api/tools/[name]/rollback": { role: "approver", body: () => ({ version: 1 }) },
   "POST /api/tools/sync": { role: "approver", audits: "tool.sync" },
+
+  "PUT /api/settings/permissions": {
+    role: "approver",
+    body: () => ({ rules: [], defaultAction: "allow", askTimeoutSeconds: 600 }),
+    audits: "permissionRules.edit",
+  },
 
   "PUT /api/settings": {
     role: "admin",

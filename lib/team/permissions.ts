@@ -31,6 +31,7 @@ export const PERMISSIONS = {
   "workspace.browse": { role: "member", does: "browsing the folders inside the workspace roots" },
   "workspace.newFolder": { role: "member", does: "creating a folder inside a workspace root" },
   "session.revert": { role: "member", does: "putting a session's files back as they were before a turn" },
+  "session.answerAsk": { role: "member", does: "answering a tool call's permission ask" },
 
   "workingMemory.update": { role: "approver", does: "changing the working memory" },
   "learningEvent.create": { role: "approver", does: "recording a learning" },
@@ -53,6 +54,7 @@ export const PERMISSIONS = {
   "tool.rollback": { role: "approver", does: "rolling a tool back" },
   "tool.sync": { role: "approver", does: "syncing the tools folder" },
   "audit.read": { role: "approver", does: "reading the audit log" },
+  "permissionRules.edit": { role: "approver", does: "changing the permission rules" },
 
   "settings.update": { role: "admin", does: "changing settings" },
   "settings.test": { role: "admin", does: "testing the model connection" },

@@ -24,8 +24,8 @@ export const REGRESSION_MIN_CALLS = 20;
 export const REGRESSION_RATE_DROP = 0.05;
 export const REGRESSION_SLOWER = 1.5;
 
-/** Error classes that mean the command ran and failed while the tool itself worked. */
-const COMMAND_CLASSES = new Set(["command_failed", "sandbox_denial"]);
+/** Error classes that mean the command failed or was refused while the tool itself worked. */
+const COMMAND_CLASSES = new Set(["command_failed", "sandbox_denial", "permission_denied"]);
 
 interface Agg {
   calls: number;

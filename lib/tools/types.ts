@@ -4,7 +4,14 @@ import type { SessionEventBody } from "@/lib/events/types";
 // The contract between a tool and the turn that calls it: what a tool gets and what it returns, for
 // the built-ins (lib/agent/tools) and the agent-written tools (./call.ts) alike.
 
-export type ErrorClass = "tool_error" | "timeout" | "sandbox_denial" | "command_failed" | "cancelled";
+export type ErrorClass =
+  | "tool_error"
+  | "timeout"
+  | "sandbox_denial"
+  | "command_failed"
+  | "cancelled"
+  /** A permission rule denied the call, or a person did (lib/permissions): it never ran. */
+  | "permission_denied";
 
 /** What a built-in tool gets from the turn that calls it. */
 export interface ToolContext {

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { EmptyState } from "@/components/empty-state";
 import { PageHeader } from "@/components/page-header";
 import { ActivityFeed } from "@/components/telemetry/activity-feed";
+import { AsksTable } from "@/components/telemetry/asks-table";
 import { CommandsTable } from "@/components/telemetry/commands-table";
 import { ExportMenu } from "@/components/telemetry/export-menu";
 import { LazyOverviewCharts } from "@/components/telemetry/lazy-charts";
@@ -11,6 +12,7 @@ import { HypothesisScorecards, VersionScorecards } from "@/components/telemetry/
 import { Section } from "@/components/telemetry/section";
 import { SummaryTiles } from "@/components/telemetry/summary-tiles";
 import { ToolHealthTable } from "@/components/telemetry/tool-health";
+import { askStats } from "@/lib/permissions/telemetry";
 import { telemetryOverview } from "@/lib/telemetry";
 import { ACTIVITY_KINDS } from "@/lib/telemetry/activity";
 import { activityPage } from "@/lib/telemetry/activity-feed";
@@ -33,9 +35,10 @@ export default async function TelemetryPage({ searchParams }: { searchParams: Se
   const preset = isPreset(requested) ? requested : DEFAULT_PRESET;
   const tool = first(params.tool);
   const range = presetRange(preset);
-  const [overview, activity] = await Promise.all([
+  const [overview, activity, asks] = await Promise.all([
     telemetryOverview(range),
     activityPage({ since: range.since, until: range.until, kinds: ACTIVITY_KINDS, limit: ACTIVITY_ROWS }),
+    askStats(range),
   ]);
   const empty = overview.totals.calls === 0;
   return (
@@ -87,6 +90,13 @@ export default async function TelemetryPage({ searchParams }: { searchParams: Se
           description="run_command grouped by what the command does, not its arguments: npm test -- a and npm test -- b are one row."
         >
           <CommandsTable commands={overview.commands} />
+        </Section>
+        <Section
+          id="asks"
+          title="Permission asks"
+          description="Tool calls that waited for a person under an ask rule (Settings → Permissions), per rule: how they were answered, how many timed out (a deny) or were stopped, and the median time to an answer."
+        >
+          <AsksTable asks={asks} />
         </Section>
         <Section
           id="learning"

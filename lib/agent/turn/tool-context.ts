@@ -1,4 +1,5 @@
 import { forgetProcess, recordProcess } from "@/lib/db/queries/processes";
+import { permit } from "@/lib/permissions/asks";
 import type { ToolSetDeps } from "../tool-call";
 import { describeReload, scanToolbox } from "../tools/registry";
 import { beforeTool } from "./checkpoints";
@@ -21,6 +22,7 @@ export function toolDeps(turn: TurnState, transcript: Transcript): ToolSetDeps {
       await turn.friction?.observe(call);
     },
     beforeRun: (tool) => beforeTool(turn, tool),
+    permit: (call, signal) => permit({ ...call, sessionId, turnId }, signal, emit),
     context: (callId, signal) => ({
       sessionId,
       turnId,

@@ -98,6 +98,26 @@ export const sessionEventBodySchema = z.discriminatedUnion("type", [
   }),
   // a person put the workspace back to before turn `fromTurn` (numbered from 1); those turns stay, marked
   z.object({ type: z.literal("turns-rewound"), fromTurn: count, turnIds: z.array(text), by: text }),
+  // a tool call waits for a person under an *ask* permission rule (lib/permissions/asks.ts)
+  z.object({
+    type: z.literal("ask-opened"),
+    askId: text,
+    callId: text,
+    tool: text,
+    summary: text,
+    input: z.unknown(),
+    rule: text,
+    expiresAt: text,
+  }),
+  // how it ended: a person's answer, the timeout (a deny) or the turn's Stop
+  z.object({
+    type: z.literal("ask-answered"),
+    askId: text,
+    callId: text,
+    decision: z.enum(["allow", "allow_session", "deny", "timeout", "cancelled"]),
+    reason: text.nullable(),
+    by: text.nullable(),
+  }),
   z.object({
     type: z.literal("reverted"),
     turn: count,
