@@ -93,7 +93,7 @@ export async function toolList(
 /** A call of one version, as its detail lists it: the telemetry call row, in part. */
 export type ToolVersionCall = Pick<
   CallRow,
-  "id" | "sessionId" | "ok" | "errorClass" | "durationMs" | "inputSummary" | "createdAt"
+  "id" | "sessionId" | "ok" | "errorClass" | "errorMessage" | "durationMs" | "inputSummary" | "createdAt"
 >;
 
 /** GET /api/tools/:name: every version, newest first, with its review material and recent calls. */
@@ -136,6 +136,7 @@ export async function toolDetail(name: string) {
               sessionId: c.sessionId,
               ok: c.ok,
               errorClass: c.errorClass,
+              errorMessage: c.errorMessage,
               durationMs: c.durationMs,
               inputSummary: c.inputSummary,
               createdAt: c.createdAt.toISOString(),
