@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDuration } from "./format";
+import { formatBytes, formatDuration } from "./format";
 
 describe("formatDuration", () => {
   it.each([
@@ -21,5 +21,19 @@ describe("formatDuration", () => {
     [5_400_000, "1h 30m"],
   ])("%s ms → %s", (ms, expected) => {
     expect(formatDuration(ms)).toBe(expected);
+  });
+});
+
+describe("formatBytes", () => {
+  it("tells an unknown size from a real zero", () => {
+    expect(formatBytes(null)).toBe("—");
+    expect(formatBytes(undefined)).toBe("—");
+    expect(formatBytes(0)).toBe("0 B");
+  });
+
+  it("scales to KiB and MiB", () => {
+    expect(formatBytes(1023)).toBe("1023 B");
+    expect(formatBytes(1536)).toBe("1.5 KiB");
+    expect(formatBytes(3 * 1024 * 1024)).toBe("3.0 MiB");
   });
 });
