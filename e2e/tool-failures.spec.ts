@@ -63,3 +63,52 @@ test("the Telemetry drill-down shows the error of a failed call", async ({ authe
   await expect(call.getByTestId("drilldown-error")).toContainText(MESSAGE);
   await expect(call.getByTestId("drilldown-error")).toContainText(FRAME);
 });
+
+test("the approval card shows the trial calls beside validation, and approving a tool that failed in use asks first", async ({
+  authed: page,
+}) => {
+  await page.goto(`/tools?name=${NAME}`);
+  await expect(page.getByTestId("tool-status")).toHaveText("proposed");
+  await expect(page.getByTestId("validation-verdict")).toHaveText("passed");
+  const use = page.getByTestId("trial-use");
+  await expect(use).toHaveAttribute("data-tone", "bad");
+  await expect(use.getByTestId("trial-use-verdict")).toHaveText(
+    "Failed in 1 of 1 trial call (0 % succeeded).",
+  );
+  await expect(use.getByTestId("trial-use-failure")).toHaveCount(1);
+  await expect(use.getByTestId("trial-use-failure")).toContainText(MESSAGE);
+
+  // not the green button: one press opens the warning, and nothing is approved yet
+  const approve = page.getByTestId("approve-button");
+  await expect(approve).toHaveAttribute("data-confirm", "true");
+  await approve.click();
+  const warning = page.getByTestId("approve-warning");
+  await expect(warning).toContainText("Failed in 1 of 1 trial call");
+  await expect(warning.getByTestId("approve-warning-error")).toContainText(MESSAGE);
+  await expect(page.getByTestId("approve-cancel")).toBeFocused();
+  await page.keyboard.press("Escape");
+  await expect(warning).toHaveCount(0);
+  await expect(page.getByTestId("tool-status")).toHaveText("proposed");
+  const detail = await (await page.request.get(`/api/tools/${NAME}`)).json();
+  expect(detail.versions[0]).toMatchObject({
+    status: "proposed",
+    use: { calls: 1, successes: 0, failures: 1 },
+  });
+});
+
+test("the telemetry health table flags an agent-written tool that failed in its trial calls", async ({
+  authed: page,
+}) => {
+  await page.goto("/telemetry?range=24h");
+  const row = page.locator(`[data-testid="telemetry-row"][data-tool="${NAME}"]`);
+  await expect(row.getByTestId("flag-failing")).toBeVisible();
+  await expect(page.getByTestId("stat-flagged")).toContainText(NAME);
+});
+
+test("approving anyway, after the warning, activates it", async ({ authed: page }) => {
+  await page.goto(`/tools?name=${NAME}`);
+  await page.getByTestId("approve-button").click();
+  await page.getByTestId("approve-anyway").click();
+  await expect(page.getByTestId("tool-status")).toHaveText("active");
+  await expect(page.getByTestId("action-notice")).toContainText(`Approved ${NAME} v1`);
+});
