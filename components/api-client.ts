@@ -18,6 +18,7 @@ import type {
   LearningEventList,
   LearningHealth,
   LearningType,
+  MaintenanceEstimate,
   MaintenanceOverview,
   MaintenanceStarted,
   MaintenanceStatus,
@@ -422,6 +423,7 @@ export const learningApi = {
   maintenanceStatus: (signal?: AbortSignal) =>
     request<MaintenanceStatus>("/api/maintenance/status", { signal }),
   maintenance: (signal?: AbortSignal) => request<MaintenanceOverview>("/api/maintenance", { signal }),
+  maintenanceEstimate: () => request<MaintenanceEstimate>("/api/maintenance/estimate"),
   startMaintenance: () => request<MaintenanceStarted>("/api/maintenance", { method: "POST" }),
   resumeMaintenance: (id: string) =>
     request<MaintenanceStarted>(`/api/maintenance/${enc(id)}/resume`, { method: "POST" }),

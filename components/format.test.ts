@@ -25,6 +25,18 @@ describe("formatDuration", () => {
 });
 
 describe("formatBytes", () => {
+  it("tells an unknown size from a real zero", () => {
+    expect(formatBytes(null)).toBe("—");
+    expect(formatBytes(undefined)).toBe("—");
+    expect(formatBytes(0)).toBe("0 B");
+  });
+
+  it("scales to KiB and MiB", () => {
+    expect(formatBytes(1023)).toBe("1023 B");
+    expect(formatBytes(1536)).toBe("1.5 KiB");
+    expect(formatBytes(3 * 1024 * 1024)).toBe("3.0 MiB");
+  });
+
   it.each([
     [0, "0 B"],
     [1023, "1023 B"],

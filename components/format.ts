@@ -64,7 +64,9 @@ export function formatAbsoluteTime(iso: string | null | undefined): string {
 }
 
 /** "12.4 MiB": a file's size as a person reads it (binary units, one decimal under 10). */
-export function formatBytes(bytes: number): string {
+/** A size in bytes; "—" when it is not known (which is not the same as 0 B). */
+export function formatBytes(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return "—";
   const units = ["B", "KiB", "MiB", "GiB", "TiB"];
   let value = Math.max(0, bytes);
   let unit = 0;

@@ -4,6 +4,7 @@ import { usePathname } from "next/navigation";
 import { useCallback, useEffect, useState } from "react";
 import type { MaintenanceStatus } from "@/lib/learning/views";
 import { learningApi } from "./api-client";
+import { BatteryChangeDialog } from "./learning/battery-change-dialog";
 import {
   announceMaintenanceChange,
   MAINTENANCE_CHANGED,
@@ -23,6 +24,7 @@ export function MaintenanceBanner() {
   const [status, setStatus] = useState<MaintenanceStatus | null>(null);
   const [snoozing, setSnoozing] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [asking, setAsking] = useState(false);
 
   const refresh = useCallback(async () => {
     const result = await learningApi.maintenanceStatus();
@@ -113,12 +115,21 @@ export function MaintenanceBanner() {
           variant="primary"
           data-testid="maintenance-start"
           disabled={battery.busy}
-          onClick={() => void battery.start()}
+          onClick={() => setAsking(true)}
           title="Run the maintenance pass now and watch it stream"
         >
           {battery.busy ? "Starting…" : "Start"}
         </Button>
       </span>
+      <BatteryChangeDialog
+        open={asking}
+        busy={battery.busy}
+        onCancel={() => setAsking(false)}
+        onConfirm={() => {
+          setAsking(false);
+          void battery.start();
+        }}
+      />
     </div>
   );
 }

@@ -331,6 +331,16 @@ test("Change batteries runs a pass: working memory and a card on the board, and 
   await expect(page.getByTestId("health-conversion")).toBeVisible();
   await expect(page.getByTestId("runs-empty")).toBeVisible();
   await page.getByTestId("change-batteries").click();
+  // it says what it will do, where and at what cost before anything starts
+  const dialog = page.getByTestId("battery-dialog");
+  await expect(dialog.getByTestId("battery-explain")).toContainText("must act on the top small item");
+  await expect(dialog.getByTestId("battery-cost")).toContainText("No earlier pass to estimate from");
+  await expect(dialog.getByTestId("battery-cost")).toContainText("budget or after");
+  await expect(dialog.getByTestId("battery-workspace")).toContainText(E2E.workspace);
+  await expect(dialog.getByTestId("battery-workspace")).not.toContainText(process.cwd());
+  await expect(dialog.getByTestId("battery-board")).toContainText(/no open items|to do and in progress/);
+  expect((await maintenanceStatus(api)).runs).toHaveLength(0);
+  await dialog.getByTestId("battery-confirm").click();
   await page.waitForURL(/\/sessions\/[^/]+$/);
   const passSession = page.url().split("/").at(-1);
   await expect.poll(() => terminalText(page)).toContain("▸ write_working_memory");
@@ -353,6 +363,9 @@ test("Change batteries runs a pass: working memory and a card on the board, and 
   await expect(card.getByTestId("evidence-link")).toHaveAttribute("href", "/tools?name=run_command");
   const run = page.getByTestId("maintenance-run").first();
   await expect(run.getByTestId("run-status")).toHaveText("completed");
+  // it added a card but acted on no small item: not good news in green
+  await expect(run.getByTestId("run-status")).toHaveAttribute("data-tone", "warn");
+  await expect(run.getByTestId("run-warning")).toContainText("Acted on 0 small items");
   await expect(run.getByTestId("run-working-memory")).toContainText("v1");
   await expect(page.getByTestId("working-memory-version")).toHaveText("v1");
   await expect(page.getByTestId("working-memory-content")).toContainText(`Use pnpm, not npm (${RUN}).`);

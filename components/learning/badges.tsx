@@ -63,14 +63,17 @@ const STATUS_TONES: Record<string, Tone> = {
 /** A status word with a dot; the text content is exactly the status (tests rely on it). */
 export function StatusPill({
   status,
+  tone: toneOf,
   className,
   ...rest
 }: {
   status: string;
+  /** Overrides the status' own tone (a pass that completed without acting on anything is a warning). */
+  tone?: Tone;
   className?: string;
   "data-testid"?: string;
 }) {
-  const tone = STATUS_TONES[status] ?? "neutral";
+  const tone = toneOf ?? STATUS_TONES[status] ?? "neutral";
   return (
     <span
       className={cn(

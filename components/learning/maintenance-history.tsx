@@ -8,6 +8,7 @@ import { formatAbsoluteTime, formatDuration, formatPercent, formatRelativeTime }
 import { Button } from "../ui/button";
 import { useNow } from "../use-now";
 import { StatusPill } from "./badges";
+import { runOutcome } from "./battery-model";
 
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
@@ -193,6 +194,7 @@ export function MaintenanceHistory({
               run.status === "running" && status?.lastRun?.id === run.id && status.running === false;
             const resumable = run.status === "failed" || run.status === "cancelled" || stalled;
             const took = run.finishedAt ? Date.parse(run.finishedAt) - Date.parse(run.startedAt) : null;
+            const outcome = runOutcome(run);
             return (
               <li
                 key={run.id}
@@ -202,7 +204,12 @@ export function MaintenanceHistory({
               >
                 <div className="flex flex-wrap items-center gap-3 px-4 pt-3">
                   <span className="font-medium text-fg">Battery change #{number}</span>
-                  <StatusPill status={stalled ? "stalled" : run.status} data-testid="run-status" />
+                  <StatusPill
+                    status={stalled ? "stalled" : run.status}
+                    tone={outcome.tone ?? undefined}
+                    data-tone={outcome.tone ?? undefined}
+                    data-testid="run-status"
+                  />
                   <time
                     dateTime={run.startedAt}
                     title={formatAbsoluteTime(run.startedAt)}
@@ -234,7 +241,12 @@ export function MaintenanceHistory({
                     ) : null}
                   </span>
                 </div>
-                <div className="px-4 pt-2.5 pb-3">
+                <div className="flex flex-col gap-2 px-4 pt-2.5 pb-3">
+                  {outcome.warning ? (
+                    <p data-testid="run-warning" className="text-amber-300 text-sm">
+                      {outcome.warning}
+                    </p>
+                  ) : null}
                   <Results run={run} />
                 </div>
                 <details className="group">

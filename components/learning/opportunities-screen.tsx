@@ -15,6 +15,7 @@ import { PageHeader } from "../page-header";
 import { Button } from "../ui/button";
 import { Callout } from "../ui/callout";
 import { PanelSection } from "./badges";
+import { BatteryChangeDialog } from "./battery-change-dialog";
 import type { KnownIds } from "./board-model";
 import { HealthFigures } from "./health-figures";
 import { HypothesisCards } from "./hypotheses";
@@ -67,6 +68,7 @@ export function OpportunitiesScreen() {
   const [dialog, setDialog] = useState<{ card: Opportunity | null; status: OpportunityStatus } | null>(null);
   const [importing, setImporting] = useState(false);
   const [healthKey, setHealthKey] = useState(0);
+  const [asking, setAsking] = useState(false);
 
   const loadBoard = useCallback(async () => {
     const result = await learningApi.opportunities();
@@ -164,8 +166,8 @@ export function OpportunitiesScreen() {
               variant="primary"
               data-testid="change-batteries"
               disabled={battery.busy}
-              onClick={() => void battery.start()}
-              title="Run a maintenance pass now: analysis, then the model acts on it"
+              onClick={() => setAsking(true)}
+              title="Run a maintenance pass now: analysis, then the model acts on it (asks first)"
             >
               <BatteryIcon />
               {battery.busy ? "Starting…" : "Change batteries"}
@@ -308,6 +310,15 @@ export function OpportunitiesScreen() {
         onDeleted={(id) => {
           setDialog(null);
           setCards((current) => current?.filter((c) => c.id !== id) ?? current);
+        }}
+      />
+      <BatteryChangeDialog
+        open={asking}
+        busy={battery.busy}
+        onCancel={() => setAsking(false)}
+        onConfirm={() => {
+          setAsking(false);
+          void battery.start();
         }}
       />
       <ImportDialog

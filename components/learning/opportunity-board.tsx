@@ -19,6 +19,7 @@ import {
 } from "./board-model";
 import { OpportunityCard } from "./opportunity-card";
 import { DropDialog } from "./opportunity-dialogs";
+import { SaveQueue } from "./save-queue";
 
 const DRAG_TYPE = "application/x-ratchet-opportunity";
 
@@ -31,7 +32,9 @@ const COLUMN_HINTS: Record<OpportunityStatus, string> = {
 
 /**
  * The OPPORTUNITIES board: four columns, cards moved by drag and drop or from the keyboard.
- * Every move is saved at once (PATCH status + position); a failed save puts the card back.
+ * Every move is saved (PATCH status + position) in order behind the board's earlier saves; only the
+ * answer to a card's latest move is applied, and a failed one puts the card back where the server
+ * has it.
  */
 export function OpportunityBoard({
   cards,
@@ -56,6 +59,9 @@ export function OpportunityBoard({
   const boardRef = useRef<HTMLDivElement>(null);
   const cardsRef = useRef(cards);
   cardsRef.current = cards;
+  const saves = useRef(new SaveQueue());
+  /** Each moved card as the server last confirmed it: where a failed move puts it back. */
+  const confirmed = useRef(new Map<string, Opportunity>());
 
   const columns = useMemo(() => groupByStatus(cards), [cards]);
 
@@ -86,18 +92,39 @@ export function OpportunityBoard({
         `Moved “${card.title}” to ${columnLabel(move.status)}, position ${at + 1} of ${column.length}.`,
       );
       setError(null);
-      const saves = [
-        learningApi.updateOpportunity(move.id, {
-          status: move.status,
-          position: move.position,
-          ...(dropReason !== undefined ? { dropReason } : {}),
-        }),
-        ...move.renumber.map((r) => learningApi.updateOpportunity(r.id, { position: r.position })),
-      ];
-      const results = await Promise.all(saves);
+      const touched = [move.id, ...move.renumber.map((r) => r.id)];
+      for (const id of touched) {
+        const was = before.find((c) => c.id === id);
+        if (was && !confirmed.current.has(id)) confirmed.current.set(id, was);
+      }
+      // sent only when the board's earlier saves have been answered
+      const { result: results, latest } = await saves.current.run(move.id, () =>
+        Promise.all([
+          learningApi.updateOpportunity(move.id, {
+            status: move.status,
+            position: move.position,
+            ...(dropReason !== undefined ? { dropReason } : {}),
+          }),
+          ...move.renumber.map((r) => learningApi.updateOpportunity(r.id, { position: r.position })),
+        ]),
+      );
+      for (const r of results) if (r.ok) confirmed.current.set(r.data.id, r.data);
+      // a later move of this card is on its way: this answer describes a place the card has left
+      if (!latest) return;
+      // nothing of this card is in flight now: its next move starts from the board as shown
+      const back = confirmed.current.get(move.id);
+      confirmed.current.delete(move.id);
       const failed = results.find((r) => !r.ok);
       if (failed && !failed.ok) {
-        onCardsChange(() => before);
+        // back to where the server has them: only this move's cards, other moves stand
+        onCardsChange((current) =>
+          current.map((c) => {
+            const was =
+              c.id === move.id ? back : touched.includes(c.id) ? confirmed.current.get(c.id) : undefined;
+            return was ? { ...c, status: was.status, position: was.position, dropReason: was.dropReason } : c;
+          }),
+        );
+        focusAfter.current = move.id;
         setError(`Could not move “${card.title}”: ${failed.message}`);
         setAnnouncement(`Move failed: ${failed.message}`);
         return;

@@ -164,6 +164,52 @@ describe("renderEvent", () => {
     expect(text).toBe(`${SGR.reset}\n${SGR.red}✗ exit 1 · 0.3s${SGR.reset}\n`);
   });
 
+  it("shows why a tool failed: its message on the ✗ line, the frames from its own file under it", () => {
+    const failed: SessionEventBody = {
+      ...okResult,
+      tool: "find_todos",
+      ok: false,
+      state: "error",
+      exitCode: null,
+      summary: "threw",
+      error:
+        "Error: EACCES: open './.bash_profile'\n  at walk (find_todos.mjs:3:9)\n  at run (find_todos.mjs:5:5)",
+    };
+    expect(screen(renderEvent(failed, initialRenderState).text)).toEqual([
+      "✗ threw: Error: EACCES: open './.bash_profile'",
+      `${GUTTER}at walk (find_todos.mjs:3:9)`,
+      `${GUTTER}at run (find_todos.mjs:5:5)`,
+      "",
+    ]);
+  });
+
+  it("renders a failure's text as plain lines: its escapes never reach the terminal", () => {
+    const hostile: SessionEventBody = {
+      ...okResult,
+      ok: false,
+      state: "error",
+      summary: "threw",
+      error: "Error: \x1b[2J\x1b]0;owned\x07wiped\r\n\x1b[31m  at x (t.mjs:1:1)\u009b",
+    };
+    const { text } = renderEvent(hostile, initialRenderState);
+    expect(screen(text)).toEqual(["✗ threw: Error: [2J]0;ownedwiped", `${GUTTER}[31m  at x (t.mjs:1:1)`, ""]);
+    expect(text).not.toContain("\x1b[2J");
+  });
+
+  it("does not repeat a message the summary already carries", () => {
+    const rejected: SessionEventBody = {
+      ...okResult,
+      ok: false,
+      state: "error",
+      summary: "rejected: unknown tool nope",
+      error: "unknown tool nope",
+    };
+    expect(screen(renderEvent(rejected, initialRenderState).text)).toEqual([
+      "✗ rejected: unknown tool nope",
+      "",
+    ]);
+  });
+
   it("starts text after a tool result on a fresh line", () => {
     const { text } = renderEvents([
       { type: "text-delta", text: "Running tests." },

@@ -293,6 +293,30 @@ function fileDiff(state: RenderState, event: Extract<SessionEventBody, { type: "
   return { text: `${header.text}${pen.out}${SGR.reset}${more}`, state: header.state };
 }
 
+/** Error lines shown under a failed call, at most: the message and the first frames. */
+const MAX_ERROR_LINES = 4;
+
+/**
+ * A failed call: `✗ summary: message`, then the frames from the tool's own file, dimmed. The error
+ * is the tool's (hostile) text: each line of it becomes one plain line of ours.
+ */
+function failureLines(state: RenderState, summary: string, error: string): RenderResult {
+  const [first = "", ...rest] = error
+    .replace(/\r\n?/g, "\n")
+    .split("\n")
+    .map((l) => oneLine(l))
+    .filter(Boolean);
+  // "rejected: <message>" already carries it
+  const head = first && !summary.includes(first) ? `✗ ${summary}: ${first}` : `✗ ${summary}`;
+  let result = line(state, SGR.red, head);
+  let text = result.text;
+  for (const more of first && head.endsWith(first) ? rest.slice(0, MAX_ERROR_LINES - 1) : []) {
+    result = line(result.state, SGR.dim + SGR.red, `${GUTTER}${more}`);
+    text += result.text;
+  }
+  return { text, state: result.state };
+}
+
 export function renderEvent(event: SessionEventBody, state: RenderState): RenderResult {
   switch (event.type) {
     case "user-message": {
@@ -355,7 +379,8 @@ export function renderEvent(event: SessionEventBody, state: RenderState): Render
 
     case "tool-result": {
       const summary = oneLine(event.summary) || (event.ok ? "done" : "failed");
-      return event.ok ? line(state, SGR.dim, `✓ ${summary}`) : line(state, SGR.red, `✗ ${summary}`);
+      if (event.ok) return line(state, SGR.dim, `✓ ${summary}`);
+      return failureLines(state, summary, event.error ?? "");
     }
 
     case "step-finish":

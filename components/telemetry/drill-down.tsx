@@ -5,8 +5,10 @@ import Link from "next/link";
 import { useEffect, useState } from "react";
 import type { DailyPoint, ToolCallRow, ToolHealth } from "@/lib/telemetry/views";
 import { telemetryApi } from "../api-client";
+import { ErrorText } from "../error-text";
 import {
   formatAbsoluteTime,
+  formatBytes,
   formatDuration,
   formatPercent,
   formatRelativeTime,
@@ -37,12 +39,6 @@ function resultOf(call: ToolCallRow): { label: string; tone: string } {
     };
   }
   return { label: call.exitCode !== null ? `exit ${call.exitCode}` : "ok", tone: "text-emerald-300" };
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
 /** One tool's calls in the range, newest first (failures only on request), and its day-by-day chart. */
@@ -231,16 +227,24 @@ export function ToolDrillDown({
                         <span className="ml-2 text-faint">{call.toolVersion}</span>
                       ) : null}
                     </td>
-                    <td
-                      className={cn(TD, "whitespace-nowrap text-sm", result.tone)}
-                      data-testid="drilldown-result"
-                    >
-                      {result.label}
+                    <td className={cn(TD, "max-w-sm text-sm")} data-testid="drilldown-result">
+                      <span className={cn("whitespace-nowrap", result.tone)}>{result.label}</span>
+                      {call.errorMessage ? (
+                        <ErrorText data-testid="drilldown-error" text={call.errorMessage} />
+                      ) : null}
                     </td>
                     <td className={cn(TD, "text-right text-muted text-sm tabular-nums")}>
                       {formatDuration(call.durationMs)}
                     </td>
-                    <td className={cn(TD, "text-right text-muted text-sm tabular-nums")}>
+                    <td
+                      className={cn(TD, "text-right text-muted text-sm tabular-nums")}
+                      data-testid="drilldown-bytes"
+                      title={
+                        call.outputBytes === null
+                          ? "Not known: the call did not run, or was recorded before its size was"
+                          : undefined
+                      }
+                    >
                       {formatBytes(call.outputBytes)}
                     </td>
                     <td className={cn(TD, "text-right text-muted text-sm tabular-nums")}>

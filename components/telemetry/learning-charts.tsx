@@ -14,6 +14,7 @@ import {
 } from "recharts";
 import type { LearningHealth, SpendHealth } from "@/lib/telemetry/views";
 import { formatCost } from "../format";
+import { moneyAxis, needsDots } from "./chart-model";
 import { AXIS, colorFor, GRID, SOURCE_COLORS, TOOLTIP_STYLE } from "./palette";
 import { Card } from "./section";
 
@@ -33,6 +34,7 @@ export default function LearningCharts({
     perTask: d.costPerTask,
   }));
   const skills = learning.skills.slice(0, 10);
+  const money = moneyAxis(spendRows.flatMap((r) => [r.perSession, r.perTask]));
   return (
     <div className="grid gap-4 lg:grid-cols-3">
       <Card title="Learning events by source, per day" testId="chart-learning">
@@ -78,14 +80,20 @@ export default function LearningCharts({
             <LineChart data={spendRows} margin={{ top: 4, right: 4, bottom: 0, left: 0 }}>
               <CartesianGrid stroke={GRID} vertical={false} />
               <XAxis dataKey="day" {...AXIS} minTickGap={16} />
-              <YAxis {...AXIS} width={52} tickFormatter={(v: number) => `$${v.toFixed(2)}`} />
+              <YAxis
+                {...AXIS}
+                width={60}
+                ticks={money.ticks}
+                domain={[0, money.top]}
+                tickFormatter={(v: number) => money.format(v)}
+              />
               <Tooltip {...TOOLTIP_STYLE} formatter={(v) => formatCost(Number(v))} />
               <Legend wrapperStyle={{ fontSize: 11 }} />
               <Line
                 name="per session"
                 dataKey="perSession"
                 stroke="#38bdf8"
-                dot={false}
+                dot={needsDots(spendRows.map((r) => r.perSession))}
                 strokeWidth={1.5}
                 isAnimationActive={false}
                 connectNulls
@@ -94,7 +102,7 @@ export default function LearningCharts({
                 name="per completed task"
                 dataKey="perTask"
                 stroke="#34d399"
-                dot={false}
+                dot={needsDots(spendRows.map((r) => r.perTask))}
                 strokeWidth={1.5}
                 isAnimationActive={false}
                 connectNulls

@@ -14,6 +14,7 @@ import {
 } from "recharts";
 import type { CommandStat, DailyPoint, ToolHealth } from "@/lib/telemetry/views";
 import { formatDuration, formatPercent } from "../format";
+import { needsDots } from "./chart-model";
 import { AXIS, CLASS_COLORS, colorFor, GRID, TOOLTIP_STYLE } from "./palette";
 import { Card } from "./section";
 
@@ -90,7 +91,7 @@ export default function OverviewCharts({
               name={tool}
               dataKey={`rate:${tool}`}
               stroke={colorFor(tool, i)}
-              dot={rows.length < 3}
+              dot={needsDots(rows.map((r) => r[`rate:${tool}`] as number | null))}
               strokeWidth={1.5}
               isAnimationActive={false}
               connectNulls
@@ -138,7 +139,7 @@ export default function OverviewCharts({
             name="p50"
             dataKey="p50"
             stroke="#818cf8"
-            dot={rows.length < 3}
+            dot={needsDots(daily.map((d) => d.p50Ms))}
             strokeWidth={1.5}
             isAnimationActive={false}
             connectNulls
@@ -148,7 +149,7 @@ export default function OverviewCharts({
             dataKey="p95"
             stroke="#a78bfa"
             strokeDasharray="4 3"
-            dot={rows.length < 3}
+            dot={needsDots(daily.map((d) => d.p95Ms))}
             strokeWidth={1.5}
             isAnimationActive={false}
             connectNulls

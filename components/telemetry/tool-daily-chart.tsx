@@ -13,6 +13,7 @@ import {
 } from "recharts";
 import type { DailyPoint } from "@/lib/telemetry/views";
 import { formatDuration } from "../format";
+import { needsDots } from "./chart-model";
 import { AXIS, GRID, TOOLTIP_STYLE } from "./palette";
 
 /** One tool per day: calls (ok / failed) as bars, p50 and p95 duration as lines on the right axis. */
@@ -60,7 +61,7 @@ export default function ToolDailyChart({ days }: { days: DailyPoint[] }) {
             yAxisId="ms"
             dataKey="p50"
             stroke="#818cf8"
-            dot={false}
+            dot={needsDots(days.map((d) => d.p50Ms))}
             strokeWidth={1.5}
             isAnimationActive={false}
             connectNulls
@@ -70,7 +71,7 @@ export default function ToolDailyChart({ days }: { days: DailyPoint[] }) {
             dataKey="p95"
             stroke="#a78bfa"
             strokeDasharray="4 3"
-            dot={false}
+            dot={needsDots(days.map((d) => d.p95Ms))}
             strokeWidth={1.5}
             isAnimationActive={false}
             connectNulls

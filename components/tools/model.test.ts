@@ -6,6 +6,7 @@ import {
   isTrialCall,
   parseVersionParam,
   toolHref,
+  verdictOfUse,
   versionUnderReview,
 } from "./model";
 
@@ -43,6 +44,7 @@ function version(n: number, patch: Partial<ToolVersionDetail> = {}): ToolVersion
     decidedAt: null,
     decisionReason: null,
     createdAt: "2026-01-01T00:00:00.000Z",
+    use: { calls: 0, successes: 0, failures: 0, lastFailures: [] },
     calls: [],
     ...patch,
   };
@@ -121,5 +123,33 @@ describe("URLs", () => {
     expect(parseVersionParam("0")).toBeNull();
     expect(parseVersionParam("x")).toBeNull();
     expect(parseVersionParam(null)).toBeNull();
+  });
+});
+
+describe("verdictOfUse", () => {
+  const use = (calls: number, successes: number) => ({
+    calls,
+    successes,
+    failures: calls - successes,
+    lastFailures: [],
+  });
+
+  it("asks again before approving a version that failed in real calls, whatever validation said", () => {
+    expect(verdictOfUse(use(3, 0), true)).toEqual({
+      tone: "bad",
+      text: "Failed in 3 of 3 trial calls (0 % succeeded).",
+      confirm: true,
+    });
+    expect(verdictOfUse(use(4, 3), true)).toMatchObject({ tone: "bad", confirm: true });
+  });
+
+  it("says so plainly when it worked, or was never tried", () => {
+    expect(verdictOfUse(use(2, 2), true)).toEqual({
+      tone: "good",
+      text: "Worked in all 2 trial calls.",
+      confirm: false,
+    });
+    expect(verdictOfUse(use(1, 1), false).text).toBe("Worked in its 1 call.");
+    expect(verdictOfUse(use(0, 0), true)).toMatchObject({ tone: "none", confirm: false });
   });
 });

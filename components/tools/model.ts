@@ -1,5 +1,5 @@
 /** Pure helpers for the Tools page: grouping, which version is under review, what a person may do. */
-import type { ToolListItem, ToolStatus, ToolVersionDetail } from "@/lib/tools/views";
+import type { ToolListItem, ToolStatus, ToolVersionDetail, ToolVersionUse } from "@/lib/tools/views";
 
 export function shortSha(sha: string | null | undefined, length = 8): string {
   return sha ? sha.slice(0, length) : "—";
@@ -96,4 +96,39 @@ export function parseVersionParam(value: string | null): number | null {
   if (!value || !/^\d+$/.test(value)) return null;
   const n = Number(value);
   return n >= 1 ? n : null;
+}
+
+export interface UseVerdict {
+  tone: "none" | "good" | "bad";
+  /** One sentence for the approval card. */
+  text: string;
+  /** Approving asks again: the version failed in real calls, whatever validation said. */
+  confirm: boolean;
+}
+
+/**
+ * What a version's real calls say next to its validation: validation runs only the examples the
+ * agent wrote, so a tool can pass them and fail every real call.
+ */
+export function verdictOfUse(use: ToolVersionUse, trial: boolean): UseVerdict {
+  const calls = trial ? "trial call" : "call";
+  const plural = (n: number) => `${n} ${calls}${n === 1 ? "" : "s"}`;
+  if (use.calls === 0)
+    return {
+      tone: "none",
+      text: trial ? "Not tried in a session yet: only its examples have run." : "Not called yet.",
+      confirm: false,
+    };
+  if (use.failures === 0)
+    return {
+      tone: "good",
+      text: `Worked in ${use.calls === 1 ? "its 1" : `all ${use.calls}`} ${calls}${use.calls === 1 ? "" : "s"}.`,
+      confirm: false,
+    };
+  const rate = Math.round((use.successes / use.calls) * 100);
+  return {
+    tone: "bad",
+    text: `Failed in ${use.failures} of ${plural(use.calls)} (${rate} % succeeded).`,
+    confirm: true,
+  };
 }

@@ -4,10 +4,11 @@ import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState 
 import type { ToolDecision, ToolVersionDetail } from "@/lib/tools/views";
 import type { ApiResult } from "../api-client";
 import { toolsApi } from "../api-client";
+import { ErrorText } from "../error-text";
 import { Button } from "../ui/button";
 import { Input, Textarea } from "../ui/input";
 import { invalidHint } from "./invalid-hint";
-import { shortSha } from "./model";
+import { shortSha, verdictOfUse } from "./model";
 
 export const MIN_REASON = 3;
 
@@ -86,10 +87,26 @@ export function DecisionActions({ name, version, onDone, onError }: Props) {
   const hintId = useId();
   const decidable = version.status === "proposed";
   const reasonOk = reason.trim().length >= MIN_REASON;
+  // validation runs only the examples the agent wrote: a failure in real use asks again
+  const use = verdictOfUse(version.use, true);
+  const [warning, setWarning] = useState(false);
 
   useEffect(() => {
     if (rejecting) focusIn(root.current, "reject-reason");
   }, [rejecting]);
+
+  useEffect(() => {
+    if (warning) focusIn(root.current, "approve-cancel");
+  }, [warning]);
+
+  function approve() {
+    setWarning(false);
+    void run(
+      "Approve",
+      () => toolsApi.approve(name, version.sha256),
+      (r) => `Approved ${r.name} v${r.version}. Every session can call it now.`,
+    );
+  }
 
   function closeReject() {
     setRejecting(false);
@@ -115,16 +132,12 @@ export function DecisionActions({ name, version, onDone, onError }: Props) {
       <div className="flex flex-wrap items-center gap-2">
         <Button
           data-testid="approve-button"
-          variant="primary"
+          data-confirm={use.confirm ? "true" : "false"}
+          variant={use.confirm ? "secondary" : "primary"}
           disabled={!decidable || busy !== null}
           aria-describedby={hintId}
-          onClick={() =>
-            void run(
-              "Approve",
-              () => toolsApi.approve(name, version.sha256),
-              (r) => `Approved ${r.name} v${r.version}. Every session can call it now.`,
-            )
-          }
+          aria-expanded={use.confirm ? warning : undefined}
+          onClick={() => (use.confirm ? setWarning((open) => !open) : approve())}
         >
           {busy === "Approve" ? "Approving…" : `Approve v${version.version}`}
         </Button>
@@ -147,6 +160,48 @@ export function DecisionActions({ name, version, onDone, onError }: Props) {
           )}
         </span>
       </div>
+
+      {warning ? (
+        <form
+          onSubmit={(e: FormEvent<HTMLFormElement>) => {
+            e.preventDefault();
+            approve();
+          }}
+          aria-label={`Approve ${name} v${version.version} although it failed in use`}
+          data-testid="approve-warning"
+          className="flex flex-col gap-2 rounded-md border border-amber-400/30 bg-amber-400/[0.06] p-3"
+          onKeyDown={(e: KeyboardEvent) => {
+            if (e.key === "Escape") {
+              e.preventDefault();
+              setWarning(false);
+              focusIn(root.current, "approve-button");
+            }
+          }}
+        >
+          <p className="text-amber-100 text-sm">
+            {use.text} Its validation passed on its own examples only. Approved, every session is offered it.
+          </p>
+          {version.use.lastFailures[0]?.errorMessage ? (
+            <ErrorText data-testid="approve-warning-error" text={version.use.lastFailures[0].errorMessage} />
+          ) : null}
+          <div className="flex items-center gap-2">
+            <Button data-testid="approve-anyway" type="submit" variant="danger" size="sm">
+              Approve v{version.version} anyway
+            </Button>
+            <Button
+              data-testid="approve-cancel"
+              variant="ghost"
+              size="sm"
+              onClick={() => {
+                setWarning(false);
+                focusIn(root.current, "approve-button");
+              }}
+            >
+              Cancel
+            </Button>
+          </div>
+        </form>
+      ) : null}
 
       {rejecting ? (
         <form

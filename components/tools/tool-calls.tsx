@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { ToolVersionDetail } from "@/lib/tools/views";
+import { ErrorText } from "../error-text";
 import { formatAbsoluteTime, formatDuration, formatRelativeTime } from "../format";
 import { cn } from "../ui/cn";
 import { isTrialCall } from "./model";
@@ -76,11 +77,16 @@ export function ToolCalls({ version, now }: { version: ToolVersionDetail; now: n
                       </span>
                     ) : null}
                   </td>
-                  <td className={cn(TD, "whitespace-nowrap")}>
+                  <td className={cn(TD, "max-w-[26rem]")}>
                     {call.ok ? (
                       <span className="text-emerald-300">ok</span>
                     ) : (
-                      <span className="text-red-300">{call.errorClass ?? "error"}</span>
+                      <>
+                        <span className="text-red-300">{call.errorClass?.replace("_", " ") ?? "error"}</span>
+                        {call.errorMessage ? (
+                          <ErrorText data-testid="tool-call-error" text={call.errorMessage} />
+                        ) : null}
+                      </>
                     )}
                   </td>
                   <td className={cn(TD, "whitespace-nowrap text-right text-muted tabular-nums")}>

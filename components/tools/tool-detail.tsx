@@ -16,6 +16,7 @@ import {
 } from "./tool-actions";
 import { ToolCalls } from "./tool-calls";
 import { ToolStatusBadge } from "./tool-status-badge";
+import { TrialUse } from "./trial-use";
 import { ValidationReport } from "./validation-report";
 
 function When({ iso, now }: { iso: string | null; now: number }) {
@@ -253,6 +254,9 @@ function VersionView({
                 </span>
               ) : null}
             </p>
+            <div className="mb-3">
+              <TrialUse version={version} now={now} />
+            </div>
             <DecisionActions name={name} version={version} onDone={onDone} onError={onError} />
           </>
         ) : version.status === "active" ? (

@@ -175,6 +175,45 @@ describe("agent runner", () => {
     );
   });
 
+  it("a tool that throws: its message and the line of its own file, masked, reach the event, the call row and the friction", async () => {
+    const { id } = await newSession();
+    const source = [
+      'export const description = "Reads a setting.";',
+      'export const schema = { type: "object", properties: { key: { type: "string" } }, required: ["key"], additionalProperties: false };',
+      'export const examples = [{ args: { key: "a" }, expect: { ok: true, result: "a" } }];',
+      "function check(key) {",
+      '  if (key.length > 1) throw new RangeError("no such setting: " + key);',
+      "  return key;",
+      "}",
+      "export async function run({ key }) { return { ok: true, result: check(key) }; }",
+    ].join("\n");
+    llm.enqueue(
+      reply().tool("propose_tool", { name: "read_setting", source, reason: "settings by hand" }).build(),
+      reply()
+        .tool("read_setting", { key: `api ${API_KEY}` })
+        .build(),
+      reply().text("it threw").build(),
+    );
+    const events = await runToEnd(id, "read it");
+    const result = events.findLast((e) => e.type === "tool-result");
+    const expected = ["RangeError: no such setting: api «masked»", "  at check (read_setting.mjs:5:29)"];
+    expect(result).toMatchObject({ tool: "read_setting", ok: false, summary: "threw" });
+    expect(result?.type === "tool-result" && result.error?.split("\n").slice(0, 2)).toEqual(expected);
+    await expect
+      .poll(
+        async () =>
+          (await db().toolCall.findFirst({ where: { sessionId: id, tool: "read_setting" } }))?.errorMessage,
+      )
+      .toMatch(/^RangeError: no such setting: api «masked»\n {2}at check \(read_setting\.mjs:5:29\)/);
+    const frictions = events.flatMap((e) => (e.type === "friction" ? [e] : []));
+    expect(frictions.map((f) => f.detail)).toEqual([
+      expect.stringMatching(
+        /^read_setting failed as a tool: RangeError: no such setting: api «masked» at check \(read_setting\.mjs:5:29\)/,
+      ),
+    ]);
+    expect(JSON.stringify(events)).not.toContain(API_KEY);
+  });
+
   it("notices a command failing twice and nudges the very next model request", async () => {
     const { id } = await newSession();
     llm.enqueue(

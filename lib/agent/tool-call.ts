@@ -2,6 +2,7 @@ import type { SessionEventBody } from "@/lib/events/types";
 import type { Permit, PermitCall } from "@/lib/permissions/asks";
 import { maskSecrets } from "@/lib/sandbox";
 import { recordToolCall } from "@/lib/telemetry/recorder";
+import { clipFailure } from "@/lib/tools/failure";
 import type { ErrorClass, ToolContext, ToolOutcome } from "@/lib/tools/types";
 import type { ToolPart } from "./parts";
 
@@ -31,6 +32,8 @@ export interface FinishedCall {
   input: string;
   ok: boolean;
   errorClass: ErrorClass | null;
+  /** Why it failed, masked and clipped; null when it did not. */
+  error: string | null;
   durationMs: number;
   exitCode: number | null;
 }
@@ -60,6 +63,17 @@ function errorClassFor(outcome: ToolOutcome): ErrorClass | null {
   return outcome.state === "error" ? "tool_error" : null;
 }
 
+/**
+ * Why a call failed, for people: the tool's own account when it gave one, else what the model was
+ * told. Null for a call that worked (a command's non-zero exit is its exit code, not an error).
+ * Masked before it is clipped, so a secret cut in two is masked whole.
+ */
+function failureOf(outcome: ToolOutcome, secrets: string[]): string | null {
+  const text = outcome.error ?? (outcome.state === "error" ? outcome.output : null);
+  if (!text?.trim()) return null;
+  return clipFailure(maskSecrets(text, secrets));
+}
+
 /** Records a finished call: its telemetry row (off the hot path) and the live result event. */
 async function finishCall(
   deps: ToolSetDeps,
@@ -67,6 +81,7 @@ async function finishCall(
   outcome: ToolOutcome,
   durationMs: number,
 ): Promise<void> {
+  const error = failureOf(outcome, deps.secrets);
   recordToolCall({
     sessionId: deps.sessionId,
     turnId: deps.turnId,
@@ -77,8 +92,10 @@ async function finishCall(
     ok: outcome.state === "completed",
     exitCode: outcome.exitCode ?? null,
     errorClass: errorClassFor(outcome),
+    errorMessage: error,
     durationMs,
-    outputBytes: outcome.outputBytes ?? Buffer.byteLength(outcome.output),
+    // null stays null: a call that never ran produced nothing, which is not "0 bytes of output"
+    outputBytes: outcome.outputBytes !== undefined ? outcome.outputBytes : Buffer.byteLength(outcome.output),
   }).catch((error) => console.error("[ratchet] telemetry write failed", error));
   await deps.emit({
     type: "tool-result",
@@ -89,6 +106,7 @@ async function finishCall(
     exitCode: outcome.exitCode ?? null,
     durationMs,
     summary: outcome.summary,
+    ...(error ? { error } : {}),
   });
   try {
     await deps.onCallFinished?.({
@@ -96,6 +114,7 @@ async function finishCall(
       input: call.summary,
       ok: outcome.state === "completed",
       errorClass: errorClassFor(outcome),
+      error,
       durationMs,
       exitCode: outcome.exitCode ?? null,
     });
@@ -211,6 +230,7 @@ export async function recordRejectedCall(
       output: message,
       summary: `rejected: ${message.slice(0, 160)}`,
       errorClass: "tool_error",
+      outputBytes: null,
     },
     0,
   );

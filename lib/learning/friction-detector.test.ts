@@ -56,6 +56,23 @@ describe("detectFriction", () => {
     );
   });
 
+  it("says why a tool failed, not only its input", () => {
+    const call: CallObservation = {
+      tool: "find_todos",
+      input: "{}",
+      ok: false,
+      errorClass: "tool_error",
+      error:
+        "Error: EACCES: permission denied, open './.bash_profile'\n  at walk (find_todos.mjs:3:9)\n  at run (find_todos.mjs:5:5)",
+      durationMs: 30,
+      exitCode: null,
+    };
+    const hit = detectFriction(call, ctx()).find((h) => h.kind === "tool_error");
+    expect(hit?.detail).toBe(
+      "find_todos failed as a tool: Error: EACCES: permission denied, open './.bash_profile' at walk (find_todos.mjs:3:9) (input: {})",
+    );
+  });
+
   it("fires when a command pattern repeats three times, arguments aside", () => {
     const history = [cmd("cat src/a.ts"), cmd("cat src/b.ts")];
     const hits = detectFriction(cmd("cat src/c.ts"), ctx(history));

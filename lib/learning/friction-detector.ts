@@ -38,6 +38,8 @@ export interface CallObservation {
   input: string;
   ok: boolean;
   errorClass: string | null;
+  /** Why it failed, when the call says (absent for calls read back from telemetry). */
+  error?: string | null;
   durationMs: number;
   exitCode: number | null;
 }
@@ -83,6 +85,13 @@ function shorten(text: string, max = 120): string {
   return line.length > max ? `${line.slice(0, max)}…` : line;
 }
 
+/** The message and the first frame from the tool's own file, on one line. */
+function failureLine(error: string): string {
+  const [message = "", ...rest] = error.trim().split("\n");
+  const frame = rest.map((l) => l.trim()).find((l) => l.startsWith("at "));
+  return shorten(frame ? `${message.trim()} ${frame}` : message, 240);
+}
+
 export function detectFriction(call: CallObservation, ctx: FrictionContext): FrictionHit[] {
   if (LOOP_TOOLS.has(call.tool)) return [];
   const hits: FrictionHit[] = [];
@@ -96,10 +105,14 @@ export function detectFriction(call: CallObservation, ctx: FrictionContext): Fri
     });
   } else if (call.errorClass === "tool_error" || call.errorClass === "sandbox_denial") {
     const what = call.errorClass === "sandbox_denial" ? "was blocked by the sandbox" : "failed as a tool";
+    // the error first: an input such as "{}" says nothing about what went wrong
+    const why = call.error ? failureLine(call.error) : "";
     hits.push({
       kind: "tool_error",
       key: `tool_error:${exactKey(call)}`,
-      detail: `${call.tool} ${what}: ${shown}`,
+      detail: why
+        ? `${call.tool} ${what}: ${why}${shown ? ` (input: ${shown})` : ""}`
+        : `${call.tool} ${what}: ${shown}`,
     });
   }
   if (failed(call)) {

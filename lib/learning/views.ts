@@ -143,6 +143,9 @@ export interface OpportunityImport {
 /** GET /api/maintenance/status (and POST /api/maintenance/snooze): the battery gauge. */
 export type MaintenanceStatus = Awaited<ReturnType<typeof maintenanceStatus>>;
 
+/** GET /api/maintenance/estimate. */
+export type { MaintenanceEstimate } from "./maintenance/estimate";
+
 /** What a pass did, stored with its run as JSON when it ends (lib/learning/maintenance/pass.ts). */
 export interface MaintenanceResults {
   workingMemoryVersion: number | null;

@@ -28,7 +28,10 @@ export function activitySummary({ kind, data }: Input): string {
     case "tool_call": {
       const version = data.toolVersion === "builtin" ? "" : ` ${data.toolVersion}`;
       const input = data.inputSummary ? ` ${clip(data.inputSummary, 80)}` : "";
-      return `${data.tool}${version}${input} → ${callResult(data)} in ${duration(data.durationMs)}`;
+      // why it failed, first line only: the frames are in the drill-down
+      const why =
+        data.errorMessage && !data.ok ? `: ${clip(data.errorMessage.split("\n")[0] ?? "", 100)}` : "";
+      return `${data.tool}${version}${input} → ${callResult(data)}${why} in ${duration(data.durationMs)}`;
     }
     case "model_step": {
       const time = data.durationMs === null ? "" : `, ${duration(data.durationMs)}`;

@@ -149,6 +149,7 @@ export const CALL_COLUMNS = [
   "outputBytes",
   "commandKey",
   "stepTokens",
+  "errorMessage",
 ] as const;
 
 export function callCells(call: CallRow): Cell[] {

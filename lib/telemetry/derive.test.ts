@@ -268,6 +268,15 @@ describe("the health table", () => {
       createdAt: new Date("2025-01-01T00:00:00Z"),
     },
     {
+      id: "t1",
+      name: "trial_tool",
+      version: 1,
+      status: "proposed",
+      origin: "agent",
+      parentId: null,
+      createdAt: new Date("2026-01-01T00:00:00Z"),
+    },
+    {
       id: "r1",
       name: "gone",
       version: 1,
@@ -282,6 +291,7 @@ describe("the health table", () => {
       ...many(3, { tool: "flaky", errorClass: "tool_error", ok: false }),
       ...many(6, { tool: "flaky" }),
       ...many(2, { tool: "rare", errorClass: "tool_error", ok: false }),
+      ...many(2, { tool: "trial_tool", version: "v1", errorClass: "tool_error", ok: false }),
       { tool: "gone", version: "v1" },
     ]),
   ];
@@ -304,6 +314,7 @@ describe("the health table", () => {
     expect(rows.map((r) => r.tool)).toEqual([
       "flaky",
       "rare",
+      "trial_tool",
       "gone",
       "load_skill",
       "new_tool",
@@ -317,6 +328,11 @@ describe("the health table", () => {
   it("flags failing above 30 % only with 5 calls or more", () => {
     expect(row("flaky")?.flags.failing).toBe(true);
     expect(row("rare")?.flags.failing).toBe(false);
+  });
+
+  it("flags an agent-written tool that failed in use, even in its first trial calls", () => {
+    expect(row("trial_tool")).toMatchObject({ calls: 2, successes: 0, status: "proposed" });
+    expect(row("trial_tool")?.flags.failing).toBe(true);
   });
 
   it("flags unused only for tools offered to the agent since before the recent sessions", () => {

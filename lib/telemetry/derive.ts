@@ -346,6 +346,7 @@ export function healthFrom(input: HealthInput): ToolHealth[] {
     const agg = tools.get(tool) ?? newAgg();
     const versions = byName.get(tool);
     const builtin = builtins.has(tool);
+    const written = !builtin && originOf(versions) !== null;
     const current = builtin ? undefined : currentOf(versions);
     const offered = builtin || current?.status === "active";
     const existedBefore =
@@ -358,7 +359,8 @@ export function healthFrom(input: HealthInput): ToolHealth[] {
       : undefined;
     const stats = statsOf(tool, agg);
     const flags: ToolFlags = {
-      failing: agg.calls >= FAILING_MIN_CALLS && stats.failures / agg.calls > FAILING_ABOVE,
+      // an agent- or user-written tool is unproven code: one failed call of one is already a signal
+      failing: agg.calls >= (written ? 1 : FAILING_MIN_CALLS) && stats.failures / agg.calls > FAILING_ABOVE,
       unused:
         offered &&
         existedBefore &&

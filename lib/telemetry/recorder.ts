@@ -23,7 +23,13 @@ interface Table<T, Row> {
 
 const TOOL_CALL: Table<ToolCallRecord, StampedToolCall> = {
   name: "ToolCall",
-  stamp: (r, id, at) => ({ ...r, id, commandKey: commandKeyOf(r), createdAt: at }),
+  stamp: (r, id, at) => ({
+    ...r,
+    id,
+    errorMessage: r.errorMessage ?? null,
+    commandKey: commandKeyOf(r),
+    createdAt: at,
+  }),
   insert: insertToolCalls,
 };
 

@@ -15,7 +15,10 @@ export interface ToolStats {
 }
 
 export interface ToolFlags {
-  /** More than 30 % of its calls failed (with at least 5 calls in the range). */
+  /**
+   * More than 30 % of its calls in the range failed: with at least 5 calls for a built-in, with any
+   * for an agent- or user-written tool (trial calls before approval included).
+   */
   failing: boolean;
   /** Not called in any of the last N agent sessions although it existed before them. */
   unused: boolean;

@@ -1,6 +1,7 @@
 import { checkArguments } from "./arguments";
 import type { CallableTool } from "./catalog";
 import { runResultSchema } from "./expect";
+import { describeThrown } from "./failure";
 import { runInHost } from "./host";
 import { wantsNetwork } from "./manifest";
 import type { ToolOutcome } from "./types";
@@ -44,6 +45,9 @@ export async function callAgentTool(
       output: `${argProblem}. Fix the arguments and call ${tool.name} again.`,
       summary: "bad arguments",
       errorClass: "tool_error",
+      error: argProblem,
+      // it never ran
+      outputBytes: null,
     };
   }
   const caps = tool.manifest.capabilities;
@@ -67,7 +71,9 @@ export async function callAgentTool(
   const denial = denied.length
     ? `\n[sandbox] network requests blocked by the network policy (Settings → Sandbox): ${denied.slice(0, 5).join("; ")}`
     : "";
-  const base = { outputBytes: result.process.outputBytes };
+  // what the tool printed; its result's size is added where it returned one
+  const printed = result.process.outputBytes;
+  const base = { outputBytes: printed };
   const response = result.response;
   if (response?.phase === "load")
     return {
@@ -76,6 +82,7 @@ export async function callAgentTool(
       output: `${tool.name} could not be loaded, so it did not run: ${response.error.name}: ${response.error.message}`,
       summary: "refused at load",
       errorClass: "tool_error",
+      error: `could not be loaded: ${response.error.name}: ${response.error.message}`,
     };
   if (response?.phase !== "call") {
     const status = result.process.status;
@@ -83,6 +90,7 @@ export async function callAgentTool(
       ...base,
       state: "error",
       output: `${tool.name} failed: ${result.problem ?? "no result"}${denial}`,
+      error: `${result.problem ?? "no result"}${denial}`,
       summary: status === "timeout" ? "timed out" : status === "cancelled" ? "cancelled" : "failed",
       errorClass:
         status === "timeout"
@@ -94,14 +102,18 @@ export async function callAgentTool(
               : "tool_error",
     };
   }
-  if ("thrown" in response)
+  if ("thrown" in response) {
+    // the model gets the frames too: they say which line of its tool to fix
+    const thrown = describeThrown(response.thrown, tool.name);
     return {
       ...base,
       state: "error",
-      output: `${tool.name} threw ${response.thrown.name}: ${response.thrown.message}${denial}`,
+      output: `${tool.name} threw ${thrown}${denial}`,
       summary: "threw",
       errorClass: denied.length ? "sandbox_denial" : "tool_error",
+      error: `${thrown}${denial}`,
     };
+  }
   if ("unserializable" in response)
     return {
       ...base,
@@ -109,32 +121,39 @@ export async function callAgentTool(
       output: `${tool.name} returned a value that is not JSON: ${response.unserializable}`,
       summary: "bad result",
       errorClass: "tool_error",
+      error: `returned a value that is not JSON: ${response.unserializable}`,
     };
+  const returned = render(response.returned);
+  const withResult = { outputBytes: printed + Buffer.byteLength(returned) };
   const parsed = runResultSchema.safeParse(response.returned);
   if (!parsed.success)
     return {
-      ...base,
+      ...withResult,
       state: "error",
-      output: `${tool.name} must return { ok: true, result } or { ok: false, error }; it returned ${render(response.returned).slice(0, 300)}`,
+      output: `${tool.name} must return { ok: true, result } or { ok: false, error }; it returned ${returned.slice(0, 300)}`,
       summary: "bad result",
       errorClass: "tool_error",
+      error: `must return { ok: true, result } or { ok: false, error }; it returned ${returned.slice(0, 300)}`,
     };
   if (!parsed.data.ok)
     return {
-      ...base,
+      ...withResult,
       state: "error",
       output: `${parsed.data.error}${denial}`,
       summary: `error · ${took}`,
       errorClass: denied.length ? "sandbox_denial" : "tool_error",
     };
+  const output = render(parsed.data.result ?? null);
+  const sized = { outputBytes: printed + Buffer.byteLength(output) };
   // a tool that caught a refused request still worked, but the denial is recorded and shown
   if (denied.length)
     return {
-      ...base,
+      ...sized,
       state: "completed",
-      output: `${render(parsed.data.result ?? null)}${denial}`,
+      output: `${output}${denial}`,
       summary: `ok · ${took} · network blocked`,
       errorClass: "sandbox_denial",
+      error: denial.trim(),
     };
-  return { ...base, state: "completed", output: render(parsed.data.result ?? null), summary: `ok · ${took}` };
+  return { ...sized, state: "completed", output, summary: `ok · ${took}` };
 }

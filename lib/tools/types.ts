@@ -37,7 +37,13 @@ export interface ToolOutcome {
   summary: string;
   exitCode?: number | null;
   errorClass?: ErrorClass | null;
-  outputBytes?: number;
+  /** Bytes the call produced; null when nothing ran (refused before it started). */
+  outputBytes?: number | null;
+  /**
+   * Why it failed, in a few lines for people (the transcript, the friction line, the tool-call row);
+   * `output` when absent. An agent tool's thrown error comes with the frames from its own file.
+   */
+  error?: string;
 }
 
 export interface BuiltinTool<S extends z.ZodType = z.ZodType> {

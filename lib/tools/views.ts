@@ -6,6 +6,7 @@ import {
   listToolVersions,
   type ToolStatus,
   type ToolVersion,
+  toolVersionUsage,
 } from "@/lib/db/queries/tool-versions";
 import { assertToolName } from "./lifecycle";
 import { describeCapabilities } from "./manifest";
@@ -93,8 +94,40 @@ export async function toolList(
 /** A call of one version, as its detail lists it: the telemetry call row, in part. */
 export type ToolVersionCall = Pick<
   CallRow,
-  "id" | "sessionId" | "ok" | "errorClass" | "durationMs" | "inputSummary" | "createdAt"
+  "id" | "sessionId" | "ok" | "errorClass" | "errorMessage" | "durationMs" | "inputSummary" | "createdAt"
 >;
+
+/**
+ * How a version fared in real calls, for the approval card: a proposal's calls are its trial calls
+ * in the session that proposed it. Validation runs only its own examples; this is the rest.
+ */
+export interface ToolVersionUse {
+  calls: number;
+  successes: number;
+  failures: number;
+  /** The newest failed calls, newest first, each with its (masked) error. */
+  lastFailures: Array<{
+    createdAt: string;
+    sessionId: string;
+    errorClass: string | null;
+    errorMessage: string | null;
+  }>;
+}
+
+async function versionUse(name: string, version: number): Promise<ToolVersionUse> {
+  const use = await toolVersionUsage(name, version);
+  return {
+    calls: use.calls,
+    successes: use.successes,
+    failures: use.calls - use.successes,
+    lastFailures: use.lastFailures.map((f) => ({
+      createdAt: f.createdAt.toISOString(),
+      sessionId: f.sessionId,
+      errorClass: f.errorClass,
+      errorMessage: f.errorMessage,
+    })),
+  };
+}
 
 /** GET /api/tools/:name: every version, newest first, with its review material and recent calls. */
 export async function toolDetail(name: string) {
@@ -108,7 +141,10 @@ export async function toolDetail(name: string) {
       versions.map(async (v) => {
         const manifest = v.manifest;
         const capabilities = manifest?.capabilities ?? null;
-        const calls = await listCallsOfToolVersion(name, v.version, 20);
+        const [calls, use] = await Promise.all([
+          listCallsOfToolVersion(name, v.version, 20),
+          versionUse(name, v.version),
+        ]);
         return {
           id: v.id,
           version: v.version,
@@ -130,12 +166,14 @@ export async function toolDetail(name: string) {
           decidedAt: v.decidedAt?.toISOString() ?? null,
           decisionReason: v.decisionReason,
           createdAt: v.createdAt.toISOString(),
+          use,
           calls: calls.map(
             (c): ToolVersionCall => ({
               id: c.id,
               sessionId: c.sessionId,
               ok: c.ok,
               errorClass: c.errorClass,
+              errorMessage: c.errorMessage,
               durationMs: c.durationMs,
               inputSummary: c.inputSummary,
               createdAt: c.createdAt.toISOString(),

@@ -127,6 +127,32 @@ const all = (since: number, until: number) => ({
   limit: 1000,
 });
 
+describe("a failed tool call in the activity stream", () => {
+  it("says why in its summary and carries the error in its data", async () => {
+    const start = nextWindow();
+    const s = await newSession("failed call");
+    await db().toolCall.create({
+      data: {
+        sessionId: s.id,
+        callId: "f1",
+        tool: "find_todos",
+        toolVersion: "v1",
+        inputSummary: "{}",
+        ok: false,
+        errorClass: "tool_error",
+        errorMessage: "Error: EACCES: open './.bash_profile'\n  at walk (find_todos.mjs:3:9)",
+        durationMs: 40,
+        createdAt: new Date(start),
+      },
+    });
+    const { rows } = await activityPage({ ...all(start, start + DAY), sessionId: s.id });
+    expect(rows[0]).toMatchObject({
+      summary: "find_todos v1 {} → tool_error: Error: EACCES: open './.bash_profile' in 40 ms",
+      data: { errorMessage: "Error: EACCES: open './.bash_profile'\n  at walk (find_todos.mjs:3:9)" },
+    });
+  });
+});
+
 describe("listActivity", () => {
   it("is read for every kind the API lists, and the API lists every kind it reads", () => {
     expectTypeOf<(typeof ACTIVITY_KINDS)[number]>().toEqualTypeOf<StoredKind>();
@@ -154,6 +180,7 @@ describe("listActivity", () => {
         toolVersion: "builtin",
         ok: true,
         errorClass: "command_failed",
+        errorMessage: null,
         exitCode: 1,
         durationMs: 1234,
         inputSummary: "npm test",

@@ -19,6 +19,7 @@ const DATA = {
     toolVersion: text,
     ok: z.union([z.boolean(), num]).transform(Boolean),
     errorClass: maybe,
+    errorMessage: maybe,
     exitCode: num.nullable(),
     durationMs: num,
     inputSummary: text,

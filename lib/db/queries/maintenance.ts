@@ -87,3 +87,18 @@ export async function sessionsSinceLastPass(): Promise<number> {
     },
   });
 }
+
+/** What the latest finished passes spent (their sessions' totals), newest first. */
+export async function recentPassSpend(limit = 5) {
+  const runs = await db().maintenanceRun.findMany({
+    where: { status: { in: ["completed", "failed", "cancelled"] }, sessionId: { not: null } },
+    orderBy: { startedAt: "desc" },
+    take: limit,
+    select: { sessionId: true },
+  });
+  const ids = runs.flatMap((r) => (r.sessionId ? [r.sessionId] : []));
+  return db().session.findMany({
+    where: { id: { in: ids } },
+    select: { inputTokens: true, outputTokens: true, costUsd: true },
+  });
+}

@@ -72,8 +72,14 @@ export function ageOpenOpportunities() {
 }
 
 /** Open small-effort cards: the battery change must act on the best of them. */
+/** Small-effort cards still open: to do, and in progress (started is not finished). */
 export function listSmallOpenOpportunities() {
-  return db().opportunity.findMany({ where: { status: "todo", effort: "S" } });
+  return db().opportunity.findMany({ where: { status: { in: ["todo", "in_progress"] }, effort: "S" } });
+}
+
+/** Cards on the open board (to do, in progress). */
+export function countOpenOpportunities() {
+  return db().opportunity.count({ where: { status: { in: ["todo", "in_progress"] } } });
 }
 
 /** The open board (to do, in progress), as a battery change reads it. */

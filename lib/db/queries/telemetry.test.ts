@@ -525,6 +525,31 @@ describe("listCalls", () => {
   });
 });
 
+describe("listCalls reads back a failure", () => {
+  it("with its message, and an unknown output size as null, not 0", async () => {
+    const start = nextWindow();
+    const tool = `t_${randomUUID().slice(0, 8)}`;
+    const s = await session(start);
+    await db().toolCall.create({
+      data: {
+        sessionId: s.id,
+        callId: "f1",
+        tool,
+        toolVersion: "v1",
+        inputSummary: "{}",
+        ok: false,
+        errorClass: "tool_error",
+        errorMessage: "Error: EACCES\n  at walk (t.mjs:3:9)",
+        durationMs: 0,
+        outputBytes: null,
+        createdAt: new Date(start),
+      },
+    });
+    const [row] = await listCalls({ since: new Date(start), until: new Date(start + DAY), tool, limit: 5 });
+    expect(row).toMatchObject({ errorMessage: "Error: EACCES\n  at walk (t.mjs:3:9)", outputBytes: null });
+  });
+});
+
 describe("the batching recorder", () => {
   it("writes queued calls and steps in one batch, with the normalized command", async () => {
     const s = await session(Date.now());
@@ -553,8 +578,9 @@ describe("the batching recorder", () => {
         ok: false,
         exitCode: null,
         errorClass: "timeout",
+        errorMessage: "timed out; the tool and everything it started were killed",
         durationMs: 60_000,
-        outputBytes: 0,
+        outputBytes: null,
       }),
       recordModelStep({
         sessionId: s.id,
@@ -573,7 +599,16 @@ describe("the batching recorder", () => {
     const rows = await db().toolCall.findMany({ where: { sessionId: s.id }, orderBy: { callId: "asc" } });
     expect(rows).toMatchObject([
       { callId: "r1", ok: true, exitCode: 1, commandKey: "npm test", durationMs: 1234, outputBytes: 99 },
-      { callId: "r2", ok: false, exitCode: null, errorClass: "timeout", commandKey: null, toolVersion: "v2" },
+      {
+        callId: "r2",
+        ok: false,
+        exitCode: null,
+        errorClass: "timeout",
+        errorMessage: "timed out; the tool and everything it started were killed",
+        outputBytes: null,
+        commandKey: null,
+        toolVersion: "v2",
+      },
     ]);
     expect(rows[0]?.createdAt.getTime()).toBeGreaterThanOrEqual(before - 1);
     expect(await db().modelStep.count({ where: { sessionId: s.id } })).toBe(1);

@@ -279,6 +279,7 @@ export async function learningRows(
 /** A recorded call as it is read back: the drill-down, the export, a tool version's detail. */
 export interface CallRow extends ToolCallRecord {
   id: string;
+  errorMessage: string | null;
   commandKey: string | null;
   createdAt: string;
   /** Tokens (in + out) of the model step the call belonged to, when recorded. */
@@ -296,11 +297,12 @@ export interface CallQuery {
   limit: number;
 }
 
-interface RawCallRow extends Omit<CallRow, "ok" | "createdAt" | "stepTokens" | "exitCode" | "durationMs"> {
+interface RawCallRow
+  extends Omit<CallRow, "ok" | "createdAt" | "stepTokens" | "exitCode" | "durationMs" | "outputBytes"> {
   ok: boolean | number;
   exitCode: Num;
   durationMs: Num;
-  outputBytes: number;
+  outputBytes: Num;
   createdAt: Date | string;
   stepTokens: Num;
 }
@@ -325,7 +327,7 @@ export async function listCalls(query: CallQuery): Promise<CallRow[]> {
   }
   const rows = await db().$queryRaw<RawCallRow[]>`
     SELECT tc."id", tc."sessionId", tc."turnId", tc."callId", tc."tool", tc."toolVersion", tc."inputSummary",
-           tc."ok", tc."exitCode", tc."errorClass", tc."durationMs", tc."outputBytes", tc."commandKey",
+           tc."ok", tc."exitCode", tc."errorClass", tc."errorMessage", tc."durationMs", tc."outputBytes", tc."commandKey",
            tc."createdAt",
            (SELECT ms."inputTokens" + ms."outputTokens" FROM "ModelStep" ms
              WHERE ms."turnId" = tc."turnId" AND ms."createdAt" >= tc."createdAt"
@@ -339,7 +341,7 @@ export async function listCalls(query: CallQuery): Promise<CallRow[]> {
     ok: Boolean(r.ok),
     exitCode: r.exitCode === null ? null : Number(r.exitCode),
     durationMs: num(r.durationMs),
-    outputBytes: num(r.outputBytes),
+    outputBytes: r.outputBytes === null ? null : Number(r.outputBytes),
     createdAt: new Date(epochOf(r.createdAt) ?? 0).toISOString(),
     stepTokens: r.stepTokens === null ? null : Number(r.stepTokens),
   }));

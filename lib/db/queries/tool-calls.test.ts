@@ -102,4 +102,30 @@ describe("toolStats", () => {
     const row = await recordToolCall(record);
     expect(row).toMatchObject(record);
   });
+
+  it("keeps a failure's message, and an unknown output size as unknown rather than 0", async () => {
+    const { id: sessionId } = await createSession({
+      title: "t",
+      workspace: "/tmp",
+      budgetUsd: null,
+      model: "m",
+    });
+    const record = {
+      sessionId,
+      turnId: null,
+      callId: "c1",
+      tool: "find_todos",
+      toolVersion: "v1",
+      inputSummary: "{}",
+      ok: false,
+      exitCode: null,
+      errorClass: "tool_error",
+      errorMessage: "Error: EACCES\n  at walk (find_todos.mjs:3:9)",
+      durationMs: 0,
+      outputBytes: null,
+      commandKey: null,
+    };
+    const row = await recordToolCall(record);
+    expect(await db().toolCall.findUnique({ where: { id: row.id } })).toMatchObject(record);
+  });
 });

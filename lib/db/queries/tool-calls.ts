@@ -12,8 +12,11 @@ export interface ToolCallRecord {
   ok: boolean;
   exitCode: number | null;
   errorClass: string | null;
+  /** Why it failed, masked and clipped (lib/tools/failure.ts); none when it did not. */
+  errorMessage?: string | null;
   durationMs: number;
-  outputBytes: number;
+  /** null: not known (the call never ran). */
+  outputBytes: number | null;
 }
 
 /** A call as stored: with run_command's normalized command (npm test -- a ≡ npm test -- b), for grouping in SQL. */
@@ -26,9 +29,10 @@ export function recordToolCall(row: ToolCallRow) {
   return db().toolCall.create({ data: row });
 }
 
-/** A call stamped by the batching recorder. */
+/** A call stamped by the batching recorder: every column has a value (null for none). */
 export interface StampedToolCall extends ToolCallRow {
   id: string;
+  errorMessage: string | null;
   createdAt: Date;
 }
 
@@ -43,6 +47,7 @@ const COLUMNS = [
   "ok",
   "exitCode",
   "errorClass",
+  "errorMessage",
   "durationMs",
   "outputBytes",
   "commandKey",

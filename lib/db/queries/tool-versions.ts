@@ -190,3 +190,19 @@ export function listCallsOfToolVersion(tool: string, version: number, limit = 50
     take: limit,
   });
 }
+
+/** How one version fared in use: its calls, how many worked, and its newest failures. */
+export async function toolVersionUsage(tool: string, version: number, failures = 3) {
+  const where = { tool, toolVersion: `v${version}` };
+  const [groups, failed] = await Promise.all([
+    db().toolCall.groupBy({ by: ["ok"], where, _count: { _all: true } }),
+    db().toolCall.findMany({
+      where: { ...where, ok: false },
+      orderBy: { createdAt: "desc" },
+      take: failures,
+      select: { createdAt: true, errorClass: true, errorMessage: true, sessionId: true },
+    }),
+  ]);
+  const count = (ok: boolean) => groups.find((g) => g.ok === ok)?._count._all ?? 0;
+  return { calls: count(true) + count(false), successes: count(true), lastFailures: failed };
+}

@@ -39,6 +39,8 @@ export const sessionEventBodySchema = z.discriminatedUnion("type", [
     exitCode: z.number().nullable().optional(),
     durationMs: count,
     summary: text,
+    /** Why it failed, masked, in a few lines (events stored before it was recorded have none). */
+    error: text.optional(),
   }),
   z.object({
     type: z.literal("step-finish"),

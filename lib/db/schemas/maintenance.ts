@@ -33,7 +33,10 @@ export const maintenanceAnalysisSchema = z.object({
       verdict: text,
     }),
   ),
-  topSmallItem: z.object({ id: text, title: text, impact: text }).nullable(),
+  // status: where the item stood when the pass began (absent in analyses stored before it was recorded)
+  topSmallItem: z.object({ id: text, title: text, impact: text, status: text.optional() }).nullable(),
+  /** Open items on the board (to do and in progress), of any effort. */
+  openItems: count.optional(),
 });
 export type MaintenanceAnalysis = z.infer<typeof maintenanceAnalysisSchema>;
 

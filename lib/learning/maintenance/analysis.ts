@@ -1,7 +1,7 @@
 import { listUnconvertedFrictions } from "@/lib/db/queries/frictions";
 import { listLearningEventsSince } from "@/lib/db/queries/learning-events";
 import { lastMaintenanceRun, maintenanceRunBefore } from "@/lib/db/queries/maintenance";
-import { listSmallOpenOpportunities } from "@/lib/db/queries/opportunities";
+import { countOpenOpportunities, listSmallOpenOpportunities } from "@/lib/db/queries/opportunities";
 import { agentSessionIds } from "@/lib/db/queries/sessions";
 import { skillsLoadedIn } from "@/lib/db/queries/skills";
 import { runCommandsIn, toolsCalledIn } from "@/lib/db/queries/tool-calls";
@@ -71,7 +71,7 @@ export async function analyzeForMaintenance(): Promise<MaintenanceAnalysis> {
   }
   const frictions = await listUnconvertedFrictions(since, 30);
   const hypotheses = await evaluateHypotheses();
-  const small = await listSmallOpenOpportunities();
+  const [small, openItems] = await Promise.all([listSmallOpenOpportunities(), countOpenOpportunities()]);
   const rank = { H: 0, M: 1, L: 2 } as const;
   small.sort(
     (a, b) =>
@@ -107,12 +107,20 @@ export async function analyzeForMaintenance(): Promise<MaintenanceAnalysis> {
       observed: h.observed,
       verdict: h.verdict,
     })),
-    topSmallItem: top ? { id: top.id, title: top.title, impact: top.impact } : null,
+    topSmallItem: top ? { id: top.id, title: top.title, impact: top.impact, status: top.status } : null,
+    openItems,
   };
 }
 
 function pct(n: number): string {
   return `${Math.round(n * 100)}%`;
+}
+
+/** Why there is no top small item: an empty board is not a board of larger items. */
+export function noSmallItem(openItems: number | undefined): string {
+  if (openItems === undefined) return "none open";
+  if (openItems === 0) return "none: the board has no open items";
+  return `none: ${openItems === 1 ? "the 1 open item is not" : `none of the ${openItems} open items is`} small-effort`;
 }
 
 /** The analysis as the model reads it. */
@@ -151,8 +159,8 @@ export function analysisForPrompt(a: MaintenanceAnalysis): string {
   }
   lines.push(
     a.topSmallItem
-      ? `### Top small-effort item (you MUST act on it this pass)\n- [${a.topSmallItem.id}] ${a.topSmallItem.title} (impact ${a.topSmallItem.impact})`
-      : "### Top small-effort item\n- none open",
+      ? `### Top small-effort item (you MUST act on it this pass)\n- [${a.topSmallItem.id}] ${a.topSmallItem.title} (impact ${a.topSmallItem.impact}${a.topSmallItem.status === "in_progress" ? ", in progress: finish it or drop it" : ""})`
+      : `### Top small-effort item\n- ${noSmallItem(a.openItems)}`,
   );
   return lines.join("\n");
 }

@@ -10,6 +10,7 @@ import { saveModelSettings } from "@/lib/settings/model-config";
 import { startTestSandbox } from "@/lib/testing/sandbox";
 import { testWorkspace } from "@/lib/testing/workspace";
 import { workingMemoryProblem } from "../working-memory";
+import { noSmallItem } from "./analysis";
 import {
   afterMaintenanceTurn,
   maintenancePrompt,
@@ -141,6 +142,34 @@ describe("battery change", () => {
       true,
     );
     expect((await db().opportunity.findUnique({ where: { id: card.id } }))?.status).toBe("done");
+  });
+
+  it("counts an in-progress small item as open: it is the top item, and leaving it in progress is deferring it", async () => {
+    const card = await createOpportunity({ title: "Half-built cache", effort: "S", impact: "M" });
+    await db().opportunity.update({ where: { id: card.id }, data: { status: "in_progress" } });
+    await createOpportunity({ title: "A big rewrite", effort: "L", impact: "H" });
+    llm.enqueue(
+      reply().text("Still on it.").build(),
+      reply().tool("update_opportunity", { id: card.id, status: "done" }).build(),
+      reply().text("Finished it.").build(),
+    );
+    const { id } = await startMaintenancePass(agentTurns);
+    const run = await settled(id);
+    expect(run?.analysis).toMatchObject({
+      topSmallItem: { id: card.id, status: "in_progress" },
+      openItems: 2,
+    });
+    const prompt = JSON.stringify(llm.requests[0]?.messages);
+    expect(prompt).toContain(`[${card.id}] Half-built cache (impact M, in progress: finish it or drop it)`);
+    // left in progress after the first turn: asked once more, like a deferred to-do item
+    expect(llm.requests.some((r) => r.lastUserText.includes('act on "Half-built cache"'))).toBe(true);
+    expect(run).toMatchObject({ status: "completed", smallItemsActed: 1 });
+  });
+
+  it("says why there is no top small item", () => {
+    expect(noSmallItem(0)).toBe("none: the board has no open items");
+    expect(noSmallItem(2)).toBe("none: none of the 2 open items is small-effort");
+    expect(noSmallItem(1)).toBe("none: the 1 open item is not small-effort");
   });
 
   it("shows the banner after the threshold of completed sessions", async () => {

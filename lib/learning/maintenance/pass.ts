@@ -20,6 +20,7 @@ import { createSession } from "@/lib/db/queries/sessions";
 import { readSetting, writeSettings } from "@/lib/db/queries/settings";
 import { listAgentToolVersionsSince } from "@/lib/db/queries/tool-versions";
 import { workingMemoryVersionOfRun } from "@/lib/db/queries/working-memory";
+import type { MaintenanceAnalysis } from "@/lib/db/schemas/maintenance";
 import { ApiError } from "@/lib/errors";
 import type { TurnStatus } from "@/lib/events/types";
 import { loadModelConfig } from "@/lib/settings/model-config";
@@ -161,14 +162,22 @@ export async function resumeMaintenancePass(
   return { id: run.id, sessionId: run.sessionId };
 }
 
-async function results(runId: string, startedAt: Date) {
+type TopItem = MaintenanceAnalysis["topSmallItem"];
+
+async function results(runId: string, startedAt: Date, top: TopItem | undefined) {
   const [opportunities, memoryVersion, proposals, hypotheses] = await Promise.all([
     listOpportunitiesChangedSince(startedAt),
     workingMemoryVersionOfRun(runId),
     listAgentToolVersionsSince(startedAt),
     listHypothesesSince(startedAt),
   ]);
-  const acted = opportunities.filter((o) => o.effort === "S" && o.status !== "todo");
+  // the top item still where it stood (in progress, say) was not acted on, whatever else changed on it
+  const acted = opportunities.filter(
+    (o) =>
+      o.effort === "S" &&
+      o.status !== "todo" &&
+      !(top && o.id === top.id && o.status === (top.status ?? "todo")),
+  );
   return {
     workingMemoryVersion: memoryVersion,
     opportunities: opportunities.map((o) => ({
@@ -190,12 +199,13 @@ async function results(runId: string, startedAt: Date) {
 export async function afterMaintenanceTurn(sessionId: string, status: TurnStatus, send: Send): Promise<void> {
   const run = await findRunBySession(sessionId);
   if (!run) return;
-  const summary = await results(run.id, run.startedAt);
-  const previous = run.results ?? {};
   const top = run.analysis?.topSmallItem;
+  const summary = await results(run.id, run.startedAt, top);
+  const previous = run.results ?? {};
   if (status === "completed" && top && !previous.nudged) {
     const card = await findOpportunity(top.id);
-    if (card?.status === "todo") {
+    // untouched: still where it stood when the pass began (an in-progress item must be finished or dropped)
+    if (card && card.status === (top.status ?? "todo")) {
       await finishMaintenanceRun(run.id, { status: "running", results: { ...summary, nudged: true } });
       await send(
         sessionId,
