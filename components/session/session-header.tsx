@@ -82,8 +82,9 @@ export function SessionHeader({
   const ended = status === "ended";
 
   return (
-    <header className="shrink-0 border-line border-b bg-panel px-5">
-      <div className="flex h-12 items-center gap-3">
+    <header className="shrink-0 border-line border-b bg-panel px-3 sm:px-5">
+      {/* on a phone the counters and buttons wrap under the title rather than squeeze it away */}
+      <div className="flex min-h-12 flex-wrap items-center gap-x-3 gap-y-1 py-1.5 sm:flex-nowrap sm:py-0">
         <Link
           href="/sessions"
           aria-label="All sessions"
@@ -101,7 +102,7 @@ export function SessionHeader({
             <path d="M10 3.5 5.5 8l4.5 4.5" strokeLinecap="round" strokeLinejoin="round" />
           </svg>
         </Link>
-        <div className="flex min-w-0 flex-1 items-center gap-3">
+        <div className="flex min-w-[10rem] flex-1 items-center gap-3 sm:min-w-0">
           {info ? (
             <h1 className="truncate font-semibold text-fg" title={info.title}>
               {info.title || "Untitled session"}
@@ -135,8 +136,8 @@ export function SessionHeader({
         </div>
 
         <div className="flex shrink-0 items-center gap-2">
-          {/* Fixed-width slot so the header does not shift when Stop appears. */}
-          <div className="flex w-[4.5rem] justify-end">
+          {/* Fixed-width slot (from `sm` up) so the header does not shift when Stop appears. */}
+          <div className="flex justify-end sm:w-[4.5rem]">
             {running ? (
               <Button
                 data-testid="stop-button"
