@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import { useParams } from "next/navigation";
 import { useState } from "react";
 import type { SessionStatus } from "@/lib/events/types";
 import { formatBudget, formatCost, formatTokens } from "../format";
@@ -78,6 +79,7 @@ export function SessionHeader({
   onEnd: () => void;
 }) {
   const [confirmingEnd, setConfirmingEnd] = useState(false);
+  const sessionId = useParams<{ id: string }>()?.id;
   const running = status === "running";
   const ended = status === "ended";
 
@@ -127,6 +129,27 @@ export function SessionHeader({
               out <span className="text-muted">{formatTokens(info?.outputTokens)}</span>
             </span>
           </span>
+          {sessionId ? (
+            <Link
+              href={`/sessions/${encodeURIComponent(sessionId)}/requests`}
+              data-testid="model-requests-link"
+              title="What the model saw: each step's request"
+              aria-label="What the model saw"
+              className="flex size-7 items-center justify-center rounded-md text-faint hover:bg-hover hover:text-fg"
+            >
+              <svg
+                aria-hidden="true"
+                viewBox="0 0 16 16"
+                width="15"
+                height="15"
+                fill="none"
+                stroke="currentColor"
+              >
+                <path d="M1.5 8S4 3.5 8 3.5 14.5 8 14.5 8 12 12.5 8 12.5 1.5 8 1.5 8Z" strokeWidth="1.3" />
+                <circle cx="8" cy="8" r="2" strokeWidth="1.3" />
+              </svg>
+            </Link>
+          ) : null}
           <span className="inline-flex items-center gap-1.5 tabular-nums">
             <span data-testid="session-cost" className="font-medium font-mono text-fg">
               {formatCost(info?.costUsd)}
