@@ -31,6 +31,7 @@ import type {
   WorkingMemoryList,
   WorkingMemoryVersion,
 } from "@/lib/learning/views";
+import type { ModelRequestSummary, ModelRequestView } from "@/lib/model/views";
 import type { AskAnswered, AsksView, PermissionSettings, PermissionsView } from "@/lib/permissions/views";
 import type {
   ReflectionQueued,
@@ -493,4 +494,12 @@ export const teamApi = {
     request<UserUpdated>(`/api/users/${enc(id)}`, { method: "PATCH", body: change }),
   resetToken: (id: string) => request<UserWithToken>(`/api/users/${enc(id)}/token`, { method: "POST" }),
   audit: (params: AuditQuery) => request<AuditPage>(`/api/audit${query({ ...params })}`),
+};
+
+/** What the model saw: each step's request as it was sent (masked). */
+export const modelRequestsApi = {
+  list: (sessionId: string) =>
+    request<{ requests: ModelRequestSummary[] }>(`/api/sessions/${enc(sessionId)}/requests`),
+  get: (sessionId: string, id: string) =>
+    request<ModelRequestView>(`/api/sessions/${enc(sessionId)}/requests/${enc(id)}`),
 };

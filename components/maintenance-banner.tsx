@@ -70,7 +70,7 @@ export function MaintenanceBanner() {
     <div
       role="status"
       data-testid="maintenance-banner"
-      className="flex flex-wrap items-center gap-x-4 gap-y-2 border-accent/30 border-b bg-accent/[0.08] px-8 py-2 text-sm"
+      className="flex flex-wrap items-center gap-x-4 gap-y-2 border-accent/30 border-b bg-accent/[0.08] px-4 md:px-8 py-2 text-sm"
     >
       <span className="flex min-w-0 items-center gap-2 text-fg">
         <svg

@@ -1,13 +1,22 @@
 // npm test: lint, typecheck, unit tests, production build, end-to-end tests in Chromium.
 // Ends with one summary line: "tests: N passed, N failed".
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import path from "node:path";
 import { bin, run } from "./lib.mjs";
+import { buildAddon, fetchNode, LTS_NODE, LTS_UNIT_TESTS, withAddon } from "./lts-node.mjs";
 import { findPgBin, startPgCluster } from "./pg-cluster.mjs";
 import { ensureSystemPackages } from "./system-packages.mjs";
 
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 mkdirSync("test-results", { recursive: true });
 const only = process.argv[2];
+/**
+ * The unit tests and a smoke e2e run on the current LTS Node as well with RATCHET_TEST_LTS=1 (.ci/run
+ * sets it), or alone with `lts` (docs/development.md says why).
+ */
+const ltsNode = only === "lts" || process.env.RATCHET_TEST_LTS === "1" ? LTS_NODE : null;
+for (const file of ["test-results/vitest-lts.json", "test-results/playwright-lts.json"])
+  rmSync(file, { force: true });
 
 function count(file, read) {
   if (!existsSync(file)) return { passed: 0, failed: 0 };
@@ -70,18 +79,54 @@ try {
       }),
     );
   }
+  if ((!only || only === "lts") && ltsNode) {
+    await step(`runtime unit tests and a smoke e2e on Node ${ltsNode}`, async () => {
+      const dir = fetchNode(ltsNode);
+      const addon = buildAddon(dir);
+      const node = path.join(dir, "bin", "node");
+      // every `node` the tests start (the app, the scripted model, sandboxed tools) is that one too
+      const env = { ...process.env, PATH: `${path.join(dir, "bin")}:${process.env.PATH}` };
+      await withAddon(addon, async () => {
+        await run(node, ["-e", 'console.log("[ratchet] tests on Node", process.version)'], { env });
+        await run(
+          node,
+          [
+            "node_modules/vitest/vitest.mjs",
+            "run",
+            "--project=sqlite",
+            // the tests of what depends on the Node runtime (docs/development.md)
+            ...LTS_UNIT_TESTS,
+            "--reporter=dot",
+            "--reporter=json",
+            "--outputFile.json=test-results/vitest-lts.json",
+          ],
+          { env },
+        );
+        await run(
+          node,
+          ["node_modules/@playwright/test/cli.js", "test", "e2e/session.spec.ts", "--reporter=dot,json"],
+          {
+            env: { ...env, PLAYWRIGHT_JSON_OUTPUT_FILE: "test-results/playwright-lts.json" },
+          },
+        );
+      });
+    });
+  }
 } catch (error) {
   failure = error;
 }
 
-const unit = count("test-results/vitest.json", (r) => ({
-  passed: r.numPassedTests,
-  failed: r.numFailedTests,
-}));
-const e2e = count("test-results/playwright.json", (r) => ({
-  passed: r.stats.expected + r.stats.flaky,
-  failed: r.stats.unexpected,
-}));
+const vitestCount = (r) => ({ passed: r.numPassedTests, failed: r.numFailedTests });
+const playwrightCount = (r) => ({ passed: r.stats.expected + r.stats.flaky, failed: r.stats.unexpected });
+const sum = (a, b) => ({ passed: a.passed + b.passed, failed: a.failed + b.failed });
+const unit = sum(
+  count("test-results/vitest.json", vitestCount),
+  count("test-results/vitest-lts.json", vitestCount),
+);
+const e2e = sum(
+  count("test-results/playwright.json", playwrightCount),
+  count("test-results/playwright-lts.json", playwrightCount),
+);
 if (failure) console.error(`\n${failure.message}`);
 console.log(
   `\ntests: ${unit.passed + e2e.passed} passed, ${unit.failed + e2e.failed + (failure && unit.failed + e2e.failed === 0 ? 1 : 0)} failed`,

@@ -121,7 +121,7 @@ export function PanelSection({
           </h2>
           {description ? <p className="mt-0.5 max-w-3xl text-muted text-sm">{description}</p> : null}
         </div>
-        {actions ? <div className="flex shrink-0 items-center gap-2">{actions}</div> : null}
+        {actions ? <div className="flex flex-wrap items-center gap-2">{actions}</div> : null}
       </div>
       {children}
     </section>

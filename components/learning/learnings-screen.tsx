@@ -229,7 +229,7 @@ export function LearningsScreen() {
           </Button>
         }
       />
-      <div className="flex w-full max-w-6xl flex-col gap-5 px-8 py-6">
+      <div className="flex w-full max-w-6xl flex-col gap-5 px-4 md:px-8 py-6">
         <div className="flex flex-wrap items-end gap-4">
           <Segmented<TypeFilter>
             legend="Type"

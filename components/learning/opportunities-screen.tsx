@@ -175,7 +175,7 @@ export function OpportunitiesScreen() {
           )
         }
       />
-      <div className="flex w-full flex-col gap-9 px-8 py-6">
+      <div className="flex w-full flex-col gap-9 px-4 md:px-8 py-6">
         {battery.error ? (
           <Callout tone="error" role="alert" data-testid="change-batteries-error">
             Could not start a battery change: {battery.error}

@@ -203,7 +203,7 @@ export function ReflectionsScreen() {
         title="Reflections"
         description="After every session, however it ends, the agent answers three questions about it: what went well, what was slow or awkward, what to do differently next time."
       />
-      <div className="flex w-full max-w-6xl flex-col gap-6 px-8 py-6">
+      <div className="flex w-full max-w-6xl flex-col gap-6 px-4 md:px-8 py-6">
         <HealthFigures refreshKey={healthKey} />
 
         <div className="flex flex-wrap items-end gap-4">

@@ -1,5 +1,13 @@
 import type { SessionEventBody } from "@/lib/events/types";
-import { type EscapeState, GROUND, sanitizeTerminalText } from "./terminal-sanitize";
+import {
+  flushMarkdown,
+  initialMarkdownState,
+  type MarkdownState,
+  type MarkdownToken,
+  markdownChunk,
+  markdownPending,
+} from "./terminal-markdown";
+import { type EscapeState, GROUND, sanitizeTerminalText, type TermToken } from "./terminal-sanitize";
 
 /**
  * Turns session events into the exact text written to the xterm transcript.
@@ -42,6 +50,8 @@ export interface RenderState {
   rewound: ReadonlySet<string>;
   /** Inside a rewound turn: everything written is dim. */
   dimmed: boolean;
+  /** The model's answer is rendered as Markdown (./terminal-markdown.ts): where that stands. */
+  markdown: MarkdownState;
 }
 
 export const initialRenderState: RenderState = {
@@ -54,11 +64,17 @@ export const initialRenderState: RenderState = {
   style: "",
   rewound: new Set(),
   dimmed: false,
+  markdown: initialMarkdownState,
 };
 
 export interface RenderResult {
   text: string;
   state: RenderState;
+  /**
+   * The end of the model's answer, held back until this event showed it was over: written before
+   * `text`, and not part of this event's own lines (a waterfall anchor points at `text`).
+   */
+  lead?: string;
 }
 
 /**
@@ -150,6 +166,13 @@ class Pen {
     this.col = GUTTER.length;
   }
 
+  /** The Markdown styles the answer is in from here on, replacing whatever was in effect. */
+  markdownStyle(style: string): void {
+    // At the start of a guttered row, the gutter is written first and then the style (room()).
+    if (this.col !== 0 || !this.guttered) this.out += SGR.reset + style;
+    this.style = style;
+  }
+
   /** One of our own styles. */
   sgr(seq: string): void {
     this.out += seq;
@@ -233,17 +256,38 @@ function untrusted(
   const fresh = !continuing && state.col !== 0;
   const base = state.dimmed ? SGR.dim + streamBase : streamBase;
   const { tokens, state: parser } = sanitizeTerminalText(text, continuing ? state.parser : GROUND);
+  // the answer's Markdown starts over wherever the answer starts on a fresh row
+  let markdown = continuing ? state.markdown : initialMarkdownState;
+  let written: Array<TermToken | MarkdownToken> = tokens;
+  if (stream === "text") ({ tokens: written, state: markdown } = markdownChunk(tokens, markdown));
   const pen = new Pen(fresh ? 0 : state.col, state.cols, continuing ? state.style : base, true);
   pen.out = `${SGR.reset}${fresh ? "\n" : ""}${pen.col === 0 ? "" : pen.style}`;
+  write(pen, written, base);
+  return {
+    text: `${pen.out}${SGR.reset}`,
+    state: { ...state, col: pen.col, wroteAnything: true, stream, parser, style: pen.style, markdown },
+  };
+}
+
+function write(pen: Pen, tokens: Array<TermToken | MarkdownToken>, base: string): void {
   for (const token of tokens) {
     if (token.kind === "text") pen.text(token.text);
     else if (token.kind === "cr") pen.carriageReturn();
     else if (token.kind === "tab") pen.tab();
+    else if (token.kind === "style") pen.markdownStyle(token.style);
     else pen.untrustedSgr(token.seq, base);
   }
+}
+
+/** The answer is over: what its Markdown still held back, written where the answer stopped. */
+function endAnswer(state: RenderState): RenderResult {
+  const { tokens, state: markdown } = flushMarkdown(state.markdown);
+  const pen = new Pen(state.col, state.cols, state.style, true);
+  pen.out = state.col === 0 ? "" : pen.style;
+  write(pen, tokens, "");
   return {
     text: `${pen.out}${SGR.reset}`,
-    state: { ...state, col: pen.col, wroteAnything: true, stream, parser, style: pen.style },
+    state: { ...state, col: pen.col, style: pen.style, markdown },
   };
 }
 
@@ -318,6 +362,14 @@ function failureLines(state: RenderState, summary: string, error: string): Rende
 }
 
 export function renderEvent(event: SessionEventBody, state: RenderState): RenderResult {
+  if (event.type === "text-delta" || state.stream !== "text" || !markdownPending(state.markdown))
+    return renderOne(event, state);
+  const ended = endAnswer(state);
+  const result = renderOne(event, ended.state);
+  return { ...result, lead: ended.text };
+}
+
+function renderOne(event: SessionEventBody, state: RenderState): RenderResult {
   switch (event.type) {
     case "user-message": {
       const [first = "", ...rest] = plainText(event.text.replace(/\r\n?/g, "\n"), true).split("\n");
@@ -517,7 +569,7 @@ export function renderEvents(
   let text = "";
   for (const event of events) {
     const result = renderEvent(event, current);
-    text += result.text;
+    text += (result.lead ?? "") + result.text;
     current = result.state;
   }
   return { text, state: current };

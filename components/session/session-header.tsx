@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import { useParams } from "next/navigation";
 import { useState } from "react";
 import type { SessionStatus } from "@/lib/events/types";
 import { formatBudget, formatCost, formatTokens } from "../format";
@@ -88,12 +89,14 @@ export function SessionHeader({
 }) {
   const [confirmingEnd, setConfirmingEnd] = useState(false);
   const [renaming, setRenaming] = useState(false);
+  const sessionId = useParams<{ id: string }>()?.id;
   const running = status === "running";
   const ended = status === "ended";
 
   return (
-    <header className="shrink-0 border-line border-b bg-panel px-5">
-      <div className="flex h-12 items-center gap-3">
+    <header className="shrink-0 border-line border-b bg-panel px-3 sm:px-5">
+      {/* on a phone the counters and buttons wrap under the title rather than squeeze it away */}
+      <div className="flex min-h-12 flex-wrap items-center gap-x-3 gap-y-1 py-1.5 sm:flex-nowrap sm:py-0">
         <Link
           href="/sessions"
           aria-label="All sessions"
@@ -111,7 +114,7 @@ export function SessionHeader({
             <path d="M10 3.5 5.5 8l4.5 4.5" strokeLinecap="round" strokeLinejoin="round" />
           </svg>
         </Link>
-        <div className="flex min-w-0 flex-1 items-center gap-3">
+        <div className="flex min-w-[10rem] flex-1 items-center gap-3 sm:min-w-0">
           {info && renaming ? (
             <form
               aria-label="Rename the session"
@@ -177,6 +180,27 @@ export function SessionHeader({
               out <span className="text-muted">{formatTokens(info?.outputTokens)}</span>
             </span>
           </span>
+          {sessionId ? (
+            <Link
+              href={`/sessions/${encodeURIComponent(sessionId)}/requests`}
+              data-testid="model-requests-link"
+              title="What the model saw: each step's request"
+              aria-label="What the model saw"
+              className="flex size-7 items-center justify-center rounded-md text-faint hover:bg-hover hover:text-fg"
+            >
+              <svg
+                aria-hidden="true"
+                viewBox="0 0 16 16"
+                width="15"
+                height="15"
+                fill="none"
+                stroke="currentColor"
+              >
+                <path d="M1.5 8S4 3.5 8 3.5 14.5 8 14.5 8 12 12.5 8 12.5 1.5 8 1.5 8Z" strokeWidth="1.3" />
+                <circle cx="8" cy="8" r="2" strokeWidth="1.3" />
+              </svg>
+            </Link>
+          ) : null}
           <span className="inline-flex items-center gap-1.5 tabular-nums">
             <span data-testid="session-cost" className="font-medium font-mono text-fg">
               {formatCost(info?.costUsd)}
@@ -186,8 +210,8 @@ export function SessionHeader({
         </div>
 
         <div className="flex shrink-0 items-center gap-2">
-          {/* Fixed-width slot so the header does not shift when Stop appears. */}
-          <div className="flex w-[4.5rem] justify-end">
+          {/* Fixed-width slot (from `sm` up) so the header does not shift when Stop appears. */}
+          <div className="flex justify-end sm:w-[4.5rem]">
             {running ? (
               <Button
                 data-testid="stop-button"

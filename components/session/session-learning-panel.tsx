@@ -9,6 +9,7 @@ import { learningApi } from "../api-client";
 import { StatusPill } from "../learning/badges";
 import { LearningDialog, type LearningDraft } from "../learning/learning-dialog";
 import { ReflectionAnswers, triggerLabel } from "../learning/reflection-parts";
+import { MarkdownPreview } from "../skills/markdown-preview";
 import { Button } from "../ui/button";
 import { cn } from "../ui/cn";
 
@@ -166,7 +167,15 @@ function MessageItem({
           )}
         </span>
       </div>
-      <p className="line-clamp-4 whitespace-pre-wrap break-words text-muted text-sm">{message.text}</p>
+      {message.role === "assistant" ? (
+        // the model's answer is Markdown; rendered from tokens, so raw HTML in it stays text
+        <MarkdownPreview
+          markdown={message.text}
+          className="max-h-48 overflow-hidden text-sm [&_h1]:text-base [&_h2]:text-sm [&_h3]:text-sm"
+        />
+      ) : (
+        <p className="line-clamp-4 whitespace-pre-wrap break-words text-muted text-sm">{message.text}</p>
+      )}
     </li>
   );
 }

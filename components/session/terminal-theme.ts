@@ -28,3 +28,36 @@ export const terminalTheme: ITheme = {
   brightCyan: "#98e3ee",
   brightWhite: "#f4f4f7",
 };
+
+/** The same roles on a white panel, for the light theme: darker hues, so text keeps its contrast. */
+export const lightTerminalTheme: ITheme = {
+  ...terminalTheme,
+  background: "#ffffff",
+  foreground: "#1d1d23",
+  cursor: "#ffffff",
+  cursorAccent: "#ffffff",
+  scrollbarSliderBackground: "#00000014",
+  scrollbarSliderHoverBackground: "#00000024",
+  scrollbarSliderActiveBackground: "#00000030",
+  black: "#1d1d23",
+  red: "#c4242f",
+  green: "#1d7a4c",
+  yellow: "#8a5a00",
+  blue: "#4144c2",
+  magenta: "#8b3fb0",
+  cyan: "#11707e",
+  white: "#5c5c66",
+  brightBlack: "#6b6b76",
+  brightRed: "#a3141e",
+  brightGreen: "#14633b",
+  brightYellow: "#6f4700",
+  brightBlue: "#3033a8",
+  brightMagenta: "#70288f",
+  brightCyan: "#0a5863",
+  brightWhite: "#16161b",
+};
+
+/** The terminal's theme for the colour scheme the system asks for now. */
+export function currentTerminalTheme(): ITheme {
+  return window.matchMedia("(prefers-color-scheme: light)").matches ? lightTerminalTheme : terminalTheme;
+}

@@ -5,7 +5,7 @@ import { FitAddon } from "@xterm/addon-fit";
 import { Terminal } from "@xterm/xterm";
 import { useEffect, useEffectEvent, useRef } from "react";
 import { jetbrainsMono } from "../fonts";
-import { terminalTheme } from "./terminal-theme";
+import { currentTerminalTheme } from "./terminal-theme";
 
 declare global {
   interface Window {
@@ -52,6 +52,10 @@ export default function TerminalView({
     let term: Terminal | null = null;
     let observer: ResizeObserver | null = null;
     let frame: number | null = null;
+    let scheme: MediaQueryList | null = null;
+    const onScheme = () => {
+      if (term) term.options.theme = currentTerminalTheme();
+    };
     const family = jetbrainsMono.style.fontFamily;
 
     void fontReady(family).then(() => {
@@ -62,7 +66,7 @@ export default function TerminalView({
         fontFamily: family,
         fontSize: FONT_SIZE,
         lineHeight: 1.25,
-        theme: terminalTheme,
+        theme: currentTerminalTheme(),
         cursorBlink: false,
         cursorStyle: "bar",
         cursorInactiveStyle: "none",
@@ -103,6 +107,9 @@ export default function TerminalView({
         });
       });
       observer.observe(host);
+      // the theme follows the system's light or dark setting while the page is open
+      scheme = window.matchMedia("(prefers-color-scheme: light)");
+      scheme.addEventListener("change", onScheme);
       term = instance;
       window.__ratchetTerm = instance;
       ready(instance);
@@ -111,6 +118,7 @@ export default function TerminalView({
     return () => {
       disposed = true;
       observer?.disconnect();
+      scheme?.removeEventListener("change", onScheme);
       if (frame !== null) cancelAnimationFrame(frame);
       if (term) {
         disposeTerm(term);

@@ -36,8 +36,14 @@ export class Transcript {
       this.render(this.state.cols);
       return;
     }
-    const { text, state } = renderEvent(event, this.state);
+    this.write(event);
+  }
+
+  /** One event's rendering; the end of an answer it settles goes before it, outside its anchor. */
+  private write(event: SessionEvent): void {
+    const { text, state, lead } = renderEvent(event, this.state);
     this.state = state;
+    if (lead) this.writer.push(lead, event.seq);
     this.writer.push(text, event.seq, isWaterfallAnchor(event));
   }
 
@@ -72,10 +78,6 @@ export class Transcript {
   private render(cols: number): void {
     this.writer.restart();
     this.state = { ...initialRenderState, cols, rewound: new Set(this.rewound) };
-    for (const event of this.events) {
-      const { text, state } = renderEvent(event, this.state);
-      this.state = state;
-      this.writer.push(text, event.seq, isWaterfallAnchor(event));
-    }
+    for (const event of this.events) this.write(event);
   }
 }

@@ -405,7 +405,7 @@ export function SettingsView() {
         </Field>
       </Section>
 
-      <div className="sticky bottom-0 -mx-8 flex min-h-14 items-center gap-4 border-line border-t bg-canvas/90 px-8 py-3 backdrop-blur">
+      <div className="sticky bottom-0 -mx-4 flex min-h-14 flex-wrap items-center gap-4 border-line border-t bg-canvas/90 px-4 py-3 md:-mx-8 md:px-8 backdrop-blur">
         <Button data-testid="settings-save" type="submit" variant="primary" disabled={save.kind === "saving"}>
           {save.kind === "saving" ? "Saving…" : "Save changes"}
         </Button>

@@ -98,7 +98,7 @@ function Placeholder({ tools }: { tools: ToolListItem[] | null }) {
   const groups = tools ? groupTools(tools) : null;
   const first = groups?.pending[0];
   return (
-    <div className="flex h-full items-center justify-center px-8 py-16">
+    <div className="flex h-full items-center justify-center px-4 md:px-8 py-16">
       <div className="max-w-md text-center">
         {first && groups ? (
           <>
@@ -272,7 +272,7 @@ export function ToolsScreen() {
         }
       />
       {sync || syncError ? (
-        <div className="border-line border-b px-8 py-3">
+        <div className="border-line border-b px-4 md:px-8 py-3">
           {syncError ? (
             <Callout tone="error" role="alert" data-testid="sync-error">
               Could not check the tools folder: {syncError}

@@ -61,9 +61,10 @@ export function silenceLimitMs(): number {
 export function createLanguageModel(
   config: Pick<ModelEndpoint, "baseUrl" | "apiKey" | "model" | "api" | "provider">,
   fetchImpl?: typeof fetch,
+  onRequest?: (body: string) => void,
 ): LanguageModel {
   const send = fetchImpl ?? ((input, init) => globalThis.fetch(input, init));
-  const masked = withMaskedRequests(send, modelSecrets(config.apiKey));
+  const masked = withMaskedRequests(send, modelSecrets(config.apiKey), onRequest);
   const baseURL = endpointOf(config);
   // Local servers accept any key; the providers refuse to run without one.
   const apiKey = config.apiKey || "ratchet-no-key";
@@ -89,6 +90,8 @@ export interface ModelClientOptions {
   retry?: RetryOptions;
   /** Longest silence before the response headers and inside the body; unbounded when unset. */
   silenceMs?: number;
+  /** Each request body as it was sent, masked, once per call (retries resend the same body). */
+  onRequest?: (body: string) => void;
 }
 
 /** A model as its callers use it: the SDK model, and its failures as one sentence a person can act on. */
@@ -101,13 +104,13 @@ export interface ModelClient {
 
 /** The one way into a model: provider choice, masking, retries and the silence bound put together. */
 export function modelClient(config: ModelEndpoint, options: ModelClientOptions = {}): ModelClient {
-  const { retry, silenceMs } = options;
+  const { retry, silenceMs, onRequest } = options;
   let fetchImpl: typeof fetch | undefined;
   if (retry) fetchImpl = createRetryingFetch({ ...retry, timeoutMs: silenceMs });
   else if (silenceMs) fetchImpl = withSilenceTimeout(fetch, silenceMs);
   const endpoint = endpointOf(config);
   return {
-    model: createLanguageModel(config, fetchImpl),
+    model: createLanguageModel(config, fetchImpl, onRequest),
     endpoint,
     describe: (error) => describeModelError(error, endpoint, config.model),
   };

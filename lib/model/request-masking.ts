@@ -73,14 +73,21 @@ function bodyText(body: NonNullable<RequestInit["body"]>): string | null {
  * before it leaves. A body that cannot be read as text (a stream, a form) is refused, not sent
  * unmasked. Headers are left alone: the endpoint's own key travels there on purpose.
  */
-export function withMaskedRequests(fetchImpl: typeof fetch, secrets: string[]): typeof fetch {
+export function withMaskedRequests(
+  fetchImpl: typeof fetch,
+  secrets: string[],
+  /** Told each body exactly as it leaves, masked (what the model saw, lib/model/requests.ts). */
+  onSent?: (body: string) => void,
+): typeof fetch {
   const masked = async (input: Parameters<typeof fetch>[0], init?: RequestInit): Promise<Response> => {
     if (input instanceof Request && input.body !== null)
       throw new Error("Refusing to send a model request whose body cannot be masked.");
     if (init?.body === undefined || init.body === null) return fetchImpl(input, init);
     const text = bodyText(init.body);
     if (text === null) throw new Error("Refusing to send a model request whose body cannot be masked.");
-    return fetchImpl(input, { ...init, body: maskRequestBody(text, secrets) });
+    const body = maskRequestBody(text, secrets);
+    onSent?.(body);
+    return fetchImpl(input, { ...init, body });
   };
   return masked as typeof fetch;
 }

@@ -11,7 +11,7 @@ export default function SessionsPage() {
         title="Sessions"
         description="Each session is a conversation with the agent in one workspace folder. Turns keep running on the server when you close the tab."
       />
-      <div className="w-full max-w-5xl px-8 py-6">
+      <div className="w-full max-w-5xl px-4 md:px-8 py-6">
         <SessionsScreen />
       </div>
     </>

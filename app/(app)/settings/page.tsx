@@ -11,7 +11,7 @@ export default function SettingsPage() {
         title="Settings"
         description="The model the agent talks to, what it costs, and how much a session may spend."
       />
-      <div className="w-full px-8">
+      <div className="w-full px-4 md:px-8">
         <SettingsView />
       </div>
     </>

@@ -96,30 +96,33 @@ export function AuditPanel() {
           Nothing recorded{filter.action || filter.actor ? " for this filter" : " yet"}.
         </p>
       ) : (
-        <table className="w-full text-left text-sm" data-testid="audit-table">
-          <thead className="text-faint text-xs uppercase tracking-wide">
-            <tr>
-              <th className="pb-2 font-medium">When</th>
-              <th className="pb-2 font-medium">Who</th>
-              <th className="pb-2 font-medium">What</th>
-              <th className="pb-2 font-medium">Target</th>
-              <th className="pb-2 font-medium">Detail</th>
-            </tr>
-          </thead>
-          <tbody>
-            {entries.map((entry) => (
-              <tr key={entry.id} className="border-line border-t align-top" data-testid="audit-row">
-                <td className="py-2 pr-4 whitespace-nowrap text-muted tabular-nums">
-                  {new Date(entry.at).toLocaleString()}
-                </td>
-                <td className="py-2 pr-4 text-fg">{entry.actor}</td>
-                <td className="py-2 pr-4 font-mono">{entry.action}</td>
-                <td className="py-2 pr-4 font-mono">{entry.target ?? "—"}</td>
-                <td className="py-2 break-all text-muted">{detailText(entry.detail)}</td>
+        // a wide table scrolls on its own on a phone, the page does not
+        <div className="overflow-x-auto">
+          <table className="w-full text-left text-sm" data-testid="audit-table">
+            <thead className="text-faint text-xs uppercase tracking-wide">
+              <tr>
+                <th className="pb-2 font-medium">When</th>
+                <th className="pb-2 font-medium">Who</th>
+                <th className="pb-2 font-medium">What</th>
+                <th className="pb-2 font-medium">Target</th>
+                <th className="pb-2 font-medium">Detail</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {entries.map((entry) => (
+                <tr key={entry.id} className="border-line border-t align-top" data-testid="audit-row">
+                  <td className="py-2 pr-4 whitespace-nowrap text-muted tabular-nums">
+                    {new Date(entry.at).toLocaleString()}
+                  </td>
+                  <td className="py-2 pr-4 text-fg">{entry.actor}</td>
+                  <td className="py-2 pr-4 font-mono">{entry.action}</td>
+                  <td className="py-2 pr-4 font-mono">{entry.target ?? "—"}</td>
+                  <td className="py-2 break-all text-muted">{detailText(entry.detail)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       {next ? (
         <Button size="sm" className="self-start" onClick={() => void load({ ...filter, before: next }, true)}>

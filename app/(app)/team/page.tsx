@@ -28,7 +28,7 @@ export default async function TeamPage() {
           </>
         }
       />
-      <div className="flex w-full max-w-5xl flex-col gap-10 px-8 py-6">
+      <div className="flex w-full max-w-5xl flex-col gap-10 px-4 md:px-8 py-6">
         {admin ? <UsersPanel selfId={actor.id} /> : null}
         {auditor ? <AuditPanel /> : null}
         {auditor ? null : (

@@ -202,30 +202,33 @@ export function UsersPanel({ selfId }: { selfId: string | null }) {
       ) : users.length === 0 ? (
         <p className="text-muted text-sm">No users yet: only the install&apos;s own token can sign in.</p>
       ) : (
-        <table className="w-full text-left">
-          <thead className="text-faint text-xs uppercase tracking-wide">
-            <tr>
-              <th className="pb-2 font-medium">Name</th>
-              <th className="pb-2 font-medium">Role</th>
-              <th className="pb-2 font-medium">Last seen</th>
-              <th className="pb-2 font-medium">State</th>
-              <th className="pb-2" />
-            </tr>
-          </thead>
-          <tbody>
-            {users.map((user) => (
-              <UserRow
-                key={user.id}
-                user={user}
-                self={user.id === selfId}
-                now={now}
-                onChange={replace}
-                onToken={(name, token) => setShown({ name, token })}
-                onError={setError}
-              />
-            ))}
-          </tbody>
-        </table>
+        // a wide table scrolls on its own on a phone, the page does not
+        <div className="overflow-x-auto">
+          <table className="w-full text-left">
+            <thead className="text-faint text-xs uppercase tracking-wide">
+              <tr>
+                <th className="pb-2 font-medium">Name</th>
+                <th className="pb-2 font-medium">Role</th>
+                <th className="pb-2 font-medium">Last seen</th>
+                <th className="pb-2 font-medium">State</th>
+                <th className="pb-2" />
+              </tr>
+            </thead>
+            <tbody>
+              {users.map((user) => (
+                <UserRow
+                  key={user.id}
+                  user={user}
+                  self={user.id === selfId}
+                  now={now}
+                  onChange={replace}
+                  onToken={(name, token) => setShown({ name, token })}
+                  onError={setError}
+                />
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </section>
   );

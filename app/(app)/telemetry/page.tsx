@@ -53,7 +53,7 @@ export default async function TelemetryPage({ searchParams }: { searchParams: Se
           </>
         }
       />
-      <div className="w-full max-w-7xl space-y-10 px-8 py-6">
+      <div className="w-full max-w-7xl space-y-10 px-4 md:px-8 py-6">
         <SummaryTiles overview={overview} />
         <Section
           id="tools"

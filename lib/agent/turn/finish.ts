@@ -19,6 +19,7 @@ export async function finish(turn: TurnState): Promise<void> {
   // the last step's changes are recorded before the turn says it has ended
   afterStep(turn);
   await turn.checkpoints;
+  await turn.requests;
   await flushTelemetry().catch((error) => console.error("[ratchet] telemetry flush failed", error));
   await turn.friction?.settle().catch((error) => console.error("[ratchet] friction outcome failed", error));
   await settleStopped(turn);

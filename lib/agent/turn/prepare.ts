@@ -15,6 +15,7 @@ import { buildSystemPrompt, loadPromptContext, type PromptContext } from "../sys
 import { buildToolSet } from "../tool-set";
 import { builtinToolsFor, scanToolbox, type ToolboxSnapshot } from "../tools/registry";
 import { startCheckpoints } from "./checkpoints";
+import { pruneRequests } from "./requests";
 import type { TurnPlan, TurnState } from "./state";
 import { toolDeps } from "./tool-context";
 import { Transcript } from "./transcript";
@@ -37,6 +38,7 @@ export async function prepare(turn: TurnState): Promise<TurnPlan> {
   turn.workspace = await workspaceForTurn(turn.workspace);
   // the state the turn starts from, recorded beside everything below (tools wait for it)
   startCheckpoints(turn);
+  pruneRequests();
   // Reading files, this lets the 202 go out before the database reads below, which hold the thread.
   const scanned = await scanToolbox(turn.sessionId);
   turn.toolbox = scanned;

@@ -9,6 +9,7 @@ import { DEFAULT_RETRY, type RetryReport } from "@/lib/model/retrying-fetch";
 import type { ModelConfig } from "@/lib/settings/model-config";
 import type { ToolSetHandle } from "../tool-set";
 import type { ToolboxSnapshot } from "../tools/registry";
+import { recordRequest } from "./requests";
 import type { Transcript } from "./transcript";
 
 /** What the reservation (lib/agent/runner.ts) hands the turn. */
@@ -66,18 +67,24 @@ export interface TurnState extends Readonly<Omit<TurnInput, "workspace">> {
   stepMayWrite: boolean;
   /** A checkpoint failed in this turn (said once). */
   checkpointFailed: boolean;
+  /** The turn's model requests being stored, in order (./requests.ts); settled before it ends. */
+  requests: Promise<void>;
 }
 
 export function newTurnState(input: TurnInput): TurnState {
   const emit = (body: SessionEventBody) => appendEvent(input.sessionId, body);
   const onRetry = ({ attempt, limit, delayMs, reason }: RetryReport) =>
     void emit({ type: "retry", attempt, delayMs, message: `${reason}; retry ${attempt} of ${limit}` });
-  return {
+  const turn: TurnState = {
     ...input,
     // also what commands print is masked against these, the access token included
     secrets: modelSecrets(input.config.apiKey),
     emit,
-    client: modelClient(input.config, { retry: { ...DEFAULT_RETRY, onRetry }, silenceMs: silenceLimitMs() }),
+    client: modelClient(input.config, {
+      retry: { ...DEFAULT_RETRY, onRetry },
+      silenceMs: silenceLimitMs(),
+      onRequest: (body) => recordRequest(turn, body),
+    }),
     instructions: "",
     promptStale: false,
     calledModel: false,
@@ -88,7 +95,9 @@ export function newTurnState(input: TurnInput): TurnState {
     checkpoints: Promise.resolve(),
     stepMayWrite: false,
     checkpointFailed: false,
+    requests: Promise.resolve(),
   };
+  return turn;
 }
 
 /** The turn failed: it ends as `error`, and the session shows why (`code` for the UI and tests). */
