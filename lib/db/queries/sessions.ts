@@ -6,7 +6,7 @@ export function createSession(data: {
   workspace: string;
   budgetUsd: number | null;
   model: string;
-  kind?: "agent" | "maintenance";
+  kind?: "agent" | "maintenance" | "evaluation";
 }) {
   return db().session.create({ data });
 }

@@ -1,0 +1,109 @@
+import { z } from "zod";
+import type { ReplayCase, Verification } from "./cases";
+import type { EvaluationSummary, RunMeasure } from "./summary";
+
+export type { EvaluationSummary, RunMeasure, Verification };
+
+/** One case of GET /api/replay-cases. */
+export interface ReplayCaseView {
+  turnId: string;
+  sessionId: string;
+  startedAt: string;
+  message: string;
+  model: string | null;
+  verification: Verification;
+  reason: ReplayCase["reason"];
+  similarity: number;
+  tokens: number;
+  costUsd: number;
+  steps: number;
+  included: boolean;
+  chosen: boolean;
+}
+
+export interface ReplayCaseList {
+  workspace: string;
+  cases: ReplayCaseView[];
+}
+
+export function replayCaseView(c: ReplayCase): ReplayCaseView {
+  return {
+    turnId: c.turnId,
+    sessionId: c.sessionId,
+    startedAt: c.startedAt.toISOString(),
+    message: c.message,
+    model: c.model,
+    verification: c.verification,
+    reason: c.reason,
+    similarity: c.similarity,
+    tokens: c.tokens,
+    costUsd: c.costUsd,
+    steps: c.steps,
+    included: c.included,
+    chosen: c.chosen,
+  };
+}
+
+const sha = z.string().regex(/^[0-9a-f]{64}$/, "sha256 must be 64 lowercase hex characters");
+const toolName = z.string().min(1).max(64);
+
+export const replayCasesQuerySchema = z.object({
+  workspace: z.string().min(1).max(4096),
+  tool: toolName.optional(),
+  sha256: sha.optional(),
+});
+
+export const replayChoiceSchema = z.object({ included: z.boolean() });
+
+/** What an evaluation evaluates. Tool versions only in this version; the other kinds are refused with a reason. */
+export const subjectSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("tool"), name: toolName, sha256: sha }),
+  z.object({ kind: z.literal("skill"), name: z.string().min(1).max(64), version: z.number().int().min(1) }),
+  z.object({ kind: z.literal("memory"), version: z.number().int().min(1) }),
+  z.object({ kind: z.literal("hypothesis"), id: z.string().min(1).max(64) }),
+]);
+export type Subject = z.infer<typeof subjectSchema>;
+
+export const startEvaluationSchema = z.object({
+  subject: subjectSchema,
+  /** Turn ids of the workspace's replay set; default: its included cases. */
+  cases: z.array(z.string().min(1).max(64)).min(1).max(20).optional(),
+  /** The workspace whose replay set to use; default: the one of the friction turns behind the subject. */
+  workspace: z.string().min(1).max(4096).optional(),
+  repeats: z.number().int().min(1).max(5).default(2),
+  budgetUsd: z.number().min(0).max(1000).optional(),
+});
+export type StartEvaluation = z.infer<typeof startEvaluationSchema>;
+
+export interface EvaluationStarted {
+  id: string;
+  estimate: { runs: number; tokens: number; costUsd: number };
+}
+
+export type EvaluationStatus = "queued" | "running" | "completed" | "cancelled" | "budget_stopped" | "failed";
+
+/** GET /api/evaluations/:id */
+export interface EvaluationView {
+  id: string;
+  status: EvaluationStatus;
+  subject: Subject;
+  workspace: string;
+  model: string;
+  repeats: number;
+  estimateUsd: number;
+  budgetUsd: number;
+  spentUsd: number;
+  done: number;
+  total: number;
+  error: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+  cases: Array<{ turnId: string; message: string; verification: Verification; runs: RunMeasure[] }>;
+  summary: EvaluationSummary | null;
+  /** The summary as one line: "3.1 steps vs 6.4, tokens −42 %, …" (null until a run has finished). */
+  figures: string | null;
+}
+
+export interface EvaluationList {
+  evaluations: EvaluationView[];
+}
