@@ -22,8 +22,8 @@ import { testWorkspace } from "@/lib/testing/workspace";
 import { BUILTIN_NAMES } from "@/lib/tools/builtin-names";
 import { proposeTool } from "@/lib/tools/lifecycle";
 import { cancelEvaluation, evaluationsSettled, SCRATCH_FOLDER, startEvaluation } from "./engine";
-import { evaluationDetail } from "./present";
 import { chooseCase, replaySet } from "./replay-set";
+import { evaluationDetail } from "./views";
 
 let llm: FakeLLM;
 let workspace: string;

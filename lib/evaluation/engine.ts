@@ -20,7 +20,7 @@ import { casesToRun, type ReplayCase } from "./cases";
 import { type CaseInput, replayOnce } from "./replay";
 import { replaySet } from "./replay-set";
 import { type Arm, budgetStops, estimate, type RunMeasure, summarize } from "./summary";
-import type { EvaluationStarted, StartEvaluation, Subject } from "./views";
+import type { EvaluationPreview, EvaluationStarted, StartEvaluation, Subject } from "./views";
 
 /** Cases an evaluation replays when the request names none. */
 export const DEFAULT_CASES = 5;
@@ -162,6 +162,32 @@ export async function startEvaluation(body: StartEvaluation, by: string): Promis
     .then(() => runEvaluation(row.id))
     .catch((error) => console.error("[ratchet] evaluation failed", error));
   return { id: row.id, estimate: planned };
+}
+
+/** What an evaluation of this version would replay and cost, for the button that starts one. */
+export async function previewEvaluation(subject: Subject, repeats = 2): Promise<EvaluationPreview> {
+  try {
+    const version = await subjectVersion(subject);
+    const workspace = await workspaceFor(version, undefined);
+    const cases = casesToRun(
+      await replaySet(workspace, { kind: "tool", name: version.name, sha256: version.sha256 }),
+      DEFAULT_CASES,
+    );
+    if (cases.length === 0)
+      return { available: false, reason: `No recorded turn in ${workspace} can be replayed.` };
+    const planned = estimate(cases, repeats);
+    return {
+      available: true,
+      workspace,
+      cases: cases.length,
+      repeats,
+      estimate: planned,
+      budgetUsd: defaultBudget(planned.costUsd),
+    };
+  } catch (error) {
+    if (error instanceof ApiError) return { available: false, reason: error.message };
+    throw error;
+  }
 }
 
 /** Stops an evaluation: a queued one never starts, a running one stops its current replay. */

@@ -1,8 +1,12 @@
 import { z } from "zod";
 import { readJson, route } from "@/lib/api/handler";
-import { startEvaluation } from "@/lib/evaluation/engine";
-import { toolEvaluations } from "@/lib/evaluation/present";
-import { type EvaluationList, startEvaluationSchema } from "@/lib/evaluation/views";
+import { previewEvaluation, startEvaluation } from "@/lib/evaluation/engine";
+import {
+  type EvaluationList,
+  type EvaluationStarted,
+  startEvaluationSchema,
+  toolEvaluations,
+} from "@/lib/evaluation/views";
 
 export const dynamic = "force-dynamic";
 
@@ -13,7 +17,12 @@ const listQuery = z.object({
 
 export const GET = route(async (request) => {
   const { tool, sha256 } = listQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
-  return Response.json({ evaluations: await toolEvaluations(tool, sha256) } satisfies EvaluationList);
+  const subject = { kind: "tool" as const, name: tool, sha256 };
+  const [evaluations, preview] = await Promise.all([
+    toolEvaluations(tool, sha256),
+    previewEvaluation(subject),
+  ]);
+  return Response.json({ evaluations, preview } satisfies EvaluationList);
 });
 
 export const POST = route(
@@ -21,7 +30,7 @@ export const POST = route(
     const body = await readJson(request, startEvaluationSchema);
     const started = await startEvaluation(body, actor.name);
     await audit(started.id, { subject: body.subject, estimateUsd: started.estimate.costUsd });
-    return Response.json(started, { status: 202 });
+    return Response.json(started satisfies EvaluationStarted, { status: 202 });
   },
   { action: "evaluation.start" },
 );

@@ -1,5 +1,5 @@
 import { route } from "@/lib/api/handler";
-import { evaluationDetail } from "@/lib/evaluation/present";
+import { evaluationDetail } from "@/lib/evaluation/views";
 
 export const dynamic = "force-dynamic";
 

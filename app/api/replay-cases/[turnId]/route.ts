@@ -1,6 +1,6 @@
 import { readJson, route } from "@/lib/api/handler";
 import { chooseCase } from "@/lib/evaluation/replay-set";
-import { replayChoiceSchema } from "@/lib/evaluation/views";
+import { type ReplayChoice, replayChoiceSchema } from "@/lib/evaluation/views";
 
 export const dynamic = "force-dynamic";
 
@@ -9,7 +9,7 @@ export const PATCH = route<{ turnId: string }>(
     const { included } = await readJson(request, replayChoiceSchema);
     const { workspace } = await chooseCase(turnId, included, actor.name);
     await audit(turnId, { included, workspace });
-    return Response.json({ turnId, workspace, included });
+    return Response.json({ turnId, workspace, included } satisfies ReplayChoice);
   },
   { action: "replayCase.update" },
 );
