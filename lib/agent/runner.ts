@@ -51,7 +51,7 @@ export async function sendMessage(sessionId: string, text: string): Promise<{ tu
         sessionId,
         turnId,
         userText: text,
-        kind: session.kind === "maintenance" ? "maintenance" : "agent",
+        kind: session.kind === "maintenance" || session.kind === "evaluation" ? session.kind : "agent",
         workspace: session.workspace,
         budgetUsd: session.budgetUsd,
         controller: reservation.active.controller,

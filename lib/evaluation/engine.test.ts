@@ -5,7 +5,7 @@
  * itself (an agent that only claims success scores as failed), and a replayed agent that looks for
  * the evaluation's records or the data dir finds nothing.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -21,7 +21,7 @@ import { startTestSandbox } from "@/lib/testing/sandbox";
 import { testWorkspace } from "@/lib/testing/workspace";
 import { BUILTIN_NAMES } from "@/lib/tools/builtin-names";
 import { proposeTool } from "@/lib/tools/lifecycle";
-import { cancelEvaluation, evaluationsSettled, SCRATCH_FOLDER, startEvaluation } from "./engine";
+import { cancelEvaluation, evaluationsSettled, SCRATCH_PREFIX, startEvaluation } from "./engine";
 import { chooseCase, replaySet } from "./replay-set";
 import { evaluationDetail } from "./views";
 
@@ -130,8 +130,9 @@ describe("an evaluation of a proposed tool", { timeout: 300_000 }, () => {
       verification: { kind: "command", command: "make check", exitCode: 2 },
     });
 
-    const scratch = path.join(process.env.RATCHET_WORKSPACE_ROOTS ?? "", SCRATCH_FOLDER);
-    const probe = `echo PROBE; ls -a ${scratch}/*; ls ${env().dataDir}; cat ${env().dataDir}/*`;
+    const scratchFolders = () => readdirSync(os.tmpdir()).filter((f) => f.startsWith(SCRATCH_PREFIX));
+    const before = scratchFolders();
+    const probe = `echo PROBE; ls -a ${os.tmpdir()}/${SCRATCH_PREFIX}*/; ls ${env().dataDir}; cat ${env().dataDir}/*`;
     // plan order: per repeat, per case, baseline then candidate
     const liar = [reply().text("All checks pass, done.").usage(200, 20).build()];
     llm.enqueue(
@@ -174,6 +175,9 @@ describe("an evaluation of a proposed tool", { timeout: 300_000 }, () => {
     const replayRequests = llm.requests.slice(-33);
     expect(toolNames(replayRequests[0]?.body ?? {})).not.toContain("find_todos");
     expect(toolNames(replayRequests[1]?.body ?? {})).toContain("find_todos");
+    // a replay changes nothing outside its copy: no proposals, no learnings
+    for (const r of replayRequests) expect(toolNames(r.body)).not.toContain("propose_tool");
+    expect(toolNames(replayRequests[0]?.body ?? {})).not.toContain("log_learning_event");
 
     // what the probe saw: its own folder only, nothing of the data dir or the other replays
     const seen = llm.requests
@@ -187,8 +191,14 @@ describe("an evaluation of a proposed tool", { timeout: 300_000 }, () => {
 
     // the scratch copies are gone; the original workspace never changed
     expect(await db().evaluationRun.count({ where: { evaluationId: started.id } })).toBe(12);
-    const { existsSync } = await import("node:fs");
-    expect(existsSync(path.join(scratch, started.id))).toBe(false);
+    // the replays left no sessions, checkpoint rows or tool calls behind to count as real use
+    const runSessions = (await db().evaluationRun.findMany({ where: { evaluationId: started.id } })).map(
+      (r) => r.sessionId ?? "",
+    );
+    expect(await db().session.count({ where: { id: { in: runSessions } } })).toBe(0);
+    expect(await db().toolCall.count({ where: { sessionId: { in: runSessions } } })).toBe(0);
+    expect(await db().toolVersion.count({ where: { name: "find_todos" } })).toBe(1);
+    expect(scratchFolders().filter((f) => !before.includes(f))).toEqual([]);
     expect(existsSync(path.join(workspace, "done.txt"))).toBe(false);
   });
 

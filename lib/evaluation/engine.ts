@@ -1,4 +1,5 @@
-import { rm } from "node:fs/promises";
+import { mkdtemp, realpath, rm } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 import {
@@ -15,7 +16,7 @@ import { ApiError } from "@/lib/errors";
 import { processState } from "@/lib/process-state";
 import { loadModelConfig, type ModelConfig } from "@/lib/settings/model-config";
 import type { CatalogScope } from "@/lib/tools/catalog";
-import { loadWorkspacePolicy } from "@/lib/workspaces/policy";
+import { holdScratchRoot } from "@/lib/workspaces/session";
 import { casesToRun, type ReplayCase } from "./cases";
 import { type CaseInput, replayOnce } from "./replay";
 import { replaySet } from "./replay-set";
@@ -24,8 +25,8 @@ import type { EvaluationPreview, EvaluationStarted, StartEvaluation, Subject } f
 
 /** Cases an evaluation replays when the request names none. */
 export const DEFAULT_CASES = 5;
-/** Folder (in the first workspace root) the scratch copies go in, one subfolder per evaluation. */
-export const SCRATCH_FOLDER = "ratchet-evaluations";
+/** Prefix of an evaluation's scratch folder in the temp folder, one per evaluation. */
+export const SCRATCH_PREFIX = "ratchet-eval-";
 
 /** The exact inputs an evaluation ran with, stored with it and never changed. */
 export const inputsSchema = z.object({
@@ -210,12 +211,13 @@ export function plan(cases: number, repeats: number): Array<{ index: number; rep
   return order;
 }
 
-async function scratchRootFor(id: string): Promise<string> {
-  const policy = await loadWorkspacePolicy();
-  const root = policy.roots[0];
-  if (!root)
-    throw new Error(`there is no workspace root to make scratch copies in. ${policy.problems.join(" ")}`);
-  return path.join(root, SCRATCH_FOLDER, id);
+/**
+ * A private folder (0700) for an evaluation's scratch copies, outside every workspace root: no
+ * person's session can work in it, so nothing but the replay itself can touch a replay's copy.
+ */
+async function makeScratchRoot(): Promise<{ path: string; release: () => void }> {
+  const dir = await realpath(await mkdtemp(path.join(os.tmpdir(), SCRATCH_PREFIX)));
+  return { path: dir, release: holdScratchRoot(dir) };
 }
 
 async function runEvaluation(id: string): Promise<void> {
@@ -227,15 +229,15 @@ async function runEvaluation(id: string): Promise<void> {
     q.current = null;
     return;
   }
-  let scratchRoot: string | null = null;
+  let scratch: { path: string; release: () => void } | null = null;
   const runs: RunMeasure[] = [];
   try {
     const row = await findEvaluation(id);
     if (!row) return;
     const inputs = inputsSchema.parse(row.inputs);
     const config = await loadModelConfig();
-    scratchRoot = await scratchRootFor(id);
-    const status = await replayAll(row, inputs, config, scratchRoot, controller.signal, runs);
+    scratch = await makeScratchRoot();
+    const status = await replayAll(row, inputs, config, scratch.path, controller.signal, runs);
     await advanceEvaluation(id, ["running"], {
       status,
       summary: summarize(runs) as unknown as object,
@@ -251,7 +253,10 @@ async function runEvaluation(id: string): Promise<void> {
     });
   } finally {
     q.current = null;
-    if (scratchRoot) await rm(scratchRoot, { recursive: true, force: true, maxRetries: 3 }).catch(() => {});
+    if (scratch) {
+      scratch.release();
+      await rm(scratch.path, { recursive: true, force: true, maxRetries: 3 }).catch(() => {});
+    }
   }
 }
 

@@ -5,9 +5,10 @@ import { z } from "zod";
 import { activeTurns, stopTurn } from "@/lib/agent/active-turns";
 import { sendMessage } from "@/lib/agent/runner";
 import { copyCheckpointTree } from "@/lib/checkpoints/service";
-import { replayMeasures } from "@/lib/db/queries/evaluations";
+import { discardReplaySession, replayMeasures } from "@/lib/db/queries/evaluations";
 import { forgetProcess, recordProcess } from "@/lib/db/queries/processes";
-import { createSession, setSessionStatus } from "@/lib/db/queries/sessions";
+import { createSession } from "@/lib/db/queries/sessions";
+import { drainEvents } from "@/lib/events/log";
 import { modelClient, silenceLimitMs } from "@/lib/model/client";
 import { collectSecrets, maskSecrets, runProcess, sandboxEnv, withPrivateTmp } from "@/lib/sandbox";
 import type { ModelConfig } from "@/lib/settings/model-config";
@@ -92,7 +93,8 @@ export async function replayOnce(
     : r.case.verification.kind === "command"
       ? await runCheck(r.case.verification, dir, session.id, r.config, r.signal)
       : await judge(r.case.verification.rubric, answerText(measured.answerParts), r.config);
-  await setSessionStatus(session.id, "ended");
+  await drainEvents(session.id);
+  await discardReplaySession(session.id);
   const passed =
     verification.kind === "command"
       ? verification.exitCode === null

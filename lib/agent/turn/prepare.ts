@@ -34,7 +34,7 @@ export async function prepare(turn: TurnState): Promise<TurnPlan> {
   turn.transcript = transcript;
   // before anything reads or runs there: the real folder, as allowed now (it may have become a
   // link elsewhere, or an upgrade made it forbidden); commands and the prompt use this path
-  turn.workspace = await workspaceForTurn(turn.workspace);
+  turn.workspace = await workspaceForTurn(turn.workspace, { scratch: turn.kind === "evaluation" });
   // the state the turn starts from, recorded beside everything below (tools wait for it)
   startCheckpoints(turn);
   // Reading files, this lets the 202 go out before the database reads below, which hold the thread.
@@ -65,7 +65,9 @@ export async function prepare(turn: TurnState): Promise<TurnPlan> {
 /** The turn's reads that do not depend on one another, together (the prompt's context after the capture). */
 async function readTogether(turn: TurnState, turnStarted: Promise<void>) {
   const { sessionId, turnId } = turn;
-  const captured = captureFromUserMessage(sessionId, turn.userText);
+  // a replayed message was captured when it was first sent; a replay records no learning
+  const captured =
+    turn.kind === "evaluation" ? Promise.resolve(null) : captureFromUserMessage(sessionId, turn.userText);
   const [, friction, learned, context, stepLimit, memory, history, prices] = await Promise.all([
     turnStarted,
     FrictionMonitor.start(sessionId, turnId, turn.emit),

@@ -81,6 +81,15 @@ export function recordEvaluationRun(data: NewEvaluationRun) {
   return db().evaluationRun.create({ data });
 }
 
+/**
+ * A replay's session, once measured: removed with its transcript, calls, steps and frictions, so the
+ * tool telemetry, skill loads and the battery change's analysis never count a replay as real use.
+ */
+export async function discardReplaySession(sessionId: string): Promise<void> {
+  await db().skillLoad.deleteMany({ where: { sessionId } });
+  await db().session.deleteMany({ where: { id: sessionId, kind: "evaluation" } });
+}
+
 /** What a replay session measured: its turns' steps, its tokens and cost, failed tool calls, frictions. */
 export async function replayMeasures(sessionId: string) {
   const [session, steps, failedCalls, frictions, answer] = await Promise.all([
