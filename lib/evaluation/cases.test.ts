@@ -135,6 +135,17 @@ describe("selectCases", () => {
     expect(casesToRun(set, 5).map((c) => c.turnId)).toEqual([other.turnId]);
   });
 
+  it("does not include a turn that proposed a tool unless a person does", () => {
+    const proposing = turn({ calls: [{ ...run("x", 0), tool: "propose_tool", command: null }] });
+    const plain = turn();
+    expect(selectCases([proposing, plain]).map((c) => [c.turnId, c.included])).toEqual([
+      [plain.turnId, true],
+      [proposing.turnId, false],
+    ]);
+    const chosen = selectCases([proposing], { choices: new Map([[proposing.turnId, true]]) });
+    expect(chosen[0]?.included).toBe(true);
+  });
+
   it("carries the recorded cost as the estimate's basis", () => {
     const [c] = selectCases([turn({ inputTokens: 1000, outputTokens: 50, costUsd: 0.2 })]);
     expect(c).toMatchObject({ tokens: 1050, costUsd: 0.2 });

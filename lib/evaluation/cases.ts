@@ -195,13 +195,17 @@ export function selectCases(
   // with no subject, every recorded turn is as good as another: the newest are offered
   const offered = (c: ReplayCase) =>
     c.reason !== "recorded" || focus.turnIds.size + focus.commandKeys.size + focus.tools.size === 0;
+  // a turn that proposed a tool cannot be replayed as it ran: a replay may not propose (replay.ts)
+  const proposing = new Set(
+    turns.filter((t) => t.calls.some((c) => c.tool === "propose_tool")).map((t) => t.turnId),
+  );
   let taken = 0;
   for (const c of candidates) {
     const choice = opts.choices?.get(c.turnId);
     if (choice !== undefined) {
       c.included = choice;
       c.chosen = true;
-    } else if (offered(c) && taken < limit) {
+    } else if (offered(c) && !proposing.has(c.turnId) && taken < limit) {
       c.included = true;
     }
     if (c.included) taken += 1;

@@ -17,7 +17,7 @@ export async function focusFor(subject: SetFor): Promise<Focus> {
   if (subject.kind === "none") return NO_FOCUS;
   const version = await findToolVersion(subject.name, { sha256: subject.sha256 });
   if (!version) throw new ApiError("not_found", `No version of ${subject.name} with that sha256.`);
-  const behind = await frictionTurnsBehindTool(subject.name, version.sessionId);
+  const behind = await frictionTurnsBehindTool(subject.name, version);
   return {
     turnIds: new Set(behind.turnIds),
     commandKeys: new Set(behind.commandKeys),

@@ -116,17 +116,29 @@ export async function listRecordedTurns(
   });
 }
 
-/** The turns and commands behind an agent-written tool: the frictions that led to it. */
+/**
+ * The turns and commands behind an agent-written tool: the frictions that led to it (naming it, or
+ * in the session that proposed it); without any, the turns of that session before the proposal.
+ */
 export async function frictionTurnsBehindTool(
   name: string,
-  sessionId: string | null,
+  proposal: { sessionId: string | null; createdAt: Date },
 ): Promise<{ turnIds: string[]; commandKeys: string[] }> {
+  const { sessionId } = proposal;
   const rows = await db().friction.findMany({
     where: { OR: [{ toolName: name }, ...(sessionId ? [{ sessionId }] : [])], turnId: { not: null } },
     select: { turnId: true },
     take: 200,
   });
-  const turnIds = [...new Set(rows.map((r) => r.turnId).filter((t): t is string => t !== null))];
+  let turnIds = [...new Set(rows.map((r) => r.turnId).filter((t): t is string => t !== null))];
+  if (turnIds.length === 0 && sessionId) {
+    const before = await db().turn.findMany({
+      where: { sessionId, startedAt: { lt: proposal.createdAt } },
+      select: { id: true },
+      take: 200,
+    });
+    turnIds = before.map((t) => t.id);
+  }
   const keys = await db().toolCall.findMany({
     where: { turnId: { in: turnIds }, commandKey: { not: null } },
     distinct: ["commandKey"],
