@@ -109,10 +109,12 @@ console.log(`evaluation-copy, ${FILES} files, ${N} rounds (p50 / p95):`);
 for (const [name, s] of Object.entries(summary))
   console.log(`  ${name.padEnd(7)} ${ms(s.p50)} / ${ms(s.p95)}`);
 console.log(`  total   ${ms(total)} p50 per case, besides the turn itself`);
+console.log(`  floor   ${ms(plainGit.p50)} / ${ms(plainGit.p95)} (the copy by plain git, unsandboxed)`);
 writeResult("evaluation-copy", {
   files: FILES,
   n: N,
   machine: machine(),
   ...summary,
+  floor: plainGit,
   totalP50Ms: round(total),
 });
