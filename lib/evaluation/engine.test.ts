@@ -14,6 +14,7 @@ import { activeTurns } from "@/lib/agent/active-turns";
 import { sendMessage } from "@/lib/agent/runner";
 import { db } from "@/lib/db/client";
 import { createFriction } from "@/lib/db/queries/frictions";
+import { createLearningEvent } from "@/lib/db/queries/learning-events";
 import { createSession } from "@/lib/db/queries/sessions";
 import { env } from "@/lib/env";
 import { saveModelSettings } from "@/lib/settings/model-config";
@@ -120,7 +121,7 @@ const candidate = (extra?: string) => {
 // every replay is a real turn in the sandbox, and the machine running the suite may be busy
 describe("an evaluation of a proposed tool", { timeout: 300_000 }, () => {
   it("replays 3 cases twice per arm, verifies with the harness, and keeps the records out of reach", async () => {
-    const { turnIds, version } = await record();
+    const { turnIds, version, session } = await record();
     const subject = { kind: "tool" as const, name: "find_todos", sha256: version.sha256 };
     const set = await replaySet(workspace, subject);
     // the frictions of the session that proposed it: the detector's own and the one recorded here
@@ -152,6 +153,14 @@ describe("an evaluation of a proposed tool", { timeout: 300_000 }, () => {
       ...baseline(),
       ...candidate(),
     );
+    // a learning every prompt shows: a replay is no one's real use of it
+    const learning = await createLearningEvent({
+      sessionId: session.id,
+      type: "preference",
+      description: "count with ripgrep",
+      context: null,
+      source: "user",
+    });
     const started = await startEvaluation({ subject, repeats: 2 }, "tester");
     expect(started.estimate.runs).toBe(12);
     await evaluationsSettled();
@@ -202,6 +211,8 @@ describe("an evaluation of a proposed tool", { timeout: 300_000 }, () => {
     expect(await db().toolCall.count({ where: { sessionId: { in: runSessions } } })).toBe(0);
     expect(await db().toolVersion.count({ where: { name: "find_todos" } })).toBe(1);
     expect(scratchFolders().filter((f) => !before.includes(f))).toEqual([]);
+    expect(JSON.stringify(replayRequests[0]?.body)).toContain("count with ripgrep");
+    expect((await db().learningEvent.findUnique({ where: { id: learning.id } }))?.usedCount).toBe(0);
     expect(existsSync(path.join(workspace, "done.txt"))).toBe(false);
   });
 

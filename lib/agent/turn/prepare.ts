@@ -74,7 +74,7 @@ async function readTogether(turn: TurnState, turnStarted: Promise<void>) {
     captured,
     captured.then(() => loadPromptContext(turn.workspace)),
     turn.kind === "maintenance" ? loadMaintenanceSettings().then((s) => s.stepLimit) : turn.config.stepLimit,
-    loadPromptMemory(sessionId),
+    loadPromptMemory(sessionId, { countUse: turn.kind !== "evaluation" }),
     loadHistory(sessionId),
     loadPrices(),
   ]);
