@@ -16,6 +16,7 @@ import { db } from "@/lib/db/client";
 import { createFriction } from "@/lib/db/queries/frictions";
 import { createLearningEvent } from "@/lib/db/queries/learning-events";
 import { createSession } from "@/lib/db/queries/sessions";
+import { saveWorkingMemory } from "@/lib/db/queries/working-memory";
 import { env } from "@/lib/env";
 import { saveModelSettings } from "@/lib/settings/model-config";
 import { startTestSandbox } from "@/lib/testing/sandbox";
@@ -278,6 +279,37 @@ describe("an evaluation of a proposed tool", { timeout: 300_000 }, () => {
     expect(JSON.stringify(judged[0]?.body)).toContain("<answer>\\nGo away.");
   });
 
+  it("evaluates a working-memory version: the candidate's prompt has it, the baseline's the one in force", async () => {
+    const { turnIds } = await record();
+    const older = await saveWorkingMemory("## Pitfalls\n- MEMORY-ALPHA: count TODOs with the tool", "user");
+    await saveWorkingMemory("## Pitfalls\n- MEMORY-BETA: count TODOs by hand", "user");
+    await expect(
+      startEvaluation({ subject: { kind: "memory", version: older.version }, repeats: 1 }, "t"),
+    ).rejects.toThrow(/Say which workspace/);
+    llm.enqueue(...baseline(), ...baseline());
+    const started = await startEvaluation(
+      {
+        subject: { kind: "memory", version: older.version },
+        repeats: 1,
+        workspace,
+        cases: [turnIds[0] ?? ""],
+      },
+      "tester",
+    );
+    await evaluationsSettled();
+    const view = await evaluationDetail(started.id);
+    expect(view).toMatchObject({
+      status: "completed",
+      done: 2,
+      subject: { kind: "memory", version: older.version },
+    });
+    const prompts = llm.requests.slice(-8).map((r) => JSON.stringify(r.body));
+    expect(prompts[0]).toContain("MEMORY-BETA");
+    expect(prompts[0]).not.toContain("MEMORY-ALPHA");
+    expect(prompts[4]).toContain("MEMORY-ALPHA");
+    expect(prompts[4]).not.toContain("MEMORY-BETA");
+  });
+
   it("a person's exclusion takes a case out; requests it cannot run are refused", async () => {
     const { version, turnIds } = await record();
     const subject = { kind: "tool" as const, name: "find_todos", sha256: version.sha256 };
@@ -288,7 +320,7 @@ describe("an evaluation of a proposed tool", { timeout: 300_000 }, () => {
       /Not replay cases/,
     );
     await expect(
-      startEvaluation({ subject: { kind: "memory", version: 1 }, repeats: 1 }, "t"),
+      startEvaluation({ subject: { kind: "hypothesis", id: "h1" }, repeats: 1 }, "t"),
     ).rejects.toThrow(/not supported yet/);
   });
 });

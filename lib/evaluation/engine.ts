@@ -12,14 +12,16 @@ import {
 } from "@/lib/db/queries/evaluations";
 import { findSession } from "@/lib/db/queries/sessions";
 import { findToolVersion, type ToolVersion } from "@/lib/db/queries/tool-versions";
+import { currentWorkingMemory, findWorkingMemory } from "@/lib/db/queries/working-memory";
 import { ApiError } from "@/lib/errors";
+import type { MemoryOverride } from "@/lib/learning/prompt-memory";
 import { processState } from "@/lib/process-state";
 import { loadModelConfig, type ModelConfig } from "@/lib/settings/model-config";
 import type { CatalogScope } from "@/lib/tools/catalog";
 import { holdScratchRoot } from "@/lib/workspaces/session";
 import { casesToRun, type ReplayCase } from "./cases";
 import { type CaseInput, replayOnce } from "./replay";
-import { replaySet } from "./replay-set";
+import { replaySet, type SetFor } from "./replay-set";
 import { type Arm, budgetStops, estimate, type RunMeasure, summarize } from "./summary";
 import type { EvaluationPreview, EvaluationStarted, StartEvaluation, Subject } from "./views";
 
@@ -30,8 +32,14 @@ export const SCRATCH_PREFIX = "ratchet-eval-";
 
 /** The exact inputs an evaluation ran with, stored with it and never changed. */
 export const inputsSchema = z.object({
-  subject: z.object({ kind: z.literal("tool"), name: z.string(), sha256: z.string() }),
-  toolVersion: z.object({ id: z.string(), version: z.number(), status: z.string() }),
+  subject: z.discriminatedUnion("kind", [
+    z.object({ kind: z.literal("tool"), name: z.string(), sha256: z.string() }),
+    z.object({ kind: z.literal("memory"), version: z.number() }),
+  ]),
+  /** The tool version evaluated (a tool subject). */
+  toolVersion: z.object({ id: z.string(), version: z.number(), status: z.string() }).optional(),
+  /** The working memory in force when it started, the baseline's (a memory subject). */
+  baselineMemory: z.number().nullable().optional(),
   cases: z.array(
     z.object({
       turnId: z.string(),
@@ -70,11 +78,22 @@ const queue = processState("evaluation.queue", (): Queue => {
   return { chain, current: null };
 });
 
-async function subjectVersion(subject: Subject): Promise<ToolVersion> {
+/** A subject found in the record: what each arm sees, which replay set suits it, where it was made. */
+type Resolved =
+  | { kind: "tool"; version: ToolVersion; setFor: SetFor; defaultWorkspace: string | null }
+  | { kind: "memory"; memory: MemoryOverride; setFor: SetFor; defaultWorkspace: null };
+
+async function resolveSubject(subject: Subject): Promise<Resolved> {
+  if (subject.kind === "memory") {
+    const row = await findWorkingMemory(subject.version);
+    if (!row) throw new ApiError("not_found", `No working memory version ${subject.version}.`);
+    const memory = { version: row.version, content: row.content, createdAt: row.createdAt };
+    return { kind: "memory", memory, setFor: { kind: "none" }, defaultWorkspace: null };
+  }
   if (subject.kind !== "tool")
     throw new ApiError(
       "unprocessable",
-      `Evaluating a ${subject.kind} is not supported yet: only agent-written tool versions can be evaluated.`,
+      `Evaluating a ${subject.kind} is not supported yet: only agent-written tool versions and working-memory versions can be evaluated.`,
     );
   const version = await findToolVersion(subject.name, { sha256: subject.sha256 });
   if (!version) throw new ApiError("not_found", `No version of ${subject.name} with that sha256.`);
@@ -83,18 +102,23 @@ async function subjectVersion(subject: Subject): Promise<ToolVersion> {
       "unprocessable",
       `${subject.name} v${version.version} is ${version.status}: only a validated proposal or the active version can be evaluated.`,
     );
-  return version;
+  const session = version.sessionId ? await findSession(version.sessionId) : null;
+  return {
+    kind: "tool",
+    version,
+    setFor: { kind: "tool", name: version.name, sha256: version.sha256 },
+    defaultWorkspace: session?.workspace ?? null,
+  };
 }
 
-async function workspaceFor(version: ToolVersion, requested: string | undefined): Promise<string> {
-  if (requested) return requested;
-  const session = version.sessionId ? await findSession(version.sessionId) : null;
-  if (!session)
+function workspaceFor(resolved: Resolved, requested: string | undefined): string {
+  const workspace = requested ?? resolved.defaultWorkspace;
+  if (!workspace)
     throw new ApiError(
       "unprocessable",
-      "Say which workspace's replay set to use: this version has no session.",
+      "Say which workspace's replay set to use (`workspace`): this subject has no session of its own.",
     );
-  return session.workspace;
+  return workspace;
 }
 
 function chooseCases(set: ReplayCase[], requested: string[] | undefined): ReplayCase[] {
@@ -117,10 +141,9 @@ export function defaultBudget(estimateUsd: number): number {
  */
 export async function startEvaluation(body: StartEvaluation, by: string): Promise<EvaluationStarted> {
   const q = queue();
-  const version = await subjectVersion(body.subject);
-  const workspace = await workspaceFor(version, body.workspace);
-  const subject = { kind: "tool" as const, name: version.name, sha256: version.sha256 };
-  const cases = chooseCases(await replaySet(workspace, subject), body.cases);
+  const resolved = await resolveSubject(body.subject);
+  const workspace = workspaceFor(resolved, body.workspace);
+  const cases = chooseCases(await replaySet(workspace, resolved.setFor), body.cases);
   if (cases.length === 0)
     throw new ApiError(
       "unprocessable",
@@ -131,9 +154,22 @@ export async function startEvaluation(body: StartEvaluation, by: string): Promis
     throw new ApiError("not_configured", "No model is configured. Set one in Settings.");
   const planned = estimate(cases, body.repeats);
   const budgetUsd = body.budgetUsd ?? defaultBudget(planned.costUsd);
+  const fixed =
+    resolved.kind === "tool"
+      ? {
+          subject: { kind: "tool" as const, name: resolved.version.name, sha256: resolved.version.sha256 },
+          toolVersion: {
+            id: resolved.version.id,
+            version: resolved.version.version,
+            status: resolved.version.status,
+          },
+        }
+      : {
+          subject: { kind: "memory" as const, version: resolved.memory.version },
+          baselineMemory: (await currentWorkingMemory())?.version ?? null,
+        };
   const inputs: EvaluationInputs = {
-    subject,
-    toolVersion: { id: version.id, version: version.version, status: version.status },
+    ...fixed,
     cases: cases.map((c) => ({
       turnId: c.turnId,
       workspace: c.workspace,
@@ -151,8 +187,11 @@ export async function startEvaluation(body: StartEvaluation, by: string): Promis
   };
   const row = await createEvaluation({
     workspace,
-    subjectKind: "tool",
-    subjectRef: `${version.name}@${version.sha256}`,
+    subjectKind: fixed.subject.kind,
+    subjectRef:
+      fixed.subject.kind === "tool"
+        ? `${fixed.subject.name}@${fixed.subject.sha256}`
+        : String(fixed.subject.version),
     inputs,
     estimateUsd: planned.costUsd,
     budgetUsd,
@@ -168,12 +207,9 @@ export async function startEvaluation(body: StartEvaluation, by: string): Promis
 /** What an evaluation of this version would replay and cost, for the button that starts one. */
 export async function previewEvaluation(subject: Subject, repeats = 2): Promise<EvaluationPreview> {
   try {
-    const version = await subjectVersion(subject);
-    const workspace = await workspaceFor(version, undefined);
-    const cases = casesToRun(
-      await replaySet(workspace, { kind: "tool", name: version.name, sha256: version.sha256 }),
-      DEFAULT_CASES,
-    );
+    const resolved = await resolveSubject(subject);
+    const workspace = workspaceFor(resolved, undefined);
+    const cases = casesToRun(await replaySet(workspace, resolved.setFor), DEFAULT_CASES);
     if (cases.length === 0)
       return { available: false, reason: `No recorded turn in ${workspace} can be replayed.` };
     const planned = estimate(cases, repeats);
@@ -260,6 +296,37 @@ async function runEvaluation(id: string): Promise<void> {
   }
 }
 
+/** What each arm sees: the tool catalog and the working memory, as the subject changes them. */
+async function armsFor(
+  inputs: EvaluationInputs,
+): Promise<Record<Arm, { scope: CatalogScope | null; memory: MemoryOverride | null }>> {
+  const subject = inputs.subject;
+  if (subject.kind === "memory") {
+    const [candidate, baseline] = await Promise.all([
+      findWorkingMemory(subject.version),
+      inputs.baselineMemory ? findWorkingMemory(inputs.baselineMemory) : null,
+    ]);
+    if (!candidate) throw new Error(`working memory version ${subject.version} no longer exists`);
+    const of = (row: NonNullable<typeof candidate>) => ({
+      version: row.version,
+      content: row.content,
+      createdAt: row.createdAt,
+    });
+    // the baseline is the memory in force when the evaluation was asked for, even if one came since
+    return {
+      baseline: { scope: null, memory: baseline ? of(baseline) : null },
+      candidate: { scope: null, memory: of(candidate) },
+    };
+  }
+  const version = await findToolVersion(subject.name, { sha256: subject.sha256 });
+  if (!version) throw new Error(`${subject.name} with sha256 ${subject.sha256} no longer exists`);
+  // the baseline is what is in force without this version; the candidate has it in place of its name
+  return {
+    baseline: { scope: version.status === "active" ? { without: version.name } : null, memory: null },
+    candidate: { scope: { with: version }, memory: null },
+  };
+}
+
 /** The replays in order until done, cancelled or the budget says stop; each result stored as it ends. */
 async function replayAll(
   row: EvaluationRecord,
@@ -269,14 +336,7 @@ async function replayAll(
   signal: AbortSignal,
   runs: RunMeasure[],
 ): Promise<"completed" | "cancelled" | "budget_stopped"> {
-  const version = await findToolVersion(inputs.subject.name, { sha256: inputs.subject.sha256 });
-  if (!version)
-    throw new Error(`${inputs.subject.name} with sha256 ${inputs.subject.sha256} no longer exists`);
-  // the baseline is what is in force without this version; the candidate has it in place of its name
-  const scopes: Record<Arm, CatalogScope | null> = {
-    baseline: version.status === "active" ? { without: version.name } : null,
-    candidate: { with: version },
-  };
+  const arms = await armsFor(inputs);
   let spent = 0;
   for (const step of plan(inputs.cases.length, inputs.repeats)) {
     if (signal.aborted) return "cancelled";
@@ -288,7 +348,7 @@ async function replayAll(
       case: c,
       arm: step.arm,
       repeat: step.repeat,
-      scope: scopes[step.arm],
+      ...arms[step.arm],
       scratchRoot,
       config,
       budgetUsd: Math.max(0.000001, inputs.budgetUsd - spent),

@@ -9,6 +9,7 @@ import { discardReplaySession, replayMeasures } from "@/lib/db/queries/evaluatio
 import { forgetProcess, recordProcess } from "@/lib/db/queries/processes";
 import { createSession } from "@/lib/db/queries/sessions";
 import { drainEvents } from "@/lib/events/log";
+import { type MemoryOverride, overridePromptMemory } from "@/lib/learning/prompt-memory";
 import { modelClient, silenceLimitMs } from "@/lib/model/client";
 import { collectSecrets, maskSecrets, runProcess, sandboxEnv, withPrivateTmp } from "@/lib/sandbox";
 import type { ModelConfig } from "@/lib/settings/model-config";
@@ -46,6 +47,8 @@ export interface Replay {
   arm: Arm;
   repeat: number;
   scope: CatalogScope | null;
+  /** The working-memory version the arm sees instead of the current one (null: the current one). */
+  memory: MemoryOverride | null;
   /** The folder scratch copies go in (inside a workspace root, outside every real workspace). */
   scratchRoot: string;
   config: ModelConfig;
@@ -76,6 +79,7 @@ export async function replayOnce(
     kind: "evaluation",
   });
   scopeCatalog(session.id, r.scope);
+  overridePromptMemory(session.id, r.memory);
   const started = performance.now();
   const stop = () => void stopTurn(session.id, "user");
   r.signal.addEventListener("abort", stop, { once: true });
@@ -85,6 +89,7 @@ export async function replayOnce(
   } finally {
     r.signal.removeEventListener("abort", stop);
     scopeCatalog(session.id, null);
+    overridePromptMemory(session.id, null);
   }
   const wallMs = Math.round(performance.now() - started);
   const measured = await replayMeasures(session.id);
