@@ -59,7 +59,7 @@ export const replayCasesQuerySchema = z.object({
 
 export const replayChoiceSchema = z.object({ included: z.boolean() });
 
-/** What an evaluation evaluates. Tool versions only in this version; the other kinds are refused with a reason. */
+/** What an evaluation evaluates. Tool and working-memory versions for now; the other kinds are refused with a reason. */
 export const subjectSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("tool"), name: toolName, sha256: sha }),
   z.object({ kind: z.literal("skill"), name: z.string().min(1).max(64), version: z.number().int().min(1) }),
