@@ -78,6 +78,21 @@ export async function replayOnce(
     model: r.config.model,
     kind: "evaluation",
   });
+  try {
+    return await replayIn(r, session.id, dir);
+  } finally {
+    // measured or failed, the replay leaves nothing to count as real use
+    await drainEvents(session.id);
+    await discardReplaySession(session.id);
+  }
+}
+
+async function replayIn(
+  r: Replay,
+  sessionId: string,
+  dir: string,
+): Promise<RunMeasure & { sessionId: string; verification: VerificationResult }> {
+  const session = { id: sessionId };
   scopeCatalog(session.id, r.scope);
   overridePromptMemory(session.id, r.memory);
   const started = performance.now();
@@ -98,8 +113,6 @@ export async function replayOnce(
     : r.case.verification.kind === "command"
       ? await runCheck(r.case.verification, dir, session.id, r.config, r.signal)
       : await judge(r.case.verification.rubric, answerText(measured.answerParts), r.config);
-  await drainEvents(session.id);
-  await discardReplaySession(session.id);
   const passed =
     verification.kind === "command"
       ? verification.exitCode === null

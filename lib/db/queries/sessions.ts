@@ -47,8 +47,13 @@ export async function agentSessionIds(window: {
   return rows.map((r) => r.id);
 }
 
+/** Sessions people see: an evaluation's replays (lib/evaluation) are the harness's, and short-lived. */
 export function listSessions(limit = 200) {
-  return db().session.findMany({ orderBy: { updatedAt: "desc" }, take: limit });
+  return db().session.findMany({
+    where: { kind: { not: "evaluation" } },
+    orderBy: { updatedAt: "desc" },
+    take: limit,
+  });
 }
 
 /** A dead instance's claim on a session, dropped when the session is marked interrupted. */
