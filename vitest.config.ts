@@ -7,6 +7,7 @@ const DATABASE_TESTS = [
   "lib/events/**/*.test.ts",
   "lib/agent/runner.test.ts",
   "lib/agent/lease.test.ts",
+  "lib/evaluation/engine.test.ts",
   "lib/auth/**/*.test.ts",
   "lib/team/**/*.test.ts",
   "lib/boot/**/*.test.ts",

@@ -28,6 +28,11 @@ const BENCHMARKS = [
     args: ["--conditions=react-server", "bench/checkpoints.ts"],
     needsBuild: false,
   },
+  {
+    name: "evaluation-copy",
+    args: ["--conditions=react-server", "bench/evaluation-copy.ts"],
+    needsBuild: false,
+  },
   { name: "token-to-screen", args: ["bench/token-to-screen.ts"], needsBuild: true },
   { name: "firehose", args: ["bench/firehose.ts"], needsBuild: true },
   {
@@ -122,6 +127,10 @@ for (const bench of selected) {
     const [generated, ratchet] = r.runs;
     console.log(
       `  checkpoint step p50 ${generated.step.p50} ms (${r.files} files; this repo ${ratchet.step.p50} ms; goal ≤ ${r.goal.stepP50Ms}), first snapshot ${generated.firstMs} ms (goal ≤ ${r.goal.firstMs}), 1k-file changes ${r.changes.ratio}× git status + diff (goal ≤ ${r.goal.changesRatio}×)`,
+    );
+  } else if (bench.name === "evaluation-copy") {
+    console.log(
+      `  evaluation: scratch copy of ${r.files} files p50 ${r.copy.p50} ms (plain git ${r.floor.p50} ms), check ${r.check.p50} ms, remove ${r.remove.p50} ms`,
     );
   } else if (bench.name === "sandbox-overhead") {
     const v = r.variants;

@@ -13,6 +13,12 @@ import type {
   RevertDone,
 } from "@/lib/checkpoints/views";
 import type {
+  EvaluationCancelled,
+  EvaluationList,
+  EvaluationStarted,
+  EvaluationView,
+} from "@/lib/evaluation/views";
+import type {
   HypothesisList,
   LearningEvent,
   LearningEventList,
@@ -337,6 +343,21 @@ export const toolsApi = {
   rollback: (name: string, version: number) =>
     request<ToolDecision>(`/api/tools/${enc(name)}/rollback`, { method: "POST", body: { version } }),
   syncFolder: () => request<ToolsFolderSync>("/api/tools/sync", { method: "POST" }),
+};
+
+/** Evaluations: replaying recorded turns with and without a tool version before approving it. */
+export const evaluationsApi = {
+  ofTool: (name: string, sha256: string, signal?: AbortSignal) =>
+    request<EvaluationList>(`/api/evaluations${query({ tool: name, sha256 })}`, { signal }),
+  detail: (id: string, signal?: AbortSignal) =>
+    request<EvaluationView>(`/api/evaluations/${enc(id)}`, { signal }),
+  start: (name: string, sha256: string, budgetUsd?: number) =>
+    request<EvaluationStarted>("/api/evaluations", {
+      method: "POST",
+      body: { subject: { kind: "tool", name, sha256 }, ...(budgetUsd !== undefined ? { budgetUsd } : {}) },
+    }),
+  cancel: (id: string) =>
+    request<EvaluationCancelled>(`/api/evaluations/${enc(id)}/cancel`, { method: "POST" }),
 };
 
 const skillPath = (name: string, rest = "") => `/api/skills/${enc(name)}${rest}`;

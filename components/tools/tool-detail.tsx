@@ -6,6 +6,7 @@ import type { ToolDetail as ToolDetailData, ToolVersionDetail } from "@/lib/tool
 import { formatAbsoluteTime, formatRelativeTime } from "../format";
 import { cn } from "../ui/cn";
 import { CodePanel, type CodeTab } from "./code-panel";
+import { EvaluationCard } from "./evaluation-card";
 import { canRollBack, shortSha, toolHref, versionUnderReview } from "./model";
 import {
   type ActionError,
@@ -278,6 +279,9 @@ function VersionView({
         ) : null}
       </section>
 
+      {version.status === "proposed" || version.status === "active" ? (
+        <EvaluationCard name={name} version={version} />
+      ) : null}
       <About version={version} now={now} />
       <ValidationReport report={version.validation} onShowLine={showLine} />
       <div id="tool-code" className="scroll-mt-4">

@@ -204,6 +204,36 @@ describe.each(API_KINDS)("AI SDK against fake-llm (%s API)", (api) => {
     expect(seen).toEqual([{ path: "a.txt", lines: [1, 2] }]);
     expect(result.text).toBe("All done.");
   });
+
+  it("[[instead: N tool {json}]] replaces the first N actions when the tool is offered, and only then", async () => {
+    const prompt =
+      '[[cmd: grep -rn TODO src]] [[cmd: wc -l]] [[cmd: touch done.txt]] [[instead: 2 find_todos {"dir": "src"}]] [[text: ok]]';
+    const withTool: string[] = [];
+    const found: unknown[] = [];
+    const findTodos = tool({
+      inputSchema: z.object({ dir: z.string() }),
+      execute: async (input) => {
+        found.push(input);
+        return "2";
+      },
+    });
+    await generateText({
+      model: modelFor(api),
+      tools: { run_command: commandTool(withTool), find_todos: findTodos },
+      stopWhen: isStepCount(10),
+      prompt,
+    });
+    expect(found).toEqual([{ dir: "src" }]);
+    expect(withTool).toEqual(["touch done.txt"]);
+    const byHand: string[] = [];
+    await generateText({
+      model: modelFor(api),
+      tools: { run_command: commandTool(byHand) },
+      stopWhen: isStepCount(10),
+      prompt,
+    });
+    expect(byHand).toEqual(["grep -rn TODO src", "wc -l", "touch done.txt"]);
+  });
 });
 
 describe("reasoning (responses API)", () => {

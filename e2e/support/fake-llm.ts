@@ -146,6 +146,8 @@ export interface TurnScript {
   text?: string;
   slow?: number;
   failure?: { status: number; times: number };
+  /** `[[instead: N name {json}]]`: when the request offers tool `name`, it replaces the first N actions. */
+  instead?: { skip: number; name: string; args: unknown };
   invalid?: string;
   /** Stream fixtures, one per model request of the turn (`[[replay: a b]]`). */
   replay?: string[];
@@ -183,6 +185,9 @@ function applyDirective(script: TurnScript, name: string, arg: string): void {
     case "replay":
       script.replay = arg.split(/[\s,]+/).filter(Boolean);
       return;
+    case "instead":
+      addInsteadDirective(script, arg);
+      return;
     case "slow":
       script.slow = Math.max(1, Number.parseInt(arg, 10) || 1);
       return;
@@ -209,6 +214,30 @@ function addToolDirective(script: TurnScript, arg: string): void {
   } catch {
     script.invalid = `Invalid JSON in [[tool: ${name}]] directive`;
   }
+}
+
+function addInsteadDirective(script: TurnScript, arg: string): void {
+  const match = /^(\d+)\s+([\w.-]+)\s*([\s\S]*)$/.exec(arg);
+  if (!match?.[1] || !match[2]) {
+    script.invalid = `Invalid [[instead]] directive: ${arg}`;
+    return;
+  }
+  try {
+    const args = match[3] ? JSON.parse(match[3]) : {};
+    script.instead = { skip: Number.parseInt(match[1], 10), name: match[2], args };
+  } catch {
+    script.invalid = `Invalid JSON in [[instead: ${match[2]}]] directive`;
+  }
+}
+
+/** The names of the tools a request offers (Chat Completions or Responses shape). */
+export function offeredTools(body: Record<string, unknown>): string[] {
+  const tools = Array.isArray(body.tools) ? (body.tools as Array<Record<string, unknown>>) : [];
+  return tools.flatMap((t) => {
+    const fn = t.function as { name?: unknown } | undefined;
+    const name = fn?.name ?? t.name;
+    return typeof name === "string" ? [name] : [];
+  });
 }
 
 function parseFailure(arg: string): { status: number; times: number } {
@@ -258,6 +287,11 @@ export function createDirectiveHandler(): Handler {
     if (schema) return { steps: [{ kind: "text", text: JSON.stringify(sampleFor(schema)) }] };
     const turn = turnOf(req.messages);
     const script = parseDirectives(turn.userText);
+    // a scripted agent that uses a tool when it has it (an evaluation's candidate) and works by hand when not
+    if (script.instead && offeredTools(req.body).includes(script.instead.name)) {
+      const { skip, name, args } = script.instead;
+      script.actions = [{ type: "call", name, args }, ...script.actions.slice(skip)];
+    }
     if (script.failure) {
       const key = conversationKey(turn, script.failure.status);
       const seen = failures.get(key) ?? 0;

@@ -61,7 +61,7 @@ export async function sendMessage(
         sessionId,
         turnId,
         userText: text,
-        kind: session.kind === "maintenance" ? "maintenance" : "agent",
+        kind: session.kind === "maintenance" || session.kind === "evaluation" ? session.kind : "agent",
         workspace: session.workspace,
         budgetUsd: session.budgetUsd,
         controller: reservation.active.controller,

@@ -17,6 +17,7 @@ import {
   type FileChange,
   type FileChangeDetail,
   fileChangeBetween,
+  materialise,
   restore,
   revertHunk,
   type Snapshot,
@@ -68,6 +69,16 @@ export function checkpointTurnStart(sessionId: string, workspace: string, turnId
 /** After a step whose tools may have written files. */
 export function checkpointStep(sessionId: string, workspace: string, turnId: string, step: number) {
   return record(sessionId, workspace, turnId, "step", step);
+}
+
+/** The files a workspace's checkpoint recorded, written into an empty folder (an evaluation's scratch copy). */
+export function copyCheckpointTree(
+  workspace: string,
+  tree: string,
+  dest: string,
+  key: string,
+): Promise<void> {
+  return materialise(store(workspace), tree, dest, key);
 }
 
 export async function sessionCheckpoints(sessionId: string) {

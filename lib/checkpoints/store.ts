@@ -129,6 +129,30 @@ export async function snapshot(
   return { commit, tree, skipped };
 }
 
+/**
+ * Writes the files of a recorded tree into an empty folder (a scratch copy for an evaluation's
+ * replay): the store's own index is never touched, a throwaway one is used and removed, and git runs
+ * isolated with only the store and the destination in reach.
+ */
+export async function materialise(store: Store, tree: string, dest: string, key: string): Promise<void> {
+  if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(tree)) throw new Error(`not a tree id: ${tree}`);
+  await git({
+    gitDir: store.gitDir,
+    workTree: dest,
+    writeWorkTree: true,
+    index: path.join(store.gitDir, `index-copy-${key.replace(/[^A-Za-z0-9_-]/g, "_")}`),
+    shell: [
+      "set -e",
+      'g() { git -c core.hooksPath=/dev/null -c core.fsmonitor=false "$@"; }',
+      'g read-tree "$RATCHET_TREE"',
+      "g checkout-index -a -f",
+      'rm -f "$GIT_INDEX_FILE"',
+    ].join("\n"),
+    vars: { RATCHET_TREE: tree },
+    args: [],
+  });
+}
+
 export type ChangeStatus = "added" | "modified" | "deleted" | "renamed";
 
 export interface FileChange {

@@ -1,5 +1,21 @@
 import { takeLearningsForPrompt } from "@/lib/db/queries/learning-events";
 import { currentWorkingMemory } from "@/lib/db/queries/working-memory";
+import { processState } from "@/lib/process-state";
+
+/** A working-memory version an evaluation's replay sees instead of the current one (lib/evaluation). */
+export interface MemoryOverride {
+  version: number;
+  content: string;
+  createdAt: Date;
+}
+
+const overrides = processState("learning.memoryOverrides", () => new Map<string, MemoryOverride>());
+
+/** Set by the server for its own replay sessions only; null takes the override away. */
+export function overridePromptMemory(sessionId: string, memory: MemoryOverride | null): void {
+  if (memory) overrides().set(sessionId, memory);
+  else overrides().delete(sessionId);
+}
 
 export interface PromptMemory {
   workingMemory: { version: number; content: string } | null;
@@ -11,10 +27,19 @@ const RECENT_LEARNINGS = 5;
 
 /**
  * What later sessions know: the working memory the last battery change wrote, plus the newest
- * learnings since. Each learning included is counted as used, so the UI can show it reached a prompt.
+ * learnings since. Each learning included is counted as used, so the UI can show it reached a prompt;
+ * not in an evaluation's replay (`countUse: false`), which is no one's real use.
  */
-export async function loadPromptMemory(sessionId: string): Promise<PromptMemory> {
-  const memory = await currentWorkingMemory();
-  const learnings = await takeLearningsForPrompt(sessionId, memory?.createdAt ?? null, RECENT_LEARNINGS);
+export async function loadPromptMemory(
+  sessionId: string,
+  opts: { countUse?: boolean } = {},
+): Promise<PromptMemory> {
+  const memory = overrides().get(sessionId) ?? (await currentWorkingMemory());
+  const learnings = await takeLearningsForPrompt(
+    sessionId,
+    memory?.createdAt ?? null,
+    RECENT_LEARNINGS,
+    opts,
+  );
   return { workingMemory: memory ? { version: memory.version, content: memory.content } : null, learnings };
 }

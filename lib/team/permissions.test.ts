@@ -209,6 +209,12 @@ const POLICY: Record<string, Rule> = {
   "POST /api/tools/[name]/retire": { role: "approver", body: () => ({}) },
   "POST /api/tools/[name]/rollback": { role: "approver", body: () => ({ version: 1 }) },
   "POST /api/tools/sync": { role: "approver", audits: "tool.sync" },
+  "PATCH /api/replay-cases/[turnId]": { role: "approver", body: () => ({ included: false }) },
+  "POST /api/evaluations": {
+    role: "approver",
+    body: () => ({ subject: { kind: "tool", name: "find_todos", sha256: "a".repeat(64) }, budgetUsd: 99999 }),
+  },
+  "POST /api/evaluations/[id]/cancel": { role: "approver" },
 
   "PUT /api/settings/permissions": {
     role: "approver",

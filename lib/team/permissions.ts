@@ -55,6 +55,9 @@ export const PERMISSIONS = {
   "tool.sync": { role: "approver", does: "syncing the tools folder" },
   "audit.read": { role: "approver", does: "reading the audit log" },
   "permissionRules.edit": { role: "approver", does: "changing the permission rules" },
+  "replayCase.update": { role: "approver", does: "including or excluding a replay case" },
+  "evaluation.start": { role: "approver", does: "starting an evaluation" },
+  "evaluation.cancel": { role: "approver", does: "cancelling an evaluation" },
 
   "settings.update": { role: "admin", does: "changing settings" },
   "settings.test": { role: "admin", does: "testing the model connection" },

@@ -85,12 +85,36 @@ async function checkApproved(row: ToolVersion): Promise<{ source: string } | { r
 }
 
 /**
+ * An evaluation's replay session sees the catalog with one tool changed: `without` takes a tool out
+ * (the baseline of an evaluation of the version in force), `with` puts a validated version in place
+ * of any other of its name (the candidate). Set by the server for its own scratch sessions only.
+ */
+export interface CatalogScope {
+  without?: string;
+  with?: ToolVersion;
+}
+
+const scopes = processState("tools.catalogScopes", () => new Map<string, CatalogScope>());
+
+export function scopeCatalog(sessionId: string, scope: CatalogScope | null): void {
+  if (scope) scopes().set(sessionId, scope);
+  else scopes().delete(sessionId);
+}
+
+/**
  * The agent-written tools a session may call right now: approved tools whose file still matches
- * the approved hash, plus this session's own validated proposals (trial).
+ * the approved hash, plus this session's own validated proposals (trial), as its scope changes them.
  */
 export async function loadCatalog(sessionId: string): Promise<Catalog> {
   const catalog: Catalog = { callable: [], unavailable: [], refused: [] };
-  const [trials, active] = await Promise.all([listTrialToolVersions(sessionId), listActiveToolVersions()]);
+  const scope = scopes().get(sessionId);
+  const [ownTrials, allActive] = await Promise.all([
+    listTrialToolVersions(sessionId),
+    listActiveToolVersions(),
+  ]);
+  const changed = new Set([scope?.without, scope?.with?.name].filter((n): n is string => Boolean(n)));
+  const trials = [...ownTrials.filter((t) => !changed.has(t.name)), ...(scope?.with ? [scope.with] : [])];
+  const active = allActive.filter((row) => !changed.has(row.name));
   const trialNames = new Set(trials.map((t) => t.name));
   const approved = active.filter((row) => !trialNames.has(row.name));
   // every turn reads every file: side by side, in the order of the rows

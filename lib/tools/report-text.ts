@@ -10,6 +10,7 @@ export function reportForModel(version: ToolVersion, report: ValidationReport, d
     lines.push(
       `Validation passed for ${head}. It is staged for a person to approve on the Tools page.`,
       `You can call ${version.name} now, in this session only (trial), sandboxed as declared. Use it for the task at hand.`,
+      `An evaluation is available to the reviewer: they can replay recorded turns of this workspace with and without ${version.name} before approving it (steps, tokens, verifications). You cannot start or read it.`,
     );
     if (report.unavailable) lines.push(`But it is unavailable on this machine: ${report.unavailable}.`);
   } else {

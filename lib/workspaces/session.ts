@@ -1,6 +1,20 @@
 import { mkdir } from "node:fs/promises";
 import { ApiError } from "@/lib/errors";
+import { processState } from "@/lib/process-state";
 import { checkWorkspace, loadWorkspacePolicy } from "./policy";
+
+/**
+ * Folders the server made for its own evaluations' scratch copies (lib/evaluation), by real path.
+ * They are outside every workspace root on purpose, so no person's session can work in, see or
+ * change a replay's copy; only an evaluation's own turns may work inside one, and only while the
+ * evaluation holds it.
+ */
+const scratchRoots = processState("workspaces.scratchRoots", () => new Set<string>());
+
+export function holdScratchRoot(realPath: string): () => void {
+  scratchRoots().add(realPath);
+  return () => void scratchRoots().delete(realPath);
+}
 
 /** A turn refused because its session's folder may no longer be a workspace. */
 export class WorkspaceRefusedError extends Error {
@@ -35,8 +49,14 @@ export async function workspaceForNewSession(requested: string | undefined): Pro
  * folder may have been swapped for a link, a root removed, or Ratchet upgraded from a release that
  * let sessions work in its own folder.
  */
-export async function workspaceForTurn(stored: string): Promise<string> {
-  const check = await checkWorkspace(stored, await loadWorkspacePolicy());
+export async function workspaceForTurn(stored: string, opts: { scratch?: boolean } = {}): Promise<string> {
+  const policy = await loadWorkspacePolicy();
+  // an evaluation's replay: inside a scratch folder the server holds, never a root; the same
+  // protections apply (no link out, no protected folder, no other instance's data)
+  const check = await checkWorkspace(
+    stored,
+    opts.scratch ? { ...policy, roots: [...scratchRoots()] } : policy,
+  );
   if (check.ok) return check.folder;
   throw new WorkspaceRefusedError(
     `this session's workspace may no longer be used. ${check.reason} Nothing was run; start a new session in an allowed folder (its transcript stays readable here).`,

@@ -22,8 +22,12 @@ export const BUILTIN_TOOLS: readonly BuiltinTool[] = [
   proposeTool,
 ];
 
+/** What an evaluation's replay may use: no learning and no proposals, it changes nothing but its copy. */
+const REPLAY_TOOLS: readonly BuiltinTool[] = [runCommand, loadSkill, reloadTools];
+
 /** The built-ins a turn offers the model: a battery change gets its own tools on top. */
-export function builtinToolsFor(kind: "agent" | "maintenance"): readonly BuiltinTool[] {
+export function builtinToolsFor(kind: "agent" | "maintenance" | "evaluation"): readonly BuiltinTool[] {
+  if (kind === "evaluation") return REPLAY_TOOLS;
   return kind === "maintenance" ? [...BUILTIN_TOOLS, ...MAINTENANCE_TOOLS] : BUILTIN_TOOLS;
 }
 

@@ -12,6 +12,8 @@ import type { TurnState } from "./state";
 const READS_ONLY = new Set(["load_skill", "log_learning_event", "reload_tools", "propose_tool"]);
 
 export function startCheckpoints(turn: TurnState): void {
+  // an evaluation's scratch copy is thrown away: nothing to undo, no store to leave in the data dir
+  if (turn.kind === "evaluation") return;
   turn.checkpoints = record(turn, () => checkpointTurnStart(turn.sessionId, turn.workspace, turn.turnId));
 }
 
@@ -23,7 +25,7 @@ export async function beforeTool(turn: TurnState, tool: string): Promise<void> {
 
 /** After a step: record what its tools wrote, beside the next model request. */
 export function afterStep(turn: TurnState): void {
-  if (!turn.stepMayWrite) return;
+  if (!turn.stepMayWrite || turn.kind === "evaluation") return;
   turn.stepMayWrite = false;
   const step = turn.steps;
   const previous = turn.checkpoints;

@@ -35,7 +35,7 @@ export async function prepare(turn: TurnState): Promise<TurnPlan> {
   turn.transcript = transcript;
   // before anything reads or runs there: the real folder, as allowed now (it may have become a
   // link elsewhere, or an upgrade made it forbidden); commands and the prompt use this path
-  turn.workspace = await workspaceForTurn(turn.workspace);
+  turn.workspace = await workspaceForTurn(turn.workspace, { scratch: turn.kind === "evaluation" });
   // the state the turn starts from, recorded beside everything below (tools wait for it)
   startCheckpoints(turn);
   pruneRequests();
@@ -67,14 +67,16 @@ export async function prepare(turn: TurnState): Promise<TurnPlan> {
 /** The turn's reads that do not depend on one another, together (the prompt's context after the capture). */
 async function readTogether(turn: TurnState, turnStarted: Promise<void>) {
   const { sessionId, turnId } = turn;
-  const captured = captureFromUserMessage(sessionId, turn.userText);
+  // a replayed message was captured when it was first sent; a replay records no learning
+  const captured =
+    turn.kind === "evaluation" ? Promise.resolve(null) : captureFromUserMessage(sessionId, turn.userText);
   const [, friction, learned, context, stepLimit, memory, history, prices] = await Promise.all([
     turnStarted,
     FrictionMonitor.start(sessionId, turnId, turn.emit),
     captured,
     captured.then(() => loadPromptContext(turn.workspace)),
     turn.kind === "maintenance" ? loadMaintenanceSettings().then((s) => s.stepLimit) : turn.config.stepLimit,
-    loadPromptMemory(sessionId),
+    loadPromptMemory(sessionId, { countUse: turn.kind !== "evaluation" }),
     loadHistory(sessionId),
     loadPrices(),
   ]);

@@ -17,7 +17,8 @@ export interface TurnInput {
   sessionId: string;
   turnId: string;
   userText: string;
-  kind: "agent" | "maintenance";
+  /** `evaluation`: a replay of a recorded turn in a scratch copy (lib/evaluation), which changes nothing else. */
+  kind: "agent" | "maintenance" | "evaluation";
   /** As stored with the session; replaced by its checked real path when the turn starts. */
   workspace: string;
   budgetUsd: number | null;

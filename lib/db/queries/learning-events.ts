@@ -79,7 +79,12 @@ export async function markLearningsRecurred(ids: string[]): Promise<void> {
  * The newest corrections and preferences from other sessions (written after `after`, when given)
  * that a prompt includes; each is counted as used.
  */
-export async function takeLearningsForPrompt(sessionId: string, after: Date | null, take: number) {
+export async function takeLearningsForPrompt(
+  sessionId: string,
+  after: Date | null,
+  take: number,
+  opts: { countUse?: boolean } = {},
+) {
   const learnings = await db().learningEvent.findMany({
     where: {
       type: { in: ["correction", "preference"] },
@@ -90,7 +95,7 @@ export async function takeLearningsForPrompt(sessionId: string, after: Date | nu
     take,
     select: { id: true, type: true, description: true },
   });
-  if (learnings.length) {
+  if (learnings.length && opts.countUse !== false) {
     await db().learningEvent.updateMany({
       where: { id: { in: learnings.map((l) => l.id) } },
       data: { usedCount: { increment: 1 }, lastUsedAt: new Date() },

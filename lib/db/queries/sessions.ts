@@ -6,7 +6,7 @@ export function createSession(data: {
   workspace: string;
   budgetUsd: number | null;
   model: string;
-  kind?: "agent" | "maintenance";
+  kind?: "agent" | "maintenance" | "evaluation";
   forkedFrom?: string;
   worktreeOf?: string;
   branch?: string;
@@ -62,9 +62,11 @@ export async function listSessions(opts: { archived?: boolean; q?: string; limit
   const archivedAt = opts.archived ? { not: null } : null;
   const take = opts.limit ?? 200;
   const q = opts.q?.trim().toLowerCase();
-  if (!q) return db().session.findMany({ where: { archivedAt }, orderBy: { updatedAt: "desc" }, take });
+  // an evaluation's replays (lib/evaluation) are the harness's, and short-lived: never listed
+  const where = { archivedAt, kind: { not: "evaluation" } };
+  if (!q) return db().session.findMany({ where, orderBy: { updatedAt: "desc" }, take });
   const candidates = await db().session.findMany({
-    where: { archivedAt },
+    where,
     orderBy: { updatedAt: "desc" },
     take: SEARCHED,
     select: { id: true, title: true, workspace: true },

@@ -4,6 +4,10 @@ export function currentWorkingMemory() {
   return db().workingMemory.findFirst({ orderBy: { version: "desc" } });
 }
 
+export function findWorkingMemory(version: number) {
+  return db().workingMemory.findUnique({ where: { version } });
+}
+
 export function listWorkingMemory(limit = 50) {
   return db().workingMemory.findMany({ orderBy: { version: "desc" }, take: limit });
 }

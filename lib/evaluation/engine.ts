@@ -1,0 +1,371 @@
+import { mkdtemp, realpath, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { z } from "zod";
+import {
+  advanceEvaluation,
+  createEvaluation,
+  type EvaluationRecord,
+  failAbandonedEvaluations,
+  findEvaluation,
+  recordEvaluationRun,
+} from "@/lib/db/queries/evaluations";
+import { findSession } from "@/lib/db/queries/sessions";
+import { findToolVersion, type ToolVersion } from "@/lib/db/queries/tool-versions";
+import { currentWorkingMemory, findWorkingMemory } from "@/lib/db/queries/working-memory";
+import { ApiError } from "@/lib/errors";
+import type { MemoryOverride } from "@/lib/learning/prompt-memory";
+import { processState } from "@/lib/process-state";
+import { loadModelConfig, type ModelConfig } from "@/lib/settings/model-config";
+import type { CatalogScope } from "@/lib/tools/catalog";
+import { holdScratchRoot } from "@/lib/workspaces/session";
+import { casesToRun, type ReplayCase } from "./cases";
+import { type CaseInput, replayOnce } from "./replay";
+import { replaySet, type SetFor } from "./replay-set";
+import { type Arm, budgetStops, estimate, type RunMeasure, summarize } from "./summary";
+import type { EvaluationPreview, EvaluationStarted, StartEvaluation, Subject } from "./views";
+
+/** Cases an evaluation replays when the request names none. */
+export const DEFAULT_CASES = 5;
+/** Prefix of an evaluation's scratch folder in the temp folder, one per evaluation. */
+export const SCRATCH_PREFIX = "ratchet-eval-";
+
+/** The exact inputs an evaluation ran with, stored with it and never changed. */
+export const inputsSchema = z.object({
+  subject: z.discriminatedUnion("kind", [
+    z.object({ kind: z.literal("tool"), name: z.string(), sha256: z.string() }),
+    z.object({ kind: z.literal("memory"), version: z.number() }),
+  ]),
+  /** The tool version evaluated (a tool subject). */
+  toolVersion: z.object({ id: z.string(), version: z.number(), status: z.string() }).optional(),
+  /** The working memory in force when it started, the baseline's (a memory subject). */
+  baselineMemory: z.number().nullable().optional(),
+  cases: z.array(
+    z.object({
+      turnId: z.string(),
+      workspace: z.string(),
+      tree: z.string(),
+      message: z.string(),
+      verification: z.union([
+        z.object({ kind: z.literal("command"), command: z.string(), exitCode: z.number() }),
+        z.object({ kind: z.literal("rubric"), rubric: z.string() }),
+      ]),
+      tokens: z.number(),
+      costUsd: z.number(),
+    }),
+  ),
+  model: z.string(),
+  api: z.string(),
+  repeats: z.number(),
+  budgetUsd: z.number(),
+  /** What fixes the model's sampling: nothing is set, the endpoint's defaults apply to both arms. */
+  sampling: z.string(),
+});
+export type EvaluationInputs = z.infer<typeof inputsSchema>;
+
+interface Queue {
+  chain: Promise<void>;
+  /** The evaluation running now and how to stop it. */
+  current: { id: string; controller: AbortController } | null;
+}
+
+/** One evaluation at a time per process, in the order they were asked for. */
+const queue = processState("evaluation.queue", (): Queue => {
+  // a fresh process: what an earlier one left queued or running will never finish
+  const chain = failAbandonedEvaluations(new Date(), "The server restarted before the evaluation finished.")
+    .then(() => undefined)
+    .catch((error) => console.error("[ratchet] evaluations: marking abandoned ones failed", error));
+  return { chain, current: null };
+});
+
+/** A subject found in the record: what each arm sees, which replay set suits it, where it was made. */
+type Resolved =
+  | { kind: "tool"; version: ToolVersion; setFor: SetFor; defaultWorkspace: string | null }
+  | { kind: "memory"; memory: MemoryOverride; setFor: SetFor; defaultWorkspace: null };
+
+async function resolveSubject(subject: Subject): Promise<Resolved> {
+  if (subject.kind === "memory") {
+    const row = await findWorkingMemory(subject.version);
+    if (!row) throw new ApiError("not_found", `No working memory version ${subject.version}.`);
+    const memory = { version: row.version, content: row.content, createdAt: row.createdAt };
+    return { kind: "memory", memory, setFor: { kind: "none" }, defaultWorkspace: null };
+  }
+  if (subject.kind !== "tool")
+    throw new ApiError(
+      "unprocessable",
+      `Evaluating a ${subject.kind} is not supported yet: only agent-written tool versions and working-memory versions can be evaluated.`,
+    );
+  const version = await findToolVersion(subject.name, { sha256: subject.sha256 });
+  if (!version) throw new ApiError("not_found", `No version of ${subject.name} with that sha256.`);
+  if (!version.manifest || (version.status !== "proposed" && version.status !== "active"))
+    throw new ApiError(
+      "unprocessable",
+      `${subject.name} v${version.version} is ${version.status}: only a validated proposal or the active version can be evaluated.`,
+    );
+  const session = version.sessionId ? await findSession(version.sessionId) : null;
+  return {
+    kind: "tool",
+    version,
+    setFor: { kind: "tool", name: version.name, sha256: version.sha256 },
+    defaultWorkspace: session?.workspace ?? null,
+  };
+}
+
+function workspaceFor(resolved: Resolved, requested: string | undefined): string {
+  const workspace = requested ?? resolved.defaultWorkspace;
+  if (!workspace)
+    throw new ApiError(
+      "unprocessable",
+      "Say which workspace's replay set to use (`workspace`): this subject has no session of its own.",
+    );
+  return workspace;
+}
+
+function chooseCases(set: ReplayCase[], requested: string[] | undefined): ReplayCase[] {
+  if (!requested) return casesToRun(set, DEFAULT_CASES);
+  const byId = new Map(set.map((c) => [c.turnId, c]));
+  const unknown = requested.filter((id) => !byId.has(id));
+  if (unknown.length)
+    throw new ApiError("unprocessable", `Not replay cases of this workspace: ${unknown.join(", ")}.`);
+  return [...new Set(requested)].map((id) => byId.get(id) as ReplayCase);
+}
+
+/** The default cap: half again the estimate, at least a dollar (a model without a price estimates $0). */
+export function defaultBudget(estimateUsd: number): number {
+  return Math.max(1, Math.ceil(estimateUsd * 1.5 * 100) / 100);
+}
+
+/**
+ * Checks the request, fixes its inputs (the cases, the version, the model) and queues it; the
+ * replays run in the background, one evaluation at a time. Bad input changes nothing.
+ */
+export async function startEvaluation(body: StartEvaluation, by: string): Promise<EvaluationStarted> {
+  const q = queue();
+  const resolved = await resolveSubject(body.subject);
+  const workspace = workspaceFor(resolved, body.workspace);
+  const cases = chooseCases(await replaySet(workspace, resolved.setFor), body.cases);
+  if (cases.length === 0)
+    throw new ApiError(
+      "unprocessable",
+      `No replay cases in ${workspace}: no recorded turn there can be replayed.`,
+    );
+  const config = await loadModelConfig();
+  if (!config.configured)
+    throw new ApiError("not_configured", "No model is configured. Set one in Settings.");
+  const planned = estimate(cases, body.repeats);
+  const budgetUsd = body.budgetUsd ?? defaultBudget(planned.costUsd);
+  const fixed =
+    resolved.kind === "tool"
+      ? {
+          subject: { kind: "tool" as const, name: resolved.version.name, sha256: resolved.version.sha256 },
+          toolVersion: {
+            id: resolved.version.id,
+            version: resolved.version.version,
+            status: resolved.version.status,
+          },
+        }
+      : {
+          subject: { kind: "memory" as const, version: resolved.memory.version },
+          baselineMemory: (await currentWorkingMemory())?.version ?? null,
+        };
+  const inputs: EvaluationInputs = {
+    ...fixed,
+    cases: cases.map((c) => ({
+      turnId: c.turnId,
+      workspace: c.workspace,
+      tree: c.startTree,
+      message: c.message,
+      verification: c.verification,
+      tokens: c.tokens,
+      costUsd: c.costUsd,
+    })),
+    model: config.model,
+    api: config.api,
+    repeats: body.repeats,
+    budgetUsd,
+    sampling: "the endpoint's defaults (no temperature or seed is sent), the same for both arms",
+  };
+  const row = await createEvaluation({
+    workspace,
+    subjectKind: fixed.subject.kind,
+    subjectRef:
+      fixed.subject.kind === "tool"
+        ? `${fixed.subject.name}@${fixed.subject.sha256}`
+        : String(fixed.subject.version),
+    inputs,
+    estimateUsd: planned.costUsd,
+    budgetUsd,
+    total: planned.runs,
+    createdBy: by,
+  });
+  q.chain = q.chain
+    .then(() => runEvaluation(row.id))
+    .catch((error) => console.error("[ratchet] evaluation failed", error));
+  return { id: row.id, estimate: planned };
+}
+
+/** What an evaluation of this version would replay and cost, for the button that starts one. */
+export async function previewEvaluation(subject: Subject, repeats = 2): Promise<EvaluationPreview> {
+  try {
+    const resolved = await resolveSubject(subject);
+    const workspace = workspaceFor(resolved, undefined);
+    const cases = casesToRun(await replaySet(workspace, resolved.setFor), DEFAULT_CASES);
+    if (cases.length === 0)
+      return { available: false, reason: `No recorded turn in ${workspace} can be replayed.` };
+    const planned = estimate(cases, repeats);
+    return {
+      available: true,
+      workspace,
+      cases: cases.length,
+      repeats,
+      estimate: planned,
+      budgetUsd: defaultBudget(planned.costUsd),
+    };
+  } catch (error) {
+    if (error instanceof ApiError) return { available: false, reason: error.message };
+    throw error;
+  }
+}
+
+/** Stops an evaluation: a queued one never starts, a running one stops its current replay. */
+export async function cancelEvaluation(id: string): Promise<boolean> {
+  const q = queue();
+  if (q.current?.id === id) {
+    q.current.controller.abort();
+    return true;
+  }
+  // a queued one is marked here; when its turn comes it is no longer `queued` and never starts
+  return advanceEvaluation(id, ["queued"], { status: "cancelled", finishedAt: new Date() });
+}
+
+/** The order of the replays: repeat by repeat, case by case, baseline then candidate, so a stop leaves pairs. */
+export function plan(cases: number, repeats: number): Array<{ index: number; repeat: number; arm: Arm }> {
+  const order: Array<{ index: number; repeat: number; arm: Arm }> = [];
+  for (let repeat = 1; repeat <= repeats; repeat++)
+    for (let index = 0; index < cases; index++)
+      for (const arm of ["baseline", "candidate"] as const) order.push({ index, repeat, arm });
+  return order;
+}
+
+/**
+ * A private folder (0700) for an evaluation's scratch copies, outside every workspace root: no
+ * person's session can work in it, so nothing but the replay itself can touch a replay's copy.
+ */
+async function makeScratchRoot(): Promise<{ path: string; release: () => void }> {
+  const dir = await realpath(await mkdtemp(path.join(os.tmpdir(), SCRATCH_PREFIX)));
+  return { path: dir, release: holdScratchRoot(dir) };
+}
+
+async function runEvaluation(id: string): Promise<void> {
+  const q = queue();
+  // current before the first await: a cancel from now on aborts it instead of marking it queued
+  const controller = new AbortController();
+  q.current = { id, controller };
+  if (!(await advanceEvaluation(id, ["queued"], { status: "running" }))) {
+    q.current = null;
+    return;
+  }
+  let scratch: { path: string; release: () => void } | null = null;
+  const runs: RunMeasure[] = [];
+  try {
+    const row = await findEvaluation(id);
+    if (!row) return;
+    const inputs = inputsSchema.parse(row.inputs);
+    const config = await loadModelConfig();
+    scratch = await makeScratchRoot();
+    const status = await replayAll(row, inputs, config, scratch.path, controller.signal, runs);
+    await advanceEvaluation(id, ["running"], {
+      status,
+      summary: summarize(runs) as unknown as object,
+      finishedAt: new Date(),
+    });
+  } catch (error) {
+    console.error("[ratchet] evaluation failed", error);
+    await advanceEvaluation(id, ["running"], {
+      status: "failed",
+      error: error instanceof Error ? error.message : String(error),
+      summary: summarize(runs) as unknown as object,
+      finishedAt: new Date(),
+    });
+  } finally {
+    q.current = null;
+    if (scratch) {
+      scratch.release();
+      await rm(scratch.path, { recursive: true, force: true, maxRetries: 3 }).catch(() => {});
+    }
+  }
+}
+
+/** What each arm sees: the tool catalog and the working memory, as the subject changes them. */
+async function armsFor(
+  inputs: EvaluationInputs,
+): Promise<Record<Arm, { scope: CatalogScope | null; memory: MemoryOverride | null }>> {
+  const subject = inputs.subject;
+  if (subject.kind === "memory") {
+    const [candidate, baseline] = await Promise.all([
+      findWorkingMemory(subject.version),
+      inputs.baselineMemory ? findWorkingMemory(inputs.baselineMemory) : null,
+    ]);
+    if (!candidate) throw new Error(`working memory version ${subject.version} no longer exists`);
+    const of = (row: NonNullable<typeof candidate>) => ({
+      version: row.version,
+      content: row.content,
+      createdAt: row.createdAt,
+    });
+    // the baseline is the memory in force when the evaluation was asked for, even if one came since
+    return {
+      baseline: { scope: null, memory: baseline ? of(baseline) : null },
+      candidate: { scope: null, memory: of(candidate) },
+    };
+  }
+  const version = await findToolVersion(subject.name, { sha256: subject.sha256 });
+  if (!version) throw new Error(`${subject.name} with sha256 ${subject.sha256} no longer exists`);
+  // the baseline is what is in force without this version; the candidate has it in place of its name
+  return {
+    baseline: { scope: version.status === "active" ? { without: version.name } : null, memory: null },
+    candidate: { scope: { with: version }, memory: null },
+  };
+}
+
+/** The replays in order until done, cancelled or the budget says stop; each result stored as it ends. */
+async function replayAll(
+  row: EvaluationRecord,
+  inputs: EvaluationInputs,
+  config: ModelConfig,
+  scratchRoot: string,
+  signal: AbortSignal,
+  runs: RunMeasure[],
+): Promise<"completed" | "cancelled" | "budget_stopped"> {
+  const arms = await armsFor(inputs);
+  let spent = 0;
+  for (const step of plan(inputs.cases.length, inputs.repeats)) {
+    if (signal.aborted) return "cancelled";
+    const c = inputs.cases[step.index] as CaseInput;
+    if (budgetStops(spent, c.costUsd, inputs.budgetUsd)) return "budget_stopped";
+    const result = await replayOnce({
+      evaluationId: row.id,
+      index: step.index,
+      case: c,
+      arm: step.arm,
+      repeat: step.repeat,
+      ...arms[step.arm],
+      scratchRoot,
+      config,
+      budgetUsd: Math.max(0.000001, inputs.budgetUsd - spent),
+      signal,
+    });
+    // a replay cut short by a cancel is not a measurement
+    if (signal.aborted) return "cancelled";
+    const { sessionId, verification, ...measure } = result;
+    await recordEvaluationRun({ evaluationId: row.id, sessionId, verification, ...measure });
+    runs.push(measure);
+    spent += measure.costUsd;
+    await advanceEvaluation(row.id, ["running"], { spentUsd: spent, done: runs.length });
+  }
+  return "completed";
+}
+
+/** For tests: waits until every queued evaluation has run. */
+export function evaluationsSettled(): Promise<void> {
+  return queue().chain;
+}
