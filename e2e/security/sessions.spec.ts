@@ -1,5 +1,5 @@
 /**
- * Rows 32–36 of the security suite (docs/security-rows-auth.md): logins are random server-side
+ * Rows 32–36 of the security suite (docs/security.md): logins are random server-side
  * sessions that end at logout, when a user is disabled or their token reset (open event streams
  * close with them); the one-time link works once, for 10 minutes; failed sign-ins are slowed with
  * 429 and Retry-After while a logged-in browser keeps working; one credential holds at most 16

@@ -1,5 +1,5 @@
 /**
- * Row 34 (docs/security-rows-auth.md): failed sign-ins are slowed to 10 a minute, with 429 and
+ * Row 34 (docs/security.md): failed sign-ins are slowed to 10 a minute, with 429 and
  * Retry-After, whatever the client claims to be, with no oracle, while a logged-in browser keeps working.
  */
 import { beforeEach, describe, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-/** Row 33 (docs/security-rows-auth.md): the link printed at start works once, for 10 minutes. */
+/** Row 33 (docs/security.md): the link printed at start works once, for 10 minutes. */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";

@@ -1,5 +1,5 @@
 /**
- * Row 32 (docs/security-rows-auth.md): logins are random server-side sessions that end at logout,
+ * Row 32 (docs/security.md): logins are random server-side sessions that end at logout,
  * expiry, a disabled user, a token reset, or a change of the install's token.
  */
 import { describe, expect, it } from "vitest";

@@ -1,5 +1,5 @@
 /**
- * Rows 32 and 35 (docs/security-rows-auth.md): at most 16 open event streams per credential, and an
+ * Rows 32 and 35 (docs/security.md): at most 16 open event streams per credential, and an
  * open stream closes when its login ends, its user is disabled or its token is reset, also when that
  * happens on another instance.
  */
