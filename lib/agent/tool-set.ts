@@ -1,7 +1,9 @@
 import { dynamicTool, type JSONSchema7, jsonSchema, type ToolSet } from "ai";
+import type { OfferedMcpTool } from "@/lib/mcp/sessions";
 import { callAgentTool } from "@/lib/tools/call";
 import type { CallableTool, Catalog } from "@/lib/tools/catalog";
 import type { BuiltinTool } from "@/lib/tools/types";
+import { mcpTool } from "./mcp-tools";
 import { type CallSpec, executeCall, recordRejectedCall, type ToolSetDeps } from "./tool-call";
 
 export type { ToolSetDeps } from "./tool-call";
@@ -15,6 +17,8 @@ export interface ToolSetHandle {
    * so a tool proposed in this turn is callable from the next step on.
    */
   installAgentTools(catalog: Catalog): void;
+  /** Adds the session's approved MCP tools (`<server>__<tool>`); a name already taken is skipped. */
+  installMcpTools(tools: readonly OfferedMcpTool[]): void;
   /** A call the SDK refused (unknown tool, input failing the schema), recorded like any other; once. */
   recordRefused(call: { callId: string; tool: string; input: unknown; error: unknown }): Promise<void>;
   /** Waits (bounded) for running executions, so a cancelled turn records their results first. */
@@ -47,6 +51,12 @@ export function buildToolSet(builtins: readonly BuiltinTool[], deps: ToolSetDeps
         if (handle.tools[tool.name]) continue; // a built-in; names are refused at proposal anyway
         agentTools.add(tool.name);
         handle.tools[tool.name] = agentTool(handle, tool, deps);
+      }
+    },
+    installMcpTools(tools) {
+      for (const tool of tools) {
+        if (handle.tools[tool.name]) continue;
+        handle.tools[tool.name] = mcpTool(tool, handle.execute);
       }
     },
     async recordRefused(call) {

@@ -47,6 +47,10 @@ export const PERMISSIONS = {
   "tool.retire": { role: "approver", does: "retiring a tool" },
   "tool.rollback": { role: "approver", does: "rolling a tool back" },
   "tool.sync": { role: "approver", does: "syncing the tools folder" },
+  "mcpServer.create": { role: "approver", does: "adding an MCP server" },
+  "mcpServer.update": { role: "approver", does: "changing an MCP server" },
+  "mcpServer.delete": { role: "approver", does: "removing an MCP server" },
+  "mcpServer.approve": { role: "approver", does: "approving an MCP server's tools" },
   "audit.read": { role: "approver", does: "reading the audit log" },
 
   "settings.update": { role: "admin", does: "changing settings" },

@@ -10,6 +10,7 @@ import type { BuiltinTool } from "@/lib/tools/types";
 import { workspaceForTurn } from "@/lib/workspaces/session";
 import { estimateTokens, fitToBudget } from "../context-budget";
 import { toModelMessages } from "../history";
+import { loadMcpTools } from "../mcp-tools";
 import { parsePart, type StoredPart } from "../parts";
 import { buildSystemPrompt, loadPromptContext, type PromptContext } from "../system-prompt";
 import { buildToolSet } from "../tool-set";
@@ -58,6 +59,12 @@ export async function prepare(turn: TurnState): Promise<TurnPlan> {
   const price = findPrice(reads.prices, turn.config.model);
   const toolSet = buildToolSet(tools, toolDeps(turn, transcript));
   toolSet.installAgentTools(scanned.catalog);
+  if (turn.kind === "agent")
+    toolSet.installMcpTools(
+      await loadMcpTools(turn.sessionId, turn.workspace, (message) =>
+        turn.emit({ type: "notice", level: "warn", message }),
+      ),
+    );
   turn.tools = toolSet;
   return { transcript, tools: toolSet, stepLimit: reads.stepLimit, budget, price, messages, buildPrompt };
 }
