@@ -55,10 +55,11 @@ export async function checkUrl(url: string): Promise<void> {
   if (!decision.ok) throw new Error(`Refused: ${parsed.host} is ${decision.reason}`);
 }
 
-export function guardedFetch(serverUrl: string): typeof fetch {
-  const exempt = isExemptUrl(serverUrl);
+/** A fetch for one server; each request's own URL is judged (an exemption covers that exact URL only). */
+export function guardedFetch(_serverUrl: string): typeof fetch {
   return (async (input: string | URL | Request, init?: RequestInit) => {
     const url = input instanceof Request ? input.url : String(input);
+    const exempt = isExemptUrl(url);
     if (!exempt) await checkUrl(url);
     // a redirect would reach a host that was never judged (an IP literal skips the lookup)
     const options = { ...(init ?? {}), redirect: "error", ...(exempt ? {} : { dispatcher: agent }) };
