@@ -287,24 +287,25 @@ describe("MCP servers: the reference servers from npm", () => {
     expect(readFileSync(file, "utf8")).toContain("ratchet");
   });
 
-  it("server-filesystem: reads the workspace it was given", async () => {
+  it("server-filesystem: given \".\", it serves the session's workspace (and the review's empty folder)", async () => {
     writeFileSync(path.join(workspace, "readme.txt"), "hello from the workspace");
     const name = `fs-${unique()}`;
     const view = await addServer({
       name,
       transport: "stdio",
       command: "node",
-      args: [pkg("server-filesystem"), workspace],
+      args: [pkg("server-filesystem"), "."],
       env: [],
     });
-    // the review runs in an empty scratch folder: the workspace is not there yet, so listing may fail
-    if (view.status === "error") return expect(view.error).toBeTruthy();
+    expect(view.status, view.error).toBe("needs_approval");
     await approveServer(name, view.toolsSha256 ?? "", "tester");
     const tools = await sessionMcpTools(`s-${unique()}`, workspace);
     const read = await call(toolNamed(tools, `${name}__read_text_file`), {
       path: path.join(workspace, "readme.txt"),
     });
     expect(read.output).toContain("hello from the workspace");
+    const escape = await call(toolNamed(tools, `${name}__read_text_file`), { path: "/etc/hostname" });
+    expect(escape.state).toBe("error");
   });
 
   it("server-everything: echoes through the SDK's own server", async () => {
