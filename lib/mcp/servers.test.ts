@@ -304,8 +304,8 @@ describe("MCP servers: the reference servers from npm", () => {
       path: path.join(workspace, "readme.txt"),
     });
     expect(read.output).toContain("hello from the workspace");
-    const escape = await call(toolNamed(tools, `${name}__read_text_file`), { path: "/etc/hostname" });
-    expect(escape.state).toBe("error");
+    const denied = await call(toolNamed(tools, `${name}__read_text_file`), { path: "/etc/hostname" });
+    expect(denied.state).toBe("error");
   });
 
   it("server-everything: echoes through the SDK's own server", async () => {
