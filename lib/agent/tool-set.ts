@@ -3,7 +3,7 @@ import type { OfferedMcpTool } from "@/lib/mcp/sessions";
 import { callAgentTool } from "@/lib/tools/call";
 import type { CallableTool, Catalog } from "@/lib/tools/catalog";
 import type { BuiltinTool } from "@/lib/tools/types";
-import { mcpTool } from "./mcp-tools";
+import { installMcp } from "./mcp-disclosure";
 import { type CallSpec, executeCall, recordRejectedCall, type ToolSetDeps } from "./tool-call";
 
 export type { ToolSetDeps } from "./tool-call";
@@ -17,8 +17,11 @@ export interface ToolSetHandle {
    * so a tool proposed in this turn is callable from the next step on.
    */
   installAgentTools(catalog: Catalog): void;
-  /** Adds the session's approved MCP tools (`<server>__<tool>`); a name already taken is skipped. */
-  installMcpTools(tools: readonly OfferedMcpTool[]): void;
+  /**
+   * Adds the session's approved MCP tools (`<server>__<tool>`), or past a limit a loader and the
+   * servers in `loaded` (./mcp-disclosure.ts); a name already taken is skipped.
+   */
+  installMcpTools(tools: readonly OfferedMcpTool[], loaded: Set<string>): void;
   /** A call the SDK refused (unknown tool, input failing the schema), recorded like any other; once. */
   recordRefused(call: { callId: string; tool: string; input: unknown; error: unknown }): Promise<void>;
   /** Waits (bounded) for running executions, so a cancelled turn records their results first. */
@@ -53,11 +56,8 @@ export function buildToolSet(builtins: readonly BuiltinTool[], deps: ToolSetDeps
         handle.tools[tool.name] = agentTool(handle, tool, deps);
       }
     },
-    installMcpTools(tools) {
-      for (const tool of tools) {
-        if (handle.tools[tool.name]) continue;
-        handle.tools[tool.name] = mcpTool(tool, handle.execute);
-      }
+    installMcpTools(tools, loaded) {
+      installMcp(handle.tools, tools, loaded, handle.execute);
     },
     async recordRefused(call) {
       if (!started.has(call.callId)) await recordRejectedCall(deps, call);

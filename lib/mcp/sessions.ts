@@ -28,6 +28,17 @@ interface Live {
 }
 
 const sessions = processState("mcp.sessions", () => new Map<string, Map<string, Live>>());
+/** Servers whose tools the model loaded in a session (progressive disclosure), for its later turns. */
+const loaded = processState("mcp.loaded", () => new Map<string, Set<string>>());
+
+export function loadedServers(sessionId: string): Set<string> {
+  let set = loaded().get(sessionId);
+  if (!set) {
+    set = new Set();
+    loaded().set(sessionId, set);
+  }
+  return set;
+}
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -158,6 +169,7 @@ export async function sessionMcpTools(sessionId: string, workspace: string): Pro
 
 /** Stops a session's servers (the session ended or was deleted). */
 export async function stopSessionMcp(sessionId: string): Promise<void> {
+  loaded().delete(sessionId);
   const byName = sessions().get(sessionId);
   if (!byName) return;
   sessions().delete(sessionId);

@@ -4,6 +4,7 @@ import { captureFromUserMessage } from "@/lib/learning/capture";
 import { FrictionMonitor } from "@/lib/learning/friction-monitor";
 import { loadMaintenanceSettings, maintenancePrompt } from "@/lib/learning/maintenance/pass";
 import { loadPromptMemory, type PromptMemory } from "@/lib/learning/prompt-memory";
+import { loadedServers } from "@/lib/mcp/sessions";
 import { findPrice, loadPrices } from "@/lib/model/prices";
 import { suggestSkills } from "@/lib/skills/suggest";
 import type { BuiltinTool } from "@/lib/tools/types";
@@ -64,6 +65,7 @@ export async function prepare(turn: TurnState): Promise<TurnPlan> {
       await loadMcpTools(turn.sessionId, turn.workspace, (message) =>
         turn.emit({ type: "notice", level: "warn", message }),
       ),
+      loadedServers(turn.sessionId),
     );
   turn.tools = toolSet;
   return { transcript, tools: toolSet, stepLimit: reads.stepLimit, budget, price, messages, buildPrompt };
