@@ -48,7 +48,7 @@ const run: (spec: CallSpec, id: string, signal: AbortSignal | undefined) => Prom
 
 async function callTool(tool: Tool | undefined, input: unknown): Promise<unknown> {
   if (!tool?.execute) throw new Error("no such tool");
-  return tool.execute(input, { toolCallId: "c1", messages: [] });
+  return tool.execute(input, { toolCallId: "c1", messages: [], context: {} });
 }
 
 describe("MCP progressive disclosure", () => {
