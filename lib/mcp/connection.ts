@@ -27,6 +27,8 @@ export interface McpConnection {
   close(): Promise<void>;
   /** Set once the connection ended without close() (the process died, the stream broke). */
   readonly lost: Promise<string>;
+  /** False once the connection ended. */
+  alive(): boolean;
   /** Recent stderr of a stdio server, masked, for the error a person sees. */
   stderrTail(): string;
 }
@@ -92,7 +94,9 @@ export async function connect(target: ConnectTarget): Promise<McpConnection> {
   const lost = new Promise<string>((resolve) => {
     markLost = resolve;
   });
+  let open = true;
   client.onclose = () => {
+    open = false;
     if (!closing) markLost(tail.trim().split("\n").slice(-3).join("\n") || "the connection closed");
   };
   client.onerror = () => {}; // malformed lines are skipped; a lost connection is reported via onclose
@@ -131,6 +135,7 @@ export async function connect(target: ConnectTarget): Promise<McpConnection> {
       await client.close().catch(() => {});
     },
     lost,
+    alive: () => open,
     stderrTail: () => tail,
   };
 }

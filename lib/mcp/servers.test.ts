@@ -251,7 +251,9 @@ describe("MCP servers: a misbehaving server", () => {
   it("restarts a crashed server once, then reports it and stops restarting", async () => {
     const crash = toolNamed(tools, `${name}__crash`);
     const echo = toolNamed(tools, `${name}__echo`);
-    expect(await call(crash, {})).toMatchObject({ state: "error" });
+    const crashed = await call(crash, {});
+    expect(crashed).toMatchObject({ state: "error" });
+    expect(crashed.output).toMatch(/crashed during the call/);
     expect(await call(echo, { text: "after restart" })).toMatchObject({ output: "echo: after restart" });
     expect(await call(crash, {})).toMatchObject({ state: "error" });
     const after = await call(echo, { text: "again" });

@@ -113,17 +113,14 @@ function offer(live: Live, tool: McpTool, workspace: string): OfferedMcpTool {
         return classify(error, signal);
       }
       try {
-        const result = await Promise.race([
-          conn.callTool(tool.name, args, { signal, timeoutMs }),
-          conn.lost.then((why) => {
-            throw new Error(
-              `${server} crashed during the call (it is restarted once, at the next call): ${why}`,
-            );
-          }),
-        ]);
+        // a server that dies fails its pending calls: the SDK rejects them when the transport closes
+        const result = await conn.callTool(tool.name, args, { signal, timeoutMs });
         return outcomeOf(qualifiedName(server, tool.name), result);
       } catch (error) {
-        return classify(error, signal);
+        const outcome = classify(error, signal);
+        if (!conn.alive())
+          outcome.output = `${server} crashed during the call (it is restarted once, at the next call): ${outcome.output}`;
+        return outcome;
       }
     },
   };
