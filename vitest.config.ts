@@ -10,6 +10,7 @@ const DATABASE_TESTS = [
   "lib/auth/**/*.test.ts",
   "lib/team/**/*.test.ts",
   "lib/boot/**/*.test.ts",
+  "lib/mcp/**/*.test.ts",
 ];
 
 function project(name: string, include: string[], globalSetup: string): TestProjectInlineConfiguration {
