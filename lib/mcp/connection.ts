@@ -29,6 +29,8 @@ export interface McpConnection {
   readonly lost: Promise<string>;
   /** False once the connection ended. */
   alive(): boolean;
+  /** What it was given that the model must not read back: header values, configured env values. */
+  readonly secrets: readonly string[];
   /** Recent stderr of a stdio server, masked, for the error a person sees. */
   stderrTail(): string;
 }
@@ -85,7 +87,7 @@ function readTool(raw: { name?: unknown; description?: unknown; inputSchema?: un
 /** Starts (stdio, in the sandbox) or reaches (http, guarded) a server and completes the handshake. */
 export async function connect(target: ConnectTarget): Promise<McpConnection> {
   let tail = "";
-  const { transport } = await openTransport(target, (text) => {
+  const { transport, secrets } = await openTransport(target, (text) => {
     tail = (tail + text).slice(-2000);
   });
   const client = new Client({ name: "ratchet", version: "1" }, { capabilities: {} });
@@ -136,6 +138,7 @@ export async function connect(target: ConnectTarget): Promise<McpConnection> {
     },
     lost,
     alive: () => open,
+    secrets,
     stderrTail: () => tail,
   };
 }

@@ -1,6 +1,7 @@
 import { listMcpServers, type McpServerRow, recordSeenTools } from "@/lib/db/queries/mcp-servers";
 import type { McpTool } from "@/lib/db/schemas/mcp";
 import { processState } from "@/lib/process-state";
+import { maskSecrets } from "@/lib/sandbox";
 import type { ToolOutcome } from "@/lib/tools/types";
 import { connect, type McpConnection } from "./connection";
 import { outcomeOf } from "./results";
@@ -115,7 +116,14 @@ function offer(live: Live, tool: McpTool, workspace: string): OfferedMcpTool {
       try {
         // a server that dies fails its pending calls: the SDK rejects them when the transport closes
         const result = await conn.callTool(tool.name, args, { signal, timeoutMs });
-        return outcomeOf(qualifiedName(server, tool.name), result);
+        // a server may echo its own token back; executeCall masks only the session's secrets
+        const outcome = outcomeOf(qualifiedName(server, tool.name), result);
+        const secrets = [...conn.secrets];
+        return {
+          ...outcome,
+          output: maskSecrets(outcome.output, secrets),
+          summary: maskSecrets(outcome.summary, secrets),
+        };
       } catch (error) {
         const outcome = classify(error, signal);
         if (!conn.alive())
