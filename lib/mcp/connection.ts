@@ -12,6 +12,8 @@ export const CONNECT_TIMEOUT_MS = 30_000;
 /** Most tools one server may present; more is not a list a person can review. */
 export const MAX_TOOLS = 200;
 const MAX_DESCRIPTION = 8192;
+/** An input schema larger than this would cost its size in every request: the tool is dropped. */
+export const MAX_SCHEMA_CHARS = 32 * 1024;
 
 export interface ConnectTarget {
   name: string;
@@ -70,10 +72,15 @@ async function openTransport(
   return { transport, secrets: Object.values(target.secrets) };
 }
 
-/** A tool as the server listed it, cut to what we store and show; a malformed entry is dropped. */
-function readTool(raw: { name?: unknown; description?: unknown; inputSchema?: unknown }): McpTool | null {
+/** A tool as the server listed it, cut to what we store and show; a malformed or oversized entry is dropped. */
+export function readTool(raw: {
+  name?: unknown;
+  description?: unknown;
+  inputSchema?: unknown;
+}): McpTool | null {
   if (typeof raw.name !== "string" || raw.name.length === 0 || raw.name.length > 128) return null;
   const schema = raw.inputSchema;
+  if (JSON.stringify(schema ?? {}).length > MAX_SCHEMA_CHARS) return null;
   return {
     name: raw.name,
     description: typeof raw.description === "string" ? raw.description.slice(0, MAX_DESCRIPTION) : "",

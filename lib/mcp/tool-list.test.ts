@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { McpTool } from "@/lib/db/schemas/mcp";
+import { MAX_SCHEMA_CHARS, readTool } from "./connection";
 import { flagTool } from "./flags";
 import { hashToolList, offerableTools, reviewTools } from "./tool-list";
 
@@ -91,5 +92,23 @@ describe("MCP description flags", () => {
 
   it("leaves a plain description unflagged", () => {
     expect(flagTool(echo)).toEqual([]);
+  });
+});
+
+describe("MCP tool entries as a server lists them (hostile input)", () => {
+  it("drops entries without a usable name and schemas past the cap; cuts long descriptions", () => {
+    expect(readTool({ name: 42, description: "x", inputSchema: {} })).toBeNull();
+    expect(readTool({ name: "", inputSchema: {} })).toBeNull();
+    expect(readTool({ name: "n".repeat(129), inputSchema: {} })).toBeNull();
+    const huge = { type: "object", description: "x".repeat(MAX_SCHEMA_CHARS) };
+    expect(readTool({ name: "big", description: "ok", inputSchema: huge })).toBeNull();
+    expect(
+      readTool({ name: "long", description: "d".repeat(20_000), inputSchema: {} })?.description,
+    ).toHaveLength(8192);
+    expect(readTool({ name: "arr", inputSchema: [1, 2] })).toEqual({
+      name: "arr",
+      description: "",
+      inputSchema: { type: "object" },
+    });
   });
 });
