@@ -14,7 +14,15 @@ import { setSandboxSettings } from "@/lib/sandbox";
 import { startTestSandbox } from "@/lib/testing/sandbox";
 import { testWorkspace } from "@/lib/testing/workspace";
 import { addServer, approveServer, listServerViews } from "./service";
-import { type OfferedMcpTool, sessionMcpTools, stopAllMcp, stopSessionMcp } from "./sessions";
+import {
+  type OfferedMcpTool,
+  runningServers,
+  sessionMcpTools,
+  stopAllMcp,
+  stopIdleSessions,
+  stopServerEverywhere,
+  stopSessionMcp,
+} from "./sessions";
 
 const root = process.cwd();
 const support = mkdtempSync(path.join(os.tmpdir(), "ratchet-mcp-support-"));
@@ -119,6 +127,33 @@ describe("MCP servers: add, review, approve", () => {
     const { view } = await addTestServer(["--crash-on-start"]);
     expect(view.status).toBe("error");
     expect(view.error).toMatch(/could not start/);
+  });
+});
+
+describe("MCP servers: lifetime", () => {
+  it("stops a session's servers once it is idle; a tool offered before starts it again", async () => {
+    const name = await approvedTestServer();
+    const session = `s-${unique()}`;
+    const tools = await sessionMcpTools(session, workspace);
+    expect(runningServers().get(name)).toBe(1);
+    expect(await stopIdleSessions(Date.now() + 3_600_000, 60_000)).toContain(session);
+    expect(runningServers().get(name)).toBeUndefined();
+    expect(await call(toolNamed(tools, `${name}__echo`), { text: "back" })).toMatchObject({
+      output: "echo: back",
+    });
+    expect(runningServers().get(name)).toBe(1);
+    await stopSessionMcp(session);
+    expect(runningServers().get(name)).toBeUndefined();
+  });
+
+  it("a server changed or removed during a turn: its tools fail plainly and start nothing", async () => {
+    const name = await approvedTestServer();
+    const tools = await sessionMcpTools(`s-${unique()}`, workspace);
+    await stopServerEverywhere(name);
+    const result = await call(toolNamed(tools, `${name}__echo`), { text: "x" });
+    expect(result).toMatchObject({ state: "error" });
+    expect(result.output).toMatch(/changed or removed/);
+    expect(runningServers().get(name)).toBeUndefined();
   });
 });
 

@@ -26,9 +26,45 @@ interface Live {
   restarts: number;
   /** Why it was lost, while it is down. */
   lostReason: string | null;
+  /** The server was changed or removed: its tools of this turn fail, the next turn gets the new one. */
+  retired: boolean;
 }
 
 const sessions = processState("mcp.sessions", () => new Map<string, Map<string, Live>>());
+/** When each session last used its servers (a turn started or a call ran). */
+const lastUsed = processState("mcp.lastUsed", () => new Map<string, number>());
+/** A session's servers stop after this long unused; its next turn starts them again. */
+export const MCP_IDLE_MS = Number(process.env.RATCHET_MCP_IDLE_MS) || 15 * 60_000;
+
+/** Stops the servers of sessions unused for `idleMs` (a session left open does not keep them forever). */
+export async function stopIdleSessions(now = Date.now(), idleMs = MCP_IDLE_MS): Promise<string[]> {
+  const idle = [...lastUsed()].filter(([, at]) => now - at >= idleMs).map(([id]) => id);
+  for (const id of idle) {
+    lastUsed().delete(id);
+    // the entries stay: a tool offered before starts its server again, still tracked here
+    const lives = [...(sessions().get(id)?.values() ?? [])];
+    await Promise.all(
+      lives.map((live) => {
+        const conn = live.conn;
+        live.conn = null;
+        return conn?.close();
+      }),
+    );
+  }
+  return idle;
+}
+
+const idleSweeper = processState("mcp.idleSweeper", () => {
+  const timer = setInterval(() => void stopIdleSessions().catch(() => {}), 60_000);
+  timer.unref();
+  return timer;
+});
+
+function touch(sessionId: string): void {
+  lastUsed().set(sessionId, Date.now());
+  idleSweeper();
+}
+
 /** Servers whose tools the model loaded in a session (progressive disclosure), for its later turns. */
 const loaded = processState("mcp.loaded", () => new Map<string, Set<string>>());
 
@@ -71,6 +107,8 @@ async function start(live: Live, workspace: string): Promise<McpConnection> {
 
 /** The live connection, started or restarted (once per session after a crash). */
 async function ensure(live: Live, workspace: string): Promise<McpConnection> {
+  if (live.retired)
+    throw new Error(`${live.row.name} was changed or removed; its tools return at the next turn`);
   if (live.conn) return live.conn;
   if (live.lostReason !== null) {
     if (live.restarts >= 1) {
@@ -98,7 +136,7 @@ function classify(error: unknown, signal: AbortSignal): ToolOutcome {
   };
 }
 
-function offer(live: Live, tool: McpTool, workspace: string): OfferedMcpTool {
+function offer(live: Live, tool: McpTool, workspace: string, sessionId: string): OfferedMcpTool {
   const server = live.row.name;
   return {
     name: qualifiedName(server, tool.name),
@@ -107,6 +145,7 @@ function offer(live: Live, tool: McpTool, workspace: string): OfferedMcpTool {
     description: tool.description,
     inputSchema: tool.inputSchema,
     async call(args, { signal, timeoutMs }) {
+      touch(sessionId);
       let conn: McpConnection;
       try {
         conn = await ensure(live, workspace);
@@ -141,6 +180,7 @@ function offer(live: Live, tool: McpTool, workspace: string): OfferedMcpTool {
  * list stored, so the Tools page shows it as needing re-approval with a diff.
  */
 export async function sessionMcpTools(sessionId: string, workspace: string): Promise<OfferedMcpTool[]> {
+  touch(sessionId);
   const rows = (await listMcpServers()).filter((r) => r.enabled && r.config && r.approvedSha256);
   let byName = sessions().get(sessionId);
   if (!byName) {
@@ -152,7 +192,7 @@ export async function sessionMcpTools(sessionId: string, workspace: string): Pro
     let live = byName.get(row.name);
     if (!live || JSON.stringify(live.row.config) !== JSON.stringify(row.config)) {
       await live?.conn?.close();
-      live = { row, conn: null, starting: null, restarts: 0, lostReason: null };
+      live = { row, conn: null, starting: null, restarts: 0, lostReason: null, retired: false };
       byName.set(row.name, live);
     }
     live.row = row;
@@ -166,7 +206,8 @@ export async function sessionMcpTools(sessionId: string, workspace: string): Pro
     const sha256 = hashToolList(seen);
     if (sha256 !== row.seenSha256 || row.error) await recordSeenTools(row.name, { tools: seen, sha256 });
     for (const tool of offerableTools(seen, row.approvedTools)) {
-      if (MCP_TOOL_NAME.test(qualifiedName(row.name, tool.name))) offered.push(offer(live, tool, workspace));
+      if (MCP_TOOL_NAME.test(qualifiedName(row.name, tool.name)))
+        offered.push(offer(live, tool, workspace, sessionId));
     }
   }
   return offered;
@@ -175,6 +216,7 @@ export async function sessionMcpTools(sessionId: string, workspace: string): Pro
 /** Stops a session's servers (the session ended or was deleted). */
 export async function stopSessionMcp(sessionId: string): Promise<void> {
   loaded().delete(sessionId);
+  lastUsed().delete(sessionId);
   const byName = sessions().get(sessionId);
   if (!byName) return;
   sessions().delete(sessionId);
@@ -187,6 +229,7 @@ export async function stopServerEverywhere(name: string): Promise<void> {
   for (const byName of sessions().values()) {
     const live = byName.get(name);
     byName.delete(name);
+    if (live) live.retired = true;
     if (live?.conn) closing.push(live.conn.close());
   }
   await Promise.all(closing);
