@@ -58,6 +58,19 @@ function quote(arg: string): string {
   return `'${arg.replaceAll("'", `'\\''`)}'`;
 }
 
+/** The lifeline's descriptor: fixed, above the sandbox's own (0–2 stdio, 3 the script, 4… mounts). */
+const LIFELINE_FD = 63;
+
+/**
+ * Inside the sandbox's PID namespace, a watcher blocks on a pipe only this server holds open; when
+ * the server dies, even by SIGKILL, the read ends and the watcher kills everything in the
+ * namespace. bwrap's --die-with-parent alone was seen to leave the namespace's init running with
+ * the command under it (its parent-death signal is lost when it drops its capabilities).
+ */
+function withLifeline(command: string, fd: number): string {
+  return `( read -r -u ${fd} _; kill -KILL -1 ) & exec ${fd}<&-; ${command}`;
+}
+
 /** A shell line that runs `argv` as given: every word quoted, nothing expanded. */
 export function shellLine(argv: readonly string[]): string {
   return argv.map(quote).join(" ");
@@ -84,13 +97,24 @@ export async function spawnLongLived(opts: LongLivedOptions): Promise<LongLivedP
     throw new Error(`Refused: ${status.reason ?? "the sandbox is unavailable"}`);
   const marker = randomUUID();
   let prepared: PreparedCommand;
-  if (status.mode === "on") {
+  const sandboxed = status.mode === "on";
+  if (sandboxed) {
     const runtime = readyRuntime();
     if (!runtime) throw new Error(`Refused: ${status.reason ?? "the sandbox is not initialized"}`);
     prepared = await prepareSandboxed(
-      { command: opts.command, cwd: opts.cwd, spec: opts.sandbox, env: opts.env ?? {}, marker },
+      {
+        command: withLifeline(opts.command, LIFELINE_FD),
+        cwd: opts.cwd,
+        spec: opts.sandbox,
+        env: opts.env ?? {},
+        marker,
+      },
       runtime,
     );
+    if (4 + prepared.fds.length > LIFELINE_FD) {
+      await prepared.finish();
+      throw new Error("Refused: the sandbox needs more descriptors than the lifeline leaves");
+    }
   } else prepared = unsandboxed(opts.command, opts.env ?? {}, marker);
 
   const file = path.join(os.tmpdir(), `ratchet-script-${marker}`);
@@ -106,7 +130,18 @@ export async function spawnLongLived(opts: LongLivedOptions): Promise<LongLivedP
         cwd: opts.cwd,
         env: prepared.env as NodeJS.ProcessEnv,
         detached: true,
-        stdio: ["pipe", "pipe", "pipe", scriptFd, ...prepared.fds],
+        // the lifeline: a pipe we never write, open until this process dies (sandboxed only:
+        // `kill -1` outside a PID namespace would reach every process of the user)
+        stdio: [
+          "pipe",
+          "pipe",
+          "pipe",
+          scriptFd,
+          ...prepared.fds,
+          ...(sandboxed
+            ? [...Array<"ignore">(LIFELINE_FD - 4 - prepared.fds.length).fill("ignore"), "pipe" as const]
+            : []),
+        ],
       },
     );
   } catch (error) {
@@ -117,6 +152,9 @@ export async function spawnLongLived(opts: LongLivedOptions): Promise<LongLivedP
   void prepared.release();
   const pid = child.pid;
   const { stdin, stdout, stderr } = child;
+  // our end of the lifeline: closing it kills the namespace (see withLifeline)
+  const descriptors: ReadonlyArray<Readable | Writable | null | undefined> = child.stdio;
+  const lifeline = sandboxed ? descriptors[LIFELINE_FD] : null;
   if (pid === undefined || !stdin || !stdout || !stderr) {
     closeSync(scriptFd);
     await prepared.finish();
@@ -127,6 +165,8 @@ export async function spawnLongLived(opts: LongLivedOptions): Promise<LongLivedP
   stderr.on("data", (text: string) => opts.onStderr?.(maskSecrets(text, secrets)));
   const exited = new Promise<LongLivedExit>((resolve) => {
     child.once("exit", (code, signal) => {
+      // bwrap gone is not everything inside gone: the namespace goes with the lifeline
+      lifeline?.destroy();
       // whatever it left running in its group goes with it
       signalGroup(pid, "SIGKILL");
       void (async () => {
