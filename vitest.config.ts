@@ -12,6 +12,7 @@ const DATABASE_TESTS = [
   "lib/team/**/*.test.ts",
   "lib/boot/**/*.test.ts",
   "lib/permissions/asks.test.ts",
+  "lib/mcp/**/*.test.ts",
 ];
 
 function project(name: string, include: string[], globalSetup: string): TestProjectInlineConfiguration {

@@ -1,6 +1,6 @@
 // Runs the benchmarks one after another and prints a summary; results land in bench/results/*.json.
 //   npm run bench                         all three
-//   npm run bench -- firehose             only the named ones (run-command-overhead, token-to-screen, firehose,
+//   npm run bench -- firehose             only the named ones (run-command-overhead, mcp-overhead, token-to-screen, firehose,
 //                                         telemetry-record, telemetry-page, telemetry-page-js, turn-start)
 //   npm run bench -- --build              rebuild the app first (otherwise an existing .next build is used)
 // Figures and how to read them: docs/benchmarks.md.
@@ -21,6 +21,11 @@ const BENCHMARKS = [
   {
     name: "sandbox-overhead",
     args: ["--conditions=react-server", "bench/sandbox-overhead.ts"],
+    needsBuild: false,
+  },
+  {
+    name: "mcp-overhead",
+    args: ["--conditions=react-server", "bench/mcp-overhead.ts"],
     needsBuild: false,
   },
   {

@@ -37,6 +37,7 @@ import type {
   WorkingMemoryList,
   WorkingMemoryVersion,
 } from "@/lib/learning/views";
+import type { McpServerList, McpServerView } from "@/lib/mcp/views";
 import type { ModelRequestSummary, ModelRequestView } from "@/lib/model/views";
 import type { AskAnswered, AsksView, PermissionSettings, PermissionsView } from "@/lib/permissions/views";
 import type {
@@ -358,6 +359,25 @@ export const evaluationsApi = {
     }),
   cancel: (id: string) =>
     request<EvaluationCancelled>(`/api/evaluations/${enc(id)}/cancel`, { method: "POST" }),
+};
+
+/** A new MCP server: a program started in the sandbox, or an HTTP endpoint (header values are write-only). */
+export type NewMcpServer =
+  | { name: string; transport: "stdio"; command: string; args?: string[]; env?: string[] }
+  | { name: string; transport: "http"; url: string; headers?: Record<string, string> };
+
+/** MCP servers: configured by an approver, their tools approved by the hash of the list reviewed. */
+export const mcpApi = {
+  list: (signal?: AbortSignal) => request<McpServerList>("/api/mcp-servers", { signal }),
+  add: (server: NewMcpServer) => request<McpServerView>("/api/mcp-servers", { method: "POST", body: server }),
+  refresh: (name: string) =>
+    request<McpServerView>(`/api/mcp-servers/${enc(name)}`, { method: "PATCH", body: {} }),
+  approve: (name: string, toolsSha256: string) =>
+    request<McpServerView>(`/api/mcp-servers/${enc(name)}/approve`, {
+      method: "POST",
+      body: { toolsSha256 },
+    }),
+  remove: (name: string) => request<null>(`/api/mcp-servers/${enc(name)}`, { method: "DELETE" }),
 };
 
 const skillPath = (name: string, rest = "") => `/api/skills/${enc(name)}${rest}`;

@@ -24,6 +24,7 @@ import { appendEvent } from "@/lib/events/log";
 import type { TurnStatus } from "@/lib/events/types";
 import { afterMaintenanceTurn, type Turns } from "@/lib/learning/maintenance/pass";
 import { queueReflection } from "@/lib/learning/reflection";
+import { stopSessionMcp } from "@/lib/mcp/sessions";
 import { loadModelConfig, type ModelConfig } from "@/lib/settings/model-config";
 import { type ActiveTurn, activeTurns, stopTurn } from "./active-turns";
 import { acquireTurnLease, releaseTurnLease } from "./lease";
@@ -176,6 +177,7 @@ export async function endSession(sessionId: string): Promise<void> {
   if (session.status === "ended") return;
   await stopTurn(sessionId, "user");
   await setSessionStatus(sessionId, "ended");
+  await stopSessionMcp(sessionId);
   await appendEvent(sessionId, { type: "status", status: "ended" });
   void queueReflection(sessionId, "end");
 }

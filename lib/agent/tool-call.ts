@@ -187,17 +187,19 @@ export async function executeCall(
   }
   const durationMs = Math.round(performance.now() - startedAt);
   const output = maskSecrets(outcome.output, deps.secrets);
+  // a result's summary is often its output's first line: masked like the output
+  const resultSummary = maskSecrets(outcome.summary, deps.secrets);
   await update({
     state: outcome.state,
     output,
     durationMs,
     exitCode: outcome.exitCode ?? null,
-    summary: outcome.summary,
+    summary: resultSummary,
   });
   await finishCall(
     deps,
     { callId: toolCallId, tool: spec.tool, summary, version: spec.version },
-    { ...outcome, output },
+    { ...outcome, output, summary: resultSummary },
     durationMs,
   );
   if (outcome.state === "error") throw new Error(output);

@@ -1,7 +1,9 @@
 import { dynamicTool, type JSONSchema7, jsonSchema, type ToolSet } from "ai";
+import type { OfferedMcpTool } from "@/lib/mcp/sessions";
 import { callAgentTool } from "@/lib/tools/call";
 import type { CallableTool, Catalog } from "@/lib/tools/catalog";
 import type { BuiltinTool } from "@/lib/tools/types";
+import { installMcp } from "./mcp-disclosure";
 import { type CallSpec, executeCall, recordRejectedCall, type ToolSetDeps } from "./tool-call";
 
 export type { ToolSetDeps } from "./tool-call";
@@ -15,6 +17,11 @@ export interface ToolSetHandle {
    * so a tool proposed in this turn is callable from the next step on.
    */
   installAgentTools(catalog: Catalog): void;
+  /**
+   * Adds the session's approved MCP tools (`<server>__<tool>`), or past a limit a loader and the
+   * servers in `loaded` (./mcp-disclosure.ts); a name already taken is skipped.
+   */
+  installMcpTools(tools: readonly OfferedMcpTool[], loaded: Set<string>): void;
   /** A call the SDK refused (unknown tool, input failing the schema), recorded like any other; once. */
   recordRefused(call: { callId: string; tool: string; input: unknown; error: unknown }): Promise<void>;
   /** Waits (bounded) for running executions, so a cancelled turn records their results first. */
@@ -48,6 +55,9 @@ export function buildToolSet(builtins: readonly BuiltinTool[], deps: ToolSetDeps
         agentTools.add(tool.name);
         handle.tools[tool.name] = agentTool(handle, tool, deps);
       }
+    },
+    installMcpTools(tools, loaded) {
+      installMcp(handle.tools, tools, loaded, handle.execute);
     },
     async recordRefused(call) {
       if (!started.has(call.callId)) await recordRejectedCall(deps, call);

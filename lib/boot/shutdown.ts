@@ -1,5 +1,6 @@
 import { activeTurns, stopTurn } from "@/lib/agent/active-turns";
 import { startReflection } from "@/lib/db/queries/reflections";
+import { stopAllMcp } from "@/lib/mcp/sessions";
 import { processState } from "@/lib/process-state";
 import { shutdownSandbox } from "@/lib/sandbox";
 import { flushTelemetry } from "@/lib/telemetry/recorder";
@@ -35,6 +36,7 @@ const signalHandlers = processState("boot.signalHandlers", () => {
       ),
       new Promise((resolve) => setTimeout(resolve, GRACE_MS)),
     ]);
+    await Promise.race([stopAllMcp(), new Promise((resolve) => setTimeout(resolve, 2000))]);
     await Promise.race([shutdownSandbox(), new Promise((resolve) => setTimeout(resolve, 300))]);
     await Promise.race([flushTelemetry(), new Promise((resolve) => setTimeout(resolve, 1000))]);
     process.exit(0);

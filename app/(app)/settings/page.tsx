@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { McpServerForm } from "@/components/mcp/mcp-servers";
 import { PageHeader } from "@/components/page-header";
 import { SettingsView } from "@/components/settings/settings-view";
 
@@ -13,6 +14,9 @@ export default function SettingsPage() {
       />
       <div className="w-full px-4 md:px-8">
         <SettingsView />
+        <div className="py-8">
+          <McpServerForm />
+        </div>
       </div>
     </>
   );

@@ -4,12 +4,14 @@ import { captureFromUserMessage } from "@/lib/learning/capture";
 import { FrictionMonitor } from "@/lib/learning/friction-monitor";
 import { loadMaintenanceSettings, maintenancePrompt } from "@/lib/learning/maintenance/pass";
 import { loadPromptMemory, type PromptMemory } from "@/lib/learning/prompt-memory";
+import { loadedServers } from "@/lib/mcp/sessions";
 import { findPrice, loadPrices } from "@/lib/model/prices";
 import { suggestSkills } from "@/lib/skills/suggest";
 import type { BuiltinTool } from "@/lib/tools/types";
 import { workspaceForTurn } from "@/lib/workspaces/session";
 import { estimateTokens, fitToBudget } from "../context-budget";
 import { toModelMessages } from "../history";
+import { loadMcpTools } from "../mcp-tools";
 import { parsePart, type StoredPart } from "../parts";
 import { buildSystemPrompt, loadPromptContext, type PromptContext } from "../system-prompt";
 import { buildToolSet } from "../tool-set";
@@ -60,6 +62,13 @@ export async function prepare(turn: TurnState): Promise<TurnPlan> {
   const price = findPrice(reads.prices, turn.config.model);
   const toolSet = buildToolSet(tools, toolDeps(turn, transcript));
   toolSet.installAgentTools(scanned.catalog);
+  if (turn.kind === "agent")
+    toolSet.installMcpTools(
+      await loadMcpTools(turn.sessionId, turn.workspace, (message) =>
+        turn.emit({ type: "notice", level: "warn", message }),
+      ),
+      loadedServers(turn.sessionId),
+    );
   turn.tools = toolSet;
   return { transcript, tools: toolSet, stepLimit: reads.stepLimit, budget, price, messages, buildPrompt };
 }

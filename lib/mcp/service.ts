@@ -1,0 +1,154 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { z } from "zod";
+import {
+  approveSeenTools,
+  createMcpServer,
+  deleteMcpServer,
+  findMcpServer,
+  listMcpServers,
+  type McpServerConfig,
+  type McpServerRow,
+  recordSeenTools,
+  updateMcpServer,
+} from "@/lib/db/queries/mcp-servers";
+import {
+  headerSecretsSchema,
+  httpConfigSchema,
+  mcpServerNameSchema,
+  stdioConfigSchema,
+} from "@/lib/db/schemas/mcp";
+import { ApiError } from "@/lib/errors";
+import { connect } from "./connection";
+import { runningServers } from "./sessions";
+import { hashToolList } from "./tool-list";
+import { type McpServerView, serverView } from "./views";
+
+export const newServerSchema = z.discriminatedUnion("transport", [
+  stdioConfigSchema.extend({ name: mcpServerNameSchema, transport: z.literal("stdio") }).strict(),
+  httpConfigSchema
+    .extend({
+      name: mcpServerNameSchema,
+      transport: z.literal("http"),
+      headers: headerSecretsSchema.optional(),
+    })
+    .strict(),
+]);
+export type NewServer = z.infer<typeof newServerSchema>;
+
+export const serverChangeSchema = z.strictObject({
+  enabled: z.boolean().optional(),
+  command: stdioConfigSchema.shape.command.optional(),
+  args: stdioConfigSchema.shape.args.optional(),
+  env: stdioConfigSchema.shape.env.optional(),
+  url: httpConfigSchema.shape.url.optional(),
+  /** Replaces every header; omitted keeps the stored ones. */
+  headers: headerSecretsSchema.optional(),
+});
+export type ServerChange = z.infer<typeof serverChangeSchema>;
+
+function configOf(input: NewServer): McpServerConfig {
+  if (input.transport === "stdio")
+    return { transport: "stdio", stdio: { command: input.command, args: input.args, env: input.env } };
+  return { transport: "http", http: { url: input.url } };
+}
+
+/**
+ * Asks a server for its tools so a person can review them. A stdio server runs in the sandbox
+ * in an empty scratch folder of its own: nothing of any workspace is shown to it before approval.
+ */
+export async function listForReview(row: McpServerRow): Promise<void> {
+  if (!row.config) return;
+  const scratch = await mkdtemp(path.join(os.tmpdir(), "ratchet-mcp-review-"));
+  try {
+    const conn = await connect({
+      name: row.name,
+      config: row.config,
+      secrets: row.secrets,
+      workspace: scratch,
+    });
+    try {
+      const tools = await conn.listTools();
+      await recordSeenTools(row.name, { tools, sha256: hashToolList(tools) });
+    } finally {
+      await conn.close();
+    }
+  } catch (error) {
+    await recordSeenTools(row.name, { error: error instanceof Error ? error.message : String(error) });
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+async function viewOf(name: string): Promise<McpServerView> {
+  const row = await findMcpServer(name);
+  if (!row) throw new ApiError("not_found", `No MCP server named ${name}.`);
+  return serverView(row, runningServers().get(name) ?? 0);
+}
+
+export async function listServerViews(): Promise<McpServerView[]> {
+  const running = runningServers();
+  return (await listMcpServers()).map((row) => serverView(row, running.get(row.name) ?? 0));
+}
+
+export async function addServer(input: NewServer): Promise<McpServerView> {
+  const created = await createMcpServer(
+    input.name,
+    configOf(input),
+    input.transport === "http" ? (input.headers ?? {}) : {},
+  );
+  if (!created) throw new ApiError("conflict", `An MCP server named ${input.name} exists already.`);
+  const row = await findMcpServer(input.name);
+  if (row) await listForReview(row);
+  return viewOf(input.name);
+}
+
+/** Changes a server and lists its tools again (an empty change just re-lists them). */
+export async function changeServer(name: string, change: ServerChange): Promise<McpServerView> {
+  const row = await findMcpServer(name);
+  if (!row) throw new ApiError("not_found", `No MCP server named ${name}.`);
+  let config: McpServerConfig | undefined;
+  const stdioKeys = change.command !== undefined || change.args !== undefined || change.env !== undefined;
+  if (row.config?.transport === "stdio" && stdioKeys) {
+    const base = row.config.stdio;
+    config = {
+      transport: "stdio",
+      stdio: {
+        command: change.command ?? base.command,
+        args: change.args ?? base.args,
+        env: change.env ?? base.env,
+      },
+    };
+  } else if (row.config?.transport === "http" && change.url !== undefined) {
+    config = { transport: "http", http: { url: change.url } };
+  } else if (stdioKeys || change.url !== undefined) {
+    throw new ApiError("unprocessable", `Those fields do not apply to ${name}'s transport.`);
+  }
+  if (change.headers && row.config?.transport !== "http")
+    throw new ApiError("unprocessable", "headers apply to HTTP servers only.");
+  const updated = await updateMcpServer(name, {
+    ...(config ? { config } : {}),
+    ...(change.headers ? { secrets: change.headers } : {}),
+    ...(change.enabled !== undefined ? { enabled: change.enabled } : {}),
+  });
+  if (!updated) throw new ApiError("not_found", `No MCP server named ${name}.`);
+  if (updated.enabled) await listForReview(updated);
+  return viewOf(name);
+}
+
+/** Approves the list a person reviewed, named by its hash; a list that changed since → 409. */
+export async function approveServer(name: string, toolsSha256: string, by: string): Promise<McpServerView> {
+  const row = await findMcpServer(name);
+  if (!row) throw new ApiError("not_found", `No MCP server named ${name}.`);
+  if (!(await approveSeenTools(name, toolsSha256, by)))
+    throw new ApiError(
+      "conflict",
+      `The tools of ${name} changed since that list was shown (its sha256 is now ${row.seenSha256 ?? "unknown"}); review them again.`,
+    );
+  return viewOf(name);
+}
+
+export async function removeServer(name: string): Promise<void> {
+  if (!(await deleteMcpServer(name))) throw new ApiError("not_found", `No MCP server named ${name}.`);
+}

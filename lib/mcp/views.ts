@@ -1,0 +1,82 @@
+import type { McpServerRow } from "@/lib/db/queries/mcp-servers";
+import type { McpTool } from "@/lib/db/schemas/mcp";
+import { collectSecrets } from "@/lib/sandbox";
+import { type DescriptionFlag, flagTool } from "./flags";
+import { type McpToolStatus, reviewTools } from "./tool-list";
+
+/** What the API and the pages show of a server. Header values are secrets: only their names. */
+export type McpServerStatus = "needs_approval" | "active" | "error" | "disabled";
+
+export interface McpToolView extends McpTool {
+  status: McpToolStatus;
+  /** The approved description and schema, when this tool changed since. */
+  previous: McpTool | null;
+  flags: DescriptionFlag[];
+}
+
+export interface McpServerView {
+  name: string;
+  transport: "stdio" | "http";
+  command?: string;
+  args?: string[];
+  env?: string[];
+  url?: string;
+  /** Names of the headers sent; their values are never returned. */
+  headers?: string[];
+  enabled: boolean;
+  status: McpServerStatus;
+  tools: McpToolView[];
+  /** sha256 of the list last seen: what POST …/approve must name. */
+  toolsSha256: string | null;
+  approvedSha256: string | null;
+  approvedBy: string | null;
+  approvedAt: string | null;
+  error?: string;
+  /** Sessions it runs for now. */
+  running: number;
+}
+
+function statusOf(row: McpServerRow, tools: McpToolView[]): McpServerStatus {
+  if (!row.enabled) return "disabled";
+  if (row.error || !row.config) return "error";
+  if (row.seenSha256 === null) return "error";
+  if (tools.some((t) => t.status !== "active")) return "needs_approval";
+  return "active";
+}
+
+export function serverView(row: McpServerRow, running = 0): McpServerView {
+  const known = collectSecrets(process.env, Object.values(row.secrets));
+  const tools = reviewTools(row.seenTools ?? [], row.approvedTools).map((t) => ({
+    ...t,
+    flags: flagTool(t, known),
+  }));
+  const config = row.config;
+  const view: McpServerView = {
+    name: row.name,
+    transport: config?.transport ?? "stdio",
+    enabled: row.enabled,
+    status: "active",
+    tools,
+    toolsSha256: row.seenSha256,
+    approvedSha256: row.approvedSha256,
+    approvedBy: row.approvedBy,
+    approvedAt: row.approvedAt?.toISOString() ?? null,
+    running,
+  };
+  if (config?.transport === "stdio") {
+    view.command = config.stdio.command;
+    view.args = config.stdio.args;
+    view.env = config.stdio.env;
+  } else if (config?.transport === "http") {
+    view.url = config.http.url;
+    view.headers = Object.keys(row.secrets);
+  }
+  view.status = statusOf(row, tools);
+  const error = row.error ?? (config ? null : "its stored configuration is not valid");
+  if (error) view.error = error;
+  else if (row.seenSha256 === null) view.error = "its tools were never listed";
+  return view;
+}
+
+/** GET /api/mcp-servers: every server, by name. */
+export type McpServerList = McpServerView[];
