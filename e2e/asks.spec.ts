@@ -64,7 +64,7 @@ test("a deny's reason reaches the model, and the command does not run", async ({
   await expect.poll(() => terminalText(page)).toContain("Ran it. Output:");
   await expect(page.getByTestId("session-status")).toHaveText("idle");
   expect(await lastAnswer(page, id)).toMatch(
-    /^Ran it\. Output: .*run_command did not run: \S+ denied it with this reason: \\"push to your fork, never force\\"\./,
+    /^Ran it\. Output: .*run_command did not run: \S+ denied it with this reason: \\?"push to your fork, never force\\?"\./,
   );
   const text = await terminalText(page);
   expect(text).toContain("✗ denied by");
@@ -154,7 +154,7 @@ test("Settings shows which default rules are on; a rule changed there applies to
     await send(page, "[[cmd: git push; echo denied-$((6+6))]]");
     await expect
       .poll(() => lastAnswer(page, id))
-      .toMatch(/the permission rule \\"run_command: git push\\" denies it/);
+      .toMatch(/the permission rule \\?"run_command: git push\\?" denies it/);
     expect(await terminalText(page)).not.toContain("denied-12");
     await expect(askCard(page)).toHaveCount(0);
   } finally {

@@ -93,7 +93,7 @@ test("a refused edit changes nothing and the model reads where the file differs"
   // the model read why: the next request carries the refusal as the tool's result
   await expect
     .poll(() => unwrapped(page))
-    .toContain(`Ran it. Output: {"error":"Error: ../outside-${dir}.txt is outside the workspace`);
+    .toContain(`Ran it. Output: Error: ../outside-${dir}.txt is outside the workspace`);
   expect(existsSync(path.join(E2E.workspace, dir, "first.txt"))).toBe(false);
   expect(existsSync(path.join(E2E.workspace, "..", `outside-${dir}.txt`))).toBe(false);
 

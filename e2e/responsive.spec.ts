@@ -147,7 +147,7 @@ for (const width of WIDTHS) {
       const board = page.getByTestId("opportunity-board");
       await expect(board).toBeVisible();
       const column = board.getByTestId("column-dropped");
-      await expect(column.getByRole("heading")).toHaveText("Dropped");
+      await expect(column.getByRole("heading", { name: "Dropped", exact: true })).toBeVisible();
       await column.scrollIntoViewIfNeeded();
       const box = await column.boundingBox();
       expect(box, "the Dropped column is shown").not.toBeNull();
