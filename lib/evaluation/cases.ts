@@ -3,33 +3,10 @@
  * queries in lib/db/queries/replay-cases.ts read it), so the choice of cases is testable without a
  * database and the same record always gives the same set.
  */
+import type { RecordedTurnRow } from "@/lib/db/queries/replay-cases";
 
-/** A recorded turn as the selection sees it. */
-export interface RecordedTurn {
-  turnId: string;
-  sessionId: string;
-  workspace: string;
-  startedAt: Date;
-  status: string;
-  /** The user's message that started it (empty when none was stored). */
-  message: string;
-  model: string | null;
-  /** The tree of its turn-start checkpoint: the workspace it started from (null: none recorded). */
-  startTree: string | null;
-  /** Its tool calls, oldest first; `command` is the run_command input as recorded (first line). */
-  calls: Array<{
-    tool: string;
-    ok: boolean;
-    exitCode: number | null;
-    command: string | null;
-    commandKey: string | null;
-  }>;
-  frictions: number;
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number;
-  steps: number;
-}
+/** A recorded turn as the selection sees it: the row its query reads (lib/db/queries/replay-cases.ts). */
+export type RecordedTurn = RecordedTurnRow;
 
 /** How a replay is judged: the check the turn itself ran last, or, without one, a rubric for a judge model. */
 export type Verification =

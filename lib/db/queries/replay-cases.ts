@@ -6,16 +6,19 @@ const RECENT_TURNS = 200;
 
 const textPart = z.object({ type: z.literal("text"), text: z.string() });
 
-/** A recorded turn with what case selection needs (lib/evaluation/cases.ts: RecordedTurn). */
+/** A recorded turn with what case selection needs (lib/evaluation/cases.ts reads it as RecordedTurn). */
 export interface RecordedTurnRow {
   turnId: string;
   sessionId: string;
   workspace: string;
   startedAt: Date;
   status: string;
+  /** The user's message that started it (empty when none was stored). */
   message: string;
   model: string | null;
+  /** The tree of its turn-start checkpoint: the workspace it started from (null: none recorded). */
   startTree: string | null;
+  /** Its tool calls, oldest first; `command` is the run_command input as recorded (first line). */
   calls: Array<{
     tool: string;
     ok: boolean;
