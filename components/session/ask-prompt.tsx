@@ -62,7 +62,6 @@ export function AskPrompt({ sessionId, epoch }: { sessionId: string; epoch: numb
           {error}
         </p>
       ) : null}
-      <NotificationOffer />
       {asks.map((ask) => (
         <AskCard
           key={ask.id}
@@ -168,26 +167,5 @@ function AskCard({
         </div>
       )}
     </div>
-  );
-}
-
-/** Offers browser notifications once, so an ask is seen while the page is in the background. */
-function NotificationOffer() {
-  const [permission, setPermission] = useState<NotificationPermission | "unsupported">("unsupported");
-  useEffect(() => {
-    if (typeof Notification !== "undefined") setPermission(Notification.permission);
-  }, []);
-  if (permission !== "default") return null;
-  return (
-    <p className="mb-2 text-muted text-sm">
-      <button
-        type="button"
-        className="text-accent-text underline-offset-2 hover:underline"
-        onClick={() => void Notification.requestPermission().then(setPermission)}
-      >
-        Notify me
-      </button>{" "}
-      when the agent waits for permission while this page is in the background.
-    </p>
   );
 }

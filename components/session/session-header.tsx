@@ -8,6 +8,7 @@ import { formatBudget, formatCost, formatTokens } from "../format";
 import { StatusBadge } from "../status-badge";
 import { Button } from "../ui/button";
 import { cn } from "../ui/cn";
+import { NotifyOffer } from "./notify-offer";
 import type { StreamState } from "./use-session-events";
 
 export interface SessionInfo {
@@ -210,6 +211,7 @@ export function SessionHeader({
         </div>
 
         <div className="flex shrink-0 items-center gap-2">
+          <NotifyOffer />
           {/* Fixed-width slot (from `sm` up) so the header does not shift when Stop appears. */}
           <div className="flex justify-end sm:w-[4.5rem]">
             {running ? (

@@ -12,6 +12,7 @@ import { cn } from "../ui/cn";
 import { AskPrompt } from "./ask-prompt";
 import { Composer, type LastSent } from "./composer";
 import { EmptySessionHowTo } from "./empty-session";
+import { noticeFor, showNotice } from "./notify";
 import { SessionHeader, type SessionInfo } from "./session-header";
 import { SessionLearningPanel } from "./session-learning-panel";
 import { SessionWaterfall } from "./session-waterfall";
@@ -131,6 +132,10 @@ export function SessionView({ sessionId }: { sessionId: string }) {
   const [askEpoch, setAskEpoch] = useState(0);
 
   const terminalBoxRef = useRef<HTMLDivElement>(null);
+  /** When this page opened: events from before it are replayed history, not news to notify about. */
+  const openedAtRef = useRef(Date.now());
+  const titleRef = useRef("");
+  titleRef.current = info?.title ?? "";
   const composerRef = useRef<HTMLTextAreaElement>(null);
   /** Bumped on every status event, so a slower GET never overwrites a newer live status. */
   const statusEpochRef = useRef(0);
@@ -180,6 +185,7 @@ export function SessionView({ sessionId }: { sessionId: string }) {
   const handleEvent = useCallback(
     (event: SessionEvent) => {
       transcript.add(event);
+      showNotice(noticeFor(event, { title: titleRef.current, openedAt: openedAtRef.current }));
       setWaterfall((prev) => applyWaterfallEvent(prev, event));
 
       switch (event.type) {
