@@ -219,8 +219,11 @@ describe("MCP servers: the sandbox around a stdio server", () => {
       path.join(root, "escape-mcp.txt"),
     ]) {
       const result = await call(write, { path: target, content: "out" });
-      expect(result.state, target).toBe("error");
+      // the promise: nothing lands outside the workspace on this machine. Under the temp dir a write
+      // may succeed, into the sandbox's own private /tmp (where a folder bound in read-only, such as
+      // this checkout in a CI clone under /tmp, leaves its parents as empty writable folders)
       expect(existsSync(target), target).toBe(false);
+      if (!target.startsWith(`${os.tmpdir()}/`)) expect(result.state, target).toBe("error");
     }
   });
 
