@@ -1,5 +1,5 @@
 import type { Page } from "@playwright/test";
-import { bearer, expect, newSession, test } from "./support/fixtures";
+import { bearer, expect, newSession, send, terminalText, test } from "./support/fixtures";
 
 /**
  * Every page at a phone's, a small laptop's and a desktop's width, checked on geometry (screenshots
@@ -212,6 +212,41 @@ test("the theme follows the system's light or dark setting", async ({ authed: pa
   const dark = await colors();
   expect(luminance(dark.background)).toBeLessThan(0.1);
   expect(luminance(dark.title)).toBeGreaterThan(0.7);
+});
+
+test("code stays readable on the light theme: a diff's text and its background contrast", async ({
+  authed: page,
+}) => {
+  const luminance = (color: string) => {
+    const [r = 0, g = 0, b = 0] = (color.match(/[\d.]+/g) ?? []).map(Number);
+    return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+  };
+  await page.emulateMedia({ colorScheme: "light" });
+  await newSession(page, "light diff");
+  // a new file each run: the workspace is shared and outlives a run
+  await send(page, `[[cmd: printf 'readable\\n' > light-diff-${Date.now()}.txt]] [[text: wrote it]]`);
+  await expect(page.getByTestId("session-status")).toHaveText("idle");
+  await expect.poll(() => terminalText(page)).toContain("wrote it");
+  const open = page.getByTestId("changes-open");
+  if (await open.isVisible()) await open.click();
+  const line = page.locator('aside[aria-label="Changes"] .cm-line', { hasText: "readable" }).first();
+  // the panel lists the files, then loads the first one's diff
+  await expect(line).toBeVisible({ timeout: 20_000 });
+  const { background, text } = await line.evaluate((el) => {
+    // what is really behind the text: the nearest background that is not transparent
+    let node: Element | null = el;
+    let background = "rgb(255, 255, 255)";
+    for (; node; node = node.parentElement) {
+      const color = getComputedStyle(node).backgroundColor;
+      // a see-through tint (a changed line's) is not what the eye reads the text against
+      if (color !== "transparent" && !/rgba\(.*,\s*0(\.\d+)?\)$/.test(color)) {
+        background = color;
+        break;
+      }
+    }
+    return { background, text: getComputedStyle(el).color };
+  });
+  expect(Math.abs(luminance(background) - luminance(text)), `${text} on ${background}`).toBeGreaterThan(0.4);
 });
 
 test("a new session can be opened from a phone", async ({ authed: page }) => {

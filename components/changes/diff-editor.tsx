@@ -42,7 +42,7 @@ async function loadLanguage(id: LanguageId): Promise<Extension> {
 const theme = EditorView.theme(
   {
     ...sharedThemeRules("1.6"),
-    "&": { color: C.fg, backgroundColor: "transparent", fontSize: "12px" },
+    "&": { color: C.fg, backgroundColor: C.canvas, fontSize: "12px" },
     ".cm-content": { padding: "6px 0" },
     ".cm-line": { padding: "0 14px 0 10px" },
     ".cm-lineNumbers .cm-gutterElement": { padding: "0 8px 0 12px", minWidth: "34px" },

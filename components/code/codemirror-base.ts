@@ -1,4 +1,8 @@
 /** The app's tokens (app/globals.css), spelled out: CodeMirror themes are CSS-in-JS. */
+/**
+ * Code views keep this dark palette in both themes: their backgrounds are set from it too, so code
+ * reads as a dark block on the light theme instead of light text on a white page.
+ */
 export const CODE_COLORS = {
   canvas: "#09090b",
   panel: "#0e0e11",

@@ -37,7 +37,7 @@ const C = CODE_COLORS;
 const theme = EditorView.theme(
   {
     ...sharedThemeRules("1.65"),
-    "&": { color: C.fg, backgroundColor: "transparent", fontSize: "12.5px", height: "100%" },
+    "&": { color: C.fg, backgroundColor: C.canvas, fontSize: "12.5px", height: "100%" },
     ".cm-content": { padding: "10px 0 40vh", caretColor: C.accentText },
     ".cm-line": { padding: "0 18px 0 12px" },
     ".cm-cursor, .cm-dropCursor": { borderLeftColor: C.accentText, borderLeftWidth: "2px" },

@@ -18,7 +18,7 @@ const C = CODE_COLORS;
 const ratchetTheme = EditorView.theme(
   {
     ...sharedThemeRules("1.6"),
-    "&": { color: C.fg, backgroundColor: "transparent", fontSize: "12px", maxHeight: "34rem" },
+    "&": { color: C.fg, backgroundColor: C.canvas, fontSize: "12px", maxHeight: "34rem" },
     ".cm-content": { padding: "8px 0", caretColor: C.accentText },
     ".cm-line": { padding: "0 16px 0 12px" },
     ".cm-cursor, .cm-dropCursor": { borderLeftColor: C.accentText },
