@@ -59,10 +59,19 @@ export function listLatestLearnings(now: Date, take: number) {
   });
 }
 
+/**
+ * Not written in this session. SQL's `NOT (sessionId = ?)` is unknown where sessionId is NULL, so
+ * a learning a person wrote outside any session, or one whose session was deleted (SetNull), would
+ * be dropped without the explicit null branch.
+ */
+function outside(sessionId: string) {
+  return { OR: [{ sessionId: null }, { NOT: { sessionId } }] };
+}
+
 /** Corrections recorded outside a session (the candidates a new correction may repeat), newest first. */
 export function listCorrectionsOutside(sessionId: string, take: number) {
   return db().learningEvent.findMany({
-    where: { type: "correction", NOT: { sessionId } },
+    where: { type: "correction", ...outside(sessionId) },
     orderBy: { createdAt: "desc" },
     take,
     select: { id: true, description: true, context: true },
@@ -88,7 +97,7 @@ export async function takeLearningsForPrompt(
   const learnings = await db().learningEvent.findMany({
     where: {
       type: { in: ["correction", "preference"] },
-      NOT: { sessionId },
+      ...outside(sessionId),
       ...(after ? { createdAt: { gt: after } } : {}),
     },
     orderBy: { createdAt: "desc" },
