@@ -23,15 +23,17 @@ export async function recordSharedObjects(workspace: string, objects: string): P
   if (!path.isAbsolute(objects) || /[\0\n:]/.test(objects))
     throw new Error(`${objects} cannot be a shared object store`);
   const file = recordFile(dataDir, workspace);
-  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-  await writeFile(file, `${objects}\n`, { mode: 0o600 });
+  await mkdir(/*turbopackIgnore: true*/ path.dirname(file), { recursive: true, mode: 0o700 });
+  await writeFile(/*turbopackIgnore: true*/ file, `${objects}\n`, { mode: 0o600 });
 }
 
 /** The object store `workspace`'s repository borrows from, or null when the server made none. */
 export async function sharedObjectsOf(workspace: string): Promise<string | null> {
   const dataDir = sandboxDataDir();
   if (!dataDir) return null;
-  const text = await readFile(recordFile(dataDir, workspace), "utf8").catch(() => null);
+  const text = await readFile(/*turbopackIgnore: true*/ recordFile(dataDir, workspace), "utf8").catch(
+    () => null,
+  );
   const objects = text?.trim();
   return objects && path.isAbsolute(objects) && !/[\0\n:]/.test(objects) ? objects : null;
 }

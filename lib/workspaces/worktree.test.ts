@@ -3,9 +3,12 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSy
 import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { snapshot, storeFor, uncommittedChanges, workspaceHead } from "@/lib/checkpoints/store";
 import { ApiError } from "@/lib/errors";
 import { startTestSandbox } from "@/lib/testing/sandbox";
 import { testWorkspace } from "@/lib/testing/workspace";
+import { findRepo, readHead } from "./git-repo";
+import { workingTreeState } from "./git-shadow";
 import { createWorktree, WORKTREES_FOLDER } from "./worktree";
 
 const root = () => process.env.RATCHET_WORKSPACE_ROOTS ?? "";
@@ -77,6 +80,29 @@ describe("a worktree session's folder", () => {
     expect(readFileSync(path.join(main, "app.txt"), "utf8")).toBe(before.app);
     // the session's commit is its own until the server brings the branch back (./branch-sync.ts)
     expect(userGit(main, "rev-parse", "feature/login").trim()).toBe(start);
+  });
+
+  it("shows its branch and state in the folder browser: the borrowed objects are read too", async () => {
+    const main = repo();
+    const wt = await createWorktree(main, "feature/browse");
+    const made = await findRepo(wt.folder, () => true);
+    if (!made) throw new Error("no repository in the worktree");
+    const head = await readHead(made);
+    expect(head).toEqual({ branch: "feature/browse", commit: userGit(main, "rev-parse", "main").trim() });
+    expect(await workingTreeState(made, head ?? { branch: null, commit: null })).toEqual({ changes: 0 });
+    writeFileSync(path.join(wt.folder, "app.txt"), "changed\n");
+    expect(await workingTreeState(made, head ?? { branch: null, commit: null })).toEqual({ changes: 1 });
+  });
+
+  it("the Changes panel's uncommitted scope compares it with its HEAD in the borrowed objects", async () => {
+    const main = repo();
+    const wt = await createWorktree(main, "feature/changes");
+    writeFileSync(path.join(wt.folder, "app.txt"), "v2\n");
+    const store = storeFor(mkdtempSync(path.join(os.tmpdir(), "ratchet-store-")), wt.folder);
+    expect(await workspaceHead(store)).not.toBeNull();
+    const now = await snapshot(store, "s", null, "now");
+    const changes = await uncommittedChanges(store, now.commit);
+    expect(changes?.map((c) => [c.path, c.status])).toEqual([["app.txt", "modified"]]);
   });
 
   it("runs no filter, hook or fsmonitor the repository's config names", async () => {
