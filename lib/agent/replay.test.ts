@@ -3,7 +3,7 @@
  * byte for byte by the scripted model server over HTTP, through the real turn, asserted on what the
  * turn stored. One family per fixture; what each shows is in the fixture's own comment.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -13,6 +13,8 @@ import { listEventsAfter } from "@/lib/db/queries/events";
 import { listMessages } from "@/lib/db/queries/messages";
 import { createSession } from "@/lib/db/queries/sessions";
 import type { SessionEvent } from "@/lib/events/types";
+import { DEFAULT_PERMISSIONS } from "@/lib/permissions/rules";
+import { savePermissions } from "@/lib/permissions/settings";
 import { type ModelSettings, saveModelSettings } from "@/lib/settings/model-config";
 import { startTestSandbox } from "@/lib/testing/sandbox";
 import { testWorkspace } from "@/lib/testing/workspace";
@@ -360,6 +362,26 @@ describe("the provider's native apply_patch (Responses API) runs as our apply_pa
     const next = await turn("and now?", id);
     expect(ofType(next.events, "turn-end")).toMatchObject([{ status: "completed" }]);
     expect(JSON.stringify(llm.requests[2]?.body.input)).toContain("apply_patch_earlier");
+  });
+
+  it("meets the same permission rules: a deny rule on apply_patch stops it, and the model reads failed", async () => {
+    writeFileSync(path.join(workspace, "native-greeting.txt"), "hello\n");
+    rmSync(path.join(workspace, "native-new.txt"), { force: true });
+    await savePermissions({ ...DEFAULT_PERMISSIONS, rules: [{ tool: "apply_patch", action: "deny" }] });
+    try {
+      await configure({ api: "responses", model: "gpt-5.1" });
+      llm.enqueue(reply().replay("openai-responses-apply-patch").build(), reply().text("Denied.").build());
+      const { events } = await turn("patch the greeting");
+      expect(readFileSync(path.join(workspace, "native-greeting.txt"), "utf8")).toBe("hello\n");
+      expect(existsSync(path.join(workspace, "native-new.txt"))).toBe(false);
+      expect(ofType(events, "tool-result")).toMatchObject([
+        { tool: "apply_patch", state: "error" },
+        { tool: "apply_patch", state: "error" },
+      ]);
+      for (const result of llm.requests[1]?.toolResults ?? []) expect(result.output).toMatch(/^failed: /);
+    } finally {
+      await savePermissions(DEFAULT_PERMISSIONS);
+    }
   });
 
   it.each([
