@@ -146,8 +146,12 @@ describe("git inside a worktree session", () => {
         `rm -rf ${mainGit}/objects 2>&1 || echo objects-refused`,
         `touch ${mainGit}/objects/planted 2>&1 || echo store-read-only`,
         "git config core.hooksPath /tmp 2>&1 || echo own-config-read-only",
+        "mkdir -p .git/hooks && printf '#!/bin/sh\\ntouch /tmp/x\\n' > .git/hooks/post-commit",
       ].join("\n"),
     );
+    // the workspace guard holds for the session's own repository: the hook went to quarantine
+    expect(result.workspaceGuard.join("\n")).toContain(".git/hooks was created by the command");
+    expect(existsSync(path.join(folder, ".git", "hooks", "post-commit"))).toBe(false);
     expect(result.output).toContain("refs-refused");
     // the main .git's config is not in the sandbox at all: under the test's /tmp root a write lands
     // in the sandbox's private /tmp and goes with it; the real one is compared below
