@@ -162,6 +162,27 @@ describe("git inside a worktree session", () => {
   });
 });
 
+describe("what the agent's git can read", () => {
+  it("an alternates file it points at another repository in the roots reaches nothing: the mount is the server's record", async () => {
+    const { folder } = await session();
+    const secret = secretRepo();
+    const result = await agent(
+      folder,
+      [
+        `echo ${secret.objects} >> .git/objects/info/alternates`,
+        `git cat-file -p ${secret.commit} 2>&1 || echo secret-unreachable`,
+        `ls ${secret.objects} 2>&1 || echo store-unreachable`,
+        "git log --format=%s -1",
+      ].join("\n"),
+    );
+    expect(result.output).toContain("secret-unreachable");
+    expect(result.output).toContain("store-unreachable");
+    expect(result.output).not.toContain("the other team's key");
+    // its own history still reads: the borrowed store is mounted by the record, not by this file
+    expect(result.output.trim().endsWith("first")).toBe(true);
+  });
+});
+
 describe("bringing the branch back", () => {
   it("fast-forwards only that branch in the main repository; the main checkout's files stay", async () => {
     const { main, branch, folder, target } = await session();
