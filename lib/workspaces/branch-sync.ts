@@ -192,7 +192,8 @@ export async function syncBranch(
     } catch (error) {
       throw new ApiError(
         "conflict",
-        `${branch} moved in ${target.worktreeOf} meanwhile; nothing was synced. ${(error as Error).message}`,
+        // the objects may be in the main store by now: unreferenced, as after any fetch that moved nothing
+        `${branch} moved in ${target.worktreeOf} meanwhile; it was not changed. ${(error as Error).message}`,
       );
     }
     return { branch, result: "updated", from, to, forced: !fastForward };
