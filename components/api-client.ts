@@ -41,6 +41,7 @@ import type { McpServerList, McpServerView } from "@/lib/mcp/views";
 import type { ModelRequestSummary, ModelRequestView } from "@/lib/model/views";
 import type { AskAnswered, AsksView, PermissionSettings, PermissionsView } from "@/lib/permissions/views";
 import type {
+  BranchSynced,
   ReflectionQueued,
   SessionCreated,
   SessionDeleted,
@@ -222,6 +223,12 @@ export const sessionsApi = {
   remove: (id: string) => request<SessionDeleted>(`/api/sessions/${enc(id)}`, { method: "DELETE" }),
   cancel: (id: string) => request<TurnCancelled>(`/api/sessions/${enc(id)}/cancel`, { method: "POST" }),
   end: (id: string) => request<SessionEnded>(`/api/sessions/${enc(id)}/end`, { method: "POST" }),
+  /** A worktree session's branch into the repository it was made from; `force` past a non-fast-forward. */
+  syncBranch: (id: string, force = false) =>
+    request<BranchSynced>(`/api/sessions/${enc(id)}/sync-branch`, {
+      method: "POST",
+      body: force ? { force: true } : {},
+    }),
   /** The event stream (for an EventSource): the events after `after` replayed, then the live tail. */
   eventsUrl: (id: string, after: number) => `/api/sessions/${enc(id)}/events?after=${after}`,
 };

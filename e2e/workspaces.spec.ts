@@ -140,3 +140,49 @@ test("a worktree session works on a new branch and leaves the main checkout unto
   expect(readFileSync(path.join(repo.folder, "README.md"), "utf8")).toBe(before.readme);
   expect(readdirSync(repo.folder).sort()).toEqual(before.files);
 });
+
+test("the agent commits with git in a worktree session and the branch reaches the main repository", async ({
+  authed: page,
+}) => {
+  const repo = dirtyRepo();
+  const git = (cwd: string, ...args: string[]) => execFileSync("git", args, { cwd, encoding: "utf8" });
+  const before = {
+    status: git(repo.folder, "status", "--porcelain"),
+    trunk: git(repo.folder, "rev-parse", "trunk"),
+    readme: readFileSync(path.join(repo.folder, "README.md"), "utf8"),
+    files: readdirSync(repo.folder).sort(),
+    config: readFileSync(path.join(repo.folder, ".git", "config"), "utf8"),
+  };
+  await page.goto("/sessions");
+  await page
+    .getByTestId("new-session-task")
+    .fill(
+      "[[cmd: echo committed-by-agent > README.md && echo new > added.txt && git add -A && git -c user.name=Agent -c user.email=agent@example.invalid commit -q -m 'the agent commits' && git log --format=%s]]",
+    );
+  await page.getByTestId("new-session-workspace").fill(repo.folder);
+  await page.getByTestId("new-session-worktree").check();
+  await page.getByTestId("new-session-branch").fill("agent/e2e-commit");
+  await page.getByTestId("new-session-submit").click();
+  await page.waitForURL(/\/sessions\/[^/]+$/);
+  await expect.poll(() => terminalText(page)).toContain("Ran it.");
+  await expect(page.getByTestId("session-status")).toHaveText("idle");
+  expect(await terminalText(page)).not.toContain("was not brought back");
+
+  // brought back by the server at the end of the turn: the branch, and nothing else
+  expect(git(repo.folder, "log", "--format=%s", "agent/e2e-commit").trim().split("\n")).toEqual([
+    "the agent commits",
+    "first",
+  ]);
+  expect(git(repo.folder, "show", "agent/e2e-commit:README.md")).toBe("committed-by-agent\n");
+  expect(git(repo.folder, "rev-parse", "trunk")).toBe(before.trunk);
+  expect(git(repo.folder, "status", "--porcelain")).toBe(before.status);
+  expect(readFileSync(path.join(repo.folder, "README.md"), "utf8")).toBe(before.readme);
+  expect(readdirSync(repo.folder).sort()).toEqual(before.files);
+  expect(readFileSync(path.join(repo.folder, ".git", "config"), "utf8")).toBe(before.config);
+
+  // on demand from the page: nothing new to bring
+  await page.getByTestId("branch-sync-button").click();
+  await expect(page.getByTestId("branch-sync-status")).toHaveText(
+    `agent/e2e-commit in ${repo.folder} is up to date`,
+  );
+});

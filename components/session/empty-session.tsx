@@ -37,10 +37,11 @@ export function EmptySessionHowTo({
           </li>
           {branch ? (
             <li data-testid="worktree-git-note">
-              This is a git worktree. The agent edits its files, but <code className="font-mono">git</code> in
-              its commands cannot reach the repository yet (its git folder is in the main checkout, outside
-              the sandbox): commit the result on <code className="font-mono text-fg">{branch}</code> from this
-              folder yourself.
+              This folder is a repository of its own on <code className="font-mono text-fg">{branch}</code>:
+              the agent can <code className="font-mono">git add</code>, commit, branch and diff here. After
+              each turn its commits on <code className="font-mono text-fg">{branch}</code> are brought back to
+              the repository it was made from (fast-forward only); <em>Sync branch</em> above does it on
+              demand.
             </li>
           ) : null}
           <li>Be specific: the files, the behaviour you want and how to check it (a test, a command).</li>

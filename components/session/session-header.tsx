@@ -8,6 +8,7 @@ import { formatBudget, formatCost, formatTokens } from "../format";
 import { StatusBadge } from "../status-badge";
 import { Button } from "../ui/button";
 import { cn } from "../ui/cn";
+import { BranchSyncButton } from "./branch-sync";
 import { NotifyOffer } from "./notify-offer";
 import type { StreamState } from "./use-session-events";
 
@@ -295,6 +296,9 @@ export function SessionHeader({
               worktree on {info.branch}
               {info.worktreeOf ? ` (of ${info.worktreeOf})` : ""}
             </span>
+            {info.worktreeOf && sessionId ? (
+              <BranchSyncButton sessionId={sessionId} branch={info.branch} of={info.worktreeOf} />
+            ) : null}
           </>
         ) : null}
         {info?.forkedFrom ? (

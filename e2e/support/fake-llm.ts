@@ -449,6 +449,29 @@ function responsesItem(raw: unknown, items: Map<string, NormalizedMessage>): Nor
       return [{ role: "assistant", text: "", toolCalls: [responsesToolCall(item)] }];
     case "function_call_output":
       return [{ role: "tool", callId: asString(item.call_id), output: outputText(item.output) }];
+    // the provider's native apply_patch: the call carries one file operation, its output a status
+    case "apply_patch_call":
+      return [
+        {
+          role: "assistant",
+          text: "",
+          toolCalls: [
+            {
+              callId: asString(item.call_id),
+              name: "apply_patch",
+              arguments: JSON.stringify(item.operation ?? {}),
+            },
+          ],
+        },
+      ];
+    case "apply_patch_call_output":
+      return [
+        {
+          role: "tool",
+          callId: asString(item.call_id),
+          output: `${asString(item.status)}: ${outputText(item.output)}`,
+        },
+      ];
     case "item_reference": {
       const known = items.get(asString(item.id));
       return [known ?? { role: "assistant", text: "", toolCalls: [] }];

@@ -3,7 +3,7 @@
  * byte for byte by the scripted model server over HTTP, through the real turn, asserted on what the
  * turn stored. One family per fixture; what each shows is in the fixture's own comment.
  */
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -13,6 +13,8 @@ import { listEventsAfter } from "@/lib/db/queries/events";
 import { listMessages } from "@/lib/db/queries/messages";
 import { createSession } from "@/lib/db/queries/sessions";
 import type { SessionEvent } from "@/lib/events/types";
+import { DEFAULT_PERMISSIONS } from "@/lib/permissions/rules";
+import { savePermissions } from "@/lib/permissions/settings";
 import { type ModelSettings, saveModelSettings } from "@/lib/settings/model-config";
 import { startTestSandbox } from "@/lib/testing/sandbox";
 import { testWorkspace } from "@/lib/testing/workspace";
@@ -308,4 +310,89 @@ describe("a malformed stream line", () => {
       expect(session).toMatchObject({ status: "idle", inputTokens: 90, outputTokens: 9 });
     },
   );
+});
+
+describe("the provider's native apply_patch (Responses API) runs as our apply_patch", () => {
+  it("is offered to gpt-5.1, applies each operation in the sandbox, records apply_patch and answers with a status", async () => {
+    writeFileSync(path.join(workspace, "native-greeting.txt"), "hello\n");
+    rmSync(path.join(workspace, "native-new.txt"), { force: true });
+    await configure({ api: "responses", model: "gpt-5.1" });
+    llm.enqueue(
+      reply().replay("openai-responses-apply-patch").build(),
+      reply().text("Patched both.").build(),
+    );
+    const { id, events } = await turn("patch the greeting");
+
+    const offered = JSON.stringify(llm.requests[0]?.body.tools ?? []);
+    expect(offered).toContain('{"type":"apply_patch"}');
+    expect(offered).not.toContain('"name":"apply_patch"');
+    expect(readFileSync(path.join(workspace, "native-greeting.txt"), "utf8")).toBe(
+      "hello from the native tool\n",
+    );
+    expect(readFileSync(path.join(workspace, "native-new.txt"), "utf8")).toBe("created natively\n");
+    expect(ofType(events, "tool-result")).toMatchObject([
+      { tool: "apply_patch", state: "completed" },
+      { tool: "apply_patch", state: "completed" },
+    ]);
+    // the SDK runs a step's calls side by side: their events come in either order
+    expect(
+      ofType(events, "file-diff")
+        .map((e) => [e.path, e.status])
+        .sort(),
+    ).toEqual([
+      ["native-greeting.txt", "modified"],
+      ["native-new.txt", "added"],
+    ]);
+    // the provider's own result shape went back: a status and our account of the change
+    expect(llm.requests[1]?.toolResults.map((r) => r.output)).toEqual([
+      expect.stringMatching(/^completed: Changed 1 file:\n {2}M native-greeting\.txt \(\+1 -1\)/),
+      expect.stringMatching(/^completed: Changed 1 file:\n {2}A native-new\.txt \(\+1 -0\)/),
+    ]);
+    expect(ofType(events, "turn-end")).toMatchObject([{ status: "completed" }]);
+    // stored as the function tool stores it: one name, our patch text
+    const assistant = (await listMessages(id)).find((m) => m.role === "assistant");
+    const tools = assistant?.parts.flatMap((p) => (p.data.type === "tool" ? [p.data] : [])) ?? [];
+    expect(tools.map((t) => [t.tool, (t.input as { patch?: string }).patch?.split("\n")[1]]).sort()).toEqual([
+      ["apply_patch", "*** Add File: native-new.txt"],
+      ["apply_patch", "*** Update File: native-greeting.txt"],
+    ]);
+
+    // the next turn carries those calls in its history, which the provider must accept
+    llm.enqueue(reply().text("ok").build());
+    const next = await turn("and now?", id);
+    expect(ofType(next.events, "turn-end")).toMatchObject([{ status: "completed" }]);
+    expect(JSON.stringify(llm.requests[2]?.body.input)).toContain("apply_patch_earlier");
+  });
+
+  it("meets the same permission rules: a deny rule on apply_patch stops it, and the model reads failed", async () => {
+    writeFileSync(path.join(workspace, "native-greeting.txt"), "hello\n");
+    rmSync(path.join(workspace, "native-new.txt"), { force: true });
+    await savePermissions({ ...DEFAULT_PERMISSIONS, rules: [{ tool: "apply_patch", action: "deny" }] });
+    try {
+      await configure({ api: "responses", model: "gpt-5.1" });
+      llm.enqueue(reply().replay("openai-responses-apply-patch").build(), reply().text("Denied.").build());
+      const { events } = await turn("patch the greeting");
+      expect(readFileSync(path.join(workspace, "native-greeting.txt"), "utf8")).toBe("hello\n");
+      expect(existsSync(path.join(workspace, "native-new.txt"))).toBe(false);
+      expect(ofType(events, "tool-result")).toMatchObject([
+        { tool: "apply_patch", state: "error" },
+        { tool: "apply_patch", state: "error" },
+      ]);
+      for (const result of llm.requests[1]?.toolResults ?? []) expect(result.output).toMatch(/^failed: /);
+    } finally {
+      await savePermissions(DEFAULT_PERMISSIONS);
+    }
+  });
+
+  it.each([
+    ["Chat Completions, gpt-5.1", "chat", "gpt-5.1"],
+    ["Responses, gpt-4.1", "responses", "gpt-4.1"],
+  ] as const)("%s gets the function tool", async (_case, api, model) => {
+    await configure({ api, model });
+    llm.enqueue(reply().text("hi").build());
+    await turn("hello");
+    const offered = JSON.stringify(llm.requests[0]?.body.tools ?? []);
+    expect(offered).toContain('"name":"apply_patch"');
+    expect(offered).not.toContain('{"type":"apply_patch"}');
+  });
 });

@@ -1,9 +1,11 @@
-import { dynamicTool, type JSONSchema7, jsonSchema, type ToolSet } from "ai";
+import { openai } from "@ai-sdk/openai";
+import { dynamicTool, type JSONSchema7, jsonSchema, type Tool, type ToolSet } from "ai";
 import type { OfferedMcpTool } from "@/lib/mcp/sessions";
 import { callAgentTool } from "@/lib/tools/call";
 import type { CallableTool, Catalog } from "@/lib/tools/catalog";
 import type { BuiltinTool } from "@/lib/tools/types";
 import { installMcp } from "./mcp-disclosure";
+import { patchFromOperation } from "./native-patch";
 import { type CallSpec, executeCall, recordRejectedCall, type ToolSetDeps } from "./tool-call";
 
 export type { ToolSetDeps } from "./tool-call";
@@ -28,8 +30,17 @@ export interface ToolSetHandle {
   settled(timeoutMs: number): Promise<void>;
 }
 
+export interface ToolSetOptions {
+  /** Offer `apply_patch` as the provider's native tool (./native-patch.ts), run by the same built-in. */
+  nativeApplyPatch?: boolean;
+}
+
 /** The one place tools become AI SDK tools. Built-ins are added here; agent tools join later. */
-export function buildToolSet(builtins: readonly BuiltinTool[], deps: ToolSetDeps): ToolSetHandle {
+export function buildToolSet(
+  builtins: readonly BuiltinTool[],
+  deps: ToolSetDeps,
+  options: ToolSetOptions = {},
+): ToolSetHandle {
   /** Call ids whose execution began: a tool error for one of these is its own result, not a refusal. */
   const started = new Set<string>();
   const inflight = new Set<Promise<unknown>>();
@@ -71,6 +82,10 @@ export function buildToolSet(builtins: readonly BuiltinTool[], deps: ToolSetDeps
     },
   };
   for (const def of builtins) {
+    if (def.name === "apply_patch" && options.nativeApplyPatch) {
+      handle.tools[def.name] = nativeApplyPatch(handle, def, deps);
+      continue;
+    }
     handle.tools[def.name] = dynamicTool({
       description: def.description,
       inputSchema: def.inputSchema,
@@ -91,6 +106,40 @@ export function buildToolSet(builtins: readonly BuiltinTool[], deps: ToolSetDeps
     });
   }
   return handle;
+}
+
+/**
+ * The provider's apply_patch: each call is one file operation, written as our patch text and run
+ * by the built-in `apply_patch` through the same executeCall, under its own name and with the same
+ * input, so permission rules, telemetry and the changes panel see one tool. The provider wants a
+ * status back, not a thrown error: a failed edit is `failed` with the text the model acts on.
+ */
+function nativeApplyPatch(handle: ToolSetHandle, def: BuiltinTool, deps: ToolSetDeps): Tool {
+  return openai.tools.applyPatch({
+    execute: async ({ operation }, { toolCallId, abortSignal }) => {
+      const converted = patchFromOperation(operation);
+      const input = converted.ok ? def.inputSchema.parse({ patch: converted.patch }) : { operation };
+      try {
+        const output = await handle.execute(
+          {
+            tool: def.name,
+            version: "builtin",
+            input,
+            summary: converted.ok ? def.summarize(input) : operation.path.slice(0, 200),
+            run: async (signal) =>
+              converted.ok
+                ? def.execute(input, deps.context(toolCallId, signal))
+                : { state: "error", output: converted.error, summary: "refused", errorClass: "tool_error" },
+          },
+          toolCallId,
+          abortSignal,
+        );
+        return { status: "completed" as const, output };
+      } catch (error) {
+        return { status: "failed" as const, output: error instanceof Error ? error.message : String(error) };
+      }
+    },
+  });
 }
 
 function summarizeArgs(args: unknown): string {

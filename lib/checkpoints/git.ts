@@ -17,12 +17,17 @@ export interface GitRun {
   writeWorkTree?: boolean;
   /** The index file: one per session, so sessions in one workspace never wait on each other's lock. */
   index?: string;
-  /** Another repository's object folder to read from (the workspace's own, read-only). */
-  alternates?: string;
+  /**
+   * Other object folders to read from, read-only: the workspace's own, and for a worktree session's
+   * repository the store it borrows from (lib/sandbox/shared-objects.ts).
+   */
+  alternates?: string | readonly string[];
   /** The git dir is someone else's (the workspace's own repository): read it, never write it. */
   readOnlyGitDir?: boolean;
   /** Other folders git may write (the empty folder a new worktree is made in). */
   writable?: string[];
+  /** Other folders git may read (a session repository's objects, brought back to its main one). */
+  readable?: string[];
   args: string[];
   /** Instead of one git command: a POSIX shell script of git commands (`args` is then unused). */
   shell?: string;
@@ -63,7 +68,8 @@ export async function git(run: GitRun): Promise<string> {
   const env: Record<string, string> = { ...BASE_ENV, ...run.vars, GIT_DIR: run.gitDir };
   if (run.workTree) env.GIT_WORK_TREE = run.workTree;
   if (run.index) env.GIT_INDEX_FILE = run.index;
-  if (run.alternates) env.GIT_ALTERNATE_OBJECT_DIRECTORIES = run.alternates;
+  const alternates = run.alternates === undefined ? [] : [run.alternates].flat();
+  if (alternates.length > 0) env.GIT_ALTERNATE_OBJECT_DIRECTORIES = alternates.join(":");
   const writable = [
     ...(run.readOnlyGitDir ? [] : [run.gitDir]),
     ...(run.workTree && run.writeWorkTree ? [run.workTree] : []),
@@ -72,7 +78,8 @@ export async function git(run: GitRun): Promise<string> {
   const readable = [
     ...(run.readOnlyGitDir ? [run.gitDir] : []),
     ...(run.workTree && !run.writeWorkTree ? [run.workTree] : []),
-    ...(run.alternates ? [run.alternates] : []),
+    ...alternates,
+    ...(run.readable ?? []),
   ];
   const result = await runIsolated({
     argv: run.shell ? ["/bin/sh", "-c", run.shell] : ["git", ...SAFE, ...run.args],

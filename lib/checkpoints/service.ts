@@ -165,8 +165,8 @@ interface Range {
   store: Store;
   from: string | null;
   to: string;
-  /** The workspace's own objects, when `from` is its HEAD. */
-  alternates?: string;
+  /** The workspace's own objects (and those it borrows), when `from` is its HEAD. */
+  alternates?: readonly string[];
   skipped: SkippedFile[];
 }
 

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { lstat, mkdir } from "node:fs/promises";
 import path from "node:path";
+import { sharedObjectsOf } from "@/lib/sandbox/shared-objects";
 import { git } from "./git";
 
 /**
@@ -178,8 +179,8 @@ const STATUS: Record<string, ChangeStatus> = {
 const DIFF_OPTIONS = ["--no-color", "--no-ext-diff", "--no-textconv", "-M", "--full-index"];
 
 export interface DiffOptions {
-  /** Another repository's objects that `from` lives in (the workspace's own, for uncommitted changes). */
-  alternates?: string;
+  /** Other repositories' objects that `from` lives in (the workspace's own, for uncommitted changes). */
+  alternates?: readonly string[];
   /** Leave out the unified diffs (a list of files and counts): no file's content is compared twice. */
   patch?: boolean;
 }
@@ -453,7 +454,8 @@ export async function revertHunk(store: Store, diff: string, hunk: number): Prom
 /** The workspace's own git repository, read-only: the tree of its `HEAD` and its object folder. */
 export interface WorkspaceHead {
   tree: string;
-  objects: string;
+  /** Its object folder, and the store a worktree session's repository borrows from. */
+  objects: readonly string[];
 }
 
 /**
@@ -463,16 +465,23 @@ export interface WorkspaceHead {
 export async function workspaceHead(store: Store): Promise<WorkspaceHead | null> {
   const own = path.join(store.workspace, ".git");
   if (!(await lstat(own).catch(() => null))?.isDirectory()) return null;
+  const shared = await sharedObjectsOf(store.workspace);
+  const objects = [path.join(own, "objects"), ...(shared ? [shared] : [])];
   let tree: string;
   try {
     tree = (
-      await git({ gitDir: own, readOnlyGitDir: true, args: ["rev-parse", "--verify", "-q", "HEAD^{tree}"] })
+      await git({
+        gitDir: own,
+        readOnlyGitDir: true,
+        alternates: objects.slice(1),
+        args: ["rev-parse", "--verify", "-q", "HEAD^{tree}"],
+      })
     ).trim();
   } catch {
     return null;
   }
   if (!/^[0-9a-f]{40,64}$/.test(tree)) return null;
-  return { tree, objects: path.join(own, "objects") };
+  return { tree, objects };
 }
 
 /**

@@ -38,4 +38,5 @@ export {
   type StreamMasker,
   secretEnvNames,
 } from "./secrets";
+export { recordSharedObjects, sharedObjectsOf } from "./shared-objects";
 export { taskCapSupport } from "./task-cap";

@@ -11,6 +11,7 @@ import {
   SANDBOX_NO_PROXY,
   type SandboxSettings,
 } from "./policy";
+import { sharedObjectsOf } from "./shared-objects";
 import { openVerified } from "./verified";
 import {
   enforceWorkspace,
@@ -206,6 +207,10 @@ export async function prepareSandboxed(input: PrepareInput, runtime: ReadyRuntim
     if (spec.workspace) {
       const stateDir = workspaceStateDir(locations.dataDir, await realpath(spec.workspace));
       view.mounts.push({ kind: "rw", path: home, source: await ensureHome(stateDir, runtime.gitIdentity) });
+      // a worktree session's repository borrows the objects of the one it was made from: read-only
+      const shared = await sharedObjectsOf(await realpath(spec.workspace));
+      // a store gone since (the repository moved) is not mounted: git then says what it misses
+      if (shared) await view.readable(shared, true).catch(() => {});
     } else view.mounts.push({ kind: "tmpfs", path: home });
     if (!view.shown.some((dir) => isInside(input.cwd, dir))) await view.readable(input.cwd, true);
     view.mounts.push(...masks(view.shown, locations));

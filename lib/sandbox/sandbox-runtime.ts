@@ -185,6 +185,11 @@ export function sandboxSettings(): SandboxSettings {
   return state().settings;
 }
 
+/** The data dir the sandbox was started with (its per-workspace state lives there); null before. */
+export function sandboxDataDir(): string | null {
+  return state().locations?.dataDir ?? null;
+}
+
 /** What a command's preparation needs of the runtime; null unless the sandbox is on. */
 export function readyRuntime(): ReadyRuntime | null {
   const s = state();

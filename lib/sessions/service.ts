@@ -12,7 +12,8 @@ import { ApiError } from "@/lib/errors";
 import { loadDefaultBudget } from "@/lib/settings/budget";
 import { loadModelConfig } from "@/lib/settings/model-config";
 import { forgetRollupsInMemory } from "@/lib/telemetry/rollup-cache";
-import { workspaceForNewSession } from "@/lib/workspaces/session";
+import { type BranchSync, syncBranch } from "@/lib/workspaces/branch-sync";
+import { workspaceForNewSession, workspaceForTurn } from "@/lib/workspaces/session";
 import { createWorktree } from "@/lib/workspaces/worktree";
 
 export const MAX_TASK_CHARS = 200_000;
@@ -34,6 +35,11 @@ export const updateSessionSchema = z.object({
   budgetUsd: z.number().positive().max(100_000).nullable().optional(),
   /** Hidden from the sessions list (kept with everything it holds), or shown again. */
   archived: z.boolean().optional(),
+});
+
+export const syncBranchSchema = z.strictObject({
+  /** Replace the branch in the main repository although it is not a fast-forward (a person confirmed). */
+  force: z.boolean().optional(),
 });
 
 export const forkSessionSchema = z.object({ messageId: z.string().trim().min(1).max(100) });
@@ -117,4 +123,28 @@ export async function deleteSession(id: string): Promise<void> {
   await deleteSessionRow(id);
   // the stored days were forgotten with the row; this process's copies go too (others' on restart)
   forgetRollupsInMemory();
+}
+
+/**
+ * A worktree session's branch brought back to the repository it was made from
+ * (lib/workspaces/branch-sync.ts): 400 for a session that is not a worktree session, 409 while a
+ * turn runs (its commands may be writing the repository) and for what syncBranch refuses.
+ */
+export async function syncSessionBranch(id: string, opts: { force?: boolean } = {}): Promise<BranchSync> {
+  const session = await findSession(id);
+  if (!session) throw new ApiError("not_found", `No session ${id}.`);
+  if (!session.worktreeOf || !session.branch)
+    throw new ApiError(
+      "bad_request",
+      "This session is not a worktree session: it has no branch to bring back.",
+    );
+  if (session.status === "running")
+    throw new ApiError(
+      "conflict",
+      "A turn is running in this session; its branch is brought back when the turn ends.",
+    );
+  const workspace = await workspaceForTurn(session.workspace).catch((error: Error) => {
+    throw new ApiError("bad_request", error.message);
+  });
+  return syncBranch({ workspace, worktreeOf: session.worktreeOf, branch: session.branch }, opts);
 }

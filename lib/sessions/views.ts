@@ -9,6 +9,10 @@ import { findSession, listSessions } from "@/lib/db/queries/sessions";
 import type { StoredPart } from "@/lib/db/schemas/parts";
 import { ApiError } from "@/lib/errors";
 import type { SessionStatus } from "@/lib/events/types";
+import type { BranchSync } from "@/lib/workspaces/branch-sync";
+
+/** POST /api/sessions/:id/sync-branch: where the worktree session's branch now is in its repository. */
+export type BranchSynced = BranchSync;
 
 // Status columns are plain strings in the database; only these values are ever written to them.
 const sessionStatus = (status: string) => status as SessionStatus;

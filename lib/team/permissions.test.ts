@@ -100,6 +100,8 @@ const POLICY: Record<string, Rule> = {
     body: () => ({ turn: 1, force: true }),
   },
   "DELETE /api/sessions/[id]": { role: "member", params: session, audits: "session.delete" },
+  // a plain session: the role check comes first, then a 400 (no branch to bring back)
+  "POST /api/sessions/[id]/sync-branch": { role: "member", params: session, body: () => ({ force: true }) },
   "POST /api/sessions/[id]/resume": { role: "member", params: session, audits: "session.resume" },
   "POST /api/sessions/[id]/fork": { role: "member", params: session, body: () => ({ messageId: "first" }) },
   "GET /api/workspaces/folders": { role: "member" },

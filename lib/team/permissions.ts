@@ -31,6 +31,10 @@ export const PERMISSIONS = {
   "workspace.browse": { role: "member", does: "browsing the folders inside the workspace roots" },
   "workspace.newFolder": { role: "member", does: "creating a folder inside a workspace root" },
   "session.revert": { role: "member", does: "putting a session's files back as they were before a turn" },
+  "session.syncBranch": {
+    role: "member",
+    does: "bringing a worktree session's branch back to the repository it was made from",
+  },
   "session.answerAsk": { role: "member", does: "answering a tool call's permission ask" },
 
   "workingMemory.update": { role: "approver", does: "changing the working memory" },

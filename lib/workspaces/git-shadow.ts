@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { git } from "@/lib/checkpoints/git";
 import { readInside } from "@/lib/fs/read-inside";
+import { sharedObjectsOf } from "@/lib/sandbox";
 import type { Head, Repo } from "./git-repo";
 
 /**
@@ -18,8 +19,8 @@ export interface Shadow {
   /** The throwaway git dir (config, HEAD, index). */
   gitDir: string;
   index: string;
-  /** The repository's object folder, read through alternates. */
-  objects: string;
+  /** The repository's object folder (and the store a worktree session's borrows from), read through alternates. */
+  objects: string[];
 }
 
 /** The index of a very large repository; a larger one is not copied (the probe gives up). */
@@ -54,7 +55,12 @@ export async function withShadow<T>(repo: Repo, head: Head, use: (shadow: Shadow
     if (own.kind === "ok" && own.truncated) throw new Error(`the index of ${repo.folder} is too large`);
     // readInside decodes text; the index is binary, so it is read again as bytes below
     if (own.kind === "ok") await copyIndex(repo.gitDir, index);
-    return await use({ gitDir, index, objects: path.join(repo.commonDir, "objects") });
+    const shared = await sharedObjectsOf(repo.folder);
+    return await use({
+      gitDir,
+      index,
+      objects: [path.join(repo.commonDir, "objects"), ...(shared ? [shared] : [])],
+    });
   } finally {
     await rm(gitDir, { recursive: true, force: true });
   }

@@ -1,11 +1,14 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { snapshot, storeFor, uncommittedChanges, workspaceHead } from "@/lib/checkpoints/store";
 import { ApiError } from "@/lib/errors";
 import { startTestSandbox } from "@/lib/testing/sandbox";
 import { testWorkspace } from "@/lib/testing/workspace";
+import { findRepo, readHead } from "./git-repo";
+import { workingTreeState } from "./git-shadow";
 import { createWorktree, WORKTREES_FOLDER } from "./worktree";
 
 const root = () => process.env.RATCHET_WORKSPACE_ROOTS ?? "";
@@ -61,14 +64,45 @@ describe("a worktree session's folder", () => {
     expect(existsSync(path.join(wt.folder, "scratch.txt"))).toBe(false);
     expect(userGit(wt.folder, "status", "--porcelain")).toBe("");
     expect(userGit(wt.folder, "branch", "--show-current").trim()).toBe("feature/login");
-    expect(userGit(main, "worktree", "list")).toContain(wt.folder);
+    // a repository of its own, borrowing the main one's objects; the branch is made there too
+    expect(statSync(path.join(wt.folder, ".git")).isDirectory()).toBe(true);
+    expect(readFileSync(path.join(wt.folder, ".git", "objects", "info", "alternates"), "utf8")).toBe(
+      `${path.join(main, ".git", "objects")}\n`,
+    );
+    expect(userGit(main, "worktree", "list")).not.toContain(wt.folder);
+    const start = userGit(main, "rev-parse", "main").trim();
+    expect(userGit(main, "rev-parse", "feature/login").trim()).toBe(start);
 
     writeFileSync(path.join(wt.folder, "app.txt"), "v2 from the session\n");
     userGit(wt.folder, "commit", "-qam", "the session's change");
     expect(userGit(main, "status", "--porcelain")).toBe(before.status);
     expect(readFileSync(path.join(main, ".git", "HEAD"), "utf8")).toBe(before.head);
     expect(readFileSync(path.join(main, "app.txt"), "utf8")).toBe(before.app);
-    expect(userGit(main, "log", "--format=%s", "feature/login", "-1").trim()).toBe("the session's change");
+    // the session's commit is its own until the server brings the branch back (./branch-sync.ts)
+    expect(userGit(main, "rev-parse", "feature/login").trim()).toBe(start);
+  });
+
+  it("shows its branch and state in the folder browser: the borrowed objects are read too", async () => {
+    const main = repo();
+    const wt = await createWorktree(main, "feature/browse");
+    const made = await findRepo(wt.folder, () => true);
+    if (!made) throw new Error("no repository in the worktree");
+    const head = await readHead(made);
+    expect(head).toEqual({ branch: "feature/browse", commit: userGit(main, "rev-parse", "main").trim() });
+    expect(await workingTreeState(made, head ?? { branch: null, commit: null })).toEqual({ changes: 0 });
+    writeFileSync(path.join(wt.folder, "app.txt"), "changed\n");
+    expect(await workingTreeState(made, head ?? { branch: null, commit: null })).toEqual({ changes: 1 });
+  });
+
+  it("the Changes panel's uncommitted scope compares it with its HEAD in the borrowed objects", async () => {
+    const main = repo();
+    const wt = await createWorktree(main, "feature/changes");
+    writeFileSync(path.join(wt.folder, "app.txt"), "v2\n");
+    const store = storeFor(mkdtempSync(path.join(os.tmpdir(), "ratchet-store-")), wt.folder);
+    expect(await workspaceHead(store)).not.toBeNull();
+    const now = await snapshot(store, "s", null, "now");
+    const changes = await uncommittedChanges(store, now.commit);
+    expect(changes?.map((c) => [c.path, c.status])).toEqual([["app.txt", "modified"]]);
   });
 
   it("runs no filter, hook or fsmonitor the repository's config names", async () => {

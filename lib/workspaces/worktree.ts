@@ -1,24 +1,31 @@
-import { constants } from "node:fs";
-import { lstat, mkdir, open, readFile, realpath, rmdir } from "node:fs/promises";
+import { lstat, mkdir, realpath, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { git } from "@/lib/checkpoints/git";
 import { ApiError } from "@/lib/errors";
 import { isInside } from "@/lib/fs/paths";
+import { recordSharedObjects } from "@/lib/sandbox";
 import { findRepo, isBranchName, readHead, resolveRef } from "./git-repo";
-import { withShadow } from "./git-shadow";
 import { checkWorkspace, loadWorkspacePolicy, type WorkspacePolicy } from "./policy";
 import { workspaceProblem } from "./rules";
 
 /**
- * A session on a new branch in a git worktree of a picked repository, so that parallel sessions
- * never edit the same files. The server makes it, not an agent command: the workspace guard keeps
- * agent code away from `.git/config` and the hooks, and making a worktree writes into `.git`.
+ * A session on a new branch, in a folder of its own, so that parallel sessions never edit the same
+ * files. The server makes it, not an agent command: making it writes into the repository's `.git`,
+ * which the workspace guard keeps away from agent code.
  *
- * The repository is hostile input (its config and `.gitattributes` may have been written by agent
- * code), so git never runs anything of it: `git worktree add --no-checkout` reads the repository
- * but checks nothing out (no filters, hooks off, fsmonitor off), and the files are checked out by
- * git run with a git dir of Ratchet's own (./git-shadow.ts), where no filter driver exists. Both
- * run isolated (lib/sandbox/isolated.ts).
+ * The folder holds a repository of its own (`<folder>/.git`, a real folder, not a `.git` file
+ * pointing into the main checkout's `.git/worktrees/`): its config is Ratchet's, its objects are
+ * borrowed from the repository it was made from through `objects/info/alternates`, and its commands
+ * get that object store mounted read-only at its own path (lib/sandbox/shared-objects.ts). So the
+ * agent's `git add -A`, `commit`, `branch`, `log` work inside the sandbox, and every write of its
+ * git lands in the session's own `.git`: no other branch, hook, config or object of the main
+ * repository is within its reach. The branch comes back to the main repository through the server
+ * (./branch-sync.ts), fast-forward only unless a person confirms.
+ *
+ * The main repository is hostile input too (its config and `.gitattributes` may have been written
+ * by agent code): git never runs anything of it. The server creates the branch there with
+ * `update-ref` (hooks off), and checks the files out with the new repository's own config, where no
+ * filter driver exists. Every git runs isolated (lib/sandbox/isolated.ts).
  */
 export const WORKTREES_FOLDER = ".ratchet-worktrees";
 
@@ -35,21 +42,6 @@ type Policy = Pick<WorkspacePolicy, "roots" | "protectedFolders" | "ownDataDir" 
 /** A folder name from a branch: `feature/x` → `feature-x`. */
 function slug(branch: string): string {
   return branch.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^[.-]+/, "");
-}
-
-/** The index git wrote in the shadow, put where the new worktree's git dir keeps its own. */
-async function placeIndex(from: string, gitDir: string): Promise<void> {
-  // the git dir is the one findRepo resolved; a component swapped for a link since is refused
-  if ((await realpath(/*turbopackIgnore: true*/ gitDir)) !== gitDir)
-    throw new Error(`${gitDir} changed while the worktree was made`);
-  const bytes = await readFile(/*turbopackIgnore: true*/ from);
-  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW;
-  const handle = await open(/*turbopackIgnore: true*/ path.join(gitDir, "index"), flags, 0o644);
-  try {
-    await handle.writeFile(bytes);
-  } finally {
-    await handle.close();
-  }
 }
 
 /**
@@ -96,30 +88,65 @@ export async function createWorktree(requested: string, branch: string, policy?:
   }
 
   try {
-    await git({
-      gitDir: repo.gitDir,
-      writable: [repo.commonDir, folder],
-      args: ["worktree", "add", "--no-checkout", "-b", branch, folder, head.commit],
-      timeoutMs: 60_000,
-    });
+    await makeSessionRepo(repo.commonDir, folder, branch, head.commit);
   } catch (error) {
-    await rmdir(/*turbopackIgnore: true*/ folder).catch(() => {});
+    await rm(/*turbopackIgnore: true*/ folder, { recursive: true, force: true }).catch(() => {});
+    if (error instanceof ApiError) throw error;
     throw new ApiError("bad_request", `git could not make the worktree: ${(error as Error).message}`);
   }
-  const made = await findRepo(folder, allowed);
-  if (!made?.linked) throw new ApiError("internal", `The worktree in ${folder} cannot be read back.`);
-  await withShadow(repo, { branch: null, commit: head.commit }, async (shadow) => {
-    const run = {
-      gitDir: shadow.gitDir,
-      workTree: folder,
-      writeWorkTree: true,
-      index: shadow.index,
-      alternates: shadow.objects,
-      timeoutMs: 120_000,
-    };
-    await git({ ...run, args: ["read-tree", head.commit ?? ""] });
-    await git({ ...run, args: ["checkout-index", "--all", "--force"] });
-    await placeIndex(shadow.index, made.gitDir);
-  });
   return { folder, of: check.folder, branch };
+}
+
+/** The config of a session's repository: only keys git reads as data (the workspace guard's inert ones). */
+function sessionConfig(sha256: boolean): string {
+  return [
+    "[core]",
+    `\trepositoryformatversion = ${sha256 ? 1 : 0}`,
+    "\tfilemode = true",
+    "\tbare = false",
+    "\tlogallrefupdates = true",
+    ...(sha256 ? ["[extensions]", "\tobjectformat = sha256"] : []),
+    "",
+  ].join("\n");
+}
+
+/**
+ * The branch in the main repository (created only if absent: `update-ref` with an empty old
+ * value), then the session's repository in `folder`, borrowing the main repository's objects, with
+ * the branch checked out. On failure the branch made here is removed again.
+ */
+async function makeSessionRepo(commonDir: string, folder: string, branch: string, commit: string) {
+  const objects = path.join(commonDir, "objects");
+  if ((await realpath(/*turbopackIgnore: true*/ objects).catch(() => null)) !== objects)
+    throw new ApiError(
+      "bad_request",
+      `${objects} is not a plain folder (a link?); no worktree is made from it.`,
+    );
+  const ref = `refs/heads/${branch}`;
+  try {
+    await git({ gitDir: commonDir, args: ["update-ref", ref, commit, ""], timeoutMs: 60_000 });
+  } catch (error) {
+    throw new ApiError("conflict", `The branch ${branch} could not be created: ${(error as Error).message}`);
+  }
+  try {
+    const gitDir = path.join(folder, ".git");
+    for (const dir of ["", "objects/info", "objects/pack", "refs/heads", "refs/tags", "info"])
+      await mkdir(/*turbopackIgnore: true*/ path.join(gitDir, dir), { recursive: true, mode: 0o755 });
+    await writeFile(
+      /*turbopackIgnore: true*/ path.join(gitDir, "config"),
+      sessionConfig(commit.length === 64),
+    );
+    await writeFile(/*turbopackIgnore: true*/ path.join(gitDir, "HEAD"), `ref: ${ref}\n`);
+    await writeFile(/*turbopackIgnore: true*/ path.join(gitDir, "objects/info/alternates"), `${objects}\n`);
+    await recordSharedObjects(folder, objects);
+    const run = { gitDir, workTree: folder, writeWorkTree: true, alternates: objects, timeoutMs: 120_000 };
+    await git({ ...run, args: ["update-ref", ref, commit] });
+    await git({ ...run, args: ["read-tree", commit] });
+    await git({ ...run, args: ["checkout-index", "--all", "--force"] });
+  } catch (error) {
+    await git({ gitDir: commonDir, args: ["update-ref", "-d", ref, commit], timeoutMs: 60_000 }).catch(
+      () => {},
+    );
+    throw error;
+  }
 }

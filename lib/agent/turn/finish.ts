@@ -3,6 +3,7 @@ import { refreshToolP95 } from "@/lib/learning/friction-monitor";
 import { refreshTelemetrySummary } from "@/lib/telemetry/prompt-summary";
 import { flushTelemetry } from "@/lib/telemetry/recorder";
 import { activeTurns } from "../active-turns";
+import { syncBranchAfterTurn } from "./branch";
 import { afterStep } from "./checkpoints";
 import { failTurn, type TurnState } from "./state";
 
@@ -20,6 +21,7 @@ export async function finish(turn: TurnState): Promise<void> {
   afterStep(turn);
   await turn.checkpoints;
   await turn.requests;
+  await syncBranchAfterTurn(turn).catch((error) => console.error("[ratchet] branch sync failed", error));
   await flushTelemetry().catch((error) => console.error("[ratchet] telemetry flush failed", error));
   await turn.friction?.settle().catch((error) => console.error("[ratchet] friction outcome failed", error));
   await settleStopped(turn);

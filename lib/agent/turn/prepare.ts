@@ -12,6 +12,7 @@ import { workspaceForTurn } from "@/lib/workspaces/session";
 import { estimateTokens, fitToBudget } from "../context-budget";
 import { toModelMessages } from "../history";
 import { loadMcpTools } from "../mcp-tools";
+import { historyForNativePatch, offersNativePatch } from "../native-patch";
 import { parsePart, type StoredPart } from "../parts";
 import { buildSystemPrompt, loadPromptContext, type PromptContext } from "../system-prompt";
 import { buildToolSet } from "../tool-set";
@@ -58,9 +59,11 @@ export async function prepare(turn: TurnState): Promise<TurnPlan> {
     1024,
     turn.config.contextWindow - OUTPUT_RESERVE - estimateTokens(turn.instructions),
   );
-  const messages = await fitHistory(turn, reads.history, budget);
+  const nativeApplyPatch = offersNativePatch(turn.config);
+  const fitted = await fitHistory(turn, reads.history, budget);
+  const messages = nativeApplyPatch ? historyForNativePatch(fitted) : fitted;
   const price = findPrice(reads.prices, turn.config.model);
-  const toolSet = buildToolSet(tools, toolDeps(turn, transcript));
+  const toolSet = buildToolSet(tools, toolDeps(turn, transcript), { nativeApplyPatch });
   toolSet.installAgentTools(scanned.catalog);
   if (turn.kind === "agent")
     toolSet.installMcpTools(
