@@ -372,6 +372,9 @@ export const mcpApi = {
   add: (server: NewMcpServer) => request<McpServerView>("/api/mcp-servers", { method: "POST", body: server }),
   refresh: (name: string) =>
     request<McpServerView>(`/api/mcp-servers/${enc(name)}`, { method: "PATCH", body: {} }),
+  /** Replaces an HTTP server's headers: new values, and the stored ones kept without being seen. */
+  setHeaders: (name: string, change: { headers: Record<string, string>; keepHeaders: string[] }) =>
+    request<McpServerView>(`/api/mcp-servers/${enc(name)}`, { method: "PATCH", body: change }),
   approve: (name: string, toolsSha256: string) =>
     request<McpServerView>(`/api/mcp-servers/${enc(name)}/approve`, {
       method: "POST",

@@ -3,7 +3,8 @@ import type { McpTool } from "@/lib/db/schemas/mcp";
 import { processState } from "@/lib/process-state";
 import { maskSecrets } from "@/lib/sandbox";
 import type { ToolOutcome } from "@/lib/tools/types";
-import { connect, type McpConnection } from "./connection";
+import { type CallOptions, connect, type McpConnection } from "./connection";
+import { promptOutcome, resourceListOutcome, resourceReadOutcome } from "./resources";
 import { outcomeOf } from "./results";
 import { hashToolList, MCP_TOOL_NAME, offerableTools, qualifiedName } from "./tool-list";
 
@@ -15,7 +16,31 @@ export interface OfferedMcpTool {
   tool: string;
   description: string;
   inputSchema: Record<string, unknown>;
-  call(args: unknown, opts: { signal: AbortSignal; timeoutMs: number }): Promise<ToolOutcome>;
+  call(args: unknown, opts: CallOptions): Promise<ToolOutcome>;
+}
+
+/** An approved prompt of a server, loaded like a skill with its arguments. */
+export interface OfferedMcpPrompt {
+  server: string;
+  name: string;
+  description: string;
+  /** The prompt's arguments as an input schema (all strings), as approved. */
+  inputSchema: Record<string, unknown>;
+  get(args: Record<string, string>, opts: CallOptions): Promise<ToolOutcome>;
+}
+
+/** A server whose resource reading was approved. */
+export interface OfferedMcpResources {
+  server: string;
+  list(cursor: string | undefined, opts: CallOptions): Promise<ToolOutcome>;
+  read(uri: string, opts: CallOptions): Promise<ToolOutcome>;
+}
+
+/** What a session may use of its servers now: approved, unchanged entries only. */
+export interface McpOffer {
+  tools: OfferedMcpTool[];
+  prompts: OfferedMcpPrompt[];
+  resources: OfferedMcpResources[];
 }
 
 /** One server's process (or HTTP session) for one session; restarted at most once after a crash. */
@@ -136,7 +161,43 @@ function classify(error: unknown, signal: AbortSignal): ToolOutcome {
   };
 }
 
-function offer(live: Live, tool: McpTool, workspace: string, sessionId: string): OfferedMcpTool {
+/**
+ * One request to a session's server: started (or restarted once) as needed, its failure a tool
+ * error, and what the server was given (header values, env values) masked out of the reply.
+ */
+async function invoke(
+  live: Live,
+  workspace: string,
+  sessionId: string,
+  signal: AbortSignal,
+  request: (conn: McpConnection) => Promise<ToolOutcome>,
+): Promise<ToolOutcome> {
+  touch(sessionId);
+  let conn: McpConnection;
+  try {
+    conn = await ensure(live, workspace);
+  } catch (error) {
+    return classify(error, signal);
+  }
+  try {
+    // a server that dies fails its pending calls: the SDK rejects them when the transport closes
+    const outcome = await request(conn);
+    // a server may echo its own token back; executeCall masks only the session's secrets
+    const secrets = [...conn.secrets];
+    return {
+      ...outcome,
+      output: maskSecrets(outcome.output, secrets),
+      summary: maskSecrets(outcome.summary, secrets),
+    };
+  } catch (error) {
+    const outcome = classify(error, signal);
+    if (!conn.alive())
+      outcome.output = `${live.row.name} crashed during the call (it is restarted once, at the next call): ${outcome.output}`;
+    return outcome;
+  }
+}
+
+function offerTool(live: Live, tool: McpTool, workspace: string, sessionId: string): OfferedMcpTool {
   const server = live.row.name;
   return {
     name: qualifiedName(server, tool.name),
@@ -144,42 +205,50 @@ function offer(live: Live, tool: McpTool, workspace: string, sessionId: string):
     tool: tool.name,
     description: tool.description,
     inputSchema: tool.inputSchema,
-    async call(args, { signal, timeoutMs }) {
-      touch(sessionId);
-      let conn: McpConnection;
-      try {
-        conn = await ensure(live, workspace);
-      } catch (error) {
-        return classify(error, signal);
-      }
-      try {
-        // a server that dies fails its pending calls: the SDK rejects them when the transport closes
-        const result = await conn.callTool(tool.name, args, { signal, timeoutMs });
-        // a server may echo its own token back; executeCall masks only the session's secrets
-        const outcome = outcomeOf(qualifiedName(server, tool.name), result);
-        const secrets = [...conn.secrets];
-        return {
-          ...outcome,
-          output: maskSecrets(outcome.output, secrets),
-          summary: maskSecrets(outcome.summary, secrets),
-        };
-      } catch (error) {
-        const outcome = classify(error, signal);
-        if (!conn.alive())
-          outcome.output = `${server} crashed during the call (it is restarted once, at the next call): ${outcome.output}`;
-        return outcome;
-      }
-    },
+    call: (args, opts) =>
+      invoke(live, workspace, sessionId, opts.signal, async (conn) =>
+        outcomeOf(qualifiedName(server, tool.name), await conn.callTool(tool.name, args, opts)),
+      ),
+  };
+}
+
+function offerPrompt(live: Live, prompt: McpTool, workspace: string, sessionId: string): OfferedMcpPrompt {
+  const server = live.row.name;
+  return {
+    server,
+    name: prompt.name,
+    description: prompt.description,
+    inputSchema: prompt.inputSchema,
+    get: (args, opts) =>
+      invoke(live, workspace, sessionId, opts.signal, async (conn) =>
+        promptOutcome(server, prompt.name, await conn.getPrompt(prompt.name, args, opts)),
+      ),
+  };
+}
+
+function offerResources(live: Live, workspace: string, sessionId: string): OfferedMcpResources {
+  const server = live.row.name;
+  return {
+    server,
+    list: (cursor, opts) =>
+      invoke(live, workspace, sessionId, opts.signal, async (conn) =>
+        resourceListOutcome(server, await conn.listResources(cursor, opts)),
+      ),
+    read: (uri, opts) =>
+      invoke(live, workspace, sessionId, opts.signal, async (conn) =>
+        resourceReadOutcome(server, uri, await conn.readResource(uri, opts)),
+      ),
   };
 }
 
 /**
- * The MCP tools a session may call now. Each enabled server with an approval is started for the
- * session (a stdio one in the sandbox, in the session's workspace) and asked for its tools; the
- * list is compared with what was approved: a new or changed tool is withheld and the server's new
- * list stored, so the Tools page shows it as needing re-approval with a diff.
+ * What a session may use of its servers now. Each enabled server with an approval is started for
+ * the session (a stdio one in the sandbox, in the session's workspace) and asked for its tools,
+ * prompts and whether it has resources; that list is compared with what was approved: a new or
+ * changed entry is withheld and the server's new list stored, so the Tools page shows it as
+ * needing re-approval with a diff.
  */
-export async function sessionMcpTools(sessionId: string, workspace: string): Promise<OfferedMcpTool[]> {
+export async function sessionMcp(sessionId: string, workspace: string): Promise<McpOffer> {
   touch(sessionId);
   const rows = (await listMcpServers()).filter((r) => r.enabled && r.config && r.approvedSha256);
   let byName = sessions().get(sessionId);
@@ -187,7 +256,7 @@ export async function sessionMcpTools(sessionId: string, workspace: string): Pro
     byName = new Map();
     sessions().set(sessionId, byName);
   }
-  const offered: OfferedMcpTool[] = [];
+  const offer: McpOffer = { tools: [], prompts: [], resources: [] };
   for (const row of rows) {
     let live = byName.get(row.name);
     if (!live || JSON.stringify(live.row.config) !== JSON.stringify(row.config)) {
@@ -198,19 +267,26 @@ export async function sessionMcpTools(sessionId: string, workspace: string): Pro
     live.row = row;
     let seen: McpTool[];
     try {
-      seen = await (await ensure(live, workspace)).listTools();
+      seen = await (await ensure(live, workspace)).listEntries();
     } catch (error) {
       await recordSeenTools(row.name, { error: errorText(error) });
       continue;
     }
     const sha256 = hashToolList(seen);
     if (sha256 !== row.seenSha256 || row.error) await recordSeenTools(row.name, { tools: seen, sha256 });
-    for (const tool of offerableTools(seen, row.approvedTools)) {
-      if (MCP_TOOL_NAME.test(qualifiedName(row.name, tool.name)))
-        offered.push(offer(live, tool, workspace, sessionId));
+    for (const entry of offerableTools(seen, row.approvedTools)) {
+      if (entry.kind === "prompt") offer.prompts.push(offerPrompt(live, entry, workspace, sessionId));
+      else if (entry.kind === "resources") offer.resources.push(offerResources(live, workspace, sessionId));
+      else if (MCP_TOOL_NAME.test(qualifiedName(row.name, entry.name)))
+        offer.tools.push(offerTool(live, entry, workspace, sessionId));
     }
   }
-  return offered;
+  return offer;
+}
+
+/** The MCP tools a session may call now (see sessionMcp). */
+export async function sessionMcpTools(sessionId: string, workspace: string): Promise<OfferedMcpTool[]> {
+  return (await sessionMcp(sessionId, workspace)).tools;
 }
 
 /** Stops a session's servers (the session ended or was deleted). */
