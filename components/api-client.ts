@@ -37,6 +37,7 @@ import type {
   WorkingMemoryList,
   WorkingMemoryVersion,
 } from "@/lib/learning/views";
+import type { McpServerHealth } from "@/lib/mcp/health";
 import type { McpServerList, McpServerView } from "@/lib/mcp/views";
 import type { ModelRequestSummary, ModelRequestView } from "@/lib/model/views";
 import type { AskAnswered, AsksView, PermissionSettings, PermissionsView } from "@/lib/permissions/views";
@@ -381,6 +382,8 @@ export const mcpApi = {
       body: { toolsSha256 },
     }),
   remove: (name: string) => request<null>(`/api/mcp-servers/${enc(name)}`, { method: "DELETE" }),
+  health: (name: string, signal?: AbortSignal) =>
+    request<McpServerHealth>(`/api/mcp-servers/${enc(name)}/health`, { signal }),
 };
 
 const skillPath = (name: string, rest = "") => `/api/skills/${enc(name)}${rest}`;

@@ -9,6 +9,7 @@ import { Callout } from "../ui/callout";
 import { Field } from "../ui/field";
 import { Input, Select } from "../ui/input";
 import { HeaderRowsEditor } from "./header-rows";
+import { McpServerHealthPanel } from "./server-health";
 
 /** The servers as the API lists them, reloaded on demand. */
 function useServers(): { servers: McpServerView[] | null; error: string | null; reload: () => void } {
@@ -290,6 +291,7 @@ export function McpServersReview() {
             ) : null}
           </header>
           {server.error ? <Callout tone="error">{server.error}</Callout> : null}
+          <McpServerHealthPanel name={server.name} />
           <ul className="flex flex-col gap-2">
             {server.tools.map((tool) => (
               <ToolReview key={`${tool.kind ?? "tool"}:${tool.name}`} tool={tool} />

@@ -12,6 +12,7 @@ import { db } from "@/lib/db/client";
 import { listEventsAfter } from "@/lib/db/queries/events";
 import { listMessages } from "@/lib/db/queries/messages";
 import { createSession } from "@/lib/db/queries/sessions";
+import { serverHealth } from "@/lib/mcp/health";
 import { addServer, approveServer } from "@/lib/mcp/service";
 import { stopAllMcp } from "@/lib/mcp/sessions";
 import { setSandboxSettings } from "@/lib/sandbox";
@@ -135,6 +136,18 @@ describe("MCP tools in a turn", () => {
       { tool: "mcp_prompt", toolVersion: `mcp:${server}`, ok: true },
     ]);
     await endSession(id);
+  });
+
+  it("the server's health view counts each tool's calls from the telemetry rows, and the approved tools not called", async () => {
+    const health = await serverHealth(server);
+    const row = (tool: string) => health.tools.find((t) => t.tool === tool);
+    expect(row("echo")).toMatchObject({ calls: 1, failures: 0, lastError: null });
+    expect(row("echo")?.p50Ms).toEqual(expect.any(Number));
+    expect(row("echo")?.lastUsedAt).toMatch(/^\d{4}-/);
+    expect(row("mcp_resources")).toMatchObject({ calls: 1, failures: 0 });
+    expect(row("mcp_prompt")).toMatchObject({ calls: 1, failures: 0 });
+    expect(row("hang")).toMatchObject({ calls: 0, p50Ms: null, lastUsedAt: null });
+    expect(health).toMatchObject({ name: server, status: "active", crashes: 0, restarts: 0 });
   });
 
   it("a tool whose description changed after approval is not offered to the model", async () => {

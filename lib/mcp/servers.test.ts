@@ -17,6 +17,7 @@ import { addServer, approveServer, listServerViews } from "./service";
 import {
   type OfferedMcpTool,
   runningServers,
+  serverState,
   sessionMcp,
   sessionMcpTools,
   stopAllMcp,
@@ -300,6 +301,9 @@ describe("MCP servers: a misbehaving server", () => {
     expect(after.output).toMatch(/crashed again and was not restarted/);
     const view = (await listServerViews()).find((v) => v.name === name);
     expect(view).toMatchObject({ status: "error" });
+    // the health view's server state: two crashes, one restart, the last reason
+    expect(serverState(name)).toMatchObject({ crashes: 2, restarts: 1, running: 0 });
+    expect(serverState(name).lastCrash?.at).toMatch(/^\d{4}-/);
   });
 });
 

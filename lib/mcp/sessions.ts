@@ -90,6 +90,23 @@ function touch(sessionId: string): void {
   idleSweeper();
 }
 
+/** What happened to each server's processes since Ratchet started, for the health view. */
+interface ServerEvents {
+  crashes: number;
+  restarts: number;
+  lastCrash: { at: string; reason: string } | null;
+}
+const serverEvents = processState("mcp.serverEvents", () => new Map<string, ServerEvents>());
+
+function eventsOf(name: string): ServerEvents {
+  let events = serverEvents().get(name);
+  if (!events) {
+    events = { crashes: 0, restarts: 0, lastCrash: null };
+    serverEvents().set(name, events);
+  }
+  return events;
+}
+
 /** Servers whose tools the model loaded in a session (progressive disclosure), for its later turns. */
 const loaded = processState("mcp.loaded", () => new Map<string, Set<string>>());
 
@@ -118,6 +135,9 @@ async function start(live: Live, workspace: string): Promise<McpConnection> {
         if (live.conn !== conn) return;
         live.conn = null;
         live.lostReason = why;
+        const events = eventsOf(live.row.name);
+        events.crashes++;
+        events.lastCrash = { at: new Date().toISOString(), reason: why.slice(0, 500) };
         console.error(`[ratchet] MCP server ${live.row.name} stopped: ${why}`);
       });
       return conn;
@@ -142,6 +162,7 @@ async function ensure(live: Live, workspace: string): Promise<McpConnection> {
       throw new Error(message);
     }
     live.restarts++;
+    eventsOf(live.row.name).restarts++;
     console.error(`[ratchet] restarting MCP server ${live.row.name} once after a crash`);
   }
   return start(live, workspace);
@@ -322,4 +343,15 @@ export function runningServers(): Map<string, number> {
   for (const byName of sessions().values())
     for (const [name, live] of byName) if (live.conn) counts.set(name, (counts.get(name) ?? 0) + 1);
   return counts;
+}
+
+/** One server's state for the health view: sessions it runs for now, and its crashes and restarts. */
+export function serverState(name: string): ServerEvents & { running: number } {
+  const events = serverEvents().get(name);
+  return {
+    running: runningServers().get(name) ?? 0,
+    crashes: events?.crashes ?? 0,
+    restarts: events?.restarts ?? 0,
+    lastCrash: events?.lastCrash ?? null,
+  };
 }
