@@ -24,11 +24,11 @@ describe("the Settings form's header rows", () => {
 
   // what the form refuses, each also refused by the API's schema (the same rules)
   const refused: Array<[string, HeaderRow[], RegExp]> = [
-    ["a name with a space", [row("X Bad", "v")], /HTTP tokens|key/i],
-    ["a name with a colon", [row("X:Y", "v")], /HTTP tokens|key/i],
-    ["a name with a line break", [row("X\r\nHost", "v")], /HTTP tokens|key/i],
-    ["a non-ASCII name", [row("Ünï", "v")], /HTTP tokens|key/i],
-    ["a name past 64 characters", [row("X".repeat(65), "v")], /HTTP tokens|key/i],
+    ["a name with a space", [row("X Bad", "v")], /HTTP tokens/],
+    ["a name with a colon", [row("X:Y", "v")], /HTTP tokens/],
+    ["a name with a line break", [row("X\r\nHost", "v")], /HTTP tokens/],
+    ["a non-ASCII name", [row("Ünï", "v")], /HTTP tokens/],
+    ["a name past 64 characters", [row("X".repeat(65), "v")], /HTTP tokens/],
     ["an empty name", [row("  ", "v")], /needs a name/],
     ["a value with a line break (header injection)", [row("X-A", "v\r\nX-Injected: 1")], /one line/],
     ["a value with a NUL", [row("X-A", "v\0w")], /one line/],

@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import { headerSecretsSchema } from "@/lib/db/schemas/mcp";
 
 /**
@@ -47,9 +48,15 @@ export function headerChange(rows: readonly HeaderRow[]): HeaderChange {
     ...headers,
   });
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? `${String(issue.path.at(-1))}: ` : "";
-    return { ok: false, error: `${where}${issue?.message ?? "not valid"}` };
+    return { ok: false, error: headerIssue(parsed.error) };
   }
   return { ok: true, headers, keepHeaders };
+}
+
+/** The first problem with headers, named by header: a bad name carries its rule's message inside. */
+export function headerIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  const where = issue?.path.length ? `${String(issue.path.at(-1))}: ` : "";
+  const message = issue?.code === "invalid_key" ? issue.issues[0]?.message : issue?.message;
+  return `${where}${message ?? "not valid"}`;
 }

@@ -10,7 +10,7 @@ import { CallToolRequestSchema, ListToolsRequestSchema } from "@modelcontextprot
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findMcpServer } from "@/lib/db/queries/mcp-servers";
 import { testWorkspace } from "@/lib/testing/workspace";
-import { addServer, approveServer, changeServer, type ServerChange } from "./service";
+import { addServer, approveServer, changeServer, type ServerChange, serverChangeSchema } from "./service";
 import { sessionMcpTools, stopAllMcp } from "./sessions";
 
 const TOKEN = "Bearer http-mcp-secret-0123456789abcdef";
@@ -106,7 +106,13 @@ describe("MCP over Streamable HTTP", () => {
       expect((await findMcpServer(name))?.secrets).toEqual(before);
     }
 
-    const view = await changeServer(name, { keepHeaders: ["Authorization"], headers: { "X-Team": "blue" } });
+    // as the route reads it: a body naming only headers is no stdio change (args and env had defaults)
+    const change = serverChangeSchema.parse({
+      keepHeaders: ["Authorization"],
+      headers: { "X-Team": "blue" },
+    });
+    expect(change).toEqual({ keepHeaders: ["Authorization"], headers: { "X-Team": "blue" } });
+    const view = await changeServer(name, change);
     expect(view.headers).toEqual(["Authorization", "X-Team"]);
     expect(JSON.stringify(view)).not.toContain("http-mcp-secret");
     // the re-listing sent the kept value and the new one

@@ -23,6 +23,7 @@ import {
 } from "@/lib/db/schemas/mcp";
 import { ApiError } from "@/lib/errors";
 import { connect } from "./connection";
+import { headerIssue } from "./header-rows";
 import { runningServers } from "./sessions";
 import { hashToolList } from "./tool-list";
 import { type McpServerView, serverView } from "./views";
@@ -42,8 +43,9 @@ export type NewServer = z.infer<typeof newServerSchema>;
 export const serverChangeSchema = z.strictObject({
   enabled: z.boolean().optional(),
   command: stdioConfigSchema.shape.command.optional(),
-  args: stdioConfigSchema.shape.args.optional(),
-  env: stdioConfigSchema.shape.env.optional(),
+  // without their defaults: a change that names no args or env must not read as one that sets them
+  args: stdioConfigSchema.shape.args.unwrap().optional(),
+  env: stdioConfigSchema.shape.env.unwrap().optional(),
   url: httpConfigSchema.shape.url.optional(),
   /** Replaces every header (but those in keepHeaders); both omitted keep the stored ones. */
   headers: headerSecretsSchema.optional(),
@@ -130,8 +132,7 @@ function headersAfter(
     next[keep] = value;
   }
   const parsed = headerSecretsSchema.safeParse({ ...next, ...added });
-  if (!parsed.success)
-    throw new ApiError("unprocessable", `headers: ${parsed.error.issues[0]?.message ?? "not valid"}`);
+  if (!parsed.success) throw new ApiError("unprocessable", `headers: ${headerIssue(parsed.error)}`);
   return parsed.data;
 }
 
