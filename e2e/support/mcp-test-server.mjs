@@ -4,6 +4,7 @@
 //   --description-file F   echo's description is read from F at every tools/list (a "rug pull")
 //   --crash-on-start       exits at once
 //   --prompt-file F        the review prompt's description is read from F at every prompts/list
+//   --broken-prompts       declares prompts but answers prompts/list with an error
 // Resources: a note, a huge one, a binary one and one whose text carries an injection. Prompts:
 // `review` (argument file, required) and `greet` (no arguments).
 import { readFileSync, writeFileSync } from "node:fs";
@@ -160,6 +161,8 @@ function onMessage(msg) {
       return send({ jsonrpc: "2.0", id: msg.id, error: { code: -32002, message: "no such resource" } });
     return send({ jsonrpc: "2.0", id: msg.id, result: { contents } });
   }
+  if (msg.method === "prompts/list" && args.includes("--broken-prompts"))
+    return send({ jsonrpc: "2.0", id: msg.id, error: { code: -32603, message: "prompts are broken" } });
   if (msg.method === "prompts/list")
     return send({ jsonrpc: "2.0", id: msg.id, result: { prompts: prompts() } });
   if (msg.method === "prompts/get") return getPrompt(msg.id, msg.params?.name, msg.params?.arguments ?? {});

@@ -204,8 +204,10 @@ export async function connect(target: ConnectTarget): Promise<McpConnection> {
     listTools,
     async listEntries() {
       // tools are asked for whatever the server declares (as before prompts and resources were read)
-      const [tools, prompts] = await Promise.all([listTools(), capabilities.prompts ? listPrompts() : []]);
-      return [...tools, ...prompts, ...(capabilities.resources ? [RESOURCES_ENTRY] : [])];
+      // a prompt list that fails (or is too long) reads as no prompts: the tools stay usable
+      const prompts = capabilities.prompts ? listPrompts().catch(() => []) : [];
+      const [tools, promptList] = await Promise.all([listTools(), prompts]);
+      return [...tools, ...promptList, ...(capabilities.resources ? [RESOURCES_ENTRY] : [])];
     },
     listResources: (cursor, opts) => client.listResources(cursor ? { cursor } : {}, request(opts)),
     readResource: (uri, opts) => client.readResource({ uri }, request(opts)),

@@ -125,6 +125,14 @@ describe("MCP servers: add, review, approve", () => {
     await stopSessionMcp(session);
   });
 
+  it("a server whose prompt list fails is listed with its tools and resources, without prompts", async () => {
+    const { view } = await addTestServer(["--broken-prompts"]);
+    expect(view.status, view.error).toBe("needs_approval");
+    expect(view.tools.map((t) => t.name)).toContain("echo");
+    expect(view.tools.some((t) => t.kind === "prompt")).toBe(false);
+    expect(view.tools.some((t) => t.kind === "resources")).toBe(true);
+  });
+
   it("names a server that cannot start as an error, with what it printed", async () => {
     const { view } = await addTestServer(["--crash-on-start"]);
     expect(view.status).toBe("error");
