@@ -37,6 +37,7 @@ import type {
   WorkingMemoryList,
   WorkingMemoryVersion,
 } from "@/lib/learning/views";
+import type { McpServerHealth } from "@/lib/mcp/health";
 import type { McpServerList, McpServerView } from "@/lib/mcp/views";
 import type { ModelRequestSummary, ModelRequestView } from "@/lib/model/views";
 import type { AskAnswered, AsksView, PermissionSettings, PermissionsView } from "@/lib/permissions/views";
@@ -379,12 +380,17 @@ export const mcpApi = {
   add: (server: NewMcpServer) => request<McpServerView>("/api/mcp-servers", { method: "POST", body: server }),
   refresh: (name: string) =>
     request<McpServerView>(`/api/mcp-servers/${enc(name)}`, { method: "PATCH", body: {} }),
+  /** Replaces an HTTP server's headers: new values, and the stored ones kept without being seen. */
+  setHeaders: (name: string, change: { headers: Record<string, string>; keepHeaders: string[] }) =>
+    request<McpServerView>(`/api/mcp-servers/${enc(name)}`, { method: "PATCH", body: change }),
   approve: (name: string, toolsSha256: string) =>
     request<McpServerView>(`/api/mcp-servers/${enc(name)}/approve`, {
       method: "POST",
       body: { toolsSha256 },
     }),
   remove: (name: string) => request<null>(`/api/mcp-servers/${enc(name)}`, { method: "DELETE" }),
+  health: (name: string, signal?: AbortSignal) =>
+    request<McpServerHealth>(`/api/mcp-servers/${enc(name)}/health`, { signal }),
 };
 
 const skillPath = (name: string, rest = "") => `/api/skills/${enc(name)}${rest}`;

@@ -1,12 +1,15 @@
 "use client";
 
 import { useCallback, useEffect, useState } from "react";
+import { type HeaderRow, headerChange, storedRows } from "@/lib/mcp/header-rows";
 import type { McpServerView, McpToolView } from "@/lib/mcp/views";
 import { isAbortError, mcpApi, type NewMcpServer } from "../api-client";
 import { Button } from "../ui/button";
 import { Callout } from "../ui/callout";
 import { Field } from "../ui/field";
 import { Input, Select } from "../ui/input";
+import { HeaderRowsEditor } from "./header-rows";
+import { McpServerHealthPanel } from "./server-health";
 
 /** The servers as the API lists them, reloaded on demand. */
 function useServers(): { servers: McpServerView[] | null; error: string | null; reload: () => void } {
@@ -35,6 +38,52 @@ function words(text: string): string[] {
   return text.split(/\s+/).filter(Boolean);
 }
 
+/** A stored HTTP server's headers: names shown, values masked, each kept, replaced or removed. */
+function StoredHeaders({ server, onSaved }: { server: McpServerView; onSaved: () => void }) {
+  const [rows, setRows] = useState<HeaderRow[] | null>(null);
+  const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
+  async function save(current: HeaderRow[]) {
+    const change = headerChange(current);
+    if (!change.ok) return setMessage({ error: true, text: change.error });
+    const result = await mcpApi.setHeaders(server.name, {
+      headers: change.headers,
+      keepHeaders: change.keepHeaders,
+    });
+    if (!result.ok) return setMessage({ error: true, text: result.message });
+    setMessage({ error: false, text: `Saved the headers of ${server.name}.` });
+    setRows(null);
+    onSaved();
+  }
+  return (
+    <div className="flex flex-col gap-2 pl-4">
+      {rows ? (
+        <>
+          <HeaderRowsEditor rows={rows} onChange={setRows} label={`Headers of ${server.name}`} />
+          <div className="flex gap-2">
+            <Button size="sm" variant="primary" onClick={() => void save(rows)}>
+              Save headers
+            </Button>
+            <Button size="sm" variant="ghost" onClick={() => setRows(null)}>
+              Cancel
+            </Button>
+          </div>
+        </>
+      ) : (
+        <div>
+          <Button size="sm" onClick={() => setRows(storedRows(server.headers ?? []))}>
+            Edit headers of {server.name}
+          </Button>
+        </div>
+      )}
+      {message ? (
+        <span role="status" className={message.error ? "text-red-300 text-sm" : "text-muted text-sm"}>
+          {message.text}
+        </span>
+      ) : null}
+    </div>
+  );
+}
+
 /** Settings: add an MCP server. Its tools are listed for review on the Tools page. */
 export function McpServerForm() {
   const { servers, error, reload } = useServers();
@@ -44,6 +93,7 @@ export function McpServerForm() {
   const [args, setArgs] = useState("");
   const [env, setEnv] = useState("");
   const [url, setUrl] = useState("");
+  const [headers, setHeaders] = useState<HeaderRow[]>([]);
   const [state, setState] = useState<
     { kind: "idle" | "saving" } | { kind: "done" | "error"; message: string }
   >({
@@ -51,13 +101,16 @@ export function McpServerForm() {
   });
 
   async function add() {
+    const change = transport === "http" ? headerChange(headers) : null;
+    if (change && !change.ok) return setState({ kind: "error", message: change.error });
     setState({ kind: "saving" });
     const body: NewMcpServer =
       transport === "stdio"
         ? { name, transport, command, args: words(args), env: words(env) }
-        : { name, transport, url };
+        : { name, transport, url, headers: change?.ok ? change.headers : {} };
     const result = await mcpApi.add(body);
     if (!result.ok) return setState({ kind: "error", message: result.message });
+    setHeaders([]);
     setState({
       kind: "done",
       message:
@@ -79,8 +132,14 @@ export function McpServerForm() {
       {servers?.length ? (
         <ul className="flex flex-col gap-1 text-sm">
           {servers.map((s) => (
-            <li key={s.name}>
-              <span className="font-mono">{s.name}</span> · {s.transport} · {s.status}
+            <li key={s.name} className="flex flex-col gap-1" data-testid={`mcp-settings-${s.name}`}>
+              <span>
+                <span className="font-mono">{s.name}</span> · {s.transport} · {s.status}
+                {s.transport === "http"
+                  ? ` · headers: ${s.headers?.length ? s.headers.join(", ") : "none"}`
+                  : ""}
+              </span>
+              {s.transport === "http" ? <StoredHeaders server={s} onSaved={reload} /> : null}
             </li>
           ))}
         </ul>
@@ -121,14 +180,22 @@ export function McpServerForm() {
             </Field>
           </>
         ) : (
-          <Field label="URL" htmlFor="mcp-url">
-            <Input
-              id="mcp-url"
-              value={url}
-              onChange={(e) => setUrl(e.target.value)}
-              placeholder="https://…/mcp"
-            />
-          </Field>
+          <>
+            <Field label="URL" htmlFor="mcp-url">
+              <Input
+                id="mcp-url"
+                value={url}
+                onChange={(e) => setUrl(e.target.value)}
+                placeholder="https://…/mcp"
+              />
+            </Field>
+            <div className="col-span-2">
+              <HeaderRowsEditor rows={headers} onChange={setHeaders} label="Headers" />
+              <p className="mt-1 text-faint text-sm">
+                Values are stored like the model API key: never shown again, masked in tool output.
+              </p>
+            </div>
+          </>
         )}
       </div>
       <div className="flex items-center gap-3">
@@ -150,9 +217,17 @@ export function McpServerForm() {
 
 function ToolReview({ tool }: { tool: McpToolView }) {
   return (
-    <li className="flex flex-col gap-1 rounded border border-line p-3" data-testid={`mcp-tool-${tool.name}`}>
+    <li
+      className="flex flex-col gap-1 rounded border border-line p-3"
+      data-testid={`mcp-${tool.kind ?? "tool"}-${tool.name}`}
+    >
       <div className="flex items-center gap-2">
         <span className="font-mono">{tool.name}</span>
+        {tool.kind ? (
+          <span className="rounded bg-panel-2 px-1.5 text-faint text-xs">
+            {tool.kind === "prompt" ? "prompt" : "reads resources"}
+          </span>
+        ) : null}
         <span className="text-faint text-sm">{tool.status === "active" ? "approved" : "needs approval"}</span>
       </div>
       {tool.previous ? (
@@ -216,9 +291,10 @@ export function McpServersReview() {
             ) : null}
           </header>
           {server.error ? <Callout tone="error">{server.error}</Callout> : null}
+          <McpServerHealthPanel name={server.name} />
           <ul className="flex flex-col gap-2">
             {server.tools.map((tool) => (
-              <ToolReview key={tool.name} tool={tool} />
+              <ToolReview key={`${tool.kind ?? "tool"}:${tool.name}`} tool={tool} />
             ))}
           </ul>
         </article>

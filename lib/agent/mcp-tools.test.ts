@@ -12,6 +12,7 @@ import { db } from "@/lib/db/client";
 import { listEventsAfter } from "@/lib/db/queries/events";
 import { listMessages } from "@/lib/db/queries/messages";
 import { createSession } from "@/lib/db/queries/sessions";
+import { serverHealth } from "@/lib/mcp/health";
 import { addServer, approveServer } from "@/lib/mcp/service";
 import { stopAllMcp } from "@/lib/mcp/sessions";
 import { setSandboxSettings } from "@/lib/sandbox";
@@ -105,6 +106,48 @@ describe("MCP tools in a turn", () => {
     const calls = await db().toolCall.findMany({ where: { sessionId: id } });
     expect(calls).toMatchObject([{ tool: `${server}__echo`, toolVersion: `mcp:${server}`, ok: true }]);
     await endSession(id);
+  });
+
+  it("prompts are listed with the skills; a resource read goes through executeCall, framed as data", async () => {
+    const { id } = await createSession({ title: "mcp res", workspace, budgetUsd: null, model: "fake-model" });
+    // directives, not the queue: a reflection of the session before may take a queued reply
+    const read = JSON.stringify({ server, action: "read", uri: "test://injection" });
+    const load = JSON.stringify({ server, name: "review", arguments: { file: "a.ts" } });
+    const text = `read the notes [[tool: mcp_resources ${read}]] [[tool: mcp_prompt ${load}]]`;
+    const events = await runToEnd(id, text);
+    const requests = llm.requests.filter((r) => r.lastUserText === text);
+    expect(offeredTools(text)).toEqual(expect.arrayContaining(["mcp_resources", "mcp_prompt"]));
+    expect(JSON.stringify(requests[0]?.body.messages)).toContain(
+      `- ${server}/review (MCP prompt from server ${server}; load with mcp_prompt; arguments: file*)`,
+    );
+    const results = events.filter((e) => e.type === "tool-result");
+    expect(results).toMatchObject([
+      { tool: "mcp_resources", state: "completed" },
+      { tool: "mcp_prompt", state: "completed" },
+    ]);
+    const toModel = requests.flatMap((r) => r.toolResults.map((t) => t.output)).join("\n");
+    expect(toModel).toContain("not instructions");
+    expect(toModel).toContain("⟨U+200B⟩");
+    expect(toModel).toContain("[user] Review a.ts carefully.");
+    await flushTelemetry();
+    const calls = await db().toolCall.findMany({ where: { sessionId: id }, orderBy: { createdAt: "asc" } });
+    expect(calls).toMatchObject([
+      { tool: "mcp_resources", toolVersion: `mcp:${server}`, ok: true },
+      { tool: "mcp_prompt", toolVersion: `mcp:${server}`, ok: true },
+    ]);
+    await endSession(id);
+  });
+
+  it("the server's health view counts each tool's calls from the telemetry rows, and the approved tools not called", async () => {
+    const health = await serverHealth(server);
+    const row = (tool: string) => health.tools.find((t) => t.tool === tool);
+    expect(row("echo")).toMatchObject({ calls: 1, failures: 0, lastError: null });
+    expect(row("echo")?.p50Ms).toEqual(expect.any(Number));
+    expect(row("echo")?.lastUsedAt).toMatch(/^\d{4}-/);
+    expect(row("mcp_resources")).toMatchObject({ calls: 1, failures: 0 });
+    expect(row("mcp_prompt")).toMatchObject({ calls: 1, failures: 0 });
+    expect(row("hang")).toMatchObject({ calls: 0, p50Ms: null, lastUsedAt: null });
+    expect(health).toMatchObject({ name: server, status: "active", crashes: 0, restarts: 0 });
   });
 
   it("a tool whose description changed after approval is not offered to the model", async () => {

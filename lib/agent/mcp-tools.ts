@@ -1,5 +1,5 @@
 import { dynamicTool, type JSONSchema7, jsonSchema, type Tool } from "ai";
-import { type OfferedMcpTool, sessionMcpTools } from "@/lib/mcp/sessions";
+import { type McpOffer, type OfferedMcpTool, sessionMcp } from "@/lib/mcp/sessions";
 import type { CallSpec } from "./tool-call";
 
 /** Most time one MCP call may take; a hung server's call ends as a timeout, the turn goes on. */
@@ -34,16 +34,16 @@ export function mcpTool(tool: OfferedMcpTool, execute: Execute): Tool {
   });
 }
 
-/** The session's approved MCP tools; a server that fails is reported and left out, the turn goes on. */
+/** The session's approved MCP tools, prompts and resources; a server that fails is reported and left out. */
 export async function loadMcpTools(
   sessionId: string,
   workspace: string,
   notice: (message: string) => Promise<void>,
-): Promise<OfferedMcpTool[]> {
+): Promise<McpOffer> {
   try {
-    return await sessionMcpTools(sessionId, workspace);
+    return await sessionMcp(sessionId, workspace);
   } catch (error) {
     await notice(`MCP servers not available: ${error instanceof Error ? error.message : String(error)}`);
-    return [];
+    return { tools: [], prompts: [], resources: [] };
   }
 }

@@ -30,6 +30,8 @@ export interface PromptInput {
   tools: readonly BuiltinTool[];
   toolbox: ToolboxSnapshot;
   memory?: PromptMemory;
+  /** The session's approved MCP prompts, one line each, listed with the skills (./mcp-resources.ts promptLine). */
+  mcpPrompts?: readonly string[];
   /** Read beforehand (loadPromptContext) so a turn can fetch it alongside its other reads. */
   context?: PromptContext;
   /** The running sandbox's state (read from the sandbox when not given). */
@@ -99,12 +101,11 @@ export async function buildSystemPrompt(input: PromptInput): Promise<string> {
     sections.push(
       `## Recent learnings (not yet in working memory)\n${memory.learnings.map((l) => `- ${l.type}: ${l.description}`).join("\n")}`,
     );
-  const skills = input.toolbox.skills;
-  sections.push(
-    `## Skills (load with load_skill)\n${
-      skills.length ? skills.map((s) => `- ${s.name}: ${s.description}`).join("\n") : "(no skills yet)"
-    }`,
-  );
+  const skillLines = [
+    ...input.toolbox.skills.map((s) => `- ${s.name}: ${s.description}`),
+    ...(input.mcpPrompts ?? []),
+  ];
+  sections.push(`## Skills (load with load_skill)\n${skillLines.join("\n") || "(no skills yet)"}`);
   sections.push(
     `## Tools\n${input.tools.map((t) => `- ${t.name}: ${t.description.split(". ")[0]}.`).join("\n")}`,
   );

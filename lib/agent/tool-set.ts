@@ -1,10 +1,11 @@
 import { openai } from "@ai-sdk/openai";
 import { dynamicTool, type JSONSchema7, jsonSchema, type Tool, type ToolSet } from "ai";
-import type { OfferedMcpTool } from "@/lib/mcp/sessions";
+import type { McpOffer } from "@/lib/mcp/sessions";
 import { callAgentTool } from "@/lib/tools/call";
 import type { CallableTool, Catalog } from "@/lib/tools/catalog";
 import type { BuiltinTool } from "@/lib/tools/types";
 import { installMcp } from "./mcp-disclosure";
+import { installMcpPrompts, installMcpResources } from "./mcp-resources";
 import { patchFromOperation } from "./native-patch";
 import { type CallSpec, executeCall, recordRejectedCall, type ToolSetDeps } from "./tool-call";
 
@@ -21,9 +22,10 @@ export interface ToolSetHandle {
   installAgentTools(catalog: Catalog): void;
   /**
    * Adds the session's approved MCP tools (`<server>__<tool>`), or past a limit a loader and the
-   * servers in `loaded` (./mcp-disclosure.ts); a name already taken is skipped.
+   * servers in `loaded` (./mcp-disclosure.ts), and the tools that read resources and load prompts
+   * (./mcp-resources.ts); a name already taken is skipped.
    */
-  installMcpTools(tools: readonly OfferedMcpTool[], loaded: Set<string>): void;
+  installMcpTools(offer: McpOffer, loaded: Set<string>): void;
   /** A call the SDK refused (unknown tool, input failing the schema), recorded like any other; once. */
   recordRefused(call: { callId: string; tool: string; input: unknown; error: unknown }): Promise<void>;
   /** Waits (bounded) for running executions, so a cancelled turn records their results first. */
@@ -67,8 +69,10 @@ export function buildToolSet(
         handle.tools[tool.name] = agentTool(handle, tool, deps);
       }
     },
-    installMcpTools(tools, loaded) {
-      installMcp(handle.tools, tools, loaded, handle.execute);
+    installMcpTools(offer, loaded) {
+      installMcp(handle.tools, offer.tools, loaded, handle.execute);
+      installMcpResources(handle.tools, offer.resources, handle.execute);
+      installMcpPrompts(handle.tools, offer.prompts, handle.execute);
     },
     async recordRefused(call) {
       if (!started.has(call.callId)) await recordRejectedCall(deps, call);

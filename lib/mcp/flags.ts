@@ -12,8 +12,9 @@ export interface DescriptionFlag {
 }
 
 // zero-width and joiner characters, bidi controls, Unicode tag characters, other format controls
-const HIDDEN = /[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]|\udb40[\udc00-\udc7f]/;
-const INSTRUCTIONS =
+export const HIDDEN =
+  /[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]|\udb40[\udc00-\udc7f]/;
+export const INSTRUCTIONS =
   /<\s*\/?\s*(important|system|instructions?)\s*>|\bignore (all |the )?(previous|prior|above)\b|\bdo not (tell|mention|show|inform)\b|\bbefore (using|calling) (this|any) tool\b|\byou must (first )?(read|call|send|include)\b|\bsystem prompt\b|~\/\.ssh|\bid_rsa\b|\.env\b/i;
 const URL_LIKE =
   /\b(?:https?|ftp|wss?):\/\/|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|io|dev|ai|app|xyz|ru|cn)\b/i;

@@ -8,8 +8,9 @@ import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { CallToolRequestSchema, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { findMcpServer } from "@/lib/db/queries/mcp-servers";
 import { testWorkspace } from "@/lib/testing/workspace";
-import { addServer, approveServer } from "./service";
+import { addServer, approveServer, changeServer, type ServerChange, serverChangeSchema } from "./service";
 import { sessionMcpTools, stopAllMcp } from "./sessions";
 
 const TOKEN = "Bearer http-mcp-secret-0123456789abcdef";
@@ -86,5 +87,41 @@ describe("MCP over Streamable HTTP", () => {
     // the server echoed its token back: what the model reads has it masked
     expect(result?.output).toMatch(/^you sent /);
     expect(result?.output).not.toContain("http-mcp-secret");
+  });
+
+  it("changes one header and keeps another whose value it never saw; bad changes are refused whole", async () => {
+    process.env.RATCHET_MCP_ALLOW_URLS = url;
+    const name = `h-${unique()}`;
+    await addServer({ name, transport: "http", url, headers: { Authorization: TOKEN, "X-Team": "red" } });
+    const before = (await findMcpServer(name))?.secrets;
+
+    // each refused with 422 and nothing stored changes
+    const refused: ServerChange[] = [
+      { keepHeaders: ["X-Missing"] },
+      { keepHeaders: ["Authorization"], headers: { authorization: "Bearer other" } },
+      { headers: { "X-A": "v\r\nX-Injected: 1" } },
+    ];
+    for (const change of refused) {
+      await expect(changeServer(name, change), JSON.stringify(change)).rejects.toMatchObject({ status: 422 });
+      expect((await findMcpServer(name))?.secrets).toEqual(before);
+    }
+
+    // as the route reads it: a body naming only headers is no stdio change (args and env had defaults)
+    const change = serverChangeSchema.parse({
+      keepHeaders: ["Authorization"],
+      headers: { "X-Team": "blue" },
+    });
+    expect(change).toEqual({ keepHeaders: ["Authorization"], headers: { "X-Team": "blue" } });
+    const view = await changeServer(name, change);
+    expect(view.headers).toEqual(["Authorization", "X-Team"]);
+    expect(JSON.stringify(view)).not.toContain("http-mcp-secret");
+    // the re-listing sent the kept value and the new one
+    expect(seen.at(-1)?.authorization).toBe(TOKEN);
+    expect(seen.at(-1)?.["x-team"]).toBe("blue");
+
+    // headers without keepHeaders replace them all: X-Team is gone
+    await changeServer(name, { headers: { Authorization: "Bearer rotated-0123456789" } });
+    expect((await findMcpServer(name))?.secrets).toEqual({ Authorization: "Bearer rotated-0123456789" });
+    expect(seen.at(-1)?.["x-team"]).toBeUndefined();
   });
 });

@@ -3,13 +3,15 @@ import type { ToolOutcome } from "@/lib/tools/types";
 /** Bytes of one MCP result handed to the model; the rest is cut with a marker, like command output. */
 export const MCP_MODEL_CAP_BYTES = 256 * 1024;
 
-function capped(text: string, bytes: number): string {
+/** `text` cut to the model's cap (`bytes` is its full size), with a marker saying so. */
+export function capped(text: string, bytes = Buffer.byteLength(text)): string {
   if (bytes <= MCP_MODEL_CAP_BYTES) return text;
   const cut = Buffer.from(text).subarray(0, MCP_MODEL_CAP_BYTES).toString("utf8");
   return `${cut}\n[… result cut: ${bytes} bytes, the first ${MCP_MODEL_CAP_BYTES} shown]`;
 }
 
-function contentText(item: unknown): string {
+/** One content item as text: binary content is named with its size, never inlined. */
+export function contentText(item: unknown): string {
   if (!item || typeof item !== "object") return "";
   const entry = item as Record<string, unknown>;
   if (entry.type === "text" && typeof entry.text === "string") return entry.text;

@@ -14,6 +14,8 @@ import {
   updateMcpServer,
 } from "@/lib/db/queries/mcp-servers";
 import {
+  HEADER_NAME,
+  type HeaderSecrets,
   headerSecretsSchema,
   httpConfigSchema,
   mcpServerNameSchema,
@@ -21,6 +23,7 @@ import {
 } from "@/lib/db/schemas/mcp";
 import { ApiError } from "@/lib/errors";
 import { connect } from "./connection";
+import { headerIssue } from "./header-rows";
 import { runningServers } from "./sessions";
 import { hashToolList } from "./tool-list";
 import { type McpServerView, serverView } from "./views";
@@ -40,11 +43,17 @@ export type NewServer = z.infer<typeof newServerSchema>;
 export const serverChangeSchema = z.strictObject({
   enabled: z.boolean().optional(),
   command: stdioConfigSchema.shape.command.optional(),
-  args: stdioConfigSchema.shape.args.optional(),
-  env: stdioConfigSchema.shape.env.optional(),
+  // without their defaults: a change that names no args or env must not read as one that sets them
+  args: stdioConfigSchema.shape.args.unwrap().optional(),
+  env: stdioConfigSchema.shape.env.unwrap().optional(),
   url: httpConfigSchema.shape.url.optional(),
-  /** Replaces every header; omitted keeps the stored ones. */
+  /** Replaces every header (but those in keepHeaders); both omitted keep the stored ones. */
   headers: headerSecretsSchema.optional(),
+  /**
+   * Stored headers kept, values unchanged, when the headers are replaced: a form that never sees
+   * a stored value can still change one header and leave the others as they are.
+   */
+  keepHeaders: z.array(z.string().regex(HEADER_NAME, "header names are HTTP tokens")).max(32).optional(),
 });
 export type ServerChange = z.infer<typeof serverChangeSchema>;
 
@@ -69,7 +78,7 @@ export async function listForReview(row: McpServerRow): Promise<void> {
       workspace: scratch,
     });
     try {
-      const tools = await conn.listTools();
+      const tools = await conn.listEntries();
       await recordSeenTools(row.name, { tools, sha256: hashToolList(tools) });
     } finally {
       await conn.close();
@@ -104,6 +113,29 @@ export async function addServer(input: NewServer): Promise<McpServerView> {
   return viewOf(input.name);
 }
 
+/** The headers a change leaves (undefined: unchanged); checked whole before anything is written. */
+function headersAfter(
+  stored: HeaderSecrets,
+  change: ServerChange,
+  transport: "stdio" | "http" | undefined,
+): HeaderSecrets | undefined {
+  if (!change.headers && !change.keepHeaders) return undefined;
+  if (transport !== "http") throw new ApiError("unprocessable", "headers apply to HTTP servers only.");
+  const added = change.headers ?? {};
+  const next: HeaderSecrets = {};
+  for (const keep of change.keepHeaders ?? []) {
+    const value = Object.entries(stored).find(([k]) => k === keep)?.[1];
+    if (value === undefined)
+      throw new ApiError("unprocessable", `keepHeaders: ${keep} is not a stored header.`);
+    if (Object.keys(added).some((k) => k.toLowerCase() === keep.toLowerCase()))
+      throw new ApiError("unprocessable", `${keep} is both kept and given a new value.`);
+    next[keep] = value;
+  }
+  const parsed = headerSecretsSchema.safeParse({ ...next, ...added });
+  if (!parsed.success) throw new ApiError("unprocessable", `headers: ${headerIssue(parsed.error)}`);
+  return parsed.data;
+}
+
 /** Changes a server and lists its tools again (an empty change just re-lists them). */
 export async function changeServer(name: string, change: ServerChange): Promise<McpServerView> {
   const row = await findMcpServer(name);
@@ -125,11 +157,10 @@ export async function changeServer(name: string, change: ServerChange): Promise<
   } else if (stdioKeys || change.url !== undefined) {
     throw new ApiError("unprocessable", `Those fields do not apply to ${name}'s transport.`);
   }
-  if (change.headers && row.config?.transport !== "http")
-    throw new ApiError("unprocessable", "headers apply to HTTP servers only.");
+  const secrets = headersAfter(row.secrets, change, row.config?.transport);
   const updated = await updateMcpServer(name, {
     ...(config ? { config } : {}),
-    ...(change.headers ? { secrets: change.headers } : {}),
+    ...(secrets ? { secrets } : {}),
     ...(change.enabled !== undefined ? { enabled: change.enabled } : {}),
   });
   if (!updated) throw new ApiError("not_found", `No MCP server named ${name}.`);

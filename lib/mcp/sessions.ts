@@ -3,7 +3,8 @@ import type { McpTool } from "@/lib/db/schemas/mcp";
 import { processState } from "@/lib/process-state";
 import { maskSecrets } from "@/lib/sandbox";
 import type { ToolOutcome } from "@/lib/tools/types";
-import { connect, type McpConnection } from "./connection";
+import { type CallOptions, connect, type McpConnection } from "./connection";
+import { promptOutcome, resourceListOutcome, resourceReadOutcome } from "./resources";
 import { outcomeOf } from "./results";
 import { hashToolList, MCP_TOOL_NAME, offerableTools, qualifiedName } from "./tool-list";
 
@@ -15,7 +16,31 @@ export interface OfferedMcpTool {
   tool: string;
   description: string;
   inputSchema: Record<string, unknown>;
-  call(args: unknown, opts: { signal: AbortSignal; timeoutMs: number }): Promise<ToolOutcome>;
+  call(args: unknown, opts: CallOptions): Promise<ToolOutcome>;
+}
+
+/** An approved prompt of a server, loaded like a skill with its arguments. */
+export interface OfferedMcpPrompt {
+  server: string;
+  name: string;
+  description: string;
+  /** The prompt's arguments as an input schema (all strings), as approved. */
+  inputSchema: Record<string, unknown>;
+  get(args: Record<string, string>, opts: CallOptions): Promise<ToolOutcome>;
+}
+
+/** A server whose resource reading was approved. */
+export interface OfferedMcpResources {
+  server: string;
+  list(cursor: string | undefined, opts: CallOptions): Promise<ToolOutcome>;
+  read(uri: string, opts: CallOptions): Promise<ToolOutcome>;
+}
+
+/** What a session may use of its servers now: approved, unchanged entries only. */
+export interface McpOffer {
+  tools: OfferedMcpTool[];
+  prompts: OfferedMcpPrompt[];
+  resources: OfferedMcpResources[];
 }
 
 /** One server's process (or HTTP session) for one session; restarted at most once after a crash. */
@@ -65,6 +90,23 @@ function touch(sessionId: string): void {
   idleSweeper();
 }
 
+/** What happened to each server's processes since Ratchet started, for the health view. */
+interface ServerEvents {
+  crashes: number;
+  restarts: number;
+  lastCrash: { at: string; reason: string } | null;
+}
+const serverEvents = processState("mcp.serverEvents", () => new Map<string, ServerEvents>());
+
+function eventsOf(name: string): ServerEvents {
+  let events = serverEvents().get(name);
+  if (!events) {
+    events = { crashes: 0, restarts: 0, lastCrash: null };
+    serverEvents().set(name, events);
+  }
+  return events;
+}
+
 /** Servers whose tools the model loaded in a session (progressive disclosure), for its later turns. */
 const loaded = processState("mcp.loaded", () => new Map<string, Set<string>>());
 
@@ -93,6 +135,9 @@ async function start(live: Live, workspace: string): Promise<McpConnection> {
         if (live.conn !== conn) return;
         live.conn = null;
         live.lostReason = why;
+        const events = eventsOf(live.row.name);
+        events.crashes++;
+        events.lastCrash = { at: new Date().toISOString(), reason: why.slice(0, 500) };
         console.error(`[ratchet] MCP server ${live.row.name} stopped: ${why}`);
       });
       return conn;
@@ -117,6 +162,7 @@ async function ensure(live: Live, workspace: string): Promise<McpConnection> {
       throw new Error(message);
     }
     live.restarts++;
+    eventsOf(live.row.name).restarts++;
     console.error(`[ratchet] restarting MCP server ${live.row.name} once after a crash`);
   }
   return start(live, workspace);
@@ -136,7 +182,46 @@ function classify(error: unknown, signal: AbortSignal): ToolOutcome {
   };
 }
 
-function offer(live: Live, tool: McpTool, workspace: string, sessionId: string): OfferedMcpTool {
+/**
+ * One request to a session's server: started (or restarted once) as needed, its failure a tool
+ * error, and what the server was given (header values, env values) masked out of the reply.
+ */
+async function invoke(
+  live: Live,
+  workspace: string,
+  sessionId: string,
+  signal: AbortSignal,
+  request: (conn: McpConnection) => Promise<ToolOutcome>,
+): Promise<ToolOutcome> {
+  touch(sessionId);
+  let conn: McpConnection;
+  try {
+    conn = await ensure(live, workspace);
+  } catch (error) {
+    return classify(error, signal);
+  }
+  try {
+    // a server that dies fails its pending calls: the SDK rejects them when the transport closes
+    const outcome = await request(conn);
+    // a server may echo its own token back; executeCall masks only the session's secrets (and
+    // every key-shaped string, so with no values of its own there is nothing to add here: the
+    // scan costs a third of the per-call overhead, bench/mcp-overhead.ts)
+    const secrets = [...conn.secrets];
+    if (secrets.length === 0) return outcome;
+    return {
+      ...outcome,
+      output: maskSecrets(outcome.output, secrets),
+      summary: maskSecrets(outcome.summary, secrets),
+    };
+  } catch (error) {
+    const outcome = classify(error, signal);
+    if (!conn.alive())
+      outcome.output = `${live.row.name} crashed during the call (it is restarted once, at the next call): ${outcome.output}`;
+    return outcome;
+  }
+}
+
+function offerTool(live: Live, tool: McpTool, workspace: string, sessionId: string): OfferedMcpTool {
   const server = live.row.name;
   return {
     name: qualifiedName(server, tool.name),
@@ -144,42 +229,50 @@ function offer(live: Live, tool: McpTool, workspace: string, sessionId: string):
     tool: tool.name,
     description: tool.description,
     inputSchema: tool.inputSchema,
-    async call(args, { signal, timeoutMs }) {
-      touch(sessionId);
-      let conn: McpConnection;
-      try {
-        conn = await ensure(live, workspace);
-      } catch (error) {
-        return classify(error, signal);
-      }
-      try {
-        // a server that dies fails its pending calls: the SDK rejects them when the transport closes
-        const result = await conn.callTool(tool.name, args, { signal, timeoutMs });
-        // a server may echo its own token back; executeCall masks only the session's secrets
-        const outcome = outcomeOf(qualifiedName(server, tool.name), result);
-        const secrets = [...conn.secrets];
-        return {
-          ...outcome,
-          output: maskSecrets(outcome.output, secrets),
-          summary: maskSecrets(outcome.summary, secrets),
-        };
-      } catch (error) {
-        const outcome = classify(error, signal);
-        if (!conn.alive())
-          outcome.output = `${server} crashed during the call (it is restarted once, at the next call): ${outcome.output}`;
-        return outcome;
-      }
-    },
+    call: (args, opts) =>
+      invoke(live, workspace, sessionId, opts.signal, async (conn) =>
+        outcomeOf(qualifiedName(server, tool.name), await conn.callTool(tool.name, args, opts)),
+      ),
+  };
+}
+
+function offerPrompt(live: Live, prompt: McpTool, workspace: string, sessionId: string): OfferedMcpPrompt {
+  const server = live.row.name;
+  return {
+    server,
+    name: prompt.name,
+    description: prompt.description,
+    inputSchema: prompt.inputSchema,
+    get: (args, opts) =>
+      invoke(live, workspace, sessionId, opts.signal, async (conn) =>
+        promptOutcome(server, prompt.name, await conn.getPrompt(prompt.name, args, opts)),
+      ),
+  };
+}
+
+function offerResources(live: Live, workspace: string, sessionId: string): OfferedMcpResources {
+  const server = live.row.name;
+  return {
+    server,
+    list: (cursor, opts) =>
+      invoke(live, workspace, sessionId, opts.signal, async (conn) =>
+        resourceListOutcome(server, await conn.listResources(cursor, opts)),
+      ),
+    read: (uri, opts) =>
+      invoke(live, workspace, sessionId, opts.signal, async (conn) =>
+        resourceReadOutcome(server, uri, await conn.readResource(uri, opts)),
+      ),
   };
 }
 
 /**
- * The MCP tools a session may call now. Each enabled server with an approval is started for the
- * session (a stdio one in the sandbox, in the session's workspace) and asked for its tools; the
- * list is compared with what was approved: a new or changed tool is withheld and the server's new
- * list stored, so the Tools page shows it as needing re-approval with a diff.
+ * What a session may use of its servers now. Each enabled server with an approval is started for
+ * the session (a stdio one in the sandbox, in the session's workspace) and asked for its tools,
+ * prompts and whether it has resources; that list is compared with what was approved: a new or
+ * changed entry is withheld and the server's new list stored, so the Tools page shows it as
+ * needing re-approval with a diff.
  */
-export async function sessionMcpTools(sessionId: string, workspace: string): Promise<OfferedMcpTool[]> {
+export async function sessionMcp(sessionId: string, workspace: string): Promise<McpOffer> {
   touch(sessionId);
   const rows = (await listMcpServers()).filter((r) => r.enabled && r.config && r.approvedSha256);
   let byName = sessions().get(sessionId);
@@ -187,7 +280,7 @@ export async function sessionMcpTools(sessionId: string, workspace: string): Pro
     byName = new Map();
     sessions().set(sessionId, byName);
   }
-  const offered: OfferedMcpTool[] = [];
+  const offer: McpOffer = { tools: [], prompts: [], resources: [] };
   for (const row of rows) {
     let live = byName.get(row.name);
     if (!live || JSON.stringify(live.row.config) !== JSON.stringify(row.config)) {
@@ -198,19 +291,26 @@ export async function sessionMcpTools(sessionId: string, workspace: string): Pro
     live.row = row;
     let seen: McpTool[];
     try {
-      seen = await (await ensure(live, workspace)).listTools();
+      seen = await (await ensure(live, workspace)).listEntries();
     } catch (error) {
       await recordSeenTools(row.name, { error: errorText(error) });
       continue;
     }
     const sha256 = hashToolList(seen);
     if (sha256 !== row.seenSha256 || row.error) await recordSeenTools(row.name, { tools: seen, sha256 });
-    for (const tool of offerableTools(seen, row.approvedTools)) {
-      if (MCP_TOOL_NAME.test(qualifiedName(row.name, tool.name)))
-        offered.push(offer(live, tool, workspace, sessionId));
+    for (const entry of offerableTools(seen, row.approvedTools)) {
+      if (entry.kind === "prompt") offer.prompts.push(offerPrompt(live, entry, workspace, sessionId));
+      else if (entry.kind === "resources") offer.resources.push(offerResources(live, workspace, sessionId));
+      else if (MCP_TOOL_NAME.test(qualifiedName(row.name, entry.name)))
+        offer.tools.push(offerTool(live, entry, workspace, sessionId));
     }
   }
-  return offered;
+  return offer;
+}
+
+/** The MCP tools a session may call now (see sessionMcp). */
+export async function sessionMcpTools(sessionId: string, workspace: string): Promise<OfferedMcpTool[]> {
+  return (await sessionMcp(sessionId, workspace)).tools;
 }
 
 /** Stops a session's servers (the session ended or was deleted). */
@@ -246,4 +346,15 @@ export function runningServers(): Map<string, number> {
   for (const byName of sessions().values())
     for (const [name, live] of byName) if (live.conn) counts.set(name, (counts.get(name) ?? 0) + 1);
   return counts;
+}
+
+/** One server's state for the health view: sessions it runs for now, and its crashes and restarts. */
+export function serverState(name: string): ServerEvents & { running: number } {
+  const events = serverEvents().get(name);
+  return {
+    running: runningServers().get(name) ?? 0,
+    crashes: events?.crashes ?? 0,
+    restarts: events?.restarts ?? 0,
+    lastCrash: events?.lastCrash ?? null,
+  };
 }

@@ -59,9 +59,13 @@ export class SandboxedStdioTransport implements Transport {
 
   async send(message: JSONRPCMessage): Promise<void> {
     if (this.closed) throw new Error("the server's connection is closed");
-    await new Promise<void>((resolve, reject) =>
-      this.proc.stdin.write(`${JSON.stringify(message)}\n`, (error) => (error ? reject(error) : resolve())),
-    );
+    // queued is sent: waiting for the write's callback cost a turn of the event loop per call;
+    // a pipe that is full is waited for, and a broken one ends the connection through exited
+    if (!this.proc.stdin.write(`${JSON.stringify(message)}\n`))
+      await Promise.race([
+        new Promise((resolve) => this.proc.stdin.once("drain", resolve)),
+        this.proc.exited,
+      ]);
   }
 
   async close(): Promise<void> {

@@ -18,8 +18,14 @@ function canonical(value: unknown): unknown {
   return value;
 }
 
+/** A tool, a prompt and the resources entry may share a name: each is its own entry. */
+function keyOf(entry: McpTool): string {
+  return `${entry.kind ?? "tool"}:${entry.name}`;
+}
+
 function sorted(tools: readonly McpTool[]): McpTool[] {
-  return [...tools].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  return [...tools].sort((a, b) => cmp(a.name, b.name) || cmp(a.kind ?? "", b.kind ?? ""));
 }
 
 export function hashToolList(tools: readonly McpTool[]): string {
@@ -46,9 +52,9 @@ export interface ReviewedTool extends McpTool {
  * approved form is kept for the diff.
  */
 export function reviewTools(seen: readonly McpTool[], approved: readonly McpTool[]): ReviewedTool[] {
-  const before = new Map(approved.map((t) => [t.name, t]));
+  const before = new Map(approved.map((t) => [keyOf(t), t]));
   return sorted(seen).map((tool) => {
-    const prior = before.get(tool.name) ?? null;
+    const prior = before.get(keyOf(tool)) ?? null;
     const same = prior !== null && hashTool(prior) === hashTool(tool);
     return { ...tool, status: same ? "active" : "needs_approval", previous: same ? null : prior };
   });
@@ -58,7 +64,7 @@ export function reviewTools(seen: readonly McpTool[], approved: readonly McpTool
 export function offerableTools(seen: readonly McpTool[], approved: readonly McpTool[]): McpTool[] {
   return reviewTools(seen, approved)
     .filter((t) => t.status === "active")
-    .map(({ name, description, inputSchema }) => ({ name, description, inputSchema }));
+    .map(({ status: _status, previous: _previous, ...entry }) => entry);
 }
 
 /** Names a tool may have on our side: `<server>__<tool>` must be a valid model tool name. */

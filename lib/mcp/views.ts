@@ -69,7 +69,8 @@ export function serverView(row: McpServerRow, running = 0): McpServerView {
     view.env = config.stdio.env;
   } else if (config?.transport === "http") {
     view.url = config.http.url;
-    view.headers = Object.keys(row.secrets);
+    // sorted: PostgreSQL's jsonb keeps no key order, and the list should read the same on both
+    view.headers = Object.keys(row.secrets).sort();
   }
   view.status = statusOf(row, tools);
   const error = row.error ?? (config ? null : "its stored configuration is not valid");

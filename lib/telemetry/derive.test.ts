@@ -293,6 +293,9 @@ describe("the health table", () => {
       ...many(2, { tool: "rare", errorClass: "tool_error", ok: false }),
       ...many(2, { tool: "trial_tool", version: "v1", errorClass: "tool_error", ok: false }),
       { tool: "gone", version: "v1" },
+      ...many(2, { tool: "docs__search", version: "mcp:docs" }),
+      { tool: "mcp_resources", version: "mcp:docs" },
+      { tool: "mcp_resources", version: "mcp:wiki", errorClass: "timeout", ok: false },
     ]),
   ];
   const recent = {
@@ -313,6 +316,8 @@ describe("the health table", () => {
   it("lists tools with calls, the built-ins and active tools, most calls first", () => {
     expect(rows.map((r) => r.tool)).toEqual([
       "flaky",
+      "docs__search",
+      "mcp_resources",
       "rare",
       "trial_tool",
       "gone",
@@ -323,6 +328,11 @@ describe("the health table", () => {
     ]);
     expect(row("old_tool")).toMatchObject({ calls: 0, origin: "user", version: "v1", lastUsedAt: null });
     expect(row("load_skill")).toMatchObject({ origin: "builtin", version: "builtin" });
+  });
+
+  it("counts an MCP server's tools like the rest, named as MCP with their server", () => {
+    expect(row("docs__search")).toMatchObject({ calls: 2, successes: 2, origin: "mcp", version: "mcp:docs" });
+    expect(row("mcp_resources")).toMatchObject({ calls: 2, failures: 1, origin: "mcp", version: "mcp" });
   });
 
   it("flags failing above 30 % only with 5 calls or more", () => {

@@ -335,7 +335,7 @@ export interface HealthInput {
 }
 
 export function healthFrom(input: HealthInput): ToolHealth[] {
-  const { tools } = aggregate(input.rollups);
+  const { tools, versions: called } = aggregate(input.rollups);
   const byName = new Map<string, CatalogVersion[]>();
   for (const v of input.catalog) byName.set(v.name, [...(byName.get(v.name) ?? []), v]);
   const names = new Set<string>([...tools.keys(), ...input.builtins]);
@@ -358,6 +358,9 @@ export function healthFrom(input: HealthInput): ToolHealth[] {
       ? input.scorecards.find((c) => c.tool === tool && c.current.version === `v${current.version}`)
       : undefined;
     const stats = statsOf(tool, agg);
+    // an MCP server's tool: no catalog entry, its calls name the server (`mcp:<server>`)
+    const servers =
+      builtin || versions ? [] : [...(called.get(tool)?.keys() ?? [])].filter((v) => v.startsWith("mcp:"));
     const flags: ToolFlags = {
       // an agent- or user-written tool is unproven code: one failed call of one is already a signal
       failing: agg.calls >= (written ? 1 : FAILING_MIN_CALLS) && stats.failures / agg.calls > FAILING_ABOVE,
@@ -370,8 +373,16 @@ export function healthFrom(input: HealthInput): ToolHealth[] {
     };
     rows.push({
       ...stats,
-      origin: originOf(versions, builtin),
-      version: builtin ? "builtin" : current ? `v${current.version}` : null,
+      origin: servers.length ? "mcp" : originOf(versions, builtin),
+      version: builtin
+        ? "builtin"
+        : current
+          ? `v${current.version}`
+          : servers.length === 1
+            ? (servers[0] ?? null)
+            : servers.length
+              ? "mcp"
+              : null,
       status: builtin ? "active" : (current?.status ?? null),
       commandFailures: agg.commandFailures,
       errorClasses: [...agg.classes.entries()]

@@ -1,6 +1,7 @@
 /** Response shapes of the telemetry API and the page's props. Plain data: safe to import in client code. */
 
-export type ToolOrigin = "builtin" | "agent" | "user";
+/** "mcp": a tool of an MCP server (its calls are recorded with `toolVersion: "mcp:<server>"`). */
+export type ToolOrigin = "builtin" | "agent" | "user" | "mcp";
 
 /** The contract's per-tool row (GET /api/telemetry/tools); the health table adds to it. */
 export interface ToolStats {

@@ -11,6 +11,7 @@ import type { BuiltinTool } from "@/lib/tools/types";
 import { workspaceForTurn } from "@/lib/workspaces/session";
 import { estimateTokens, fitToBudget } from "../context-budget";
 import { toModelMessages } from "../history";
+import { promptLine } from "../mcp-resources";
 import { loadMcpTools } from "../mcp-tools";
 import { historyForNativePatch, offersNativePatch } from "../native-patch";
 import { parsePart, type StoredPart } from "../parts";
@@ -53,7 +54,19 @@ export async function prepare(turn: TurnState): Promise<TurnPlan> {
   await noteCapturedLearning(turn, reads.learned);
 
   const tools = builtinToolsFor(turn.kind);
-  const buildPrompt = promptBuilder(turn, scanned, { tools, memory: reads.memory, skillHint }, reads.context);
+  // before the prompt: the servers' approved prompts are listed with the skills
+  const mcp =
+    turn.kind === "agent"
+      ? await loadMcpTools(turn.sessionId, turn.workspace, (message) =>
+          turn.emit({ type: "notice", level: "warn", message }),
+        )
+      : null;
+  const buildPrompt = promptBuilder(
+    turn,
+    scanned,
+    { tools, memory: reads.memory, skillHint, mcpPrompts: mcp?.prompts.map(promptLine) ?? [] },
+    reads.context,
+  );
   turn.instructions = await buildPrompt();
   const budget = Math.max(
     1024,
@@ -65,13 +78,7 @@ export async function prepare(turn: TurnState): Promise<TurnPlan> {
   const price = findPrice(reads.prices, turn.config.model);
   const toolSet = buildToolSet(tools, toolDeps(turn, transcript), { nativeApplyPatch });
   toolSet.installAgentTools(scanned.catalog);
-  if (turn.kind === "agent")
-    toolSet.installMcpTools(
-      await loadMcpTools(turn.sessionId, turn.workspace, (message) =>
-        turn.emit({ type: "notice", level: "warn", message }),
-      ),
-      loadedServers(turn.sessionId),
-    );
+  if (mcp) toolSet.installMcpTools(mcp, loadedServers(turn.sessionId));
   turn.tools = toolSet;
   return { transcript, tools: toolSet, stepLimit: reads.stepLimit, budget, price, messages, buildPrompt };
 }
@@ -116,7 +123,12 @@ async function noteCapturedLearning(turn: TurnState, learned: Captured): Promise
 function promptBuilder(
   turn: TurnState,
   scanned: ToolboxSnapshot,
-  parts: { tools: readonly BuiltinTool[]; memory: PromptMemory; skillHint: string | null },
+  parts: {
+    tools: readonly BuiltinTool[];
+    memory: PromptMemory;
+    skillHint: string | null;
+    mcpPrompts: readonly string[];
+  },
   context: PromptContext,
 ): () => Promise<string> {
   let prefetched: PromptContext | undefined = context;
@@ -127,6 +139,7 @@ function promptBuilder(
       tools: parts.tools,
       toolbox: turn.toolbox ?? scanned,
       memory: parts.memory,
+      mcpPrompts: parts.mcpPrompts,
       context: prefetched,
     });
     prefetched = undefined;
