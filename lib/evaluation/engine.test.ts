@@ -26,6 +26,7 @@ import { BUILTIN_NAMES } from "@/lib/tools/builtin-names";
 import { proposeTool } from "@/lib/tools/lifecycle";
 import { reportForModel } from "@/lib/tools/report-text";
 import { cancelEvaluation, evaluationsSettled, SCRATCH_PREFIX, startEvaluation } from "./engine";
+import { type EvaluationProgress, onProgress } from "./progress";
 import { chooseCase, replaySet } from "./replay-set";
 import { evaluationDetail } from "./views";
 
@@ -288,7 +289,7 @@ describe("an evaluation of a proposed tool", { timeout: 300_000 }, () => {
   it("evaluates a working-memory version: the candidate's prompt has it, the baseline's the one in force", async () => {
     const { turnIds } = await record();
     const older = await saveWorkingMemory("## Pitfalls\n- MEMORY-ALPHA: count TODOs with the tool", "user");
-    await saveWorkingMemory("## Pitfalls\n- MEMORY-BETA: count TODOs by hand", "user");
+    const newer = await saveWorkingMemory("## Pitfalls\n- MEMORY-BETA: count TODOs by hand", "user");
     await expect(
       startEvaluation({ subject: { kind: "memory", version: older.version }, repeats: 1 }, "t"),
     ).rejects.toThrow(/Say which workspace/);
@@ -314,6 +315,24 @@ describe("an evaluation of a proposed tool", { timeout: 300_000 }, () => {
     expect(prompts[0]).not.toContain("MEMORY-ALPHA");
     expect(prompts[4]).toContain("MEMORY-ALPHA");
     expect(prompts[4]).not.toContain("MEMORY-BETA");
+
+    // the version in force is evaluated against the one it replaced, not against itself
+    llm.enqueue(...baseline(), ...baseline());
+    const current = await startEvaluation(
+      {
+        subject: { kind: "memory", version: newer.version },
+        repeats: 1,
+        workspace,
+        cases: [turnIds[0] ?? ""],
+      },
+      "tester",
+    );
+    await evaluationsSettled();
+    expect((await evaluationDetail(current.id)).status).toBe("completed");
+    const again = llm.requests.slice(-8).map((r) => JSON.stringify(r.body));
+    expect(again[0]).toContain("MEMORY-ALPHA");
+    expect(again[0]).not.toContain("MEMORY-BETA");
+    expect(again[4]).toContain("MEMORY-BETA");
   });
 
   it("a person's exclusion takes a case out; requests it cannot run are refused", async () => {
@@ -364,10 +383,24 @@ describe("an evaluation of a skill version", { timeout: 300_000 }, () => {
     const before = llm.requests.length;
     // no workspace named: the one the skill was last suggested in
     const started = await startEvaluation({ subject, repeats: 1 }, "tester");
+    const seen: EvaluationProgress[] = [];
+    const off = onProgress(started.id, (p) => seen.push(p));
     await evaluationsSettled();
+    off();
     const view = await evaluationDetail(started.id);
     expect(view.error).toBeNull();
     expect(view).toMatchObject({ status: "completed", done: 2, workspace, subject });
+    // progress as it ran: which replay, how many done, what it cost, then the end
+    expect(seen.map((p) => [p.status, p.done, p.current?.arm ?? null])).toEqual([
+      ["running", 0, null],
+      ["running", 0, "baseline"],
+      ["running", 1, null],
+      ["running", 1, "candidate"],
+      ["running", 2, null],
+      ["completed", 2, null],
+    ]);
+    expect(seen[1]?.current).toEqual({ case: 1, cases: 1, arm: "baseline", repeat: 1, repeats: 1 });
+    expect(seen.at(-1)).toMatchObject({ total: 2, budgetUsd: 1 });
     const requests = llm.requests.slice(before);
     const bodies = requests.map((r) => JSON.stringify(r.body));
     // the prompt's list, the trigger hint and load_skill: v1 for the baseline, v2 for the candidate

@@ -2,7 +2,7 @@ import { mkdtemp, realpath, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
-import { findSkillVersionById } from "@/lib/db/queries/evaluation-subjects";
+import { findSkillVersionById, previousWorkingMemory } from "@/lib/db/queries/evaluation-subjects";
 import {
   advanceEvaluation,
   createEvaluation,
@@ -14,7 +14,7 @@ import {
 import { findToolVersion } from "@/lib/db/queries/tool-versions";
 import { currentWorkingMemory, findWorkingMemory } from "@/lib/db/queries/working-memory";
 import { ApiError } from "@/lib/errors";
-import type { MemoryOverride } from "@/lib/learning/prompt-memory";
+import { type MemoryOverride, NO_MEMORY } from "@/lib/learning/prompt-memory";
 import { processState } from "@/lib/process-state";
 import { loadModelConfig, type ModelConfig } from "@/lib/settings/model-config";
 import type { SkillOverride } from "@/lib/skills/scope";
@@ -134,11 +134,14 @@ async function fixChange(
         toolVersion: { id: v.id, version: v.version, status: v.status },
       };
     }
-    case "memory":
-      return {
-        subject: { kind: "memory", version: change.memory.version },
-        baselineMemory: (await currentWorkingMemory())?.version ?? null,
-      };
+    case "memory": {
+      const version = change.memory.version;
+      const current = (await currentWorkingMemory())?.version ?? null;
+      // against what is in force; for the version in force itself, against the one it replaced
+      const baselineMemory =
+        current !== version ? current : ((await previousWorkingMemory(version))?.version ?? null);
+      return { subject: { kind: "memory", version }, baselineMemory };
+    }
     case "skill": {
       const ref = (v: { id: string; version: number; sha256: string }) => ({
         id: v.id,
@@ -262,6 +265,12 @@ export async function previewEvaluation(
 ): Promise<EvaluationPreview> {
   try {
     const resolved = await resolveSubject(subject);
+    if (!requestedWorkspace && !resolved.defaultWorkspace)
+      return {
+        available: false,
+        needsWorkspace: true,
+        reason: "Choose the workspace whose recorded turns to replay: this change has no session of its own.",
+      };
     const workspace = workspaceFor(resolved, requestedWorkspace);
     const cases = casesToRun(await replaySet(workspace, resolved.setFor), DEFAULT_CASES);
     if (cases.length === 0)
@@ -408,7 +417,7 @@ async function armsFor(inputs: EvaluationInputs): Promise<Record<Arm, ArmView>> 
     });
     // the baseline is the memory in force when the evaluation was asked for, even if one came since
     return {
-      baseline: { scope: null, memory: baseline ? of(baseline) : null, skill: null },
+      baseline: { scope: null, memory: baseline ? of(baseline) : NO_MEMORY, skill: null },
       candidate: { scope: null, memory: of(candidate), skill: null },
     };
   }

@@ -119,7 +119,8 @@ export type EvaluationPreview =
       estimate: { runs: number; tokens: number; costUsd: number };
       budgetUsd: number;
     }
-  | { available: false; reason: string };
+  /** `needsWorkspace`: the subject has no workspace of its own; name one (`workspace`) to see the cases. */
+  | { available: false; reason: string; needsWorkspace?: boolean };
 
 /** GET /api/evaluations?tool=…&sha256=… (or skill, memory, hypothesis): a subject's evaluations, newest first, and what a new one would cost. */
 export interface EvaluationList {

@@ -22,6 +22,11 @@ export function skillVersionAsOf(name: string, at: Date) {
   });
 }
 
+/** The working-memory version before `version` (null: it is the first). */
+export function previousWorkingMemory(version: number) {
+  return db().workingMemory.findFirst({ where: { version: { lt: version } }, orderBy: { version: "desc" } });
+}
+
 /** The working memory in force at a time. */
 export function workingMemoryAsOf(at: Date) {
   return db().workingMemory.findFirst({ where: { createdAt: { lte: at } }, orderBy: { version: "desc" } });
