@@ -2,10 +2,18 @@ import "server-only";
 import { z } from "zod";
 import { type EvaluationRecord, findEvaluation, listEvaluationsOf } from "@/lib/db/queries/evaluations";
 import { ApiError } from "@/lib/errors";
+import type { MaintenanceRun, RunEvaluations } from "@/lib/learning/views";
 import type { ReplayCase, Verification } from "./cases";
 import { inputsSchema, subjectRef } from "./engine";
 import type { EvaluationProgress, EvaluationStatus } from "./progress";
-import { type Arm, type EvaluationSummary, figureLine, type RunMeasure, summarize } from "./summary";
+import {
+  type Arm,
+  type EvaluationSummary,
+  figureLine,
+  type RunMeasure,
+  shortFigures,
+  summarize,
+} from "./summary";
 
 export type { EvaluationProgress, EvaluationStatus, EvaluationSummary, RunMeasure, Verification };
 
@@ -231,4 +239,39 @@ export function subjectOfQuery(q: z.infer<typeof listQuerySchema>): Subject {
     "bad_request",
     "Name one subject: tool and sha256, skill and version, memory (a version), or hypothesis (an id).",
   );
+}
+
+const FINISHED_WITH_FIGURES = new Set(["completed", "budget_stopped", "cancelled"]);
+
+/** Which of a battery change's hypotheses were evaluated, and how each came out. */
+export async function runEvaluations(
+  hypotheses: ReadonlyArray<{ id: string; claim: string }>,
+): Promise<RunEvaluations> {
+  const rows = await Promise.all(
+    hypotheses.map(async (h, i) => {
+      const evaluations = await listEvaluationsOf("hypothesis", h.id);
+      const finished = evaluations.find((e) => FINISHED_WITH_FIGURES.has(e.status) && e.runs.length > 0);
+      const summary = finished ? evaluationView(finished).summary : null;
+      return {
+        id: h.id,
+        label: `H${i + 1}`,
+        claim: h.claim,
+        status: evaluations[0]?.status ?? null,
+        figures: summary ? shortFigures(summary) : null,
+      };
+    }),
+  );
+  const done = rows.filter((r) => r.figures !== null);
+  const line = [
+    `evaluated: ${done.length} of ${rows.length}`,
+    ...done.map((r) => `${r.label} ${r.figures}`),
+  ].join("; ");
+  return { line, evaluated: done.length, total: rows.length, hypotheses: rows };
+}
+
+/** A battery change as the API shows it: with the evaluations of the hypotheses it recorded. */
+export async function withRunEvaluations(run: MaintenanceRun): Promise<MaintenanceRun> {
+  const hypotheses = run.results?.hypotheses ?? [];
+  if (hypotheses.length === 0) return run;
+  return { ...run, evaluations: await runEvaluations(hypotheses) };
 }

@@ -54,11 +54,3 @@ export async function skillUseBehind(name: string): Promise<{ turnIds: string[];
 export function findHypothesis(id: string) {
   return db().hypothesis.findUnique({ where: { id } });
 }
-
-/** The hypotheses a battery change recorded: those started while it ran, oldest first. */
-export function hypothesesOfRun(startedAt: Date, finishedAt: Date | null) {
-  return db().hypothesis.findMany({
-    where: { startedAt: { gte: startedAt, ...(finishedAt ? { lte: finishedAt } : {}) } },
-    orderBy: { startedAt: "asc" },
-  });
-}
