@@ -51,6 +51,11 @@ export function onProgress(id: string, listener: (progress: EvaluationProgress) 
 }
 
 const HEARTBEAT_MS = 15_000;
+/**
+ * How often the stream reads where the evaluation is again, in case it runs on another instance
+ * (whose reports never reach this one) or a report was missed: the stored row moves on per replay.
+ */
+const REREAD_MS = 5_000;
 
 /**
  * An evaluation's progress as server-sent events: where it is now (`initial`, read after the
@@ -78,9 +83,12 @@ export function progressStream(
           controller.close();
         } catch {}
       };
+      let last = "";
       const send = (p: EvaluationProgress) => {
-        if (closed) return;
-        controller.enqueue(encoder.encode(`data: ${JSON.stringify(p)}\n\n`));
+        const frame = JSON.stringify(p);
+        if (closed || frame === last) return;
+        last = frame;
+        controller.enqueue(encoder.encode(`data: ${frame}\n\n`));
         if (FINISHED.has(p.status)) end();
       };
       const queued: EvaluationProgress[] = [];
@@ -89,9 +97,13 @@ export function progressStream(
       const heartbeat = setInterval(() => {
         if (!closed) controller.enqueue(encoder.encode(": heartbeat\n\n"));
       }, HEARTBEAT_MS);
+      const reread = setInterval(() => {
+        if (ready) void initial().then(send, end);
+      }, REREAD_MS);
       stop = () => {
         unsubscribe();
         clearInterval(heartbeat);
+        clearInterval(reread);
         signal.removeEventListener("abort", end);
       };
       finish = end;
