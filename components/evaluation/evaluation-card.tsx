@@ -1,39 +1,22 @@
 "use client";
 
 import { useCallback, useEffect, useState } from "react";
-import type { EvaluationList, EvaluationProgress, EvaluationView, Subject } from "@/lib/evaluation/views";
+import type { EvaluationList, EvaluationProgress, Subject } from "@/lib/evaluation/views";
 import { evaluationsApi, isAbortError, workspacesApi } from "../api-client";
 import { Button } from "../ui/button";
+import { live, progressLine, STATUS_TEXT, usd } from "./progress-line";
 
 /** How soon the list is read again when the progress stream is lost. */
 const RETRY_MS = 1500;
 
-const STATUS_TEXT: Record<EvaluationView["status"], string> = {
-  queued: "Queued",
-  running: "Running",
-  completed: "Finished",
-  cancelled: "Cancelled",
-  budget_stopped: "Stopped at its budget",
-  failed: "Failed",
-};
-
-const usd = (n: number) => `$${n.toFixed(n < 1 ? 3 : 2)}`;
-const live = (status: EvaluationView["status"] | undefined) => status === "queued" || status === "running";
-
-/** "replay 3 of 12: case 2 of 3, candidate, repeat 1 of 2 · $0.020 of $1.00 spent" */
-export function progressLine(p: EvaluationProgress): string {
-  const where = p.current
-    ? `replay ${p.done + 1} of ${p.total}: case ${p.current.case} of ${p.current.cases}, ${p.current.arm}, repeat ${p.current.repeat} of ${p.current.repeats}`
-    : `${p.done} of ${p.total} replays done`;
-  return `${STATUS_TEXT[p.status]} · ${where} · ${usd(p.spentUsd)} of ${usd(p.budgetUsd)} spent`;
-}
-
 /** Follows a live evaluation's progress stream; calls `onEnd` when it finishes or the stream is lost. */
 function useProgress(id: string | null, onEnd: () => void): EvaluationProgress | null {
   const [progress, setProgress] = useState<EvaluationProgress | null>(null);
+  // bumped when the stream is lost, so it is opened again if the evaluation still runs
+  const [attempt, setAttempt] = useState(0);
   useEffect(() => {
     setProgress(null);
-    if (!id) return;
+    if (!id || attempt < 0) return;
     const source = new EventSource(evaluationsApi.progressUrl(id));
     let timer: ReturnType<typeof setTimeout> | null = null;
     source.onmessage = (message: MessageEvent<string>) => {
@@ -47,13 +30,16 @@ function useProgress(id: string | null, onEnd: () => void): EvaluationProgress |
     };
     source.onerror = () => {
       source.close();
-      timer = setTimeout(onEnd, RETRY_MS);
+      timer = setTimeout(() => {
+        onEnd();
+        setAttempt((a) => a + 1);
+      }, RETRY_MS);
     };
     return () => {
       source.close();
       if (timer) clearTimeout(timer);
     };
-  }, [id, onEnd]);
+  }, [id, onEnd, attempt]);
   return progress;
 }
 
