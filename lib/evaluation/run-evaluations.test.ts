@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { createEvaluation, recordEvaluationRun } from "@/lib/db/queries/evaluations";
 import { maintenanceRunView } from "@/lib/learning/views";
-import type { EvaluationInputs } from "./engine";
+import type { EvaluationInputs } from "./inputs";
 import { withRunEvaluations } from "./views";
 
 async function hypothesis(claim: string) {

@@ -4,7 +4,7 @@ import { type EvaluationRecord, findEvaluation, listEvaluationsOf } from "@/lib/
 import { ApiError } from "@/lib/errors";
 import type { MaintenanceRun, RunEvaluations } from "@/lib/learning/views";
 import type { ReplayCase, Verification } from "./cases";
-import { inputsSchema, subjectRef } from "./engine";
+import { inputsSchema, subjectRef } from "./inputs";
 import type { EvaluationProgress, EvaluationStatus } from "./progress";
 import {
   type Arm,
