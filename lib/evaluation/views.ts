@@ -249,7 +249,7 @@ export async function runEvaluations(
 ): Promise<RunEvaluations> {
   const rows = await Promise.all(
     hypotheses.map(async (h, i) => {
-      const evaluations = await listEvaluationsOf("hypothesis", h.id);
+      const evaluations = await listEvaluationsOf("hypothesis", h.id, 5);
       const finished = evaluations.find((e) => FINISHED_WITH_FIGURES.has(e.status) && e.runs.length > 0);
       const summary = finished ? evaluationView(finished).summary : null;
       return {
