@@ -8,6 +8,7 @@ const DATABASE_TESTS = [
   "lib/agent/runner.test.ts",
   "lib/agent/lease.test.ts",
   "lib/evaluation/engine.test.ts",
+  "lib/evaluation/run-evaluations.test.ts",
   "lib/auth/**/*.test.ts",
   "lib/team/**/*.test.ts",
   "lib/boot/**/*.test.ts",

@@ -17,6 +17,7 @@ import type {
   EvaluationList,
   EvaluationStarted,
   EvaluationView,
+  Subject,
 } from "@/lib/evaluation/views";
 import type {
   HypothesisList,
@@ -354,19 +355,39 @@ export const toolsApi = {
   syncFolder: () => request<ToolsFolderSync>("/api/tools/sync", { method: "POST" }),
 };
 
-/** Evaluations: replaying recorded turns with and without a tool version before approving it. */
+/** The query that names an evaluation's subject (GET /api/evaluations). */
+function subjectQuery(subject: Subject): Record<string, string | number> {
+  switch (subject.kind) {
+    case "tool":
+      return { tool: subject.name, sha256: subject.sha256 };
+    case "skill":
+      return { skill: subject.name, version: subject.version };
+    case "memory":
+      return { memory: subject.version };
+    case "hypothesis":
+      return { hypothesis: subject.id };
+  }
+}
+
+/** Evaluations: replaying recorded turns with and without a change (tool, skill, memory, hypothesis) before keeping it. */
 export const evaluationsApi = {
-  ofTool: (name: string, sha256: string, signal?: AbortSignal) =>
-    request<EvaluationList>(`/api/evaluations${query({ tool: name, sha256 })}`, { signal }),
+  of: (subject: Subject, workspace?: string, signal?: AbortSignal) =>
+    request<EvaluationList>(`/api/evaluations${query({ ...subjectQuery(subject), workspace })}`, { signal }),
   detail: (id: string, signal?: AbortSignal) =>
     request<EvaluationView>(`/api/evaluations/${enc(id)}`, { signal }),
-  start: (name: string, sha256: string, budgetUsd?: number) =>
+  start: (subject: Subject, workspace?: string, budgetUsd?: number) =>
     request<EvaluationStarted>("/api/evaluations", {
       method: "POST",
-      body: { subject: { kind: "tool", name, sha256 }, ...(budgetUsd !== undefined ? { budgetUsd } : {}) },
+      body: {
+        subject,
+        ...(workspace ? { workspace } : {}),
+        ...(budgetUsd !== undefined ? { budgetUsd } : {}),
+      },
     }),
   cancel: (id: string) =>
     request<EvaluationCancelled>(`/api/evaluations/${enc(id)}/cancel`, { method: "POST" }),
+  /** The URL of an evaluation's progress stream (server-sent events). */
+  progressUrl: (id: string) => `/api/evaluations/${enc(id)}/progress`,
 };
 
 /** A new MCP server: a program started in the sandbox, or an HTTP endpoint (header values are write-only). */

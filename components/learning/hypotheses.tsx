@@ -1,4 +1,6 @@
+import { useState } from "react";
 import type { Hypothesis } from "@/lib/learning/views";
+import { EvaluationCard } from "../evaluation/evaluation-card";
 import { formatAbsoluteTime, formatDuration, formatPercent } from "../format";
 import { cn } from "../ui/cn";
 import { StatusPill } from "./badges";
@@ -15,6 +17,23 @@ const SUBJECT: Record<string, string> = {
   skill: "skill",
   working_memory: "working memory",
 };
+
+/** The hypothesis's change replayed on recorded turns: opened on demand (each card reads its evaluations). */
+function HypothesisEvaluation({ id }: { id: string }) {
+  const [open, setOpen] = useState(false);
+  if (!open)
+    return (
+      <button
+        type="button"
+        data-testid="hypothesis-evaluate"
+        onClick={() => setOpen(true)}
+        className="self-start text-accent-text text-xs hover:underline"
+      >
+        Evaluation on recorded turns…
+      </button>
+    );
+  return <EvaluationCard subject={{ kind: "hypothesis", id }} label="with its change" />;
+}
 
 function Figure({ label, value, tone }: { label: string; value: string; tone?: "good" | "bad" | "muted" }) {
   return (
@@ -116,6 +135,7 @@ export function HypothesisCards({ hypotheses }: { hypotheses: Hypothesis[] | nul
                 </>
               ) : null}
             </p>
+            <HypothesisEvaluation id={h.id} />
           </li>
         );
       })}

@@ -87,14 +87,26 @@ function Detail({ run }: { run: MaintenanceRun }) {
         ) : null}
         {(r.hypotheses ?? []).length ? (
           <ul className="flex list-disc flex-col gap-1 pl-4 text-muted">
-            {(r.hypotheses ?? []).map((h) => (
-              <li key={h.id}>
-                <a href={`#hypothesis-${h.id}`} className="hover:underline">
-                  {h.claim}
-                </a>
-              </li>
-            ))}
+            {(r.hypotheses ?? []).map((h, i) => {
+              const evaluated = run.evaluations?.hypotheses.find((e) => e.id === h.id);
+              return (
+                <li key={h.id}>
+                  <span className="text-faint">H{i + 1}</span>{" "}
+                  <a href={`#hypothesis-${h.id}`} className="hover:underline">
+                    {h.claim}
+                  </a>
+                  {evaluated?.figures ? (
+                    <span className="block font-mono text-fg text-xs">{evaluated.figures}</span>
+                  ) : null}
+                </li>
+              );
+            })}
           </ul>
+        ) : null}
+        {run.evaluations ? (
+          <p data-testid="run-evaluations" className="text-muted">
+            Replayed on recorded turns — {run.evaluations.line}
+          </p>
         ) : null}
       </div>
       <div className="flex flex-col gap-3">

@@ -3,6 +3,7 @@
 import { useState } from "react";
 import type { WorkingMemoryVersion } from "@/lib/learning/views";
 import { learningApi } from "../api-client";
+import { EvaluationCard } from "../evaluation/evaluation-card";
 import { formatAbsoluteTime, formatRelativeTime } from "../format";
 import { Button } from "../ui/button";
 import { Callout } from "../ui/callout";
@@ -217,6 +218,13 @@ export function WorkingMemoryPanel({
               </p>
             ) : null}
             <MemoryText content={shown.content} />
+            <div className="mt-3">
+              <EvaluationCard
+                key={shown.version}
+                subject={{ kind: "memory", version: shown.version }}
+                label={`with working memory v${shown.version}`}
+              />
+            </div>
           </div>
         ) : (
           <p className="px-4 py-6 text-muted">

@@ -3,6 +3,7 @@
 import { type KeyboardEvent, useEffect, useRef, useState } from "react";
 import type { SkillVersionContent, SkillVersionSummary } from "@/lib/skills/views";
 import { isAbortError, skillsApi } from "../api-client";
+import { EvaluationCard } from "../evaluation/evaluation-card";
 import { formatAbsoluteTime, formatRelativeTime } from "../format";
 import { Button } from "../ui/button";
 import { cn } from "../ui/cn";
@@ -158,6 +159,15 @@ export function SkillHistory({ name, versions, current, dirty, now, onRestored }
         ) : (
           <div aria-hidden="true" className="h-40 animate-pulse bg-panel-2/30" />
         )}
+        {selected !== null ? (
+          <div className="border-line border-t p-3">
+            <EvaluationCard
+              key={selected}
+              subject={{ kind: "skill", name, version: selected }}
+              label={`with ${name} v${selected}`}
+            />
+          </div>
+        ) : null}
       </div>
       <ConfirmDialog
         open={confirming}

@@ -3,10 +3,10 @@
 import Link from "next/link";
 import { type ReactNode, useMemo, useState } from "react";
 import type { ToolDetail as ToolDetailData, ToolVersionDetail } from "@/lib/tools/views";
+import { EvaluationCard } from "../evaluation/evaluation-card";
 import { formatAbsoluteTime, formatRelativeTime } from "../format";
 import { cn } from "../ui/cn";
 import { CodePanel, type CodeTab } from "./code-panel";
-import { EvaluationCard } from "./evaluation-card";
 import { canRollBack, shortSha, toolHref, versionUnderReview } from "./model";
 import {
   type ActionError,
@@ -280,7 +280,7 @@ function VersionView({
       </section>
 
       {version.status === "proposed" || version.status === "active" ? (
-        <EvaluationCard name={name} version={version} />
+        <EvaluationCard subject={{ kind: "tool", name, sha256: version.sha256 }} label={`with ${name}`} />
       ) : null}
       <About version={version} now={now} />
       <ValidationReport report={version.validation} onShowLine={showLine} />

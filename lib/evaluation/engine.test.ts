@@ -5,7 +5,7 @@
  * itself (an agent that only claims success scores as failed), and a replayed agent that looks for
  * the evaluation's records or the data dir finds nothing.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -19,12 +19,14 @@ import { createSession } from "@/lib/db/queries/sessions";
 import { saveWorkingMemory } from "@/lib/db/queries/working-memory";
 import { env } from "@/lib/env";
 import { saveModelSettings } from "@/lib/settings/model-config";
+import { saveSkill } from "@/lib/skills/store";
 import { startTestSandbox } from "@/lib/testing/sandbox";
 import { testWorkspace } from "@/lib/testing/workspace";
 import { BUILTIN_NAMES } from "@/lib/tools/builtin-names";
 import { proposeTool } from "@/lib/tools/lifecycle";
 import { reportForModel } from "@/lib/tools/report-text";
 import { cancelEvaluation, evaluationsSettled, SCRATCH_PREFIX, startEvaluation } from "./engine";
+import { type EvaluationProgress, onProgress } from "./progress";
 import { chooseCase, replaySet } from "./replay-set";
 import { evaluationDetail } from "./views";
 
@@ -44,8 +46,13 @@ const TOOL_SOURCE = [
   "}",
 ].join("\n");
 
+let skillsDir: string;
+
 beforeAll(async () => {
   llm = await startFakeLLM({ port: 0 });
+  skillsDir = path.join(mkdtempSync(path.join(os.tmpdir(), "ratchet-eval-skills-")), "skills");
+  mkdirSync(skillsDir);
+  process.env.RATCHET_SKILLS_DIR = skillsDir;
   await startTestSandbox();
   process.env.RATCHET_TOOLS_DIR = mkdtempSync(path.join(os.tmpdir(), "ratchet-tools-"));
   workspace = testWorkspace("eval-");
@@ -282,7 +289,7 @@ describe("an evaluation of a proposed tool", { timeout: 300_000 }, () => {
   it("evaluates a working-memory version: the candidate's prompt has it, the baseline's the one in force", async () => {
     const { turnIds } = await record();
     const older = await saveWorkingMemory("## Pitfalls\n- MEMORY-ALPHA: count TODOs with the tool", "user");
-    await saveWorkingMemory("## Pitfalls\n- MEMORY-BETA: count TODOs by hand", "user");
+    const newer = await saveWorkingMemory("## Pitfalls\n- MEMORY-BETA: count TODOs by hand", "user");
     await expect(
       startEvaluation({ subject: { kind: "memory", version: older.version }, repeats: 1 }, "t"),
     ).rejects.toThrow(/Say which workspace/);
@@ -308,6 +315,24 @@ describe("an evaluation of a proposed tool", { timeout: 300_000 }, () => {
     expect(prompts[0]).not.toContain("MEMORY-ALPHA");
     expect(prompts[4]).toContain("MEMORY-ALPHA");
     expect(prompts[4]).not.toContain("MEMORY-BETA");
+
+    // the version in force is evaluated against the one it replaced, not against itself
+    llm.enqueue(...baseline(), ...baseline());
+    const current = await startEvaluation(
+      {
+        subject: { kind: "memory", version: newer.version },
+        repeats: 1,
+        workspace,
+        cases: [turnIds[0] ?? ""],
+      },
+      "tester",
+    );
+    await evaluationsSettled();
+    expect((await evaluationDetail(current.id)).status).toBe("completed");
+    const again = llm.requests.slice(-8).map((r) => JSON.stringify(r.body));
+    expect(again[0]).toContain("MEMORY-ALPHA");
+    expect(again[0]).not.toContain("MEMORY-BETA");
+    expect(again[4]).toContain("MEMORY-BETA");
   });
 
   it("a person's exclusion takes a case out; requests it cannot run are refused", async () => {
@@ -321,6 +346,179 @@ describe("an evaluation of a proposed tool", { timeout: 300_000 }, () => {
     );
     await expect(
       startEvaluation({ subject: { kind: "hypothesis", id: "h1" }, repeats: 1 }, "t"),
-    ).rejects.toThrow(/not supported yet/);
+    ).rejects.toThrow(/No hypothesis h1/);
+  });
+});
+
+const skillDoc = (description: string, body: string) =>
+  `---\nname: counting\ndescription: ${description}\ntriggers: ["TODOs"]\n---\n${body}\n`;
+
+describe("an evaluation of a skill version", { timeout: 300_000 }, () => {
+  it("the baseline sees the version before it, the candidate that version, everywhere a turn sees a skill", async () => {
+    await saveSkill({ name: "counting", content: skillDoc("DESC-ONE", "SKILL-BODY-ONE"), origin: "user" });
+    // a turn where the skill's trigger matched: the case its change would have changed
+    const session = await createSession({ title: "skills", workspace, budgetUsd: null, model: "fake-model" });
+    llm.enqueue(
+      reply().tool("run_command", { command: "make check" }).usage(100, 10).build(),
+      reply().text("no").usage(100, 10).build(),
+    );
+    const turnId = await turn(session.id, "count the TODOs with the skill and make the check pass");
+    const v2 = await saveSkill({
+      name: "counting",
+      content: skillDoc("DESC-TWO", "SKILL-BODY-TWO"),
+      origin: "agent",
+    });
+    const subject = { kind: "skill" as const, name: "counting", version: v2.version };
+    const set = await replaySet(workspace, { kind: "skill", name: "counting" });
+    expect(set.filter((c) => c.included).map((c) => c.turnId)).toEqual([turnId]);
+
+    // the replayed agent loads the skill, then looks for the skill store and the other arm's copy
+    const probe = `echo PROBE; cat ${skillsDir}/counting/SKILL.md; echo TAMPER > ${skillsDir}/counting/SKILL.md; ls -a ${os.tmpdir()}/${SCRATCH_PREFIX}*/`;
+    const arm = () => [
+      reply().tool("load_skill", { name: "counting" }).build(),
+      reply().tool("run_command", { command: probe }).build(),
+      reply().text("done").build(),
+    ];
+    llm.enqueue(...arm(), ...arm());
+    const before = llm.requests.length;
+    // no workspace named: the one the skill was last suggested in
+    const started = await startEvaluation({ subject, repeats: 1 }, "tester");
+    const seen: EvaluationProgress[] = [];
+    const off = onProgress(started.id, (p) => seen.push(p));
+    await evaluationsSettled();
+    off();
+    const view = await evaluationDetail(started.id);
+    expect(view.error).toBeNull();
+    expect(view).toMatchObject({ status: "completed", done: 2, workspace, subject });
+    // progress as it ran: which replay, how many done, what it cost, then the end
+    expect(seen.map((p) => [p.status, p.done, p.current?.arm ?? null])).toEqual([
+      ["running", 0, null],
+      ["running", 0, "baseline"],
+      ["running", 1, null],
+      ["running", 1, "candidate"],
+      ["running", 2, null],
+      ["completed", 2, null],
+    ]);
+    expect(seen[1]?.current).toEqual({ case: 1, cases: 1, arm: "baseline", repeat: 1, repeats: 1 });
+    expect(seen.at(-1)).toMatchObject({ total: 2, budgetUsd: 1 });
+    const requests = llm.requests.slice(before);
+    const bodies = requests.map((r) => JSON.stringify(r.body));
+    // the prompt's list, the trigger hint and load_skill: v1 for the baseline, v2 for the candidate
+    expect(bodies[0]).toContain("DESC-ONE");
+    expect(bodies[0]).not.toContain("DESC-TWO");
+    expect(bodies[0]).toContain("matches skill counting");
+    expect(bodies[3]).toContain("DESC-TWO");
+    expect(bodies[3]).not.toContain("DESC-ONE");
+    const loaded = requests.flatMap((r) => r.toolResults.map((t) => t.output));
+    expect(loaded.filter((o) => o.includes("SKILL-BODY-ONE"))).toHaveLength(1);
+    expect(loaded.filter((o) => o.includes("SKILL-BODY-TWO"))).toHaveLength(1);
+    // the skill store is not in the sandbox: not read, not written; no other replay's copy is seen
+    const probes = loaded.filter((o) => o.includes("PROBE"));
+    expect(probes).toHaveLength(2);
+    for (const [seen, other] of [
+      [probes[0], "0-candidate-1"],
+      [probes[1], "0-baseline-1"],
+    ]) {
+      expect(seen).not.toMatch(/DESC-|SKILL-BODY/);
+      expect(seen).toMatch(/No such file or directory|cannot access|Read-only/);
+      expect(seen).not.toContain(other);
+    }
+    expect(readFileSync(path.join(skillsDir, "counting", "SKILL.md"), "utf8")).toContain("SKILL-BODY-TWO");
+    expect(await db().skillVersion.count({ where: { name: "counting" } })).toBe(2);
+    // a replay's suggestions and loads are not counted as use
+    expect(await db().skillLoad.count({ where: { skill: "counting" } })).toBe(1);
+  });
+
+  it("a skill's first version is evaluated against no such skill; an unknown version is refused", async () => {
+    const first = await saveSkill({
+      name: "fresh-skill",
+      content: "---\nname: fresh-skill\ndescription: FRESH-DESC\n---\nFRESH-BODY\n",
+      origin: "agent",
+    });
+    const [c] = await replaySet(workspace);
+    llm.enqueue(
+      reply().tool("load_skill", { name: "fresh-skill" }).build(),
+      reply().text("done").build(),
+      reply().tool("load_skill", { name: "fresh-skill" }).build(),
+      reply().text("done").build(),
+    );
+    const before = llm.requests.length;
+    const started = await startEvaluation(
+      {
+        subject: { kind: "skill", name: "fresh-skill", version: first.version },
+        repeats: 1,
+        workspace,
+        cases: [c?.turnId ?? ""],
+      },
+      "tester",
+    );
+    await evaluationsSettled();
+    expect((await evaluationDetail(started.id)).status).toBe("completed");
+    const requests = llm.requests.slice(before);
+    expect(JSON.stringify(requests[0]?.body)).not.toContain("FRESH-DESC");
+    expect(requests[1]?.toolResults[0]?.output).toMatch(/No skill named "fresh-skill"/);
+    expect(JSON.stringify(requests[2]?.body)).toContain("FRESH-DESC");
+    expect(requests[3]?.toolResults[0]?.output).toContain("FRESH-BODY");
+
+    await expect(
+      startEvaluation({ subject: { kind: "skill", name: "fresh-skill", version: 9 }, repeats: 1 }, "t"),
+    ).rejects.toThrow(/No version 9 of skill fresh-skill/);
+    // without a use of the skill on record, it has no workspace of its own
+    await expect(
+      startEvaluation({ subject: { kind: "skill", name: "fresh-skill", version: 1 }, repeats: 1 }, "t"),
+    ).rejects.toThrow(/Say which workspace/);
+  });
+
+  it("a hypothesis is evaluated by the change it is about; one whose change cannot be replayed says why", async () => {
+    const hypothesis = (subjectType: string, subjectRef: string) =>
+      db().hypothesis.create({
+        data: {
+          claim: "Counting by skill fails less",
+          subjectType,
+          subjectRef,
+          metric: "frictions_per_session",
+          target: 1,
+        },
+      });
+    const h = await hypothesis("skill", "counting@v2");
+    const started = await startEvaluation(
+      { subject: { kind: "hypothesis", id: h.id }, repeats: 1 },
+      "tester",
+    );
+    await cancelEvaluation(started.id);
+    await evaluationsSettled();
+    const view = await evaluationDetail(started.id);
+    expect(view).toMatchObject({
+      subject: { kind: "hypothesis", id: h.id },
+      change: { kind: "skill", name: "counting", version: 2 },
+      workspace,
+      status: "cancelled",
+    });
+    // without a number, the version saved before the hypothesis was recorded
+    const bare = await hypothesis("skill", "counting");
+    const second = await startEvaluation({ subject: { kind: "hypothesis", id: bare.id }, repeats: 1 }, "t");
+    await cancelEvaluation(second.id);
+    await evaluationsSettled();
+    expect((await evaluationDetail(second.id)).change).toEqual({
+      kind: "skill",
+      name: "counting",
+      version: 2,
+    });
+
+    for (const [type, ref, why] of [
+      ["tool_version", "nope@v1", /cannot be evaluated: No version 1 of nope\.$/],
+      ["tool_version", "find_todos", /cannot be evaluated: its tool version "find_todos" names no version/],
+      ["working_memory", "the prompt", /cannot be evaluated: "the prompt" is not a working-memory version/],
+      ["skill", "counting@v7", /cannot be evaluated: No version 7 of skill counting\.$/],
+      ["prompt", "system", /cannot be evaluated: a prompt change is not one an evaluation can replay/],
+    ] as const) {
+      const bad = await hypothesis(type, ref);
+      const error = await startEvaluation(
+        { subject: { kind: "hypothesis", id: bad.id }, repeats: 1 },
+        "t",
+      ).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: "unprocessable" });
+      expect((error as Error).message).toMatch(why);
+    }
   });
 });

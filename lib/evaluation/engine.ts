@@ -1,7 +1,7 @@
 import { mkdtemp, realpath, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { z } from "zod";
+import { findSkillVersionById } from "@/lib/db/queries/evaluation-subjects";
 import {
   advanceEvaluation,
   createEvaluation,
@@ -10,58 +10,38 @@ import {
   findEvaluation,
   recordEvaluationRun,
 } from "@/lib/db/queries/evaluations";
-import { findSession } from "@/lib/db/queries/sessions";
-import { findToolVersion, type ToolVersion } from "@/lib/db/queries/tool-versions";
-import { currentWorkingMemory, findWorkingMemory } from "@/lib/db/queries/working-memory";
+import { findToolVersion } from "@/lib/db/queries/tool-versions";
+import { findWorkingMemory } from "@/lib/db/queries/working-memory";
 import { ApiError } from "@/lib/errors";
-import type { MemoryOverride } from "@/lib/learning/prompt-memory";
+import { type MemoryOverride, NO_MEMORY } from "@/lib/learning/prompt-memory";
 import { processState } from "@/lib/process-state";
 import { loadModelConfig, type ModelConfig } from "@/lib/settings/model-config";
+import type { SkillOverride } from "@/lib/skills/scope";
 import type { CatalogScope } from "@/lib/tools/catalog";
 import { holdScratchRoot } from "@/lib/workspaces/session";
 import { casesToRun, type ReplayCase } from "./cases";
+import { type EvaluationInputs, fixedInputs, inputsSchema, subjectRef } from "./inputs";
+import { type EvaluationProgress, type EvaluationStatus, progressNow, reportProgress } from "./progress";
 import { type CaseInput, replayOnce } from "./replay";
-import { replaySet, type SetFor } from "./replay-set";
+import { replaySet } from "./replay-set";
+import { type Resolved, resolveSubject } from "./subjects";
 import { type Arm, budgetStops, estimate, type RunMeasure, summarize } from "./summary";
 import type { EvaluationPreview, EvaluationStarted, StartEvaluation, Subject } from "./views";
+
+/** The statuses a stored row may have; anything else reads as failed. */
+const STATUSES: ReadonlySet<string> = new Set([
+  "queued",
+  "running",
+  "completed",
+  "cancelled",
+  "budget_stopped",
+  "failed",
+]);
 
 /** Cases an evaluation replays when the request names none. */
 export const DEFAULT_CASES = 5;
 /** Prefix of an evaluation's scratch folder in the temp folder, one per evaluation. */
 export const SCRATCH_PREFIX = "ratchet-eval-";
-
-/** The exact inputs an evaluation ran with, stored with it and never changed. */
-export const inputsSchema = z.object({
-  subject: z.discriminatedUnion("kind", [
-    z.object({ kind: z.literal("tool"), name: z.string(), sha256: z.string() }),
-    z.object({ kind: z.literal("memory"), version: z.number() }),
-  ]),
-  /** The tool version evaluated (a tool subject). */
-  toolVersion: z.object({ id: z.string(), version: z.number(), status: z.string() }).optional(),
-  /** The working memory in force when it started, the baseline's (a memory subject). */
-  baselineMemory: z.number().nullable().optional(),
-  cases: z.array(
-    z.object({
-      turnId: z.string(),
-      workspace: z.string(),
-      tree: z.string(),
-      message: z.string(),
-      verification: z.union([
-        z.object({ kind: z.literal("command"), command: z.string(), exitCode: z.number() }),
-        z.object({ kind: z.literal("rubric"), rubric: z.string() }),
-      ]),
-      tokens: z.number(),
-      costUsd: z.number(),
-    }),
-  ),
-  model: z.string(),
-  api: z.string(),
-  repeats: z.number(),
-  budgetUsd: z.number(),
-  /** What fixes the model's sampling: nothing is set, the endpoint's defaults apply to both arms. */
-  sampling: z.string(),
-});
-export type EvaluationInputs = z.infer<typeof inputsSchema>;
 
 interface Queue {
   chain: Promise<void>;
@@ -78,37 +58,13 @@ const queue = processState("evaluation.queue", (): Queue => {
   return { chain, current: null };
 });
 
-/** A subject found in the record: what each arm sees, which replay set suits it, where it was made. */
-type Resolved =
-  | { kind: "tool"; version: ToolVersion; setFor: SetFor; defaultWorkspace: string | null }
-  | { kind: "memory"; memory: MemoryOverride; setFor: SetFor; defaultWorkspace: null };
-
-async function resolveSubject(subject: Subject): Promise<Resolved> {
-  if (subject.kind === "memory") {
-    const row = await findWorkingMemory(subject.version);
-    if (!row) throw new ApiError("not_found", `No working memory version ${subject.version}.`);
-    const memory = { version: row.version, content: row.content, createdAt: row.createdAt };
-    return { kind: "memory", memory, setFor: { kind: "none" }, defaultWorkspace: null };
-  }
-  if (subject.kind !== "tool")
-    throw new ApiError(
-      "unprocessable",
-      `Evaluating a ${subject.kind} is not supported yet: only agent-written tool versions and working-memory versions can be evaluated.`,
-    );
-  const version = await findToolVersion(subject.name, { sha256: subject.sha256 });
-  if (!version) throw new ApiError("not_found", `No version of ${subject.name} with that sha256.`);
-  if (!version.manifest || (version.status !== "proposed" && version.status !== "active"))
-    throw new ApiError(
-      "unprocessable",
-      `${subject.name} v${version.version} is ${version.status}: only a validated proposal or the active version can be evaluated.`,
-    );
-  const session = version.sessionId ? await findSession(version.sessionId) : null;
-  return {
-    kind: "tool",
-    version,
-    setFor: { kind: "tool", name: version.name, sha256: version.sha256 },
-    defaultWorkspace: session?.workspace ?? null,
-  };
+function progressOf(
+  row: Pick<EvaluationRecord, "id" | "done" | "total" | "spentUsd" | "budgetUsd">,
+  status: EvaluationStatus,
+  current: EvaluationProgress["current"] = null,
+): EvaluationProgress {
+  const { id, done, total, spentUsd, budgetUsd } = row;
+  return { id, status, done, total, spentUsd, budgetUsd, current };
 }
 
 function workspaceFor(resolved: Resolved, requested: string | undefined): string {
@@ -154,20 +110,7 @@ export async function startEvaluation(body: StartEvaluation, by: string): Promis
     throw new ApiError("not_configured", "No model is configured. Set one in Settings.");
   const planned = estimate(cases, body.repeats);
   const budgetUsd = body.budgetUsd ?? defaultBudget(planned.costUsd);
-  const fixed =
-    resolved.kind === "tool"
-      ? {
-          subject: { kind: "tool" as const, name: resolved.version.name, sha256: resolved.version.sha256 },
-          toolVersion: {
-            id: resolved.version.id,
-            version: resolved.version.version,
-            status: resolved.version.status,
-          },
-        }
-      : {
-          subject: { kind: "memory" as const, version: resolved.memory.version },
-          baselineMemory: (await currentWorkingMemory())?.version ?? null,
-        };
+  const fixed = await fixedInputs(resolved);
   const inputs: EvaluationInputs = {
     ...fixed,
     cases: cases.map((c) => ({
@@ -188,16 +131,14 @@ export async function startEvaluation(body: StartEvaluation, by: string): Promis
   const row = await createEvaluation({
     workspace,
     subjectKind: fixed.subject.kind,
-    subjectRef:
-      fixed.subject.kind === "tool"
-        ? `${fixed.subject.name}@${fixed.subject.sha256}`
-        : String(fixed.subject.version),
+    subjectRef: subjectRef(fixed.subject),
     inputs,
     estimateUsd: planned.costUsd,
     budgetUsd,
     total: planned.runs,
     createdBy: by,
   });
+  reportProgress(progressOf(row, "queued"));
   q.chain = q.chain
     .then(() => runEvaluation(row.id))
     .catch((error) => console.error("[ratchet] evaluation failed", error));
@@ -205,10 +146,20 @@ export async function startEvaluation(body: StartEvaluation, by: string): Promis
 }
 
 /** What an evaluation of this version would replay and cost, for the button that starts one. */
-export async function previewEvaluation(subject: Subject, repeats = 2): Promise<EvaluationPreview> {
+export async function previewEvaluation(
+  subject: Subject,
+  repeats = 2,
+  requestedWorkspace?: string,
+): Promise<EvaluationPreview> {
   try {
     const resolved = await resolveSubject(subject);
-    const workspace = workspaceFor(resolved, undefined);
+    if (!requestedWorkspace && !resolved.defaultWorkspace)
+      return {
+        available: false,
+        needsWorkspace: true,
+        reason: "Choose the workspace whose recorded turns to replay: this change has no session of its own.",
+      };
+    const workspace = workspaceFor(resolved, requestedWorkspace);
     const cases = casesToRun(await replaySet(workspace, resolved.setFor), DEFAULT_CASES);
     if (cases.length === 0)
       return { available: false, reason: `No recorded turn in ${workspace} can be replayed.` };
@@ -235,7 +186,11 @@ export async function cancelEvaluation(id: string): Promise<boolean> {
     return true;
   }
   // a queued one is marked here; when its turn comes it is no longer `queued` and never starts
-  return advanceEvaluation(id, ["queued"], { status: "cancelled", finishedAt: new Date() });
+  if (!(await advanceEvaluation(id, ["queued"], { status: "cancelled", finishedAt: new Date() })))
+    return false;
+  const row = await findEvaluation(id);
+  if (row) reportProgress(progressOf(row, "cancelled"));
+  return true;
 }
 
 /** The order of the replays: repeat by repeat, case by case, baseline then candidate, so a stop leaves pairs. */
@@ -267,9 +222,11 @@ async function runEvaluation(id: string): Promise<void> {
   }
   let scratch: { path: string; release: () => void } | null = null;
   const runs: RunMeasure[] = [];
+  let row: EvaluationRecord | null = null;
   try {
-    const row = await findEvaluation(id);
+    row = await findEvaluation(id);
     if (!row) return;
+    reportProgress(progressOf(row, "running"));
     const inputs = inputsSchema.parse(row.inputs);
     const config = await loadModelConfig();
     scratch = await makeScratchRoot();
@@ -279,6 +236,7 @@ async function runEvaluation(id: string): Promise<void> {
       summary: summarize(runs) as unknown as object,
       finishedAt: new Date(),
     });
+    await reportFinal(id, status);
   } catch (error) {
     console.error("[ratchet] evaluation failed", error);
     await advanceEvaluation(id, ["running"], {
@@ -287,6 +245,7 @@ async function runEvaluation(id: string): Promise<void> {
       summary: summarize(runs) as unknown as object,
       finishedAt: new Date(),
     });
+    await reportFinal(id, "failed");
   } finally {
     q.current = null;
     if (scratch) {
@@ -296,11 +255,43 @@ async function runEvaluation(id: string): Promise<void> {
   }
 }
 
-/** What each arm sees: the tool catalog and the working memory, as the subject changes them. */
-async function armsFor(
-  inputs: EvaluationInputs,
-): Promise<Record<Arm, { scope: CatalogScope | null; memory: MemoryOverride | null }>> {
-  const subject = inputs.subject;
+/** The last frame of an evaluation's progress, from its row as stored. */
+async function reportFinal(id: string, status: EvaluationStatus): Promise<void> {
+  const row = await findEvaluation(id).catch(() => null);
+  if (row) reportProgress(progressOf(row, status));
+}
+
+interface ArmView {
+  scope: CatalogScope | null;
+  memory: MemoryOverride | null;
+  skill: SkillOverride | null;
+}
+
+/** A skill version as fixed in the inputs, checked to be the same content it was then. */
+async function skillContent(name: string, ref: { id: string; version: number; sha256: string }) {
+  const row = await findSkillVersionById(ref.id);
+  if (!row || row.sha256 !== ref.sha256)
+    throw new Error(`version ${ref.version} of skill ${name} no longer exists as it was`);
+  return row.content;
+}
+
+/** What each arm sees: the tool catalog, the working memory and the skills, as the change makes them. */
+async function armsFor(inputs: EvaluationInputs): Promise<Record<Arm, ArmView>> {
+  const subject = inputs.change ?? inputs.subject;
+  if (subject.kind === "hypothesis") throw new Error("the hypothesis's change is missing from the inputs");
+  if (subject.kind === "skill") {
+    const fixed = inputs.skill;
+    if (!fixed) throw new Error("the skill versions are missing from the inputs");
+    const [candidate, baseline] = await Promise.all([
+      skillContent(fixed.name, fixed.candidate),
+      fixed.baseline ? skillContent(fixed.name, fixed.baseline) : null,
+    ]);
+    // only this skill differs; every other skill is read from disk as a person's turn reads it
+    return {
+      baseline: { scope: null, memory: null, skill: { name: fixed.name, content: baseline } },
+      candidate: { scope: null, memory: null, skill: { name: fixed.name, content: candidate } },
+    };
+  }
   if (subject.kind === "memory") {
     const [candidate, baseline] = await Promise.all([
       findWorkingMemory(subject.version),
@@ -314,16 +305,20 @@ async function armsFor(
     });
     // the baseline is the memory in force when the evaluation was asked for, even if one came since
     return {
-      baseline: { scope: null, memory: baseline ? of(baseline) : null },
-      candidate: { scope: null, memory: of(candidate) },
+      baseline: { scope: null, memory: baseline ? of(baseline) : NO_MEMORY, skill: null },
+      candidate: { scope: null, memory: of(candidate), skill: null },
     };
   }
   const version = await findToolVersion(subject.name, { sha256: subject.sha256 });
   if (!version) throw new Error(`${subject.name} with sha256 ${subject.sha256} no longer exists`);
   // the baseline is what is in force without this version; the candidate has it in place of its name
   return {
-    baseline: { scope: version.status === "active" ? { without: version.name } : null, memory: null },
-    candidate: { scope: { with: version }, memory: null },
+    baseline: {
+      scope: version.status === "active" ? { without: version.name } : null,
+      memory: null,
+      skill: null,
+    },
+    candidate: { scope: { with: version }, memory: null, skill: null },
   };
 }
 
@@ -338,10 +333,20 @@ async function replayAll(
 ): Promise<"completed" | "cancelled" | "budget_stopped"> {
   const arms = await armsFor(inputs);
   let spent = 0;
-  for (const step of plan(inputs.cases.length, inputs.repeats)) {
+  const cases = inputs.cases.length;
+  for (const step of plan(cases, inputs.repeats)) {
     if (signal.aborted) return "cancelled";
     const c = inputs.cases[step.index] as CaseInput;
     if (budgetStops(spent, c.costUsd, inputs.budgetUsd)) return "budget_stopped";
+    const at = { ...row, done: runs.length, spentUsd: spent };
+    const current = {
+      case: step.index + 1,
+      cases,
+      arm: step.arm,
+      repeat: step.repeat,
+      repeats: inputs.repeats,
+    };
+    reportProgress(progressOf(at, "running", current));
     const result = await replayOnce({
       evaluationId: row.id,
       index: step.index,
@@ -361,6 +366,7 @@ async function replayAll(
     runs.push(measure);
     spent += measure.costUsd;
     await advanceEvaluation(row.id, ["running"], { spentUsd: spent, done: runs.length });
+    reportProgress(progressOf({ ...row, done: runs.length, spentUsd: spent }, "running"));
   }
   return "completed";
 }
@@ -368,4 +374,17 @@ async function replayAll(
 /** For tests: waits until every queued evaluation has run. */
 export function evaluationsSettled(): Promise<void> {
   return queue().chain;
+}
+
+/**
+ * Where an evaluation is now: this process's live progress while it runs here (which replay), else
+ * what its row says (a 404 for an unknown id).
+ */
+export async function progressSnapshot(id: string): Promise<EvaluationProgress> {
+  const live = progressNow(id);
+  if (live) return live;
+  const row = await findEvaluation(id);
+  if (!row) throw new ApiError("not_found", `No evaluation ${id}.`);
+  const status = STATUSES.has(row.status as EvaluationStatus) ? (row.status as EvaluationStatus) : "failed";
+  return progressOf(row, status);
 }

@@ -1,3 +1,4 @@
+import { skillUseBehind } from "@/lib/db/queries/evaluation-subjects";
 import {
   frictionTurnsBehindTool,
   listRecordedTurns,
@@ -9,12 +10,20 @@ import { findToolVersion } from "@/lib/db/queries/tool-versions";
 import { ApiError } from "@/lib/errors";
 import { type Focus, NO_FOCUS, type ReplayCase, selectCases } from "./cases";
 
-/** What the replay set is chosen for: nothing in particular, or an agent-written tool's version. */
-export type SetFor = { kind: "none" } | { kind: "tool"; name: string; sha256: string };
+/** What the replay set is chosen for: nothing in particular, an agent-written tool's version, or a skill. */
+export type SetFor =
+  | { kind: "none" }
+  | { kind: "tool"; name: string; sha256: string }
+  | { kind: "skill"; name: string };
 
 /** The record behind a subject: the friction turns that led to it, their commands, the tool itself. */
 export async function focusFor(subject: SetFor): Promise<Focus> {
   if (subject.kind === "none") return NO_FOCUS;
+  if (subject.kind === "skill") {
+    // the turns the skill was suggested or loaded in come first: its change would have changed them
+    const behind = await skillUseBehind(subject.name);
+    return { turnIds: new Set(behind.turnIds), commandKeys: new Set(), tools: new Set() };
+  }
   const version = await findToolVersion(subject.name, { sha256: subject.sha256 });
   if (!version) throw new ApiError("not_found", `No version of ${subject.name} with that sha256.`);
   const behind = await frictionTurnsBehindTool(subject.name, version);

@@ -13,6 +13,7 @@ import { type MemoryOverride, overridePromptMemory } from "@/lib/learning/prompt
 import { modelClient, silenceLimitMs } from "@/lib/model/client";
 import { collectSecrets, maskSecrets, runProcess, sandboxEnv, withPrivateTmp } from "@/lib/sandbox";
 import type { ModelConfig } from "@/lib/settings/model-config";
+import { type SkillOverride, scopeSkills } from "@/lib/skills/scope";
 import { type CatalogScope, scopeCatalog } from "@/lib/tools/catalog";
 import type { Verification } from "./cases";
 import type { Arm, RunMeasure } from "./summary";
@@ -49,6 +50,8 @@ export interface Replay {
   scope: CatalogScope | null;
   /** The working-memory version the arm sees instead of the current one (null: the current one). */
   memory: MemoryOverride | null;
+  /** The one skill the arm sees as stored instead of as on disk (null: every skill as on disk). */
+  skill: SkillOverride | null;
   /** The folder scratch copies go in (inside a workspace root, outside every real workspace). */
   scratchRoot: string;
   config: ModelConfig;
@@ -95,6 +98,7 @@ async function replayIn(
   const session = { id: sessionId };
   scopeCatalog(session.id, r.scope);
   overridePromptMemory(session.id, r.memory);
+  scopeSkills(session.id, r.skill);
   const started = performance.now();
   const stop = () => void stopTurn(session.id, "user");
   r.signal.addEventListener("abort", stop, { once: true });
@@ -105,6 +109,7 @@ async function replayIn(
     r.signal.removeEventListener("abort", stop);
     scopeCatalog(session.id, null);
     overridePromptMemory(session.id, null);
+    scopeSkills(session.id, null);
   }
   const wallMs = Math.round(performance.now() - started);
   const measured = await replayMeasures(session.id);

@@ -154,3 +154,11 @@ export function figureLine(
   const noise = summary.withinNoise === null ? "unknown" : summary.withinNoise ? "yes" : "no";
   return `${fixed1(c.means.steps)} steps vs ${fixed1(b.means.steps)}, tokens ${signed}, verifications ${c.passed}/${c.judged} vs ${b.passed}/${b.judged}, within noise: ${noise}`;
 }
+
+/** "3.1 steps vs 6.4, within noise: no": the short form a battery change's analysis lists per hypothesis. */
+export function shortFigures(
+  summary: Pick<EvaluationSummary, "baseline" | "candidate" | "withinNoise">,
+): string {
+  const noise = summary.withinNoise === null ? "unknown" : summary.withinNoise ? "yes" : "no";
+  return `${fixed1(summary.candidate.means.steps)} steps vs ${fixed1(summary.baseline.means.steps)}, within noise: ${noise}`;
+}

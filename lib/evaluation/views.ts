@@ -2,11 +2,20 @@ import "server-only";
 import { z } from "zod";
 import { type EvaluationRecord, findEvaluation, listEvaluationsOf } from "@/lib/db/queries/evaluations";
 import { ApiError } from "@/lib/errors";
+import type { MaintenanceRun, RunEvaluations } from "@/lib/learning/views";
 import type { ReplayCase, Verification } from "./cases";
-import { inputsSchema } from "./engine";
-import { type Arm, type EvaluationSummary, figureLine, type RunMeasure, summarize } from "./summary";
+import { inputsSchema, subjectRef } from "./inputs";
+import type { EvaluationProgress, EvaluationStatus } from "./progress";
+import {
+  type Arm,
+  type EvaluationSummary,
+  figureLine,
+  type RunMeasure,
+  shortFigures,
+  summarize,
+} from "./summary";
 
-export type { EvaluationSummary, RunMeasure, Verification };
+export type { EvaluationProgress, EvaluationStatus, EvaluationSummary, RunMeasure, Verification };
 
 /** One case of GET /api/replay-cases. */
 export interface ReplayCaseView {
@@ -59,7 +68,7 @@ export const replayCasesQuerySchema = z.object({
 
 export const replayChoiceSchema = z.object({ included: z.boolean() });
 
-/** What an evaluation evaluates. Tool and working-memory versions for now; the other kinds are refused with a reason. */
+/** What an evaluation evaluates: a tool version, a skill version, a working-memory version, or a battery change's hypothesis. */
 export const subjectSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("tool"), name: toolName, sha256: sha }),
   z.object({ kind: z.literal("skill"), name: z.string().min(1).max(64), version: z.number().int().min(1) }),
@@ -84,13 +93,13 @@ export interface EvaluationStarted {
   estimate: { runs: number; tokens: number; costUsd: number };
 }
 
-export type EvaluationStatus = "queued" | "running" | "completed" | "cancelled" | "budget_stopped" | "failed";
-
 /** GET /api/evaluations/:id */
 export interface EvaluationView {
   id: string;
   status: EvaluationStatus;
   subject: Subject;
+  /** A hypothesis subject: the change it is about, which is what was replayed. */
+  change: Exclude<Subject, { kind: "hypothesis" }> | null;
   workspace: string;
   model: string;
   repeats: number;
@@ -118,9 +127,10 @@ export type EvaluationPreview =
       estimate: { runs: number; tokens: number; costUsd: number };
       budgetUsd: number;
     }
-  | { available: false; reason: string };
+  /** `needsWorkspace`: the subject has no workspace of its own; name one (`workspace`) to see the cases. */
+  | { available: false; reason: string; needsWorkspace?: boolean };
 
-/** GET /api/evaluations?tool=…&sha256=…: a version's evaluations, newest first, and what a new one would cost. */
+/** GET /api/evaluations?tool=…&sha256=… (or skill, memory, hypothesis): a subject's evaluations, newest first, and what a new one would cost. */
 export interface EvaluationList {
   evaluations: EvaluationView[];
   preview: EvaluationPreview;
@@ -170,6 +180,7 @@ export function evaluationView(row: EvaluationRecord): EvaluationView {
     id: row.id,
     status: STATUSES.has(row.status as EvaluationStatus) ? (row.status as EvaluationStatus) : "failed",
     subject: inputs.subject,
+    change: inputs.change ?? null,
     workspace: row.workspace,
     model: inputs.model,
     repeats: inputs.repeats,
@@ -198,8 +209,69 @@ export async function evaluationDetail(id: string): Promise<EvaluationView> {
   return evaluationView(row);
 }
 
-/** A tool version's evaluations, newest first (the approval card shows the newest). */
-export async function toolEvaluations(name: string, sha256: string): Promise<EvaluationView[]> {
-  const rows = await listEvaluationsOf("tool", `${name}@${sha256}`);
+/** A subject's evaluations, newest first (the approval card and the version views show the newest). */
+export async function subjectEvaluations(subject: Subject): Promise<EvaluationView[]> {
+  const rows = await listEvaluationsOf(subject.kind, subjectRef(subject));
   return rows.map(evaluationView);
+}
+
+export const listQuerySchema = z.object({
+  tool: toolName.optional(),
+  sha256: sha.optional(),
+  skill: z.string().min(1).max(64).optional(),
+  version: z.coerce.number().int().min(1).optional(),
+  memory: z.coerce.number().int().min(1).optional(),
+  hypothesis: z.string().min(1).max(64).optional(),
+  /** The workspace whose replay set a new evaluation would use (for subjects without one of their own). */
+  workspace: z.string().min(1).max(4096).optional(),
+});
+
+/** The one subject a list query names: `tool`+`sha256`, `skill`+`version`, `memory` or `hypothesis`. */
+export function subjectOfQuery(q: z.infer<typeof listQuerySchema>): Subject {
+  const named = [q.tool, q.skill, q.memory, q.hypothesis].filter((x) => x !== undefined).length;
+  if (named === 1) {
+    if (q.tool && q.sha256) return { kind: "tool", name: q.tool, sha256: q.sha256 };
+    if (q.skill && q.version) return { kind: "skill", name: q.skill, version: q.version };
+    if (q.memory) return { kind: "memory", version: q.memory };
+    if (q.hypothesis) return { kind: "hypothesis", id: q.hypothesis };
+  }
+  throw new ApiError(
+    "bad_request",
+    "Name one subject: tool and sha256, skill and version, memory (a version), or hypothesis (an id).",
+  );
+}
+
+const FINISHED_WITH_FIGURES = new Set(["completed", "budget_stopped", "cancelled"]);
+
+/** Which of a battery change's hypotheses were evaluated, and how each came out. */
+export async function runEvaluations(
+  hypotheses: ReadonlyArray<{ id: string; claim: string }>,
+): Promise<RunEvaluations> {
+  const rows = await Promise.all(
+    hypotheses.map(async (h, i) => {
+      const evaluations = await listEvaluationsOf("hypothesis", h.id, 5);
+      const finished = evaluations.find((e) => FINISHED_WITH_FIGURES.has(e.status) && e.runs.length > 0);
+      const summary = finished ? evaluationView(finished).summary : null;
+      return {
+        id: h.id,
+        label: `H${i + 1}`,
+        claim: h.claim,
+        status: evaluations[0]?.status ?? null,
+        figures: summary ? shortFigures(summary) : null,
+      };
+    }),
+  );
+  const done = rows.filter((r) => r.figures !== null);
+  const line = [
+    `evaluated: ${done.length} of ${rows.length}`,
+    ...done.map((r) => `${r.label} ${r.figures}`),
+  ].join("; ");
+  return { line, evaluated: done.length, total: rows.length, hypotheses: rows };
+}
+
+/** A battery change as the API shows it: with the evaluations of the hypotheses it recorded. */
+export async function withRunEvaluations(run: MaintenanceRun): Promise<MaintenanceRun> {
+  const hypotheses = run.results?.hypotheses ?? [];
+  if (hypotheses.length === 0) return run;
+  return { ...run, evaluations: await runEvaluations(hypotheses) };
 }

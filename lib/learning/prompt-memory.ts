@@ -9,6 +9,9 @@ export interface MemoryOverride {
   createdAt: Date;
 }
 
+/** An override for "no working memory at all" (the baseline of an evaluation of the first version). */
+export const NO_MEMORY: MemoryOverride = { version: 0, content: "", createdAt: new Date(0) };
+
 const overrides = processState("learning.memoryOverrides", () => new Map<string, MemoryOverride>());
 
 /** Set by the server for its own replay sessions only; null takes the override away. */
@@ -41,5 +44,6 @@ export async function loadPromptMemory(
     RECENT_LEARNINGS,
     opts,
   );
-  return { workingMemory: memory ? { version: memory.version, content: memory.content } : null, learnings };
+  const shown = memory && memory.version > 0 ? { version: memory.version, content: memory.content } : null;
+  return { workingMemory: shown, learnings };
 }

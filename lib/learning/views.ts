@@ -172,7 +172,28 @@ export function maintenanceRunView(r: MaintenanceRunRow) {
     finishedAt: r.finishedAt?.toISOString() ?? null,
   };
 }
-export type MaintenanceRun = ReturnType<typeof maintenanceRunView>;
+/**
+ * The evaluations of a battery change's hypotheses, added to its view by the API (lib/evaluation
+ * reads them): which were replayed, and each one's figures.
+ */
+export interface RunEvaluations {
+  /** "evaluated: 2 of 3; H1 3.1 steps vs 6.4, within noise: no; H2 …" */
+  line: string;
+  evaluated: number;
+  total: number;
+  hypotheses: Array<{
+    id: string;
+    /** H1, H2, … in the order the pass recorded them. */
+    label: string;
+    claim: string;
+    /** The newest evaluation's status, null when none was asked for. */
+    status: string | null;
+    /** The newest finished evaluation's figures, null when none has finished. */
+    figures: string | null;
+  }>;
+}
+
+export type MaintenanceRun = ReturnType<typeof maintenanceRunView> & { evaluations?: RunEvaluations };
 
 /** GET /api/maintenance. */
 export interface MaintenanceOverview {

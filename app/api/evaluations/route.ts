@@ -1,26 +1,22 @@
-import { z } from "zod";
 import { readJson, route } from "@/lib/api/handler";
 import { previewEvaluation, startEvaluation } from "@/lib/evaluation/engine";
 import {
   type EvaluationList,
   type EvaluationStarted,
+  listQuerySchema,
   startEvaluationSchema,
-  toolEvaluations,
+  subjectEvaluations,
+  subjectOfQuery,
 } from "@/lib/evaluation/views";
 
 export const dynamic = "force-dynamic";
 
-const listQuery = z.object({
-  tool: z.string().min(1).max(64),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/, "sha256 must be 64 lowercase hex characters"),
-});
-
 export const GET = route(async (request) => {
-  const { tool, sha256 } = listQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const subject = { kind: "tool" as const, name: tool, sha256 };
+  const query = listQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const subject = subjectOfQuery(query);
   const [evaluations, preview] = await Promise.all([
-    toolEvaluations(tool, sha256),
-    previewEvaluation(subject),
+    subjectEvaluations(subject),
+    previewEvaluation(subject, 2, query.workspace),
   ]);
   return Response.json({ evaluations, preview } satisfies EvaluationList);
 });

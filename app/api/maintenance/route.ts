@@ -1,6 +1,7 @@
 import { agentTurns } from "@/lib/agent/runner";
 import { route } from "@/lib/api/handler";
 import { listMaintenanceRuns } from "@/lib/db/queries/maintenance";
+import { withRunEvaluations } from "@/lib/evaluation/views";
 import { maintenanceStatus, startMaintenancePass } from "@/lib/learning/maintenance/pass";
 import { type MaintenanceOverview, type MaintenanceStarted, maintenanceRunView } from "@/lib/learning/views";
 
@@ -9,7 +10,9 @@ export const dynamic = "force-dynamic";
 export const GET = route(async () =>
   Response.json({
     status: await maintenanceStatus(agentTurns),
-    runs: (await listMaintenanceRuns()).map(maintenanceRunView),
+    runs: await Promise.all(
+      (await listMaintenanceRuns()).map((r) => withRunEvaluations(maintenanceRunView(r))),
+    ),
   } satisfies MaintenanceOverview),
 );
 

@@ -2,7 +2,8 @@ import path from "node:path";
 import { z } from "zod";
 import { recentUserTexts } from "@/lib/db/queries/messages";
 import { recordSkillLoads } from "@/lib/db/queries/skills";
-import { listSkillFiles, listSkills, readSkillEntry, type SkillFileInfo } from "@/lib/skills/catalog";
+import { listSkillFiles, type SkillFileInfo } from "@/lib/skills/catalog";
+import { sessionSkillEntry, sessionSkills } from "@/lib/skills/scope";
 import { triggerPattern } from "@/lib/skills/suggest";
 import { defineTool } from "@/lib/tools/types";
 
@@ -35,9 +36,9 @@ export const loadSkill = defineTool({
   summarize: (input) => input.name,
   async execute(input, ctx) {
     const name = input.name.trim().toLowerCase();
-    const entry = await readSkillEntry(name);
+    const entry = await sessionSkillEntry(ctx.sessionId, name);
     if (!entry || entry.content === null) {
-      const names = (await listSkills()).map((s) => s.name);
+      const names = (await sessionSkills(ctx.sessionId)).map((s) => s.name);
       const why = entry && !entry.parsed.ok ? ` (${entry.parsed.error.message})` : "";
       return {
         state: "completed",

@@ -1,4 +1,5 @@
-import { listSkills, type SkillSummary } from "@/lib/skills/catalog";
+import type { SkillSummary } from "@/lib/skills/catalog";
+import { sessionSkills } from "@/lib/skills/scope";
 import { BUILTIN_NAMES } from "@/lib/tools/builtin-names";
 import { type Catalog, loadCatalog } from "@/lib/tools/catalog";
 import type { BuiltinTool } from "@/lib/tools/types";
@@ -38,7 +39,7 @@ export interface ToolboxSnapshot {
 }
 
 export async function scanToolbox(sessionId: string): Promise<ToolboxSnapshot> {
-  const [skills, catalog] = await Promise.all([listSkills(), loadCatalog(sessionId)]);
+  const [skills, catalog] = await Promise.all([sessionSkills(sessionId), loadCatalog(sessionId)]);
   return { skills, catalog };
 }
 
