@@ -170,12 +170,16 @@ function isDirectory(dir: string): boolean {
 /**
  * The bridge out: the proxy listens on a Unix socket bound into the sandbox; a socat inside turns
  * it into 127.0.0.1:3128 for ordinary HTTP clients. The command starts once the listener answers
- * (without forking, up to ~1 s), so its first request cannot race it.
+ * (up to ~1 s), so its first request cannot race it. Between tries the shell waits 1 ms on a
+ * fresh pty master nobody writes to (`read -t`: no fork, no exec), where `sleep` would cost a
+ * process and its 10 ms were most of a networked command's start; `sleep` remains the fallback.
  */
 function bridge(socat: string): string {
   return [
     `${quote(socat)} TCP-LISTEN:3128,bind=127.0.0.1,fork,reuseaddr UNIX-CONNECT:/run/ratchet/proxy.sock >/dev/null 2>&1 &`,
-    "for __r in {1..100}; do { exec 9<>/dev/tcp/127.0.0.1/3128; } 2>/dev/null && { exec 9>&-; break; }; sleep 0.01; done; unset __r",
+    "{ exec 8<>/dev/ptmx; } 2>/dev/null",
+    "for __r in {1..1000}; do { exec 9<>/dev/tcp/127.0.0.1/3128; } 2>/dev/null && { exec 9>&-; break; }; read -t 0.001 -u 8 2>/dev/null || [ $? -gt 128 ] || sleep 0.001; done",
+    "exec 8<&-; unset __r",
   ].join("\n");
 }
 
