@@ -8,7 +8,8 @@
  *   bwrap        `bwrap --unshare-pid --unshare-net --dev-bind / / true` — the floor
  *   prepare      prepareSandboxed + finish of run_command's spec without running anything: verified
  *                descriptors, the workspace guard's snapshot and check, home, proxy listener
- *   cap          a pids group created, a sleeping shell moved in, killed, removed
+ *   cap          a pids group created, a shell moving itself in (cgroup v1; by pid on v2), removed
+ *   cap-by-pid   the same with the join by pid that every command paid before issue 20
  *   view-none    runProcess of `true` with network "none": no proxy, no bridge
  *   view-policy  runProcess of `true` with network "policy": the proxy and the in-sandbox bridge
  */
@@ -103,7 +104,21 @@ const stages: Array<{ name: string; run: () => Promise<void> }> = [
     },
   },
   {
+    // the join as run-process.ts does it: the shell moves itself (v1), or is moved by pid (v2)
     name: "cap",
+    run: async () => {
+      const cap = createTaskCap(512);
+      const self = cap?.selfJoinFile;
+      const child = spawn("bash", ["-c", self ? `echo 0 >'${self}'` : "sleep 10"], { stdio: "ignore" });
+      if (cap && !self && child.pid) await cap.join(child.pid);
+      if (!self) child.kill("SIGKILL");
+      await until(child, "exit");
+      await cap?.killAll();
+      void cap?.release();
+    },
+  },
+  {
+    name: "cap-by-pid",
     run: async () => {
       const cap = createTaskCap(512);
       const child = spawn("sleep", ["10"], { stdio: "ignore" });

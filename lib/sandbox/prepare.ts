@@ -68,6 +68,8 @@ export interface PrepareInput {
   env: Record<string, string>;
   /** Tags every process of the command so orphans can be found after a crash. */
   marker: string;
+  /** Descriptors the caller passes to the command itself (a lifeline); every other one is closed. */
+  keepFds?: number[];
 }
 
 /** First passed descriptor: 0–2 are stdio, 3 the gate's script. */
@@ -183,6 +185,15 @@ function bridge(socat: string): string {
   ].join("\n");
 }
 
+/**
+ * Closes every descriptor of the shell above 2 but the ones the command is handed on purpose; a
+ * listed one may be gone already (the glob's own).
+ */
+function closeInherited(keep: readonly number[]): string {
+  const kept = keep.map((fd) => ` && [ "$__fd" != ${Math.trunc(fd)} ]`).join("");
+  return `for __fd in /proc/self/fd/*; do __fd=\${__fd##*/}; [ "$__fd" -gt 2 ]${kept} && [ -e "/proc/self/fd/$__fd" ] && exec {__fd}<&-; done; unset __fd`;
+}
+
 const PROXY_URL = "http://127.0.0.1:3128";
 
 const PROXY_ENV: Record<string, string> = {
@@ -222,8 +233,10 @@ export async function prepareSandboxed(input: PrepareInput, runtime: ReadyRuntim
       }));
     }
     const inner = [
-      // the descriptors were for bwrap's mounts; the command has no use for them
-      ...view.fds.map((_, i) => `exec ${FIRST_FD + i}<&-`),
+      // every descriptor above stdio goes, by allowlist: those passed for bwrap's mounts (host
+      // folders, which `openat(fd, "..")` would leave the view by), and whatever the server itself
+      // inherited without close-on-exec from what started it (a pipe, a socket)
+      closeInherited(input.keepFds ?? []),
       ...(networked ? [bridge(socat)] : []),
       `exec /bin/bash --norc --noprofile -c ${quote(input.command)}`,
     ].join("\n");
