@@ -25,7 +25,9 @@ export const LTS_NODE = "24.22.3";
  * The unit tests of what depends on the Node runtime, run on the second Node: the database through
  * the native addon and the agent's turn through ai@7's streams and fetch (lib/db, lib/events,
  * lib/agent, lib/auth, lib/team, lib/boot), the model client (lib/model), and child processes and
- * signals (lib/sandbox). The rest is logic that reads the same on any Node.
+ * signals (lib/sandbox), and the tool host's loader hooks, which run in the tool's thread where
+ * Node has module.registerHooks and in their own thread before (lib/tools/host-loader.test.ts).
+ * The rest is logic that reads the same on any Node.
  */
 export const LTS_UNIT_TESTS = [
   "lib/db",
@@ -36,6 +38,7 @@ export const LTS_UNIT_TESTS = [
   "lib/boot",
   "lib/model",
   "lib/sandbox",
+  "lib/tools/host-loader.test.ts",
 ];
 
 const ADDON = "node_modules/better-sqlite3/build/Release/better_sqlite3.node";

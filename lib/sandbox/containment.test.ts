@@ -148,6 +148,17 @@ describe("sandbox: network", () => {
     expect(result.sandboxDenials.join("\n")).toContain("169.254.169.254");
   });
 
+  it("finds the proxy answering its first request, and holds no descriptor of the bridge or the view", async () => {
+    for (let i = 0; i < 3; i++) {
+      const result = await run(
+        `for f in /proc/$$/fd/*; do n=\${f##*/}; [ "$n" -gt 2 ] && echo "fd $n $(readlink $f)"; done; curl -s -m 10 -o /dev/null -w 'code=%{http_code}' http://169.254.169.254/`,
+      );
+      // fd 3 is the shell's own (the glob's folder, then $(…)'s pipe); anything else was inherited
+      expect(result.output).not.toMatch(/^fd (?!3 )\d+ /m);
+      expect(result.output).toMatch(/code=403$/);
+    }
+  });
+
   it("blocks hosts outside an allowlist and records the denial", async () => {
     setNetworkPolicy({ mode: "allowlist", domains: ["registry.npmjs.org"] });
     try {
@@ -187,6 +198,20 @@ describe("sandbox: process control", () => {
     expect(result.output).toContain("started");
     expect(processesTagged(tag)).toEqual([]);
     expect(processesTagged("sleep 30")).toEqual([]);
+  });
+
+  it("kills a command's background job and double-forked daemon before the next command starts", async () => {
+    const tag = `survivor-next-${process.pid}-${Date.now()}`;
+    const first = await run(
+      `(exec -a ${tag}-job sleep 1000) & (setsid bash -c '(exec -a ${tag}-daemon sleep 1000) &' &) ; echo started`,
+    );
+    expect(first.output).toContain("started");
+    const next = await run(
+      // the pattern does not match its own command line
+      `for p in /proc/[0-9]*; do { tr '\\0' ' ' <"$p/cmdline"; } 2>/dev/null; echo; done | grep -c '${tag}-[jd]' || true`,
+    );
+    expect(next.output.trim()).toBe("0");
+    expect(processesTagged(tag)).toEqual([]);
   });
 
   it("cuts a firehose at the cap without growing the server's memory", async () => {

@@ -108,6 +108,7 @@ export async function spawnLongLived(opts: LongLivedOptions): Promise<LongLivedP
         spec: opts.sandbox,
         env: opts.env ?? {},
         marker,
+        keepFds: [LIFELINE_FD],
       },
       runtime,
     );

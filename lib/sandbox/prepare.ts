@@ -69,6 +69,8 @@ export interface PrepareInput {
   env: Record<string, string>;
   /** Tags every process of the command so orphans can be found after a crash. */
   marker: string;
+  /** Descriptors the caller passes to the command itself (a lifeline); every other one is closed. */
+  keepFds?: number[];
 }
 
 /** First passed descriptor: 0–2 are stdio, 3 the gate's script. */
@@ -171,13 +173,26 @@ function isDirectory(dir: string): boolean {
 /**
  * The bridge out: the proxy listens on a Unix socket bound into the sandbox; a socat inside turns
  * it into 127.0.0.1:3128 for ordinary HTTP clients. The command starts once the listener answers
- * (without forking, up to ~1 s), so its first request cannot race it.
+ * (up to ~1 s), so its first request cannot race it. Between tries the shell waits 1 ms on a
+ * fresh pty master nobody writes to (`read -t`: no fork, no exec), where `sleep` would cost a
+ * process and its 10 ms were most of a networked command's start; `sleep` remains the fallback.
  */
 function bridge(socat: string): string {
   return [
     `${quote(socat)} TCP-LISTEN:3128,bind=127.0.0.1,fork,reuseaddr UNIX-CONNECT:/run/ratchet/proxy.sock >/dev/null 2>&1 &`,
-    "for __r in {1..100}; do { exec 9<>/dev/tcp/127.0.0.1/3128; } 2>/dev/null && { exec 9>&-; break; }; sleep 0.01; done; unset __r",
+    "{ exec 8<>/dev/ptmx; } 2>/dev/null",
+    "for __r in {1..1000}; do { exec 9<>/dev/tcp/127.0.0.1/3128; } 2>/dev/null && { exec 9>&-; break; }; read -t 0.001 -u 8 2>/dev/null || [ $? -gt 128 ] || sleep 0.001; done",
+    "exec 8<&-; unset __r",
   ].join("\n");
+}
+
+/**
+ * Closes every descriptor of the shell above 2 but the ones the command is handed on purpose; a
+ * listed one may be gone already (the glob's own).
+ */
+function closeInherited(keep: readonly number[]): string {
+  const kept = keep.map((fd) => ` && [ "$__fd" != ${Math.trunc(fd)} ]`).join("");
+  return `for __fd in /proc/self/fd/*; do __fd=\${__fd##*/}; [ "$__fd" -gt 2 ]${kept} && [ -e "/proc/self/fd/$__fd" ] && exec {__fd}<&-; done; unset __fd`;
 }
 
 const PROXY_URL = "http://127.0.0.1:3128";
@@ -223,8 +238,10 @@ export async function prepareSandboxed(input: PrepareInput, runtime: ReadyRuntim
       }));
     }
     const inner = [
-      // the descriptors were for bwrap's mounts; the command has no use for them
-      ...view.fds.map((_, i) => `exec ${FIRST_FD + i}<&-`),
+      // every descriptor above stdio goes, by allowlist: those passed for bwrap's mounts (host
+      // folders, which `openat(fd, "..")` would leave the view by), and whatever the server itself
+      // inherited without close-on-exec from what started it (a pipe, a socket)
+      closeInherited(input.keepFds ?? []),
       ...(networked ? [bridge(socat)] : []),
       `exec /bin/bash --norc --noprofile -c ${quote(input.command)}`,
     ].join("\n");

@@ -88,24 +88,32 @@ const hasSetpriv = processState("sandbox.setpriv", () => {
   }
 });
 
+/** What the gate prints when it cannot join its pids group; it exits then, having run nothing. */
+const JOIN_FAILED = "ratchet: the command could not join its pids group; it was not run";
+
 /**
  * The shell starts before its script runs and waits on stdin: moving the shell into its pids
- * group runs meanwhile, and the shell forks nothing until that is done. The script arrives in fd 3, an unlinked file: Node's stdio pipes are
- * sockets, which `.` cannot open and `read` would take byte by byte.
+ * group runs meanwhile, and the shell forks nothing until that is done. Where the group takes a
+ * process that moves itself (cgroup v1, `$1` names its file), the shell does so after the gate
+ * opens and before it forks or runs anything, and exits if it cannot. The script arrives in fd 3,
+ * an unlinked file: Node's stdio pipes are sockets, which `.` cannot open and `read` would take
+ * byte by byte.
  */
 const GATE = [
   // stderr joins stdout inside the shell, so one pipe carries both in the order they were written
   "exec 2>&1",
   "read -r -n 1 || exit 125",
   "exec </dev/null",
+  `[ -z "$1" ] || { echo 0 >"$1"; } 2>/dev/null || { echo ${JSON.stringify(JOIN_FAILED)}; exit 125; }`,
+  "set --",
   ". /dev/fd/3",
 ].join("\n");
 
-function commandLine(): [string, string[]] {
+function commandLine(selfJoinFile: string): [string, string[]] {
   // --norc: a non-interactive bash whose stdin is a socket (Node's pipes are socketpairs) thinks it
   // was started by sshd and runs ~/.bashrc when SHLVL is unset (a service, a container), outside the
   // sandbox and before every command: slow, and stuck behind whatever it waits on (pyenv's lock)
-  const bash = ["bash", "--norc", "--noprofile", "-c", GATE];
+  const bash = ["bash", "--norc", "--noprofile", "-c", GATE, "bash", selfJoinFile];
   // the shell gets SIGKILL if the server dies, even by SIGKILL
   if (hasSetpriv()) return [SETPRIV, ["--pdeathsig", "KILL", "--", ...bash]];
   return ["bash", bash.slice(1)];
@@ -243,6 +251,8 @@ class ProcessRun {
   private settled = false;
   private scriptFd: number | null = null;
   private failure: NotStarted | null = null;
+  /** The first characters of the output: where the gate says it could not join the pids group. */
+  private head = "";
 
   constructor(
     private readonly opts: RunProcessOptions,
@@ -268,7 +278,7 @@ class ProcessRun {
       return;
     }
     this.scriptFd = scriptFd;
-    const [file, args] = commandLine();
+    const [file, args] = commandLine(this.cap?.selfJoinFile ?? "");
     const child = spawn(/*turbopackIgnore: true*/ file, args, {
       cwd: this.opts.cwd,
       // cast: Next.js declares NODE_ENV required on ProcessEnv; a child env need not carry it
@@ -298,7 +308,8 @@ class ProcessRun {
   /** Runs the script once it is wrapped and the shell sits in its pids group. */
   private async openGate(pid: number): Promise<void> {
     try {
-      await this.cap?.join(pid);
+      // a shell that joins by itself needs no wait: it joins before it runs anything
+      if (!this.cap?.selfJoinFile) await this.cap?.join(pid);
       if (this.stopReason || this.exit || this.scriptFd === null) return; // stopped meanwhile
       writeFileSync(this.scriptFd, gateScript(this.prepared.script));
       this.child?.stdin?.end("\n");
@@ -363,6 +374,7 @@ class ProcessRun {
 
   private emit(text: string): void {
     if (text.length === 0) return;
+    if (this.head.length < JOIN_FAILED.length) this.head += text.slice(0, JOIN_FAILED.length);
     try {
       this.opts.onOutput?.(text);
     } catch {
@@ -445,6 +457,11 @@ class ProcessRun {
   }
 
   private result(): RunProcessResult {
+    if (this.cap?.selfJoinFile && this.exit?.code === 125 && this.head.startsWith(JOIN_FAILED))
+      this.failure = new NotStarted(
+        "spawn-error",
+        "could not cap the command's tasks: the shell could not join its pids group",
+      );
     if (this.failure)
       return notRun(this.failure.status, this.started, maskSecrets(this.failure.message, this.secrets));
     const capped = this.stopReason === "output-cap";

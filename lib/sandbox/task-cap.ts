@@ -7,6 +7,12 @@ import { processState } from "@/lib/process-state";
 /** A cap on how many tasks one command may run at once: a fork bomb stalls at the cap instead of the machine. */
 export interface TaskCap {
   /**
+   * cgroup v1: the file a process writes `0` to, to move itself into the group before it forks.
+   * The kernel moves a thread that moves itself without the hierarchy-wide lock whose RCU grace
+   * period makes a join by pid (`join`) cost 10-35 ms; null where only `join` works (v2).
+   */
+  selfJoinFile: string | null;
+  /**
    * Moves a process into the group; it must not fork before this resolves. Slow on cgroup v1
    * (the kernel waits out an RCU grace period), so overlap it with other work.
    */
@@ -115,6 +121,7 @@ export function createTaskCap(maxTasks: number): TaskCap | null {
     return null;
   }
   return {
+    selfJoinFile: support.kind === "cgroup-v1" ? path.join(dir, "tasks") : null,
     join: (pid) => writeFile(path.join(dir, "cgroup.procs"), String(pid)),
     async killAll() {
       // a fork bomb refills as fast as we kill: loop until nothing in the group runs

@@ -4,7 +4,9 @@
  * does not cover is tried, and each must be refused at call time by the host's loader, whatever
  * the static check would have said. Every payload, if it ran, writes HELPER-RAN into the workspace.
  */
+
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import nodeModule from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -202,6 +204,73 @@ export async function run() {
     const result = await host(source);
     expect(result.response).toMatchObject({ phase: "call", returned: { ok: false, error: "no inspector" } });
     expect(result.process.output).toMatch(/Starting inspector on 192\.0\.2\.1:9229 failed/);
+  });
+});
+
+describe("row 27: a tool that tampers with what the loader hooks use still cannot load code past them", () => {
+  const inThread = "registerHooks" in nodeModule;
+  // Where Node has module.registerHooks the hooks run in the tool's own thread (issue 20): every
+  // built-in method they could look up at call time is replaced first, then each load is tried.
+  const TAMPER = `
+    const yes = () => true;
+    for (const name of ["startsWith", "endsWith", "includes"]) String.prototype[name] = yes;
+    String.prototype.slice = function () { return "fs"; };
+    String.prototype.indexOf = () => -1;
+    String.prototype.split = function () { return ["fs"]; };
+    Set.prototype.has = yes;
+    Map.prototype.has = yes;
+    Map.prototype.get = () => ${q(path.dirname(helper))};
+    RegExp.prototype.test = yes;
+    RegExp.prototype.exec = function () { return [""]; };
+    Object.getPrototypeOf([][Symbol.iterator]()).next = () => ({ done: true, value: undefined });
+    Function.prototype.call = function () { return true; };
+    Function.prototype.apply = function () { return true; };
+    const forged = { get() { return "node:fs"; }, configurable: true };
+    for (const key of ["href", "pathname", "protocol"]) {
+      try { Object.defineProperty(URL.prototype, key, forged); } catch {}
+    }`;
+  const ATTEMPTS: Array<[string, string]> = [
+    [
+      "node:child_process without capabilities.subprocess",
+      `(await import("node:child_process")).execFileSync(process.execPath, ["helper.mjs"])`,
+    ],
+    [
+      "child_process by its bare name",
+      `(await import(["child", "process"].join("_"))).execFileSync(process.execPath, ["helper.mjs"])`,
+    ],
+    ["node:vm", `(await import("node:vm")).runInThisContext(helperText)`],
+    ["a workspace file by path", `await import(process.cwd() + "/helper.mjs")`],
+    ["a workspace file by file: URL", `await import("file://" + process.cwd() + "/helper.mjs")`],
+    ["a package planted in the workspace", `await import("planted")`],
+    ["escaping an allowed package with ..", `await import("zod/../../" + "workspace-helper")`],
+    ["a data: URL", `await import("data:text/javascript," + encodeURIComponent(helperText))`],
+  ];
+
+  it.each(ATTEMPTS)("%s", async (_label, attempt) => {
+    const source = `import { readFileSync } from "node:fs";
+${HEAD}
+export async function run() {
+  const helperText = readFileSync("helper.txt", "utf8");
+  try { ${TAMPER}
+    ${attempt};
+    return { ok: true, result: "it ran" };
+  } catch (error) { return { ok: false, error: String(error?.message) }; }
+}`;
+    const result = await host(source);
+    expect(result.response, result.problem ?? "").toMatchObject({ phase: "call", returned: { ok: false } });
+    const returned =
+      result.response?.phase === "call" && "returned" in result.response ? result.response.returned : null;
+    // in-thread hooks refuse, untouched by the tampering; Node 20's main-thread half of the hooks
+    // thread may trip over it first ("buffer must be a …"), which fails closed as well
+    if (inThread) expect(JSON.stringify(returned)).toMatch(/refused/);
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it("runs the hooks in the tool's thread where Node can (URL frozen first), in their own thread elsewhere", async () => {
+    const source = `${HEAD}
+export async function run() { return { ok: true, result: Object.isFrozen(URL.prototype) }; }`;
+    const result = await host(source);
+    expect(result.response).toMatchObject({ phase: "call", returned: { ok: true, result: inThread } });
   });
 });
 

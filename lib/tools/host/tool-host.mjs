@@ -5,7 +5,7 @@
 // the loader hooks let through.
 import { realpathSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
-import { register } from "node:module";
+import nodeModule from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 
@@ -67,16 +67,30 @@ function routeFetchThroughProxy() {
 }
 
 /**
+ * Where Node has them, the hooks run in this thread (module.registerHooks, no thread to start);
+ * what they rely on that the tool could reach is frozen first: Node's resolver and loader parse
+ * every URL with the global URL class, whose getters a tool could otherwise redefine to turn an
+ * allowed URL into another file or built-in.
+ */
+async function registerInThread(data) {
+  for (const target of [URL, URL.prototype, URLSearchParams, URLSearchParams.prototype])
+    Object.freeze(target);
+  const hooks = await import("./tool-loader.mjs");
+  hooks.initialize({ ...data, sync: true });
+  nodeModule.registerHooks({ resolve: hooks.resolveSync, load: hooks.loadSync });
+}
+
+/**
  * Registers the loader hooks (tool-loader.mjs) and takes away what would load code past them:
  * process.binding (compiles strings through contextify, spawns through process_wrap),
  * process.dlopen (native code), process._debugProcess (opens the inspector, which evaluates
  * strings) and process.getBuiltinModule for built-ins the tool may not import.
  */
-function confine(request, toolURL) {
+async function confine(request, toolURL) {
   const { loader } = request;
-  register("./tool-loader.mjs", import.meta.url, {
-    data: { ...loader, hostURL: import.meta.url, toolURL, sha256: request.sha256 },
-  });
+  const data = { ...loader, hostURL: import.meta.url, toolURL, sha256: request.sha256 };
+  if (typeof nodeModule.registerHooks === "function") await registerInThread(data);
+  else nodeModule.register("./tool-loader.mjs", import.meta.url, { data });
   const refused = (name) =>
     function refusedToTools() {
       throw new Error(
@@ -110,7 +124,7 @@ function exportKinds(mod) {
 
 const request = JSON.parse(await readFile(path.join(dir, "request.json"), "utf8"));
 const toolURL = pathToFileURL(path.join(dir, "tool.mjs")).href;
-confine(request, toolURL);
+await confine(request, toolURL);
 routeFetchThroughProxy();
 let mod;
 try {
