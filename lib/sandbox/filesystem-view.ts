@@ -127,7 +127,8 @@ function visibleInSystem(dir: string, system: SystemMount[]): boolean {
 
 /**
  * The folder that holds a PATH entry's toolchain: `~/.cargo/bin` → `~/.cargo`, `/opt/node/bin` →
- * `/opt/node`, `~/.local/bin` stays itself (the rest of ~/.local holds keyrings and app data).
+ * `/opt/node`, `~/.local/bin` stays itself (the rest of ~/.local holds keyrings and app data),
+ * `~/.cache/x/node/bin` → `~/.cache/x/node`.
  */
 function toolchainRoot(entry: string, home: string): string | null {
   if (isInside(entry, home)) {
@@ -142,11 +143,19 @@ function toolchainRoot(entry: string, home: string): string | null {
     const known = HOME_TOOLCHAINS.find((t) => isInside(entry, path.join(home, t)));
     if (known) return path.join(home, known);
     const top = rel.split(path.sep)[0] ?? "";
-    return top.startsWith(".") ? path.join(home, top) : null;
+    if (!top.startsWith(".")) return null;
+    // an unlisted dot folder (`~/.cache/…/node/bin`): only the toolchain itself, never all of
+    // `~/.cache`, whose other entries are other programs' data
+    return binParent(entry);
   }
-  const base = path.basename(entry);
-  const root = base === "bin" || base === "sbin" ? path.dirname(entry) : entry;
+  const root = binParent(entry);
   return root === "/" ? null : root;
+}
+
+/** `/opt/node/bin` → `/opt/node`; any other folder is its own toolchain. */
+function binParent(entry: string): string {
+  const base = path.basename(entry);
+  return base === "bin" || base === "sbin" ? path.dirname(entry) : entry;
 }
 
 export function discoverLayout(input: LayoutInput): HostLayout {
