@@ -20,7 +20,7 @@ import { syncBranch } from "./branch-sync";
 import { createWorktree } from "./worktree";
 
 /**
- * Rows 161–170 (docs/security-rows-s18.md): a worktree session's repository is its own. The
+ * Rows 161–170 of docs/security.md: a worktree session's repository is its own. The
  * agent's git works in the real sandbox, and its writes land in the session's `.git` only; the
  * server brings the one branch back, reading the session's `.git` as hostile input.
  */
