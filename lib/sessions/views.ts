@@ -3,6 +3,7 @@
  * reads: components import them with `import type`, so a change here breaks their build.
  */
 import "server-only";
+import { parseTierOverride } from "@/lib/agent/tiers";
 import { listMessages } from "@/lib/db/queries/messages";
 import { findReflection, type ReflectionStatus, type ReflectionTrigger } from "@/lib/db/queries/reflections";
 import { findSession, listSessions } from "@/lib/db/queries/sessions";
@@ -56,6 +57,8 @@ export async function sessionView(id: string) {
     outputTokens: session.outputTokens,
     costUsd: session.costUsd,
     budgetUsd: session.budgetUsd,
+    /** auto, fast or strong (lib/agent/tiers.ts); read by allowlist, anything else is auto. */
+    tierOverride: parseTierOverride(session.tierOverride),
     archived: session.archivedAt !== null,
     /** The session this one was forked from (it may have been deleted since). */
     forkedFrom: session.forkedFrom,

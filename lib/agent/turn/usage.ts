@@ -1,6 +1,6 @@
 import type { LanguageModelUsage } from "ai";
 import { addSessionUsage } from "@/lib/db/queries/sessions";
-import { costOf } from "@/lib/model/prices";
+import { costOfStep } from "@/lib/model/model-facts";
 import { recordModelStep } from "@/lib/telemetry/recorder";
 import { activeTurns } from "../active-turns";
 import type { TurnPlan, TurnState } from "./state";
@@ -19,12 +19,20 @@ export async function recordStepUsage(
   const step = ++turn.steps;
   const inputTokens = usage.inputTokens ?? 0;
   const outputTokens = usage.outputTokens ?? 0;
-  const costUsd = costOf(plan.price, inputTokens, outputTokens);
+  const { model, tier } = turn.stepModel;
+  // a model nobody priced adds nothing to the budget; Settings shows its price as unknown
+  const costUsd =
+    costOfStep(plan.facts(model).price, {
+      inputTokens,
+      outputTokens,
+      cachedInputTokens: usage.inputTokenDetails?.cacheReadTokens ?? 0,
+    }) ?? 0;
   recordModelStep({
     sessionId,
     turnId,
     step,
-    model: turn.config.model,
+    model,
+    tier: tier ?? null,
     inputTokens,
     outputTokens,
     costUsd,
@@ -39,6 +47,7 @@ export async function recordStepUsage(
     outputTokens,
     ...(reasoningTokens ? { reasoningTokens } : {}),
     costUsd,
+    ...(tier ? { model, tier } : {}),
   });
   await turn.emit({
     type: "usage",

@@ -132,7 +132,13 @@ export async function sessionStatus(id: string): Promise<string | null> {
 
 export function updateSessionRow(
   id: string,
-  data: { title?: string; budgetUsd?: number | null; status?: SessionStatus; statusNote?: string | null },
+  data: {
+    title?: string;
+    budgetUsd?: number | null;
+    status?: SessionStatus;
+    statusNote?: string | null;
+    tierOverride?: string;
+  },
 ) {
   return db().session.update({ where: { id }, data });
 }
