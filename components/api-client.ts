@@ -217,6 +217,8 @@ export const sessionsApi = {
     request<SessionCreated>(`/api/sessions/${enc(id)}/fork`, { method: "POST", body: { messageId } }),
   rename: (id: string, title: string) =>
     request<SessionDetail>(`/api/sessions/${enc(id)}`, { method: "PATCH", body: { title } }),
+  setTierOverride: (id: string, tierOverride: SessionDetail["tierOverride"]) =>
+    request<SessionDetail>(`/api/sessions/${enc(id)}`, { method: "PATCH", body: { tierOverride } }),
   archive: (id: string, archived: boolean) =>
     request<SessionDetail>(`/api/sessions/${enc(id)}`, { method: "PATCH", body: { archived } }),
   remove: (id: string) => request<SessionDeleted>(`/api/sessions/${enc(id)}`, { method: "DELETE" }),

@@ -10,6 +10,7 @@ import { findSession, listSessions } from "@/lib/db/queries/sessions";
 import type { StoredPart } from "@/lib/db/schemas/parts";
 import { ApiError } from "@/lib/errors";
 import type { SessionStatus } from "@/lib/events/types";
+import { loadModelConfig } from "@/lib/settings/model-config";
 
 // Status columns are plain strings in the database; only these values are ever written to them.
 const sessionStatus = (status: string) => status as SessionStatus;
@@ -44,7 +45,11 @@ export type SessionSummary = SessionList["sessions"][number];
 export async function sessionView(id: string) {
   const session = await findSession(id);
   if (!session) throw new ApiError("not_found", `No session ${id}.`);
-  const [messages, reflection] = await Promise.all([listMessages(id), findReflection(id)]);
+  const [messages, reflection, config] = await Promise.all([
+    listMessages(id),
+    findReflection(id),
+    loadModelConfig(),
+  ]);
   return {
     id: session.id,
     kind: session.kind as "agent" | "maintenance",
@@ -59,6 +64,8 @@ export async function sessionView(id: string) {
     budgetUsd: session.budgetUsd,
     /** auto, fast or strong (lib/agent/tiers.ts); read by allowlist, anything else is auto. */
     tierOverride: parseTierOverride(session.tierOverride),
+    /** The two models when tiers are set in Settings (a strong model named), else null. */
+    tiers: config.tiers.strong ? { fast: config.tiers.fast, strong: config.tiers.strong } : null,
     archived: session.archivedAt !== null,
     /** The session this one was forked from (it may have been deleted since). */
     forkedFrom: session.forkedFrom,
