@@ -10,6 +10,7 @@ import type {
   HypothesisCard,
   LearningHealth,
   SpendHealth,
+  TierSpend,
   ToolFlags,
   ToolHealth,
   ToolOrigin,
@@ -395,6 +396,15 @@ export interface LearningInput {
   frictions: { outcome: string; kind: string; n: number }[];
   skills: { skill: string; kind: string; n: number }[];
   workingMemory: { version: number; createdAt: Date; content: string } | null;
+  /** Model steps by tier and model (lib/db/queries/telemetry.ts `ms`). */
+  modelSteps?: {
+    tier: string | null;
+    model: string;
+    steps: number;
+    inputTokens: number;
+    outputTokens: number;
+    costUsd: number;
+  }[];
 }
 
 const ratio = (a: number, b: number) => (b === 0 ? null : a / b);
@@ -453,6 +463,39 @@ export function learningFrom(input: LearningInput, days: readonly string[]): Lea
   };
 }
 
+const TIER_ORDER: Record<TierSpend["tier"], number> = { fast: 0, strong: 1, untiered: 2 };
+
+/**
+ * Cost, tokens and steps per model tier, with the models that answered on each. Steps recorded
+ * without tiers (no strong model set) are their own row, `untiered`; a tier value nobody writes is
+ * counted there too rather than shown as a tier.
+ */
+export function tierSpendFrom(rows: NonNullable<LearningInput["modelSteps"]>): TierSpend[] {
+  const tiers = new Map<TierSpend["tier"], TierSpend>();
+  for (const row of rows) {
+    const tier = row.tier === "fast" || row.tier === "strong" ? row.tier : "untiered";
+    const entry = tiers.get(tier) ?? {
+      tier,
+      models: [],
+      steps: 0,
+      inputTokens: 0,
+      outputTokens: 0,
+      costUsd: 0,
+      costPerStep: null,
+    };
+    if (row.model && !entry.models.includes(row.model)) entry.models.push(row.model);
+    entry.steps += row.steps;
+    entry.inputTokens += row.inputTokens;
+    entry.outputTokens += row.outputTokens;
+    entry.costUsd += row.costUsd;
+    entry.costPerStep = ratio(entry.costUsd, entry.steps);
+    tiers.set(tier, entry);
+  }
+  return [...tiers.values()]
+    .map((t) => ({ ...t, models: [...t.models].sort() }))
+    .sort((a, b) => TIER_ORDER[a.tier] - TIER_ORDER[b.tier]);
+}
+
 export function spendFrom(input: LearningInput, days: readonly string[]): SpendHealth {
   const sessions = new Map(input.sessions.map((s) => [s.day, s]));
   const turns = new Map(input.completedTurns.map((t) => [t.day, t.n]));
@@ -489,6 +532,7 @@ export function spendFrom(input: LearningInput, days: readonly string[]): SpendH
     tokensPerTask: ratio(inputTokens + outputTokens, completedTasks),
     costPerTask: ratio(costUsd, completedTasks),
     daily,
+    byTier: tierSpendFrom(input.modelSteps ?? []),
   };
 }
 

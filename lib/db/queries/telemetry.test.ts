@@ -416,6 +416,25 @@ describe("telemetryOverview", () => {
         createdAt: new Date(day(3, 5)),
       },
     });
+    // with tiers: a fast and a strong step of the same turn
+    for (const [step, model, tier, costUsd] of [
+      [2, "small", "fast", 0.001],
+      [3, "big", "strong", 0.02],
+    ] as const) {
+      await db().modelStep.create({
+        data: {
+          sessionId: s.id,
+          turnId: turn.id,
+          step,
+          model,
+          tier,
+          inputTokens: 10,
+          outputTokens: 1,
+          costUsd,
+          createdAt: new Date(day(3, 6)),
+        },
+      });
+    }
 
     const overview = await telemetryOverview(presetRange("7d", now), { now, unusedAfterSessions: 1 });
     const row = (tool: string) => overview.tools.find((t) => t.tool === tool);
@@ -454,6 +473,11 @@ describe("telemetryOverview", () => {
       costPerSession: 0.5,
       costPerTask: 0.5,
     });
+    expect(overview.spend.byTier.map((t) => [t.tier, t.models, t.steps, t.costUsd])).toEqual([
+      ["fast", ["small"], 1, 0.001],
+      ["strong", ["big"], 1, 0.02],
+      ["untiered", ["m"], 1, 0.01],
+    ]);
 
     const summary = await telemetrySummaryForPrompt({ now });
     expect(summary.length).toBeLessThanOrEqual(2400);

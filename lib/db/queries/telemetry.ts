@@ -167,7 +167,18 @@ export interface LearningRows {
   frictions: { outcome: string; kind: string; n: number }[];
   skills: { skill: string; kind: string; n: number }[];
   workingMemory: { version: number; createdAt: Date; content: string } | null;
+  /** Model steps by tier and model: cost, tokens and steps per tier (the tier is null without tiers). */
+  modelSteps: ModelStepGroup[];
   recent: RecentSessions;
+}
+
+export interface ModelStepGroup {
+  tier: string | null;
+  model: string;
+  steps: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
 }
 
 interface SmallRow {
@@ -188,6 +199,7 @@ interface SmallRow {
  *   se sessions, tokens and cost per day · tu completed turns per day · re reflection coverage
  *   fr frictions by outcome and kind · sk skill loads by skill and kind · wm the newest working memory
  *   ru/rs the tools of the last `recentSessions` sessions, how many there are and when the oldest began
+ *   ms model steps by tier and model (steps, tokens, cost), for spend per tier
  */
 export async function learningRows(
   since: Date,
@@ -243,7 +255,11 @@ export async function learningRows(
      GROUP BY tc."tool"
     UNION ALL
     SELECT 'rs', ${text}, ${text}, ${text}, COUNT(*), ${big}, ${big}, MIN(${epochMs(`rs."createdAt"`)})
-      FROM (${recentSessionsSql(recentSessions, recentBefore)}) rs`;
+      FROM (${recentSessionsSql(recentSessions, recentBefore)}) rs
+    UNION ALL
+    SELECT 'ms', ${text}, "tier", "model", COUNT(*), SUM("inputTokens"), SUM("outputTokens"), SUM("costUsd")
+      FROM "ModelStep" WHERE "createdAt" >= ${since} AND "createdAt" < ${until}
+     GROUP BY "tier", "model"`;
   const of = (k: string) => rows.filter((r) => r.k === k);
   const use = of("lu")[0];
   const reflections = of("re")[0];
@@ -265,6 +281,14 @@ export async function learningRows(
       failed: num(reflections?.z),
     },
     frictions: of("fr").map((r) => ({ outcome: r.a ?? "", kind: r.b ?? "", n: num(r.n) })),
+    modelSteps: of("ms").map((r) => ({
+      tier: r.a,
+      model: r.b ?? "",
+      steps: num(r.n),
+      inputTokens: num(r.x),
+      outputTokens: num(r.z),
+      costUsd: num(r.y),
+    })),
     skills: of("sk").map((r) => ({ skill: r.a ?? "", kind: r.b ?? "", n: num(r.n) })),
     workingMemory: memory
       ? { version: num(memory.n), createdAt: new Date(Math.round(num(memory.y))), content: memory.a ?? "" }
