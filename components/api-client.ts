@@ -290,7 +290,9 @@ export interface SettingsPatch {
   model?: string;
   api?: ApiStyle;
   provider?: ProviderChoice;
-  contextWindow?: number;
+  contextWindow?: number | null;
+  fastModel?: string | null;
+  strongModel?: string | null;
   stepLimit?: number;
   prices?: Price[];
   defaultBudgetUsd?: number | null;

@@ -4,7 +4,7 @@ import { Button } from "../ui/button";
 import { Input } from "../ui/input";
 import { newPriceRow, type PriceRow } from "./settings-draft";
 
-const GRID = "grid grid-cols-[minmax(0,1fr)_8rem_8rem_2rem] items-center gap-2";
+const GRID = "grid grid-cols-[minmax(0,1fr)_6.5rem_6.5rem_6.5rem_7.5rem_2rem] items-center gap-2";
 
 export function PriceTableEditor({
   rows,
@@ -22,11 +22,13 @@ export function PriceTableEditor({
         <span>Model</span>
         <span className="text-right">$ / 1M input</span>
         <span className="text-right">$ / 1M output</span>
+        <span className="text-right">$ / 1M cached</span>
+        <span className="text-right">Context window</span>
         <span />
       </div>
       {rows.length === 0 ? (
         <p className="rounded-md border border-line border-dashed px-3 py-3 text-faint">
-          No prices. Every model is counted at $0.
+          None of your own. Models are priced from the endpoint or Ratchet's table, else shown as unknown.
         </p>
       ) : (
         rows.map((row, index) => (
@@ -58,6 +60,29 @@ export function PriceTableEditor({
               className="text-right tabular-nums"
               value={row.output}
               onChange={(e) => update(row.key, { output: e.target.value })}
+            />
+            <Input
+              aria-label={`Cached input price per million tokens for ${row.model || `row ${index + 1}`}`}
+              type="number"
+              inputMode="decimal"
+              min="0"
+              step="any"
+              placeholder="= input"
+              className="text-right tabular-nums"
+              value={row.cached}
+              onChange={(e) => update(row.key, { cached: e.target.value })}
+            />
+            <Input
+              aria-label={`Context window in tokens for ${row.model || `row ${index + 1}`}`}
+              data-testid="price-context-window"
+              type="number"
+              inputMode="numeric"
+              min="1024"
+              step="1"
+              placeholder="its own"
+              className="text-right tabular-nums"
+              value={row.contextWindow}
+              onChange={(e) => update(row.key, { contextWindow: e.target.value })}
             />
             <Button
               variant="ghost"

@@ -15,7 +15,8 @@ export const modelSettingsSchema = z.object({
   api: z.enum(["chat", "responses"]).optional(),
   /** OpenAI's client or the OpenAI-compatible one; `auto` (the default) goes by the base URL. */
   provider: z.enum(["auto", "openai", "compatible"]).optional(),
-  contextWindow: z.number().int().min(1024).max(10_000_000).optional(),
+  /** One window for every model, the person's; null clears it (each model's own is used). */
+  contextWindow: z.number().int().min(1024).max(10_000_000).nullable().optional(),
   /**
    * Model tiers (lib/agent/tiers.ts), two models on this endpoint: the fast one turns start on (the
    * model above when unset), the strong one they escalate to (unset: no tiers).
