@@ -7,13 +7,14 @@ import { db } from "@/lib/db/client";
 import { listEventsAfter } from "@/lib/db/queries/events";
 import { createSession } from "@/lib/db/queries/sessions";
 import { writeSettings } from "@/lib/db/queries/settings";
+import { queueReflection } from "@/lib/learning/reflection";
 import { updateSession } from "@/lib/sessions/service";
 import { saveModelSettings } from "@/lib/settings/model-config";
 import { flushTelemetry } from "@/lib/telemetry/recorder";
 import { startTestSandbox } from "@/lib/testing/sandbox";
 import { testWorkspace } from "@/lib/testing/workspace";
 import { activeTurns } from "./active-turns";
-import { sendMessage } from "./runner";
+import { endSession, sendMessage } from "./runner";
 
 /** Two models on the scripted endpoint: the fast one turns start on, the strong one they escalate to. */
 const FAST = "fake-model-mini";
@@ -134,5 +135,52 @@ describe("model tiers in a turn", () => {
     expect(llm.requests.map((r) => r.model)).toEqual([FAST, FAST, FAST]);
     expect(events.some((e) => e.type === "tier")).toBe(false);
     expect((await steps(id)).map((s) => s[1])).toEqual([null, null, null]);
+  });
+
+  it("a correction in the user's message is friction: the turn escalates before its first request", async () => {
+    const { id } = await createSession({ title: "t", workspace, budgetUsd: null, model: FAST });
+    llm.enqueue(answer());
+    await runToEnd(id, "first");
+    llm.reset();
+    llm.enqueue(answer());
+    const events = await runToEnd(id, "no, use pnpm");
+    expect(llm.requests.map((r) => r.model)).toEqual([STRONG]);
+    expect(events.filter((e) => e.type === "tier").at(-1)).toMatchObject({
+      tier: "strong",
+      reason: "friction recorded: correction",
+    });
+  });
+
+  it("a reflection, a maintenance pass, is written by the strong model", async () => {
+    const { id } = await createSession({ title: "t", workspace, budgetUsd: null, model: FAST });
+    llm.enqueue(answer());
+    await runToEnd(id, "hello");
+    await endSession(id);
+    await queueReflection(id, "end");
+    expect(llm.requests.map((r) => r.model)).toEqual([FAST, STRONG]);
+    expect(await db().reflection.findUnique({ where: { sessionId: id } })).toMatchObject({ model: STRONG });
+  });
+
+  it("the conversation is fitted to the smaller window of the two models, as resolved per model", async () => {
+    const { id } = await createSession({ title: "t", workspace, budgetUsd: null, model: FAST });
+    const big = (c: string) =>
+      reply()
+        .tool("run_command", { command: `head -c 6000 /dev/zero | tr '\\0' ${c}` })
+        .build();
+    llm.enqueue(big("a"), answer());
+    await runToEnd(id, "first");
+    // the fast model has no window of its own (128,000 assumed); the strong one's row says 2,048
+    await writeSettings({
+      prices: [
+        { model: FAST, inputPerMTok: 1, outputPerMTok: 1 },
+        { model: STRONG, inputPerMTok: 10, outputPerMTok: 10, contextWindow: 2048 },
+      ],
+    });
+    llm.reset();
+    llm.enqueue(answer());
+    const events = await runToEnd(id, "second");
+    expect(events.some((e) => e.type === "notice" && e.message.startsWith("Context trimmed"))).toBe(true);
+    const sent = llm.requests[0]?.messages.flatMap((m) => (m.role === "tool" ? [m.output] : [])) ?? [];
+    expect(sent.join("")).toContain("output elided");
   });
 });
