@@ -134,7 +134,11 @@ function StepRows({
           </span>
         }
         title={`Step ${step.index}: the model's turn plus the tools it called${
-          step.costUsd > 0 ? ` (${formatCost(step.costUsd)})` : ""
+          !step.costKnown
+            ? " (cost unknown: no price for its model)"
+            : step.costUsd > 0
+              ? ` (${formatCost(step.costUsd)})`
+              : ""
         }${step.tier ? `, on the ${step.tier} model` : ""}${step.tierChange ? `; ${step.tierChange}` : ""}`}
         bar={
           <Bar

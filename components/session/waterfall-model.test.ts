@@ -339,6 +339,21 @@ describe("model tiers on the waterfall", () => {
     expect(w.turns[0]?.steps.map((s) => s.tier)).toEqual(["strong"]);
   });
 
+  it("a step of a model nobody priced says its cost is unknown; one with a price, or an old event, is known", () => {
+    const w = fold(
+      events(
+        [0, { type: "turn-start", turnId: "t1", model: "m" }],
+        [
+          100,
+          { type: "step-finish", step: 1, inputTokens: 10, outputTokens: 1, costUsd: 0, costKnown: false },
+        ],
+        [200, stepFinish(2)],
+        [210, { type: "turn-end", turnId: "t1", status: "completed" }],
+      ),
+    );
+    expect(w.turns[0]?.steps.map((s) => s.costKnown)).toEqual([false, true]);
+  });
+
   it("without tiers a step has none", () => {
     const w = fold(
       events(

@@ -29,6 +29,8 @@ export interface WaterfallStep {
   inputTokens: number;
   outputTokens: number;
   costUsd: number;
+  /** False when nobody priced the step's model: its cost is unknown, not $0. */
+  costKnown: boolean;
   /** The model wrote text, reasoning or a tool call in it (a step opened by the last step-finish has none). */
   active: boolean;
   /** Ended by the turn's end, not by the model finishing it (a stop, an error, an interruption). */
@@ -89,6 +91,7 @@ function openStep(
     inputTokens: 0,
     outputTokens: 0,
     costUsd: 0,
+    costKnown: true,
     active: false,
     cut: false,
     tier,
@@ -220,6 +223,7 @@ export function applyWaterfallEvent(waterfall: Waterfall, event: SessionEvent): 
         inputTokens: event.inputTokens,
         outputTokens: event.outputTokens,
         costUsd: event.costUsd,
+        costKnown: event.costKnown !== false,
         tier: event.tier ?? step.tier,
       };
       const next = openStep(turn.steps.length + 1, event.seq, at, turn.tier);

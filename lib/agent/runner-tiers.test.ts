@@ -134,6 +134,12 @@ describe("model tiers in a turn", () => {
     const events = await runToEnd(id, "go");
     expect(llm.requests.map((r) => r.model)).toEqual([FAST, FAST, FAST]);
     expect(events.some((e) => e.type === "tier")).toBe(false);
+    // the fast model is priced; a step of an unpriced model says its cost is unknown
+    expect(events.filter((e) => e.type === "step-finish").map((e) => e.costKnown)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
     expect((await steps(id)).map((s) => s[1])).toEqual([null, null, null]);
   });
 
@@ -182,5 +188,13 @@ describe("model tiers in a turn", () => {
     expect(events.some((e) => e.type === "notice" && e.message.startsWith("Context trimmed"))).toBe(true);
     const sent = llm.requests[0]?.messages.flatMap((m) => (m.role === "tool" ? [m.output] : [])) ?? [];
     expect(sent.join("")).toContain("output elided");
+  });
+
+  it("a model nobody priced: its steps cost nothing against the budget and say their cost is unknown", async () => {
+    await db().setting.deleteMany({ where: { key: "prices" } });
+    const { id } = await createSession({ title: "t", workspace, budgetUsd: null, model: FAST });
+    llm.enqueue(answer());
+    const events = await runToEnd(id, "hi");
+    expect(events.find((e) => e.type === "step-finish")).toMatchObject({ costUsd: 0, costKnown: false });
   });
 });

@@ -20,13 +20,13 @@ export async function recordStepUsage(
   const inputTokens = usage.inputTokens ?? 0;
   const outputTokens = usage.outputTokens ?? 0;
   const { model, tier } = turn.stepModel;
-  // a model nobody priced adds nothing to the budget; Settings shows its price as unknown
-  const costUsd =
-    costOfStep(plan.facts(model).price, {
-      inputTokens,
-      outputTokens,
-      cachedInputTokens: usage.inputTokenDetails?.cacheReadTokens ?? 0,
-    }) ?? 0;
+  const priced = costOfStep(plan.facts(model).price, {
+    inputTokens,
+    outputTokens,
+    cachedInputTokens: usage.inputTokenDetails?.cacheReadTokens ?? 0,
+  });
+  // a model nobody priced adds nothing to the budget, and the step says its cost is unknown
+  const costUsd = priced ?? 0;
   recordModelStep({
     sessionId,
     turnId,
@@ -48,6 +48,7 @@ export async function recordStepUsage(
     ...(reasoningTokens ? { reasoningTokens } : {}),
     costUsd,
     ...(tier ? { model, tier } : {}),
+    ...(priced === null ? { costKnown: false } : {}),
   });
   await turn.emit({
     type: "usage",
