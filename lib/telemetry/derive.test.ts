@@ -56,6 +56,7 @@ function day(
       return { tool, version, histogram: histogramFrom(v) };
     }),
     commands: [],
+    steps: [],
   };
 }
 
@@ -434,6 +435,9 @@ describe("learning loop and spend", () => {
     expect(byTier[0]?.costUsd).toBeCloseTo(0.08);
     expect(byTier[1]?.costPerStep).toBeCloseTo(0.1);
     expect(spendFrom(input, ["2026-01-01"]).byTier).toEqual([]);
+    expect(spendFrom(input, ["2026-01-01"], [step("strong", "big", 1, 0.1)]).byTier).toMatchObject([
+      { tier: "strong", steps: 1 },
+    ]);
   });
 });
 

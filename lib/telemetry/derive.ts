@@ -3,7 +3,7 @@
  * API returns. No database access here, so every rule (flags, regressions, rates) is unit-tested.
  */
 import { Accumulator, type Histogram } from "./histogram";
-import type { Rollup } from "./rollup";
+import type { Rollup, RollupStep } from "./rollup";
 import type {
   CommandStat,
   DailyPoint,
@@ -396,15 +396,6 @@ export interface LearningInput {
   frictions: { outcome: string; kind: string; n: number }[];
   skills: { skill: string; kind: string; n: number }[];
   workingMemory: { version: number; createdAt: Date; content: string } | null;
-  /** Model steps by tier and model (lib/db/queries/telemetry.ts `ms`). */
-  modelSteps?: {
-    tier: string | null;
-    model: string;
-    steps: number;
-    inputTokens: number;
-    outputTokens: number;
-    costUsd: number;
-  }[];
 }
 
 const ratio = (a: number, b: number) => (b === 0 ? null : a / b);
@@ -470,7 +461,7 @@ const TIER_ORDER: Record<TierSpend["tier"], number> = { fast: 0, strong: 1, unti
  * without tiers (no strong model set) are their own row, `untiered`; a tier value nobody writes is
  * counted there too rather than shown as a tier.
  */
-export function tierSpendFrom(rows: NonNullable<LearningInput["modelSteps"]>): TierSpend[] {
+export function tierSpendFrom(rows: readonly RollupStep[]): TierSpend[] {
   const tiers = new Map<TierSpend["tier"], TierSpend>();
   for (const row of rows) {
     const tier = row.tier === "fast" || row.tier === "strong" ? row.tier : "untiered";
@@ -496,7 +487,12 @@ export function tierSpendFrom(rows: NonNullable<LearningInput["modelSteps"]>): T
     .sort((a, b) => TIER_ORDER[a.tier] - TIER_ORDER[b.tier]);
 }
 
-export function spendFrom(input: LearningInput, days: readonly string[]): SpendHealth {
+/** Spend per session, per completed task and (from the range's day rollups' model steps) per tier. */
+export function spendFrom(
+  input: LearningInput,
+  days: readonly string[],
+  steps: readonly RollupStep[] = [],
+): SpendHealth {
   const sessions = new Map(input.sessions.map((s) => [s.day, s]));
   const turns = new Map(input.completedTurns.map((t) => [t.day, t.n]));
   const daily = days.map((day) => {
@@ -532,7 +528,7 @@ export function spendFrom(input: LearningInput, days: readonly string[]): SpendH
     tokensPerTask: ratio(inputTokens + outputTokens, completedTasks),
     costPerTask: ratio(costUsd, completedTasks),
     daily,
-    byTier: tierSpendFrom(input.modelSteps ?? []),
+    byTier: tierSpendFrom(steps),
   };
 }
 

@@ -299,6 +299,51 @@ describe("stored day rollups", () => {
       expect(rollup?.groups.find((g) => g.tool === tool)?.calls).toBe(1);
     }
   });
+
+  it("model steps are in the day rollups by tier: a day with only model steps counts, is stored and read back, and a deleted session's days are forgotten", async () => {
+    const start = nextWindow();
+    const model = `m_${randomUUID().slice(0, 8)}`;
+    const s = await session(start);
+    const step = (at: number, tier: string | null, costUsd: number) =>
+      db().modelStep.create({
+        data: {
+          sessionId: s.id,
+          step: 1,
+          model,
+          tier,
+          inputTokens: 100,
+          outputTokens: 10,
+          costUsd,
+          createdAt: new Date(at),
+        },
+      });
+    // no tool call at all in these days: a turn that only answered
+    await step(start + 1000, "fast", 0.001);
+    await step(start + 2000, "fast", 0.001);
+    await step(start + DAY + 1000, "strong", 0.02);
+    const now = new Date(start + 3 * DAY);
+    const live = await rollupsFor(new Date(start), now, now);
+    const mine = (list: typeof live) =>
+      list
+        .map((r) => ({ day: r.day, steps: r.steps.filter((x) => x.model === model) }))
+        .filter((r) => r.steps.length > 0)
+        .map((r) => [r.day, r.steps.map((x) => [x.tier, x.steps, x.costUsd])]);
+    expect(mine(live)).toEqual([
+      [dayOf(start), [["fast", 2, 0.002]]],
+      [dayOf(start + DAY), [["strong", 1, 0.02]]],
+    ]);
+    const stored = await db().telemetryRollup.findMany({
+      where: { day: { in: [dayOf(start), dayOf(start + DAY)] } },
+    });
+    expect(stored.map((r) => r.format)).toEqual([ROLLUP_FORMAT, ROLLUP_FORMAT]);
+    // read back after a restart: the same figures as the live path computed
+    forgetRollupsInMemory();
+    expect(await rollupsFor(new Date(start), now, now)).toEqual(live);
+    // deleting the session forgets the days its steps were counted in
+    await deleteSessionRow(s.id);
+    forgetRollupsInMemory();
+    expect(mine(await rollupsFor(new Date(start), now, now))).toEqual([]);
+  });
 });
 
 describe("telemetryOverview", () => {

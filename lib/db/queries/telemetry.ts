@@ -96,6 +96,45 @@ export async function nextCallAt(from: Date): Promise<number | null> {
   return epochOf(rows[0]?.t);
 }
 
+/** The first tool call or model step at or after `from` (epoch ms): the next day a rollup holds anything. */
+export async function nextActivityAt(from: Date): Promise<number | null> {
+  const rows = await db().$queryRaw<{ t: Date | string | null }[]>`
+    SELECT MIN("createdAt") AS t FROM "ToolCall" WHERE "createdAt" >= ${from}
+    UNION ALL
+    SELECT MIN("createdAt") FROM "ModelStep" WHERE "createdAt" >= ${from}`;
+  const times = rows.map((r) => epochOf(r.t)).filter((t): t is number => t !== null);
+  return times.length ? Math.min(...times) : null;
+}
+
+/** Model steps of a segment by tier and model (the tier is null for steps taken without tiers). */
+export interface ModelStepGroup {
+  tier: string | null;
+  model: string;
+  steps: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+}
+
+export async function modelStepSegment(since: Date, until: Date): Promise<ModelStepGroup[]> {
+  const rows = await db().$queryRaw<{ tier: string | null; model: string; n: Num; i: Num; o: Num; c: Num }[]>`
+    SELECT "tier", "model", COUNT(*) AS n, SUM("inputTokens") AS i, SUM("outputTokens") AS o, SUM("costUsd") AS c
+      FROM "ModelStep" WHERE "createdAt" >= ${since} AND "createdAt" < ${until}
+     GROUP BY "tier", "model"`;
+  // ordered here: the providers sort NULL differently, and a stored day must equal a live one
+  const key = (r: { tier: string | null; model: string }) => `${r.tier ?? ""}\u0000${r.model}`;
+  return rows
+    .map((r) => ({
+      tier: r.tier,
+      model: r.model,
+      steps: num(r.n),
+      inputTokens: num(r.i),
+      outputTokens: num(r.o),
+      costUsd: num(r.c),
+    }))
+    .sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
 export interface RecentSessions {
   count: number;
   /** When the oldest of them started (epoch ms). */
@@ -167,18 +206,7 @@ export interface LearningRows {
   frictions: { outcome: string; kind: string; n: number }[];
   skills: { skill: string; kind: string; n: number }[];
   workingMemory: { version: number; createdAt: Date; content: string } | null;
-  /** Model steps by tier and model: cost, tokens and steps per tier (the tier is null without tiers). */
-  modelSteps: ModelStepGroup[];
   recent: RecentSessions;
-}
-
-export interface ModelStepGroup {
-  tier: string | null;
-  model: string;
-  steps: number;
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number;
 }
 
 interface SmallRow {
@@ -199,7 +227,6 @@ interface SmallRow {
  *   se sessions, tokens and cost per day · tu completed turns per day · re reflection coverage
  *   fr frictions by outcome and kind · sk skill loads by skill and kind · wm the newest working memory
  *   ru/rs the tools of the last `recentSessions` sessions, how many there are and when the oldest began
- *   ms model steps by tier and model (steps, tokens, cost), for spend per tier
  */
 export async function learningRows(
   since: Date,
@@ -255,11 +282,7 @@ export async function learningRows(
      GROUP BY tc."tool"
     UNION ALL
     SELECT 'rs', ${text}, ${text}, ${text}, COUNT(*), ${big}, ${big}, MIN(${epochMs(`rs."createdAt"`)})
-      FROM (${recentSessionsSql(recentSessions, recentBefore)}) rs
-    UNION ALL
-    SELECT 'ms', ${text}, "tier", "model", COUNT(*), SUM("inputTokens"), SUM("outputTokens"), SUM("costUsd")
-      FROM "ModelStep" WHERE "createdAt" >= ${since} AND "createdAt" < ${until}
-     GROUP BY "tier", "model"`;
+      FROM (${recentSessionsSql(recentSessions, recentBefore)}) rs`;
   const of = (k: string) => rows.filter((r) => r.k === k);
   const use = of("lu")[0];
   const reflections = of("re")[0];
@@ -281,14 +304,6 @@ export async function learningRows(
       failed: num(reflections?.z),
     },
     frictions: of("fr").map((r) => ({ outcome: r.a ?? "", kind: r.b ?? "", n: num(r.n) })),
-    modelSteps: of("ms").map((r) => ({
-      tier: r.a,
-      model: r.b ?? "",
-      steps: num(r.n),
-      inputTokens: num(r.x),
-      outputTokens: num(r.z),
-      costUsd: num(r.y),
-    })),
     skills: of("sk").map((r) => ({ skill: r.a ?? "", kind: r.b ?? "", n: num(r.n) })),
     workingMemory: memory
       ? { version: num(memory.n), createdAt: new Date(Math.round(num(memory.y))), content: memory.a ?? "" }
