@@ -25,34 +25,36 @@ export function describeFacts(facts: ModelFacts): { window: string; price: strin
 export function ModelFactsList({ facts }: { facts: ModelFacts[] }) {
   if (facts.length === 0) return null;
   return (
-    <table className="w-full text-sm" data-testid="settings-model-facts">
-      <caption className="pb-1 text-left text-faint text-xs uppercase tracking-wide">
-        In force for turns
-      </caption>
-      <thead className="text-faint text-xs">
-        <tr>
-          <th className="py-1 pr-3 text-left font-normal">Model</th>
-          <th className="py-1 pr-3 text-left font-normal">Context window</th>
-          <th className="py-1 text-left font-normal">Price</th>
-        </tr>
-      </thead>
-      <tbody>
-        {facts.map((f) => {
-          const shown = describeFacts(f);
-          return (
-            <tr key={f.model} data-testid="settings-model-fact" className="border-line border-t">
-              <td className="py-1 pr-3 font-mono text-xs">{f.model}</td>
-              <td className="py-1 pr-3 tabular-nums" data-testid="fact-window">
-                {shown.window}{" "}
-                <span className="text-faint text-xs">({SOURCE_LABELS[f.contextWindowSource]})</span>
-              </td>
-              <td className="py-1 tabular-nums" data-testid="fact-price">
-                {shown.price} <span className="text-faint text-xs">({SOURCE_LABELS[f.priceSource]})</span>
-              </td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+    <div className="overflow-x-auto">
+      <table className="w-full text-sm" data-testid="settings-model-facts">
+        <caption className="pb-1 text-left text-faint text-xs uppercase tracking-wide">
+          In force for turns
+        </caption>
+        <thead className="text-faint text-xs">
+          <tr>
+            <th className="py-1 pr-3 text-left font-normal">Model</th>
+            <th className="py-1 pr-3 text-left font-normal">Context window</th>
+            <th className="py-1 text-left font-normal">Price</th>
+          </tr>
+        </thead>
+        <tbody>
+          {facts.map((f) => {
+            const shown = describeFacts(f);
+            return (
+              <tr key={f.model} data-testid="settings-model-fact" className="border-line border-t">
+                <td className="py-1 pr-3 font-mono text-xs">{f.model}</td>
+                <td className="py-1 pr-3 tabular-nums" data-testid="fact-window">
+                  {shown.window}{" "}
+                  <span className="text-faint text-xs">({SOURCE_LABELS[f.contextWindowSource]})</span>
+                </td>
+                <td className="py-1 tabular-nums" data-testid="fact-price">
+                  {shown.price} <span className="text-faint text-xs">({SOURCE_LABELS[f.priceSource]})</span>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
   );
 }
