@@ -75,3 +75,38 @@ test("a failing turn escalates to the strong model, the waterfall shows it, a pi
     });
   }
 });
+
+test("the model list answers each listed model with the window and price a turn would use, and where they come from", async ({
+  authed: page,
+}) => {
+  const before = await (await page.request.get("/api/settings", { headers: bearer })).json();
+  await page.request.put("/api/settings", {
+    headers: bearer,
+    data: { prices: [{ model: FAST, inputPerMTok: 0, outputPerMTok: 0, contextWindow: 32_768 }] },
+  });
+  try {
+    const response = await page.request.post("/api/settings/models", { headers: bearer, data: {} });
+    expect(response.status()).toBe(200);
+    const report = await response.json();
+    const facts = new Map<string, Record<string, unknown>>(
+      (report.facts as Array<Record<string, unknown>>).map((f) => [String(f.model), f]),
+    );
+    expect([...facts.keys()].sort()).toEqual([...report.models].sort());
+    // the person's row: a local model priced at $0 on purpose, its window given
+    expect(facts.get(FAST)).toMatchObject({
+      contextWindow: 32_768,
+      contextWindowSource: "person",
+      price: { inputPerMTok: 0, outputPerMTok: 0 },
+      priceSource: "person",
+    });
+    // nobody said anything of this one: unknown, never a made-up $0
+    expect(facts.get(STRONG)).toMatchObject({
+      contextWindow: null,
+      contextWindowSource: "unknown",
+      price: null,
+      priceSource: "unknown",
+    });
+  } finally {
+    await page.request.put("/api/settings", { headers: bearer, data: { prices: before.prices } });
+  }
+});
