@@ -220,6 +220,8 @@ export const sessionsApi = {
     request<SessionCreated>(`/api/sessions/${enc(id)}/fork`, { method: "POST", body: { messageId } }),
   rename: (id: string, title: string) =>
     request<SessionDetail>(`/api/sessions/${enc(id)}`, { method: "PATCH", body: { title } }),
+  setTierOverride: (id: string, tierOverride: SessionDetail["tierOverride"]) =>
+    request<SessionDetail>(`/api/sessions/${enc(id)}`, { method: "PATCH", body: { tierOverride } }),
   archive: (id: string, archived: boolean) =>
     request<SessionDetail>(`/api/sessions/${enc(id)}`, { method: "PATCH", body: { archived } }),
   remove: (id: string) => request<SessionDeleted>(`/api/sessions/${enc(id)}`, { method: "DELETE" }),
@@ -297,7 +299,9 @@ export interface SettingsPatch {
   model?: string;
   api?: ApiStyle;
   provider?: ProviderChoice;
-  contextWindow?: number;
+  contextWindow?: number | null;
+  fastModel?: string | null;
+  strongModel?: string | null;
   stepLimit?: number;
   prices?: Price[];
   defaultBudgetUsd?: number | null;

@@ -445,6 +445,10 @@ function renderOne(event: SessionEventBody, state: RenderState): RenderResult {
     case "friction":
       return line(state, SGR.yellow, `⚡ friction: ${oneLine(event.detail)}`);
 
+    case "tier":
+      // the model's name and the reason are the server's text about a model id: one line, as sent
+      return line(state, event.tier === "strong" ? SGR.yellow : SGR.dim, `⇅ model ${oneLine(event.message)}`);
+
     case "reflection":
       return line(
         state,

@@ -25,6 +25,43 @@ export interface SessionInfo {
   branch: string | null;
   /** The session this one was forked from. */
   forkedFrom: string | null;
+  /** Which model tier answers: the rules (auto) or pinned; shown when Settings sets two models. */
+  tierOverride: "auto" | "fast" | "strong";
+  tiers: { fast: string; strong: string } | null;
+}
+
+const TIER_LABELS = { auto: "auto", fast: "fast", strong: "strong" } as const;
+
+/** The session's model tier: auto follows the escalation rules, fast or strong pins it from the next turn. */
+function TierPicker({
+  info,
+  onChange,
+}: {
+  info: SessionInfo;
+  onChange: (tier: SessionInfo["tierOverride"]) => void;
+}) {
+  if (!info.tiers) return null;
+  return (
+    <label
+      className="inline-flex items-center gap-1.5 text-faint"
+      title={`fast: ${info.tiers.fast} · strong: ${info.tiers.strong}. Auto starts each turn on fast and escalates on repeated failure or friction.`}
+    >
+      <span>model</span>
+      <select
+        data-testid="session-tier"
+        aria-label="Model tier"
+        value={info.tierOverride}
+        onChange={(e) => onChange(e.target.value as SessionInfo["tierOverride"])}
+        className="h-7 rounded border border-line-strong bg-canvas px-1 text-fg text-sm"
+      >
+        {(Object.keys(TIER_LABELS) as SessionInfo["tierOverride"][]).map((tier) => (
+          <option key={tier} value={tier}>
+            {TIER_LABELS[tier]}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
 }
 
 function StreamIndicator({ state }: { state: StreamState }) {
@@ -76,6 +113,7 @@ export function SessionHeader({
   onEnd,
   onResume,
   onRename,
+  onTierOverride,
 }: {
   info: SessionInfo | null;
   status: SessionStatus | null;
@@ -88,6 +126,7 @@ export function SessionHeader({
   onEnd: () => void;
   onResume: () => void;
   onRename: (title: string) => void;
+  onTierOverride: (tier: SessionInfo["tierOverride"]) => void;
 }) {
   const [confirmingEnd, setConfirmingEnd] = useState(false);
   const [renaming, setRenaming] = useState(false);
@@ -174,6 +213,7 @@ export function SessionHeader({
         </div>
 
         <div className="flex shrink-0 items-center gap-4 text-sm">
+          {info ? <TierPicker info={info} onChange={onTierOverride} /> : null}
           <span className="hidden items-center gap-2 text-faint tabular-nums lg:inline-flex">
             <span title={`${info?.inputTokens ?? 0} input tokens`}>
               in <span className="text-muted">{formatTokens(info?.inputTokens)}</span>

@@ -50,6 +50,8 @@ function infoFrom(detail: SessionDetail): SessionInfo {
     worktreeOf: detail.worktreeOf,
     forkedFrom: detail.forkedFrom,
     branch: detail.branch,
+    tierOverride: detail.tierOverride,
+    tiers: detail.tiers,
   };
 }
 
@@ -296,6 +298,16 @@ export function SessionView({ sessionId }: { sessionId: string }) {
     [sessionId],
   );
 
+  const setTierOverride = useCallback(
+    async (tierOverride: SessionInfo["tierOverride"]) => {
+      setActionError(null);
+      const result = await sessionsApi.setTierOverride(sessionId, tierOverride);
+      if (!result.ok) setActionError(`Could not change the model tier: ${result.message}`);
+      else setInfo(infoFrom(result.data));
+    },
+    [sessionId],
+  );
+
   const fork = useCallback(
     async (messageId: string) => {
       setActionError(null);
@@ -368,6 +380,7 @@ export function SessionView({ sessionId }: { sessionId: string }) {
         onEnd={() => void end()}
         onResume={() => void resume()}
         onRename={(title) => void rename(title)}
+        onTierOverride={(tier) => void setTierOverride(tier)}
       />
       <SessionWaterfall waterfall={waterfall} onJump={jumpTo} />
       <div

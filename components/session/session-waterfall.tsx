@@ -116,6 +116,17 @@ function StepRows({
         label={
           <span className="text-muted">
             step {step.index}
+            {step.tier ? (
+              <span
+                data-testid="waterfall-step-tier"
+                className={cn(
+                  "ml-1 rounded px-1 text-xs",
+                  step.tier === "strong" ? "bg-amber-400/15 text-amber-300" : "bg-accent/10",
+                )}
+              >
+                {step.tier}
+              </span>
+            ) : null}
             <span className="text-faint">
               {step.cut ? " · cut short" : ""}
               {tokens}
@@ -123,8 +134,12 @@ function StepRows({
           </span>
         }
         title={`Step ${step.index}: the model's turn plus the tools it called${
-          step.costUsd > 0 ? ` (${formatCost(step.costUsd)})` : ""
-        }`}
+          !step.costKnown
+            ? " (cost unknown: no price for its model)"
+            : step.costUsd > 0
+              ? ` (${formatCost(step.costUsd)})`
+              : ""
+        }${step.tier ? `, on the ${step.tier} model` : ""}${step.tierChange ? `; ${step.tierChange}` : ""}`}
         bar={
           <Bar
             span={{ start: step.start, end }}

@@ -285,3 +285,83 @@ describe("rewound turns", () => {
     expect(same).toBe(base);
   });
 });
+
+describe("model tiers on the waterfall", () => {
+  const tier = (to: "fast" | "strong", from: "fast" | "strong" | null, reason: string): SessionEventBody => ({
+    type: "tier",
+    tier: to,
+    from,
+    model: to === "strong" ? "big" : "small",
+    reason,
+    message: `${from === null ? "on" : to === "strong" ? "escalated to" : "back to"} ${to}: ${reason}`,
+  });
+  const finish = (step: number, t: "fast" | "strong"): SessionEventBody => ({
+    type: "step-finish",
+    step,
+    inputTokens: 10,
+    outputTokens: 1,
+    costUsd: 0,
+    model: t === "strong" ? "big" : "small",
+    tier: t,
+  });
+
+  it("shows each step's tier, and the step whose failure escalated keeps its own", () => {
+    const w = fold(
+      events(
+        [0, { type: "turn-start", turnId: "t1", model: "small" }],
+        [1, tier("fast", null, "a turn starts on fast")],
+        [100, call("a")],
+        [200, result("a", false, 100, 1)],
+        [300, finish(1, "fast")],
+        [400, call("b")],
+        [500, result("b", false, 100, 1)],
+        // the second failure escalates while step 2 is under way
+        [510, tier("strong", "fast", "run_command failed twice")],
+        [600, finish(2, "fast")],
+        [700, { type: "text-delta", text: "fixed" }],
+        [800, finish(3, "strong")],
+        [810, { type: "turn-end", turnId: "t1", status: "completed" }],
+      ),
+    );
+    const steps = w.turns[0]?.steps ?? [];
+    expect(steps.map((s) => s.tier)).toEqual(["fast", "fast", "strong"]);
+    expect(steps[1]?.tierChange).toBe("escalated to strong: run_command failed twice");
+  });
+
+  it("a step not yet started takes the tier announced before it, before any step-finish says so", () => {
+    const w = fold(
+      events(
+        [0, { type: "turn-start", turnId: "t1", model: "small" }],
+        [1, tier("strong", null, "pinned to strong for this session")],
+        [100, { type: "text-delta", text: "hi" }],
+      ),
+    );
+    expect(w.turns[0]?.steps.map((s) => s.tier)).toEqual(["strong"]);
+  });
+
+  it("a step of a model nobody priced says its cost is unknown; one with a price, or an old event, is known", () => {
+    const w = fold(
+      events(
+        [0, { type: "turn-start", turnId: "t1", model: "m" }],
+        [
+          100,
+          { type: "step-finish", step: 1, inputTokens: 10, outputTokens: 1, costUsd: 0, costKnown: false },
+        ],
+        [200, stepFinish(2)],
+        [210, { type: "turn-end", turnId: "t1", status: "completed" }],
+      ),
+    );
+    expect(w.turns[0]?.steps.map((s) => s.costKnown)).toEqual([false, true]);
+  });
+
+  it("without tiers a step has none", () => {
+    const w = fold(
+      events(
+        [0, { type: "turn-start", turnId: "t1", model: "m" }],
+        [100, stepFinish(1)],
+        [110, { type: "turn-end", turnId: "t1", status: "completed" }],
+      ),
+    );
+    expect(w.turns[0]?.steps.map((s) => s.tier)).toEqual([null]);
+  });
+});

@@ -29,10 +29,16 @@ export interface WaterfallStep {
   inputTokens: number;
   outputTokens: number;
   costUsd: number;
+  /** False when nobody priced the step's model: its cost is unknown, not $0. */
+  costKnown: boolean;
   /** The model wrote text, reasoning or a tool call in it (a step opened by the last step-finish has none). */
   active: boolean;
   /** Ended by the turn's end, not by the model finishing it (a stop, an error, an interruption). */
   cut: boolean;
+  /** The model tier that answered it (model tiers set), else null. */
+  tier: "fast" | "strong" | null;
+  /** The tier change the step led to (or the turn started with), as the transcript says it. */
+  tierChange: string | null;
   tools: WaterfallTool[];
 }
 
@@ -48,6 +54,8 @@ export interface WaterfallTurn {
   error: string | null;
   /** A person put the files back as they were before this turn (or an earlier one): shown dimmed. */
   rewound: boolean;
+  /** The tier the next step goes to, as the last `tier` event said. */
+  tier: "fast" | "strong" | null;
   steps: WaterfallStep[];
 }
 
@@ -69,7 +77,12 @@ export function isWaterfallAnchor(event: SessionEvent): boolean {
   );
 }
 
-function openStep(index: number, seq: number, start: number): WaterfallStep {
+function openStep(
+  index: number,
+  seq: number,
+  start: number,
+  tier: WaterfallStep["tier"] = null,
+): WaterfallStep {
   return {
     index,
     seq,
@@ -78,8 +91,11 @@ function openStep(index: number, seq: number, start: number): WaterfallStep {
     inputTokens: 0,
     outputTokens: 0,
     costUsd: 0,
+    costKnown: true,
     active: false,
     cut: false,
+    tier,
+    tierChange: null,
     tools: [],
   };
 }
@@ -128,6 +144,7 @@ export function applyWaterfallEvent(waterfall: Waterfall, event: SessionEvent): 
       status: null,
       error: null,
       rewound: false,
+      tier: null,
       steps: [openStep(1, event.seq, at)],
     };
     // A turn left open (an old interruption without a turn-end) is closed where the next begins.
@@ -162,7 +179,8 @@ export function applyWaterfallEvent(waterfall: Waterfall, event: SessionEvent): 
       });
     }
     case "tool-call": {
-      const current = step && step.end === null ? step : openStep(turn.steps.length + 1, event.seq, at);
+      const current =
+        step && step.end === null ? step : openStep(turn.steps.length + 1, event.seq, at, turn.tier);
       const tool: WaterfallTool = {
         callId: event.callId,
         tool: event.tool,
@@ -205,9 +223,24 @@ export function applyWaterfallEvent(waterfall: Waterfall, event: SessionEvent): 
         inputTokens: event.inputTokens,
         outputTokens: event.outputTokens,
         costUsd: event.costUsd,
+        costKnown: event.costKnown !== false,
+        tier: event.tier ?? step.tier,
       };
-      const steps = [...replaceLast(turn.steps, finished), openStep(turn.steps.length + 1, event.seq, at)];
+      const next = openStep(turn.steps.length + 1, event.seq, at, turn.tier);
+      const steps = [...replaceLast(turn.steps, finished), next];
       return withTurn({ ...turn, steps });
+    }
+    case "tier": {
+      // a step the model has not started yet goes to the new tier; one under way keeps its own
+      // (its failure is what moved the next one) and shows the change it led to
+      if (!step || step.end !== null) return withTurn({ ...turn, tier: event.tier });
+      const started = step.active || step.tools.length > 0;
+      const next: WaterfallStep = {
+        ...step,
+        tier: started ? step.tier : event.tier,
+        tierChange: event.message,
+      };
+      return withTurn({ ...turn, tier: event.tier, steps: replaceLast(turn.steps, next) });
     }
     case "turn-end":
       return withTurn(closeTurn(turn, at, event.status, event.error ?? null));

@@ -6,6 +6,7 @@ import { settingsApi } from "../api-client";
 import { Button } from "../ui/button";
 import { Field } from "../ui/field";
 import { Select } from "../ui/input";
+import { describeFacts } from "./model-facts-list";
 import type { SettingsDraft } from "./settings-draft";
 
 type Edit = (patch: Partial<SettingsDraft>) => void;
@@ -101,9 +102,17 @@ export function ModelListButton({ draft, listId }: { draft: SettingsDraft; listI
         </p>
       ) : null}
       <datalist id={listId} data-testid="settings-model-options">
-        {(report?.models ?? []).map((id) => (
-          <option key={id} value={id} />
-        ))}
+        {(report?.models ?? []).map((id) => {
+          const facts = report?.facts?.find((f) => f.model === id);
+          const shown = facts ? describeFacts(facts) : null;
+          return (
+            <option
+              key={id}
+              value={id}
+              label={shown ? `${id} — window ${shown.window}, price ${shown.price}` : undefined}
+            />
+          );
+        })}
       </datalist>
     </div>
   );

@@ -14,6 +14,9 @@ export interface PriceRow {
   model: string;
   input: string;
   output: string;
+  /** Optional: prompt-cache reads' price, and this model's context window. */
+  cached: string;
+  contextWindow: string;
 }
 
 export interface SettingsDraft {
@@ -24,6 +27,8 @@ export interface SettingsDraft {
   api: ApiStyle;
   provider: ProviderChoice;
   contextWindow: string;
+  fastModel: string;
+  strongModel: string;
   stepLimit: string;
   prices: PriceRow[];
   defaultBudget: string;
@@ -44,6 +49,8 @@ export function newPriceRow(price?: Price): PriceRow {
     model: price?.model ?? "",
     input: price ? String(price.inputPerMTok) : "",
     output: price ? String(price.outputPerMTok) : "",
+    cached: price?.cachedInputPerMTok !== undefined ? String(price.cachedInputPerMTok) : "",
+    contextWindow: price?.contextWindow !== undefined ? String(price.contextWindow) : "",
   };
 }
 
@@ -56,7 +63,10 @@ export function draftFrom(settings: Settings): SettingsDraft {
     model: m.model ?? "",
     api: m.api === "responses" ? "responses" : "chat",
     provider: m.provider ?? "auto",
-    contextWindow: String(m.contextWindow ?? ""),
+    // only a window the person saved is theirs; else each model's own applies (Settings lists it)
+    contextWindow: m.sources.contextWindow === "settings" ? String(m.contextWindow) : "",
+    fastModel: m.tiers.fast === m.model ? "" : m.tiers.fast,
+    strongModel: m.tiers.strong ?? "",
     stepLimit: String(m.stepLimit ?? ""),
     prices: (settings.prices ?? []).map((p) => newPriceRow(p)),
     defaultBudget:
@@ -157,7 +167,18 @@ function parsePrices(rows: PriceRow[], errors: string[]): Price[] {
       errors.push(`Prices for ${row.model.trim()} must be numbers of 0 or more.`);
       continue;
     }
-    prices.push({ model: row.model.trim(), inputPerMTok: input, outputPerMTok: output });
+    const price: Price = { model: row.model.trim(), inputPerMTok: input, outputPerMTok: output };
+    if (row.cached.trim()) {
+      const cached = Number(row.cached);
+      if (!Number.isFinite(cached) || cached < 0)
+        errors.push(`The cached-input price for ${price.model} must be a number of 0 or more.`);
+      else price.cachedInputPerMTok = cached;
+    }
+    if (row.contextWindow.trim()) {
+      const window = parseInteger(row.contextWindow, `The context window for ${price.model}`, errors);
+      if (window !== undefined) price.contextWindow = window;
+    }
+    prices.push(price);
   }
   return prices;
 }
@@ -171,7 +192,9 @@ function samePrices(a: Price[], b: Price[]): boolean {
         q !== undefined &&
         p.model === q.model &&
         p.inputPerMTok === q.inputPerMTok &&
-        p.outputPerMTok === q.outputPerMTok
+        p.outputPerMTok === q.outputPerMTok &&
+        p.cachedInputPerMTok === q.cachedInputPerMTok &&
+        p.contextWindow === q.contextWindow
       );
     })
   );
@@ -198,8 +221,19 @@ export function buildPatch(
   if (draft.api !== m.api) patch.api = draft.api;
   if (draft.provider !== (m.provider ?? "auto")) patch.provider = draft.provider;
 
-  const contextWindow = parseInteger(draft.contextWindow, "Context window", errors);
-  if (contextWindow !== undefined && contextWindow !== m.contextWindow) patch.contextWindow = contextWindow;
+  const savedWindow = m.sources.contextWindow === "settings" ? m.contextWindow : null;
+  if (!draft.contextWindow.trim()) {
+    if (savedWindow !== null) patch.contextWindow = null;
+  } else {
+    const contextWindow = parseInteger(draft.contextWindow, "Context window", errors);
+    if (contextWindow !== undefined && contextWindow !== savedWindow) patch.contextWindow = contextWindow;
+  }
+
+  // tiers: an empty fast model is the model above; an empty strong model is no tiers
+  const fastModel = draft.fastModel.trim();
+  if (fastModel !== (m.tiers.fast === m.model ? "" : m.tiers.fast)) patch.fastModel = fastModel || null;
+  const strongModel = draft.strongModel.trim();
+  if (strongModel !== (m.tiers.strong ?? "")) patch.strongModel = strongModel || null;
 
   const stepLimit = parseInteger(draft.stepLimit, "Step limit", errors);
   if (stepLimit !== undefined && stepLimit !== m.stepLimit) patch.stepLimit = stepLimit;

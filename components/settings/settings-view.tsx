@@ -9,6 +9,7 @@ import { Field } from "../ui/field";
 import { Input, Select, Textarea } from "../ui/input";
 import { ConnectionTest } from "./connection-test";
 import { ModelListButton, PresetPicker, ProviderSelect } from "./endpoint-preset";
+import { ModelFactsList } from "./model-facts-list";
 import { PermissionRules } from "./permission-rules";
 import { PriceTableEditor } from "./price-table-editor";
 import { buildPatch, draftFrom, type SettingsDraft } from "./settings-draft";
@@ -227,7 +228,7 @@ export function SettingsView() {
           <ModelListButton draft={draft} listId="settings-model-list" />
           <ProviderSelect value={draft.provider} edit={edit} />
           <Field
-            label="Context window (tokens)"
+            label="Context window for every model (tokens)"
             htmlFor="settings-context-window"
             aside={<SourceTag source={sources.contextWindow} />}
           >
@@ -239,6 +240,7 @@ export function SettingsView() {
               min="1024"
               step="1"
               className="tabular-nums"
+              placeholder="each model's own (below)"
               value={draft.contextWindow}
               onChange={(e) => edit({ contextWindow: e.target.value })}
             />
@@ -262,12 +264,47 @@ export function SettingsView() {
           </Field>
         </div>
 
+        <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
+          <Field label="Fast model (tiers)" htmlFor="settings-fast-model">
+            <Input
+              id="settings-fast-model"
+              data-testid="settings-fast-model"
+              spellCheck={false}
+              autoComplete="off"
+              className="font-mono text-sm"
+              placeholder={draft.model || "the model id above"}
+              list="settings-model-list"
+              value={draft.fastModel}
+              onChange={(e) => edit({ fastModel: e.target.value })}
+            />
+          </Field>
+          <Field label="Strong model (tiers)" htmlFor="settings-strong-model">
+            <Input
+              id="settings-strong-model"
+              data-testid="settings-strong-model"
+              spellCheck={false}
+              autoComplete="off"
+              className="font-mono text-sm"
+              placeholder="none: no tiers"
+              list="settings-model-list"
+              value={draft.strongModel}
+              onChange={(e) => edit({ strongModel: e.target.value })}
+            />
+          </Field>
+        </div>
+        <p className="text-faint text-sm">
+          With a strong model, a turn starts on the fast one and moves to the strong one when the same tool
+          fails twice, three calls fail or a friction is recorded, and back after three clean steps;
+          reflections and battery changes always use the strong one. A session can pin either.
+        </p>
+        <ModelFactsList facts={saved.modelFacts} />
+
         <ConnectionTest draft={draft} />
       </Section>
 
       <Section
         title="Prices"
-        description="US dollars per million tokens, used for each session's cost and budget. A model without a price counts as $0."
+        description="Your own figures per model, in US dollars per million tokens: they win over what the endpoint says and over Ratchet's table of well-known models. A model nobody priced shows its price as unknown and adds nothing to a budget."
       >
         <PriceTableEditor rows={draft.prices} onChange={(prices) => edit({ prices })} />
       </Section>

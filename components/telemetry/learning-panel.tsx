@@ -1,4 +1,4 @@
-import type { LearningHealth, SpendHealth } from "@/lib/telemetry/views";
+import type { LearningHealth, SpendHealth, TierSpend } from "@/lib/telemetry/views";
 import { formatCost, formatPercent, formatTokens } from "../format";
 import { LazyLearningCharts } from "./lazy-charts";
 import { Stat } from "./section";
@@ -57,7 +57,54 @@ export function LearningPanel({ learning, spend }: { learning: LearningHealth; s
           testId="stat-cost-task"
         />
       </div>
+      <TierSpendTable tiers={spend.byTier} />
       <LazyLearningCharts learning={learning} spend={spend} />
+    </div>
+  );
+}
+
+const TIER_NAMES: Record<TierSpend["tier"], string> = {
+  fast: "fast",
+  strong: "strong",
+  untiered: "no tiers",
+};
+
+/** Cost, tokens and steps per model tier (Settings → fast and strong model), with the models that answered. */
+function TierSpendTable({ tiers }: { tiers: TierSpend[] }) {
+  if (!tiers.some((t) => t.tier !== "untiered")) return null;
+  return (
+    <div className="overflow-x-auto rounded-lg border border-line bg-panel">
+      <table className="w-full text-sm" data-testid="tier-spend">
+        <caption className="px-3 pt-2 text-left text-faint text-xs uppercase tracking-wide">
+          Spend per model tier
+        </caption>
+        <thead className="text-faint text-xs">
+          <tr>
+            <th className="px-3 py-1.5 text-left font-normal">Tier</th>
+            <th className="px-3 py-1.5 text-left font-normal">Models</th>
+            <th className="px-3 py-1.5 text-right font-normal">Steps</th>
+            <th className="px-3 py-1.5 text-right font-normal">Tokens</th>
+            <th className="px-3 py-1.5 text-right font-normal">Cost</th>
+            <th className="px-3 py-1.5 text-right font-normal">Per step</th>
+          </tr>
+        </thead>
+        <tbody>
+          {tiers.map((t) => (
+            <tr key={t.tier} data-testid={`tier-spend-${t.tier}`} className="border-line border-t">
+              <td className="px-3 py-1.5 text-fg">{TIER_NAMES[t.tier]}</td>
+              <td className="px-3 py-1.5 font-mono text-muted text-xs">{t.models.join(", ")}</td>
+              <td className="px-3 py-1.5 text-right tabular-nums">{t.steps.toLocaleString()}</td>
+              <td className="px-3 py-1.5 text-right tabular-nums">
+                {formatTokens(t.inputTokens + t.outputTokens)}
+              </td>
+              <td className="px-3 py-1.5 text-right font-mono tabular-nums" data-testid="tier-spend-cost">
+                {formatCost(t.costUsd)}
+              </td>
+              <td className="px-3 py-1.5 text-right font-mono tabular-nums">{formatCost(t.costPerStep)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </div>
   );
 }

@@ -28,6 +28,7 @@ import { stopSessionMcp } from "@/lib/mcp/sessions";
 import { loadModelConfig, type ModelConfig } from "@/lib/settings/model-config";
 import { type ActiveTurn, activeTurns, stopTurn } from "./active-turns";
 import { acquireTurnLease, releaseTurnLease } from "./lease";
+import { parseTierOverride } from "./tiers";
 import { runTurn } from "./turn/run";
 import type { TurnInput } from "./turn/state";
 
@@ -67,6 +68,7 @@ export async function sendMessage(
         budgetUsd: session.budgetUsd,
         controller: reservation.active.controller,
         config,
+        tierOverride: parseTierOverride(session.tierOverride),
       },
       reservation.release,
     );

@@ -90,8 +90,10 @@ export async function reflectOnSession(sessionId: string, trigger: ReflectionTri
     return;
   }
   const secrets = collectSecrets(process.env, config.apiKey ? [config.apiKey] : []);
+  // a reflection is a maintenance pass: with model tiers it is always the strong model's (lib/agent/tiers.ts)
+  const model = config.tiers.strong ?? config.model;
   // a silent endpoint must not leave the reflection pending for the HTTP client's 300 s
-  const client = modelClient(config, { silenceMs: silenceLimitMs() });
+  const client = modelClient({ ...config, model }, { silenceMs: silenceLimitMs() });
   try {
     const result = await generateText({
       model: client.model,
@@ -108,10 +110,10 @@ export async function reflectOnSession(sessionId: string, trigger: ReflectionTri
       wentWell: r.wentWell,
       slow: r.slow,
       nextTime: r.nextTime,
-      model: config.model,
+      model,
     });
   } catch (error) {
-    await finish(sessionId, { status: "error", error: client.describe(error).message, model: config.model });
+    await finish(sessionId, { status: "error", error: client.describe(error).message, model });
   }
 }
 

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { TIER_OVERRIDES } from "@/lib/agent/tiers";
 import { copyMessagesUpTo } from "@/lib/db/queries/messages";
 import {
   createSession,
@@ -35,6 +36,8 @@ export const updateSessionSchema = z.object({
   budgetUsd: z.number().positive().max(100_000).nullable().optional(),
   /** Hidden from the sessions list (kept with everything it holds), or shown again. */
   archived: z.boolean().optional(),
+  /** Which model tier answers from the next turn on: the rules (`auto`) or pinned (lib/agent/tiers.ts). */
+  tierOverride: z.enum(TIER_OVERRIDES).optional(),
 });
 
 export const syncBranchSchema = z.strictObject({

@@ -3,12 +3,14 @@
  * reads: components import them with `import type`, so a change here breaks their build.
  */
 import "server-only";
+import { parseTierOverride } from "@/lib/agent/tiers";
 import { listMessages } from "@/lib/db/queries/messages";
 import { findReflection, type ReflectionStatus, type ReflectionTrigger } from "@/lib/db/queries/reflections";
 import { findSession, listSessions } from "@/lib/db/queries/sessions";
 import type { StoredPart } from "@/lib/db/schemas/parts";
 import { ApiError } from "@/lib/errors";
 import type { SessionStatus } from "@/lib/events/types";
+import { loadModelConfig } from "@/lib/settings/model-config";
 import type { BranchSync } from "@/lib/workspaces/branch-sync";
 
 /** POST /api/sessions/:id/sync-branch: where the worktree session's branch now is in its repository. */
@@ -47,7 +49,11 @@ export type SessionSummary = SessionList["sessions"][number];
 export async function sessionView(id: string) {
   const session = await findSession(id);
   if (!session) throw new ApiError("not_found", `No session ${id}.`);
-  const [messages, reflection] = await Promise.all([listMessages(id), findReflection(id)]);
+  const [messages, reflection, config] = await Promise.all([
+    listMessages(id),
+    findReflection(id),
+    loadModelConfig(),
+  ]);
   return {
     id: session.id,
     kind: session.kind as "agent" | "maintenance",
@@ -60,6 +66,10 @@ export async function sessionView(id: string) {
     outputTokens: session.outputTokens,
     costUsd: session.costUsd,
     budgetUsd: session.budgetUsd,
+    /** auto, fast or strong (lib/agent/tiers.ts); read by allowlist, anything else is auto. */
+    tierOverride: parseTierOverride(session.tierOverride),
+    /** The two models when tiers are set in Settings (a strong model named), else null. */
+    tiers: config.tiers.strong ? { fast: config.tiers.fast, strong: config.tiers.strong } : null,
     archived: session.archivedAt !== null,
     /** The session this one was forked from (it may have been deleted since). */
     forkedFrom: session.forkedFrom,

@@ -15,13 +15,27 @@ export const modelSettingsSchema = z.object({
   api: z.enum(["chat", "responses"]).optional(),
   /** OpenAI's client or the OpenAI-compatible one; `auto` (the default) goes by the base URL. */
   provider: z.enum(["auto", "openai", "compatible"]).optional(),
-  contextWindow: z.number().int().min(1024).max(10_000_000).optional(),
+  /** One window for every model, the person's; null clears it (each model's own is used). */
+  contextWindow: z.number().int().min(1024).max(10_000_000).nullable().optional(),
+  /**
+   * Model tiers (lib/agent/tiers.ts), two models on this endpoint: the fast one turns start on (the
+   * model above when unset), the strong one they escalate to (unset: no tiers).
+   */
+  fastModel: z.string().trim().min(1).max(200).nullable().optional(),
+  strongModel: z.string().trim().min(1).max(200).nullable().optional(),
   stepLimit: z.number().int().min(1).max(1000).optional(),
 });
 export type ModelSettings = z.infer<typeof modelSettingsSchema>;
 
+export interface ModelTiers {
+  fast: string;
+  /** null: no tiers, every step on the fast model. */
+  strong: string | null;
+}
+
 export interface ModelConfig extends ModelEndpoint {
   contextWindow: number;
+  tiers: ModelTiers;
   stepLimit: number;
   configured: boolean;
   sources: Record<
@@ -64,6 +78,7 @@ export function resolveModelConfig(saved: ModelSettings): ModelConfig {
     api,
     provider: saved.provider ?? "auto",
     contextWindow,
+    tiers: { fast: saved.fastModel ?? model, strong: saved.strongModel ?? null },
     stepLimit,
     // A local server (Ollama, llama.cpp) needs no key; OpenAI's default endpoint does.
     configured: Boolean(apiKey) || Boolean(baseUrl),

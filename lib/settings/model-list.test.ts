@@ -28,6 +28,19 @@ const ANSWERS: Record<string, (res: import("node:http").ServerResponse) => void>
     res.setHeader("location", "http://169.254.169.254/latest/meta-data/");
     res.end();
   },
+  // what OpenRouter, Groq and vLLM say of their models, next to entries that lie
+  "/figures/models": (res) =>
+    res.end(
+      JSON.stringify({
+        data: [
+          { id: "or/big", context_length: 200000, pricing: { prompt: "0.000003", completion: "0.000015" } },
+          { id: "groq-model", context_window: 131072 },
+          { id: "__proto__", context_length: 4096 },
+          { id: "liar", context_length: 1e15, pricing: { prompt: "-1", completion: "x" } },
+          { id: "bare" },
+        ],
+      }),
+    ),
   "/dupes/models": (res) =>
     res.end(JSON.stringify({ data: [{ id: "b", owned_by: "me" }, { id: "a" }, { id: "b" }] })),
 };
@@ -65,6 +78,17 @@ describe("listModels", () => {
       ok: true,
       models: ["a", "b"],
     });
+  });
+
+  it("keeps what the endpoint says of each model's window and price, inside sane bounds, as own keys", async () => {
+    const report = await listModels({ baseUrl: `${hostileUrl}/figures`, apiKey: null });
+    expect(report.models).toEqual(["__proto__", "bare", "groq-model", "liar", "or/big"]);
+    const figures = report.figures ?? {};
+    expect(Object.getPrototypeOf(figures)).toBe(Object.prototype);
+    expect(Object.keys(figures).sort()).toEqual(["__proto__", "groq-model", "or/big"]);
+    expect(figures["or/big"]).toEqual({ contextWindow: 200_000, inputPerMTok: 3, outputPerMTok: 15 });
+    expect(figures["groq-model"]).toEqual({ contextWindow: 131_072 });
+    expect(Object.hasOwn(figures, "__proto__")).toBe(true);
   });
 
   it.each([

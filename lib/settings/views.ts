@@ -14,10 +14,12 @@ import {
 import { workspacesView } from "@/lib/workspaces/roots";
 import { loadDefaultBudget } from "./budget";
 import { keyHint, loadModelConfig, type ModelConfig } from "./model-config";
+import { configuredFacts, loadFactSources } from "./model-facts";
 import { readNetworkPolicy } from "./network-policy";
 import { ENDPOINT_PRESETS } from "./presets";
 import { readSandboxSettings } from "./sandbox-settings";
 
+export type { FactSource, ModelFacts } from "@/lib/model/model-facts";
 export type { Price } from "@/lib/model/prices";
 export type { WorkspacesView } from "@/lib/workspaces/roots";
 export type { ModelListReport } from "./model-list";
@@ -46,8 +48,16 @@ function sandboxView(network: NetworkPolicy, access: SandboxSettings) {
 export async function settingsView() {
   const config = await loadModelConfig();
   const { apiKey, ...rest } = config;
+  const { fast, strong } = config.tiers;
+  const facts = configuredFacts(config, await loadFactSources(config), [
+    config.model,
+    fast,
+    ...(strong ? [strong] : []),
+  ]);
   return {
     model: { ...rest, apiKeySet: Boolean(apiKey), apiKeyHint: keyHint(apiKey) },
+    /** The configured models' windows and prices as turns use them, with where each came from. */
+    modelFacts: facts,
     presets: ENDPOINT_PRESETS,
     prices: await loadPrices(),
     defaultBudgetUsd: await loadDefaultBudget(),

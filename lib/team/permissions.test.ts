@@ -87,7 +87,7 @@ const POLICY: Record<string, Rule> = {
   "PATCH /api/sessions/[id]": {
     role: "member",
     params: session,
-    body: () => ({ title: "renamed", budgetUsd: 99999 }),
+    body: () => ({ title: "renamed", budgetUsd: 99999, tierOverride: "strong" }),
     audits: "session.update",
   },
   "POST /api/sessions/[id]/messages": { role: "member", params: session, body: () => ({ text: "rm -rf ~" }) },

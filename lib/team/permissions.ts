@@ -20,7 +20,10 @@ export const PERMISSIONS = {
   "auth.logout": { role: "viewer", does: "signing out" },
 
   "session.create": { role: "member", does: "opening a session" },
-  "session.update": { role: "member", does: "renaming a session or changing its budget" },
+  "session.update": {
+    role: "member",
+    does: "renaming a session, changing its budget or pinning its model tier",
+  },
   "session.message": { role: "member", does: "sending a message to the agent" },
   "session.cancel": { role: "member", does: "stopping a turn" },
   "session.end": { role: "member", does: "ending a session" },

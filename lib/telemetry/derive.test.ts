@@ -10,6 +10,7 @@ import {
   learningFrom,
   scorecardsFrom,
   spendFrom,
+  tierSpendFrom,
   toolStatsFrom,
 } from "./derive";
 import { histogramFrom } from "./histogram";
@@ -55,6 +56,7 @@ function day(
       return { tool, version, histogram: histogramFrom(v) };
     }),
     commands: [],
+    steps: [],
   };
 }
 
@@ -416,6 +418,36 @@ describe("learning loop and spend", () => {
       tokensPerTask: 250,
     });
     expect(s.daily[0]).toMatchObject({ costPerSession: 0.5, costPerTask: 0.25, tokens: 1000 });
+  });
+
+  it("sums model steps per tier, fast first, steps without tiers on their own row", () => {
+    const step = (tier: string | null, model: string, steps: number, costUsd: number) => ({
+      tier,
+      model,
+      steps,
+      inputTokens: steps * 100,
+      outputTokens: steps * 10,
+      costUsd,
+    });
+    const byTier = tierSpendFrom([
+      step("strong", "big", 2, 0.2),
+      step(null, "old", 5, 0.05),
+      step("fast", "small", 6, 0.06),
+      step("fast", "small-2", 2, 0.02),
+      // a value nobody writes is not shown as a tier of its own
+      step("turbo", "odd", 1, 0),
+    ]);
+    expect(byTier.map((t) => [t.tier, t.models, t.steps, t.inputTokens + t.outputTokens])).toEqual([
+      ["fast", ["small", "small-2"], 8, 880],
+      ["strong", ["big"], 2, 220],
+      ["untiered", ["odd", "old"], 6, 660],
+    ]);
+    expect(byTier[0]?.costUsd).toBeCloseTo(0.08);
+    expect(byTier[1]?.costPerStep).toBeCloseTo(0.1);
+    expect(spendFrom(input, ["2026-01-01"]).byTier).toEqual([]);
+    expect(spendFrom(input, ["2026-01-01"], [step("strong", "big", 1, 0.1)]).byTier).toMatchObject([
+      { tier: "strong", steps: 1 },
+    ]);
   });
 });
 

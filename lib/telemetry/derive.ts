@@ -3,13 +3,14 @@
  * API returns. No database access here, so every rule (flags, regressions, rates) is unit-tested.
  */
 import { Accumulator, type Histogram } from "./histogram";
-import type { Rollup } from "./rollup";
+import type { Rollup, RollupStep } from "./rollup";
 import type {
   CommandStat,
   DailyPoint,
   HypothesisCard,
   LearningHealth,
   SpendHealth,
+  TierSpend,
   ToolFlags,
   ToolHealth,
   ToolOrigin,
@@ -464,7 +465,45 @@ export function learningFrom(input: LearningInput, days: readonly string[]): Lea
   };
 }
 
-export function spendFrom(input: LearningInput, days: readonly string[]): SpendHealth {
+const TIER_ORDER: Record<TierSpend["tier"], number> = { fast: 0, strong: 1, untiered: 2 };
+
+/**
+ * Cost, tokens and steps per model tier, with the models that answered on each. Steps recorded
+ * without tiers (no strong model set) are their own row, `untiered`; a tier value nobody writes is
+ * counted there too rather than shown as a tier.
+ */
+export function tierSpendFrom(rows: readonly RollupStep[]): TierSpend[] {
+  const tiers = new Map<TierSpend["tier"], TierSpend>();
+  for (const row of rows) {
+    const tier = row.tier === "fast" || row.tier === "strong" ? row.tier : "untiered";
+    const entry = tiers.get(tier) ?? {
+      tier,
+      models: [],
+      steps: 0,
+      inputTokens: 0,
+      outputTokens: 0,
+      costUsd: 0,
+      costPerStep: null,
+    };
+    if (row.model && !entry.models.includes(row.model)) entry.models.push(row.model);
+    entry.steps += row.steps;
+    entry.inputTokens += row.inputTokens;
+    entry.outputTokens += row.outputTokens;
+    entry.costUsd += row.costUsd;
+    entry.costPerStep = ratio(entry.costUsd, entry.steps);
+    tiers.set(tier, entry);
+  }
+  return [...tiers.values()]
+    .map((t) => ({ ...t, models: [...t.models].sort() }))
+    .sort((a, b) => TIER_ORDER[a.tier] - TIER_ORDER[b.tier]);
+}
+
+/** Spend per session, per completed task and (from the range's day rollups' model steps) per tier. */
+export function spendFrom(
+  input: LearningInput,
+  days: readonly string[],
+  steps: readonly RollupStep[] = [],
+): SpendHealth {
   const sessions = new Map(input.sessions.map((s) => [s.day, s]));
   const turns = new Map(input.completedTurns.map((t) => [t.day, t.n]));
   const daily = days.map((day) => {
@@ -500,6 +539,7 @@ export function spendFrom(input: LearningInput, days: readonly string[]): SpendH
     tokensPerTask: ratio(inputTokens + outputTokens, completedTasks),
     costPerTask: ratio(costUsd, completedTasks),
     daily,
+    byTier: tierSpendFrom(steps),
   };
 }
 

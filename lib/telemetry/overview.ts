@@ -93,7 +93,11 @@ export async function telemetryOverview(
     commands: commandsFrom(inRange, 15, false),
     versions: scorecards,
     learning: learningFrom(learning, days),
-    spend: spendFrom(learning, days),
+    spend: spendFrom(
+      learning,
+      days,
+      inRange.flatMap((r) => r.steps),
+    ),
     hypotheses: hypothesesFrom(hypotheses, catalog, scorecards),
   };
 }

@@ -35,7 +35,7 @@ const TOOL_CALL: Table<ToolCallRecord, StampedToolCall> = {
 
 const MODEL_STEP: Table<ModelStepRecord, StampedModelStep> = {
   name: "ModelStep",
-  stamp: (r, id, at) => ({ ...r, id, createdAt: at }),
+  stamp: (r, id, at) => ({ ...r, tier: r.tier ?? null, id, createdAt: at }),
   insert: insertModelSteps,
 };
 

@@ -1,5 +1,5 @@
 import "server-only";
-import { nextCallAt, segmentRows } from "@/lib/db/queries/telemetry";
+import { modelStepSegment, nextActivityAt, segmentRows } from "@/lib/db/queries/telemetry";
 import { deleteStoredRollups, storedRollups, storeRollup } from "@/lib/db/queries/telemetry-rollups";
 import { keyedMemo } from "@/lib/memo";
 import { processState } from "@/lib/process-state";
@@ -22,7 +22,7 @@ import { type Rollup, rollupFromRows } from "./rollup";
  */
 
 /** The shape of a stored rollup (`Rollup`, and what segmentRows groups by): change it when either changes. */
-export const ROLLUP_FORMAT = 1;
+export const ROLLUP_FORMAT = 2; // 2: model steps by tier and model (`steps`)
 const GRACE_MS = 5 * 60_000;
 /** Empty days are remembered as empty only inside a gap this short (not the decades before the first call). */
 const MAX_EMPTY_RUN = 400;
@@ -59,7 +59,7 @@ async function closedDay(dayStart: number): Promise<Rollup> {
 function parseStored(day: string, data: string): Rollup | null {
   try {
     const value = JSON.parse(data) as Partial<Rollup>;
-    const lists = [value.groups, value.histograms, value.commands];
+    const lists = [value.groups, value.histograms, value.commands, value.steps];
     return value.day === day && lists.every(Array.isArray) ? (value as Rollup) : null;
   } catch {
     return null;
@@ -110,7 +110,7 @@ export async function resetTelemetryCache(): Promise<void> {
  */
 export async function rebuildTelemetryRollups(now: Date = new Date()): Promise<number> {
   await resetTelemetryCache();
-  const first = await nextCallAt(new Date(0));
+  const first = await nextActivityAt(new Date(0));
   if (first === null) return 0;
   const closedBefore = startOfUtcDay(now.getTime() - GRACE_MS);
   const days = await rollupsFor(new Date(startOfUtcDay(first)), new Date(closedBefore), now);
@@ -122,11 +122,15 @@ export function cachedDays(): number {
 }
 
 async function live(day: string | null, since: number, until: number): Promise<Rollup> {
-  return rollupFromRows(day, await segmentRows(new Date(since), new Date(until)));
+  const [rows, steps] = await Promise.all([
+    segmentRows(new Date(since), new Date(until)),
+    modelStepSegment(new Date(since), new Date(until)),
+  ]);
+  return rollupFromRows(day, rows, steps);
 }
 
 function empty(day: string): Rollup {
-  return { day, groups: [], histograms: [], commands: [] };
+  return { day, groups: [], histograms: [], commands: [], steps: [] };
 }
 
 /**
@@ -155,8 +159,8 @@ export async function rollupsFor(since: Date, until: Date, now: Date = new Date(
       continue;
     }
     if (!closedDays.has(dayStart)) {
-      // not computed yet: jump over days without calls with one index seek
-      const next = await nextCallAt(new Date(dayStart));
+      // not computed yet: jump over days without calls or model steps with two index seeks
+      const next = await nextActivityAt(new Date(dayStart));
       if (next === null) {
         // nothing from here on; open days may still receive calls, so only closed ones are remembered
         rememberEmpty(dayStart, Math.min(closedBefore, end));
@@ -170,7 +174,7 @@ export async function rollupsFor(since: Date, until: Date, now: Date = new Date(
       }
     }
     const rollup = await closedDays.get(dayStart);
-    if (rollup.groups.length > 0) out.push(rollup);
+    if (rollup.groups.length > 0 || rollup.steps.length > 0) out.push(rollup);
     cursor = dayEnd;
   }
   return out;

@@ -2,7 +2,7 @@ import { emptyHistogram, type Histogram } from "./histogram";
 import { normalizeCommand } from "./normalize-command";
 
 /**
- * The aggregates of the tool calls in one segment of time (a UTC day, or part of one): everything
+ * The aggregates of the tool calls (and model steps) in one segment of time (a UTC day, or part of one): everything
  * the telemetry page and API derive their figures from. Rollups of closed days never change, so
  * they are cached (rollup-cache.ts); merging rollups is cheap.
  */
@@ -12,6 +12,17 @@ export interface Rollup {
   groups: RollupGroup[];
   histograms: RollupHistogram[];
   commands: RollupCommand[];
+  /** Model steps by tier and model: spend per tier (lib/agent/tiers.ts); the tier is null without tiers. */
+  steps: RollupStep[];
+}
+
+export interface RollupStep {
+  tier: string | null;
+  model: string;
+  steps: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
 }
 
 export interface RollupGroup {
@@ -49,7 +60,11 @@ export interface SegmentRowLike {
 
 const n = (v: number | bigint | null | undefined) => (v === null || v === undefined ? 0 : Number(v));
 
-export function rollupFromRows(day: string | null, rows: readonly SegmentRowLike[]): Rollup {
+export function rollupFromRows(
+  day: string | null,
+  rows: readonly SegmentRowLike[],
+  steps: readonly RollupStep[] = [],
+): Rollup {
   const groups: RollupGroup[] = [];
   const histograms = new Map<string, RollupHistogram>();
   const commands = new Map<string, RollupCommand>();
@@ -84,7 +99,13 @@ export function rollupFromRows(day: string | null, rows: readonly SegmentRowLike
     }
   }
   for (const entry of histograms.values()) sortHistogram(entry.histogram);
-  return { day, groups, histograms: [...histograms.values()], commands: [...commands.values()] };
+  return {
+    day,
+    groups,
+    histograms: [...histograms.values()],
+    commands: [...commands.values()],
+    steps: [...steps],
+  };
 }
 
 function sortHistogram(h: Histogram): void {

@@ -109,6 +109,17 @@ export interface LearningHealth {
   };
 }
 
+/** Spend on one model tier (lib/agent/tiers.ts); `untiered`: steps taken without tiers set. */
+export interface TierSpend {
+  tier: "fast" | "strong" | "untiered";
+  models: string[];
+  steps: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  costPerStep: number | null;
+}
+
 export interface SpendHealth {
   sessions: number;
   completedTasks: number;
@@ -128,6 +139,8 @@ export interface SpendHealth {
     costPerSession: number | null;
     costPerTask: number | null;
   }[];
+  /** Cost, tokens and steps per model tier, from the model steps in the range. */
+  byTier: TierSpend[];
 }
 
 export interface HypothesisCard {

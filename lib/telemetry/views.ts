@@ -14,6 +14,7 @@ export type {
   LearningHealth,
   SpendHealth,
   TelemetryOverview,
+  TierSpend,
   ToolFlags,
   ToolHealth,
   ToolStats,

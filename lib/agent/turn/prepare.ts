@@ -5,7 +5,11 @@ import { FrictionMonitor } from "@/lib/learning/friction-monitor";
 import { loadMaintenanceSettings, maintenancePrompt } from "@/lib/learning/maintenance/pass";
 import { loadPromptMemory, type PromptMemory } from "@/lib/learning/prompt-memory";
 import { loadedServers } from "@/lib/mcp/sessions";
-import { findPrice, loadPrices } from "@/lib/model/prices";
+import { endpointOf } from "@/lib/model/client";
+import type { ModelFacts } from "@/lib/model/model-facts";
+import { type FactSources, factsFor } from "@/lib/model/prices";
+import { DEFAULT_CONTEXT_WINDOW } from "@/lib/settings/model-config";
+import { loadFactSources } from "@/lib/settings/model-facts";
 import { suggestSkills } from "@/lib/skills/suggest";
 import type { BuiltinTool } from "@/lib/tools/types";
 import { workspaceForTurn } from "@/lib/workspaces/session";
@@ -21,6 +25,7 @@ import { builtinToolsFor, scanToolbox, type ToolboxSnapshot } from "../tools/reg
 import { startCheckpoints } from "./checkpoints";
 import { pruneRequests } from "./requests";
 import type { TurnPlan, TurnState } from "./state";
+import { noteTier, startTiers } from "./tiering";
 import { toolDeps } from "./tool-context";
 import { Transcript } from "./transcript";
 
@@ -51,6 +56,8 @@ export async function prepare(turn: TurnState): Promise<TurnPlan> {
   });
   const reads = await readTogether(turn, turnStarted);
   turn.friction = reads.friction;
+  // before the user's correction is counted as friction, which the rules escalate on
+  await startTiers(turn);
   await noteCapturedLearning(turn, reads.learned);
 
   const tools = builtinToolsFor(turn.kind);
@@ -68,19 +75,47 @@ export async function prepare(turn: TurnState): Promise<TurnPlan> {
     reads.context,
   );
   turn.instructions = await buildPrompt();
+  const facts = factResolver(turn, reads.factSources);
   const budget = Math.max(
     1024,
-    turn.config.contextWindow - OUTPUT_RESERVE - estimateTokens(turn.instructions),
+    contextWindowOf(turn, facts) - OUTPUT_RESERVE - estimateTokens(turn.instructions),
   );
-  const nativeApplyPatch = offersNativePatch(turn.config);
+  // a step may go to either tier's model: the native tool only when every one of them takes it
+  const { fast, strong } = turn.config.tiers;
+  const nativeApplyPatch = [fast, strong ?? fast].every((model) =>
+    offersNativePatch({ api: turn.config.api, model }),
+  );
   const fitted = await fitHistory(turn, reads.history, budget);
   const messages = nativeApplyPatch ? historyForNativePatch(fitted) : fitted;
-  const price = findPrice(reads.prices, turn.config.model);
   const toolSet = buildToolSet(tools, toolDeps(turn, transcript), { nativeApplyPatch });
   toolSet.installAgentTools(scanned.catalog);
   if (mcp) toolSet.installMcpTools(mcp, loadedServers(turn.sessionId));
   turn.tools = toolSet;
-  return { transcript, tools: toolSet, stepLimit: reads.stepLimit, budget, price, messages, buildPrompt };
+  return { transcript, tools: toolSet, stepLimit: reads.stepLimit, budget, facts, messages, buildPrompt };
+}
+
+/** Each model's figures, resolved once per model for the turn. */
+function factResolver(turn: TurnState, sources: FactSources): (model: string) => ModelFacts {
+  const resolved = new Map<string, ModelFacts>();
+  const endpoint = endpointOf(turn.config);
+  return (model) => {
+    let facts = resolved.get(model);
+    if (!facts) {
+      facts = factsFor(model, endpoint, sources);
+      resolved.set(model, facts);
+    }
+    return facts;
+  };
+}
+
+/**
+ * The window the conversation is fitted to: the model's as resolved, or with tiers the smaller of
+ * the two (a step may go to either). Unknown is the default window, as before there was a table.
+ */
+function contextWindowOf(turn: TurnState, facts: (model: string) => ModelFacts): number {
+  const { fast, strong } = turn.config.tiers;
+  const models = strong ? [fast, strong] : [turn.config.model];
+  return Math.min(...models.map((m) => facts(m).contextWindow ?? DEFAULT_CONTEXT_WINDOW));
 }
 
 /** The turn's reads that do not depend on one another, together (the prompt's context after the capture). */
@@ -89,17 +124,21 @@ async function readTogether(turn: TurnState, turnStarted: Promise<void>) {
   // a replayed message was captured when it was first sent; a replay records no learning
   const captured =
     turn.kind === "evaluation" ? Promise.resolve(null) : captureFromUserMessage(sessionId, turn.userText);
-  const [, friction, learned, context, stepLimit, memory, history, prices] = await Promise.all([
+  const [, friction, learned, context, stepLimit, memory, history, factSources] = await Promise.all([
     turnStarted,
-    FrictionMonitor.start(sessionId, turnId, turn.emit),
+    // a friction recorded in the turn is also a reason for the strong model (./tiering.ts)
+    FrictionMonitor.start(sessionId, turnId, async (body) => {
+      await turn.emit(body);
+      if (body.type === "friction") await noteTier(turn, { type: "friction", kind: body.kind });
+    }),
     captured,
     captured.then(() => loadPromptContext(turn.workspace)),
     turn.kind === "maintenance" ? loadMaintenanceSettings().then((s) => s.stepLimit) : turn.config.stepLimit,
     loadPromptMemory(sessionId, { countUse: turn.kind !== "evaluation" }),
     loadHistory(sessionId),
-    loadPrices(),
+    loadFactSources(turn.config),
   ]);
-  return { friction, learned, context, stepLimit, memory, history, prices };
+  return { friction, learned, context, stepLimit, memory, history, factSources };
 }
 
 type Captured = Awaited<ReturnType<typeof captureFromUserMessage>>;

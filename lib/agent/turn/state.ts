@@ -3,10 +3,11 @@ import { appendEvent } from "@/lib/events/log";
 import type { SessionEventBody, TurnStatus } from "@/lib/events/types";
 import type { FrictionMonitor } from "@/lib/learning/friction-monitor";
 import { type ModelClient, modelClient, silenceLimitMs } from "@/lib/model/client";
-import type { Price } from "@/lib/model/prices";
+import type { ModelFacts } from "@/lib/model/model-facts";
 import { modelSecrets } from "@/lib/model/request-masking";
 import { DEFAULT_RETRY, type RetryReport } from "@/lib/model/retrying-fetch";
 import type { ModelConfig } from "@/lib/settings/model-config";
+import type { Tier, TierOverride, TierState } from "../tiers";
 import type { ToolSetHandle } from "../tool-set";
 import type { ToolboxSnapshot } from "../tools/registry";
 import { recordRequest } from "./requests";
@@ -24,6 +25,8 @@ export interface TurnInput {
   budgetUsd: number | null;
   controller: AbortController;
   config: ModelConfig;
+  /** The session's tier override (auto / fast / strong); used only when a strong model is set. */
+  tierOverride: TierOverride;
 }
 
 /**
@@ -34,8 +37,22 @@ export interface TurnState extends Readonly<Omit<TurnInput, "workspace">> {
   /** Masked out of everything the turn stores, shows or sends: the key, the access token, secret variables. */
   readonly secrets: string[];
   readonly emit: (body: SessionEventBody) => Promise<void>;
-  /** The configured model: its retries shown in the session as `retry` events, its silence bounded. */
-  readonly client: ModelClient;
+  /**
+   * The model the next step goes to: its retries shown in the session as `retry` events, its silence
+   * bounded. With model tiers it is the current tier's (./tiering.ts), else the configured model.
+   */
+  client: ModelClient;
+  /** The id of that model. */
+  model: string;
+  /** Where the tier rules stand (../tiers.ts); null when no strong model is set. */
+  tiers: TierState | null;
+  /**
+   * The model and tier the step under way was sent to: its usage is theirs even when a failure in
+   * the step has already moved the next step to the other tier.
+   */
+  stepModel: { model: string; tier: Tier | null };
+  /** The client for a model on the configured endpoint, made once per model. */
+  readonly clientFor: (model: string) => ModelClient;
   /** The session's folder: as stored until prepare() checks it and puts its real path here. */
   workspace: string;
   // Set by prepare() as it gets to them, so finish() finds what there is when it failed half-way.
@@ -76,16 +93,32 @@ export function newTurnState(input: TurnInput): TurnState {
   const emit = (body: SessionEventBody) => appendEvent(input.sessionId, body);
   const onRetry = ({ attempt, limit, delayMs, reason }: RetryReport) =>
     void emit({ type: "retry", attempt, delayMs, message: `${reason}; retry ${attempt} of ${limit}` });
+  const clients = new Map<string, ModelClient>();
+  const clientFor = (model: string): ModelClient => {
+    let client = clients.get(model);
+    if (!client) {
+      client = modelClient(
+        { ...input.config, model },
+        {
+          retry: { ...DEFAULT_RETRY, onRetry },
+          silenceMs: silenceLimitMs(),
+          onRequest: (body) => recordRequest(turn, body),
+        },
+      );
+      clients.set(model, client);
+    }
+    return client;
+  };
   const turn: TurnState = {
     ...input,
     // also what commands print is masked against these, the access token included
     secrets: modelSecrets(input.config.apiKey),
     emit,
-    client: modelClient(input.config, {
-      retry: { ...DEFAULT_RETRY, onRetry },
-      silenceMs: silenceLimitMs(),
-      onRequest: (body) => recordRequest(turn, body),
-    }),
+    client: clientFor(input.config.model),
+    model: input.config.model,
+    tiers: null,
+    stepModel: { model: input.config.model, tier: null },
+    clientFor,
     instructions: "",
     promptStale: false,
     calledModel: false,
@@ -118,7 +151,8 @@ export interface TurnPlan {
   readonly stepLimit: number;
   /** Tokens the conversation may take: the context window less the answer's reserve and the prompt. */
   readonly budget: number;
-  readonly price: Price | undefined;
+  /** Each model's window and price as resolved (person > endpoint > table > unknown). */
+  readonly facts: (model: string) => ModelFacts;
   /** The conversation the first step sends: the session's history, fitted to the budget. */
   readonly messages: ModelMessage[];
   /** Builds the system prompt as things stand now (reload_tools changes them). */

@@ -3,6 +3,7 @@ import { fitToBudget } from "../context-budget";
 import { afterStep } from "./checkpoints";
 import { processStep } from "./processor";
 import type { TurnPlan, TurnState } from "./state";
+import { noteTier } from "./tiering";
 
 /**
  * The third part of a turn: the model steps, one request each. The stream processor says how each
@@ -13,6 +14,7 @@ export async function runSteps(turn: TurnState, plan: TurnPlan): Promise<void> {
   let messages = plan.messages;
   turn.calledModel = true;
   for (;;) {
+    turn.stepModel = { model: turn.model, tier: turn.tiers?.tier ?? null };
     const result = streamText({
       model: turn.client.model,
       instructions: await instructionsForStep(turn, plan),
@@ -26,6 +28,7 @@ export async function runSteps(turn: TurnState, plan: TurnPlan): Promise<void> {
     });
     const outcome = await processStep(turn, plan, result, messages);
     afterStep(turn);
+    await noteTier(turn, { type: "step-end" });
     if (outcome.type === "overflow") {
       messages = await compactAfterOverflow(turn, plan, messages);
       continue;

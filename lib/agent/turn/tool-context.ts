@@ -4,6 +4,7 @@ import type { ToolSetDeps } from "../tool-call";
 import { describeReload, scanToolbox } from "../tools/registry";
 import { beforeTool } from "./checkpoints";
 import type { TurnState } from "./state";
+import { noteTier } from "./tiering";
 import type { Transcript } from "./transcript";
 
 /**
@@ -19,6 +20,10 @@ export function toolDeps(turn: TurnState, transcript: Transcript): ToolSetDeps {
     emit,
     addToolPart: (part) => transcript.addTool(part),
     onCallFinished: async (call) => {
+      // the tier rules first: their reason ("run_command failed twice") is more exact than the
+      // friction the same failure raises next; a command that exited non-zero failed too
+      const ok = call.ok && (call.exitCode ?? 0) === 0;
+      await noteTier(turn, { type: "call", tool: call.tool, ok });
       await turn.friction?.observe(call);
     },
     beforeRun: (tool) => beforeTool(turn, tool),

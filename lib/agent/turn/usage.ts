@@ -1,6 +1,6 @@
 import type { LanguageModelUsage } from "ai";
 import { addSessionUsage } from "@/lib/db/queries/sessions";
-import { costOf } from "@/lib/model/prices";
+import { costOfStep } from "@/lib/model/model-facts";
 import { recordModelStep } from "@/lib/telemetry/recorder";
 import { activeTurns } from "../active-turns";
 import type { TurnPlan, TurnState } from "./state";
@@ -19,12 +19,20 @@ export async function recordStepUsage(
   const step = ++turn.steps;
   const inputTokens = usage.inputTokens ?? 0;
   const outputTokens = usage.outputTokens ?? 0;
-  const costUsd = costOf(plan.price, inputTokens, outputTokens);
+  const { model, tier } = turn.stepModel;
+  const priced = costOfStep(plan.facts(model).price, {
+    inputTokens,
+    outputTokens,
+    cachedInputTokens: usage.inputTokenDetails?.cacheReadTokens ?? 0,
+  });
+  // a model nobody priced adds nothing to the budget, and the step says its cost is unknown
+  const costUsd = priced ?? 0;
   recordModelStep({
     sessionId,
     turnId,
     step,
-    model: turn.config.model,
+    model,
+    tier: tier ?? null,
     inputTokens,
     outputTokens,
     costUsd,
@@ -39,6 +47,8 @@ export async function recordStepUsage(
     outputTokens,
     ...(reasoningTokens ? { reasoningTokens } : {}),
     costUsd,
+    ...(tier ? { model, tier } : {}),
+    ...(priced === null ? { costKnown: false } : {}),
   });
   await turn.emit({
     type: "usage",

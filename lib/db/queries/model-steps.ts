@@ -6,6 +6,8 @@ export interface ModelStepRecord {
   turnId: string | null;
   step: number;
   model: string;
+  /** "fast" or "strong" when model tiers are set; null without. */
+  tier?: string | null;
   inputTokens: number;
   outputTokens: number;
   costUsd: number;
@@ -18,6 +20,7 @@ export function recordModelStep(record: ModelStepRecord) {
 
 /** A step stamped by the batching recorder. */
 export interface StampedModelStep extends ModelStepRecord {
+  tier: string | null;
   id: string;
   createdAt: Date;
 }
@@ -28,6 +31,7 @@ const COLUMNS = [
   "turnId",
   "step",
   "model",
+  "tier",
   "inputTokens",
   "outputTokens",
   "costUsd",

@@ -96,18 +96,28 @@ export function setSessionArchived(id: string, archived: boolean) {
 
 /**
  * Removes a session and everything it holds (turns, messages, events, telemetry rows cascade). The
- * stored telemetry days its calls were counted in are forgotten in the same transaction, so they
+ * stored telemetry days its calls and model steps were counted in are forgotten in the same transaction, so they
  * are computed again without them (lib/telemetry/rollup-cache.ts).
  */
 export function deleteSessionRow(id: string) {
   return db().$transaction(async (tx) => {
-    const span = await tx.toolCall.aggregate({
-      where: { sessionId: id },
-      _min: { createdAt: true },
-      _max: { createdAt: true },
-    });
-    const first = span._min.createdAt;
-    const last = span._max.createdAt;
+    // the days its tool calls and its model steps were counted in (both are in the day rollups)
+    const spans = await Promise.all([
+      tx.toolCall.aggregate({
+        where: { sessionId: id },
+        _min: { createdAt: true },
+        _max: { createdAt: true },
+      }),
+      tx.modelStep.aggregate({
+        where: { sessionId: id },
+        _min: { createdAt: true },
+        _max: { createdAt: true },
+      }),
+    ]);
+    const firsts = spans.flatMap((s) => (s._min.createdAt ? [s._min.createdAt.getTime()] : []));
+    const lasts = spans.flatMap((s) => (s._max.createdAt ? [s._max.createdAt.getTime()] : []));
+    const first = firsts.length ? new Date(Math.min(...firsts)) : null;
+    const last = lasts.length ? new Date(Math.max(...lasts)) : null;
     if (first && last) {
       const day = (at: Date) => at.toISOString().slice(0, 10);
       await tx.telemetryRollup.deleteMany({ where: { day: { gte: day(first), lte: day(last) } } });
@@ -132,7 +142,13 @@ export async function sessionStatus(id: string): Promise<string | null> {
 
 export function updateSessionRow(
   id: string,
-  data: { title?: string; budgetUsd?: number | null; status?: SessionStatus; statusNote?: string | null },
+  data: {
+    title?: string;
+    budgetUsd?: number | null;
+    status?: SessionStatus;
+    statusNote?: string | null;
+    tierOverride?: string;
+  },
 ) {
   return db().session.update({ where: { id }, data });
 }

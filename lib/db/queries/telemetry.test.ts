@@ -299,6 +299,51 @@ describe("stored day rollups", () => {
       expect(rollup?.groups.find((g) => g.tool === tool)?.calls).toBe(1);
     }
   });
+
+  it("model steps are in the day rollups by tier: a day with only model steps counts, is stored and read back, and a deleted session's days are forgotten", async () => {
+    const start = nextWindow();
+    const model = `m_${randomUUID().slice(0, 8)}`;
+    const s = await session(start);
+    const step = (at: number, tier: string | null, costUsd: number) =>
+      db().modelStep.create({
+        data: {
+          sessionId: s.id,
+          step: 1,
+          model,
+          tier,
+          inputTokens: 100,
+          outputTokens: 10,
+          costUsd,
+          createdAt: new Date(at),
+        },
+      });
+    // no tool call at all in these days: a turn that only answered
+    await step(start + 1000, "fast", 0.001);
+    await step(start + 2000, "fast", 0.001);
+    await step(start + DAY + 1000, "strong", 0.02);
+    const now = new Date(start + 3 * DAY);
+    const live = await rollupsFor(new Date(start), now, now);
+    const mine = (list: typeof live) =>
+      list
+        .map((r) => ({ day: r.day, steps: r.steps.filter((x) => x.model === model) }))
+        .filter((r) => r.steps.length > 0)
+        .map((r) => [r.day, r.steps.map((x) => [x.tier, x.steps, x.costUsd])]);
+    expect(mine(live)).toEqual([
+      [dayOf(start), [["fast", 2, 0.002]]],
+      [dayOf(start + DAY), [["strong", 1, 0.02]]],
+    ]);
+    const stored = await db().telemetryRollup.findMany({
+      where: { day: { in: [dayOf(start), dayOf(start + DAY)] } },
+    });
+    expect(stored.map((r) => r.format)).toEqual([ROLLUP_FORMAT, ROLLUP_FORMAT]);
+    // read back after a restart: the same figures as the live path computed
+    forgetRollupsInMemory();
+    expect(await rollupsFor(new Date(start), now, now)).toEqual(live);
+    // deleting the session forgets the days its steps were counted in
+    await deleteSessionRow(s.id);
+    forgetRollupsInMemory();
+    expect(mine(await rollupsFor(new Date(start), now, now))).toEqual([]);
+  });
 });
 
 describe("telemetryOverview", () => {
@@ -416,6 +461,25 @@ describe("telemetryOverview", () => {
         createdAt: new Date(day(3, 5)),
       },
     });
+    // with tiers: a fast and a strong step of the same turn
+    for (const [step, model, tier, costUsd] of [
+      [2, "small", "fast", 0.001],
+      [3, "big", "strong", 0.02],
+    ] as const) {
+      await db().modelStep.create({
+        data: {
+          sessionId: s.id,
+          turnId: turn.id,
+          step,
+          model,
+          tier,
+          inputTokens: 10,
+          outputTokens: 1,
+          costUsd,
+          createdAt: new Date(day(3, 6)),
+        },
+      });
+    }
 
     const overview = await telemetryOverview(presetRange("7d", now), { now, unusedAfterSessions: 1 });
     const row = (tool: string) => overview.tools.find((t) => t.tool === tool);
@@ -454,6 +518,11 @@ describe("telemetryOverview", () => {
       costPerSession: 0.5,
       costPerTask: 0.5,
     });
+    expect(overview.spend.byTier.map((t) => [t.tier, t.models, t.steps, t.costUsd])).toEqual([
+      ["fast", ["small"], 1, 0.001],
+      ["strong", ["big"], 1, 0.02],
+      ["untiered", ["m"], 1, 0.01],
+    ]);
 
     const summary = await telemetrySummaryForPrompt({ now });
     expect(summary.length).toBeLessThanOrEqual(2400);

@@ -96,6 +96,45 @@ export async function nextCallAt(from: Date): Promise<number | null> {
   return epochOf(rows[0]?.t);
 }
 
+/** The first tool call or model step at or after `from` (epoch ms): the next day a rollup holds anything. */
+export async function nextActivityAt(from: Date): Promise<number | null> {
+  const rows = await db().$queryRaw<{ t: Date | string | null }[]>`
+    SELECT MIN("createdAt") AS t FROM "ToolCall" WHERE "createdAt" >= ${from}
+    UNION ALL
+    SELECT MIN("createdAt") FROM "ModelStep" WHERE "createdAt" >= ${from}`;
+  const times = rows.map((r) => epochOf(r.t)).filter((t): t is number => t !== null);
+  return times.length ? Math.min(...times) : null;
+}
+
+/** Model steps of a segment by tier and model (the tier is null for steps taken without tiers). */
+export interface ModelStepGroup {
+  tier: string | null;
+  model: string;
+  steps: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+}
+
+export async function modelStepSegment(since: Date, until: Date): Promise<ModelStepGroup[]> {
+  const rows = await db().$queryRaw<{ tier: string | null; model: string; n: Num; i: Num; o: Num; c: Num }[]>`
+    SELECT "tier", "model", COUNT(*) AS n, SUM("inputTokens") AS i, SUM("outputTokens") AS o, SUM("costUsd") AS c
+      FROM "ModelStep" WHERE "createdAt" >= ${since} AND "createdAt" < ${until}
+     GROUP BY "tier", "model"`;
+  // ordered here: the providers sort NULL differently, and a stored day must equal a live one
+  const key = (r: { tier: string | null; model: string }) => `${r.tier ?? ""}\u0000${r.model}`;
+  return rows
+    .map((r) => ({
+      tier: r.tier,
+      model: r.model,
+      steps: num(r.n),
+      inputTokens: num(r.i),
+      outputTokens: num(r.o),
+      costUsd: num(r.c),
+    }))
+    .sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
 export interface RecentSessions {
   count: number;
   /** When the oldest of them started (epoch ms). */

@@ -50,6 +50,20 @@ export const sessionEventBodySchema = z.discriminatedUnion("type", [
     // of the output tokens, those the model spent reasoning, when the endpoint counts them
     reasoningTokens: count.optional(),
     costUsd: count,
+    // the model that answered and its tier, when model tiers are set (lib/agent/tiers.ts)
+    model: text.optional(),
+    tier: z.enum(["fast", "strong"]).optional(),
+    // false: nobody priced the model (Settings, the endpoint, the table); costUsd is then 0 by default, not a price
+    costKnown: z.boolean().optional(),
+  }),
+  z.object({
+    // the tier the next step goes to, and why: at a turn's start and at every change
+    type: z.literal("tier"),
+    tier: z.enum(["fast", "strong"]),
+    from: z.enum(["fast", "strong"]).nullable(),
+    model: text,
+    reason: text,
+    message: text,
   }),
   z.object({
     type: z.literal("usage"),
