@@ -44,6 +44,8 @@ async function configure(settings: ModelSettings): Promise<void> {
     api: "chat",
     provider: "auto",
     stepLimit: 10,
+    fastModel: "",
+    strongModel: "",
     ...settings,
   });
 }
@@ -385,10 +387,12 @@ describe("the provider's native apply_patch (Responses API) runs as our apply_pa
   });
 
   it.each([
-    ["Chat Completions, gpt-5.1", "chat", "gpt-5.1"],
-    ["Responses, gpt-4.1", "responses", "gpt-4.1"],
-  ] as const)("%s gets the function tool", async (_case, api, model) => {
-    await configure({ api, model });
+    ["Chat Completions, gpt-5.1", "chat", "gpt-5.1", ""],
+    ["Responses, gpt-4.1", "responses", "gpt-4.1", ""],
+    // a step may escalate to the strong model, which would not know the native tool
+    ["Responses, gpt-5.1 with gpt-4.1 as the strong tier", "responses", "gpt-5.1", "gpt-4.1"],
+  ] as const)("%s gets the function tool", async (_case, api, model, strongModel) => {
+    await configure({ api, model, strongModel });
     llm.enqueue(reply().text("hi").build());
     await turn("hello");
     const offered = JSON.stringify(llm.requests[0]?.body.tools ?? []);
