@@ -1,6 +1,6 @@
 "use client";
 
-import { type FormEvent, useEffect, useState } from "react";
+import { type FormEvent, useEffect, useRef, useState } from "react";
 import type { McpPromptList, McpPromptView } from "@/lib/mcp/views";
 import { mcpPromptsApi } from "../api-client";
 import { Button } from "../ui/button";
@@ -32,6 +32,8 @@ export function McpPromptsDialog({
   const [values, setValues] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const list = useRef<HTMLUListElement>(null);
+  const back = useRef(false);
 
   useEffect(() => {
     if (!open) return;
@@ -39,6 +41,13 @@ export function McpPromptsDialog({
     setValues({});
     setError(null);
   }, [open]);
+
+  // Back to the list: focus its first option (showModal() does that only when the dialog opens)
+  useEffect(() => {
+    if (picked || !back.current) return;
+    back.current = false;
+    list.current?.querySelector("button")?.focus();
+  }, [picked]);
 
   function pick(prompt: McpPromptView) {
     setPicked(prompt);
@@ -49,10 +58,10 @@ export function McpPromptsDialog({
   async function submit(event: FormEvent) {
     event.preventDefault();
     if (!picked || busy) return;
-    // an optional argument left empty is not sent; a required one is, so the server names it
+    // an argument left empty is not sent: the server's rule names a required one that is missing
     const args = Object.fromEntries(
       picked.arguments
-        .filter((a) => a.required || (values[a.name] ?? "") !== "")
+        .filter((a) => (values[a.name] ?? "") !== "")
         .map((a) => [a.name, values[a.name] ?? ""]),
     );
     setBusy(true);
@@ -110,7 +119,13 @@ export function McpPromptsDialog({
           )}
           <ErrorLine message={error} testId="mcp-prompt-error" />
           <DialogActions>
-            <Button variant="ghost" onClick={() => setPicked(null)}>
+            <Button
+              variant="ghost"
+              onClick={() => {
+                back.current = true;
+                setPicked(null);
+              }}
+            >
               Back
             </Button>
             <Button
@@ -125,7 +140,7 @@ export function McpPromptsDialog({
           </DialogActions>
         </form>
       ) : (
-        <ul className="flex max-h-80 flex-col gap-1 overflow-y-auto" data-testid="mcp-prompt-list">
+        <ul ref={list} className="flex max-h-80 flex-col gap-1 overflow-y-auto" data-testid="mcp-prompt-list">
           {/* showModal() focuses the first option */}
           {prompts.map((prompt) => (
             <li key={keyOf(prompt)}>
