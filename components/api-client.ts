@@ -289,8 +289,12 @@ export const mcpPromptsApi = {
   list: (sessionId: string, signal?: AbortSignal) =>
     request<McpPromptList>(`/api/sessions/${enc(sessionId)}/mcp-prompts`, { signal }),
   /** The prompt's text with these arguments; its server is started for the session. */
-  text: (sessionId: string, body: { server: string; name: string; arguments: Record<string, string> }) =>
-    request<McpPromptText>(`/api/sessions/${enc(sessionId)}/mcp-prompts`, { method: "POST", body }),
+  text: (
+    sessionId: string,
+    body: { server: string; name: string; arguments: Record<string, string> },
+    signal?: AbortSignal,
+  ) =>
+    request<McpPromptText>(`/api/sessions/${enc(sessionId)}/mcp-prompts`, { method: "POST", body, signal }),
 };
 
 export const permissionsApi = {

@@ -2,7 +2,7 @@
 
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import type { McpPromptList, McpPromptView } from "@/lib/mcp/views";
-import { mcpPromptsApi } from "../api-client";
+import { isAbortError, mcpPromptsApi } from "../api-client";
 import { Button } from "../ui/button";
 import { Dialog, DialogActions, ErrorLine } from "../ui/dialog";
 import { Field } from "../ui/field";
@@ -35,8 +35,14 @@ export function McpPromptsDialog({
   const list = useRef<HTMLUListElement>(null);
   const back = useRef(false);
 
+  // a prompt still loading when the dialog closes is dropped: nothing is inserted afterwards
+  const loading = useRef<AbortController | null>(null);
   useEffect(() => {
-    if (!open) return;
+    if (!open) {
+      loading.current?.abort();
+      loading.current = null;
+      return;
+    }
     setPicked(null);
     setValues({});
     setError(null);
@@ -64,16 +70,22 @@ export function McpPromptsDialog({
         .filter((a) => (values[a.name] ?? "") !== "")
         .map((a) => [a.name, values[a.name] ?? ""]),
     );
+    const controller = new AbortController();
+    loading.current = controller;
     setBusy(true);
     setError(null);
-    const result = await mcpPromptsApi.text(sessionId, {
-      server: picked.server,
-      name: picked.name,
-      arguments: args,
-    });
-    setBusy(false);
-    if (result.ok) onInsert(result.data.text);
-    else setError(result.message);
+    try {
+      const body = { server: picked.server, name: picked.name, arguments: args };
+      const result = await mcpPromptsApi.text(sessionId, body, controller.signal);
+      if (controller.signal.aborted) return;
+      if (result.ok) onInsert(result.data.text);
+      else setError(result.message);
+    } catch (e) {
+      if (!isAbortError(e)) setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      if (loading.current === controller) loading.current = null;
+      setBusy(false);
+    }
   }
 
   return (
