@@ -46,15 +46,24 @@ export function Composer({
   // where the text goes: the selection when the dialog opened (the textarea keeps it while blurred)
   const insertAt = useRef<{ start: number; end: number } | null>(null);
 
+  // read again when the window comes back: a server may have been approved on the Tools page meanwhile
   useEffect(() => {
     const controller = new AbortController();
-    mcpPromptsApi.list(sessionId, controller.signal).then(
-      (result) => setPrompts(result.ok ? result.data : []),
-      (e: unknown) => {
-        if (!isAbortError(e)) setPrompts([]);
-      },
-    );
-    return () => controller.abort();
+    const load = () =>
+      mcpPromptsApi.list(sessionId, controller.signal).then(
+        (result) => {
+          if (result.ok) setPrompts(result.data);
+        },
+        (e: unknown) => {
+          if (!isAbortError(e)) setPrompts([]);
+        },
+      );
+    void load();
+    window.addEventListener("focus", load);
+    return () => {
+      window.removeEventListener("focus", load);
+      controller.abort();
+    };
   }, [sessionId]);
 
   function openPrompts() {
