@@ -39,7 +39,7 @@ import type {
   WorkingMemoryVersion,
 } from "@/lib/learning/views";
 import type { McpServerHealth } from "@/lib/mcp/health";
-import type { McpServerList, McpServerView } from "@/lib/mcp/views";
+import type { McpPromptList, McpPromptText, McpServerList, McpServerView } from "@/lib/mcp/views";
 import type { ModelRequestSummary, ModelRequestView } from "@/lib/model/views";
 import type { AskAnswered, AsksView, PermissionSettings, PermissionsView } from "@/lib/permissions/views";
 import type {
@@ -284,6 +284,19 @@ export const asksApi = {
     askId: string,
     body: { decision: "allow" | "allow_session" | "deny"; reason?: string },
   ) => request<AskAnswered>(`/api/sessions/${enc(sessionId)}/asks/${enc(askId)}`, { method: "POST", body }),
+};
+
+/** The approved MCP prompts a person may insert in a session's composer. */
+export const mcpPromptsApi = {
+  list: (sessionId: string, signal?: AbortSignal) =>
+    request<McpPromptList>(`/api/sessions/${enc(sessionId)}/mcp-prompts`, { signal }),
+  /** The prompt's text with these arguments; its server is started for the session. */
+  text: (
+    sessionId: string,
+    body: { server: string; name: string; arguments: Record<string, string> },
+    signal?: AbortSignal,
+  ) =>
+    request<McpPromptText>(`/api/sessions/${enc(sessionId)}/mcp-prompts`, { method: "POST", body, signal }),
 };
 
 export const permissionsApi = {

@@ -14,6 +14,7 @@ export type ErrorCode =
   | "unprocessable"
   | "too_many_requests"
   | "not_configured"
+  | "bad_gateway"
   | "internal";
 
 const STATUS: Record<ErrorCode, number> = {
@@ -27,6 +28,7 @@ const STATUS: Record<ErrorCode, number> = {
   unprocessable: 422,
   too_many_requests: 429,
   not_configured: 503,
+  bad_gateway: 502,
   internal: 500,
 };
 

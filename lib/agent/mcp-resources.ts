@@ -30,7 +30,8 @@ const resourcesInput = z.strictObject({
   cursor: z.string().max(512).optional(),
 });
 
-const promptInput = z.strictObject({
+/** What loads a prompt, from the model (mcp_prompt) or a person (the composer's Prompts dialog). */
+export const promptInput = z.strictObject({
   server: z.string().max(64),
   name: z.string().max(128),
   arguments: z.record(z.string().max(64), z.string().max(8192)).optional(),
@@ -47,6 +48,24 @@ export function promptArguments(prompt: Pick<OfferedMcpPrompt, "inputSchema">): 
     ? prompt.inputSchema.required.filter((n): n is string => typeof n === "string")
     : [];
   return { names, required };
+}
+
+/**
+ * Why these arguments may not reach the prompt's server, or null: only the arguments a person saw
+ * when approving the prompt, and every required one. The model's mcp_prompt and a person's
+ * composer (POST /api/sessions/:id/mcp-prompts) are held to the same rule.
+ */
+export function promptArgumentProblem(
+  prompt: Pick<OfferedMcpPrompt, "server" | "name" | "inputSchema">,
+  args: Record<string, string>,
+): string | null {
+  const { names, required } = promptArguments(prompt);
+  const unknown = Object.keys(args).filter((n) => !names.includes(n));
+  if (unknown.length)
+    return `${prompt.server}/${prompt.name} takes no argument ${unknown.join(", ")}; its arguments: ${names.join(", ") || "(none)"}`;
+  const missing = required.filter((n) => !Object.hasOwn(args, n));
+  if (missing.length) return `${prompt.server}/${prompt.name} needs the argument(s) ${missing.join(", ")}`;
+  return null;
 }
 
 /** One line per prompt, as the skills list and mcp_prompt's description show it. */
@@ -120,18 +139,8 @@ export function installMcpPrompts(
               return refused(
                 `No approved MCP prompt ${key(input.server, input.name)}. Prompts: ${[...byKey.keys()].join(", ")}`,
               );
-            // only the arguments a person saw when approving the prompt reach the server
-            const { names, required } = promptArguments(prompt);
-            const unknown = Object.keys(args).filter((n) => !names.includes(n));
-            if (unknown.length)
-              return refused(
-                `${key(prompt.server, prompt.name)} takes no argument ${unknown.join(", ")}; its arguments: ${names.join(", ") || "(none)"}`,
-              );
-            const missing = required.filter((n) => !(n in args));
-            if (missing.length)
-              return refused(
-                `${key(prompt.server, prompt.name)} needs the argument(s) ${missing.join(", ")}`,
-              );
+            const problem = promptArgumentProblem(prompt, args);
+            if (problem) return refused(problem);
             return prompt.get(args, { signal, timeoutMs: MCP_CALL_TIMEOUT_MS });
           },
         },

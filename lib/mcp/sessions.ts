@@ -270,11 +270,14 @@ function offerResources(live: Live, workspace: string, sessionId: string): Offer
  * the session (a stdio one in the sandbox, in the session's workspace) and asked for its tools,
  * prompts and whether it has resources; that list is compared with what was approved: a new or
  * changed entry is withheld and the server's new list stored, so the Tools page shows it as
- * needing re-approval with a diff.
+ * needing re-approval with a diff. With `only`, just that server is started and checked (a person
+ * loading one of its prompts need not start the others).
  */
-export async function sessionMcp(sessionId: string, workspace: string): Promise<McpOffer> {
+export async function sessionMcp(sessionId: string, workspace: string, only?: string): Promise<McpOffer> {
   touch(sessionId);
-  const rows = (await listMcpServers()).filter((r) => r.enabled && r.config && r.approvedSha256);
+  const rows = (await listMcpServers()).filter(
+    (r) => r.enabled && r.config && r.approvedSha256 && (only === undefined || r.name === only),
+  );
   let byName = sessions().get(sessionId);
   if (!byName) {
     byName = new Map();

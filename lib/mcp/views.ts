@@ -2,7 +2,8 @@ import type { McpServerRow } from "@/lib/db/queries/mcp-servers";
 import type { McpTool } from "@/lib/db/schemas/mcp";
 import { collectSecrets } from "@/lib/sandbox";
 import { type DescriptionFlag, flagTool } from "./flags";
-import { type McpToolStatus, reviewTools } from "./tool-list";
+import { visibleText } from "./resources";
+import { type McpToolStatus, offerableTools, reviewTools } from "./tool-list";
 
 /** What the API and the pages show of a server. Header values are secrets: only their names. */
 export type McpServerStatus = "needs_approval" | "active" | "error" | "disabled";
@@ -81,3 +82,69 @@ export function serverView(row: McpServerRow, running = 0): McpServerView {
 
 /** GET /api/mcp-servers: every server, by name. */
 export type McpServerList = McpServerView[];
+
+/** One argument of an approved prompt, as the composer asks for it. */
+export interface McpPromptArgumentView {
+  name: string;
+  description: string;
+  required: boolean;
+}
+
+/** An approved prompt a person may insert in a session's composer. */
+export interface McpPromptView {
+  server: string;
+  name: string;
+  description: string;
+  arguments: McpPromptArgumentView[];
+}
+
+/** GET /api/sessions/:id/mcp-prompts. */
+export type McpPromptList = McpPromptView[];
+
+/** POST /api/sessions/:id/mcp-prompts: the prompt's messages as text, as the model would read it. */
+export interface McpPromptText {
+  text: string;
+}
+
+function argumentsOf(schema: Record<string, unknown>): McpPromptArgumentView[] {
+  const properties =
+    schema.properties && typeof schema.properties === "object" && !Array.isArray(schema.properties)
+      ? (schema.properties as Record<string, unknown>)
+      : {};
+  const required = Array.isArray(schema.required) ? schema.required : [];
+  return Object.entries(properties).map(([name, raw]) => {
+    const about = raw && typeof raw === "object" ? (raw as { description?: unknown }).description : "";
+    return {
+      name,
+      description: visibleText(typeof about === "string" ? about : ""),
+      required: required.includes(name),
+    };
+  });
+}
+
+/**
+ * The prompts of enabled servers that the server last presented exactly as approved, from what is
+ * stored: listing them starts nothing. One that changed since (withheld, waiting for re-approval)
+ * is left out; loading one checks the server's list again. Invisible characters are shown.
+ */
+export function approvedPrompts(rows: readonly McpServerRow[]): McpPromptList {
+  return approvedPromptEntries(rows).map(({ server, entry }) => ({
+    server,
+    name: entry.name,
+    description: visibleText(entry.description),
+    arguments: argumentsOf(entry.inputSchema),
+  }));
+}
+
+/** The approved, unchanged prompt entries of enabled servers, as stored (see approvedPrompts). */
+export function approvedPromptEntries(
+  rows: readonly McpServerRow[],
+): Array<{ server: string; entry: McpTool }> {
+  return rows
+    .filter((row) => row.enabled && row.config && row.approvedSha256 && row.seenTools)
+    .flatMap((row) =>
+      offerableTools(row.seenTools ?? [], row.approvedTools)
+        .filter((entry) => entry.kind === "prompt")
+        .map((entry) => ({ server: row.name, entry })),
+    );
+}

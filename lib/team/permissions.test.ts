@@ -104,6 +104,12 @@ const POLICY: Record<string, Rule> = {
   "POST /api/sessions/[id]/sync-branch": { role: "member", params: session, body: () => ({ force: true }) },
   "POST /api/sessions/[id]/resume": { role: "member", params: session, audits: "session.resume" },
   "POST /api/sessions/[id]/fork": { role: "member", params: session, body: () => ({ messageId: "first" }) },
+  // no server is approved here: the role check comes first, then a 404 (nothing is started)
+  "POST /api/sessions/[id]/mcp-prompts": {
+    role: "member",
+    params: session,
+    body: () => ({ server: "docs", name: "review", arguments: { file: "~/.ssh/id_rsa" } }),
+  },
   "GET /api/workspaces/folders": { role: "member" },
   "POST /api/workspaces/folders": { role: "member", body: () => ({ parent: workspace, name: "planted" }) },
 

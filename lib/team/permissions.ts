@@ -39,6 +39,10 @@ export const PERMISSIONS = {
     does: "bringing a worktree session's branch back to the repository it was made from",
   },
   "session.answerAsk": { role: "member", does: "answering a tool call's permission ask" },
+  "session.mcpPrompt": {
+    role: "member",
+    does: "loading an MCP prompt into the composer (it starts the session's MCP server)",
+  },
 
   "workingMemory.update": { role: "approver", does: "changing the working memory" },
   "learningEvent.create": { role: "approver", does: "recording a learning" },
