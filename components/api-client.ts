@@ -38,8 +38,13 @@ import type {
   WorkingMemoryList,
   WorkingMemoryVersion,
 } from "@/lib/learning/views";
-import type { McpServerHealth } from "@/lib/mcp/health";
-import type { McpPromptList, McpPromptText, McpServerList, McpServerView } from "@/lib/mcp/views";
+import type {
+  McpPromptList,
+  McpPromptText,
+  McpServerHealth,
+  McpServerList,
+  McpServerView,
+} from "@/lib/mcp/views";
 import type { ModelRequestSummary, ModelRequestView } from "@/lib/model/views";
 import type { AskAnswered, AsksView, PermissionSettings, PermissionsView } from "@/lib/permissions/views";
 import type {

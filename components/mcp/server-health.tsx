@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useState } from "react";
-import type { McpServerHealth } from "@/lib/mcp/health";
+import type { McpServerHealth } from "@/lib/mcp/views";
 import { isAbortError, mcpApi } from "../api-client";
 import { Callout } from "../ui/callout";
 

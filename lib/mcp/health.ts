@@ -2,35 +2,10 @@ import { type McpCallRow, mcpCallsOf } from "@/lib/db/queries/mcp-calls";
 import { findMcpServer } from "@/lib/db/queries/mcp-servers";
 import { ApiError } from "@/lib/errors";
 import { serverState } from "./sessions";
-import { serverView } from "./views";
+import { type McpServerHealth, type McpToolHealth, serverView } from "./views";
 
 /** How far back the health view looks. */
 export const HEALTH_WINDOW_DAYS = 30;
-
-export interface McpToolHealth {
-  /** The server's own name for the tool (`echo` for `<server>__echo`), or mcp_resources / mcp_prompt. */
-  tool: string;
-  calls: number;
-  failures: number;
-  p50Ms: number | null;
-  p95Ms: number | null;
-  lastUsedAt: string | null;
-  lastError: { at: string; errorClass: string | null; message: string | null } | null;
-}
-
-export interface McpServerHealth {
-  name: string;
-  status: string;
-  /** Sessions it runs for now. */
-  running: number;
-  /** Times a process or connection of it ended on its own since Ratchet started. */
-  crashes: number;
-  /** Times it was started again after a crash (once per session at most). */
-  restarts: number;
-  lastCrash: { at: string; reason: string } | null;
-  since: string;
-  tools: McpToolHealth[];
-}
 
 /** Nearest-rank percentile of sorted values. */
 function percentile(sorted: readonly number[], p: number): number | null {

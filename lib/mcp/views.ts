@@ -148,3 +148,29 @@ export function approvedPromptEntries(
         .map((entry) => ({ server: row.name, entry })),
     );
 }
+
+/** GET /api/mcp-servers/:name/health (lib/mcp/health.ts). */
+export interface McpToolHealth {
+  /** The server's own name for the tool (`echo` for `<server>__echo`), or mcp_resources / mcp_prompt. */
+  tool: string;
+  calls: number;
+  failures: number;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  lastUsedAt: string | null;
+  lastError: { at: string; errorClass: string | null; message: string | null } | null;
+}
+
+export interface McpServerHealth {
+  name: string;
+  status: string;
+  /** Sessions it runs for now. */
+  running: number;
+  /** Times a process or connection of it ended on its own since Ratchet started. */
+  crashes: number;
+  /** Times it was started again after a crash (once per session at most). */
+  restarts: number;
+  lastCrash: { at: string; reason: string } | null;
+  since: string;
+  tools: McpToolHealth[];
+}

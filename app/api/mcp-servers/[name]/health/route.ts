@@ -1,5 +1,6 @@
 import { route } from "@/lib/api/handler";
-import { type McpServerHealth, serverHealth } from "@/lib/mcp/health";
+import { serverHealth } from "@/lib/mcp/health";
+import type { McpServerHealth } from "@/lib/mcp/views";
 
 export const dynamic = "force-dynamic";
 

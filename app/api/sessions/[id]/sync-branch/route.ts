@@ -1,5 +1,6 @@
 import { readJson, route } from "@/lib/api/handler";
 import { syncBranchSchema, syncSessionBranch } from "@/lib/sessions/service";
+import type { BranchSynced } from "@/lib/sessions/views";
 
 export const dynamic = "force-dynamic";
 
@@ -9,7 +10,7 @@ export const POST = route<{ id: string }>(
     const body = await readJson(request, syncBranchSchema);
     const result = await syncSessionBranch(id, body);
     await audit(id, { ...result });
-    return Response.json(result);
+    return Response.json(result satisfies BranchSynced);
   },
   { action: "session.syncBranch" },
 );
