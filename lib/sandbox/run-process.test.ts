@@ -85,7 +85,9 @@ describe("runProcess: exit and output", () => {
   it("hands the command neither the script file nor the gate's stdin", async () => {
     // The shell opens and closes a pipe's descriptors while `ls` lists them, so a
     // listed fd may be gone by the time `ls` reads its link: that race is not ours.
-    const result = await run("ls -l /proc/$$/fd 2>/dev/null | grep -c ratchet-script; readlink /proc/$$/fd/0");
+    const result = await run(
+      "ls -l /proc/$$/fd 2>/dev/null | grep -c ratchet-script; readlink /proc/$$/fd/0",
+    );
     expect(result.output).toBe("0\n/dev/null\n");
   });
 
