@@ -7,18 +7,24 @@
  * Not part of CI. Without --db, a fresh database. The first turn is the first after a start (this
  * process's caches cold); then --turns warm ones. For each it reports the statements from sending the
  * message to the model request arriving, and the ones of a single event append. Writes
- * bench/results/turn-queries.json.
+ * bench/results/turn-queries.json. With --profile, the first turn runs under the CPU profiler:
+ * bench/results/turn-queries-first.cpuprofile, and its self time by where the code comes from.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cp } from "node:fs/promises";
+import { Session } from "node:inspector/promises";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { reply, startFakeLLM } from "../e2e/support/fake-llm";
-import { ROOT, round, summarize, writeResult } from "./support/stats";
+import { RESULTS_DIR, ROOT, round, summarize, writeResult } from "./support/stats";
 
 const { values } = parseArgs({
-  options: { db: { type: "string" }, turns: { type: "string", default: "10" } },
+  options: {
+    db: { type: "string" },
+    turns: { type: "string", default: "10" },
+    profile: { type: "boolean", default: false },
+  },
 });
 const TURNS = Math.max(1, Number.parseInt(values.turns, 10));
 
@@ -53,6 +59,58 @@ const { appendEvent, drainEvents } = await import("../lib/events/log");
 const { saveModelSettings } = await import("../lib/settings/model-config");
 const { startTestSandbox } = await import("../lib/testing/sandbox");
 const { activeTurns } = await import("../lib/agent/active-turns");
+
+interface ProfileNode {
+  id: number;
+  callFrame: { url: string; functionName: string };
+}
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** Self time by origin: a package in node_modules, our own folder, node's internals, or GC/idle. */
+function selfTimeByOrigin(profile: Profile): [string, number][] {
+  const originOf = (node: ProfileNode): string => {
+    const { url, functionName } = node.callFrame;
+    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1];
+    if (pkg) return pkg;
+    const own = /\/(lib|e2e|bench)\/([^/]+)/.exec(url);
+    if (own) return `${own[1]}/${own[2]}`;
+    if (url.startsWith("node:")) return "node internals";
+    // the inspector's own message dispatch (the profiler starting and stopping), not the turn's work
+    if (functionName === "dispatch" && !url) return "(profiler)";
+    return functionName.startsWith("wasm-function")
+      ? "(wasm: Prisma's query compiler)"
+      : `(${functionName || "program"})`;
+  };
+  const origin = new Map(profile.nodes.map((node) => [node.id, originOf(node)]));
+  const totals = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const key = origin.get(id) ?? "?";
+    totals.set(key, (totals.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  });
+  return [...totals].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, round(v, 1)]);
+}
+
+async function profiled<T>(work: () => Promise<T>): Promise<T> {
+  if (!values.profile) return work();
+  const inspector = new Session();
+  inspector.connect();
+  await inspector.post("Profiler.enable");
+  await inspector.post("Profiler.setSamplingInterval", { interval: 200 });
+  await inspector.post("Profiler.start");
+  try {
+    return await work();
+  } finally {
+    const { profile } = (await inspector.post("Profiler.stop")) as { profile: Profile };
+    writeFileSync(path.join(RESULTS_DIR, "turn-queries-first.cpuprofile"), JSON.stringify(profile));
+    console.log("first turn, self time by origin (ms):");
+    for (const [origin, ms] of selfTimeByOrigin(profile).slice(0, 15)) console.log(`  ${ms}  ${origin}`);
+    inspector.disconnect();
+  }
+}
 const { sendMessage } = await import("../lib/agent/runner");
 
 let arrived: (() => void) | null = null;
@@ -115,7 +173,7 @@ try {
     budgetUsd: null,
     model: "fake-model",
   });
-  const first = await turnStart(session.id);
+  const first = await profiled(() => turnStart(session.id));
   console.log(
     `first turn after a start: ${first.ms} ms, ${first.statements} statements (${first.dbMs} ms in them)`,
   );
