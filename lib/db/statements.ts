@@ -5,9 +5,8 @@ type Adapter = Awaited<ReturnType<PrismaBetterSQLite3["connect"]>>;
 type Transaction = Awaited<ReturnType<Adapter["startTransaction"]>>;
 type Query = Parameters<Adapter["queryRaw"]>[0];
 
-/** What the client sends to the database: how many statements, and their SQL while someone records. */
+/** The statements sent while something records them (a test, a bench), else null. */
 interface Statements {
-  count: number;
   recorded: Statement[] | null;
 }
 
@@ -17,12 +16,10 @@ export interface Statement {
   ms: number;
 }
 
-const statements = processState<Statements>("db.statements", () => ({ count: 0, recorded: null }));
+const statements = processState<Statements>("db.statements", () => ({ recorded: null }));
 
 function run<R>(query: Query, send: (query: Query) => Promise<R>): Promise<R> {
-  const state = statements();
-  state.count++;
-  const recorded = state.recorded;
+  const recorded = statements().recorded;
   if (!recorded) return send(query);
   const started = performance.now();
   const statement = { sql: query.sql, ms: Number.NaN };
@@ -33,10 +30,12 @@ function run<R>(query: Query, send: (query: Query) => Promise<R>): Promise<R> {
 }
 
 /**
- * The statements every query of the process costs, counted where they leave Prisma for the driver
- * (transactions' statements and their COMMIT included, BEGIN not: the driver sends it itself). Prisma runs one query as one or
- * several statements; at 1-3 ms of CPU each on the hot path (docs/benchmarks.md §8), the count is
- * what the tests of a turn start and of an event append hold down. One increment each: always on.
+ * The statements the process's queries cost, seen where they leave Prisma for the driver (a
+ * transaction's statements and its COMMIT included; BEGIN not, the driver sends it itself). Prisma
+ * runs one query as one or several statements; at 1-3 ms of CPU each on the hot path
+ * (docs/benchmarks.md §8), their number is what the tests of a turn start and of an event append
+ * hold down. In production a statement costs one property read here; the SQL and the time are
+ * kept only while something records.
  */
 export function countStatements<F extends { connect(): Promise<Adapter> }>(factory: F): F {
   const connect = factory.connect.bind(factory);
@@ -54,11 +53,6 @@ function counted<T extends Adapter | Transaction>(target: T): T {
     target.startTransaction = async (level) => counted(await start(level));
   }
   return target;
-}
-
-/** Statements sent so far in this process. */
-export function statementCount(): number {
-  return statements().count;
 }
 
 /** Runs `work` and returns the SQL of every statement the process sent meanwhile (tests). */
