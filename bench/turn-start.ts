@@ -8,12 +8,14 @@
  * Two databases: `fresh` (just migrated) and `seeded` (a copy of a database seeded with
  * scripts/seed-telemetry.ts, 1M tool calls by default: the prompt's telemetry summary, the friction
  * monitor and the prompt memory all read history). The seeded file is made once in the temp dir
- * (≈ 2 min) and reused. Per turn, after warm-up, in one session that grows by a turn each time:
+ * (≈ 2 min) and reused, with its telemetry rollups stored as a server that ran before leaves them
+ * (`-rollups.db` beside it). Per turn, after warm-up, in one session that grows by a turn each time:
  *   post       POST /api/sessions/:id/messages → its 202 response
  *   toModel    the same POST sent → the scripted model server has read the model request
  * and, as the floor, what the harness cannot avoid: one authenticated request into the app with one
  * database read (GET /api/sessions/:id) plus one loopback request to the model server.
  */
+import { execFileSync } from "node:child_process";
 import { constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cp } from "node:fs/promises";
 import os from "node:os";
@@ -130,6 +132,32 @@ async function seededDatabase(): Promise<string> {
   return file;
 }
 
+/**
+ * The seeded file as a server that has run before leaves it: migrated, and every closed day's
+ * telemetry rollup stored (`npm run telemetry:rebuild`), so "the first turn after a start" is a
+ * restart's, not the first start ever on a million calls imported behind Ratchet's back.
+ */
+async function withStoredRollups(seeded: string): Promise<string> {
+  const file = seeded.replace(/\.db$/, "-rollups.db");
+  if (existsSync(file)) {
+    const db = new Database(file, { readonly: true });
+    const row = db.prepare(`SELECT COUNT(*) AS n FROM "TelemetryRollup"`).get() as { n: number };
+    db.close();
+    if (row.n > 0) return file;
+  }
+  copyFileSync(seeded, file);
+  const env = { ...process.env, DATABASE_URL: `file:${file}`, RATCHET_DATA_DIR: path.dirname(file) };
+  execFileSync(process.execPath, ["scripts/migrate.mjs"], { env, stdio: "pipe" });
+  const tsx = path.join(ROOT, "node_modules/.bin/tsx");
+  const rebuilt = execFileSync(tsx, ["--conditions=react-server", "scripts/telemetry-rebuild.ts"], { env });
+  console.log(`turn-start: ${rebuilt.toString().trim()}`);
+  const db = new Database(file);
+  db.pragma("wal_checkpoint(TRUNCATE)");
+  db.pragma("journal_mode = DELETE");
+  db.close();
+  return file;
+}
+
 interface Figures {
   post: Summary;
   toModel: Summary;
@@ -184,7 +212,11 @@ async function scenario(name: "fresh" | "seeded", model: FakeLLM): Promise<Figur
   await cp(path.join(ROOT, "skills"), dirs.skills, { recursive: true });
   await cp(path.join(ROOT, "tools"), dirs.tools, { recursive: true });
   if (name === "seeded")
-    copyFileSync(await seededDatabase(), path.join(dirs.data, "ratchet.db"), constants.COPYFILE_FICLONE);
+    copyFileSync(
+      await withStoredRollups(await seededDatabase()),
+      path.join(dirs.data, "ratchet.db"),
+      constants.COPYFILE_FICLONE,
+    );
   app = await startServer({
     port: await freePort(),
     dataDir: dirs.data,

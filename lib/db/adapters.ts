@@ -3,6 +3,7 @@ import path from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
+import { countStatements } from "./statements";
 
 const CHAR_OID = 18;
 const NAME_OID = 19;
@@ -33,12 +34,14 @@ class CatalogTypesAsTextClient extends pg.Client {
 
 /** allowExitOnIdle: the Prisma CLI never closes the pool, and idle connections would keep it alive for 10 s. */
 export function postgresAdapter(url: string): PrismaPg {
-  return new PrismaPg({ connectionString: url, Client: CatalogTypesAsTextClient, allowExitOnIdle: true });
+  return countStatements(
+    new PrismaPg({ connectionString: url, Client: CatalogTypesAsTextClient, allowExitOnIdle: true }),
+  );
 }
 
 export function sqliteAdapter(url: string): PrismaBetterSQLite3 {
   const file = path.resolve(url.replace(/^file:/, ""));
   mkdirSync(path.dirname(file), { recursive: true });
   // timeout is better-sqlite3's busy timeout: concurrent writers wait instead of failing with SQLITE_BUSY.
-  return new PrismaBetterSQLite3({ url: file, timeout: 10_000 });
+  return countStatements(new PrismaBetterSQLite3({ url: file, timeout: 10_000 }));
 }

@@ -1,4 +1,4 @@
-import { insertEvents, maxEventSeq } from "@/lib/db/queries/events";
+import { insertEvents, maxEventSeq, SeqTakenError } from "@/lib/db/queries/events";
 import { processState } from "@/lib/process-state";
 import { publish } from "./bus";
 import { announceEvents } from "./fanout";
@@ -110,9 +110,6 @@ function takeBatch(log: SessionLog): PendingEvent[] {
   return log.pending.splice(0, count);
 }
 
-const isSeqTaken = (error: unknown) =>
-  typeof error === "object" && error !== null && "code" in error && error.code === "P2002";
-
 /**
  * Numbers and writes a batch. The cached next seq is stale when another app instance wrote to the
  * session since (its turns can move between instances): then the seqs are read again, once.
@@ -126,7 +123,7 @@ async function insertBatch(sessionId: string, log: SessionLog, batch: SessionEve
       return;
     } catch (error) {
       log.nextSeq = null;
-      if (attempt > 0 || !isSeqTaken(error)) throw error;
+      if (attempt > 0 || !(error instanceof SeqTakenError)) throw error;
     }
   }
 }

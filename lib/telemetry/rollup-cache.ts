@@ -66,6 +66,13 @@ function parseStored(day: string, data: string): Rollup | null {
   }
 }
 
+/**
+ * Stored days read but not parsed yet, by their start. Parsing them all at once took ≈ 110 ms of the
+ * first turn after a start at 1M calls (3.4 MB of JSON for 90 days) when that turn's summary and
+ * p95s ask for 30: a day is parsed when a range first asks for it.
+ */
+const unparsed = processState("telemetry.unparsed", () => new Map<number, { day: string; data: string }>());
+
 /** Reads every stored day into memory, once per process (and again after a reset). */
 function loadStored(): Promise<void> {
   const state = stored();
@@ -75,10 +82,8 @@ function loadStored(): Promise<void> {
     (rows) => {
       if (generation !== state.generation) return;
       for (const row of rows) {
-        const rollup = parseStored(row.day, row.data);
         const dayStart = Date.parse(`${row.day}T00:00:00Z`);
-        if (rollup && !Number.isNaN(dayStart) && !closedDays.has(dayStart))
-          closedDays.remember(dayStart, rollup);
+        if (!Number.isNaN(dayStart) && !closedDays.has(dayStart)) unparsed().set(dayStart, row);
       }
     },
     (error) => {
@@ -90,11 +95,21 @@ function loadStored(): Promise<void> {
   return state.loaded;
 }
 
+/** A stored day, parsed and kept when a range first asks for it; a row that does not parse is computed again. */
+function parseWhenAsked(dayStart: number): void {
+  const row = unparsed().get(dayStart);
+  if (!row) return;
+  unparsed().delete(dayStart);
+  const rollup = parseStored(row.day, row.data);
+  if (rollup && !closedDays.has(dayStart)) closedDays.remember(dayStart, rollup);
+}
+
 /** What a restart does to the rollups: this process forgets them, the stored days stay. */
 export function forgetRollupsInMemory(): void {
   const state = stored();
   state.generation++;
   state.loaded = null;
+  unparsed().clear();
   closedDays.invalidate();
 }
 
@@ -117,8 +132,9 @@ export async function rebuildTelemetryRollups(now: Date = new Date()): Promise<n
   return days.length;
 }
 
+/** Days this process holds, parsed or not. */
 export function cachedDays(): number {
-  return closedDays.size();
+  return closedDays.size() + unparsed().size;
 }
 
 async function live(day: string | null, since: number, until: number): Promise<Rollup> {
@@ -158,6 +174,7 @@ export async function rollupsFor(since: Date, until: Date, now: Date = new Date(
       cursor = dayEnd;
       continue;
     }
+    parseWhenAsked(dayStart);
     if (!closedDays.has(dayStart)) {
       // not computed yet: jump over days without calls or model steps with two index seeks
       const next = await nextActivityAt(new Date(dayStart));
@@ -183,7 +200,7 @@ export async function rollupsFor(since: Date, until: Date, now: Date = new Date(
 function rememberEmpty(from: number, to: number): void {
   if ((to - from) / DAY_MS > MAX_EMPTY_RUN) return;
   for (let day = from; day + DAY_MS <= to; day += DAY_MS) {
-    if (!closedDays.has(day)) closedDays.remember(day, empty(dayKey(day)));
+    if (!closedDays.has(day) && !unparsed().has(day)) closedDays.remember(day, empty(dayKey(day)));
   }
 }
 

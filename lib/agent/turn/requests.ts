@@ -1,4 +1,5 @@
 import { pruneOldRequests, storeModelRequest } from "@/lib/model/requests";
+import { processState } from "@/lib/process-state";
 import type { TurnState } from "./state";
 
 /**
@@ -13,7 +14,22 @@ export function recordRequest(turn: TurnState, body: string): void {
     .catch((error) => console.error("[ratchet] could not store a model request", error));
 }
 
-/** Requests past their retention go, once a turn (two indexed deletes), beside the turn's start. */
-export function pruneRequests(): void {
-  pruneOldRequests().catch((error) => console.error("[ratchet] could not prune model requests", error));
+/** Retention is counted in days: pruning once an hour keeps the table as small as once a turn does. */
+export const PRUNE_EVERY_MS = 60 * 60_000;
+
+const pruned = processState("agent.requests-pruned", () => ({ at: Number.NEGATIVE_INFINITY }));
+
+/**
+ * Requests past their retention go (two indexed deletes) beside a turn's start, at most once per
+ * PRUNE_EVERY_MS in a process: two statements fewer on most turn starts.
+ */
+export function pruneRequests(now = Date.now()): void {
+  const state = pruned();
+  if (now - state.at < PRUNE_EVERY_MS) return;
+  state.at = now;
+  pruneOldRequests(new Date(now)).catch((error) => {
+    // the next turn tries again
+    state.at = Number.NEGATIVE_INFINITY;
+    console.error("[ratchet] could not prune model requests", error);
+  });
 }

@@ -1,21 +1,62 @@
-import { db, type Prisma } from "../client";
+import { db } from "../client";
 import { parseStoredEvent, type SessionEvent } from "../schemas/events";
+import { insertRows, isUniqueViolation, newRowId } from "./insert-rows";
 
 export async function maxEventSeq(sessionId: string): Promise<number> {
   const row = await db().event.aggregate({ where: { sessionId }, _max: { seq: true } });
   return row._max.seq ?? 0;
 }
 
+interface EventRow {
+  id: string;
+  sessionId: string;
+  seq: number;
+  type: string;
+  data: string;
+  createdAt: Date;
+}
+
+const EVENT_COLUMNS = ["id", "sessionId", "seq", "type", "data", "createdAt"] as const;
+
+/**
+ * Rows per INSERT statement: 6 parameters each stays far below SQLite's 32,766 and PostgreSQL's
+ * 65,535 parameters a statement. A batch of the event log (lib/events/log.ts) is at most 1 MiB of
+ * text, so a flood's batch of 64 KiB output events is one statement; only many tiny events need more.
+ */
+export const EVENT_ROWS_PER_STATEMENT = 1000;
+
+/**
+ * Writes a batch of events, all or none. One multi-row INSERT instead of `createMany`: no
+ * transaction around a single statement (one round trip fewer per append, the hot path of every
+ * turn) and no Prisma row objects per event (the garbage of a command's output flood).
+ * Throws `SeqTakenError` when another writer has taken one of the seqs.
+ */
 export async function insertEvents(sessionId: string, events: SessionEvent[]): Promise<void> {
-  await db().event.createMany({
-    data: events.map(({ seq, type, at, ...data }) => ({
-      sessionId,
-      seq,
-      type,
-      data: data as Prisma.InputJsonValue,
-      createdAt: new Date(at),
-    })),
-  });
+  const rows: EventRow[] = events.map(({ seq, type, at, ...data }) => ({
+    id: newRowId(),
+    sessionId,
+    seq,
+    type,
+    data: JSON.stringify(data),
+    createdAt: new Date(at),
+  }));
+  const statements = [];
+  for (let i = 0; i < rows.length; i += EVENT_ROWS_PER_STATEMENT)
+    statements.push(insertRows("Event", EVENT_COLUMNS, rows.slice(i, i + EVENT_ROWS_PER_STATEMENT)));
+  try {
+    if (statements.length === 1) await statements[0];
+    else if (statements.length > 1) await db().$transaction(statements);
+  } catch (error) {
+    throw isUniqueViolation(error) ? new SeqTakenError(sessionId, error) : error;
+  }
+}
+
+/** Another writer (an app instance whose cached seq was ahead) has a row with one of the batch's seqs. */
+export class SeqTakenError extends Error {
+  constructor(sessionId: string, cause: unknown) {
+    super(`An event seq of session ${sessionId} is taken.`, { cause });
+    this.name = "SeqTakenError";
+  }
 }
 
 export async function listEventsAfter(

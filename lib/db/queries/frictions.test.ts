@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { env } from "@/lib/env";
 import { commandKeyOf } from "@/lib/telemetry/normalize-command";
 import { db } from "../client";
+import { recordStatements } from "../statements";
 import { recentCommandCounts } from "./frictions";
 import { createSession } from "./sessions";
 import { recordToolCall } from "./tool-calls";
@@ -57,4 +59,23 @@ describe("recentCommandCounts", () => {
       await db().session.deleteMany({ where: { id: { in: [other.id, maintenance.id, current.id] } } });
     }
   });
+
+  // At 1M calls the statement read every run_command call ever made when SQLite drove it by the
+  // tool index (0.55-0.8 s on each turn start); the plan must start from the recent sessions.
+  it.runIf(env().databaseProvider === "sqlite")(
+    "reads only the recent sessions' calls, by session",
+    async () => {
+      const [sql] = await recordStatements(() => recentCommandCounts("no-such-session", 10));
+      const plan = await db().$queryRawUnsafe<{ detail: string }[]>(
+        `EXPLAIN QUERY PLAN ${sql}`,
+        "no-such-session",
+        10,
+      );
+      const details = plan.map((row) => row.detail);
+      const toolCallSteps = details.filter((d) => /\b(ToolCall|tc)\b/.test(d));
+      expect(toolCallSteps).toEqual([
+        expect.stringMatching(/^SEARCH tc USING INDEX ToolCall_sessionId\w* \(sessionId=\?\)$/),
+      ]);
+    },
+  );
 });

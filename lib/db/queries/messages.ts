@@ -21,15 +21,12 @@ export function createMessage(data: {
   role: "user" | "assistant";
   parts: StoredPart[];
 }) {
+  // without parts, one INSERT: a nested write (even of nothing) is a transaction and a read-back
+  const parts = data.parts.length > 0 && {
+    parts: { create: data.parts.map((p, idx) => ({ idx, type: p.type, data: json(p) })) },
+  };
   return db().message.create({
-    data: {
-      sessionId: data.sessionId,
-      turnId: data.turnId,
-      role: data.role,
-      parts: {
-        create: data.parts.map((p, idx) => ({ idx, type: p.type, data: json(p) })),
-      },
-    },
+    data: { sessionId: data.sessionId, turnId: data.turnId, role: data.role, ...parts },
   });
 }
 

@@ -82,7 +82,7 @@ export function renameSkillRecords(from: string, to: string) {
   });
 }
 
-export function recordSkillLoads(
+export async function recordSkillLoads(
   rows: {
     skill: string;
     sessionId: string | null;
@@ -91,8 +91,15 @@ export function recordSkillLoads(
     trigger?: string | null;
   }[],
 ) {
-  if (rows.length === 0) return Promise.resolve({ count: 0 });
-  return db().skillLoad.createMany({ data: rows.map((r) => ({ ...r, trigger: r.trigger ?? null })) });
+  const data = rows.map((r) => ({ ...r, trigger: r.trigger ?? null }));
+  const [only] = data;
+  if (!only) return { count: 0 };
+  // one row (a turn start's usual suggestion) as one INSERT: createMany wraps even one in a transaction
+  if (data.length === 1) {
+    await db().skillLoad.create({ data: only, select: { id: true } });
+    return { count: 1 };
+  }
+  return db().skillLoad.createMany({ data });
 }
 
 export function listSkillLoadsSince(since: Date) {

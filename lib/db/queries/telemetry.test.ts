@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 import {
   flushTelemetry,
   recordModelStep,
@@ -204,6 +204,32 @@ describe("stored day rollups", () => {
     await db().toolCall.deleteMany({ where: { sessionId: s.id } });
     forgetRollupsInMemory();
     expect(await rollupsFor(new Date(start), now, now)).toEqual(before);
+  });
+
+  it("a restarted process parses a stored day only when a range asks for it, with the same figures", async () => {
+    const start = nextWindow();
+    const tool = `t_${randomUUID().slice(0, 8)}`;
+    const s = await session(start);
+    await calls(
+      s.id,
+      Array.from({ length: 4 }, (_, i) => ({ tool, at: start + i * DAY + 1000, durationMs: 10 + i })),
+    );
+    const now = new Date(start + 5 * DAY);
+    const all = await rollupsFor(new Date(start), now, now);
+    forgetRollupsInMemory();
+    const parse = vi.spyOn(JSON, "parse");
+    const parsedDays = () =>
+      parse.mock.calls.flatMap(([text]) => /^\{"day":"(\d{4}-\d\d-\d\d)"/.exec(String(text))?.[1] ?? []);
+    try {
+      const firstTwo = await rollupsFor(new Date(start), new Date(start + 2 * DAY), now);
+      expect(firstTwo).toEqual(all.slice(0, 2));
+      // the other stored days were read, not parsed
+      expect(parsedDays().sort()).toEqual([dayOf(start), dayOf(start + DAY)]);
+      expect(await rollupsFor(new Date(start), now, now)).toEqual(all);
+      expect(parsedDays()).toHaveLength(4);
+    } finally {
+      parse.mockRestore();
+    }
   });
 
   it("the repair computes every day again from the calls, with the same figures as the stored path", async () => {

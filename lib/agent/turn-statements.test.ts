@@ -1,0 +1,105 @@
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type FakeLLM, reply, startFakeLLM } from "@/e2e/support/fake-llm";
+import { createSession } from "@/lib/db/queries/sessions";
+import { recordStatements } from "@/lib/db/statements";
+import { env } from "@/lib/env";
+import { drainEvents } from "@/lib/events/log";
+import { saveModelSettings } from "@/lib/settings/model-config";
+import { openPrivateDatabase } from "@/lib/testing/private-database";
+import { startTestSandbox } from "@/lib/testing/sandbox";
+import { testWorkspace } from "@/lib/testing/workspace";
+import { activeTurns } from "./active-turns";
+import { sendMessage } from "./runner";
+
+/**
+ * What a turn start costs the database, from the message to the model request: every statement is
+ * 1-3 ms of CPU in Prisma on the hot path (docs/benchmarks.md §8). Besides the event appends, 27 on
+ * SQLite and 24 on PostgreSQL when this was written (32 before: a transaction around every append,
+ * around an empty nested write and around a single skill load, and two pruning deletes on every
+ * turn); PostgreSQL adds one NOTIFY per event batch. A prompt that uses learnings adds two (their
+ * use is counted).
+ */
+const BUDGET = 27;
+
+// other test files write learnings, MCP servers and calls that a turn start reads: a database of its own
+const dropDatabase = await openPrivateDatabase();
+
+let llm: FakeLLM;
+let workspace: string;
+let arrived: (() => void) | null = null;
+
+beforeAll(async () => {
+  llm = await startFakeLLM({
+    port: 0,
+    handler: () => {
+      arrived?.();
+      return reply().text("ok").usage(10, 2).build();
+    },
+  });
+  await startTestSandbox();
+  process.env.RATCHET_TOOLS_DIR = mkdtempSync(path.join(os.tmpdir(), "ratchet-tools-"));
+  workspace = testWorkspace("ws-statements-");
+});
+
+afterAll(async () => {
+  await llm.close();
+  await dropDatabase();
+});
+
+beforeEach(async () => {
+  await saveModelSettings({
+    baseUrl: llm.url,
+    apiKey: "sk-test-abcdefghijklmnopqrstuvwxyz",
+    model: "fake-model",
+    api: "chat",
+    stepLimit: 10,
+  });
+});
+
+/** The statements from sending a message to the model request arriving. */
+async function turnStart(sessionId: string): Promise<string[]> {
+  const requested = new Promise<void>((resolve) => {
+    arrived = resolve;
+  });
+  const sql = await recordStatements(async () => {
+    await sendMessage(sessionId, "hello, what is in this repo?");
+    await requested;
+  });
+  await activeTurns().get(sessionId)?.done;
+  await drainEvents(sessionId);
+  return sql;
+}
+
+describe("a turn start's statements", () => {
+  it("stays within its budget: no transaction around an append, no pruning on every turn", async () => {
+    const { id } = await createSession({
+      title: "statements",
+      workspace,
+      budgetUsd: null,
+      model: "fake-model",
+    });
+    await turnStart(id);
+    // the work a finished turn leaves behind (telemetry refreshes) may run into the next turn's
+    // recording, and only adds to it: the least of three turns is the turn start's own
+    const turns = [await turnStart(id), await turnStart(id), await turnStart(id)];
+    const isAppend = (s: string) => /^INSERT INTO "Event"/.test(s);
+    const count = (sql: string[]) => sql.filter((s) => !isAppend(s) && !s.includes("pg_notify")).length;
+    const sql = turns.reduce((least, t) => (count(t) < count(least) ? t : least));
+    const own = sql.filter((s) => !s.includes("pg_notify"));
+    // how many batches the event log writes depends on timing: they are counted apart
+    const others = own.filter((s) => !isAppend(s));
+    console.log(
+      `turn start on ${env().databaseProvider}: ${others.length} statements + ${own.length - others.length} appends + ${sql.length - own.length} notify`,
+    );
+    expect(own.filter((s) => /^DELETE/.test(s))).toEqual([]);
+    const afterAppends = own.flatMap((s, i) => (isAppend(s) ? [own[i + 1] ?? ""] : []));
+    // user-message, status and turn-start: at most one statement each
+    expect(afterAppends.length).toBeGreaterThanOrEqual(1);
+    expect(afterAppends.length, own.join("\n")).toBeLessThanOrEqual(3);
+    for (const next of afterAppends) expect(next).not.toMatch(/^COMMIT/);
+    expect(others.length, others.join("\n")).toBeLessThanOrEqual(BUDGET);
+  });
+});
