@@ -102,7 +102,5 @@ test("insert an approved MCP prompt with an argument at the cursor, edit it, sen
   const { requests } = (await listed.json()) as { requests: Array<{ id: string }> };
   const first = await request.get(`/api/sessions/${id}/requests/${requests[0]?.id}`, { headers: bearer });
   const body = (await first.json()) as { messages: unknown };
-  expect(JSON.stringify(body.messages)).toContain(
-    `Please do this: MCP prompt review from server ${SERVER}`,
-  );
+  expect(JSON.stringify(body.messages)).toContain(`Please do this: MCP prompt review from server ${SERVER}`);
 });
