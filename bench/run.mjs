@@ -1,7 +1,7 @@
 // Runs the benchmarks one after another and prints a summary; results land in bench/results/*.json.
 //   npm run bench                         all three
 //   npm run bench -- firehose             only the named ones (run-command-overhead, mcp-overhead, token-to-screen, firehose,
-//                                         telemetry-record, telemetry-page, telemetry-page-js, turn-start)
+//                                         telemetry-record, telemetry-page, telemetry-page-js, turn-start, peer-opencode)
 //   npm run bench -- --build              rebuild the app first (otherwise an existing .next build is used)
 // Figures and how to read them: docs/benchmarks.md.
 import { spawn } from "node:child_process";
@@ -56,6 +56,8 @@ const BENCHMARKS = [
   { name: "telemetry-page-js", args: ["bench/telemetry-page-js.ts"], needsBuild: true },
   // seeds 1M calls into a temp SQLite file on its first run (≈ 3 min), then reuses it; waits out 65 s idles
   { name: "turn-start", args: ["bench/turn-start.ts"], needsBuild: true, backstopMs: 20 * 60_000 },
+  // installs opencode from npm into a temp dir (≈ 200 MB download), then 50 turns each and 12 cold starts each
+  { name: "peer-opencode", args: ["bench/peer-opencode.ts"], needsBuild: true, backstopMs: 20 * 60_000 },
 ];
 /** Each benchmark stops itself in under 2 minutes; this is only a backstop. */
 const BACKSTOP_MS = 150_000;
@@ -164,6 +166,16 @@ for (const bench of selected) {
         `  turn start (${name}): POST p50 ${s.post.p50} ms, POST → model request p50 ${s.toModel.p50} ms, p95 ${s.toModel.p95} ms; floor ≈ ${s.floor.p50Sum} ms`,
       );
     }
+  } else if (bench.name === "peer-opencode") {
+    const t = r.targets;
+    const row = (name) =>
+      `message → model ${t[name].toModel.p50} ms, tool step ${t[name].toolStep.p50} ms, RSS ${t[name].rssMiBAfterTurns} MiB`;
+    console.log(`  Ratchet sandbox on: ${row("ratchet-sandbox-on")}`);
+    console.log(`  Ratchet sandbox off: ${row("ratchet-sandbox-off")}`);
+    console.log(`  opencode ${r.opencode.version}: ${row("opencode")}`);
+    console.log(
+      `  cold start p50 Ratchet ${r.coldStartMs.ratchet.p50} ms, opencode ${r.coldStartMs.opencode.p50} ms (${r.ratios.coldStart}×, goal ≤ ${r.goal.coldStart}×); sandboxed tool step ${r.ratios.toolStep.sandboxOn}× opencode's (goal ≤ ${r.goal.toolStepSandboxOn}×)`,
+    );
   } else if (bench.name === "firehose") {
     console.log(
       `  firehose ${r.app.MBps} MB/s vs xterm floor ${r.floor.MBps} MB/s (×${r.app.ratioToFloor}), max frame gap ${r.app.maxFrameGapMs} ms, typing p95 ${r.app.typingLatencyMs.p95} ms, complete ${r.complete}`,
