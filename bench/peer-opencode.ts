@@ -16,12 +16,12 @@
  * database that exists already; opencode's `serve`). Writes bench/results/peer-opencode.json.
  * opencode runs its commands unsandboxed; Ratchet's sandbox-off variant is the like-for-like row.
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cp } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { parseArgs } from "node:util";
+import { parseArgs, promisify } from "node:util";
 import { E2E } from "../e2e/support/constants";
 import { apiClient, descendants, waitForIdle } from "../e2e/support/security";
 import { type AppServer, startServer } from "../e2e/support/server";
@@ -75,11 +75,12 @@ function failure(error: unknown): string {
  * global install, so opencode goes in as a global install under a private prefix. Its postinstall
  * links the platform binary (an optional dependency, included explicitly) to bin/opencode.exe.
  */
-function installOpencode(): { binary: string; seconds: number } {
+async function installOpencode(): Promise<{ binary: string; seconds: number }> {
   const prefix = path.join(temp, "npm-prefix");
   const started = performance.now();
   try {
-    execFileSync(
+    // asynchronous, so Ctrl-C during the download still runs the cleanup
+    await promisify(execFile)(
       "npm",
       [
         "install",
@@ -95,7 +96,7 @@ function installOpencode(): { binary: string; seconds: number } {
         "--no-update-notifier",
         `opencode-ai@${OPENCODE_VERSION}`,
       ],
-      { stdio: "pipe", timeout: 5 * 60_000, env: { ...process.env, npm_config_userconfig: "/dev/null" } },
+      { timeout: 5 * 60_000 },
     );
   } catch (error) {
     throw new Unavailable(`npm could not install opencode-ai@${OPENCODE_VERSION}:\n${failure(error)}`);
@@ -497,7 +498,7 @@ async function main(): Promise<void> {
     );
   process.chdir(ROOT); // startServer runs node_modules/.bin/next and scripts/ relative to the repo
   console.log(`peer-opencode: installing opencode-ai@${OPENCODE_VERSION} into ${temp}…`);
-  const { binary, seconds } = installOpencode();
+  const { binary, seconds } = await installOpencode();
   console.log(`peer-opencode: installed in ${seconds} s (${binary})`);
 
   const model = await startChatServer((req, stream) => script(req.body, stream));
