@@ -174,7 +174,7 @@ for (const bench of selected) {
     console.log(`  Ratchet sandbox off: ${row("ratchet-sandbox-off")}`);
     console.log(`  opencode ${r.opencode.version}: ${row("opencode")}`);
     console.log(
-      `  cold start p50 Ratchet ${r.coldStartMs.ratchet.p50} ms, opencode ${r.coldStartMs.opencode.p50} ms (${r.ratios.coldStart}×, goal ≤ ${r.goal.coldStart}×); sandboxed tool step ${r.ratios.toolStep.sandboxOn}× opencode's (goal ≤ ${r.goal.toolStepSandboxOn}×)`,
+      `  cold start p50 Ratchet ${r.coldStartMs.ratchet.p50} ms (next start alone ${r.coldStartMs.nextStart.p50} ms), opencode ${r.coldStartMs.opencode.p50} ms (${r.ratios.coldStart}×, goal ≤ ${r.goal.coldStart}×); sandboxed tool step ${r.ratios.toolStep.sandboxOn}× opencode's (goal ≤ ${r.goal.toolStepSandboxOn}×)`,
     );
   } else if (bench.name === "firehose") {
     console.log(
