@@ -104,6 +104,8 @@ const last: Partial<
 let nativeDir = "";
 for (let r = 0; r < FIRST; r++) {
   for (const v of rotated(r)) {
+    // the previous store's loose objects written out first: each sample starts from a clean disk
+    execFileSync("sync");
     if (v === "native") {
       nativeDir = path.join(root, `native-${r}`);
       nativeGit(nativeDir, "init", "-q");
@@ -133,7 +135,13 @@ for (let r = 0; r < FIRST; r++) {
 
 // steps: each variant changes the same 3 files to contents of its own, then records them
 const step = samples();
+// what the namespace alone costs: the same isolated run (store writable, workspace read-only) of `true`
+const namespace: number[] = [];
+const { git } = await import("../lib/checkpoints/git");
 for (let r = 0; r < N; r++) {
+  const ns = last.after?.store;
+  if (ns)
+    namespace.push(await time(() => git({ gitDir: ns.gitDir, workTree: dir, shell: "true", args: [] })));
   for (const v of rotated(r)) {
     for (let k = 0; k < 3; k++) writeFileSync(path.join(dir, `step-${k}.txt`), `${v} round ${r}\n`);
     if (v === "native") {
@@ -174,7 +182,8 @@ const report = (label: string, s: Record<Variant, number[]>) => {
   );
   return row;
 };
-const result = { first: report("first", first), step: report("step", step) };
+const result = { first: report("first", first), step: report("step", step), namespace: summarize(namespace) };
+console.log(`  namespace alone (isolated \`true\`) p50 ${ms(result.namespace.p50)}`);
 const file = writeResult("checkpoints-before-after", {
   before,
   files: FILES,
