@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import {
+  chmodSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -173,6 +174,42 @@ describe("checkpoints", () => {
       ["gone.txt", "deleted"],
       ["same-size.txt", "modified"],
     ]);
+  });
+
+  it("a step that made no new file still records every change, deletion, link and mode of the tracked ones", async () => {
+    write("same-size.txt", "aaaa\n");
+    write("gone.txt", "bye\n");
+    write("to-link.txt", "a file\n");
+    write("run.sh", "echo hi\n");
+    write("deep/er/file.txt", "one\n");
+    const first = await take();
+    const file = path.join(store.workspace, "same-size.txt");
+    const times = statSync(file);
+    writeFileSync(file, "bbbb\n");
+    utimesSync(file, times.atime, times.mtime);
+    rmSync(path.join(store.workspace, "gone.txt"));
+    rmSync(path.join(store.workspace, "to-link.txt"));
+    symlinkSync("run.sh", path.join(store.workspace, "to-link.txt"));
+    chmodSync(path.join(store.workspace, "run.sh"), 0o755);
+    write("deep/er/file.txt", "two\n");
+    const step = await take(first);
+    const changes = await changesBetween(store, first.commit, step.commit, { patch: false });
+    expect(changes.map((c) => [c.path, c.status])).toEqual([
+      ["deep/er/file.txt", "modified"],
+      ["gone.txt", "deleted"],
+      ["run.sh", "modified"],
+      ["same-size.txt", "modified"],
+      ["to-link.txt", "modified"],
+    ]);
+    // and a new file after that step is picked up by the next one
+    write("deep/er/new.txt", "new\n");
+    const next = await take(step);
+    expect(
+      (await changesBetween(store, step.commit, next.commit, { patch: false })).map((c) => [
+        c.path,
+        c.status,
+      ]),
+    ).toEqual([["deep/er/new.txt", "added"]]);
   });
 
   it("creates the store with its own settings", async () => {
