@@ -63,6 +63,9 @@ for (let i = 0; i < FILES; i++) {
   writeFileSync(path.join(sub, `f${i}.ts`), `export const v${i} = ${i};\n${"// filler line\n".repeat(20)}`);
 }
 
+// the files each step changes are there from the start: a step changes 3 tracked files
+for (let k = 0; k < 3; k++) writeFileSync(path.join(dir, `step-${k}.txt`), "start\n");
+
 function nativeGit(gitDir: string, ...args: string[]): void {
   execFileSync("git", args, {
     cwd: dir,
@@ -135,6 +138,9 @@ for (let r = 0; r < FIRST; r++) {
 
 // steps: each variant changes the same 3 files to contents of its own, then records them
 const step = samples();
+// the floor for today's sequence too: when nothing new is listed, native `add -u` instead of `add -A`
+const nativeU: number[] = [];
+execFileSync("cp", ["-a", nativeDir, `${nativeDir}-u`]);
 // what the namespace alone costs: the same isolated run (store writable, workspace read-only) of `true`
 const namespace: number[] = [];
 const { git } = await import("../lib/checkpoints/git");
@@ -145,6 +151,15 @@ for (let r = 0; r < N; r++) {
   for (const v of rotated(r)) {
     for (let k = 0; k < 3; k++) writeFileSync(path.join(dir, `step-${k}.txt`), `${v} round ${r}\n`);
     if (v === "native") {
+      for (let k = 0; k < 3; k++) writeFileSync(path.join(dir, `step-${k}.txt`), `native-u round ${r}\n`);
+      nativeU.push(
+        await time(() => {
+          nativeGit(`${nativeDir}-u`, "ls-files", "-z", "--others", "--exclude-standard");
+          nativeGit(`${nativeDir}-u`, "add", "-u");
+          nativeGit(`${nativeDir}-u`, "write-tree");
+        }),
+      );
+      for (let k = 0; k < 3; k++) writeFileSync(path.join(dir, `step-${k}.txt`), `${v} round ${r}\n`);
       step.native.push(
         await time(() => {
           nativeGit(nativeDir, "ls-files", "-z", "--others", "--exclude-standard");
@@ -182,7 +197,15 @@ const report = (label: string, s: Record<Variant, number[]>) => {
   );
   return row;
 };
-const result = { first: report("first", first), step: report("step", step), namespace: summarize(namespace) };
+const result = {
+  first: report("first", first),
+  step: report("step", step),
+  namespace: summarize(namespace),
+  stepNativeU: summarize(nativeU),
+};
+console.log(
+  `  native step with add -u p50 ${ms(result.stepNativeU.p50)}: after / that ${round(result.step.after.p50 / result.stepNativeU.p50, 2)}×`,
+);
 console.log(`  namespace alone (isolated \`true\`) p50 ${ms(result.namespace.p50)}`);
 const file = writeResult("checkpoints-before-after", {
   before,
