@@ -43,7 +43,7 @@ const STORE_INIT = [
   "  unset GIT_WORK_TREE GIT_INDEX_FILE",
   "  git init -q",
   // plain bytes in, plain bytes out: no line-ending or mode games; objects kept until Ratchet prunes;
-  // manyFiles: an index that remembers which folders had no untracked files, in the compact version 4
+  // manyFiles: the compact index version 4 (its untracked cache serves `git status`, not add or ls-files)
   "  printf '[core]\\n\\tautocrlf = false\\n\\tsymlinks = true\\n\\tbigFileThreshold = 1m\\n[gc]\\n\\tauto = 0\\n[feature]\\n\\tmanyFiles = true\\n' >> \"$GIT_DIR/config\"",
   ") fi",
 ];
