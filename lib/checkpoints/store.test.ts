@@ -1,12 +1,15 @@
 import { execFileSync } from "node:child_process";
 import {
+  chmodSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
   rmSync,
+  statSync,
   symlinkSync,
   truncateSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
 import os from "node:os";
@@ -123,6 +126,106 @@ describe("checkpoints", () => {
     expect(
       execFileSync("git", ["status", "--porcelain"], { cwd: store.workspace, encoding: "utf8" }),
     ).toContain("?? keep.txt");
+  });
+
+  it("a step's new large files are left out by name, names that read as find's options and all", async () => {
+    write("keep.txt", "keep");
+    const first = await take();
+    const names = ["-delete", "(", "!", "-files0-from", "-exec", "tab\there.bin", "line\nbreak.bin", "d/-o"];
+    for (const name of names) {
+      const file = path.join(store.workspace, name);
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, "");
+      truncateSync(file, MAX_FILE_BYTES + 1);
+    }
+    write("small-new.txt", "recorded beside them");
+    const step = await take(first);
+    expect(step.skipped.map((s) => s.path).sort()).toEqual([...names].sort());
+    expect(step.skipped.every((s) => s.bytes === MAX_FILE_BYTES + 1)).toBe(true);
+    const changes = await changesBetween(store, first.commit, step.commit, { patch: false });
+    expect(changes.map((c) => [c.path, c.status])).toEqual([["small-new.txt", "added"]]);
+    // nothing was read as an action: every file is still there
+    for (const name of names) expect(existsSync(path.join(store.workspace, name))).toBe(true);
+    // the next step has them still untracked: still named, still left out
+    const again = await take(step);
+    expect(again.commit).toBe(step.commit);
+    expect(again.skipped.map((s) => s.path).sort()).toEqual([...names].sort());
+  });
+
+  it("records what a plain command changed, even when it put the size and times back", async () => {
+    write("same-size.txt", "aaaa\n");
+    write("dir/old.txt", "old\n");
+    write("gone.txt", "bye\n");
+    const first = await take();
+    const file = path.join(store.workspace, "same-size.txt");
+    const dir = path.join(store.workspace, "dir");
+    const fileTimes = statSync(file);
+    const dirTimes = statSync(dir);
+    // what a command in the sandbox may do, without any tool saying which files it touched
+    writeFileSync(file, "bbbb\n");
+    utimesSync(file, fileTimes.atime, fileTimes.mtime);
+    writeFileSync(path.join(dir, "new.txt"), "new\n");
+    utimesSync(dir, dirTimes.atime, dirTimes.mtime);
+    rmSync(path.join(store.workspace, "gone.txt"));
+    const step = await take(first);
+    const changes = await changesBetween(store, first.commit, step.commit, { patch: false });
+    expect(changes.map((c) => [c.path, c.status])).toEqual([
+      ["dir/new.txt", "added"],
+      ["gone.txt", "deleted"],
+      ["same-size.txt", "modified"],
+    ]);
+  });
+
+  it("a step that made no new file still records every change, deletion, link and mode of the tracked ones", async () => {
+    write("same-size.txt", "aaaa\n");
+    write("gone.txt", "bye\n");
+    write("to-link.txt", "a file\n");
+    write("run.sh", "echo hi\n");
+    write("deep/er/file.txt", "one\n");
+    const first = await take();
+    const file = path.join(store.workspace, "same-size.txt");
+    const times = statSync(file);
+    writeFileSync(file, "bbbb\n");
+    utimesSync(file, times.atime, times.mtime);
+    rmSync(path.join(store.workspace, "gone.txt"));
+    rmSync(path.join(store.workspace, "to-link.txt"));
+    symlinkSync("run.sh", path.join(store.workspace, "to-link.txt"));
+    chmodSync(path.join(store.workspace, "run.sh"), 0o755);
+    write("deep/er/file.txt", "two\n");
+    const step = await take(first);
+    const changes = await changesBetween(store, first.commit, step.commit, { patch: false });
+    expect(changes.map((c) => [c.path, c.status])).toEqual([
+      ["deep/er/file.txt", "modified"],
+      ["gone.txt", "deleted"],
+      ["run.sh", "modified"],
+      ["same-size.txt", "modified"],
+      ["to-link.txt", "modified"],
+    ]);
+    // and a new file after that step is picked up by the next one
+    write("deep/er/new.txt", "new\n");
+    const next = await take(step);
+    expect(
+      (await changesBetween(store, step.commit, next.commit, { patch: false })).map((c) => [
+        c.path,
+        c.status,
+      ]),
+    ).toEqual([["deep/er/new.txt", "added"]]);
+  });
+
+  it("creates the store with its own settings", async () => {
+    write("a.txt", "a\n");
+    await take();
+    const get = (key: string) =>
+      execFileSync("git", ["config", "--file", path.join(store.gitDir, "config"), "--get", key], {
+        encoding: "utf8",
+      }).trim();
+    expect([
+      get("core.autocrlf"),
+      get("core.symlinks"),
+      get("core.bigFileThreshold"),
+      get("gc.auto"),
+      get("feature.manyFiles"),
+    ]).toEqual(["false", "true", "1m", "0", "true"]);
   });
 
   it("restores a whole checkpoint: changed files back, created files gone, deleted files back", async () => {
