@@ -1,5 +1,7 @@
 "use client";
 
+// before any schema is defined (see the module)
+import "@/components/zod-jitless";
 import { useCallback, useEffect, useState } from "react";
 import { type HeaderRow, headerChange, storedRows } from "@/lib/mcp/header-rows";
 import type { McpServerView, McpToolView } from "@/lib/mcp/views";
