@@ -16,7 +16,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { initSandbox } from "../lib/sandbox/sandbox-runtime";
+import { startBenchSandbox } from "./support/sandbox";
 import { deadline, machine, ms, RESULTS_DIR, ROOT, round, summarize, writeResult } from "./support/stats";
 
 const { values } = parseArgs({
@@ -44,17 +44,12 @@ const today: Store = await import("../lib/checkpoints/store");
 const earlier = (await import(path.join(oldRoot, "lib/checkpoints/store.ts"))) as Store;
 
 const root = mkdtempSync(path.join(os.tmpdir(), "ratchet-bench-checkpoints-ab-"));
-const status = await initSandbox({
-  locations: {
-    dataDir: path.join(root, "data"),
-    appDir: ROOT,
-    toolsDir: path.join(root, "tools"),
-    skillsDir: path.join(root, "skills"),
-  },
+await startBenchSandbox({
+  dataDir: path.join(root, "data"),
+  toolsDir: path.join(root, "tools"),
+  skillsDir: path.join(root, "skills"),
   network: { mode: "none" },
-  disabled: false,
 });
-if (status.mode !== "on") throw new Error(`sandbox unavailable: ${status.reason}`);
 
 const dir = path.join(root, "ws");
 for (let i = 0; i < FILES; i++) {

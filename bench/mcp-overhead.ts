@@ -18,6 +18,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { startBenchSandbox } from "./support/sandbox";
 import { deadline, machine, ms, ROOT, round, summarize, writeResult } from "./support/stats";
 
 const { values } = parseArgs({
@@ -46,7 +47,6 @@ execFileSync(process.execPath, [path.join(ROOT, "scripts/migrate.mjs")], {
 });
 
 const { dbReady } = await import("../lib/db/client");
-const { initSandbox } = await import("../lib/sandbox");
 const { addServer, approveServer } = await import("../lib/mcp/service");
 const { sessionMcpTools, stopAllMcp } = await import("../lib/mcp/sessions");
 const { executeCall } = await import("../lib/agent/tool-call");
@@ -54,21 +54,10 @@ const { flushTelemetry } = await import("../lib/telemetry/recorder");
 const { createSession, startTurn } = await import("../lib/db/queries/sessions");
 
 await dbReady();
-const status = await initSandbox({
-  locations: {
-    dataDir,
-    appDir: ROOT,
-    toolsDir: path.join(dataDir, "tools"),
-    skillsDir: path.join(ROOT, "skills"),
-  },
-  network: { mode: "open" },
+await startBenchSandbox({
+  dataDir,
   settings: { readPaths: [serverDir], envNames: [], privateNetworks: [] },
-  disabled: false,
 });
-if (status.mode !== "on") {
-  console.error(`sandbox unavailable: ${status.reason}`);
-  process.exit(2);
-}
 
 const direct = new Client({ name: "bench", version: "1" });
 await direct.connect(

@@ -11,6 +11,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { startBenchSandbox } from "./support/sandbox";
 import { machine, ms, RESULTS_DIR, ROOT, round, summarize, writeResult } from "./support/stats";
 
 const { values } = parseArgs({
@@ -42,20 +43,7 @@ type RunProcess = typeof import("../lib/sandbox").runProcess;
 const today = await import("../lib/sandbox");
 const earlier = (await import(path.join(oldSandbox, "index.ts"))) as { runProcess: RunProcess };
 // one runtime per process (lib/process-state): the earlier copy runs in the one started here
-const status = await today.initSandbox({
-  locations: {
-    dataDir,
-    appDir: ROOT,
-    toolsDir: path.join(dataDir, "tools"),
-    skillsDir: path.join(ROOT, "skills"),
-  },
-  network: { mode: "open" },
-  disabled: false,
-});
-if (status.mode !== "on") {
-  console.error(`sandbox unavailable: ${status.reason}`);
-  process.exit(2);
-}
+await startBenchSandbox({ dataDir });
 
 function until(child: ChildProcess): Promise<void> {
   return new Promise((resolve, reject) => {

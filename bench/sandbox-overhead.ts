@@ -26,6 +26,7 @@ import { mkdirSync, mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { startBenchSandbox } from "./support/sandbox";
 import { deadline, machine, ms, ROOT, round, summarize, writeResult } from "./support/stats";
 
 const { values } = parseArgs({
@@ -55,27 +56,14 @@ const { dbReady } = await import("../lib/db/client");
 const { forgetProcess, recordProcess } = await import("../lib/db/queries/processes");
 const { createSession, startTurn } = await import("../lib/db/queries/sessions");
 const { runCommand } = await import("../lib/agent/tools/run-command");
-const { initSandbox, runProcess, shutdownSandbox } = await import("../lib/sandbox");
+const { runProcess, shutdownSandbox } = await import("../lib/sandbox");
 const { callAgentTool } = await import("../lib/tools/call");
 const { sha256 } = await import("../lib/tools/hash");
 type ToolContext = import("../lib/tools/types").ToolContext;
 type CallableTool = import("../lib/tools/catalog").CallableTool;
 
 await dbReady();
-const status = await initSandbox({
-  locations: {
-    dataDir,
-    appDir: ROOT,
-    toolsDir: path.join(dataDir, "tools"),
-    skillsDir: path.join(ROOT, "skills"),
-  },
-  network: { mode: "open" },
-  disabled: false,
-});
-if (status.mode !== "on") {
-  console.error(`sandbox unavailable: ${status.reason}`);
-  process.exit(2);
-}
+await startBenchSandbox({ dataDir });
 const session = await createSession({ title: "bench", workspace, budgetUsd: null, model: "bench" });
 const turn = await startTurn(session.id);
 let seq = 0;

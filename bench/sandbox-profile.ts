@@ -18,6 +18,7 @@ import { mkdirSync, mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { startBenchSandbox } from "./support/sandbox";
 import { machine, ms, ROOT, summarize } from "./support/stats";
 
 const { values } = parseArgs({
@@ -30,24 +31,15 @@ const dataDir = mkdtempSync(path.join(os.tmpdir(), "ratchet-bench-profile-"));
 const workspace = path.join(dataDir, "workspace");
 mkdirSync(workspace);
 
-const { initSandbox, runProcess } = await import("../lib/sandbox");
+const { runProcess } = await import("../lib/sandbox");
 const { prepareSandboxed } = await import("../lib/sandbox/prepare");
 const { readyRuntime } = await import("../lib/sandbox/sandbox-runtime");
 const { createTaskCap } = await import("../lib/sandbox/task-cap");
 
-const status = await initSandbox({
-  locations: {
-    dataDir,
-    appDir: ROOT,
-    toolsDir: path.join(dataDir, "tools"),
-    skillsDir: path.join(ROOT, "skills"),
-  },
-  network: { mode: "open" },
-  disabled: false,
-});
+await startBenchSandbox({ dataDir });
 const runtime = readyRuntime();
-if (status.mode !== "on" || !runtime) {
-  console.error(`sandbox unavailable: ${status.reason}`);
+if (!runtime) {
+  console.error("sandbox unavailable: no runtime after it started");
   process.exit(2);
 }
 
