@@ -31,7 +31,7 @@ test("a failing turn escalates to the strong model, the waterfall shows it, a pi
     await expect(fact(FAST).getByTestId("fact-price")).toHaveText("$1 in · $1 out per 1M (yours)");
     await expect(fact(STRONG).getByTestId("fact-price")).toHaveText("$20 in · $20 out per 1M (yours)");
     // nobody gave the scripted models a window: unknown, not a made-up number
-    await expect(fact(STRONG).getByTestId("fact-window")).toHaveText("unknown (unknown)");
+    await expect(fact(STRONG).getByTestId("fact-window")).toHaveText("unknown (set it under Prices)");
 
     await newSession(page, "tiers");
     await send(page, "[[cmd: exit 1]] [[cmd: exit 1]] [[text: tiers-escalated]]");

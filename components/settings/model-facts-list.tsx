@@ -4,7 +4,8 @@ const SOURCE_LABELS: Record<FactSource, string> = {
   person: "yours",
   endpoint: "from the endpoint",
   table: "Ratchet's table",
-  unknown: "unknown",
+  // "unknown (unknown)" told nothing: say where a person can give the figure
+  unknown: "set it under Prices",
 };
 
 /** A model's figures as a person reads them: unknown says unknown, never 0 or $0. */
