@@ -37,9 +37,8 @@ test("the model's Markdown answer reads as text with styles in the terminal and 
   // the user's message is echoed as typed: wait for what only the rendered answer shows
   await expect.poll(() => terminalText(page)).toContain("• second change");
   await expect(page.getByTestId("session-status")).toHaveText("idle");
-  const rows = (await terminalText(page)).split("\n");
   // the marks are gone, what they meant is shown, and every row of it stays behind the gutter
-  for (const row of [
+  const shown = [
     "  Fixed the flaky test",
     "  It now waits for ready with waitFor; see the docs (https://example.com/guide).",
     "  • first change",
@@ -47,8 +46,15 @@ test("the model's Markdown answer reads as text with styles in the terminal and 
     "  ╭─ ts",
     "  │ const ok = true;",
     "  ╰─",
-  ])
-    expect(rows).toContain(row);
+  ];
+  // polled, not read once: the terminal may be writing the transcript again (a stream reconnect)
+  await expect
+    .poll(async () => {
+      const rows = (await terminalText(page)).split("\n");
+      return shown.filter((row) => !rows.includes(row));
+    })
+    .toEqual([]);
+  const rows = (await terminalText(page)).split("\n");
   // the answer starts at its heading (the user's message above it is echoed as typed)
   const answer = rows.slice(rows.indexOf("  Fixed the flaky test"));
   expect(

@@ -5,10 +5,10 @@ import type { Page } from "@playwright/test";
 import { E2E } from "./support/constants";
 import { expect, terminalText, test } from "./support/fixtures";
 
-/** A git repository in the e2e workspace root, made as a person would, with one uncommitted change. */
-function dirtyRepo(): { folder: string; name: string } {
-  mkdirSync(E2E.workspace, { recursive: true });
-  const folder = mkdtempSync(path.join(E2E.workspace, "repo-"));
+/** A git repository (in the e2e workspace root unless told), made as a person would, with one uncommitted change. */
+function dirtyRepo(parent = E2E.workspace): { folder: string; name: string } {
+  mkdirSync(parent, { recursive: true });
+  const folder = mkdtempSync(path.join(parent, "repo-"));
   const git = (...args: string[]) =>
     execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], {
       cwd: folder,
@@ -32,7 +32,11 @@ async function openBrowser(page: Page) {
 test("a session starts from a task typed in the first field, in a folder picked in the browser", async ({
   authed: page,
 }) => {
-  const repo = dirtyRepo();
+  // in a folder of its own: a listing works out the git state of its first 24 repositories only,
+  // and the e2e workspace root holds many by the time this runs
+  mkdirSync(E2E.workspace, { recursive: true });
+  const parent = mkdtempSync(path.join(E2E.workspace, "pick-"));
+  const repo = dirtyRepo(parent);
   await page.goto("/sessions");
   // the task is the form's first field
   const first = page.getByRole("form", { name: "New session" }).locator("input, textarea").first();
@@ -42,6 +46,8 @@ test("a session starts from a task typed in the first field, in a folder picked 
   const dialog = await openBrowser(page);
   await dialog.getByTestId("folder-entry").first().click();
   await expect(dialog.getByTestId("folder-current")).toHaveText(E2E.workspace);
+  await dialog.locator(`[data-testid="folder-entry"][data-name="${path.basename(parent)}"]`).click();
+  await expect(dialog.getByTestId("folder-current")).toHaveText(parent);
   const entry = dialog.locator(`[data-testid="folder-entry"][data-name="${repo.name}"]`);
   await expect(entry.getByTestId("folder-git")).toContainText("trunk");
   await expect(entry.getByTestId("folder-git-state")).toHaveText("1 changed");
