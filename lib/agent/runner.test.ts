@@ -41,6 +41,9 @@ beforeEach(async () => {
     model: "fake-model",
     api: "chat",
     stepLimit: 10,
+    // no tiers: another file (runner-tiers.test.ts) may have saved some in the shared database
+    fastModel: "",
+    strongModel: "",
   });
 });
 
