@@ -15,8 +15,8 @@ import { expect, test } from "../support/fixtures";
 import {
   type Api,
   apiClient,
+  commandDescendants,
   createSession,
-  descendants,
   processesMatching,
   queryDatabase,
   readEvents,
@@ -258,7 +258,7 @@ test("row 11: connections to a host outside the allowlist, this machine and the 
 test("row 12: a busy loop, a fork bomb, a firehose and background servers are killed or capped, nothing survives, server memory stays flat", async () => {
   test.setTimeout(180_000);
   const pid = serverPid(sec.app);
-  const baseline = descendants(pid).length;
+  const baseline = commandDescendants(pid).length;
   const rssBefore = rssMiB(pid);
   writeFileSync(
     path.join(sec.dirs.workspace, "package.json"),
@@ -300,7 +300,7 @@ test("row 12: a busy loop, a fork bomb, a firehose and background servers are ki
     expect(processesMatching(needle), needle).toEqual([]);
   }
   const rssRightAfter = rssMiB(pid);
-  await expect.poll(() => descendants(pid).length, { timeout: 10_000 }).toBeLessThanOrEqual(baseline);
+  await expect.poll(() => commandDescendants(pid).length, { timeout: 10_000 }).toBeLessThanOrEqual(baseline);
   // the firehose's NULs are not streamed (lib/sandbox/controls.ts); when each one went through the
   // event log as `\u0000`, the server was 300–450 MiB larger right after the turn (docs/security.md)
   expect(rssRightAfter - rssBefore).toBeLessThan(150);

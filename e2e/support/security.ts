@@ -462,6 +462,19 @@ export function descendants(pid: number, all: Proc[] = processes()): Proc[] {
   return found;
 }
 
+/**
+ * Live descendants of `pid` that belong to commands: a sandbox kept ready for a session's next
+ * command (lib/sandbox/prestart.ts; its shells wait for `__cmd`) has run nothing, and it and
+ * what it started (its bridge) are left out.
+ */
+export function commandDescendants(pid: number): Proc[] {
+  const all = processes();
+  const under = descendants(pid, all);
+  const ready = under.filter((p) => p.cmdline.includes("__cmd"));
+  const kept = new Set([...ready, ...ready.flatMap((p) => descendants(p.pid, all))].map((p) => p.pid));
+  return under.filter((p) => !kept.has(p.pid));
+}
+
 /** The `next start` server: the process itself, or the child scripts/start.mjs started. */
 export function serverPid(app: AppServer): number {
   const self = readProc(app.pid);

@@ -83,6 +83,7 @@ function unsandboxed(command: string, env: Record<string, string>, marker: strin
     fds: [],
     release: async () => {},
     finish: async () => ({ denials: [], guarded: [] }),
+    prestart: null,
   };
 }
 

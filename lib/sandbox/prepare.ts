@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
-import { statSync } from "node:fs";
-import { mkdir, realpath, stat, writeFile } from "node:fs/promises";
+import { closeSync, fstatSync, openSync, statSync, unlinkSync } from "node:fs";
+import { lstat, mkdir, realpath, stat, writeFile } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { buildChildEnv } from "./child-env";
 import { bwrapArguments, type HostLayout, isInside, type TaskMount } from "./filesystem-view";
@@ -59,6 +60,25 @@ export interface PreparedCommand {
   release(): Promise<void>;
   /** After the process ended: the proxy's refusals and what the workspace guard undid. */
   finish(): Promise<{ denials: string[]; guarded: string[] }>;
+  /** Prepared with `prestart`: where the command goes once it is known (see `prestartedShell`). */
+  prestart: PrestartSlot | null;
+}
+
+/**
+ * A sandbox started before its command: the inner shell waits on stdin, then reads the command
+ * from `fd`, an unlinked file of ours it holds as descriptor `inside`.
+ */
+export interface PrestartSlot {
+  fd: number;
+  inside: number;
+  /**
+   * Whether the sandbox still is what preparing it now would make: the same folders (by identity,
+   * not by name), the same protected names in them, the same borrowed object store. Only then may
+   * a command run in it; otherwise it is discarded.
+   */
+  stillCurrent(): Promise<boolean>;
+  /** For a sandbox that never ran a command: closes what it holds and leaves the workspace alone. */
+  discard(): Promise<void>;
 }
 
 export interface PrepareInput {
@@ -71,6 +91,8 @@ export interface PrepareInput {
   marker: string;
   /** Descriptors the caller passes to the command itself (a lifeline); every other one is closed. */
   keepFds?: number[];
+  /** Start the sandbox now; `command` is ignored and comes later through the slot. */
+  prestart?: boolean;
 }
 
 /** First passed descriptor: 0–2 are stdio, 3 the gate's script. */
@@ -94,6 +116,9 @@ class TaskView {
   readonly fds: number[] = [];
   readonly guards: { snapshot: GuardSnapshot; quarantine: string }[] = [];
   readonly shown: string[] = [];
+  /** What each writable folder was when it was opened: a prestarted sandbox is checked against it. */
+  readonly identities: { path: string; dev: number; ino: number }[] = [];
+  sharedObjects: string | null = null;
   private readonly closers: (() => Promise<void>)[] = [];
 
   constructor(private readonly dataDir: string) {}
@@ -107,6 +132,8 @@ class TaskView {
   /** Writable, by verified descriptor; its protected names read-only and guarded. */
   async writable(dir: string): Promise<void> {
     const opened = await openVerified(dir, { exact: true });
+    const { dev, ino } = fstatSync(opened.fd);
+    this.identities.push({ path: opened.real, dev, ino });
     this.mounts.push({ kind: "rw-fd", fd: this.pass(opened.fd, opened.close), path: opened.real });
     this.shown.push(opened.real);
     const snapshot = await snapshotWorkspace(opened.real);
@@ -195,6 +222,50 @@ function closeInherited(keep: readonly number[]): string {
   return `for __fd in /proc/self/fd/*; do __fd=\${__fd##*/}; [ "$__fd" -gt 2 ]${kept} && [ -e "/proc/self/fd/$__fd" ] && exec {__fd}<&-; done; unset __fd`;
 }
 
+/**
+ * What a prestarted sandbox runs once its command arrives: the go byte on stdin (EOF: never
+ * used, exit having run nothing), then the command from the slot's file through a fresh open of
+ * the descriptor, read by a builtin (no process), and exactly what a fresh sandbox would `exec`.
+ */
+function awaitCommand(fd: number): string {
+  const n = Math.trunc(fd);
+  return [
+    "read -r -n 1 || exit 125",
+    "exec </dev/null",
+    `IFS= read -r -d '' __cmd </dev/fd/${n} || :`,
+    `exec ${n}<&-`,
+    'exec /bin/bash --norc --noprofile -c "$__cmd"',
+  ].join("\n");
+}
+
+/** An anonymous file of ours for a prestarted sandbox's command. */
+function openCommandFile(): number {
+  const file = path.join(os.tmpdir(), `ratchet-command-${randomUUID()}`);
+  const fd = openSync(file, "wx", 0o600);
+  unlinkSync(file);
+  return fd;
+}
+
+async function stillCurrent(view: TaskView, spec: SandboxSpec): Promise<boolean> {
+  try {
+    for (const [i, dir] of spec.writable.entries()) {
+      const was = view.identities[i];
+      if (!was || (await realpath(dir)) !== was.path) return false;
+      const now = await lstat(was.path);
+      if (!now.isDirectory() || now.dev !== was.dev || now.ino !== was.ino) return false;
+    }
+    for (const { snapshot } of view.guards) {
+      const now = await snapshotWorkspace(snapshot.workspace);
+      if (now.entries.some((entry, i) => entry.digest !== snapshot.entries[i]?.digest)) return false;
+    }
+    if (spec.workspace && (await sharedObjectsOf(await realpath(spec.workspace))) !== view.sharedObjects)
+      return false;
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const PROXY_URL = "http://127.0.0.1:3128";
 
 const PROXY_ENV: Record<string, string> = {
@@ -213,6 +284,7 @@ export async function prepareSandboxed(input: PrepareInput, runtime: ReadyRuntim
   const settings = runtime.settings();
   const view = new TaskView(locations.dataDir);
   let proxy: CommandProxy | null = null;
+  let slotFd: number | null = null;
   try {
     for (const dir of spec.writable) await view.writable(dir);
     for (const target of spec.readable ?? []) await view.readable(target);
@@ -224,6 +296,7 @@ export async function prepareSandboxed(input: PrepareInput, runtime: ReadyRuntim
       view.mounts.push({ kind: "rw", path: home, source: await ensureHome(stateDir, runtime.gitIdentity) });
       // a worktree session's repository borrows the objects of the one it was made from: read-only
       const shared = await sharedObjectsOf(await realpath(spec.workspace));
+      view.sharedObjects = shared;
       // a store gone since (the repository moved) is not mounted: git then says what it misses
       if (shared) await view.readable(shared, true).catch(() => {});
     } else view.mounts.push({ kind: "tmpfs", path: home });
@@ -237,13 +310,15 @@ export async function prepareSandboxed(input: PrepareInput, runtime: ReadyRuntim
         allowedPrivate: runtime.settings().privateNetworks,
       }));
     }
+    slotFd = input.prestart ? openCommandFile() : null;
+    const inside = FIRST_FD + view.fds.length;
     const inner = [
       // every descriptor above stdio goes, by allowlist: those passed for bwrap's mounts (host
       // folders, which `openat(fd, "..")` would leave the view by), and whatever the server itself
       // inherited without close-on-exec from what started it (a pipe, a socket)
-      closeInherited(input.keepFds ?? []),
+      closeInherited([...(input.keepFds ?? []), ...(slotFd === null ? [] : [inside])]),
       ...(networked ? [bridge(socat)] : []),
-      `exec /bin/bash --norc --noprofile -c ${quote(input.command)}`,
+      slotFd === null ? `exec /bin/bash --norc --noprofile -c ${quote(input.command)}` : awaitCommand(inside),
     ].join("\n");
     const args = bwrapArguments({
       layout,
@@ -270,10 +345,11 @@ export async function prepareSandboxed(input: PrepareInput, runtime: ReadyRuntim
       marker: input.marker,
     });
     const opened = proxy;
+    const commandFd = slotFd;
     return {
       script,
       env,
-      fds: view.fds,
+      fds: commandFd === null ? view.fds : [...view.fds, commandFd],
       release: () => view.release(),
       finish: async () => {
         await view.release();
@@ -284,10 +360,24 @@ export async function prepareSandboxed(input: PrepareInput, runtime: ReadyRuntim
           guarded.push(...(await enforceWorkspace(snapshot, quarantine)));
         return { denials, guarded };
       },
+      prestart:
+        commandFd === null
+          ? null
+          : {
+              fd: commandFd,
+              inside,
+              stillCurrent: () => stillCurrent(view, spec),
+              discard: async () => {
+                closeSync(commandFd);
+                await view.release();
+                await opened?.close();
+              },
+            },
     };
   } catch (error) {
     await view.release();
     await proxy?.close();
+    if (slotFd !== null) closeSync(slotFd);
     throw error;
   }
 }

@@ -1,17 +1,25 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { accessSync, closeSync, constants, openSync, unlinkSync, writeFileSync } from "node:fs";
+import { closeSync, writeFileSync } from "node:fs";
 import { stat } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
-import { processState } from "@/lib/process-state";
 import { createAnsiStripper } from "./ansi";
 import { dropIgnoredControls } from "./controls";
 import { formatBytes, ModelOutput } from "./output";
-import { type PreparedCommand, prepareSandboxed, type SandboxSpec } from "./prepare";
+import { type PreparedCommand, type PrestartSlot, prepareSandboxed, type SandboxSpec } from "./prepare";
+import {
+  discardPrestarted,
+  type Prestarted,
+  type PrestartPlan,
+  prestartPlan,
+  schedulePrestart,
+  takePrestarted,
+  withTmp,
+} from "./prestart";
+import { makePrivateTmp, removePrivateTmp, sandboxEnv } from "./private-tmp";
 import { groupExists, signalGroup } from "./reap";
 import { readyRuntime, sandboxStatus, unsandboxedEnv } from "./sandbox-runtime";
 import { collectSecrets, createStreamMasker, maskSecrets, type StreamMasker } from "./secrets";
+import { closeScript, JOIN_FAILED, openGate, type Shell, spawnShell } from "./shell";
 import { createTaskCap, type TaskCap } from "./task-cap";
 
 export interface RunProcessOptions {
@@ -40,6 +48,13 @@ export interface RunProcessOptions {
   sandbox?: SandboxSpec;
   /** Most tasks (processes and threads) alive at once, where the machine can enforce it. */
   maxTasks?: number;
+  /** A temp folder only this command may write (TMPDIR, TMP, TEMP), removed after it. */
+  privateTmp?: boolean;
+  /**
+   * Sandboxed: run in a sandbox started ahead for the same request when one is ready, and start
+   * one for the next command after this one (prestart.ts). Same containment either way.
+   */
+  prestart?: boolean;
 }
 
 export type RunStatus =
@@ -67,73 +82,20 @@ export interface RunProcessResult {
   sandboxDenials: string[];
   /** Protected workspace files the command created or swapped, and what was done about them. */
   workspaceGuard: string[];
+  /** It ran in a sandbox started before it (`prestart`). */
+  prestarted: boolean;
 }
 
 type StopReason = "timeout" | "cancelled" | "output-cap";
 
-const SETPRIV = "/usr/bin/setpriv";
 const KILL_GRACE_MS = 2000;
 /** setTimeout fires immediately for larger delays. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 /** How long output may still arrive after the shell exited (background jobs hold the pipe). */
 const DRAIN_MS = 100;
 
-/** Looked up once per process: the system's binaries do not change while the server runs. */
-const hasSetpriv = processState("sandbox.setpriv", () => {
-  try {
-    accessSync(SETPRIV, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-});
-
-/** What the gate prints when it cannot join its pids group; it exits then, having run nothing. */
-const JOIN_FAILED = "ratchet: the command could not join its pids group; it was not run";
-
-/**
- * The shell starts before its script runs and waits on stdin: moving the shell into its pids
- * group runs meanwhile, and the shell forks nothing until that is done. Where the group takes a
- * process that moves itself (cgroup v1, `$1` names its file), the shell does so after the gate
- * opens and before it forks or runs anything, and exits if it cannot. The script arrives in fd 3,
- * an unlinked file: Node's stdio pipes are sockets, which `.` cannot open and `read` would take
- * byte by byte.
- */
-const GATE = [
-  // stderr joins stdout inside the shell, so one pipe carries both in the order they were written
-  "exec 2>&1",
-  "read -r -n 1 || exit 125",
-  "exec </dev/null",
-  `[ -z "$1" ] || { echo 0 >"$1"; } 2>/dev/null || { echo ${JSON.stringify(JOIN_FAILED)}; exit 125; }`,
-  "set --",
-  ". /dev/fd/3",
-].join("\n");
-
-function commandLine(selfJoinFile: string): [string, string[]] {
-  // --norc: a non-interactive bash whose stdin is a socket (Node's pipes are socketpairs) thinks it
-  // was started by sshd and runs ~/.bashrc when SHLVL is unset (a service, a container), outside the
-  // sandbox and before every command: slow, and stuck behind whatever it waits on (pyenv's lock)
-  const bash = ["bash", "--norc", "--noprofile", "-c", GATE, "bash", selfJoinFile];
-  // the shell gets SIGKILL if the server dies, even by SIGKILL
-  if (hasSetpriv()) return [SETPRIV, ["--pdeathsig", "KILL", "--", ...bash]];
-  return ["bash", bash.slice(1)];
-}
-
 function quote(arg: string): string {
   return `'${arg.replaceAll("'", `'\\''`)}'`;
-}
-
-/** What the gate sources; fd 3 closes first so the command does not inherit it. */
-function gateScript(script: string): string {
-  return `exec 3<&-\n${script}`;
-}
-
-/** An anonymous file for the script, passed to the shell as fd 3. */
-function openScriptFile(marker: string): number {
-  const file = path.join(os.tmpdir(), `ratchet-script-${marker}`);
-  const fd = openSync(file, "wx", 0o600);
-  unlinkSync(file);
-  return fd;
 }
 
 /** Raised while preparing a spawned shell; the shell is killed before it runs anything. */
@@ -170,6 +132,7 @@ function notRun(
     durationMs: performance.now() - started,
     sandboxDenials: [],
     workspaceGuard: [],
+    prestarted: false,
   };
   if (error !== undefined) result.error = error;
   return result;
@@ -185,14 +148,64 @@ export async function runProcess(opts: RunProcessOptions): Promise<RunProcessRes
   if (opts.sandbox && sandbox.mode === "unavailable")
     return notRun("sandbox-unavailable", started, `Refused: ${sandbox.reason}`);
   const spec = sandbox.mode === "on" ? opts.sandbox : undefined;
+  const plan = planOf(opts, spec);
+  try {
+    // bash cannot hold a NUL in a variable: such a command runs as it always did
+    const ready = plan && !opts.command.includes("\0") ? await takePrestarted(plan) : null;
+    if (ready) {
+      const result = await runPrestarted(opts, secrets, ready);
+      if (result) return result;
+    }
+    const tmp = opts.privateTmp ? await makePrivateTmp() : null;
+    try {
+      return await runFresh(opts, secrets, started, spec, tmp);
+    } finally {
+      if (tmp) await removePrivateTmp(tmp);
+    }
+  } finally {
+    // started while the model thinks about this command's output
+    if (plan) void schedulePrestart(plan);
+  }
+}
+
+function planOf(opts: RunProcessOptions, spec: SandboxSpec | undefined): PrestartPlan | null {
+  const runtime = spec && opts.prestart ? readyRuntime() : null;
+  if (!spec || !runtime) return null;
+  return prestartPlan({
+    cwd: opts.cwd,
+    spec,
+    env: opts.env ?? {},
+    maxTasks: opts.maxTasks ?? DEFAULT_MAX_TASKS,
+    privateTmp: opts.privateTmp === true,
+    runtime,
+  });
+}
+
+/**
+ * Starts the sandbox a `prestart` request would find, and resolves once it is ready: for tests
+ * and benchmarks that must know the next command runs in one.
+ */
+export async function prestartFor(opts: RunProcessOptions): Promise<void> {
+  const plan = planOf(opts, sandboxStatus().mode === "on" ? opts.sandbox : undefined);
+  if (plan) await schedulePrestart(plan);
+}
+
+async function runFresh(
+  opts: RunProcessOptions,
+  secrets: string[],
+  started: number,
+  spec: SandboxSpec | undefined,
+  tmp: string | null,
+): Promise<RunProcessResult> {
   const marker = randomUUID();
   let prepared: PreparedCommand;
   if (spec) {
     try {
       const runtime = readyRuntime();
-      if (!runtime) throw new Error(sandbox.reason ?? "not initialized");
+      if (!runtime) throw new Error(sandboxStatus().reason ?? "not initialized");
+      const request = withTmp(spec, opts.env ?? {}, tmp);
       prepared = await prepareSandboxed(
-        { command: opts.command, cwd: opts.cwd, spec, env: opts.env ?? {}, marker },
+        { command: opts.command, cwd: opts.cwd, spec: request.spec, env: request.env, marker },
         runtime,
       );
     } catch (error) {
@@ -204,12 +217,47 @@ export async function runProcess(opts: RunProcessOptions): Promise<RunProcessRes
       );
     }
   } else {
-    prepared = unsandboxed(opts, marker);
+    prepared = unsandboxed(opts, marker, tmp);
   }
   const cap = createTaskCap(opts.maxTasks ?? DEFAULT_MAX_TASKS);
   const result = await new Promise<RunProcessResult>((resolve) =>
     new ProcessRun(opts, secrets, started, resolve, prepared, marker, cap).start(),
   );
+  return settle(result, prepared, cap, secrets);
+}
+
+/**
+ * The command in a sandbox started for it before it was known, or null when that sandbox ended
+ * before the command reached it (it then runs fresh). Timing starts here: the wait was not its.
+ */
+async function runPrestarted(
+  opts: RunProcessOptions,
+  secrets: string[],
+  ready: Prestarted,
+): Promise<RunProcessResult | null> {
+  if (ready.shell.exit) {
+    await discardPrestarted(ready);
+    return null;
+  }
+  const started = performance.now();
+  const result = await new Promise<RunProcessResult>((resolve) =>
+    new ProcessRun(opts, secrets, started, resolve, ready.prepared, ready.marker, ready.cap).adopt(
+      ready.shell,
+      ready.slot,
+    ),
+  );
+  result.prestarted = true;
+  const settled = await settle(result, ready.prepared, ready.cap, secrets);
+  if (ready.tmp) await removePrivateTmp(ready.tmp);
+  return settled;
+}
+
+async function settle(
+  result: RunProcessResult,
+  prepared: PreparedCommand,
+  cap: TaskCap | null,
+  secrets: string[],
+): Promise<RunProcessResult> {
   await releaseCap(cap);
   const after = await prepared.finish();
   result.sandboxDenials = after.denials.map((line) => maskSecrets(line, secrets));
@@ -218,13 +266,14 @@ export async function runProcess(opts: RunProcessOptions): Promise<RunProcessRes
 }
 
 /** Its own `bash -c`, as inside the sandbox: error messages and `$0` stay those of a plain shell. */
-function unsandboxed(opts: RunProcessOptions, marker: string): PreparedCommand {
+function unsandboxed(opts: RunProcessOptions, marker: string, tmp: string | null): PreparedCommand {
   return {
     script: `exec bash -c ${quote(opts.command)}`,
-    env: unsandboxedEnv(opts.env ?? {}, marker),
+    env: unsandboxedEnv({ ...(opts.env ?? {}), ...(tmp ? sandboxEnv(tmp) : {}) }, marker),
     fds: [],
     release: async () => {},
     finish: async () => ({ denials: [], guarded: [] }),
+    prestart: null,
   };
 }
 
@@ -249,7 +298,7 @@ class ProcessRun {
   private readonly timers = new Set<NodeJS.Timeout>();
   private killTimer: NodeJS.Timeout | null = null;
   private settled = false;
-  private scriptFd: number | null = null;
+  private shell: Shell | null = null;
   private failure: NotStarted | null = null;
   /** The first characters of the output: where the gate says it could not join the pids group. */
   private head = "";
@@ -270,65 +319,75 @@ class ProcessRun {
   private readonly onAbort = (): void => this.stop("cancelled");
 
   start(): void {
-    let scriptFd: number;
+    let shell: Shell;
     try {
-      scriptFd = openScriptFile(this.marker);
+      shell = spawnShell(this.prepared, this.cap, {
+        cwd: this.opts.cwd,
+        marker: this.marker,
+        keepStdin: false,
+      });
     } catch (error) {
       this.onError(error instanceof Error ? error : new Error(String(error)));
       return;
     }
-    this.scriptFd = scriptFd;
-    const [file, args] = commandLine(this.cap?.selfJoinFile ?? "");
-    const child = spawn(/*turbopackIgnore: true*/ file, args, {
-      cwd: this.opts.cwd,
-      // cast: Next.js declares NODE_ENV required on ProcessEnv; a child env need not carry it
-      env: this.prepared.env as NodeJS.ProcessEnv,
-      detached: true,
-      stdio: ["pipe", "pipe", "pipe", scriptFd, ...this.prepared.fds],
-    });
-    // the child holds its own copies of the descriptors now
-    void this.prepared.release();
+    if (this.attach(shell)) void this.openGate(shell);
+  }
+
+  /**
+   * Runs the command in a sandbox that was started before it, waiting on stdin (prestart.ts): its
+   * text goes into the slot's file, then the go byte and EOF on stdin.
+   */
+  adopt(shell: Shell, slot: PrestartSlot): void {
+    try {
+      if (!this.attach(shell)) return;
+      writeFileSync(slot.fd, this.opts.command);
+      shell.child.stdin?.end("\n");
+    } catch (error) {
+      this.failure = new NotStarted("spawn-error", `could not hand the command over: ${String(error)}`);
+      signalGroup(this.pgid, "SIGKILL");
+    } finally {
+      closeSync(slot.fd);
+    }
+  }
+
+  /** Listens to a spawned shell; false when its spawn failed (the "error" event reports it). */
+  private attach(shell: Shell): boolean {
+    this.shell = shell;
+    const child = shell.child;
     this.child = child;
-    child.once("error", (error) => this.onError(error));
-    if (child.pid === undefined) return; // spawn failed; "error" follows
+    shell.onError = (error) => this.onError(error);
+    if (child.pid === undefined) {
+      if (shell.error) this.onError(shell.error);
+      return false;
+    }
     this.pgid = child.pid; // detached: the child leads its own group
-    child.stdin?.on("error", () => {}); // the shell may be killed before its gate opens
-    child.once("exit", (code, signal) => this.onExit(code, signal));
     for (const pipe of [child.stdout, child.stderr]) {
-      if (!pipe) continue;
+      // a prestarted shell's stderr closed long ago (the gate sends it to stdout): no data was
+      // lost, but its "close" was emitted before anyone listened
+      if (!pipe || pipe.closed) continue;
       this.openPipes++;
       pipe.on("data", (chunk: Buffer) => this.onData(chunk));
       pipe.once("close", () => this.onPipeClosed());
     }
     this.armStops();
     this.notifySpawn(child.pid);
-    void this.openGate(child.pid);
+    shell.onExit = (code, signal) => this.onExit(code, signal);
+    if (shell.exit) this.onExit(shell.exit.code, shell.exit.signal);
+    return true;
   }
 
   /** Runs the script once it is wrapped and the shell sits in its pids group. */
-  private async openGate(pid: number): Promise<void> {
+  private async openGate(shell: Shell): Promise<void> {
     try {
-      // a shell that joins by itself needs no wait: it joins before it runs anything
-      if (!this.cap?.selfJoinFile) await this.cap?.join(pid);
-      if (this.stopReason || this.exit || this.scriptFd === null) return; // stopped meanwhile
-      writeFileSync(this.scriptFd, gateScript(this.prepared.script));
-      this.child?.stdin?.end("\n");
+      await openGate(shell, this.cap, this.prepared.script, {
+        keepStdin: false,
+        wanted: () => !this.stopReason && !this.exit,
+      });
     } catch (error) {
       if (this.stopReason || this.exit) return;
-      this.failure =
-        error instanceof NotStarted
-          ? error
-          : new NotStarted("spawn-error", `could not cap the command's tasks: ${String(error)}`);
+      this.failure = new NotStarted("spawn-error", `could not cap the command's tasks: ${String(error)}`);
       signalGroup(this.pgid, "SIGKILL");
-    } finally {
-      this.closeScript();
     }
-  }
-
-  private closeScript(): void {
-    if (this.scriptFd === null) return;
-    closeSync(this.scriptFd);
-    this.scriptFd = null;
   }
 
   private armStops(): void {
@@ -399,6 +458,7 @@ class ProcessRun {
 
   private onExit(code: number | null, signal: string | null): void {
     this.exit = { code, signal };
+
     // background jobs (`server &`) would outlive the command and hold the pipe open
     this.terminateGroup();
     // Node can report the exit before it has read what the shell wrote just before exiting: libuv
@@ -439,7 +499,7 @@ class ProcessRun {
   }
 
   private cleanup(): void {
-    this.closeScript();
+    if (this.shell) closeScript(this.shell);
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     this.opts.signal?.removeEventListener("abort", this.onAbort);
@@ -478,6 +538,7 @@ class ProcessRun {
       durationMs: performance.now() - this.started,
       sandboxDenials: [],
       workspaceGuard: [],
+      prestarted: false,
     };
   }
 }

@@ -13,6 +13,7 @@ import {
   type SandboxSettings,
 } from "./policy";
 import type { ReadyRuntime } from "./prepare";
+import { closePrestarted } from "./prestart";
 
 export type SandboxMode = "on" | "off" | "unavailable";
 
@@ -211,5 +212,7 @@ export function unsandboxedEnv(extra: Record<string, string>, marker: string): R
   return buildChildEnv({ base: process.env, passNames: state().settings.envNames, fixed: {}, extra, marker });
 }
 
-/** Nothing long-lived to stop: proxies live and die with their commands. */
-export async function shutdownSandbox(): Promise<void> {}
+/** Proxies live and die with their commands; what is left are the sandboxes started ahead. */
+export async function shutdownSandbox(): Promise<void> {
+  await closePrestarted();
+}

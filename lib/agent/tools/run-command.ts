@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { runProcess, sandboxEnv, withPrivateTmp } from "@/lib/sandbox";
+import { runProcess } from "@/lib/sandbox";
 import { defineTool, type ToolOutcome } from "@/lib/tools/types";
 
 export const RUN_COMMAND_DEFAULTS = {
@@ -38,24 +38,24 @@ export const runCommand = defineTool({
   async execute(input, ctx): Promise<ToolOutcome> {
     const timeoutMs = input.timeout_ms ?? RUN_COMMAND_DEFAULTS.timeoutMs;
     const tracked: string[] = [];
-    const result = await withPrivateTmp((tmp) =>
-      runProcess({
-        command: input.command,
-        cwd: ctx.workspace,
-        env: sandboxEnv(tmp),
-        sandbox: { writable: [ctx.workspace, tmp], network: "policy", workspace: ctx.workspace },
-        timeoutMs,
-        modelCapBytes: RUN_COMMAND_DEFAULTS.modelCapBytes,
-        streamCapBytes: RUN_COMMAND_DEFAULTS.streamCapBytes,
-        signal: ctx.signal,
-        secrets: ctx.secrets,
-        onOutput: (chunk) => void ctx.emit({ type: "tool-output", callId: ctx.callId, chunk }),
-        onSpawn: (info) => {
-          tracked.push(info.marker);
-          void ctx.trackProcess(info);
-        },
-      }),
-    );
+    const result = await runProcess({
+      command: input.command,
+      cwd: ctx.workspace,
+      privateTmp: true,
+      // the next command of the session finds its sandbox started (lib/sandbox/prestart.ts)
+      prestart: true,
+      sandbox: { writable: [ctx.workspace], network: "policy", workspace: ctx.workspace },
+      timeoutMs,
+      modelCapBytes: RUN_COMMAND_DEFAULTS.modelCapBytes,
+      streamCapBytes: RUN_COMMAND_DEFAULTS.streamCapBytes,
+      signal: ctx.signal,
+      secrets: ctx.secrets,
+      onOutput: (chunk) => void ctx.emit({ type: "tool-output", callId: ctx.callId, chunk }),
+      onSpawn: (info) => {
+        tracked.push(info.marker);
+        void ctx.trackProcess(info);
+      },
+    });
     for (const marker of tracked) await ctx.untrackProcess(marker);
     const took = seconds(result.durationMs);
     const base = { outputBytes: result.outputBytes, exitCode: result.exitCode };
