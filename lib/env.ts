@@ -1,6 +1,7 @@
 import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
+import DEFAULTS from "./env-defaults.json";
 import { processState } from "./process-state";
 
 const POSTGRES_URL = /^postgres(ql)?:\/\//;
@@ -73,8 +74,8 @@ const schema = z
       .min(1, { message: MODEL_TIMEOUT_RANGE })
       .max(300, { message: MODEL_TIMEOUT_RANGE })
       .default(120),
-    HOST: z.string().min(1).default("127.0.0.1"),
-    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    HOST: z.string().min(1).default(DEFAULTS.HOST),
+    PORT: z.coerce.number().int().min(1).max(65535).default(DEFAULTS.PORT),
   })
   .superRefine((env, ctx) => {
     if (!LOOPBACK.has(env.HOST) && !env.RATCHET_ALLOW_REMOTE) {

@@ -9,6 +9,7 @@ import { prepareWorkspaces } from "@/lib/workspaces/startup";
 import { recoverFromCrash } from "./recover";
 import { startSandbox } from "./sandbox";
 import { installShutdown } from "./shutdown";
+import { waitForStartScript } from "./start-gate";
 import { startLeaseSweeper } from "./sweeper";
 import { syncToolsAtBoot } from "./tools";
 
@@ -29,6 +30,7 @@ export async function boot(): Promise<void> {
     }
     throw error;
   }
+  await waitForStartScript();
   await dbReady();
   try {
     accessToken();
