@@ -11,7 +11,7 @@ test("refuses to bind a non-loopback HOST without RATCHET_ALLOW_REMOTE and says 
   expect(result.stderr).toContain("RATCHET_ALLOW_REMOTE=1");
 });
 
-test("a setting only the full check catches stops the start while Next loads: nothing is ever answered, the reason is said", async () => {
+test("a configuration the server refuses at boot (Next already loading) stops the start: nothing is ever answered, the reason is said", async () => {
   const port = 3198;
   const child = spawn(process.execPath, ["scripts/start.mjs"], {
     env: { ...process.env, HOST: "127.0.0.1", PORT: String(port), RATCHET_TOKEN: "too-short" },
@@ -23,7 +23,7 @@ test("a setting only the full check catches stops the start while Next loads: no
   let answered = false;
   let done = false;
   void exited.then(() => (done = true));
-  // Next listens within a second; the check ends it: poll the port until the script has exited
+  // Next listens within a second and the boot ends it: poll the port until the script has exited
   while (!done) {
     answered ||= await fetch(`http://127.0.0.1:${port}/api/health`, { signal: AbortSignal.timeout(500) })
       .then(() => true)

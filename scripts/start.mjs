@@ -1,5 +1,5 @@
-// npm start: build if the sources changed, then start Next while this script validates the config
-// and migrates the database; the server's boot waits for this script's "ready" (lib/boot/start-gate.ts).
+// npm start: build if the sources changed, then start Next. The server's boot checks the configuration
+// and brings the database up to date (lib/boot) while Next loads, so a restart pays for one of the two.
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
@@ -39,64 +39,44 @@ function buildIsStale() {
 
 /**
  * HOST and PORT as Next needs them on its command line, read without the TypeScript loader (which
- * alone costs a few hundred ms): only a loopback host and a plain port; anything else waits for the
- * full check, which says what is wrong. The server validates them again (lib/env.ts, -H included).
+ * alone costs a few hundred ms): only a loopback host and a plain port; anything else is checked in
+ * full first, which says what is wrong before anything binds. The server checks them again.
  */
 function quickAddress() {
   const defaults = JSON.parse(readFileSync("lib/env-defaults.json", "utf8"));
   const host = process.env.HOST || defaults.HOST;
   const port = process.env.PORT || String(defaults.PORT);
-  // never bind beyond this machine before the full check has said it may
   if (!["127.0.0.1", "::1", "localhost"].includes(host)) return null;
   if (!/^[1-9][0-9]{0,4}$/.test(port) || Number(port) > 65535) return null;
   return { host, port };
 }
 
-function startNext(address, gated) {
-  const args = [dev ? "dev" : "start", "-H", address.host, "-p", address.port];
-  const child = spawn(bin("next"), args, {
-    stdio: gated ? ["inherit", "inherit", "inherit", "ipc"] : "inherit",
-    // our own shutdown marks running turns interrupted before exiting; Next's handler would exit first
-    env: { ...process.env, NEXT_MANUAL_SIG_HANDLE: "1", ...(gated ? { RATCHET_START_GATE: "ipc" } : {}) },
-  });
-  for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
-  child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
-  return child;
+async function checkedAddress() {
+  const { register } = await import("tsx/esm/api");
+  register();
+  const { parseEnv, EnvError } = await import("../lib/env.ts");
+  try {
+    const env = parseEnv(process.env);
+    return { host: env.HOST, port: String(env.PORT) };
+  } catch (error) {
+    if (!(error instanceof EnvError)) throw error;
+    console.error(`[ratchet] refusing to start. ${error.message}`);
+    process.exit(1);
+  }
 }
 
 process.env.NEXT_TELEMETRY_DISABLED = "1";
+const address = quickAddress() ?? (await checkedAddress());
+if (process.env.RATCHET_SANDBOX !== "off") ensureSystemPackages(["sandbox"]);
 if (!dev && buildIsStale()) {
   console.log("[ratchet] building the app (first start or sources changed)…");
   await run(bin("next"), ["build"]);
 }
-
-const early = quickAddress();
-const child = early && !dev ? startNext(early, true) : null;
-/** A problem found while Next loads: its server never got to touch anything. */
-function refuse(message) {
-  console.error(message);
-  child?.kill("SIGKILL");
-  process.exit(1);
-}
-
-const { register } = await import("tsx/esm/api");
-register();
-const { parseEnv, EnvError } = await import("../lib/env.ts");
-const { migrate, MigrationError } = await import("../lib/boot/migrate.ts");
-let env;
-try {
-  env = parseEnv(process.env);
-} catch (error) {
-  if (error instanceof EnvError) refuse(`[ratchet] refusing to start. ${error.message}`);
-  throw error;
-}
-if (env.RATCHET_SANDBOX !== "off") ensureSystemPackages(["sandbox"]);
-// in this process: a second node with the TypeScript loader would cost a few hundred ms per start
-try {
-  await migrate(env.databaseUrl);
-} catch (error) {
-  if (!(error instanceof MigrationError)) throw error;
-  refuse(`[ratchet] refusing to start: the database migration failed.\n${error.output}`);
-}
-if (child) child.send("ratchet:ready");
-else startNext({ host: env.HOST, port: String(env.PORT) }, false);
+const args = [dev ? "dev" : "start", "-H", address.host, "-p", address.port];
+const child = spawn(bin("next"), args, {
+  stdio: "inherit",
+  // our own shutdown marks running turns interrupted before exiting; Next's handler would exit first
+  env: { ...process.env, NEXT_MANUAL_SIG_HANDLE: "1" },
+});
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
+child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -1,7 +1,8 @@
 // The few system packages Ratchet needs: the sandbox (bubblewrap, socat) to run commands, ripgrep for
 // the search_code tool, and for the tests a browser for Playwright and procps for pgrep.
-import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { accessSync, constants, existsSync } from "node:fs";
+import path from "node:path";
 
 const NEEDED = [
   {
@@ -26,8 +27,16 @@ const NEEDED = [
   },
 ];
 
+/** On PATH as an executable: looked up in the folders, not by starting a shell (every start asks). */
 function has(cmd) {
-  return spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
+  return (process.env.PATH ?? "").split(":").some((dir) => {
+    try {
+      accessSync(path.join(dir || ".", cmd), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** Installs what is missing through apt when we are root; otherwise says what to install. */

@@ -6,10 +6,10 @@ import { EnvError, env } from "@/lib/env";
 import { resumePendingReflections, startReflectionScheduler } from "@/lib/learning/scheduler";
 import { warmTelemetry } from "@/lib/telemetry";
 import { prepareWorkspaces } from "@/lib/workspaces/startup";
+import { MigrationError, migrate } from "./migrate";
 import { recoverFromCrash } from "./recover";
 import { startSandbox } from "./sandbox";
 import { installShutdown } from "./shutdown";
-import { waitForStartScript } from "./start-gate";
 import { startLeaseSweeper } from "./sweeper";
 import { syncToolsAtBoot } from "./tools";
 
@@ -30,7 +30,14 @@ export async function boot(): Promise<void> {
     }
     throw error;
   }
-  await waitForStartScript();
+  // here, not in a step before `next start`: Next loads meanwhile and requests wait for the boot
+  try {
+    await migrate(env().databaseUrl);
+  } catch (error) {
+    if (!(error instanceof MigrationError)) throw error;
+    console.error(`[ratchet] refusing to start: the database migration failed.\n${error.output}`);
+    process.exit(1);
+  }
   await dbReady();
   try {
     accessToken();
