@@ -139,6 +139,25 @@ describe("a command in a prestarted sandbox", () => {
     expect((await aborted).status).toBe("cancelled");
   });
 
+  it.each([
+    ["prestarted", true],
+    ["fresh", false],
+  ])(
+    "aborted while its %s sandbox was being taken or built: stopped, and the command never runs",
+    async (_, prestart) => {
+      const ws = workspaceFor("aborted");
+      const opts = request(ws, "touch ran.txt; sleep 5", { prestart });
+      if (prestart) await prestartFor(opts);
+      const controller = new AbortController();
+      const running = runProcess({ ...opts, signal: controller.signal });
+      // after runProcess's first check, before the command is handed over
+      controller.abort();
+      const result = await running;
+      expect(result.status).toBe("cancelled");
+      expect(existsSync(path.join(ws, "ran.txt"))).toBe(false);
+    },
+  );
+
   it("runs a command holding a NUL in a fresh sandbox, as bash cannot hold one in a variable", async () => {
     const ws = workspaceFor("nul");
     await prestartFor(request(ws, "true"));

@@ -247,9 +247,11 @@ async function runPrestarted(
     ),
   );
   result.prestarted = true;
-  const settled = await settle(result, ready.prepared, ready.cap, secrets);
-  if (ready.tmp) await removePrivateTmp(ready.tmp);
-  return settled;
+  try {
+    return await settle(result, ready.prepared, ready.cap, secrets);
+  } finally {
+    if (ready.tmp) await removePrivateTmp(ready.tmp);
+  }
 }
 
 async function settle(
@@ -339,7 +341,8 @@ class ProcessRun {
    */
   adopt(shell: Shell, slot: PrestartSlot): void {
     try {
-      if (!this.attach(shell)) return;
+      // stopped already (aborted while it was taken): the command is never handed over
+      if (!this.attach(shell) || this.stopReason) return;
       writeFileSync(slot.fd, this.opts.command);
       shell.child.stdin?.end("\n");
     } catch (error) {
@@ -395,6 +398,8 @@ class ProcessRun {
     if (Number.isFinite(timeoutMs))
       this.later(Math.min(Math.max(0, timeoutMs), MAX_TIMER_MS), () => this.stop("timeout"));
     this.opts.signal?.addEventListener("abort", this.onAbort, { once: true });
+    // aborted while the sandbox was prepared or taken: an "abort" event will not come again
+    if (this.opts.signal?.aborted) this.stop("cancelled");
   }
 
   private notifySpawn(pid: number): void {
