@@ -32,7 +32,7 @@ import { type FakeLLM, startFakeLLM } from "../e2e/support/fake-llm";
 import {
   type Api,
   apiClient,
-  descendants,
+  commandDescendants,
   fdCount,
   fdTargets,
   HANG_MID_STREAM,
@@ -73,7 +73,7 @@ interface Sample {
   rssMiB: number;
   fds: number;
   threads: number;
-  /** Live processes under the server (commands, sandboxes, proxy bridges). */
+  /** Live processes under the server (commands, sandboxes, proxy bridges), not a sandbox kept ready. */
   processes: number;
   dbMiB: number;
   turns: number;
@@ -121,7 +121,7 @@ function sample(pid: number, started: number, turns: number, dataDir: string): S
     rssMiB: round(procStatus(pid, "VmRSS") / 1024, 1),
     fds: fdCount(pid),
     threads: procStatus(pid, "Threads"),
-    processes: descendants(pid).length,
+    processes: commandDescendants(pid).length,
     dbMiB: round(dbBytes / 2 ** 20, 2),
     turns,
   };
@@ -331,7 +331,7 @@ try {
     idleAfter.heap = await inspector.memory();
     await checkpoint("idle-after", idleAfter.t, heapDir !== "");
   }
-  const leftover = descendants(pid).map((p) => p.cmdline.slice(0, 160));
+  const leftover = commandDescendants(pid).map((p) => p.cmdline.slice(0, 160));
 
   const warmup = Math.max(120, (MINUTES * 60) / 5);
   const steady = samples.filter((s) => s.t >= warmup);
