@@ -10,6 +10,9 @@ export function recordRequest(turn: TurnState, body: string): void {
   // sent while step `steps + 1` runs: `steps` counts the finished ones
   const at = { sessionId: turn.sessionId, turnId: turn.turnId, step: turn.steps + 1 };
   turn.requests = turn.requests
+    // told as the body leaves, before `fetch` has written it: one macrotask later the request is
+    // out, and splitting, hashing and storing it (three statements) no longer go in front of it
+    .then(() => new Promise((resolve) => setImmediate(resolve)))
     .then(() => storeModelRequest(at, body))
     .catch((error) => console.error("[ratchet] could not store a model request", error));
 }

@@ -1,4 +1,5 @@
 import type { ModelMessage } from "ai";
+import type { SettingsSnapshot } from "@/lib/db/queries/settings";
 import { appendEvent } from "@/lib/events/log";
 import type { SessionEventBody, TurnStatus } from "@/lib/events/types";
 import type { FrictionMonitor } from "@/lib/learning/friction-monitor";
@@ -27,6 +28,8 @@ export interface TurnInput {
   config: ModelConfig;
   /** The session's tier override (auto / fast / strong); used only when a strong model is set. */
   tierOverride: TierOverride;
+  /** The settings the turn start reads, read together as the message came in (./settings.ts); read now without it. */
+  settings?: SettingsSnapshot;
 }
 
 /**
