@@ -23,7 +23,8 @@ import { sendMessage } from "./runner";
  * use is counted). Then 22 on SQLite (issue 20, docs/benchmarks.md §18): the settings in one read
  * (was three), the catalog's tool versions in one (was two), the lease claim without Prisma's
  * transaction (was UPDATE + COMMIT), the turn and the user's message in one transaction of
- * INSERTs (was INSERT, then INSERT, INSERT, SELECT, COMMIT).
+ * INSERTs (was INSERT, then INSERT, INSERT, SELECT, COMMIT). A prompt that uses learnings now adds
+ * one, not two (their use counted in one UPDATE: lib/db/queries/learning-use.test.ts).
  */
 const BUDGET = 22;
 
