@@ -84,6 +84,12 @@ export interface TurnState extends Readonly<Omit<TurnInput, "workspace">> {
   cut?: "length" | "content-filter";
   /** The turn's checkpoints so far, in order (./checkpoints.ts); settled before a tool runs. */
   checkpoints: Promise<void>;
+  /**
+   * Settles once the first model request is out (./requests.ts), or the turn is finishing without
+   * one: the turn-start checkpoint waits for it, so its process and queries never go in front.
+   */
+  firstRequestOut: Promise<void>;
+  readonly markRequestOut: () => void;
   /** A tool that may write ran in the current step. */
   stepMayWrite: boolean;
   /** A checkpoint failed in this turn (said once). */
@@ -112,6 +118,10 @@ export function newTurnState(input: TurnInput): TurnState {
     }
     return client;
   };
+  let markRequestOut = () => {};
+  const firstRequestOut = new Promise<void>((resolve) => {
+    markRequestOut = resolve;
+  });
   const turn: TurnState = {
     ...input,
     // also what commands print is masked against these, the access token included
@@ -130,6 +140,8 @@ export function newTurnState(input: TurnInput): TurnState {
     overflowRetried: false,
     status: "completed",
     checkpoints: Promise.resolve(),
+    firstRequestOut,
+    markRequestOut,
     stepMayWrite: false,
     checkpointFailed: false,
     requests: Promise.resolve(),
