@@ -48,7 +48,7 @@ export async function prepare(turn: TurnState): Promise<TurnPlan> {
     scratch: turn.kind === "evaluation",
     settings: turn.settings,
   });
-  // the state the turn starts from, recorded beside everything below (tools wait for it)
+  // the state the turn starts from, recorded once the first model request is out (tools wait for it)
   startCheckpoints(turn);
   pruneRequests();
   // Reading files, this lets the 202 go out before the database reads below, which hold the thread.

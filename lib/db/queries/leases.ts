@@ -18,7 +18,7 @@ const clientOf = (holder: LeaseHolder) => holder.client ?? db();
  */
 export async function claimLease(holder: LeaseHolder, sessionId: string, now: Date, until: Date) {
   const count = await clientOf(holder).$executeRaw`
-    UPDATE "Session" SET "leaseOwner" = ${holder.owner}, "leaseExpiresAt" = ${until}, "updatedAt" = ${now}
+    UPDATE "Session" SET "leaseOwner" = ${holder.owner}, "leaseExpiresAt" = ${until}, "updatedAt" = ${new Date()}
     WHERE "id" = ${sessionId}
       AND ("leaseOwner" IS NULL OR "leaseOwner" = ${holder.owner}
         OR "leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ${now})`;
