@@ -8,7 +8,9 @@
  * process's caches cold); then --turns warm ones. For each it reports the statements from sending the
  * message to the model request arriving, and the ones of a single event append. Writes
  * bench/results/turn-queries.json. With --profile, the first turn runs under the CPU profiler:
- * bench/results/turn-queries-first.cpuprofile, and its self time by where the code comes from.
+ * bench/results/turn-queries-first.cpuprofile, and its self time by where the code comes from;
+ * with --profile-warm, the warm turns' windows (message to model request) only, their self time summed.
+ * With --list, every statement of the last warm turn start, in the order sent.
  */
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cp } from "node:fs/promises";
@@ -24,6 +26,8 @@ const { values } = parseArgs({
     db: { type: "string" },
     turns: { type: "string", default: "10" },
     profile: { type: "boolean", default: false },
+    "profile-warm": { type: "boolean", default: false },
+    list: { type: "boolean", default: false },
   },
 });
 const TURNS = Math.max(1, Number.parseInt(values.turns, 10));
@@ -71,7 +75,7 @@ interface Profile {
 }
 
 /** Self time by origin: a package in node_modules, our own folder, node's internals, or GC/idle. */
-function selfTimeByOrigin(profile: Profile): [string, number][] {
+function selfTimeByOrigin(profile: Profile, byFunction = false): [string, number][] {
   const originOf = (node: ProfileNode): string => {
     const { url, functionName } = node.callFrame;
     const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1];
@@ -85,7 +89,9 @@ function selfTimeByOrigin(profile: Profile): [string, number][] {
       ? "(wasm: Prisma's query compiler)"
       : `(${functionName || "program"})`;
   };
-  const origin = new Map(profile.nodes.map((node) => [node.id, originOf(node)]));
+  const keyOf = (node: ProfileNode) =>
+    byFunction ? `fn: ${originOf(node)}: ${node.callFrame.functionName || "(anonymous)"}` : originOf(node);
+  const origin = new Map(profile.nodes.map((node) => [node.id, keyOf(node)]));
   const totals = new Map<string, number>();
   profile.samples.forEach((id, i) => {
     const key = origin.get(id) ?? "?";
@@ -94,8 +100,8 @@ function selfTimeByOrigin(profile: Profile): [string, number][] {
   return [...totals].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, round(v, 1)]);
 }
 
-async function profiled<T>(work: () => Promise<T>): Promise<T> {
-  if (!values.profile) return work();
+async function profiled<T>(name: string, on: boolean, work: () => Promise<T>): Promise<T> {
+  if (!on) return work();
   const inspector = new Session();
   inspector.connect();
   await inspector.post("Profiler.enable");
@@ -105,8 +111,8 @@ async function profiled<T>(work: () => Promise<T>): Promise<T> {
     return await work();
   } finally {
     const { profile } = (await inspector.post("Profiler.stop")) as { profile: Profile };
-    writeFileSync(path.join(RESULTS_DIR, "turn-queries-first.cpuprofile"), JSON.stringify(profile));
-    console.log("first turn, self time by origin (ms):");
+    writeFileSync(path.join(RESULTS_DIR, `turn-queries-${name}.cpuprofile`), JSON.stringify(profile));
+    console.log(`${name} turn(s), self time by origin (ms):`);
     for (const [origin, ms] of selfTimeByOrigin(profile).slice(0, 15)) console.log(`  ${ms}  ${origin}`);
     inspector.disconnect();
   }
@@ -125,6 +131,7 @@ const llm = await startFakeLLM({
 interface Measured {
   ms: number;
   statements: number;
+  all: string[];
   dbMs: number;
   slowest: { ms: number; sql: string }[];
 }
@@ -138,19 +145,30 @@ function measured(ms: number, statements: { sql: string; ms: number }[]): Measur
     statements.reduce((sum, s) => sum + s.ms, 0),
     1,
   );
-  return { ms: round(ms, 1), statements: statements.length, dbMs, slowest };
+  const all = statements.map((s) => s.sql.replace(/\s+/g, " ").slice(0, 200));
+  return { ms: round(ms, 1), statements: statements.length, all, dbMs, slowest };
 }
 
-async function turnStart(sessionId: string): Promise<Measured> {
+/** Self time by origin over the warm turns' windows, when --profile-warm. */
+const warmSelfTime = new Map<string, number>();
+let warmInspector: Session | null = null;
+
+async function turnStart(sessionId: string, profile = false): Promise<Measured> {
   const requested = new Promise<void>((resolve) => {
     arrived = resolve;
   });
+  if (profile) await warmInspector?.post("Profiler.start");
   const started = performance.now();
   const statements = await timeStatements(async () => {
     await sendMessage(sessionId, "hello, what is in this repo?");
     await requested;
   });
   const ms = performance.now() - started;
+  if (profile && warmInspector) {
+    const { profile: taken } = (await warmInspector.post("Profiler.stop")) as { profile: Profile };
+    for (const [key, self] of [...selfTimeByOrigin(taken), ...selfTimeByOrigin(taken, true)])
+      warmSelfTime.set(key, (warmSelfTime.get(key) ?? 0) + self);
+  }
   await activeTurns().get(sessionId)?.done;
   await drainEvents(sessionId);
   return measured(ms, statements);
@@ -173,19 +191,35 @@ try {
     budgetUsd: null,
     model: "fake-model",
   });
-  const first = await profiled(() => turnStart(session.id));
+  const first = await profiled("first", values.profile, () => turnStart(session.id));
   console.log(
     `first turn after a start: ${first.ms} ms, ${first.statements} statements (${first.dbMs} ms in them)`,
   );
   for (const s of first.slowest) console.log(`  ${s.ms} ms  ${s.sql}`);
   const warm: Measured[] = [];
-  for (let i = 0; i < TURNS; i++) warm.push(await turnStart(session.id));
+  if (values["profile-warm"]) {
+    warmInspector = new Session();
+    warmInspector.connect();
+    await warmInspector.post("Profiler.enable");
+    await warmInspector.post("Profiler.setSamplingInterval", { interval: 200 });
+  }
+  for (let i = 0; i < TURNS; i++) warm.push(await turnStart(session.id, values["profile-warm"]));
+  if (warmInspector) {
+    const ranked = [...warmSelfTime].sort((a, b) => b[1] - a[1]);
+    console.log(`warm turns' windows, self time per turn (ms, ${TURNS} turns), by origin, then by function:`);
+    for (const [key, self] of ranked.filter(([k]) => !k.startsWith("fn: ")).slice(0, 15))
+      console.log(`  ${round(self / TURNS, 2)}  ${key}`);
+    for (const [key, self] of ranked.filter(([k]) => k.startsWith("fn: ")).slice(0, 25))
+      console.log(`  ${round(self / TURNS, 2)}  ${key}`);
+    warmInspector.disconnect();
+  }
   const last = warm.at(-1);
   console.log(
     `warm turns: p50 ${summarize(warm.map((t) => t.ms)).p50} ms, statements ${warm.map((t) => t.statements).join(", ")}, ` +
       `db p50 ${summarize(warm.map((t) => t.dbMs)).p50} ms`,
   );
   for (const s of last?.slowest ?? []) console.log(`  ${s.ms} ms  ${s.sql}`);
+  if (values.list) for (const [i, sql] of (last?.all ?? []).entries()) console.log(`  ${i + 1}. ${sql}`);
   const append = await timeStatements(() =>
     appendEvent(session.id, { type: "notice", level: "info", message: "x" }),
   );

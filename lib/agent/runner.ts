@@ -17,8 +17,8 @@
  * it to the session page's xterm.
  */
 
-import { createMessage, lastUserMessage, supersedeFrom } from "@/lib/db/queries/messages";
-import { findSession, setSessionStatus, startTurn } from "@/lib/db/queries/sessions";
+import { lastUserMessage, openTurnWithMessage, supersedeFrom } from "@/lib/db/queries/messages";
+import { findSession, setSessionStatus } from "@/lib/db/queries/sessions";
 import { ApiError } from "@/lib/errors";
 import { appendEvent } from "@/lib/events/log";
 import type { TurnStatus } from "@/lib/events/types";
@@ -30,6 +30,7 @@ import { type ActiveTurn, activeTurns, stopTurn } from "./active-turns";
 import { acquireTurnLease, releaseTurnLease } from "./lease";
 import { parseTierOverride } from "./tiers";
 import { runTurn } from "./turn/run";
+import { readTurnSettings } from "./turn/settings";
 import type { TurnInput } from "./turn/state";
 
 type Session = NonNullable<Awaited<ReturnType<typeof findSession>>>;
@@ -44,7 +45,8 @@ export async function sendMessage(
   text: string,
   opts: { replaces?: string } = {},
 ): Promise<{ turnId: string }> {
-  const [session, config] = await Promise.all([findSession(sessionId), loadModelConfig()]);
+  const [session, settings] = await Promise.all([findSession(sessionId), readTurnSettings()]);
+  const config = await loadModelConfig(settings);
   if (!session) throw new ApiError("not_found", `No session ${sessionId}.`);
   assertCanStart(session, config);
   const reservation = await reserve(sessionId);
@@ -69,6 +71,7 @@ export async function sendMessage(
         controller: reservation.active.controller,
         config,
         tierOverride: parseTierOverride(session.tierOverride),
+        settings,
       },
       reservation.release,
     );
@@ -133,18 +136,12 @@ async function replaceLastMessage(sessionId: string, messageId: string): Promise
 
 /** The turn row, the user's message and the `running` status: what viewers see before the model starts. */
 async function openTurn(sessionId: string, text: string, active: ActiveTurn): Promise<string> {
-  const turn = await startTurn(sessionId);
-  active.turnId = turn.id;
-  const message = await createMessage({
-    sessionId,
-    turnId: turn.id,
-    role: "user",
-    parts: [{ type: "text", text }],
-  });
-  await appendEvent(sessionId, { type: "user-message", messageId: message.id, text });
+  const { turnId, messageId } = await openTurnWithMessage(sessionId, [{ type: "text", text }]);
+  active.turnId = turnId;
+  await appendEvent(sessionId, { type: "user-message", messageId, text });
   await setSessionStatus(sessionId, "running");
   await appendEvent(sessionId, { type: "status", status: "running" });
-  return turn.id;
+  return turnId;
 }
 
 /** Runs the turn on its own; when it has ended, the lease and the session are let go. */

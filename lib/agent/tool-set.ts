@@ -7,6 +7,7 @@ import type { BuiltinTool } from "@/lib/tools/types";
 import { installMcp } from "./mcp-disclosure";
 import { installMcpPrompts, installMcpResources } from "./mcp-resources";
 import { patchFromOperation } from "./native-patch";
+import { sdkSchema } from "./sdk-schema";
 import { type CallSpec, executeCall, recordRejectedCall, type ToolSetDeps } from "./tool-call";
 
 export type { ToolSetDeps } from "./tool-call";
@@ -92,7 +93,7 @@ export function buildToolSet(
     }
     handle.tools[def.name] = dynamicTool({
       description: def.description,
-      inputSchema: def.inputSchema,
+      inputSchema: sdkSchema(def.inputSchema),
       execute: (rawInput, { toolCallId, abortSignal }) => {
         const input = def.inputSchema.parse(rawInput);
         return handle.execute(

@@ -4,7 +4,7 @@ import {
   sessionCallHistory,
   settleFrictions,
 } from "@/lib/db/queries/frictions";
-import { readSetting } from "@/lib/db/queries/settings";
+import { readSetting, type SettingsSnapshot } from "@/lib/db/queries/settings";
 import { listSessionToolVersionsSince } from "@/lib/db/queries/tool-versions";
 import type { SessionEventBody } from "@/lib/events/types";
 import { memo } from "@/lib/memo";
@@ -47,8 +47,10 @@ export function refreshToolP95(): Promise<void> {
     .catch((error) => console.error("[ratchet] tool p95 refresh failed", error));
 }
 
-export async function loadFrictionSettings(): Promise<FrictionSettings> {
-  return (await readSetting(FRICTION_SETTINGS_KEY, frictionSettingsSchema)) ?? DEFAULT_FRICTION_SETTINGS;
+export async function loadFrictionSettings(from?: SettingsSnapshot): Promise<FrictionSettings> {
+  return (
+    (await readSetting(FRICTION_SETTINGS_KEY, frictionSettingsSchema, from)) ?? DEFAULT_FRICTION_SETTINGS
+  );
 }
 
 interface Raised {
@@ -81,12 +83,13 @@ export class FrictionMonitor {
     sessionId: string,
     turnId: string,
     emit: (body: SessionEventBody) => Promise<void>,
+    settingsFrom?: SettingsSnapshot,
   ): Promise<FrictionMonitor> {
     const [rows, p95, recent, settings] = await Promise.all([
       sessionCallHistory(sessionId),
       p95ByTool(),
       recentCommandCounts(sessionId),
-      loadFrictionSettings(),
+      loadFrictionSettings(settingsFrom),
     ]);
     const history = rows.map((r) => ({
       tool: r.tool,

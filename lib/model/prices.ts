@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { readSetting, writeSettings } from "@/lib/db/queries/settings";
+import { readSetting, type SettingsSnapshot, writeSettings } from "@/lib/db/queries/settings";
 import { matchesModel } from "./known-models";
 import { type ModelFacts, type ModelFigures, resolveModelFacts } from "./model-facts";
 
@@ -29,8 +29,10 @@ const storedPrices = z.array(
 );
 
 /** The person's rows only; models nobody priced are resolved from the endpoint and the table. */
-export async function loadPrices(): Promise<Price[]> {
-  return (await readSetting("prices", storedPrices)) ?? [];
+export const PRICES_KEY = "prices";
+
+export async function loadPrices(from?: SettingsSnapshot): Promise<Price[]> {
+  return (await readSetting(PRICES_KEY, storedPrices, from)) ?? [];
 }
 
 export async function savePrices(prices: Price[]): Promise<void> {
@@ -56,10 +58,10 @@ const endpointFiguresSchema = z.object({
   ),
 });
 export type EndpointFigures = z.infer<typeof endpointFiguresSchema>;
-const ENDPOINT_FIGURES_KEY = "model.endpointFigures";
+export const ENDPOINT_FIGURES_KEY = "model.endpointFigures";
 
-export async function loadEndpointFigures(): Promise<EndpointFigures | null> {
-  return (await readSetting(ENDPOINT_FIGURES_KEY, endpointFiguresSchema)) ?? null;
+export async function loadEndpointFigures(from?: SettingsSnapshot): Promise<EndpointFigures | null> {
+  return (await readSetting(ENDPOINT_FIGURES_KEY, endpointFiguresSchema, from)) ?? null;
 }
 
 export async function saveEndpointFigures(figures: EndpointFigures): Promise<void> {

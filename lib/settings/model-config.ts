@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { readSetting, writeSettings } from "@/lib/db/queries/settings";
+import { readSetting, type SettingsSnapshot, writeSettings } from "@/lib/db/queries/settings";
 import { env } from "@/lib/env";
 import type { ModelEndpoint } from "@/lib/model/client";
 
@@ -93,8 +93,10 @@ export function resolveModelConfig(saved: ModelSettings): ModelConfig {
   };
 }
 
-export async function loadModelConfig(): Promise<ModelConfig> {
-  return resolveModelConfig((await readSetting("model", modelSettingsSchema)) ?? {});
+export const MODEL_SETTINGS_KEY = "model";
+
+export async function loadModelConfig(from?: SettingsSnapshot): Promise<ModelConfig> {
+  return resolveModelConfig((await readSetting(MODEL_SETTINGS_KEY, modelSettingsSchema, from)) ?? {});
 }
 
 export async function saveModelSettings(patch: ModelSettings): Promise<void> {

@@ -1,9 +1,5 @@
 import { lstat, readFile } from "node:fs/promises";
-import {
-  listActiveToolVersions,
-  listTrialToolVersions,
-  type ToolVersion,
-} from "@/lib/db/queries/tool-versions";
+import { listCatalogToolVersions, type ToolVersion } from "@/lib/db/queries/tool-versions";
 import { processState } from "@/lib/process-state";
 import { importRefusal } from "./import-policy";
 import { SYMLINK_REASON, sha256 } from "./lifecycle";
@@ -108,10 +104,7 @@ export function scopeCatalog(sessionId: string, scope: CatalogScope | null): voi
 export async function loadCatalog(sessionId: string): Promise<Catalog> {
   const catalog: Catalog = { callable: [], unavailable: [], refused: [] };
   const scope = scopes().get(sessionId);
-  const [ownTrials, allActive] = await Promise.all([
-    listTrialToolVersions(sessionId),
-    listActiveToolVersions(),
-  ]);
+  const { trials: ownTrials, active: allActive } = await listCatalogToolVersions(sessionId);
   const changed = new Set([scope?.without, scope?.with?.name].filter((n): n is string => Boolean(n)));
   const trials = [...ownTrials.filter((t) => !changed.has(t.name)), ...(scope?.with ? [scope.with] : [])];
   const active = allActive.filter((row) => !changed.has(row.name));

@@ -2,7 +2,7 @@ import { lstat, realpath, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
-import { readSetting } from "@/lib/db/queries/settings";
+import { readSetting, type SettingsSnapshot } from "@/lib/db/queries/settings";
 import { env } from "@/lib/env";
 import { realpathLoose } from "@/lib/fs/paths";
 import { skillsDir } from "@/lib/skills/paths";
@@ -322,12 +322,15 @@ export async function resolveWorkspacePolicy(input: PolicyInput): Promise<Worksp
   };
 }
 
-/** The policy in force now: Settings (read on every call, so a change applies at once) and env. */
-export async function loadWorkspacePolicy(): Promise<WorkspacePolicy> {
+/**
+ * The policy in force now: Settings (read on every call, so a change applies at once; or from a
+ * snapshot the caller has just read, a turn's) and env.
+ */
+export async function loadWorkspacePolicy(from?: SettingsSnapshot): Promise<WorkspacePolicy> {
   const e = env();
   return resolveWorkspacePolicy({
     // each saved root is checked by resolveWorkspacePolicy, which says what it ignored and why
-    saved: await readSetting(ROOTS_SETTING, z.unknown()),
+    saved: await readSetting(ROOTS_SETTING, z.unknown(), from),
     envRoots: e.workspaceRoots,
     workspace: e.RATCHET_WORKSPACE,
     guard: await guardFor(),

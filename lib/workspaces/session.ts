@@ -1,4 +1,5 @@
 import { mkdir } from "node:fs/promises";
+import type { SettingsSnapshot } from "@/lib/db/queries/settings";
 import { ApiError } from "@/lib/errors";
 import { processState } from "@/lib/process-state";
 import { checkWorkspace, loadWorkspacePolicy } from "./policy";
@@ -49,8 +50,11 @@ export async function workspaceForNewSession(requested: string | undefined): Pro
  * folder may have been swapped for a link, a root removed, or Ratchet upgraded from a release that
  * let sessions work in its own folder.
  */
-export async function workspaceForTurn(stored: string, opts: { scratch?: boolean } = {}): Promise<string> {
-  const policy = await loadWorkspacePolicy();
+export async function workspaceForTurn(
+  stored: string,
+  opts: { scratch?: boolean; settings?: SettingsSnapshot } = {},
+): Promise<string> {
+  const policy = await loadWorkspacePolicy(opts.settings);
   // an evaluation's replay: inside a scratch folder the server holds, never a root; the same
   // protections apply (no link out, no protected folder, no other instance's data)
   const check = await checkWorkspace(

@@ -14,7 +14,10 @@ const READS_ONLY = new Set(["load_skill", "log_learning_event", "reload_tools", 
 export function startCheckpoints(turn: TurnState): void {
   // an evaluation's scratch copy is thrown away: nothing to undo, no store to leave in the data dir
   if (turn.kind === "evaluation") return;
-  turn.checkpoints = record(turn, () => checkpointTurnStart(turn.sessionId, turn.workspace, turn.turnId));
+  // nothing writes in the workspace before the model has answered: recorded once the request is out
+  turn.checkpoints = turn.firstRequestOut.then(() =>
+    record(turn, () => checkpointTurnStart(turn.sessionId, turn.workspace, turn.turnId)),
+  );
 }
 
 /** Before a tool runs: the last recording is done; the step now counts as one that may write. */

@@ -17,6 +17,8 @@ const SETTLE_MS = 5000;
  */
 export async function finish(turn: TurnState): Promise<void> {
   await turn.tools?.settled(SETTLE_MS);
+  // a turn that ended before its first request still records the state it started from
+  turn.markRequestOut();
   // the last step's changes are recorded before the turn says it has ended
   afterStep(turn);
   await turn.checkpoints;

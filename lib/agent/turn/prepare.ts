@@ -44,8 +44,11 @@ export async function prepare(turn: TurnState): Promise<TurnPlan> {
   turn.transcript = transcript;
   // before anything reads or runs there: the real folder, as allowed now (it may have become a
   // link elsewhere, or an upgrade made it forbidden); commands and the prompt use this path
-  turn.workspace = await workspaceForTurn(turn.workspace, { scratch: turn.kind === "evaluation" });
-  // the state the turn starts from, recorded beside everything below (tools wait for it)
+  turn.workspace = await workspaceForTurn(turn.workspace, {
+    scratch: turn.kind === "evaluation",
+    settings: turn.settings,
+  });
+  // the state the turn starts from, recorded once the first model request is out (tools wait for it)
   startCheckpoints(turn);
   pruneRequests();
   // Reading files, this lets the 202 go out before the database reads below, which hold the thread.
@@ -127,16 +130,23 @@ async function readTogether(turn: TurnState, turnStarted: Promise<void>) {
   const [, friction, learned, context, stepLimit, memory, history, factSources] = await Promise.all([
     turnStarted,
     // a friction recorded in the turn is also a reason for the strong model (./tiering.ts)
-    FrictionMonitor.start(sessionId, turnId, async (body) => {
-      await turn.emit(body);
-      if (body.type === "friction") await noteTier(turn, { type: "friction", kind: body.kind });
-    }),
+    FrictionMonitor.start(
+      sessionId,
+      turnId,
+      async (body) => {
+        await turn.emit(body);
+        if (body.type === "friction") await noteTier(turn, { type: "friction", kind: body.kind });
+      },
+      turn.settings,
+    ),
     captured,
     captured.then(() => loadPromptContext(turn.workspace)),
-    turn.kind === "maintenance" ? loadMaintenanceSettings().then((s) => s.stepLimit) : turn.config.stepLimit,
+    turn.kind === "maintenance"
+      ? loadMaintenanceSettings(turn.settings).then((s) => s.stepLimit)
+      : turn.config.stepLimit,
     loadPromptMemory(sessionId, { countUse: turn.kind !== "evaluation" }),
     loadHistory(sessionId),
-    loadFactSources(turn.config),
+    loadFactSources(turn.config, turn.settings),
   ]);
   return { friction, learned, context, stepLimit, memory, history, factSources };
 }

@@ -9,7 +9,13 @@ import type { TurnState } from "./state";
 export function recordRequest(turn: TurnState, body: string): void {
   // sent while step `steps + 1` runs: `steps` counts the finished ones
   const at = { sessionId: turn.sessionId, turnId: turn.turnId, step: turn.steps + 1 };
+  // told as the body leaves, before `fetch` has written it: one macrotask later the request is out,
+  // and storing it (splitting, hashing, three statements) and the turn-start checkpoint (a sandboxed
+  // process, two statements) no longer go in front of it
+  const out = new Promise<void>((resolve) => setImmediate(resolve));
+  void out.then(turn.markRequestOut);
   turn.requests = turn.requests
+    .then(() => out)
     .then(() => storeModelRequest(at, body))
     .catch((error) => console.error("[ratchet] could not store a model request", error));
 }

@@ -1,4 +1,5 @@
 import type { ModelMessage } from "ai";
+import type { SettingsSnapshot } from "@/lib/db/queries/settings";
 import { appendEvent } from "@/lib/events/log";
 import type { SessionEventBody, TurnStatus } from "@/lib/events/types";
 import type { FrictionMonitor } from "@/lib/learning/friction-monitor";
@@ -27,6 +28,8 @@ export interface TurnInput {
   config: ModelConfig;
   /** The session's tier override (auto / fast / strong); used only when a strong model is set. */
   tierOverride: TierOverride;
+  /** The settings the turn start reads, read together as the message came in (./settings.ts); read now without it. */
+  settings?: SettingsSnapshot;
 }
 
 /**
@@ -81,6 +84,12 @@ export interface TurnState extends Readonly<Omit<TurnInput, "workspace">> {
   cut?: "length" | "content-filter";
   /** The turn's checkpoints so far, in order (./checkpoints.ts); settled before a tool runs. */
   checkpoints: Promise<void>;
+  /**
+   * Settles once the first model request is out (./requests.ts), or the turn is finishing without
+   * one: the turn-start checkpoint waits for it, so its process and queries never go in front.
+   */
+  firstRequestOut: Promise<void>;
+  readonly markRequestOut: () => void;
   /** A tool that may write ran in the current step. */
   stepMayWrite: boolean;
   /** A checkpoint failed in this turn (said once). */
@@ -109,6 +118,10 @@ export function newTurnState(input: TurnInput): TurnState {
     }
     return client;
   };
+  let markRequestOut = () => {};
+  const firstRequestOut = new Promise<void>((resolve) => {
+    markRequestOut = resolve;
+  });
   const turn: TurnState = {
     ...input,
     // also what commands print is masked against these, the access token included
@@ -127,6 +140,8 @@ export function newTurnState(input: TurnInput): TurnState {
     overflowRetried: false,
     status: "completed",
     checkpoints: Promise.resolve(),
+    firstRequestOut,
+    markRequestOut,
     stepMayWrite: false,
     checkpointFailed: false,
     requests: Promise.resolve(),

@@ -1,4 +1,5 @@
 import { db } from "../client";
+import { Prisma } from "../generated/sqlite/client";
 
 export function createLearningEvent(data: {
   sessionId: string | null;
@@ -105,10 +106,11 @@ export async function takeLearningsForPrompt(
     select: { id: true, type: true, description: true },
   });
   if (learnings.length && opts.countUse !== false) {
-    await db().learningEvent.updateMany({
-      where: { id: { in: learnings.map((l) => l.id) } },
-      data: { usedCount: { increment: 1 }, lastUsedAt: new Date() },
-    });
+    // one statement on the turn start's path: Prisma's updateMany is UPDATE + COMMIT
+    const ids = Prisma.join(learnings.map((l) => l.id));
+    await db().$executeRaw`
+      UPDATE "LearningEvent" SET "usedCount" = "usedCount" + 1, "lastUsedAt" = ${new Date()}
+      WHERE "id" IN (${ids})`;
   }
   return learnings;
 }

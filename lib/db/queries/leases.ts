@@ -11,14 +11,17 @@ export interface LeaseHolder {
 }
 
 const clientOf = (holder: LeaseHolder) => holder.client ?? db();
-const lapsedAt = (now: Date) => [{ leaseExpiresAt: null }, { leaseExpiresAt: { lt: now } }];
 
-/** Takes the lease until `until` if it is free, lapsed at `now`, or already the holder's. Atomic. */
+/**
+ * Takes the lease until `until` if it is free, lapsed at `now`, or already the holder's. Atomic.
+ * One statement: Prisma runs `updateMany` as UPDATE + COMMIT, and this is on every turn start.
+ */
 export async function claimLease(holder: LeaseHolder, sessionId: string, now: Date, until: Date) {
-  const { count } = await clientOf(holder).session.updateMany({
-    where: { id: sessionId, OR: [{ leaseOwner: null }, { leaseOwner: holder.owner }, ...lapsedAt(now)] },
-    data: { leaseOwner: holder.owner, leaseExpiresAt: until },
-  });
+  const count = await clientOf(holder).$executeRaw`
+    UPDATE "Session" SET "leaseOwner" = ${holder.owner}, "leaseExpiresAt" = ${until}, "updatedAt" = ${new Date()}
+    WHERE "id" = ${sessionId}
+      AND ("leaseOwner" IS NULL OR "leaseOwner" = ${holder.owner}
+        OR "leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ${now})`;
   return count === 1;
 }
 
@@ -40,10 +43,9 @@ export async function leasedBy(holder: LeaseHolder, sessionIds: string[]): Promi
   return new Set(rows.map((s) => s.id));
 }
 
-/** Gives the lease up, if the holder still has it. */
+/** Gives the lease up, if the holder still has it. One statement, as `claimLease`. */
 export async function dropLease(holder: LeaseHolder, sessionId: string): Promise<void> {
-  await clientOf(holder).session.updateMany({
-    where: { id: sessionId, leaseOwner: holder.owner },
-    data: { leaseOwner: null, leaseExpiresAt: null },
-  });
+  await clientOf(holder).$executeRaw`
+    UPDATE "Session" SET "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = ${new Date()}
+    WHERE "id" = ${sessionId} AND "leaseOwner" = ${holder.owner}`;
 }

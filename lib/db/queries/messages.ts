@@ -1,6 +1,7 @@
 import { db, type Prisma } from "../client";
 import type { Message, Part } from "../generated/sqlite/client";
 import { parsePart, type StoredPart } from "../schemas/parts";
+import { newRowId } from "./insert-rows";
 
 /** A part row with its JSON read. */
 export interface PartRow extends Omit<Part, "data"> {
@@ -28,6 +29,29 @@ export function createMessage(data: {
   return db().message.create({
     data: { sessionId: data.sessionId, turnId: data.turnId, role: data.role, ...parts },
   });
+}
+
+/**
+ * A turn's row and the user's message that opens it, written together or not at all. The ids are
+ * made here, so one transaction of plain INSERTs does it (BEGIN, one per row, COMMIT) where the
+ * turn's INSERT and a nested create (INSERT, INSERT, a SELECT to read it back, COMMIT) were five
+ * statements on every turn start.
+ */
+export async function openTurnWithMessage(
+  sessionId: string,
+  parts: StoredPart[],
+): Promise<{ turnId: string; messageId: string }> {
+  const turnId = newRowId();
+  const messageId = newRowId();
+  const select = { id: true } as const;
+  await db().$transaction([
+    db().turn.create({ data: { id: turnId, sessionId }, select }),
+    db().message.create({ data: { id: messageId, sessionId, turnId, role: "user" }, select }),
+    ...parts.map((p, idx) =>
+      db().part.create({ data: { messageId, idx, type: p.type, data: json(p) }, select }),
+    ),
+  ]);
+  return { turnId, messageId };
 }
 
 /** Writes (or rewrites) one part of a message at a position. */

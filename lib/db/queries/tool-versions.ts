@@ -127,9 +127,29 @@ export async function listTrialToolVersions(sessionId: string) {
     where: { sessionId, status: "proposed" },
     orderBy: { version: "desc" },
   });
+  return newestPerName(rows).map(readVersion);
+}
+
+function newestPerName(rows: ToolVersionRecord[]): ToolVersionRecord[] {
   const newest = new Map<string, ToolVersionRecord>();
   for (const row of rows) if (!newest.has(row.name)) newest.set(row.name, row);
-  return [...newest.values()].map(readVersion);
+  return [...newest.values()];
+}
+
+/**
+ * What a turn's catalog is made of, in one statement (it was two on every turn start): the active
+ * versions by name, as `listActiveToolVersions`, and the session's trials, as `listTrialToolVersions`.
+ */
+export async function listCatalogToolVersions(sessionId: string) {
+  const rows = await db().toolVersion.findMany({
+    where: { OR: [{ status: "active" }, { sessionId, status: "proposed" }] },
+    orderBy: { version: "desc" },
+  });
+  const active = rows
+    .filter((row) => row.status === "active")
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const trials = newestPerName(rows.filter((row) => row.status === "proposed"));
+  return { active: active.map(readVersion), trials: trials.map(readVersion) };
 }
 
 export interface Decision {

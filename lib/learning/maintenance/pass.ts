@@ -17,7 +17,7 @@ import {
 } from "@/lib/db/queries/opportunities";
 import { listSuccessfulReflectionsSince } from "@/lib/db/queries/reflections";
 import { createSession } from "@/lib/db/queries/sessions";
-import { readSetting, writeSettings } from "@/lib/db/queries/settings";
+import { readSetting, type SettingsSnapshot, writeSettings } from "@/lib/db/queries/settings";
 import { listAgentToolVersionsSince } from "@/lib/db/queries/tool-versions";
 import { workingMemoryVersionOfRun } from "@/lib/db/queries/working-memory";
 import type { MaintenanceAnalysis } from "@/lib/db/schemas/maintenance";
@@ -38,9 +38,9 @@ export const maintenanceSettingsSchema = z.object({
 });
 export type MaintenanceSettings = z.infer<typeof maintenanceSettingsSchema>;
 
-export async function loadMaintenanceSettings(): Promise<MaintenanceSettings> {
+export async function loadMaintenanceSettings(from?: SettingsSnapshot): Promise<MaintenanceSettings> {
   return (
-    (await readSetting(MAINTENANCE_SETTINGS_KEY, maintenanceSettingsSchema)) ??
+    (await readSetting(MAINTENANCE_SETTINGS_KEY, maintenanceSettingsSchema, from)) ??
     maintenanceSettingsSchema.parse({})
   );
 }
