@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { db } from "../client";
+import { db, driver } from "../client";
 import { Prisma } from "../generated/sqlite/client";
+import type { Adapter, Query } from "../statements";
 
 /**
  * Writes `rows` into `table` as one multi-row INSERT statement (both providers), each row's values in
@@ -13,6 +14,84 @@ export function insertRows<T>(table: string, columns: readonly (keyof T & string
   return db().$executeRaw`INSERT INTO ${Prisma.raw(`"${table}"`)} (${names}) VALUES ${Prisma.join(tuples)}`;
 }
 
+/** How the driver binds a column's values: text as is, a Date as the provider's timestamp. */
+export type ColumnKind = "string" | "int" | "datetime";
+
+const NO_ARGS = { args: [], argTypes: [] };
+
+/**
+ * Writes `rows` (each row's values in `columns` order) into `table` through the driver connection
+ * under Prisma's client, all or none: one multi-row INSERT per `rowsPerStatement` rows, in one
+ * transaction when there are several. For bulk writes of large values (a command's output flood):
+ * Prisma's raw queries serialize every argument to JSON for its query compiler and back, several
+ * copies of each value, and its debug history keeps them (below); the driver binds the values as
+ * they are (docs/benchmarks-s20f.md).
+ * Throws the driver's error (see isUniqueViolation).
+ */
+export async function writeRows(
+  table: string,
+  columns: readonly (readonly [name: string, kind: ColumnKind])[],
+  rows: readonly (readonly unknown[])[],
+  rowsPerStatement: number,
+): Promise<void> {
+  if (rows.length === 0) return;
+  const connection = await driver();
+  const statements: Query[] = [];
+  for (let i = 0; i < rows.length; i += rowsPerStatement)
+    statements.push(
+      insertStatement(connection.provider, table, columns, rows.slice(i, i + rowsPerStatement)),
+    );
+  try {
+    await run(connection, statements);
+  } finally {
+    // The adapters pass each query to @prisma/debug, which keeps the arguments of its last 100
+    // calls, logging on or not: a flood's batches would stay reachable long after their write.
+    for (const statement of statements) statement.args = [];
+  }
+}
+
+async function run(connection: Adapter, statements: Query[]): Promise<void> {
+  const [only] = statements;
+  if (only && statements.length === 1) {
+    await connection.executeRaw(only);
+    return;
+  }
+  const tx = await connection.startTransaction();
+  try {
+    for (const statement of statements) await tx.executeRaw(statement);
+    // both adapters leave COMMIT and ROLLBACK to their caller (no phantom queries)
+    if (!tx.options.usePhantomQuery) await tx.executeRaw({ sql: "COMMIT", ...NO_ARGS });
+    await tx.commit();
+  } catch (error) {
+    try {
+      if (!tx.options.usePhantomQuery) await tx.executeRaw({ sql: "ROLLBACK", ...NO_ARGS });
+    } finally {
+      await tx.rollback();
+    }
+    throw error;
+  }
+}
+
+function insertStatement(
+  provider: string,
+  table: string,
+  columns: readonly (readonly [name: string, kind: ColumnKind])[],
+  rows: readonly (readonly unknown[])[],
+): Query {
+  const names = columns.map(([name]) => `"${name}"`).join(", ");
+  const numbered = provider === "postgres";
+  let n = 0;
+  const tuples = rows.map(() => `(${columns.map(() => (numbered ? `$${++n}` : "?")).join(", ")})`);
+  const argTypes = rows.flatMap(() =>
+    columns.map(([, kind]) => ({ scalarType: kind, arity: "scalar" as const })),
+  );
+  return {
+    sql: `INSERT INTO "${table}" (${names}) VALUES ${tuples.join(", ")}`,
+    args: rows.flat(),
+    argTypes,
+  };
+}
+
 /** A row id in the shape of Prisma's cuid() default, for rows written without Prisma's create. */
 export function newRowId(): string {
   return `c${Date.now().toString(36)}${randomBytes(9).toString("base64url").replace(/[-_]/g, "x").toLowerCase()}`;
@@ -20,9 +99,12 @@ export function newRowId(): string {
 
 /**
  * A unique constraint refused the write: P2002 from Prisma's own queries; from a raw statement,
- * P2010 with the driver adapter's provider-neutral kind of the error.
+ * P2010 with the driver adapter's provider-neutral kind of the error; from writeRows, the driver
+ * adapter's error itself.
  */
 export function isUniqueViolation(error: unknown): boolean {
+  if (error instanceof Error && error.name === "DriverAdapterError")
+    return adapterErrorKind({ driverAdapterError: error }) === "UniqueConstraintViolation";
   if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
   if (error.code === "P2002") return true;
   return error.code === "P2010" && adapterErrorKind(error.meta) === "UniqueConstraintViolation";
