@@ -10,7 +10,7 @@ export const REPLAY_PAGE = 250;
  * last page's (at most REPLAY_PAGE events): a page of 250 flood events of 64 KiB would be 16 MiB
  * read, parsed and encoded at once.
  */
-export const FIRST_REPLAY_PAGE = 16;
+export const FIRST_REPLAY_PAGE = 8;
 /** Bytes a viewer may leave unread before the stream stops queueing and reads from the table later. */
 export const UNREAD_LIMIT = 512 * 1024;
 export const HEARTBEAT_MS = 15_000;
