@@ -19,6 +19,7 @@ import path from "node:path";
 import { PerformanceObserver } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import v8 from "node:v8";
+import { PROMOTED_SAMPLING, printPromoted } from "./support/heap-profile";
 import { round, writeResult } from "./support/stats";
 
 const { values } = parseArgs({
@@ -89,34 +90,6 @@ async function read(sessionId: string, stop: Promise<void>): Promise<number> {
   return bytes;
 }
 
-interface SampleNode {
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  selfSize: number;
-  children: SampleNode[];
-}
-
-/** Promoted bytes by the innermost frame of our own code (not node_modules or node internals). */
-function printProfile(profile: { head: SampleNode }): void {
-  const byFrame = new Map<string, number>();
-  const walk = (node: SampleNode, ours: string): void => {
-    const { functionName, url, lineNumber } = node.callFrame;
-    const mine = url.includes("/work/") && !url.includes("node_modules");
-    const here = mine
-      ? `${functionName || "(anonymous)"} ${url.replace(/.*\/s20f\//, "")}:${lineNumber + 1}`
-      : ours;
-    const key = mine
-      ? here
-      : `${here} → ${functionName || "(anonymous)"} ${url.replace(/.*node_modules\//, "")}`;
-    byFrame.set(key, (byFrame.get(key) ?? 0) + node.selfSize);
-    for (const child of node.children) walk(child, here);
-  };
-  walk(profile.head, "(root)");
-  const total = [...byFrame.values()].reduce((a, b) => a + b, 0);
-  console.log(`promoted (sampled): ${mib(total)} MiB`);
-  for (const [key, bytes] of [...byFrame].sort((a, b) => b[1] - a[1]).slice(0, 25))
-    if (bytes > 0) console.log(`  ${mib(bytes).toFixed(1).padStart(6)} MiB  ${key}`);
-}
-
 interface Round {
   beforeMiB: number;
   peakMiB: number;
@@ -162,12 +135,7 @@ async function once(n: number): Promise<Round> {
   const profiler = values.profile && n > 0 ? new Session() : null;
   if (profiler) {
     profiler.connect();
-    // what survived a scavenge: collected later by a full GC, or still alive
-    await profiler.post("HeapProfiler.startSampling", {
-      samplingInterval: 16 * 1024,
-      includeObjectsCollectedByMajorGC: true,
-      includeObjectsCollectedByMinorGC: false,
-    });
+    await profiler.post("HeapProfiler.startSampling", PROMOTED_SAMPLING);
   }
   const started = performance.now();
   const result = await runProcess({
@@ -183,7 +151,7 @@ async function once(n: number): Promise<Round> {
   const oldAfter = oldSpaceUsed();
   if (profiler) {
     const { profile } = await profiler.post("HeapProfiler.stopSampling");
-    printProfile(profile);
+    printPromoted(profile);
     profiler.disconnect();
   }
   stopViewers();

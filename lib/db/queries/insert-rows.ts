@@ -72,6 +72,28 @@ async function run(connection: Adapter, statements: Query[]): Promise<void> {
   }
 }
 
+/**
+ * Writes one row into `table`, or, when a row with the same `key` columns is there, sets its
+ * `update` columns: one statement, through the driver like writeRows, for rows carrying large values.
+ */
+export async function upsertRow(
+  table: string,
+  columns: readonly (readonly [name: string, kind: ColumnKind])[],
+  row: readonly unknown[],
+  key: readonly string[],
+  update: readonly string[],
+): Promise<void> {
+  const connection = await driver();
+  const statement = insertStatement(connection.provider, table, columns, [row]);
+  const set = update.map((name) => `"${name}" = excluded."${name}"`).join(", ");
+  statement.sql += ` ON CONFLICT (${key.map((name) => `"${name}"`).join(", ")}) DO UPDATE SET ${set}`;
+  try {
+    await connection.executeRaw(statement);
+  } finally {
+    statement.args = []; // see writeRows
+  }
+}
+
 function insertStatement(
   provider: string,
   table: string,

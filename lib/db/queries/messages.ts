@@ -1,6 +1,7 @@
 import { db, type Prisma } from "../client";
 import type { Message, Part } from "../generated/sqlite/client";
 import { parsePart, type StoredPart } from "../schemas/parts";
+import { type ColumnKind, newRowId, upsertRow } from "./insert-rows";
 
 /** A part row with its JSON read. */
 export interface PartRow extends Omit<Part, "data"> {
@@ -30,14 +31,30 @@ export function createMessage(data: {
   });
 }
 
-/** Writes (or rewrites) one part of a message at a position. */
-export function upsertPart(messageId: string, idx: number, part: StoredPart) {
-  const data = json(part);
-  return db().part.upsert({
-    where: { messageId_idx: { messageId, idx } },
-    create: { messageId, idx, type: part.type, data },
-    update: { type: part.type, data },
-  });
+const PART_COLUMNS: readonly (readonly [string, ColumnKind])[] = [
+  ["id", "string"],
+  ["messageId", "string"],
+  ["idx", "int"],
+  ["type", "string"],
+  ["data", "string"],
+  ["createdAt", "datetime"],
+  ["updatedAt", "datetime"],
+];
+
+/**
+ * Writes (or rewrites) one part of a message at a position. One statement through the driver: a
+ * tool part carries up to 1 MiB of a command's output, which Prisma's upsert (a transaction of a
+ * read and a write) would copy several times over and keep in its debug history.
+ */
+export async function upsertPart(messageId: string, idx: number, part: StoredPart): Promise<void> {
+  const now = new Date();
+  await upsertRow(
+    "Part",
+    PART_COLUMNS,
+    [newRowId(), messageId, idx, part.type, JSON.stringify(part), now, now],
+    ["messageId", "idx"],
+    ["type", "data", "updatedAt"],
+  );
 }
 
 function readParts(rows: Part[]): PartRow[] {
