@@ -3,7 +3,7 @@
  * cap kills it costs the server in resident memory, on its way through the event log, the database,
  * the live event stream and the transcript.
  *
- *   node_modules/.bin/tsx bench/firehose-memory.ts [--rounds 3] [--viewers 1] [--stalled-viewers 0] [--kinds zeros,yes,base64] [--settle-seconds 10] [--gc] [--profile]
+ *   node_modules/.bin/tsx bench/firehose-memory.ts [--rounds 3] [--viewers 1] [--stalled-viewers 0] [--kinds zeros,yes,base64] [--settle-seconds 10] [--gc] [--profile] [--poll-session]
  *
  * Needs the production build (.next). For each round and kind, starts the app on a free loopback
  * port with a private data dir and the scripted model (e2e/support/fake-llm.ts), warms it up with
@@ -60,6 +60,7 @@ const { values } = parseArgs({
     "settle-seconds": { type: "string", default: "10" },
     gc: { type: "boolean", default: false },
     profile: { type: "boolean", default: false },
+    "poll-session": { type: "boolean", default: false },
   },
 });
 const ROUNDS = Math.max(1, Number.parseInt(values.rounds, 10));
@@ -70,6 +71,13 @@ const KINDS = values.kinds.split(",").filter((k) => k in COMMANDS);
 /** --profile: the server's sampling heap profiler runs through the turn (it needs the inspector too). */
 const PROFILE = values.profile;
 const GC = values.gc || PROFILE;
+/**
+ * How the end of the turn is awaited: by default the session list's status (a few hundred bytes);
+ * --poll-session polls the session itself, transcript and all, every 100 ms as the figures before
+ * 2026-12-06 did: once the command is done, every poll reads, parses and serializes its 1 MiB of
+ * output for the model again, garbage of the poll and not of the flood.
+ */
+const POLL_SESSION = values["poll-session"];
 const SAMPLE_MS = 25;
 const CAP_MESSAGE = "Killed: the command printed more than 16 MiB";
 
@@ -168,6 +176,18 @@ interface Run {
   gc?: { beforeRssMiB: number; beforeHeapMiB: number; afterRssMiB: number; afterHeapMiB: number };
 }
 
+/** Waits until the session list shows the session not running. */
+async function waitForListedIdle(api: Api, id: string, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await api.get<{ sessions?: { id: string; status: string }[] }>("/api/sessions");
+    const listed = res.json.sessions?.find((s) => s.id === id);
+    if (res.status === 200 && listed && listed.status !== "running") return;
+    if (Date.now() > until) throw new Error(`session ${id} still running after ${timeoutMs} ms`);
+    await sleep(100);
+  }
+}
+
 /** RSS and JS heap in use right after a full GC. */
 async function collected(): Promise<{ rss: number; heap: number }> {
   if (!inspector) throw new Error("--gc needs the server's inspector");
@@ -193,7 +213,7 @@ async function runOnce(api: Api, pid: number, kind: string, n: number): Promise<
   const started = performance.now();
   const sent = await api.post(`/api/sessions/${id}/messages`, { text: `[[cmd: ${COMMANDS[kind]}]]` });
   if (sent.status !== 202) throw new Error(`send: ${sent.status} ${sent.text}`);
-  await waitForIdle(api, id, 120_000);
+  await (POLL_SESSION ? waitForIdle(api, id, 120_000) : waitForListedIdle(api, id, 120_000));
   const turnMs = performance.now() - started;
   const rightAfter = statusKiB(pid, "VmRSS");
   if (PROFILE && inspector) {
