@@ -173,7 +173,17 @@ interface Run {
   toolOutputFrames: number;
   capped: boolean;
   /** With --gc: RSS and JS heap in use right after a full GC, before the turn and after the settle time. */
-  gc?: { beforeRssMiB: number; beforeHeapMiB: number; afterRssMiB: number; afterHeapMiB: number };
+  gc?: {
+    beforeRssMiB: number;
+    beforeHeapMiB: number;
+    afterRssMiB: number;
+    afterHeapMiB: number;
+    /** The JS heap's reserved size (pages V8 keeps) and memory outside it (Buffers, the drivers' objects). */
+    beforeHeapTotalMiB: number;
+    afterHeapTotalMiB: number;
+    beforeExternalMiB: number;
+    afterExternalMiB: number;
+  };
 }
 
 /** Waits until the session list shows the session not running. */
@@ -189,11 +199,11 @@ async function waitForListedIdle(api: Api, id: string, timeoutMs: number): Promi
 }
 
 /** RSS and JS heap in use right after a full GC. */
-async function collected(): Promise<{ rss: number; heap: number }> {
+async function collected(): Promise<{ rss: number; heap: number; heapTotal: number; external: number }> {
   if (!inspector) throw new Error("--gc needs the server's inspector");
   await inspector.collectGarbage();
   const memory = await inspector.memory();
-  return { rss: memory.rss, heap: memory.heapUsed };
+  return { rss: memory.rss, heap: memory.heapUsed, heapTotal: memory.heapTotal, external: memory.external };
 }
 
 async function runOnce(api: Api, pid: number, kind: string, n: number): Promise<Run> {
@@ -250,12 +260,16 @@ async function runOnce(api: Api, pid: number, kind: string, n: number): Promise<
             beforeHeapMiB: gcBefore.heap,
             afterRssMiB: gcAfter.rss,
             afterHeapMiB: gcAfter.heap,
+            beforeHeapTotalMiB: gcBefore.heapTotal,
+            afterHeapTotalMiB: gcAfter.heapTotal,
+            beforeExternalMiB: gcBefore.external,
+            afterExternalMiB: gcAfter.external,
           },
         }
       : {}),
   };
   const afterGc = run.gc
-    ? `; after a full GC: RSS ${run.gc.beforeRssMiB} → ${run.gc.afterRssMiB} MiB, JS heap ${run.gc.beforeHeapMiB} → ${run.gc.afterHeapMiB} MiB`
+    ? `; after a full GC: RSS ${run.gc.beforeRssMiB} → ${run.gc.afterRssMiB} MiB, JS heap ${run.gc.beforeHeapMiB} → ${run.gc.afterHeapMiB} MiB (reserved ${run.gc.beforeHeapTotalMiB} → ${run.gc.afterHeapTotalMiB}), external ${run.gc.beforeExternalMiB} → ${run.gc.afterExternalMiB} MiB`
     : "";
   console.log(
     `firehose-memory: ${kind} #${n}: before ${run.beforeMiB} MiB, peak ${run.peakMiB} (+${run.costMiB}), right after ${run.rightAfterMiB}, ${SETTLE_MS / 1000} s later ${run.settledMiB}${afterGc}; turn ${run.turnMs} ms, SSE ${run.streamedMiB} MiB in ${run.toolOutputFrames} tool-output frames${run.capped ? "" : ", NOT CAPPED"}`,

@@ -1,13 +1,13 @@
 import { db } from "../client";
 import { parseStoredEvent, type SessionEvent } from "../schemas/events";
-import { type ColumnKind, isUniqueViolation, newRowId, writeRows } from "./insert-rows";
+import { type Column, isUniqueViolation, newRowId, writeRows } from "./insert-rows";
 
 export async function maxEventSeq(sessionId: string): Promise<number> {
   const row = await db().event.aggregate({ where: { sessionId }, _max: { seq: true } });
   return row._max.seq ?? 0;
 }
 
-const EVENT_COLUMNS: readonly (readonly [string, ColumnKind])[] = [
+const EVENT_COLUMNS: readonly Column[] = [
   ["id", "string"],
   ["sessionId", "string"],
   ["seq", "int"],
@@ -40,7 +40,12 @@ export async function insertEvents(sessionId: string, events: SessionEvent[]): P
     new Date(at),
   ]);
   try {
-    await writeRows("Event", EVENT_COLUMNS, rows, EVENT_ROWS_PER_STATEMENT);
+    await writeRows({
+      table: "Event",
+      columns: EVENT_COLUMNS,
+      rows,
+      rowsPerStatement: EVENT_ROWS_PER_STATEMENT,
+    });
   } catch (error) {
     throw isUniqueViolation(error) ? new SeqTakenError(sessionId, error) : error;
   }

@@ -19,28 +19,32 @@ export type ColumnKind = "string" | "int" | "datetime";
 
 const NO_ARGS = { args: [], argTypes: [] };
 
+export type Column = readonly [name: string, kind: ColumnKind];
+
+/** Rows for one table, each row's values in `columns` order. */
+export interface RowsWrite {
+  table: string;
+  columns: readonly Column[];
+  rows: readonly (readonly unknown[])[];
+  /** Rows per INSERT statement; all in one when not given. */
+  rowsPerStatement?: number;
+  /** A row whose `key` columns match one already there sets that row's `update` columns instead. */
+  onConflict?: { key: readonly string[]; update: readonly string[] };
+}
+
 /**
- * Writes `rows` (each row's values in `columns` order) into `table` through the driver connection
- * under Prisma's client, all or none: one multi-row INSERT per `rowsPerStatement` rows, in one
- * transaction when there are several. For bulk writes of large values (a command's output flood):
- * Prisma's raw queries serialize every argument to JSON for its query compiler and back, several
- * copies of each value, and its debug history keeps them (below); the driver binds the values as
- * they are (docs/benchmarks-s20f.md).
+ * Writes rows through the driver connection under Prisma's client, all or none: multi-row INSERTs,
+ * in one transaction when there are several statements. For writes of large values (a command's
+ * output flood, a tool's output in the transcript and the model request): Prisma's queries
+ * serialize every argument to JSON for its query compiler (whose WebAssembly memory grows to the
+ * largest and never shrinks) and back, several copies of each value, and its debug history keeps
+ * them (below); the driver binds the values as they are (docs/benchmarks-s20f.md).
  * Throws the driver's error (see isUniqueViolation).
  */
-export async function writeRows(
-  table: string,
-  columns: readonly (readonly [name: string, kind: ColumnKind])[],
-  rows: readonly (readonly unknown[])[],
-  rowsPerStatement: number,
-): Promise<void> {
-  if (rows.length === 0) return;
+export async function writeRows(...writes: RowsWrite[]): Promise<void> {
   const connection = await driver();
-  const statements: Query[] = [];
-  for (let i = 0; i < rows.length; i += rowsPerStatement)
-    statements.push(
-      insertStatement(connection.provider, table, columns, rows.slice(i, i + rowsPerStatement)),
-    );
+  const statements = writes.flatMap((write) => statementsOf(connection.provider, write));
+  if (statements.length === 0) return;
   try {
     await run(connection, statements);
   } finally {
@@ -48,6 +52,22 @@ export async function writeRows(
     // calls, logging on or not: a flood's batches would stay reachable long after their write.
     for (const statement of statements) statement.args = [];
   }
+}
+
+function statementsOf(provider: string, write: RowsWrite): Query[] {
+  const { table, columns, rows, onConflict } = write;
+  const per = Math.max(1, write.rowsPerStatement ?? rows.length);
+  const statements: Query[] = [];
+  for (let i = 0; i < rows.length; i += per) {
+    const statement = insertStatement(provider, table, columns, rows.slice(i, i + per));
+    if (onConflict) {
+      const key = onConflict.key.map((name) => `"${name}"`).join(", ");
+      const set = onConflict.update.map((name) => `"${name}" = excluded."${name}"`).join(", ");
+      statement.sql += ` ON CONFLICT (${key}) DO UPDATE SET ${set}`;
+    }
+    statements.push(statement);
+  }
+  return statements;
 }
 
 async function run(connection: Adapter, statements: Query[]): Promise<void> {
@@ -72,32 +92,10 @@ async function run(connection: Adapter, statements: Query[]): Promise<void> {
   }
 }
 
-/**
- * Writes one row into `table`, or, when a row with the same `key` columns is there, sets its
- * `update` columns: one statement, through the driver like writeRows, for rows carrying large values.
- */
-export async function upsertRow(
-  table: string,
-  columns: readonly (readonly [name: string, kind: ColumnKind])[],
-  row: readonly unknown[],
-  key: readonly string[],
-  update: readonly string[],
-): Promise<void> {
-  const connection = await driver();
-  const statement = insertStatement(connection.provider, table, columns, [row]);
-  const set = update.map((name) => `"${name}" = excluded."${name}"`).join(", ");
-  statement.sql += ` ON CONFLICT (${key.map((name) => `"${name}"`).join(", ")}) DO UPDATE SET ${set}`;
-  try {
-    await connection.executeRaw(statement);
-  } finally {
-    statement.args = []; // see writeRows
-  }
-}
-
 function insertStatement(
   provider: string,
   table: string,
-  columns: readonly (readonly [name: string, kind: ColumnKind])[],
+  columns: readonly Column[],
   rows: readonly (readonly unknown[])[],
 ): Query {
   const names = columns.map(([name]) => `"${name}"`).join(", ");

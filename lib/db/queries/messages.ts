@@ -1,7 +1,7 @@
 import { db, type Prisma } from "../client";
 import type { Message, Part } from "../generated/sqlite/client";
 import { parsePart, type StoredPart } from "../schemas/parts";
-import { type ColumnKind, newRowId, upsertRow } from "./insert-rows";
+import { type Column, newRowId, writeRows } from "./insert-rows";
 
 /** A part row with its JSON read. */
 export interface PartRow extends Omit<Part, "data"> {
@@ -31,7 +31,7 @@ export function createMessage(data: {
   });
 }
 
-const PART_COLUMNS: readonly (readonly [string, ColumnKind])[] = [
+const PART_COLUMNS: readonly Column[] = [
   ["id", "string"],
   ["messageId", "string"],
   ["idx", "int"],
@@ -48,13 +48,12 @@ const PART_COLUMNS: readonly (readonly [string, ColumnKind])[] = [
  */
 export async function upsertPart(messageId: string, idx: number, part: StoredPart): Promise<void> {
   const now = new Date();
-  await upsertRow(
-    "Part",
-    PART_COLUMNS,
-    [newRowId(), messageId, idx, part.type, JSON.stringify(part), now, now],
-    ["messageId", "idx"],
-    ["type", "data", "updatedAt"],
-  );
+  await writeRows({
+    table: "Part",
+    columns: PART_COLUMNS,
+    rows: [[newRowId(), messageId, idx, part.type, JSON.stringify(part), now, now]],
+    onConflict: { key: ["messageId", "idx"], update: ["type", "data", "updatedAt"] },
+  });
 }
 
 function readParts(rows: Part[]): PartRow[] {
