@@ -3,7 +3,7 @@
  * cap kills it costs the server in resident memory, on its way through the event log, the database,
  * the live event stream and the transcript.
  *
- *   node_modules/.bin/tsx bench/firehose-memory.ts [--rounds 3] [--viewers 1] [--stalled-viewers 0] [--kinds zeros,yes,base64] [--settle-seconds 10] [--gc]
+ *   node_modules/.bin/tsx bench/firehose-memory.ts [--rounds 3] [--viewers 1] [--stalled-viewers 0] [--kinds zeros,yes,base64] [--settle-seconds 10] [--gc] [--profile] [--poll-session]
  *
  * Needs the production build (.next). For each round and kind, starts the app on a free loopback
  * port with a private data dir and the scripted model (e2e/support/fake-llm.ts), warms it up with
@@ -19,7 +19,8 @@
  * also the sampled peak of the whole process tree), right after, and after `--settle-seconds`.
  * `--gc` tells what the run left behind from what was garbage not yet collected: the server starts
  * with its inspector armed, and a full GC runs before the turn and after the settle time, each
- * followed by the RSS and the JS heap in use.
+ * followed by the RSS and the JS heap in use. `--profile` (implies `--gc`) prints where the objects that
+ * the turn promoted to the old generation were allocated (the server's sampling heap profiler).
  * Not part of CI. Writes bench/results/firehose-memory.json.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -39,6 +40,7 @@ import {
 } from "../e2e/support/security";
 import { type AppServer, startServer } from "../e2e/support/server";
 import { freePort } from "./support/app";
+import { PROMOTED_SAMPLING, printPromoted, type SampleNode } from "./support/heap-profile";
 import { Inspector, inspectableEnv } from "./support/inspector";
 import { deadline, ROOT, round, writeResult } from "./support/stats";
 
@@ -57,6 +59,8 @@ const { values } = parseArgs({
     kinds: { type: "string", default: "zeros,yes,base64" },
     "settle-seconds": { type: "string", default: "10" },
     gc: { type: "boolean", default: false },
+    profile: { type: "boolean", default: false },
+    "poll-session": { type: "boolean", default: false },
   },
 });
 const ROUNDS = Math.max(1, Number.parseInt(values.rounds, 10));
@@ -64,7 +68,16 @@ const VIEWERS = Math.max(0, Number.parseInt(values.viewers, 10));
 const STALLED = Math.max(0, Number.parseInt(values["stalled-viewers"], 10));
 const SETTLE_MS = Math.max(0, Number.parseFloat(values["settle-seconds"])) * 1000;
 const KINDS = values.kinds.split(",").filter((k) => k in COMMANDS);
-const GC = values.gc;
+/** --profile: the server's sampling heap profiler runs through the turn (it needs the inspector too). */
+const PROFILE = values.profile;
+const GC = values.gc || PROFILE;
+/**
+ * How the end of the turn is awaited: by default the session list's status (a few hundred bytes);
+ * --poll-session polls the session itself, transcript and all, every 100 ms as the figures before
+ * 2026-12-06 did: once the command is done, every poll reads, parses and serializes its 1 MiB of
+ * output for the model again, garbage of the poll and not of the flood.
+ */
+const POLL_SESSION = values["poll-session"];
 const SAMPLE_MS = 25;
 const CAP_MESSAGE = "Killed: the command printed more than 16 MiB";
 
@@ -160,15 +173,37 @@ interface Run {
   toolOutputFrames: number;
   capped: boolean;
   /** With --gc: RSS and JS heap in use right after a full GC, before the turn and after the settle time. */
-  gc?: { beforeRssMiB: number; beforeHeapMiB: number; afterRssMiB: number; afterHeapMiB: number };
+  gc?: {
+    beforeRssMiB: number;
+    beforeHeapMiB: number;
+    afterRssMiB: number;
+    afterHeapMiB: number;
+    /** The JS heap's reserved size (pages V8 keeps) and memory outside it (Buffers, the drivers' objects). */
+    beforeHeapTotalMiB: number;
+    afterHeapTotalMiB: number;
+    beforeExternalMiB: number;
+    afterExternalMiB: number;
+  };
+}
+
+/** Waits until the session list shows the session not running. */
+async function waitForListedIdle(api: Api, id: string, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await api.get<{ sessions?: { id: string; status: string }[] }>("/api/sessions");
+    const listed = res.json.sessions?.find((s) => s.id === id);
+    if (res.status === 200 && listed && listed.status !== "running") return;
+    if (Date.now() > until) throw new Error(`session ${id} still running after ${timeoutMs} ms`);
+    await sleep(100);
+  }
 }
 
 /** RSS and JS heap in use right after a full GC. */
-async function collected(): Promise<{ rss: number; heap: number }> {
+async function collected(): Promise<{ rss: number; heap: number; heapTotal: number; external: number }> {
   if (!inspector) throw new Error("--gc needs the server's inspector");
   await inspector.collectGarbage();
   const memory = await inspector.memory();
-  return { rss: memory.rss, heap: memory.heapUsed };
+  return { rss: memory.rss, heap: memory.heapUsed, heapTotal: memory.heapTotal, external: memory.external };
 }
 
 async function runOnce(api: Api, pid: number, kind: string, n: number): Promise<Run> {
@@ -184,12 +219,19 @@ async function runOnce(api: Api, pid: number, kind: string, n: number): Promise<
   const sampler = setInterval(() => {
     treePeak = Math.max(treePeak, treeKiB(pid));
   }, SAMPLE_MS);
+  if (PROFILE) await inspector?.send("HeapProfiler.startSampling", PROMOTED_SAMPLING);
   const started = performance.now();
   const sent = await api.post(`/api/sessions/${id}/messages`, { text: `[[cmd: ${COMMANDS[kind]}]]` });
   if (sent.status !== 202) throw new Error(`send: ${sent.status} ${sent.text}`);
-  await waitForIdle(api, id, 120_000);
+  await (POLL_SESSION ? waitForIdle(api, id, 120_000) : waitForListedIdle(api, id, 120_000));
   const turnMs = performance.now() - started;
   const rightAfter = statusKiB(pid, "VmRSS");
+  if (PROFILE && inspector) {
+    const { profile } = await inspector.send<{ profile: { head: SampleNode } }>("HeapProfiler.stopSampling");
+    console.log(`firehose-memory: ${kind} #${n}: what the turn promoted`);
+    // a production build's frames are chunks, not app paths: the innermost frames say more
+    printPromoted(profile, 25, 4);
+  }
   const seen = await Promise.all(viewers);
   await sleep(SETTLE_MS);
   clearInterval(sampler);
@@ -218,12 +260,16 @@ async function runOnce(api: Api, pid: number, kind: string, n: number): Promise<
             beforeHeapMiB: gcBefore.heap,
             afterRssMiB: gcAfter.rss,
             afterHeapMiB: gcAfter.heap,
+            beforeHeapTotalMiB: gcBefore.heapTotal,
+            afterHeapTotalMiB: gcAfter.heapTotal,
+            beforeExternalMiB: gcBefore.external,
+            afterExternalMiB: gcAfter.external,
           },
         }
       : {}),
   };
   const afterGc = run.gc
-    ? `; after a full GC: RSS ${run.gc.beforeRssMiB} → ${run.gc.afterRssMiB} MiB, JS heap ${run.gc.beforeHeapMiB} → ${run.gc.afterHeapMiB} MiB`
+    ? `; after a full GC: RSS ${run.gc.beforeRssMiB} → ${run.gc.afterRssMiB} MiB, JS heap ${run.gc.beforeHeapMiB} → ${run.gc.afterHeapMiB} MiB (reserved ${run.gc.beforeHeapTotalMiB} → ${run.gc.afterHeapTotalMiB}), external ${run.gc.beforeExternalMiB} → ${run.gc.afterExternalMiB} MiB`
     : "";
   console.log(
     `firehose-memory: ${kind} #${n}: before ${run.beforeMiB} MiB, peak ${run.peakMiB} (+${run.costMiB}), right after ${run.rightAfterMiB}, ${SETTLE_MS / 1000} s later ${run.settledMiB}${afterGc}; turn ${run.turnMs} ms, SSE ${run.streamedMiB} MiB in ${run.toolOutputFrames} tool-output frames${run.capped ? "" : ", NOT CAPPED"}`,

@@ -178,7 +178,7 @@ function agentTool(handle: ToolSetHandle, tool: CallableTool, deps: ToolSetDeps)
                 workspace: ctx.workspace,
                 signal,
                 secrets: ctx.secrets,
-                onOutput: (chunk) => void ctx.emit({ type: "tool-output", callId: toolCallId, chunk }),
+                onOutput: (chunk) => ctx.emit({ type: "tool-output", callId: toolCallId, chunk }),
                 onSpawn: (info) => {
                   tracked.push(info.marker);
                   void ctx.trackProcess(info);

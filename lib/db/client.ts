@@ -4,6 +4,7 @@ import { processState } from "@/lib/process-state";
 import { postgresAdapter, sqliteAdapter } from "./adapters";
 import { PrismaClient as PostgresClient } from "./generated/postgres/client";
 import { PrismaClient as SqliteClient, type Prisma as SqlitePrisma } from "./generated/sqlite/client";
+import { type Adapter, connectedDriver } from "./statements";
 
 /** The client type for either provider: both are generated from the same prisma/models.prisma. */
 export type Db = SqliteClient;
@@ -29,3 +30,14 @@ export const dbReady = processState("db.ready", async () => {
   await db().$executeRawUnsafe("PRAGMA synchronous = NORMAL");
   await db().$executeRawUnsafe("PRAGMA foreign_keys = ON");
 });
+
+/**
+ * The driver connection under `db()` (the same connection, its transactions behind the same lock),
+ * for bulk writes where Prisma's own work on the arguments is the cost: lib/db/queries/insert-rows.ts.
+ */
+export async function driver(): Promise<Adapter> {
+  if (!connectedDriver()) await db().$connect();
+  const adapter = connectedDriver();
+  if (!adapter) throw new Error("The database driver did not connect.");
+  return adapter;
+}

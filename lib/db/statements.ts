@@ -1,9 +1,9 @@
 import type { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { processState } from "../process-state";
 
-type Adapter = Awaited<ReturnType<PrismaBetterSQLite3["connect"]>>;
+export type Adapter = Awaited<ReturnType<PrismaBetterSQLite3["connect"]>>;
 type Transaction = Awaited<ReturnType<Adapter["startTransaction"]>>;
-type Query = Parameters<Adapter["queryRaw"]>[0];
+export type Query = Parameters<Adapter["queryRaw"]>[0];
 
 /** The statements sent while something records them (a test, a bench), else null. */
 interface Statements {
@@ -17,6 +17,14 @@ export interface Statement {
 }
 
 const statements = processState<Statements>("db.statements", () => ({ recorded: null }));
+
+/** The driver connection Prisma's client opened last, statements counted as Prisma's own are. */
+const connection = processState<{ adapter: Adapter | null }>("db.connection", () => ({ adapter: null }));
+
+/** The connection under the process's Prisma client, once it has connected (lib/db/client.ts). */
+export function connectedDriver(): Adapter | null {
+  return connection().adapter;
+}
 
 function run<R>(query: Query, send: (query: Query) => Promise<R>): Promise<R> {
   const recorded = statements().recorded;
@@ -39,7 +47,11 @@ function run<R>(query: Query, send: (query: Query) => Promise<R>): Promise<R> {
  */
 export function countStatements<F extends { connect(): Promise<Adapter> }>(factory: F): F {
   const connect = factory.connect.bind(factory);
-  factory.connect = async () => counted(await connect());
+  factory.connect = async () => {
+    const adapter = counted(await connect());
+    connection().adapter = adapter;
+    return adapter;
+  };
   return factory;
 }
 

@@ -29,8 +29,10 @@ interface SessionLog {
  * for the next one: unbounded, that became events of several MiB and a write of up to the whole
  * 16 MiB output cap. Coalescing stops at MAX_EVENT_CHARS and a write takes at most BATCH_CHARS, so
  * one write, one event-stream frame and one replay page stay bounded whatever a command prints.
- * (The server's transient memory during such a flood is about the same either way: it is garbage
- * from the bytes written, however they are split; docs/benchmarks.md §7.)
+ * What such a flood cost in memory was not the split but Prisma's copies of every write's values and
+ * its debug history keeping them (insertEvents writes through the driver now), and a command
+ * printing faster than the writes: runProcess stops reading its pipe while the appends it made are
+ * more than OUTPUT_BACKLOG behind (docs/benchmarks-s20f.md).
  */
 export const MAX_EVENT_CHARS = 64 * 1024;
 export const BATCH_CHARS = 1024 * 1024;

@@ -114,4 +114,43 @@ describe("session event stream", () => {
     expect(numbers(events)).toEqual(Array.from({ length: count + 3 }, (_, i) => i + 1));
     abort.abort();
   });
+
+  it("reads a replay of large events in pages of about its unread limit, not 250 events at once", async () => {
+    const { id } = await newSession();
+    const size = 64 * 1024;
+    await append(id, 1, 100, size);
+    const encoded = countEncodedBytes();
+    const abort = new AbortController();
+    const viewer = new Viewer(sessionEventStream(id, 0, abort.signal));
+    await viewer.readUntil(1);
+    const queued = encoded.bytes();
+    encoded.restore();
+    const events = await viewer.readUntil(100);
+    abort.abort();
+    // a first page, and the next one the viewer's read made room for
+    expect(queued).toBeLessThan(2 * (UNREAD_LIMIT + size));
+    expect(numbers(events)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+  });
+
+  it("encodes a live event once, however many viewers it goes to", async () => {
+    const { id } = await newSession();
+    await append(id, 1, 1);
+    const aborts = [new AbortController(), new AbortController(), new AbortController()];
+    const viewers = aborts.map((abort) => new Viewer(sessionEventStream(id, 0, abort.signal)));
+    for (const viewer of viewers) await viewer.readUntil(1);
+    const size = 256 * 1024;
+    const encoded = countEncodedBytes();
+    await append(id, 2, 2, size);
+    const seen = [];
+    for (const viewer of viewers) seen.push(numbers(await viewer.readUntil(2)));
+    encoded.restore();
+    for (const abort of aborts) abort.abort();
+    expect(seen).toEqual([
+      [1, 2],
+      [1, 2],
+      [1, 2],
+    ]);
+    expect(encoded.bytes()).toBeGreaterThan(size);
+    expect(encoded.bytes()).toBeLessThan(2 * size);
+  });
 });

@@ -3,14 +3,40 @@ import { subscribe } from "./bus";
 import { listenForEvents } from "./fanout";
 import type { SessionEvent } from "./types";
 
-/** Events read from the table per pull: a page of large tool outputs is still a few MiB at most. */
+/** Most events read from the table per pull. */
 export const REPLAY_PAGE = 250;
+/**
+ * Events in a replay's first page. Later pages hold about UNREAD_LIMIT of frames as large as the
+ * last page's (at most REPLAY_PAGE events): a page of 250 flood events of 64 KiB would be 16 MiB
+ * read, parsed and encoded at once.
+ */
+export const FIRST_REPLAY_PAGE = 8;
 /** Bytes a viewer may leave unread before the stream stops queueing and reads from the table later. */
 export const UNREAD_LIMIT = 512 * 1024;
 export const HEARTBEAT_MS = 15_000;
 
-function frame(event: SessionEvent): string {
-  return `id: ${event.seq}\ndata: ${JSON.stringify(event)}\n\n`;
+const encoder = new TextEncoder();
+/** Live events' frames by event: a published event is one object, whatever number of viewers it goes to. */
+const liveFrames = new WeakMap<SessionEvent, Uint8Array>();
+
+function frame(event: SessionEvent): Uint8Array {
+  return encoder.encode(`id: ${event.seq}\ndata: ${JSON.stringify(event)}\n\n`);
+}
+
+/** A live event's frame, serialized and encoded once for all of its viewers. */
+function sharedFrame(event: SessionEvent): Uint8Array {
+  let bytes = liveFrames.get(event);
+  if (!bytes) {
+    bytes = frame(event);
+    liveFrames.set(event, bytes);
+  }
+  return bytes;
+}
+
+/** Events in the next replay page: about UNREAD_LIMIT of frames like the last page's. */
+function nextPageSize(events: number, bytes: number): number {
+  const fit = Math.floor((UNREAD_LIMIT * events) / Math.max(1, bytes));
+  return Math.min(REPLAY_PAGE, Math.max(1, fit));
 }
 
 /**
@@ -29,8 +55,8 @@ export function sessionEventStream(
   signal: AbortSignal,
   onEnd: () => void = () => {},
 ): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
   let last = after;
+  let pageSize = FIRST_REPLAY_PAGE;
   let behind = true;
   let newest = after;
   let closed = false;
@@ -40,10 +66,10 @@ export function sessionEventStream(
   return new ReadableStream<Uint8Array>(
     {
       async start(controller) {
-        const send = (text: string) => {
+        const send = (bytes: Uint8Array) => {
           if (closed) return;
           try {
-            controller.enqueue(encoder.encode(text));
+            controller.enqueue(bytes);
           } catch {
             closed = true;
           }
@@ -57,9 +83,10 @@ export function sessionEventStream(
             return;
           }
           last = event.seq;
-          send(frame(event));
+          send(sharedFrame(event));
         });
-        const heartbeat = setInterval(() => send(": ping\n\n"), HEARTBEAT_MS);
+        const ping = encoder.encode(": ping\n\n");
+        const heartbeat = setInterval(() => send(ping), HEARTBEAT_MS);
         cleanup = () => {
           closed = true;
           if (ended) return;
@@ -79,7 +106,7 @@ export function sessionEventStream(
           return;
         }
         signal.addEventListener("abort", stop, { once: true });
-        send("retry: 1000\n\n");
+        send(encoder.encode("retry: 1000\n\n"));
         // Without the listener this instance still streams its own events; the error is logged there.
         await listenForEvents().catch(() => {});
       },
@@ -87,16 +114,23 @@ export function sessionEventStream(
       async pull(controller) {
         try {
           while (behind && !closed) {
-            const page = await listEventsAfter(sessionId, last, REPLAY_PAGE);
+            const limit = pageSize;
+            const page = await listEventsAfter(sessionId, last, limit);
             if (closed) return;
+            let bytes = 0;
             for (const event of page) {
               if (event.seq <= last) continue;
               last = event.seq;
               newest = Math.max(newest, event.seq);
-              controller.enqueue(encoder.encode(frame(event)));
+              const encoded = frame(event);
+              bytes += encoded.byteLength;
+              controller.enqueue(encoded);
             }
             // a full page: the next pull (when the viewer has read this one) reads on
-            if (page.length === REPLAY_PAGE) return;
+            if (page.length === limit) {
+              pageSize = nextPageSize(page.length, bytes);
+              return;
+            }
             // caught up with the table and with every event published meanwhile: live from here
             if (newest <= last) behind = false;
           }

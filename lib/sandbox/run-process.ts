@@ -37,8 +37,12 @@ export interface RunProcessOptions {
   signal?: AbortSignal;
   /** Masked (with the server's own env secrets) in everything that leaves this module. */
   secrets?: string[];
-  /** Live output: masked, ANSI kept, control characters a terminal ignores (NUL…) dropped. */
-  onOutput?: (chunk: string) => void;
+  /**
+   * Live output: masked, ANSI kept, control characters a terminal ignores (NUL…) dropped. A promise
+   * it returns says when the chunk is taken care of (written to the event log): while more than
+   * OUTPUT_BACKLOG characters are not, the command's pipe is not read, so the command waits.
+   */
+  onOutput?: (chunk: string) => unknown;
   /** Recorded by the caller so orphans can be reaped after a crash. */
   onSpawn?: (info: { pid: number; pgid: number; marker: string }) => void;
   /**
@@ -93,6 +97,17 @@ const KILL_GRACE_MS = 2000;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 /** How long output may still arrive after the shell exited (background jobs hold the pipe). */
 const DRAIN_MS = 100;
+/**
+ * Characters of live output whose listener has not finished with them (the event log's writes) before
+ * the pipe stops being read. A command printing faster than the log writes would otherwise queue
+ * its whole output in the server, where it outlives scavenges and raises RSS by several times its
+ * size; paused, it waits in its own write, as it would behind a slow terminal. One event log batch.
+ */
+export const OUTPUT_BACKLOG = 1024 * 1024;
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === "object" && value !== null && "then" in value && typeof value.then === "function";
+}
 
 function quote(arg: string): string {
   return `'${arg.replaceAll("'", `'\\''`)}'`;
@@ -304,6 +319,9 @@ class ProcessRun {
   private failure: NotStarted | null = null;
   /** The first characters of the output: where the gate says it could not join the pids group. */
   private head = "";
+  /** Characters handed to onOutput that it has not finished with (OUTPUT_BACKLOG). */
+  private backlog = 0;
+  private paused = false;
 
   constructor(
     private readonly opts: RunProcessOptions,
@@ -439,12 +457,37 @@ class ProcessRun {
   private emit(text: string): void {
     if (text.length === 0) return;
     if (this.head.length < JOIN_FAILED.length) this.head += text.slice(0, JOIN_FAILED.length);
+    let handled: unknown;
     try {
-      this.opts.onOutput?.(text);
+      handled = this.opts.onOutput?.(text);
     } catch {
       // a failing listener must not break process control
     }
-    this.model.append(this.ansi.push(text));
+    if (isThenable(handled)) this.holdBack(text.length, handled);
+    // past the model's cap the text is only counted: no need to strip it
+    if (!this.model.truncated) this.model.append(this.ansi.push(text));
+  }
+
+  /** Stops reading the pipe while the listener is more than OUTPUT_BACKLOG characters behind. */
+  private holdBack(size: number, handled: PromiseLike<unknown>): void {
+    this.backlog += size;
+    const done = (): void => {
+      this.backlog -= size;
+      if (this.paused && this.backlog <= OUTPUT_BACKLOG) this.readPipes();
+    };
+    handled.then(done, done);
+    if (this.backlog > OUTPUT_BACKLOG && !this.paused && !this.exit && !this.settled) {
+      this.paused = true;
+      this.child?.stdout?.pause();
+      this.child?.stderr?.pause();
+    }
+  }
+
+  private readPipes(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.child?.stdout?.resume();
+    this.child?.stderr?.resume();
   }
 
   private stop(reason: StopReason): void {
@@ -463,7 +506,9 @@ class ProcessRun {
 
   private onExit(code: number | null, signal: string | null): void {
     this.exit = { code, signal };
-
+    // what the shell wrote before exiting is read within the drain time, however far behind the
+    // listener is: at most a pipe's buffer, and whatever background jobs print until they are killed
+    this.readPipes();
     // background jobs (`server &`) would outlive the command and hold the pipe open
     this.terminateGroup();
     // Node can report the exit before it has read what the shell wrote just before exiting: libuv

@@ -12,7 +12,8 @@ export interface AgentCallContext {
   workspace: string;
   signal: AbortSignal;
   secrets: string[];
-  onOutput(chunk: string): void;
+  /** A promise it returns holds the command back until it settles (runProcess). */
+  onOutput(chunk: string): unknown;
   onSpawn(info: { pid: number; pgid: number; marker: string }): void;
 }
 

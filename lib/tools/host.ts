@@ -95,7 +95,7 @@ export interface HostRun {
   timeoutMs: number;
   signal?: AbortSignal;
   secrets?: string[];
-  onOutput?: (chunk: string) => void;
+  onOutput?: (chunk: string) => unknown;
   onSpawn?: (info: { pid: number; pgid: number; marker: string }) => void;
 }
 

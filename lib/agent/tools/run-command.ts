@@ -50,7 +50,7 @@ export const runCommand = defineTool({
       streamCapBytes: RUN_COMMAND_DEFAULTS.streamCapBytes,
       signal: ctx.signal,
       secrets: ctx.secrets,
-      onOutput: (chunk) => void ctx.emit({ type: "tool-output", callId: ctx.callId, chunk }),
+      onOutput: (chunk) => ctx.emit({ type: "tool-output", callId: ctx.callId, chunk }),
       onSpawn: (info) => {
         tracked.push(info.marker);
         void ctx.trackProcess(info);

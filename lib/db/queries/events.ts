@@ -1,22 +1,20 @@
 import { db } from "../client";
 import { parseStoredEvent, type SessionEvent } from "../schemas/events";
-import { insertRows, isUniqueViolation, newRowId } from "./insert-rows";
+import { type Column, isUniqueViolation, newRowId, writeRows } from "./insert-rows";
 
 export async function maxEventSeq(sessionId: string): Promise<number> {
   const row = await db().event.aggregate({ where: { sessionId }, _max: { seq: true } });
   return row._max.seq ?? 0;
 }
 
-interface EventRow {
-  id: string;
-  sessionId: string;
-  seq: number;
-  type: string;
-  data: string;
-  createdAt: Date;
-}
-
-const EVENT_COLUMNS = ["id", "sessionId", "seq", "type", "data", "createdAt"] as const;
+const EVENT_COLUMNS: readonly Column[] = [
+  ["id", "string"],
+  ["sessionId", "string"],
+  ["seq", "int"],
+  ["type", "string"],
+  ["data", "string"],
+  ["createdAt", "datetime"],
+];
 
 /**
  * Rows per INSERT statement: 6 parameters each stays far below SQLite's 32,766 and PostgreSQL's
@@ -28,24 +26,26 @@ export const EVENT_ROWS_PER_STATEMENT = 1000;
 /**
  * Writes a batch of events, all or none. One multi-row INSERT instead of `createMany`: no
  * transaction around a single statement (one round trip fewer per append, the hot path of every
- * turn) and no Prisma row objects per event (the garbage of a command's output flood).
+ * turn), and written by the driver itself (writeRows): no Prisma row objects per event and no
+ * copies of a flood's output in Prisma's arguments.
  * Throws `SeqTakenError` when another writer has taken one of the seqs.
  */
 export async function insertEvents(sessionId: string, events: SessionEvent[]): Promise<void> {
-  const rows: EventRow[] = events.map(({ seq, type, at, ...data }) => ({
-    id: newRowId(),
+  const rows = events.map(({ seq, type, at, ...data }) => [
+    newRowId(),
     sessionId,
     seq,
     type,
-    data: JSON.stringify(data),
-    createdAt: new Date(at),
-  }));
-  const statements = [];
-  for (let i = 0; i < rows.length; i += EVENT_ROWS_PER_STATEMENT)
-    statements.push(insertRows("Event", EVENT_COLUMNS, rows.slice(i, i + EVENT_ROWS_PER_STATEMENT)));
+    JSON.stringify(data),
+    new Date(at),
+  ]);
   try {
-    if (statements.length === 1) await statements[0];
-    else if (statements.length > 1) await db().$transaction(statements);
+    await writeRows({
+      table: "Event",
+      columns: EVENT_COLUMNS,
+      rows,
+      rowsPerStatement: EVENT_ROWS_PER_STATEMENT,
+    });
   } catch (error) {
     throw isUniqueViolation(error) ? new SeqTakenError(sessionId, error) : error;
   }

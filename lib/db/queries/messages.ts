@@ -1,7 +1,7 @@
 import { db, type Prisma } from "../client";
 import type { Message, Part } from "../generated/sqlite/client";
 import { parsePart, type StoredPart } from "../schemas/parts";
-import { newRowId } from "./insert-rows";
+import { type Column, newRowId, writeRows } from "./insert-rows";
 
 /** A part row with its JSON read. */
 export interface PartRow extends Omit<Part, "data"> {
@@ -54,13 +54,28 @@ export async function openTurnWithMessage(
   return { turnId, messageId };
 }
 
-/** Writes (or rewrites) one part of a message at a position. */
-export function upsertPart(messageId: string, idx: number, part: StoredPart) {
-  const data = json(part);
-  return db().part.upsert({
-    where: { messageId_idx: { messageId, idx } },
-    create: { messageId, idx, type: part.type, data },
-    update: { type: part.type, data },
+const PART_COLUMNS: readonly Column[] = [
+  ["id", "string"],
+  ["messageId", "string"],
+  ["idx", "int"],
+  ["type", "string"],
+  ["data", "string"],
+  ["createdAt", "datetime"],
+  ["updatedAt", "datetime"],
+];
+
+/**
+ * Writes (or rewrites) one part of a message at a position. One statement through the driver: a
+ * tool part carries up to 1 MiB of a command's output, which Prisma's upsert (a transaction of a
+ * read and a write) would copy several times over and keep in its debug history.
+ */
+export async function upsertPart(messageId: string, idx: number, part: StoredPart): Promise<void> {
+  const now = new Date();
+  await writeRows({
+    table: "Part",
+    columns: PART_COLUMNS,
+    rows: [[newRowId(), messageId, idx, part.type, JSON.stringify(part), now, now]],
+    onConflict: { key: ["messageId", "idx"], update: ["type", "data", "updatedAt"] },
   });
 }
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { db } from "../client";
-import { Prisma } from "../generated/sqlite/client";
+import { type Column, newRowId, writeRows } from "./insert-rows";
 
 /** The stored skeleton of a request: a JSON object (lib/model/request-record.ts). */
 const skeletonSchema = z.record(z.string(), z.unknown());
@@ -15,27 +15,45 @@ export interface ModelRequestRow {
   createdAt: Date;
 }
 
+const BLOB_COLUMNS: readonly Column[] = [
+  ["hash", "string"],
+  ["text", "string"],
+  ["usedAt", "datetime"],
+];
+
+const REQUEST_COLUMNS: readonly Column[] = [
+  ["id", "string"],
+  ["sessionId", "string"],
+  ["turnId", "string"],
+  ["step", "int"],
+  ["skeleton", "string"],
+  ["bytes", "int"],
+  ["createdAt", "datetime"],
+];
+
 /**
  * One request: its blobs written once each (a blob already stored is only marked used now, in the
- * same statement: `ON CONFLICT` is the same on both providers), then the skeleton that points at them.
+ * same statement: `ON CONFLICT` is the same on both providers), then the skeleton that points at
+ * them, in one transaction. Through the driver (writeRows): a blob can be a tool's 1 MiB of output.
  */
 export async function saveModelRequest(
   row: Omit<ModelRequestRow, "id" | "createdAt">,
   blobs: Map<string, string>,
   now = new Date(),
 ): Promise<void> {
-  const tuples = [...blobs].map(([hash, text]) => Prisma.sql`(${hash}, ${text}, ${now})`);
-  await db().$transaction([
-    ...(tuples.length > 0
-      ? [
-          db().$executeRaw`INSERT INTO "RequestBlob" ("hash", "text", "usedAt") VALUES ${Prisma.join(tuples)}
-            ON CONFLICT ("hash") DO UPDATE SET "usedAt" = excluded."usedAt"`,
-        ]
-      : []),
-    db().modelRequest.create({
-      data: { ...row, skeleton: row.skeleton as Prisma.InputJsonValue, createdAt: now },
-    }),
-  ]);
+  await writeRows(
+    {
+      table: "RequestBlob",
+      columns: BLOB_COLUMNS,
+      rows: [...blobs].map(([hash, text]) => [hash, text, now]),
+      onConflict: { key: ["hash"], update: ["usedAt"] },
+    },
+    {
+      table: "ModelRequest",
+      columns: REQUEST_COLUMNS,
+      rows: [[newRowId(), row.sessionId, row.turnId, row.step, JSON.stringify(row.skeleton), row.bytes, now]],
+    },
+  );
 }
 
 /** A session's requests, oldest first, without their bodies. */
