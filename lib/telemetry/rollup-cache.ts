@@ -4,7 +4,7 @@ import { deleteStoredRollups, storedRollups, storeRollup } from "@/lib/db/querie
 import { keyedMemo } from "@/lib/memo";
 import { processState } from "@/lib/process-state";
 import { DAY_MS, dayKey, startOfUtcDay } from "./range";
-import { type Rollup, rollupFromRows } from "./rollup";
+import { mergeRollups, type Rollup, rollupFromRows } from "./rollup";
 
 /**
  * Rollups per UTC day. Tool calls are written once, stamped with the time they finished, so a day
@@ -17,13 +17,23 @@ import { type Rollup, rollupFromRows } from "./rollup";
  * stored row as it is written, keeps the recorder's write path as it was (one INSERT per batch) and
  * gives the same figures: a closed day's calls are all there when it is computed.
  *
+ * Today is kept too, up to the grace period: the calls older than that are settled (every writer,
+ * this instance or another on the same database, stamps a call when it finishes and writes it
+ * within milliseconds), so their rollup is computed once and extended by the calls that settled
+ * since; only the last few minutes are read live on each render. At 10M calls a day holds ≈ 110,000
+ * of them, and re-aggregating those on every render cost more than the rest of the page. When the
+ * day closes it is computed once more from its calls and stored, as any closed day.
+ *
  * Rows written with past timestamps by something else (a seeding script, an import) are only seen
- * after `npm run telemetry:rebuild` (rebuildTelemetryRollups) or resetTelemetryCache().
+ * after `npm run telemetry:rebuild` (rebuildTelemetryRollups) or resetTelemetryCache(); in today,
+ * a row stamped further back than the grace period is seen when the day closes.
  */
 
 /** The shape of a stored rollup (`Rollup`, and what segmentRows groups by): change it when either changes. */
 export const ROLLUP_FORMAT = 2; // 2: model steps by tier and model (`steps`)
 const GRACE_MS = 5 * 60_000;
+/** Today's kept part is extended once this much more of it has settled (so a render reads one live segment, not two). */
+const EXTEND_MS = 60_000;
 /** Empty days are remembered as empty only inside a gap this short (not the decades before the first call). */
 const MAX_EMPTY_RUN = 400;
 /** Upper clamp: ISO-8601 text past year 9999 no longer sorts as text (SQLite compares times as text). */
@@ -104,6 +114,16 @@ function parseWhenAsked(dayStart: number): void {
   if (rollup && !closedDays.has(dayStart)) closedDays.remember(dayStart, rollup);
 }
 
+/** Today's settled calls: the rollup of [dayStart, until), kept while the day is open. */
+interface KeptToday {
+  dayStart: number;
+  until: number;
+  generation: number;
+  rollup: Rollup;
+}
+/** By day start: an open day's kept part (two are open in the grace period after midnight). */
+const openDays = processState("telemetry.openDays", () => new Map<number, KeptToday>());
+
 /** What a restart does to the rollups: this process forgets them, the stored days stay. */
 export function forgetRollupsInMemory(): void {
   const state = stored();
@@ -111,6 +131,7 @@ export function forgetRollupsInMemory(): void {
   state.loaded = null;
   unparsed().clear();
   closedDays.invalidate();
+  openDays().clear();
 }
 
 /** Forgets every rollup, in memory and stored: the next read computes each day from its calls. */
@@ -169,7 +190,12 @@ export async function rollupsFor(since: Date, until: Date, now: Date = new Date(
       break;
     }
     const whole = cursor === dayStart && dayEnd <= end;
-    if (dayEnd > closedBefore || !whole) {
+    if (cursor === dayStart && dayEnd > closedBefore) {
+      out.push(await openDay(dayStart, Math.min(dayEnd, end), now));
+      cursor = dayEnd;
+      continue;
+    }
+    if (!whole) {
       out.push(await live(dayKey(dayStart), cursor, Math.min(dayEnd, end)));
       cursor = dayEnd;
       continue;
@@ -195,6 +221,43 @@ export async function rollupsFor(since: Date, until: Date, now: Date = new Date(
     cursor = dayEnd;
   }
   return out;
+}
+
+/**
+ * An open day from its start to `segmentEnd`: the kept rollup of its settled calls (computed once,
+ * extended as more settle) merged with the calls after it, read live. Settled means older than the
+ * grace period by the caller's clock and the real one (a caller's `now` may be anything).
+ */
+async function openDay(dayStart: number, segmentEnd: number, now: Date): Promise<Rollup> {
+  const day = dayKey(dayStart);
+  const settled = Math.min(segmentEnd, now.getTime() - GRACE_MS, Date.now() - GRACE_MS);
+  const generation = stored().generation;
+  const kept0 = openDays().get(dayStart);
+  let kept = kept0 && kept0.generation === generation ? kept0 : null;
+  // a range ending before what is kept (an earlier `until`) is read live, and the kept part left as it is
+  if (kept && kept.until > segmentEnd) return live(day, dayStart, segmentEnd);
+  if (!kept && settled > dayStart) {
+    kept = { dayStart, until: settled, generation, rollup: await live(day, dayStart, settled) };
+  } else if (kept && settled - kept.until >= EXTEND_MS) {
+    const more = await live(day, kept.until, settled);
+    kept = { dayStart, until: settled, generation, rollup: mergeRollups(day, kept.rollup, more) };
+  }
+  if (!kept) return live(day, dayStart, segmentEnd);
+  // not kept if the cache was reset meanwhile: it may hold calls of a deleted session
+  if (generation === stored().generation && kept !== kept0) keep(kept, now);
+  if (kept.until >= segmentEnd) return kept.rollup;
+  const tail = await live(day, kept.until, segmentEnd);
+  return tail.groups.length === 0 && tail.steps.length === 0
+    ? kept.rollup
+    : mergeRollups(day, kept.rollup, tail);
+}
+
+/** Keeps an open day's part and drops those of days closed since (they are computed whole, as any closed day). */
+function keep(kept: KeptToday, now: Date): void {
+  const closedBefore = startOfUtcDay(Math.min(now.getTime(), Date.now()) - GRACE_MS);
+  const days = openDays();
+  for (const dayStart of days.keys()) if (dayStart + DAY_MS <= closedBefore) days.delete(dayStart);
+  days.set(kept.dayStart, kept);
 }
 
 function rememberEmpty(from: number, to: number): void {

@@ -152,9 +152,10 @@ describe("rollupsFor", () => {
       new Date(start + 5 * DAY).toISOString().slice(0, 10),
     ]);
     // a late row in a closed day is not seen until the cache is reset; today's is seen at once
+    // (stamped inside the grace period, as every writer stamps a call: when it finished)
     await calls(s.id, [
       { tool, at: start + 7200_000 },
-      { tool, at: start + 5 * DAY + 3700_000 },
+      { tool, at: now.getTime() - 60_000 },
     ]);
     const second = await rollupsFor(new Date(start), new Date(now.getTime() + 1), now);
     expect(second.map((r) => r.groups.find((g) => g.tool === tool)?.calls)).toEqual([1, 2]);
@@ -175,6 +176,115 @@ describe("rollupsFor", () => {
     const now = new Date(start + 3 * DAY);
     const rollups = await rollupsFor(new Date(start + 6 * 3600_000), now, now);
     expect(rollups.reduce((n, r) => n + (r.groups.find((g) => g.tool === tool)?.calls ?? 0), 0)).toBe(2);
+  });
+});
+
+describe("today, kept as it grows", () => {
+  const dayOf = (at: number) => new Date(at).toISOString().slice(0, 10);
+  const MIN = 60_000;
+
+  /** What the page shows, as numbers (the rollups' row order is the database's, the figures are not). */
+  async function figures(since: number, now: Date) {
+    const overview = await telemetryOverview(
+      { since: new Date(since), until: new Date(now.getTime() + 1), preset: "7d" },
+      { now },
+    );
+    const rollups = await rollupsFor(new Date(since), new Date(now.getTime() + 1), now);
+    const sorted = <T>(list: T[]) => list.map((x) => JSON.stringify(x)).sort();
+    return {
+      tools: overview.tools,
+      daily: overview.daily,
+      commands: overview.commands,
+      versions: overview.versions,
+      spend: overview.spend,
+      totals: overview.totals,
+      rollups: rollups.map((r) => ({
+        day: r.day,
+        groups: sorted(r.groups),
+        histograms: sorted(r.histograms),
+        commands: sorted(r.commands),
+        steps: r.steps,
+      })),
+    };
+  }
+
+  it("today's settled calls are kept and extended; calls another writer adds are counted; the figures equal a rebuild from the rows", async () => {
+    const start = nextWindow();
+    const tool = `t_${randomUUID().slice(0, 8)}`;
+    const model = `m_${randomUUID().slice(0, 8)}`;
+    const s = await session(start);
+    const step = (at: number, tier: string | null, costUsd: number) =>
+      db().modelStep.create({
+        data: {
+          sessionId: s.id,
+          step: 1,
+          model,
+          tier,
+          inputTokens: 7,
+          outputTokens: 3,
+          costUsd,
+          createdAt: new Date(at),
+        },
+      });
+    const mixed = (from: number, n: number, spacing: number): Call[] =>
+      Array.from({ length: n }, (_, i) => ({
+        tool: i % 3 ? tool : "run_command",
+        at: from + i * spacing,
+        durationMs: 3 + ((i * 97) % 4000),
+        ok: i % 5 !== 0,
+        errorClass: i % 5 === 0 ? (i % 2 ? "command_failed" : "timeout") : null,
+        commandKey: i % 3 ? null : `npm test ${i % 4}`,
+        toolVersion: i % 7 ? "builtin" : "v2",
+      }));
+    const today = start + 2 * DAY;
+    // yesterday (closed) and the first twelve hours of today
+    await calls(s.id, [...mixed(start + DAY, 20, 3 * MIN), ...mixed(today, 90, 8 * MIN)]);
+    await step(today + 1000, "fast", 0.25);
+    let now = new Date(today + 12 * 3600_000);
+    await figures(start, now);
+
+    // another instance writes calls and steps as it makes them: stamped when they finish, so
+    // inside the grace period at first; the next render counts them in the live tail
+    await calls(s.id, mixed(now.getTime() - 2 * MIN, 4, 20_000));
+    await step(now.getTime() - MIN, "strong", 0.5);
+    const withTail = await figures(start, now);
+    // minutes later they have settled into the kept part, with more calls after them
+    now = new Date(now.getTime() + 11 * MIN);
+    await calls(s.id, mixed(now.getTime() - 3 * MIN, 5, 30_000));
+    await step(now.getTime() - 30_000, "fast", 0.125);
+    const extended = await figures(start, now);
+    const todays = (f: typeof extended) => f.daily.find((d) => d.day === dayOf(today))?.calls;
+    expect(todays(withTail)).toBe(90 + 4);
+    expect(todays(extended)).toBe(90 + 4 + 5);
+
+    // the same figures from the rows alone: nothing kept in memory, nothing stored
+    await resetTelemetryCache();
+    expect(await figures(start, now)).toEqual(extended);
+    // and from the kept path again after a restart of this process (stored days, today rebuilt)
+    forgetRollupsInMemory();
+    await figures(start, now);
+    now = new Date(now.getTime() + 2 * MIN);
+    expect(await figures(start, now)).toEqual(extended);
+  });
+
+  it("a call stamped in today further back than the grace period is counted when the day closes, or after a repair", async () => {
+    const start = nextWindow();
+    const tool = `t_${randomUUID().slice(0, 8)}`;
+    const s = await session(start);
+    await calls(s.id, [{ tool, at: start + 3600_000 }]);
+    const now = new Date(start + 6 * 3600_000);
+    const count = async (at: Date) =>
+      (await rollupsFor(new Date(start), new Date(at.getTime() + 1), at))
+        .flatMap((r) => r.groups.filter((g) => g.tool === tool))
+        .reduce((n, g) => n + g.calls, 0);
+    expect(await count(now)).toBe(1);
+    // an import: a row of today stamped an hour back, written after the settled part was kept
+    await calls(s.id, [{ tool, at: now.getTime() - 3600_000 }]);
+    expect(await count(now)).toBe(1);
+    // the day closes: computed whole from its calls
+    expect(await count(new Date(start + DAY + 10 * 60_000))).toBe(2);
+    await rebuildTelemetryRollups(now);
+    expect(await count(now)).toBe(2);
   });
 });
 
