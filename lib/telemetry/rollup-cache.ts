@@ -1,6 +1,12 @@
 import "server-only";
 import { modelStepSegment, nextActivityAt, segmentRows } from "@/lib/db/queries/telemetry";
-import { deleteStoredRollups, storedRollups, storeRollup } from "@/lib/db/queries/telemetry-rollups";
+import {
+  deleteStoredRollups,
+  storedRollup,
+  storedRollups,
+  storeOpenRollup,
+  storeRollup,
+} from "@/lib/db/queries/telemetry-rollups";
 import { keyedMemo } from "@/lib/memo";
 import { processState } from "@/lib/process-state";
 import { DAY_MS, dayKey, startOfUtcDay } from "./range";
@@ -31,6 +37,8 @@ import { mergeRollups, type Rollup, rollupFromRows } from "./rollup";
 
 /** The shape of a stored rollup (`Rollup`, and what segmentRows groups by): change it when either changes. */
 export const ROLLUP_FORMAT = 2; // 2: model steps by tier and model (`steps`)
+/** An open day's kept part, stored under the day with this format until the day closes and is stored whole. */
+export const OPEN_DAY_FORMAT = 1000 + ROLLUP_FORMAT;
 const GRACE_MS = 5 * 60_000;
 /** Today's kept part is extended once this much more of it has settled (so a render reads one live segment, not two). */
 const EXTEND_MS = 60_000;
@@ -137,6 +145,7 @@ export function forgetRollupsInMemory(): void {
 /** Forgets every rollup, in memory and stored: the next read computes each day from its calls. */
 export async function resetTelemetryCache(): Promise<void> {
   forgetRollupsInMemory();
+  await rollupWrites();
   await deleteStoredRollups();
 }
 
@@ -181,6 +190,7 @@ export async function rollupsFor(since: Date, until: Date, now: Date = new Date(
   const tomorrow = startOfUtcDay(now.getTime()) + DAY_MS;
   const out: Rollup[] = [];
   let cursor = Math.max(since.getTime(), 0);
+  let quiet = false;
   while (cursor < end) {
     const dayStart = startOfUtcDay(cursor);
     const dayEnd = dayStart + DAY_MS;
@@ -191,7 +201,9 @@ export async function rollupsFor(since: Date, until: Date, now: Date = new Date(
     }
     const whole = cursor === dayStart && dayEnd <= end;
     if (cursor === dayStart && dayEnd > closedBefore) {
-      out.push(await openDay(dayStart, Math.min(dayEnd, end), now));
+      const rollup = await openDay(dayStart, Math.min(dayEnd, end), now);
+      // after a quiet stretch only a day with calls is listed (its kept part may outlive its rows)
+      if (!quiet || rollup.groups.length > 0 || rollup.steps.length > 0) out.push(rollup);
       cursor = dayEnd;
       continue;
     }
@@ -205,9 +217,12 @@ export async function rollupsFor(since: Date, until: Date, now: Date = new Date(
       // not computed yet: jump over days without calls or model steps with two index seeks
       const next = await nextActivityAt(new Date(dayStart));
       if (next === null) {
-        // nothing from here on; open days may still receive calls, so only closed ones are remembered
+        // no calls from here on; open days may still receive calls, so only closed ones are remembered
         rememberEmpty(dayStart, Math.min(closedBefore, end));
-        break;
+        if (closedBefore >= end) break;
+        cursor = closedBefore;
+        quiet = true;
+        continue;
       }
       const nextDay = startOfUtcDay(next);
       if (nextDay > dayStart) {
@@ -236,6 +251,9 @@ async function openDay(dayStart: number, segmentEnd: number, now: Date): Promise
   let kept = kept0 && kept0.generation === generation ? kept0 : null;
   // a range ending before what is kept (an earlier `until`) is read live, and the kept part left as it is
   if (kept && kept.until > segmentEnd) return live(day, dayStart, segmentEnd);
+  // after a start: the part this or another instance kept, so today is not read whole again
+  if (!kept && settled > dayStart) kept = await storedOpenDay(dayStart, segmentEnd, generation);
+  const storedUntil = kept?.until ?? null;
   if (!kept && settled > dayStart) {
     kept = { dayStart, until: settled, generation, rollup: await live(day, dayStart, settled) };
   } else if (kept && settled - kept.until >= EXTEND_MS) {
@@ -244,7 +262,7 @@ async function openDay(dayStart: number, segmentEnd: number, now: Date): Promise
   }
   if (!kept) return live(day, dayStart, segmentEnd);
   // not kept if the cache was reset meanwhile: it may hold calls of a deleted session
-  if (generation === stored().generation && kept !== kept0) keep(kept, now);
+  if (generation === stored().generation && kept !== kept0) keep(kept, now, storedUntil);
   if (kept.until >= segmentEnd) return kept.rollup;
   const tail = await live(day, kept.until, segmentEnd);
   return tail.groups.length === 0 && tail.steps.length === 0
@@ -252,12 +270,47 @@ async function openDay(dayStart: number, segmentEnd: number, now: Date): Promise
     : mergeRollups(day, kept.rollup, tail);
 }
 
-/** Keeps an open day's part and drops those of days closed since (they are computed whole, as any closed day). */
-function keep(kept: KeptToday, now: Date): void {
+/**
+ * Keeps an open day's part in memory, and in the database when it grew (not awaited: a render does
+ * not wait for it, and a part that is not stored is computed again after a start). Drops the parts
+ * of days closed since: they are computed whole, as any closed day.
+ */
+function keep(kept: KeptToday, now: Date, storedUntil: number | null): void {
   const closedBefore = startOfUtcDay(Math.min(now.getTime(), Date.now()) - GRACE_MS);
   const days = openDays();
   for (const dayStart of days.keys()) if (dayStart + DAY_MS <= closedBefore) days.delete(dayStart);
   days.set(kept.dayStart, kept);
+  if (storedUntil === kept.until) return;
+  const data = JSON.stringify({ ...kept.rollup, until: kept.until });
+  const write = storeOpenRollup(kept.rollup.day ?? dayKey(kept.dayStart), OPEN_DAY_FORMAT, data).catch(
+    (error) => console.error(`[ratchet] telemetry: today's rollup was not stored`, error),
+  );
+  writes().add(write);
+  void write.finally(() => writes().delete(write));
+}
+
+/** Open days' parts being stored: a reset waits for them, so none lands after it. */
+const writes = processState("telemetry.openDayWrites", () => new Set<Promise<void>>());
+
+/** Resolves when the open days' parts this process is storing are written (or reported lost). */
+export async function rollupWrites(): Promise<void> {
+  await Promise.all([...writes()]);
+}
+
+/** The stored part of an open day, if it parses and ends inside [dayStart, segmentEnd]. */
+async function storedOpenDay(
+  dayStart: number,
+  segmentEnd: number,
+  generation: number,
+): Promise<KeptToday | null> {
+  // unreadable: computed from the calls instead
+  const row = await storedRollup(dayKey(dayStart), OPEN_DAY_FORMAT).catch(() => null);
+  if (!row) return null;
+  const rollup = parseStored(row.day, row.data) as (Rollup & { until?: unknown }) | null;
+  const until = rollup?.until;
+  if (!rollup || typeof until !== "number" || until <= dayStart || until > segmentEnd) return null;
+  const { until: _, ...clean } = rollup;
+  return { dayStart, until, generation, rollup: clean };
 }
 
 function rememberEmpty(from: number, to: number): void {

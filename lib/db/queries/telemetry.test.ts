@@ -11,14 +11,17 @@ import { telemetrySummaryForPrompt } from "@/lib/telemetry/prompt-summary";
 import { presetRange } from "@/lib/telemetry/range";
 import {
   forgetRollupsInMemory,
+  OPEN_DAY_FORMAT,
   ROLLUP_FORMAT,
   rebuildTelemetryRollups,
   rollupsFor,
+  rollupWrites,
 } from "@/lib/telemetry/rollup-cache";
 import { openPrivateDatabase } from "@/lib/testing/private-database";
 import { db } from "../client";
 import { deleteSessionRow } from "./sessions";
 import { listCalls, segmentRows, toolsOfRecentSessions } from "./telemetry";
+import { storeOpenRollup } from "./telemetry-rollups";
 
 // Rows here are stamped in the past (a window of 2020 per test), away from the rows other test files
 // write at the current time, and every query passes a `now` inside that window.
@@ -267,6 +270,40 @@ describe("today, kept as it grows", () => {
     expect(await figures(start, now)).toEqual(extended);
   });
 
+  it("after a start, today's kept part is read back from the database and extended from there; it never replaces a closed day", async () => {
+    const start = nextWindow();
+    const tool = `t_${randomUUID().slice(0, 8)}`;
+    const s = await session(start);
+    await calls(
+      s.id,
+      Array.from({ length: 30 }, (_, i) => ({ tool, at: start + i * 20 * MIN, durationMs: 10 + i })),
+    );
+    let now = new Date(start + 12 * 3600_000);
+    const before = await figures(start, now);
+    await rollupWrites();
+    const open = await db().telemetryRollup.findMany({ where: { day: dayOf(start) } });
+    expect(open.map((r) => r.format)).toEqual([OPEN_DAY_FORMAT]);
+    // the settled calls are gone, the figures are not: a restarted process reads the kept part
+    await db().toolCall.deleteMany({
+      where: { sessionId: s.id, createdAt: { lt: new Date(now.getTime() - 10 * MIN) } },
+    });
+    forgetRollupsInMemory();
+    expect(await figures(start, now)).toEqual(before);
+    // and extends it with what settled since
+    await calls(s.id, [{ tool, at: now.getTime() + MIN }]);
+    now = new Date(now.getTime() + 10 * MIN);
+    const todays = async () => (await figures(start, now)).daily.find((d) => d.day === dayOf(start))?.calls;
+    expect(await todays()).toBe(31);
+    await rollupWrites();
+    // the day closes: computed whole from its calls (the deleted ones are not counted) and stored as closed
+    now = new Date(start + DAY + 10 * MIN);
+    expect(await todays()).toBe(1);
+    const closed = await db().telemetryRollup.findMany({ where: { day: dayOf(start) } });
+    expect(closed.map((r) => r.format)).toEqual([ROLLUP_FORMAT]);
+    await storeOpenRollup(dayOf(start), OPEN_DAY_FORMAT, open[0]?.data ?? "");
+    expect(await db().telemetryRollup.findMany({ where: { day: dayOf(start) } })).toEqual(closed);
+  });
+
   it("a call stamped in today further back than the grace period is counted when the day closes, or after a repair", async () => {
     const start = nextWindow();
     const tool = `t_${randomUUID().slice(0, 8)}`;
@@ -336,7 +373,8 @@ describe("stored day rollups", () => {
       // the other stored days were read, not parsed
       expect(parsedDays().sort()).toEqual([dayOf(start), dayOf(start + DAY)]);
       expect(await rollupsFor(new Date(start), now, now)).toEqual(all);
-      expect(parsedDays()).toHaveLength(4);
+      // (and the kept part of the day still open, read once)
+      expect(parsedDays().filter((day) => day < dayOf(start + 4 * DAY))).toHaveLength(4);
     } finally {
       parse.mockRestore();
     }
@@ -395,7 +433,7 @@ describe("stored day rollups", () => {
     const storedDays = async () =>
       (
         await db().telemetryRollup.findMany({
-          where: { day: { gte: dayOf(start), lt: dayOf(now.getTime()) } },
+          where: { day: { gte: dayOf(start), lt: dayOf(now.getTime()) }, format: ROLLUP_FORMAT },
         })
       )
         .map((r) => r.day)
