@@ -1,6 +1,6 @@
 import "server-only";
 import { listHypotheses } from "@/lib/db/queries/hypotheses";
-import { learningRows, listToolVersionsForTelemetry } from "@/lib/db/queries/telemetry";
+import { listToolVersionsForTelemetry } from "@/lib/db/queries/telemetry";
 import { BUILTIN_NAMES } from "@/lib/tools/builtin-names";
 import {
   aggregate,
@@ -14,6 +14,7 @@ import {
   spendFrom,
   toolStatsFrom,
 } from "./derive";
+import { learningFigures } from "./learning-cache";
 import { daysBetween, type TimeRange } from "./range";
 import { rollupsFor } from "./rollup-cache";
 import type { TelemetryOverview, ToolStats } from "./types";
@@ -40,8 +41,9 @@ export function toolStats(since?: Date): Promise<ToolStats[]> {
 
 /**
  * Everything the Telemetry page renders first, for one time range. Tool calls come from the day
- * rollups (closed days from memory, today live); version scorecards use all of each version's calls;
- * the learning loop and spend are read from their (small) tables.
+ * rollups (closed days from memory, today's settled part kept, its last minutes live); version
+ * scorecards use all of each version's calls; the learning loop and spend are read from their tables
+ * and kept for a few seconds (learning-cache.ts).
  */
 export async function telemetryOverview(
   range: TimeRange,
@@ -54,7 +56,7 @@ export async function telemetryOverview(
   const [all, catalog, learning, hypotheses] = await Promise.all([
     rollupsFor(new Date(0), until, now),
     listToolVersionsForTelemetry(),
-    learningRows(range.since, until, unusedAfterSessions),
+    learningFigures(range.since, until, unusedAfterSessions),
     listHypotheses(),
   ]);
   const recent = learning.recent;

@@ -9,6 +9,7 @@ import {
 } from "@/lib/db/queries/telemetry-rollups";
 import { keyedMemo } from "@/lib/memo";
 import { processState } from "@/lib/process-state";
+import { forgetLearningFigures } from "./learning-cache";
 import { DAY_MS, dayKey, startOfUtcDay } from "./range";
 import { mergeRollups, type Rollup, rollupFromRows } from "./rollup";
 
@@ -140,6 +141,7 @@ export function forgetRollupsInMemory(): void {
   unparsed().clear();
   closedDays.invalidate();
   openDays().clear();
+  forgetLearningFigures();
 }
 
 /** Forgets every rollup, in memory and stored: the next read computes each day from its calls. */

@@ -7,6 +7,7 @@ import {
   resetTelemetryCache,
   telemetryOverview,
 } from "@/lib/telemetry";
+import { learningRefreshed } from "@/lib/telemetry/learning-cache";
 import { telemetrySummaryForPrompt } from "@/lib/telemetry/prompt-summary";
 import { presetRange } from "@/lib/telemetry/range";
 import {
@@ -517,6 +518,48 @@ describe("stored day rollups", () => {
     await deleteSessionRow(s.id);
     forgetRollupsInMemory();
     expect(mine(await rollupsFor(new Date(start), now, now))).toEqual([]);
+  });
+});
+
+describe("the learning loop, kept for seconds", () => {
+  it("is served from memory while fresh, refreshed in the background once older, read again when too old or after a reset", async () => {
+    const start = nextWindow();
+    const now = new Date(start + 3 * DAY);
+    const s = await session(start + DAY);
+    const friction = (kind: string) =>
+      db().friction.create({
+        data: { sessionId: s.id, kind, detail: "d", outcome: "none", createdAt: new Date(start + DAY) },
+      });
+    const range = presetRange("7d", now);
+    const kinds = async (at: Date) => (await telemetryOverview(range, { now: at })).learning.friction.total;
+    const real = Date.now();
+    vi.useFakeTimers({ toFake: ["Date"], now: real });
+    try {
+      await friction("timeout");
+      expect(await kinds(now)).toBe(1);
+      await friction("slow_call");
+      // fresh: served as kept
+      vi.setSystemTime(real + 1000);
+      expect(await kinds(new Date(now.getTime() + 1000))).toBe(1);
+      // older than the freshness bound: served once more while it is read again
+      vi.setSystemTime(real + 6000);
+      expect(await kinds(new Date(now.getTime() + 6000))).toBe(1);
+      await learningRefreshed();
+      expect(await kinds(new Date(now.getTime() + 6000))).toBe(2);
+      // too old to serve: the render waits for the rows
+      await friction("correction");
+      vi.setSystemTime(real + 120_000);
+      expect(await kinds(new Date(now.getTime() + 120_000))).toBe(3);
+      // a reset (and a deleted session) forgets the kept figures at once
+      await friction("timeout");
+      forgetRollupsInMemory();
+      expect(await kinds(new Date(now.getTime() + 120_000))).toBe(4);
+      // a caller's earlier `now` is read as asked, not served what a later one read
+      expect(await kinds(new Date(start + DAY + 1))).toBe(4);
+      expect(await kinds(new Date(start + DAY - 1))).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
