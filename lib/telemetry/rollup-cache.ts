@@ -17,8 +17,8 @@ import { mergeRollups, type Rollup, rollupFromRows } from "./rollup";
  * Rollups per UTC day. Tool calls are written once, stamped with the time they finished, so a day
  * that ended (plus a grace period for writes still in a batch) never changes: its rollup is computed
  * once, stored in the database (TelemetryRollup) and kept in memory. A process reads every stored
- * day in one query the first time it is asked, so a start does not re-read a million calls. Today,
- * and any partial day at the edges of a range, are read live: one small index range scan.
+ * day in one query the first time it is asked, so a start does not re-read a million calls. A
+ * partial day at the start of a range (24h) is read live: one small index range scan.
  *
  * Storing a day when it is first read after closing, rather than adding each batch of calls to a
  * stored row as it is written, keeps the recorder's write path as it was (one INSERT per batch) and
@@ -28,7 +28,8 @@ import { mergeRollups, type Rollup, rollupFromRows } from "./rollup";
  * this instance or another on the same database, stamps a call when it finishes and writes it
  * within milliseconds), so their rollup is computed once and extended by the calls that settled
  * since; only the last few minutes are read live on each render. At 10M calls a day holds ≈ 110,000
- * of them, and re-aggregating those on every render cost more than the rest of the page. When the
+ * of them, and re-aggregating those on every render cost more than the rest of the page. The kept
+ * part is stored too (OPEN_DAY_FORMAT), so a start reads it instead of the day's calls. When the
  * day closes it is computed once more from its calls and stored, as any closed day.
  *
  * Rows written with past timestamps by something else (a seeding script, an import) are only seen
