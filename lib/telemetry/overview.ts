@@ -1,10 +1,14 @@
 import "server-only";
 import { listHypotheses } from "@/lib/db/queries/hypotheses";
 import { listToolVersionsForTelemetry } from "@/lib/db/queries/telemetry";
+import { processState } from "@/lib/process-state";
 import { BUILTIN_NAMES } from "@/lib/tools/builtin-names";
 import {
+  type Aggregated,
   aggregate,
+  combineAggregates,
   commandsFrom,
+  compactAggregate,
   dailyFrom,
   FAILING_ABOVE,
   healthFrom,
@@ -64,10 +68,11 @@ export async function telemetryOverview(
   const inRange = range.since.getTime() <= 0 ? all : await rollupsInRange(all, range.since, until, now);
   // presets show every day of the range; "all time" starts at the first day with calls
   const days = daysBetween(since > 0 ? since : (firstDay(inRange) ?? now.getTime()), until.getTime());
-  const { versions } = aggregate(all);
+  const { versions } = aggregateKept("all", all);
   const scorecards = scorecardsFrom(versions, catalog);
   const tools = healthFrom({
     rollups: inRange,
+    aggregated: aggregateKept("range", inRange),
     scorecards,
     catalog,
     builtins: BUILTIN_NAMES,
@@ -129,4 +134,29 @@ async function rollupsInRange(
     now,
   );
   return [...head, ...whole];
+}
+
+/**
+ * aggregate(rollups), with the closed days' part kept. A closed day's rollup is the same object on
+ * every render (rollup-cache.ts keeps it) and rollups never change, so a kept aggregate of a list's
+ * first days holds for any later list that starts with the very same objects; only the rest (today,
+ * a day closed since) is aggregated per render. At 10M calls this was 8–16 ms of a warm render.
+ */
+const keptAggregates = processState(
+  "telemetry.aggregates",
+  () => new Map<string, { parts: readonly object[]; aggregated: Aggregated }>(),
+);
+
+function aggregateKept(name: string, rollups: Awaited<ReturnType<typeof rollupsFor>>): Aggregated {
+  const kept = keptAggregates().get(name);
+  let same = 0;
+  if (kept) while (same < kept.parts.length && kept.parts[same] === rollups[same]) same++;
+  if (kept && same === kept.parts.length && rollups.length - same <= 4) {
+    return combineAggregates(kept.aggregated, aggregate(rollups.slice(same)));
+  }
+  // the last two may be open days (today, and yesterday in its grace period): not kept
+  const parts = rollups.slice(0, Math.max(0, rollups.length - 2));
+  const aggregated = compactAggregate(aggregate(parts));
+  keptAggregates().set(name, { parts, aggregated });
+  return combineAggregates(aggregated, aggregate(rollups.slice(parts.length)));
 }
