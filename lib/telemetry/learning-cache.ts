@@ -11,7 +11,8 @@ import { processState } from "@/lib/process-state";
  * instance too. So the freshness check is the age: figures younger than FRESH_MS are served as they
  * are; older ones are served once more while a recomputation runs in the background, and never
  * when older than MAX_AGE_MS (then the render waits for them). A page rendered while an agent works
- * is at most FRESH_MS plus one recomputation behind.
+ * is at most FRESH_MS plus one recomputation behind; a turn that ends in this process forgets the
+ * kept figures (lib/agent/turn/finish.ts), so its own session is counted at once.
  */
 const FRESH_MS = 5_000;
 const MAX_AGE_MS = 60_000;
