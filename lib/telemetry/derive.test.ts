@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import {
   aggregate,
   type CatalogVersion,
+  combineAggregates,
   commandsFrom,
+  compactAggregate,
   compareVersions,
   dailyFrom,
   healthFrom,
@@ -485,4 +487,48 @@ it("resolves hypothesis subjects to tool versions by id or name@vN", () => {
     [],
   );
   expect(cards.map((c) => c.subject)).toEqual(["fmt v2", "lint v4", "memory"]);
+});
+
+describe("a kept aggregate of closed days, combined with the rest", () => {
+  it("gives the figures of one aggregate over all the days, and leaves the kept one unchanged", () => {
+    const days = Array.from({ length: 6 }, (_, d) =>
+      day(
+        `2026-01-0${d + 1}`,
+        Array.from({ length: 40 }, (_, i) => ({
+          tool: i % 3 ? "read_file" : "fmt",
+          version: i % 3 ? "builtin" : d < 3 ? "v1" : "v2",
+          errorClass: i % (d + 3) === 0 ? (i % 2 ? "timeout" : "command_failed") : null,
+          ok: i % (d + 3) !== 0,
+          ms: 3 + ((i * 131 + d * 17) % 3000),
+          at: Date.UTC(2026, 0, d + 1, 0, i),
+        })),
+      ),
+    );
+    const kept = compactAggregate(aggregate(days.slice(0, 4)));
+    const snapshot = JSON.stringify(kept, (_, v) => (v instanceof Map ? [...v] : v));
+    const combined = combineAggregates(kept, aggregate(days.slice(4)));
+    const plain = aggregate(days);
+    const catalog: CatalogVersion[] = [1, 2].map((version) => ({
+      id: `fmt-${version}`,
+      name: "fmt",
+      version,
+      status: version === 2 ? "active" : "superseded",
+      origin: "agent",
+      parentId: version === 2 ? "fmt-1" : null,
+      createdAt: new Date(Date.UTC(2026, 0, version === 1 ? 1 : 4)),
+    }));
+    expect(scorecardsFrom(combined.versions, catalog)).toEqual(scorecardsFrom(plain.versions, catalog));
+    const health = (aggregated?: ReturnType<typeof aggregate>) =>
+      healthFrom({
+        rollups: days,
+        aggregated,
+        scorecards: scorecardsFrom(plain.versions, catalog),
+        catalog,
+        builtins: ["read_file"],
+        recent: { count: 1, oldest: 0, tools: new Set(["read_file"]) },
+        unusedAfterSessions: 20,
+      });
+    expect(health(combined)).toEqual(health());
+    expect(JSON.stringify(kept, (_, v) => (v instanceof Map ? [...v] : v))).toBe(snapshot);
+  });
 });

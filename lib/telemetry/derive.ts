@@ -68,11 +68,14 @@ function addGroup(
   if (day && (agg.firstDay === null || day < agg.firstDay)) agg.firstDay = day;
 }
 
-/** Per tool, and per tool version, over the given rollups. */
-export function aggregate(rollups: readonly Rollup[]): {
+/** Per tool and per tool version: what every figure of a tool or a version is read from. */
+export interface Aggregated {
   tools: Map<string, Agg>;
   versions: Map<string, Map<string, Agg>>;
-} {
+}
+
+/** Per tool, and per tool version, over the given rollups. */
+export function aggregate(rollups: readonly Rollup[]): Aggregated {
   const tools = new Map<string, Agg>();
   const versions = new Map<string, Map<string, Agg>>();
   const versionAgg = (tool: string, version: string) => {
@@ -107,6 +110,61 @@ export function aggregate(rollups: readonly Rollup[]): {
     }
   }
   return { tools, versions };
+}
+
+/**
+ * The same figures with each tool's and version's histograms merged into one: what a kept
+ * aggregate of many days holds, so a render does not merge ninety histograms per version again.
+ */
+export function compactAggregate(x: Aggregated): Aggregated {
+  const compact = (agg: Agg): Agg => {
+    const acc = new Accumulator();
+    for (const h of agg.histograms) acc.add(h);
+    return { ...agg, classes: new Map(agg.classes), histograms: acc.total ? [acc.toHistogram()] : [] };
+  };
+  return {
+    tools: new Map([...x.tools].map(([k, agg]) => [k, compact(agg)])),
+    versions: new Map(
+      [...x.versions].map(([tool, byVersion]) => [
+        tool,
+        new Map([...byVersion].map(([v, agg]) => [v, compact(agg)])),
+      ]),
+    ),
+  };
+}
+
+/** Two aggregates of disjoint rollups as one (neither is changed): as aggregate() of both lists. */
+export function combineAggregates(a: Aggregated, b: Aggregated): Aggregated {
+  const both = (x: Agg | undefined, y: Agg | undefined): Agg => {
+    if (!x || !y) return (x ?? y) as Agg;
+    const classes = new Map(x.classes);
+    for (const [k, n] of y.classes) classes.set(k, (classes.get(k) ?? 0) + n);
+    const firstDay =
+      x.firstDay === null
+        ? y.firstDay
+        : y.firstDay === null || x.firstDay <= y.firstDay
+          ? x.firstDay
+          : y.firstDay;
+    return {
+      calls: x.calls + y.calls,
+      successes: x.successes + y.successes,
+      commandFailures: x.commandFailures + y.commandFailures,
+      errored: x.errored + y.errored,
+      classes,
+      lastAt: Math.max(x.lastAt, y.lastAt),
+      histograms: [...x.histograms, ...y.histograms],
+      firstDay,
+    };
+  };
+  const mergeMaps = <T>(x: Map<string, T>, y: Map<string, T>, f: (p?: T, q?: T) => T) => {
+    const out = new Map(x);
+    for (const [k, v] of y) out.set(k, f(x.get(k), v));
+    return out;
+  };
+  return {
+    tools: mergeMaps(a.tools, b.tools, both),
+    versions: mergeMaps(a.versions, b.versions, (x, y) => mergeMaps(x ?? new Map(), y ?? new Map(), both)),
+  };
 }
 
 function percentilesOf(histograms: readonly Histogram[]): { p50: number | null; p95: number | null } {
@@ -327,6 +385,8 @@ function currentOf(versions: readonly CatalogVersion[] | undefined): CatalogVers
 
 export interface HealthInput {
   rollups: readonly Rollup[];
+  /** aggregate(rollups), when the caller has it already. */
+  aggregated?: Aggregated;
   /** All-time per-version aggregates (for the regression flag). */
   scorecards: readonly VersionScorecard[];
   catalog: readonly CatalogVersion[];
@@ -336,7 +396,7 @@ export interface HealthInput {
 }
 
 export function healthFrom(input: HealthInput): ToolHealth[] {
-  const { tools, versions: called } = aggregate(input.rollups);
+  const { tools, versions: called } = input.aggregated ?? aggregate(input.rollups);
   const byName = new Map<string, CatalogVersion[]>();
   for (const v of input.catalog) byName.set(v.name, [...(byName.get(v.name) ?? []), v]);
   const names = new Set<string>([...tools.keys(), ...input.builtins]);

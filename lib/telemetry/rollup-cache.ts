@@ -1,29 +1,49 @@
 import "server-only";
 import { modelStepSegment, nextActivityAt, segmentRows } from "@/lib/db/queries/telemetry";
-import { deleteStoredRollups, storedRollups, storeRollup } from "@/lib/db/queries/telemetry-rollups";
+import {
+  deleteStoredRollups,
+  storedRollup,
+  storedRollups,
+  storeOpenRollup,
+  storeRollup,
+} from "@/lib/db/queries/telemetry-rollups";
 import { keyedMemo } from "@/lib/memo";
 import { processState } from "@/lib/process-state";
+import { forgetLearningFigures } from "./learning-cache";
 import { DAY_MS, dayKey, startOfUtcDay } from "./range";
-import { type Rollup, rollupFromRows } from "./rollup";
+import { mergeRollups, type Rollup, rollupFromRows } from "./rollup";
 
 /**
  * Rollups per UTC day. Tool calls are written once, stamped with the time they finished, so a day
  * that ended (plus a grace period for writes still in a batch) never changes: its rollup is computed
  * once, stored in the database (TelemetryRollup) and kept in memory. A process reads every stored
- * day in one query the first time it is asked, so a start does not re-read a million calls. Today,
- * and any partial day at the edges of a range, are read live: one small index range scan.
+ * day in one query the first time it is asked, so a start does not re-read a million calls. A
+ * partial day at the start of a range (24h) is read live: one small index range scan.
  *
  * Storing a day when it is first read after closing, rather than adding each batch of calls to a
  * stored row as it is written, keeps the recorder's write path as it was (one INSERT per batch) and
  * gives the same figures: a closed day's calls are all there when it is computed.
  *
+ * Today is kept too, up to the grace period: the calls older than that are settled (every writer,
+ * this instance or another on the same database, stamps a call when it finishes and writes it
+ * within milliseconds), so their rollup is computed once and extended by the calls that settled
+ * since; only the last few minutes are read live on each render. At 10M calls a day holds ≈ 110,000
+ * of them, and re-aggregating those on every render cost more than the rest of the page. The kept
+ * part is stored too (OPEN_DAY_FORMAT), so a start reads it instead of the day's calls. When the
+ * day closes it is computed once more from its calls and stored, as any closed day.
+ *
  * Rows written with past timestamps by something else (a seeding script, an import) are only seen
- * after `npm run telemetry:rebuild` (rebuildTelemetryRollups) or resetTelemetryCache().
+ * after `npm run telemetry:rebuild` (rebuildTelemetryRollups) or resetTelemetryCache(); in today,
+ * a row stamped further back than the grace period is seen when the day closes.
  */
 
 /** The shape of a stored rollup (`Rollup`, and what segmentRows groups by): change it when either changes. */
 export const ROLLUP_FORMAT = 2; // 2: model steps by tier and model (`steps`)
+/** An open day's kept part, stored under the day with this format until the day closes and is stored whole. */
+export const OPEN_DAY_FORMAT = 1000 + ROLLUP_FORMAT;
 const GRACE_MS = 5 * 60_000;
+/** Today's kept part is extended once this much more of it has settled (so a render reads one live segment, not two). */
+const EXTEND_MS = 60_000;
 /** Empty days are remembered as empty only inside a gap this short (not the decades before the first call). */
 const MAX_EMPTY_RUN = 400;
 /** Upper clamp: ISO-8601 text past year 9999 no longer sorts as text (SQLite compares times as text). */
@@ -104,6 +124,16 @@ function parseWhenAsked(dayStart: number): void {
   if (rollup && !closedDays.has(dayStart)) closedDays.remember(dayStart, rollup);
 }
 
+/** Today's settled calls: the rollup of [dayStart, until), kept while the day is open. */
+interface KeptToday {
+  dayStart: number;
+  until: number;
+  generation: number;
+  rollup: Rollup;
+}
+/** By day start: an open day's kept part (two are open in the grace period after midnight). */
+const openDays = processState("telemetry.openDays", () => new Map<number, KeptToday>());
+
 /** What a restart does to the rollups: this process forgets them, the stored days stay. */
 export function forgetRollupsInMemory(): void {
   const state = stored();
@@ -111,11 +141,14 @@ export function forgetRollupsInMemory(): void {
   state.loaded = null;
   unparsed().clear();
   closedDays.invalidate();
+  openDays().clear();
+  forgetLearningFigures();
 }
 
 /** Forgets every rollup, in memory and stored: the next read computes each day from its calls. */
 export async function resetTelemetryCache(): Promise<void> {
   forgetRollupsInMemory();
+  await rollupWrites();
   await deleteStoredRollups();
 }
 
@@ -160,6 +193,7 @@ export async function rollupsFor(since: Date, until: Date, now: Date = new Date(
   const tomorrow = startOfUtcDay(now.getTime()) + DAY_MS;
   const out: Rollup[] = [];
   let cursor = Math.max(since.getTime(), 0);
+  let quiet = false;
   while (cursor < end) {
     const dayStart = startOfUtcDay(cursor);
     const dayEnd = dayStart + DAY_MS;
@@ -169,7 +203,14 @@ export async function rollupsFor(since: Date, until: Date, now: Date = new Date(
       break;
     }
     const whole = cursor === dayStart && dayEnd <= end;
-    if (dayEnd > closedBefore || !whole) {
+    if (cursor === dayStart && dayEnd > closedBefore) {
+      const rollup = await openDay(dayStart, Math.min(dayEnd, end), now);
+      // after a quiet stretch only a day with calls is listed (its kept part may outlive its rows)
+      if (!quiet || rollup.groups.length > 0 || rollup.steps.length > 0) out.push(rollup);
+      cursor = dayEnd;
+      continue;
+    }
+    if (!whole) {
       out.push(await live(dayKey(dayStart), cursor, Math.min(dayEnd, end)));
       cursor = dayEnd;
       continue;
@@ -179,9 +220,12 @@ export async function rollupsFor(since: Date, until: Date, now: Date = new Date(
       // not computed yet: jump over days without calls or model steps with two index seeks
       const next = await nextActivityAt(new Date(dayStart));
       if (next === null) {
-        // nothing from here on; open days may still receive calls, so only closed ones are remembered
+        // no calls from here on; open days may still receive calls, so only closed ones are remembered
         rememberEmpty(dayStart, Math.min(closedBefore, end));
-        break;
+        if (closedBefore >= end) break;
+        cursor = closedBefore;
+        quiet = true;
+        continue;
       }
       const nextDay = startOfUtcDay(next);
       if (nextDay > dayStart) {
@@ -195,6 +239,81 @@ export async function rollupsFor(since: Date, until: Date, now: Date = new Date(
     cursor = dayEnd;
   }
   return out;
+}
+
+/**
+ * An open day from its start to `segmentEnd`: the kept rollup of its settled calls (computed once,
+ * extended as more settle) merged with the calls after it, read live. Settled means older than the
+ * grace period by the caller's clock and the real one (a caller's `now` may be anything).
+ */
+async function openDay(dayStart: number, segmentEnd: number, now: Date): Promise<Rollup> {
+  const day = dayKey(dayStart);
+  const settled = Math.min(segmentEnd, now.getTime() - GRACE_MS, Date.now() - GRACE_MS);
+  const generation = stored().generation;
+  const kept0 = openDays().get(dayStart);
+  let kept = kept0 && kept0.generation === generation ? kept0 : null;
+  // a range ending before what is kept (an earlier `until`) is read live, and the kept part left as it is
+  if (kept && kept.until > segmentEnd) return live(day, dayStart, segmentEnd);
+  // after a start: the part this or another instance kept, so today is not read whole again
+  if (!kept && settled > dayStart) kept = await storedOpenDay(dayStart, segmentEnd, generation);
+  const storedUntil = kept?.until ?? null;
+  if (!kept && settled > dayStart) {
+    kept = { dayStart, until: settled, generation, rollup: await live(day, dayStart, settled) };
+  } else if (kept && settled - kept.until >= EXTEND_MS) {
+    const more = await live(day, kept.until, settled);
+    kept = { dayStart, until: settled, generation, rollup: mergeRollups(day, kept.rollup, more) };
+  }
+  if (!kept) return live(day, dayStart, segmentEnd);
+  // not kept if the cache was reset meanwhile: it may hold calls of a deleted session
+  if (generation === stored().generation && kept !== kept0) keep(kept, now, storedUntil);
+  if (kept.until >= segmentEnd) return kept.rollup;
+  const tail = await live(day, kept.until, segmentEnd);
+  return tail.groups.length === 0 && tail.steps.length === 0
+    ? kept.rollup
+    : mergeRollups(day, kept.rollup, tail);
+}
+
+/**
+ * Keeps an open day's part in memory, and in the database when it grew (not awaited: a render does
+ * not wait for it, and a part that is not stored is computed again after a start). Drops the parts
+ * of days closed since: they are computed whole, as any closed day.
+ */
+function keep(kept: KeptToday, now: Date, storedUntil: number | null): void {
+  const closedBefore = startOfUtcDay(Math.min(now.getTime(), Date.now()) - GRACE_MS);
+  const days = openDays();
+  for (const dayStart of days.keys()) if (dayStart + DAY_MS <= closedBefore) days.delete(dayStart);
+  days.set(kept.dayStart, kept);
+  if (storedUntil === kept.until) return;
+  const data = JSON.stringify({ ...kept.rollup, until: kept.until });
+  const write = storeOpenRollup(kept.rollup.day ?? dayKey(kept.dayStart), OPEN_DAY_FORMAT, data).catch(
+    (error) => console.error(`[ratchet] telemetry: today's rollup was not stored`, error),
+  );
+  writes().add(write);
+  void write.finally(() => writes().delete(write));
+}
+
+/** Open days' parts being stored: a reset waits for them, so none lands after it. */
+const writes = processState("telemetry.openDayWrites", () => new Set<Promise<void>>());
+
+/** Resolves when the open days' parts this process is storing are written (or reported lost). */
+export async function rollupWrites(): Promise<void> {
+  await Promise.all([...writes()]);
+}
+
+/** The stored part of an open day, if it parses and ends inside [dayStart, segmentEnd]. */
+async function storedOpenDay(
+  dayStart: number,
+  segmentEnd: number,
+  generation: number,
+): Promise<KeptToday | null> {
+  // unreadable: computed from the calls instead
+  const row = await storedRollup(dayKey(dayStart), OPEN_DAY_FORMAT).catch(() => null);
+  if (!row) return null;
+  const rollup = parseStored(row.day, row.data) as (Rollup & { until?: unknown }) | null;
+  const until = rollup?.until;
+  if (!rollup || typeof until !== "number" || until <= dayStart || until > segmentEnd) return null;
+  const { until: _, ...clean } = rollup;
+  return { dayStart, until, generation, rollup: clean };
 }
 
 function rememberEmpty(from: number, to: number): void {

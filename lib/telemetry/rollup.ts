@@ -1,4 +1,4 @@
-import { emptyHistogram, type Histogram } from "./histogram";
+import { Accumulator, emptyHistogram, type Histogram } from "./histogram";
 import { normalizeCommand } from "./normalize-command";
 
 /**
@@ -127,4 +127,65 @@ function sortHistogram(h: Histogram): void {
   h.buckets = merged.buckets;
   h.counts = merged.counts;
   h.maxes = merged.maxes;
+}
+
+/**
+ * Two rollups of adjacent segments as one, with the figures a single segment over both would have
+ * (sums, the later last use, merged histograms): how today's kept part grows (rollup-cache.ts).
+ * Model steps are ordered as modelStepSegment orders them.
+ */
+export function mergeRollups(day: string | null, a: Rollup, b: Rollup): Rollup {
+  const groups = new Map<string, RollupGroup>();
+  for (const g of [...a.groups, ...b.groups]) {
+    const key = `${g.tool}\u0000${g.version}\u0000${g.errorClass ?? "\u0001"}`;
+    const entry = groups.get(key);
+    if (!entry) groups.set(key, { ...g });
+    else {
+      entry.calls += g.calls;
+      entry.successes += g.successes;
+      entry.lastAt = Math.max(entry.lastAt, g.lastAt);
+    }
+  }
+  const histograms = new Map<string, { tool: string; version: string; acc: Accumulator }>();
+  for (const h of [...a.histograms, ...b.histograms]) {
+    const key = `${h.tool}\u0000${h.version}`;
+    let entry = histograms.get(key);
+    if (!entry) {
+      entry = { tool: h.tool, version: h.version, acc: new Accumulator() };
+      histograms.set(key, entry);
+    }
+    entry.acc.add(h.histogram);
+  }
+  const commands = new Map<string, RollupCommand>();
+  for (const c of [...a.commands, ...b.commands]) {
+    const entry = commands.get(c.command);
+    if (!entry) commands.set(c.command, { ...c });
+    else {
+      entry.calls += c.calls;
+      entry.failures += c.failures;
+    }
+  }
+  const steps = new Map<string, RollupStep>();
+  for (const s of [...a.steps, ...b.steps]) {
+    const key = `${s.tier ?? ""}\u0000${s.model}`;
+    const entry = steps.get(key);
+    if (!entry) steps.set(key, { ...s });
+    else {
+      entry.steps += s.steps;
+      entry.inputTokens += s.inputTokens;
+      entry.outputTokens += s.outputTokens;
+      entry.costUsd += s.costUsd;
+    }
+  }
+  return {
+    day,
+    groups: [...groups.values()],
+    histograms: [...histograms.values()].map((h) => ({
+      tool: h.tool,
+      version: h.version,
+      histogram: h.acc.toHistogram(),
+    })),
+    commands: [...commands.values()],
+    steps: [...steps.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([, s]) => s),
+  };
 }

@@ -1,5 +1,6 @@
 import { finishTurn, setSessionStatus } from "@/lib/db/queries/sessions";
 import { refreshToolP95 } from "@/lib/learning/friction-monitor";
+import { forgetLearningFigures } from "@/lib/telemetry/learning-cache";
 import { refreshTelemetrySummary } from "@/lib/telemetry/prompt-summary";
 import { flushTelemetry } from "@/lib/telemetry/recorder";
 import { activeTurns } from "../active-turns";
@@ -33,6 +34,8 @@ export async function finish(turn: TurnState): Promise<void> {
   const sessionStatus = status === "interrupted" ? "interrupted" : "idle";
   const note = status === "interrupted" ? "The server shut down during a turn." : null;
   await setSessionStatus(sessionId, sessionStatus, note);
+  // the turn's tokens, status and frictions are written: this instance's telemetry page shows them at once
+  forgetLearningFigures();
   const active = activeTurns().get(sessionId);
   if (active) active.finishing = true;
   await turn.emit({

@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "../client";
+import { isUniqueViolation } from "./insert-rows";
 
 /** A stored day rollup: its JSON as written, parsed by the telemetry layer that owns the shape. */
 export interface StoredRollup {
@@ -29,4 +30,23 @@ export async function storeRollup(day: string, format: number, data: string): Pr
 export async function deleteStoredRollups(range?: { fromDay: string; toDay: string }): Promise<number> {
   const where = range ? { day: { gte: range.fromDay, lte: range.toDay } } : {};
   return (await db().telemetryRollup.deleteMany({ where })).count;
+}
+
+/** One day's stored rollup of this format (an open day's kept part), or null. */
+export async function storedRollup(day: string, format: number): Promise<StoredRollup | null> {
+  return db().telemetryRollup.findFirst({ where: { day, format }, select: { day: true, data: true } });
+}
+
+/**
+ * Keeps an open day's part under its own format, never over a closed day stored meanwhile (its
+ * format differs, so the update finds nothing and the create is refused).
+ */
+export async function storeOpenRollup(day: string, format: number, data: string): Promise<void> {
+  const { count } = await db().telemetryRollup.updateMany({ where: { day, format }, data: { data } });
+  if (count > 0) return;
+  try {
+    await db().telemetryRollup.create({ data: { day, format, data } });
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+  }
 }

@@ -7,18 +7,22 @@ import {
   resetTelemetryCache,
   telemetryOverview,
 } from "@/lib/telemetry";
+import { learningRefreshed } from "@/lib/telemetry/learning-cache";
 import { telemetrySummaryForPrompt } from "@/lib/telemetry/prompt-summary";
 import { presetRange } from "@/lib/telemetry/range";
 import {
   forgetRollupsInMemory,
+  OPEN_DAY_FORMAT,
   ROLLUP_FORMAT,
   rebuildTelemetryRollups,
   rollupsFor,
+  rollupWrites,
 } from "@/lib/telemetry/rollup-cache";
 import { openPrivateDatabase } from "@/lib/testing/private-database";
 import { db } from "../client";
 import { deleteSessionRow } from "./sessions";
 import { listCalls, segmentRows, toolsOfRecentSessions } from "./telemetry";
+import { storeOpenRollup } from "./telemetry-rollups";
 
 // Rows here are stamped in the past (a window of 2020 per test), away from the rows other test files
 // write at the current time, and every query passes a `now` inside that window.
@@ -152,9 +156,10 @@ describe("rollupsFor", () => {
       new Date(start + 5 * DAY).toISOString().slice(0, 10),
     ]);
     // a late row in a closed day is not seen until the cache is reset; today's is seen at once
+    // (stamped inside the grace period, as every writer stamps a call: when it finished)
     await calls(s.id, [
       { tool, at: start + 7200_000 },
-      { tool, at: start + 5 * DAY + 3700_000 },
+      { tool, at: now.getTime() - 60_000 },
     ]);
     const second = await rollupsFor(new Date(start), new Date(now.getTime() + 1), now);
     expect(second.map((r) => r.groups.find((g) => g.tool === tool)?.calls)).toEqual([1, 2]);
@@ -175,6 +180,149 @@ describe("rollupsFor", () => {
     const now = new Date(start + 3 * DAY);
     const rollups = await rollupsFor(new Date(start + 6 * 3600_000), now, now);
     expect(rollups.reduce((n, r) => n + (r.groups.find((g) => g.tool === tool)?.calls ?? 0), 0)).toBe(2);
+  });
+});
+
+describe("today, kept as it grows", () => {
+  const dayOf = (at: number) => new Date(at).toISOString().slice(0, 10);
+  const MIN = 60_000;
+
+  /** What the page shows, as numbers (the rollups' row order is the database's, the figures are not). */
+  async function figures(since: number, now: Date) {
+    const overview = await telemetryOverview(
+      { since: new Date(since), until: new Date(now.getTime() + 1), preset: "7d" },
+      { now },
+    );
+    const rollups = await rollupsFor(new Date(since), new Date(now.getTime() + 1), now);
+    const sorted = <T>(list: T[]) => list.map((x) => JSON.stringify(x)).sort();
+    return {
+      tools: overview.tools,
+      daily: overview.daily,
+      commands: overview.commands,
+      versions: overview.versions,
+      spend: overview.spend,
+      totals: overview.totals,
+      rollups: rollups.map((r) => ({
+        day: r.day,
+        groups: sorted(r.groups),
+        histograms: sorted(r.histograms),
+        commands: sorted(r.commands),
+        steps: r.steps,
+      })),
+    };
+  }
+
+  it("today's settled calls are kept and extended; calls another writer adds are counted; the figures equal a rebuild from the rows", async () => {
+    const start = nextWindow();
+    const tool = `t_${randomUUID().slice(0, 8)}`;
+    const model = `m_${randomUUID().slice(0, 8)}`;
+    const s = await session(start);
+    const step = (at: number, tier: string | null, costUsd: number) =>
+      db().modelStep.create({
+        data: {
+          sessionId: s.id,
+          step: 1,
+          model,
+          tier,
+          inputTokens: 7,
+          outputTokens: 3,
+          costUsd,
+          createdAt: new Date(at),
+        },
+      });
+    const mixed = (from: number, n: number, spacing: number): Call[] =>
+      Array.from({ length: n }, (_, i) => ({
+        tool: i % 3 ? tool : "run_command",
+        at: from + i * spacing,
+        durationMs: 3 + ((i * 97) % 4000),
+        ok: i % 5 !== 0,
+        errorClass: i % 5 === 0 ? (i % 2 ? "command_failed" : "timeout") : null,
+        commandKey: i % 3 ? null : `npm test ${i % 4}`,
+        toolVersion: i % 7 ? "builtin" : "v2",
+      }));
+    const today = start + 2 * DAY;
+    // yesterday (closed) and the first twelve hours of today
+    await calls(s.id, [...mixed(start + DAY, 20, 3 * MIN), ...mixed(today, 90, 8 * MIN)]);
+    await step(today + 1000, "fast", 0.25);
+    let now = new Date(today + 12 * 3600_000);
+    await figures(start, now);
+
+    // another instance writes calls and steps as it makes them: stamped when they finish, so
+    // inside the grace period at first; the next render counts them in the live tail
+    await calls(s.id, mixed(now.getTime() - 2 * MIN, 4, 20_000));
+    await step(now.getTime() - MIN, "strong", 0.5);
+    const withTail = await figures(start, now);
+    // minutes later they have settled into the kept part, with more calls after them
+    now = new Date(now.getTime() + 11 * MIN);
+    await calls(s.id, mixed(now.getTime() - 3 * MIN, 5, 30_000));
+    await step(now.getTime() - 30_000, "fast", 0.125);
+    const extended = await figures(start, now);
+    const todays = (f: typeof extended) => f.daily.find((d) => d.day === dayOf(today))?.calls;
+    expect(todays(withTail)).toBe(90 + 4);
+    expect(todays(extended)).toBe(90 + 4 + 5);
+
+    // the same figures from the rows alone: nothing kept in memory, nothing stored
+    await resetTelemetryCache();
+    expect(await figures(start, now)).toEqual(extended);
+    // and from the kept path again after a restart of this process (stored days, today rebuilt)
+    forgetRollupsInMemory();
+    await figures(start, now);
+    now = new Date(now.getTime() + 2 * MIN);
+    expect(await figures(start, now)).toEqual(extended);
+  });
+
+  it("after a start, today's kept part is read back from the database and extended from there; it never replaces a closed day", async () => {
+    const start = nextWindow();
+    const tool = `t_${randomUUID().slice(0, 8)}`;
+    const s = await session(start);
+    await calls(
+      s.id,
+      Array.from({ length: 30 }, (_, i) => ({ tool, at: start + i * 20 * MIN, durationMs: 10 + i })),
+    );
+    let now = new Date(start + 12 * 3600_000);
+    const before = await figures(start, now);
+    await rollupWrites();
+    const open = await db().telemetryRollup.findMany({ where: { day: dayOf(start) } });
+    expect(open.map((r) => r.format)).toEqual([OPEN_DAY_FORMAT]);
+    // the settled calls are gone, the figures are not: a restarted process reads the kept part
+    await db().toolCall.deleteMany({
+      where: { sessionId: s.id, createdAt: { lt: new Date(now.getTime() - 10 * MIN) } },
+    });
+    forgetRollupsInMemory();
+    expect(await figures(start, now)).toEqual(before);
+    // and extends it with what settled since
+    await calls(s.id, [{ tool, at: now.getTime() + MIN }]);
+    now = new Date(now.getTime() + 10 * MIN);
+    const todays = async () => (await figures(start, now)).daily.find((d) => d.day === dayOf(start))?.calls;
+    expect(await todays()).toBe(31);
+    await rollupWrites();
+    // the day closes: computed whole from its calls (the deleted ones are not counted) and stored as closed
+    now = new Date(start + DAY + 10 * MIN);
+    expect(await todays()).toBe(1);
+    const closed = await db().telemetryRollup.findMany({ where: { day: dayOf(start) } });
+    expect(closed.map((r) => r.format)).toEqual([ROLLUP_FORMAT]);
+    await storeOpenRollup(dayOf(start), OPEN_DAY_FORMAT, open[0]?.data ?? "");
+    expect(await db().telemetryRollup.findMany({ where: { day: dayOf(start) } })).toEqual(closed);
+  });
+
+  it("a call stamped in today further back than the grace period is counted when the day closes, or after a repair", async () => {
+    const start = nextWindow();
+    const tool = `t_${randomUUID().slice(0, 8)}`;
+    const s = await session(start);
+    await calls(s.id, [{ tool, at: start + 3600_000 }]);
+    const now = new Date(start + 6 * 3600_000);
+    const count = async (at: Date) =>
+      (await rollupsFor(new Date(start), new Date(at.getTime() + 1), at))
+        .flatMap((r) => r.groups.filter((g) => g.tool === tool))
+        .reduce((n, g) => n + g.calls, 0);
+    expect(await count(now)).toBe(1);
+    // an import: a row of today stamped an hour back, written after the settled part was kept
+    await calls(s.id, [{ tool, at: now.getTime() - 3600_000 }]);
+    expect(await count(now)).toBe(1);
+    // the day closes: computed whole from its calls
+    expect(await count(new Date(start + DAY + 10 * 60_000))).toBe(2);
+    await rebuildTelemetryRollups(now);
+    expect(await count(now)).toBe(2);
   });
 });
 
@@ -226,7 +374,8 @@ describe("stored day rollups", () => {
       // the other stored days were read, not parsed
       expect(parsedDays().sort()).toEqual([dayOf(start), dayOf(start + DAY)]);
       expect(await rollupsFor(new Date(start), now, now)).toEqual(all);
-      expect(parsedDays()).toHaveLength(4);
+      // (and the kept part of the day still open, read once)
+      expect(parsedDays().filter((day) => day < dayOf(start + 4 * DAY))).toHaveLength(4);
     } finally {
       parse.mockRestore();
     }
@@ -285,7 +434,7 @@ describe("stored day rollups", () => {
     const storedDays = async () =>
       (
         await db().telemetryRollup.findMany({
-          where: { day: { gte: dayOf(start), lt: dayOf(now.getTime()) } },
+          where: { day: { gte: dayOf(start), lt: dayOf(now.getTime()) }, format: ROLLUP_FORMAT },
         })
       )
         .map((r) => r.day)
@@ -369,6 +518,48 @@ describe("stored day rollups", () => {
     await deleteSessionRow(s.id);
     forgetRollupsInMemory();
     expect(mine(await rollupsFor(new Date(start), now, now))).toEqual([]);
+  });
+});
+
+describe("the learning loop, kept for seconds", () => {
+  it("is served from memory while fresh, refreshed in the background once older, read again when too old or after a reset", async () => {
+    const start = nextWindow();
+    const now = new Date(start + 3 * DAY);
+    const s = await session(start + DAY);
+    const friction = (kind: string) =>
+      db().friction.create({
+        data: { sessionId: s.id, kind, detail: "d", outcome: "none", createdAt: new Date(start + DAY) },
+      });
+    const range = presetRange("7d", now);
+    const kinds = async (at: Date) => (await telemetryOverview(range, { now: at })).learning.friction.total;
+    const real = Date.now();
+    vi.useFakeTimers({ toFake: ["Date"], now: real });
+    try {
+      await friction("timeout");
+      expect(await kinds(now)).toBe(1);
+      await friction("slow_call");
+      // fresh: served as kept
+      vi.setSystemTime(real + 1000);
+      expect(await kinds(new Date(now.getTime() + 1000))).toBe(1);
+      // older than the freshness bound: served once more while it is read again
+      vi.setSystemTime(real + 6000);
+      expect(await kinds(new Date(now.getTime() + 6000))).toBe(1);
+      await learningRefreshed();
+      expect(await kinds(new Date(now.getTime() + 6000))).toBe(2);
+      // too old to serve: the render waits for the rows
+      await friction("correction");
+      vi.setSystemTime(real + 120_000);
+      expect(await kinds(new Date(now.getTime() + 120_000))).toBe(3);
+      // a reset (and a deleted session) forgets the kept figures at once
+      await friction("timeout");
+      forgetRollupsInMemory();
+      expect(await kinds(new Date(now.getTime() + 120_000))).toBe(4);
+      // a caller's earlier `now` is read as asked, not served what a later one read
+      expect(await kinds(new Date(start + DAY + 1))).toBe(4);
+      expect(await kinds(new Date(start + DAY - 1))).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
