@@ -20,6 +20,7 @@ import { saveWorkingMemory } from "@/lib/db/queries/working-memory";
 import { env } from "@/lib/env";
 import { saveModelSettings } from "@/lib/settings/model-config";
 import { saveSkill } from "@/lib/skills/store";
+import { flushTelemetry } from "@/lib/telemetry/recorder";
 import { startTestSandbox } from "@/lib/testing/sandbox";
 import { testWorkspace } from "@/lib/testing/workspace";
 import { BUILTIN_NAMES } from "@/lib/tools/builtin-names";
@@ -226,6 +227,8 @@ describe("an evaluation of a proposed tool", { timeout: 300_000 }, () => {
 
   it("stops at the budget before a replay that would overrun it, and cancels", async () => {
     const { version } = await record();
+    // the recorder writes steps in batches: every step of the recorded turns is priced, not only the written ones
+    await flushTelemetry();
     await db().modelStep.updateMany({ where: { model: "fake-model" }, data: { costUsd: 0.4 } });
     const subject = { kind: "tool" as const, name: "find_todos", sha256: version.sha256 };
     const [first] = await replaySet(workspace, subject);
