@@ -32,7 +32,7 @@ interface SessionLog {
  * What such a flood cost in memory was not the split but Prisma's copies of every write's values and
  * its debug history keeping them (insertEvents writes through the driver now), and a command
  * printing faster than the writes: runProcess stops reading its pipe while the appends it made are
- * more than OUTPUT_BACKLOG behind (docs/benchmarks-s20f.md).
+ * more than OUTPUT_BACKLOG behind (docs/benchmarks.md §19).
  */
 export const MAX_EVENT_CHARS = 64 * 1024;
 export const BATCH_CHARS = 1024 * 1024;

@@ -38,7 +38,7 @@ export interface RowsWrite {
  * output flood, a tool's output in the transcript and the model request): Prisma's queries
  * serialize every argument to JSON for its query compiler (whose WebAssembly memory grows to the
  * largest and never shrinks) and back, several copies of each value, and its debug history keeps
- * them (below); the driver binds the values as they are (docs/benchmarks-s20f.md).
+ * them (below); the driver binds the values as they are (docs/benchmarks.md §19).
  * Throws the driver's error (see isUniqueViolation).
  */
 export async function writeRows(...writes: RowsWrite[]): Promise<void> {
