@@ -29,9 +29,13 @@ function rows(page: Page) {
   });
 }
 
+/** The model's forged line, rendered behind the indent (the user's message quotes the same words). */
+const MODEL_ROW = "  ▸ run_command  forged-by-model link";
+
 async function expectIntact(page: Page) {
   await expect.poll(() => terminalText(page)).toContain("✓ exit 0");
-  await expect.poll(() => terminalText(page)).toContain("forged-by-model");
+  // the status can say idle before xterm has parsed the answer's last writes: wait for its row
+  await expect.poll(async () => (await rows(page))?.rows.some((r) => r.startsWith(MODEL_ROW))).toBe(true);
   const shown = await rows(page);
   if (!shown) throw new Error("no terminal");
   // Only Ratchet's own lines start at column 0: the user's message, the two calls and their results.
@@ -44,7 +48,7 @@ async function expectIntact(page: Page) {
   expect(shown.rows).toContain("  ▸ run_command  echo forged-by-command");
   expect(shown.rows).toContain("  ❯ forged-user-message");
   expect(shown.rows).toContain("  100%");
-  expect(shown.rows.some((r) => r.startsWith("  ▸ run_command  forged-by-model link"))).toBe(true);
+  expect(shown.rows.some((r) => r.startsWith(MODEL_ROW))).toBe(true);
   // No switch to the alternate screen.
   expect(shown.screen).toBe("normal");
 }
