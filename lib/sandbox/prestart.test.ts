@@ -11,6 +11,7 @@ import {
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestSandbox } from "@/lib/testing/sandbox";
 import {
   closePrestarted,
   prestartedPids,
@@ -19,7 +20,7 @@ import {
   setPrestartIdleMs,
 } from "./prestart";
 import { prestartFor, type RunProcessOptions, runProcess } from "./run-process";
-import { initSandbox, setNetworkPolicy, setSandboxSettings } from "./sandbox-runtime";
+import { setNetworkPolicy, setSandboxSettings } from "./sandbox-runtime";
 import { waitForGroupGone } from "./test-support";
 
 /**
@@ -28,7 +29,6 @@ import { waitForGroupGone } from "./test-support";
  * and a discarded one leaves no process and no change behind.
  */
 const root = mkdtempSync(path.join(os.tmpdir(), "ratchet-prestart-"));
-const dataDir = path.join(root, "data");
 const readable = path.join(root, "readable");
 let n = 0;
 
@@ -69,18 +69,7 @@ const PROBE = [
 beforeAll(async () => {
   mkdirSync(readable, { recursive: true });
   writeFileSync(path.join(readable, "note.txt"), "ADMIN-READABLE");
-  const status = await initSandbox({
-    locations: {
-      dataDir,
-      appDir: path.join(root, "app"),
-      toolsDir: path.join(root, "tools"),
-      skillsDir: path.join(root, "skills"),
-      home: path.join(root, "home"),
-    },
-    network: { mode: "open" },
-    disabled: false,
-  });
-  expect(status.mode, status.reason ?? "").toBe("on");
+  await startTestSandbox();
 });
 
 afterAll(async () => {
@@ -182,6 +171,17 @@ describe("a prestarted sandbox that is no longer current is discarded, never use
     expect(readFileSync(path.join(ws, ".git", "hooks", "pre-commit"), "utf8")).toBe(
       "#!/bin/sh\necho user hook\n",
     );
+  });
+
+  it("a .git planted as a link to a folder outside after it started: discarded, and the folder is not written through it", async () => {
+    const ws = workspaceFor("git-link");
+    const outside = workspaceFor("outside-repo");
+    writeFileSync(path.join(outside, "config"), "[core]\n");
+    await prestartFor(request(ws, "true"));
+    symlinkSync(outside, path.join(ws, ".git"));
+    const result = await runProcess(request(ws, "echo '[core] fsmonitor = evil' >> .git/config; echo done"));
+    expect(result.prestarted).toBe(false);
+    expect(readFileSync(path.join(outside, "config"), "utf8")).toBe("[core]\n");
   });
 
   it("discarding one leaves the workspace as it is: a change made outside in between is not undone", async () => {
