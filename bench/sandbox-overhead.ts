@@ -22,7 +22,10 @@
  *                node and bwrap-node drop it too to compare like with like
  *   bwrap-node   `node -e 0` in the floor bwrap
  *   tool-call    callAgentTool() of a trivial network-less tool end to end: argument check, temp dir,
- *                tool-host.mjs loads the module in the sandbox, calls run, writes the result, parse
+ *                tool-host.mjs loads the module in the sandbox, calls run, writes the result, parse;
+ *                the host of each call after the first was started when the call before it ended
+ *   tool-first   the same for a tool's first call in a workspace (no host waiting), each against a
+ *                `node` of its own round; measured after the rounds, as each leaves a host waiting
  * Goals (issue 20): a sandboxed `true` ≤ 20 ms p50; a trivial tool call ≤ 1.5 × the bare node floor.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
@@ -64,6 +67,8 @@ const { runCommand } = await import("../lib/agent/tools/run-command");
 const { runProcess, shutdownSandbox } = await import("../lib/sandbox");
 const { callAgentTool } = await import("../lib/tools/call");
 const { sha256 } = await import("../lib/tools/hash");
+const { prestartStats } = await import("../lib/sandbox/prestart");
+const { prestartHost } = await import("../lib/tools/host");
 type ToolContext = import("../lib/tools/types").ToolContext;
 type CallableTool = import("../lib/tools/catalog").CallableTool;
 
@@ -139,9 +144,25 @@ type Name =
   | "tool-call";
 const failures = new Map<Name, number>();
 let prestartHits = 0;
+let toolHits = 0;
 const fail = (name: Name) => failures.set(name, (failures.get(name) ?? 0) + 1);
 
-const variants: Array<{ name: Name; run: () => Promise<void> }> = [
+/** Resolves once the host the tool's next call would find waiting is ready (the call's own rights). */
+function hostReady(tool: CallableTool): Promise<void> {
+  return prestartHost({
+    source: tool.source,
+    sha256: tool.sha256,
+    subprocess: false,
+    request: { mode: "call", args: {} },
+    cwd: workspace,
+    writeCwd: false,
+    network: false,
+    env: {},
+    timeoutMs: 60_000,
+  });
+}
+
+const variants: Array<{ name: Name; run: () => Promise<void>; settle?: () => Promise<void> }> = [
   { name: "spawn", run: () => until(spawn("true"), "exit") },
   { name: "bwrap", run: () => bwrap(["true"]) },
   {
@@ -190,6 +211,7 @@ const variants: Array<{ name: Name; run: () => Promise<void> }> = [
     name: "tool-call",
     run: async () => {
       const ctx = context();
+      const used = prestartStats().used;
       const r = await callAgentTool(
         trivial,
         { text: "hi" },
@@ -202,7 +224,11 @@ const variants: Array<{ name: Name; run: () => Promise<void> }> = [
         },
       );
       if (r.state !== "completed" || r.output !== "hi") fail("tool-call");
+      else if (prestartStats().used > used) toolHits++;
     },
+    // the next call's host starts when this one ends; in a turn the model thinks meanwhile, here
+    // the next variant would be timed while it starts
+    settle: () => hostReady(trivial),
   },
 ];
 
@@ -217,8 +243,32 @@ for (let i = 0; i < WARMUP + N; i++) {
     const t0 = performance.now();
     await v.run();
     if (i >= WARMUP) samples.get(v.name)?.push(performance.now() - t0);
+    await v.settle?.();
   }
 }
+
+/** A tool's first call: a version of its own each time, so no host waits for it. */
+const FIRST_CALLS = Math.min(N, 20);
+const firstCall: number[] = [];
+const firstNode: number[] = [];
+for (let i = 0; i < FIRST_CALLS; i++) {
+  const source = `${TRIVIAL_SOURCE}\n// first call ${i}`;
+  const tool = { ...trivial, source, sha256: sha256(source) };
+  const t0 = performance.now();
+  const ctx = context();
+  const r = await callAgentTool(
+    tool,
+    { text: "hi" },
+    { workspace, signal: ctx.signal, secrets: [], onOutput: () => {}, onSpawn: () => {} },
+  );
+  firstCall.push(performance.now() - t0);
+  if (r.state !== "completed" || r.output !== "hi") fail("tool-call");
+  await hostReady(tool);
+  const t1 = performance.now();
+  await until(spawn(process.execPath, ["-e", "0"], { env: toolEnv }), "exit");
+  firstNode.push(performance.now() - t1);
+}
+const first = { call: summarize(firstCall), node: summarize(firstNode) };
 
 const stats = Object.fromEntries([...samples].map(([name, s]) => [name, summarize(s)])) as Record<
   Name,
@@ -237,6 +287,7 @@ const addedOverBwrap = {
 };
 const toolRatio = {
   vsNode: round(stats["tool-call"].p50 / stats.node.p50, 2),
+  firstCallVsNode: round(first.call.p50 / first.node.p50, 2),
   vsBwrapNode: round(stats["tool-call"].p50 / stats["bwrap-node"].p50, 2),
   vsNodeEnv: round(stats["tool-call"].p50 / stats["node-env"].p50, 2),
 };
@@ -245,7 +296,7 @@ const sandboxFloorRatio = round(stats["bwrap-node"].p50 / stats.node.p50, 2);
 for (const [name, s] of Object.entries(stats))
   console.log(`  ${name.padEnd(12)} p50 ${ms(s.p50)}  p90 ${ms(s.p90)}  max ${ms(s.max)}`);
 console.log(
-  `sandboxed true through run_command ${ms(stats.run_command.p50)} p50 (goal ≤ ${GOAL_SANDBOXED_TRUE_MS} ms; prestarted runProcess ${ms(stats.prestarted.p50)}, ${prestartHits}/${N + WARMUP} found their sandbox started); a fresh sandbox ${ms(stats.runProcess.p50)}, ${ms(addedOverBwrap.p50)} over bare bwrap (paired ${ms(addedOverBwrap.pairedP50)}); tool call = ${toolRatio.vsNode}× bare node, ${toolRatio.vsBwrapNode}× node in bwrap (goal ≤ ${GOAL_TOOL_RATIO}×); node in bwrap alone = ${sandboxFloorRatio}× bare node`,
+  `sandboxed true through run_command ${ms(stats.run_command.p50)} p50 (goal ≤ ${GOAL_SANDBOXED_TRUE_MS} ms; prestarted runProcess ${ms(stats.prestarted.p50)}, ${prestartHits}/${N + WARMUP} found their sandbox started); a fresh sandbox ${ms(stats.runProcess.p50)}, ${ms(addedOverBwrap.p50)} over bare bwrap (paired ${ms(addedOverBwrap.pairedP50)}); tool call = ${toolRatio.vsNode}× bare node, ${toolRatio.vsBwrapNode}× node in bwrap (goal ≤ ${GOAL_TOOL_RATIO}×; ${toolHits}/${N + WARMUP} found their host waiting); a tool's first call ${ms(first.call.p50)} p50 = ${toolRatio.firstCallVsNode}× bare node (${ms(first.node.p50)}) in its own rounds; node in bwrap alone = ${sandboxFloorRatio}× bare node`,
 );
 if (failures.size) console.log(`failures: ${JSON.stringify(Object.fromEntries(failures))}`);
 const file = writeResult("sandbox-overhead", {
@@ -254,6 +305,8 @@ const file = writeResult("sandbox-overhead", {
   variants: stats,
   addedOverBwrapMs: addedOverBwrap,
   prestartHits,
+  toolHits,
+  firstToolCall: first,
   toolCallRatio: toolRatio,
   sandboxFloorRatio,
   nodeExtraCaCerts: process.env.NODE_EXTRA_CA_CERTS !== undefined,

@@ -464,13 +464,13 @@ export function descendants(pid: number, all: Proc[] = processes()): Proc[] {
 
 /**
  * Live descendants of `pid` that belong to commands: a sandbox kept ready for a session's next
- * command (lib/sandbox/prestart.ts; its shells wait for `__cmd`) has run nothing, and it and
- * what it started (its bridge) are left out.
+ * command (lib/sandbox/prestart.ts; its shells wait for `__cmd`, or a tool host waits with
+ * `--wait`) has run nothing, and it and what it started (its bridge) are left out.
  */
 export function commandDescendants(pid: number): Proc[] {
   const all = processes();
   const under = descendants(pid, all);
-  const ready = under.filter((p) => p.cmdline.includes("__cmd"));
+  const ready = under.filter((p) => p.cmdline.includes("__cmd") || /tool-host\.mjs.*--wait/.test(p.cmdline));
   const kept = new Set([...ready, ...ready.flatMap((p) => descendants(p.pid, all))].map((p) => p.pid));
   return under.filter((p) => !kept.has(p.pid));
 }

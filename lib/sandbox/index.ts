@@ -14,6 +14,7 @@ export { sandboxEnv, withPrivateTmp } from "./private-tmp";
 export { isGroupAlive, reapOrphans, type SpawnRecord } from "./reap";
 export {
   DEFAULT_MAX_TASKS,
+  prestartFor,
   type RunProcessOptions,
   type RunProcessResult,
   type RunStatus,

@@ -13,6 +13,7 @@ import {
   type SandboxSettings,
 } from "./policy";
 import { sharedObjectsOf } from "./shared-objects";
+import { setprivPath } from "./shell";
 import { openVerified } from "./verified";
 import {
   enforceWorkspace,
@@ -66,11 +67,12 @@ export interface PreparedCommand {
 
 /**
  * A sandbox started before its command: the inner shell waits on stdin, then reads the command
- * from `fd`, an unlinked file of ours it holds as descriptor `inside`.
+ * from `fd`, an unlinked file of ours it holds as descriptor `inside`. A command that starts early
+ * (`PrepareInput.early`) was given when the sandbox was made and waits for the go itself: no file.
  */
 export interface PrestartSlot {
-  fd: number;
-  inside: number;
+  fd: number | null;
+  inside: number | null;
   /**
    * Whether the sandbox still is what preparing it now would make: the same folders (by identity,
    * not by name), the same protected names in them, the same borrowed object store. Only then may
@@ -93,6 +95,12 @@ export interface PrepareInput {
   keepFds?: number[];
   /** Start the sandbox now; `command` is ignored and comes later through the slot. */
   prestart?: boolean;
+  /**
+   * With `prestart`: `command` runs as the sandbox starts, with the go byte still to come on its
+   * stdin, and reads that byte itself before it does anything of the caller's (the tool host
+   * loads its loader hooks first). The command is then part of what the sandbox was built from.
+   */
+  early?: boolean;
 }
 
 /** First passed descriptor: 0–2 are stdio, 3 the gate's script. */
@@ -205,8 +213,14 @@ function isDirectory(dir: string): boolean {
  * process and its 10 ms were most of a networked command's start; `sleep` remains the fallback.
  */
 function bridge(socat: string): string {
+  // socat dies with the shell that starts it (the command, once that execs): the namespace's
+  // init waits for every process in it, so a bridge left behind would keep an orphaned sandbox
+  // alive, as when the server dies while a sandbox starts and bwrap's parent-death signal is
+  // set too late to fire
+  const setpriv = setprivPath();
+  const orphanless = setpriv ? `${quote(setpriv)} --pdeathsig KILL -- ` : "";
   return [
-    `${quote(socat)} TCP-LISTEN:3128,bind=127.0.0.1,fork,reuseaddr UNIX-CONNECT:/run/ratchet/proxy.sock >/dev/null 2>&1 &`,
+    `${orphanless}${quote(socat)} TCP-LISTEN:3128,bind=127.0.0.1,fork,reuseaddr UNIX-CONNECT:/run/ratchet/proxy.sock >/dev/null 2>&1 &`,
     "{ exec 8<>/dev/ptmx; } 2>/dev/null",
     "for __r in {1..1000}; do { exec 9<>/dev/tcp/127.0.0.1/3128; } 2>/dev/null && { exec 9>&-; break; }; read -t 0.001 -u 8 2>/dev/null || [ $? -gt 128 ] || sleep 0.001; done",
     "exec 8<&-; unset __r",
@@ -310,7 +324,8 @@ export async function prepareSandboxed(input: PrepareInput, runtime: ReadyRuntim
         allowedPrivate: runtime.settings().privateNetworks,
       }));
     }
-    slotFd = input.prestart ? openCommandFile() : null;
+    const early = input.prestart === true && input.early === true;
+    slotFd = input.prestart && !early ? openCommandFile() : null;
     const inside = FIRST_FD + view.fds.length;
     const inner = [
       // every descriptor above stdio goes, by allowlist: those passed for bwrap's mounts (host
@@ -360,19 +375,18 @@ export async function prepareSandboxed(input: PrepareInput, runtime: ReadyRuntim
           guarded.push(...(await enforceWorkspace(snapshot, quarantine)));
         return { denials, guarded };
       },
-      prestart:
-        commandFd === null
-          ? null
-          : {
-              fd: commandFd,
-              inside,
-              stillCurrent: () => stillCurrent(view, spec),
-              discard: async () => {
-                closeSync(commandFd);
-                await view.release();
-                await opened?.close();
-              },
+      prestart: input.prestart
+        ? {
+            fd: commandFd,
+            inside: commandFd === null ? null : inside,
+            stillCurrent: () => stillCurrent(view, spec),
+            discard: async () => {
+              if (commandFd !== null) closeSync(commandFd);
+              await view.release();
+              await opened?.close();
             },
+          }
+        : null,
     };
   } catch (error) {
     await view.release();

@@ -1,8 +1,10 @@
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   renameSync,
   symlinkSync,
@@ -282,6 +284,22 @@ describe("a prestarted sandbox that is no longer current is discarded, never use
   });
 });
 
+/** Live processes whose command line names one of `paths` (zombies count as gone). */
+function liveProcessesMentioning(paths: string[]): string[] {
+  const found: string[] = [];
+  for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+      if (!paths.some((p) => cmdline.includes(p))) continue;
+      if (/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, "utf8"))) continue;
+      found.push(`${pid} ${cmdline.replaceAll("\0", " ").slice(0, 80)}`);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
+}
+
 describe("bounds", () => {
   it("an unused one is gone after the idle time, with its processes", async () => {
     await closePrestarted();
@@ -311,6 +329,41 @@ describe("bounds", () => {
     expect(after.output).toContain("still runs");
     expect(prestartedPids()).toEqual([]);
     reopenPrestart();
+  });
+
+  it("a server SIGKILLed while sandboxes start leaves none of them behind", async () => {
+    // six networked sandboxes started at once, the server killed as the first is ready: the others
+    // are caught at every stage of their start. bwrap sets its parent-death signal a moment after
+    // it forks, so one caught before that outlived the server with its bridge (3 of 6 before the
+    // bridge got a parent-death signal of its own)
+    const workspaces = Array.from({ length: 6 }, () => workspaceFor("killed"));
+    const script = path.join(root, `server-${++n}.mts`);
+    writeFileSync(
+      script,
+      `import { startTestSandbox } from ${JSON.stringify(path.join(import.meta.dirname, "..", "testing", "sandbox.ts"))};
+       import { prestartFor } from ${JSON.stringify(path.join(import.meta.dirname, "run-process.ts"))};
+       await startTestSandbox();
+       const dirs = ${JSON.stringify(workspaces)};
+       await Promise.race(dirs.map((cwd) => prestartFor({ command: "true", cwd, privateTmp: true, prestart: true,
+         timeoutMs: 20000, modelCapBytes: 1024, streamCapBytes: 1024,
+         sandbox: { writable: [cwd], network: "policy", workspace: cwd } })));
+       process.kill(process.pid, "SIGKILL");`,
+    );
+    const server = spawn(process.execPath, ["--import", "tsx", script], { stdio: "ignore" });
+    const exit = await new Promise<string | null>((resolve) =>
+      server.once("exit", (_code, signal) => resolve(signal)),
+    );
+    expect(exit).toBe("SIGKILL");
+    // the kernel ends a namespace whose init died at once; a leaked one never ends
+    const left = async () => {
+      for (let i = 0; i < 100; i++) {
+        const found = liveProcessesMentioning(workspaces);
+        if (found.length === 0) return found;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      return liveProcessesMentioning(workspaces);
+    };
+    expect(await left()).toEqual([]);
   });
 
   it("keeps at most 8 ready, the oldest discarded first", async () => {

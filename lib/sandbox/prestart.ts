@@ -35,6 +35,8 @@ const MAX_READY = 8;
 /** What a prestarted sandbox is built from; `key` says when two requests would build the same one. */
 export interface PrestartPlan {
   key: string;
+  /** A command that starts with the sandbox and waits for its go itself (`PrepareInput.early`). */
+  early: string | null;
   cwd: string;
   spec: SandboxSpec;
   env: Record<string, string>;
@@ -86,6 +88,7 @@ export function prestartPlan(input: Omit<PrestartPlan, "key">): PrestartPlan {
   const key = createHash("sha256")
     .update(
       JSON.stringify([
+        input.early,
         runtime.runDir,
         input.cwd,
         input.spec,
@@ -190,7 +193,15 @@ async function build(plan: PrestartPlan): Promise<void> {
   let prepared: PreparedCommand;
   try {
     prepared = await prepareSandboxed(
-      { command: "", cwd: plan.cwd, spec, env, marker, prestart: true },
+      {
+        command: plan.early ?? "",
+        early: plan.early !== null,
+        cwd: plan.cwd,
+        spec,
+        env,
+        marker,
+        prestart: true,
+      },
       plan.runtime,
     );
   } catch {

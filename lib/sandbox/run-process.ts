@@ -59,6 +59,18 @@ export interface RunProcessOptions {
    * one for the next command after this one (prestart.ts). Same containment either way.
    */
   prestart?: boolean;
+  /**
+   * With `prestart`: what a prestarted sandbox runs instead of `command`, started with the sandbox
+   * and so before this request exists; it must wait for one byte on its stdin before it does
+   * anything of the request's (the tool host loads its loader hooks meanwhile). It is part of
+   * what the sandbox is built from: a different one is a different sandbox. Fresh runs `command`.
+   */
+  prestartCommand?: string;
+  /**
+   * With `privateTmp`: fills the folder before the command starts and reads it after the command
+   * ended, before the folder is removed, whichever sandbox the command runs in.
+   */
+  tmpFiles?: { before(tmp: string): Promise<void>; after(tmp: string): Promise<void> };
 }
 
 export type RunStatus =
@@ -173,7 +185,10 @@ export async function runProcess(opts: RunProcessOptions): Promise<RunProcessRes
     }
     const tmp = opts.privateTmp ? await makePrivateTmp() : null;
     try {
-      return await runFresh(opts, secrets, started, spec, tmp);
+      if (tmp) await opts.tmpFiles?.before(tmp);
+      const result = await runFresh(opts, secrets, started, spec, tmp);
+      if (tmp) await opts.tmpFiles?.after(tmp);
+      return result;
     } finally {
       if (tmp) await removePrivateTmp(tmp);
     }
@@ -187,6 +202,7 @@ function planOf(opts: RunProcessOptions, spec: SandboxSpec | undefined): Prestar
   const runtime = spec && opts.prestart ? readyRuntime() : null;
   if (!spec || !runtime) return null;
   return prestartPlan({
+    early: opts.prestartCommand ?? null,
     cwd: opts.cwd,
     spec,
     env: opts.env ?? {},
@@ -255,6 +271,12 @@ async function runPrestarted(
     return null;
   }
   const started = performance.now();
+  try {
+    if (ready.tmp) await opts.tmpFiles?.before(ready.tmp);
+  } catch (error) {
+    await discardPrestarted(ready);
+    throw error;
+  }
   const result = await new Promise<RunProcessResult>((resolve) =>
     new ProcessRun(opts, secrets, started, resolve, ready.prepared, ready.marker, ready.cap).adopt(
       ready.shell,
@@ -263,7 +285,9 @@ async function runPrestarted(
   );
   result.prestarted = true;
   try {
-    return await settle(result, ready.prepared, ready.cap, secrets);
+    const settled = await settle(result, ready.prepared, ready.cap, secrets);
+    if (ready.tmp) await opts.tmpFiles?.after(ready.tmp);
+    return settled;
   } finally {
     if (ready.tmp) await removePrivateTmp(ready.tmp);
   }
@@ -361,13 +385,14 @@ class ProcessRun {
     try {
       // stopped already (aborted while it was taken): the command is never handed over
       if (!this.attach(shell) || this.stopReason) return;
-      writeFileSync(slot.fd, this.opts.command);
+      // a command that started early was given with the sandbox; the go alone starts its work
+      if (slot.fd !== null) writeFileSync(slot.fd, this.opts.command);
       shell.child.stdin?.end("\n");
     } catch (error) {
       this.failure = new NotStarted("spawn-error", `could not hand the command over: ${String(error)}`);
       signalGroup(this.pgid, "SIGKILL");
     } finally {
-      closeSync(slot.fd);
+      if (slot.fd !== null) closeSync(slot.fd);
     }
   }
 

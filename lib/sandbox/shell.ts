@@ -18,6 +18,11 @@ const hasSetpriv = processState("sandbox.setpriv", () => {
   }
 });
 
+/** setpriv's path where the machine has it, to give a process a parent-death signal. */
+export function setprivPath(): string | null {
+  return hasSetpriv() ? SETPRIV : null;
+}
+
 /** What the gate prints when it cannot join its pids group; it exits then, having run nothing. */
 export const JOIN_FAILED = "ratchet: the command could not join its pids group; it was not run";
 

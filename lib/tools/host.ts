@@ -2,7 +2,14 @@ import { realpathSync } from "node:fs";
 import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
-import { type RunProcessResult, runProcess, sandboxEnv, withPrivateTmp } from "@/lib/sandbox";
+import {
+  prestartFor,
+  type RunProcessOptions,
+  type RunProcessResult,
+  runProcess,
+  sandboxEnv,
+  withPrivateTmp,
+} from "@/lib/sandbox";
 import {
   ALLOWED_BUILTINS,
   ALLOWED_PACKAGES,
@@ -86,7 +93,7 @@ export interface HostRun {
   request: HostRequest;
   /** The tool's working directory; null gives it a fresh private folder (validation, examples). */
   cwd: string | null;
-  /** Files to create in that private folder first. */
+  /** Files to create in that private folder first (with `cwd` null). */
   files?: Record<string, string>;
   /** May the tool write its working directory? */
   writeCwd: boolean;
@@ -138,49 +145,109 @@ async function seed(dir: string, files: Record<string, string>): Promise<void> {
   }
 }
 
-/** Loads and runs a tool module in a sandboxed child process, never in this one. */
-export function runInHost(run: HostRun): Promise<HostResult> {
+/**
+ * The host's command line. The loader policy and the approved hash are its arguments, so that a
+ * host started before its call (`wait`) has its hooks in place while it waits; its folder is
+ * named through $TMPDIR, the command's private temp folder, which a prestarted sandbox has before
+ * any call does.
+ */
+function hostCommand(run: HostRun, wait: boolean): string {
+  const policy = JSON.stringify({ loader: loaderPolicy(run.subprocess), sha256: run.sha256 });
+  const argv = [process.execPath, ...NODE_FLAGS, hostScript()].map(quote).join(" ");
+  const host = `exec ${argv} "$TMPDIR/host" ${quote(policy)}${wait ? " --wait" : ""}`;
+  // Node parses every NODE_EXTRA_CA_CERTS certificate at startup, often longer than the rest of
+  // its start; without a network a tool has no use for them
+  return run.network ? host : `unset NODE_EXTRA_CA_CERTS; ${host}`;
+}
+
+type TmpFiles = NonNullable<RunProcessOptions["tmpFiles"]>;
+
+/** What every host process gets, wherever it runs. */
+function baseOptions(run: HostRun) {
+  return {
+    command: hostCommand(run, false),
+    env: { ...(run.env ?? {}), ...(run.network ? { RATCHET_TOOL_NETWORK: "1" } : {}) },
+    timeoutMs: run.timeoutMs,
+    modelCapBytes: MODEL_CAP,
+    streamCapBytes: STREAM_CAP,
+    ...(run.signal ? { signal: run.signal } : {}),
+    ...(run.secrets ? { secrets: run.secrets } : {}),
+    ...(run.onOutput ? { onOutput: run.onOutput } : {}),
+    ...(run.onSpawn ? { onSpawn: run.onSpawn } : {}),
+  };
+}
+
+const networkOf = (run: HostRun) => (run.network ? ("policy" as const) : ("none" as const));
+
+/**
+ * A call in a workspace: the host of the tool's next call is started, hooks in place, as soon
+ * as this one ends (lib/sandbox/prestart.ts), and waits there for its call's files.
+ */
+function inWorkspace(run: HostRun, cwd: string, tmpFiles: TmpFiles): RunProcessOptions {
+  return {
+    ...baseOptions(run),
+    cwd,
+    sandbox: { writable: run.writeCwd ? [cwd] : [], readable: hostReadable(), network: networkOf(run) },
+    privateTmp: true,
+    tmpFiles,
+    prestart: true,
+    prestartCommand: hostCommand(run, true),
+  };
+}
+
+/**
+ * Validation and examples: a scratch folder inside the temp folder is the tool's working folder,
+ * so there is no sandbox to start before the call.
+ */
+function inScratch(run: HostRun, tmpFiles: TmpFiles): Promise<RunProcessResult> {
   return withPrivateTmp(async (tmp) => {
-    const hostDir = path.join(tmp, "host");
     const scratch = path.join(tmp, "work");
-    await Promise.all([mkdir(hostDir), mkdir(scratch)]);
-    await Promise.all([
-      writeFile(path.join(hostDir, "tool.mjs"), run.source),
-      writeFile(
-        path.join(hostDir, "request.json"),
-        JSON.stringify({ ...run.request, sha256: run.sha256, loader: loaderPolicy(run.subprocess) }),
-      ),
-      run.files ? seed(scratch, run.files) : undefined,
-    ]);
-    const cwd = run.cwd ?? scratch;
-    const writable = [tmp, ...(run.writeCwd && run.cwd ? [run.cwd] : [])];
-    const host = `exec ${[process.execPath, ...NODE_FLAGS, hostScript(), hostDir].map(quote).join(" ")}`;
-    const processResult = await runProcess({
-      // Node parses every NODE_EXTRA_CA_CERTS certificate at startup, often longer than the
-      // rest of its start; without a network a tool has no use for them
-      command: run.network ? host : `unset NODE_EXTRA_CA_CERTS; ${host}`,
-      cwd,
-      env: {
-        ...sandboxEnv(tmp),
-        ...(run.env ?? {}),
-        ...(run.network ? { RATCHET_TOOL_NETWORK: "1" } : {}),
-      },
-      sandbox: { writable, readable: hostReadable(), network: run.network ? "policy" : "none" },
-      timeoutMs: run.timeoutMs,
-      modelCapBytes: MODEL_CAP,
-      streamCapBytes: STREAM_CAP,
-      ...(run.signal ? { signal: run.signal } : {}),
-      ...(run.secrets ? { secrets: run.secrets } : {}),
-      ...(run.onOutput ? { onOutput: run.onOutput } : {}),
-      ...(run.onSpawn ? { onSpawn: run.onSpawn } : {}),
+    await Promise.all([tmpFiles.before(tmp), mkdir(scratch)]);
+    if (run.files) await seed(scratch, run.files);
+    const result = await runProcess({
+      ...baseOptions(run),
+      cwd: scratch,
+      env: { ...baseOptions(run).env, ...sandboxEnv(tmp) },
+      sandbox: { writable: [tmp], readable: hostReadable(), network: networkOf(run) },
     });
-    const { response, problem } = await readResponse(path.join(hostDir, "response.json"));
-    return {
-      response,
-      problem: response ? null : (problem ?? describeNoResponse(processResult)),
-      process: processResult,
-    };
+    await tmpFiles.after(tmp);
+    return result;
   });
+}
+
+/** Loads and runs a tool module in a sandboxed child process, never in this one. */
+export async function runInHost(run: HostRun): Promise<HostResult> {
+  let read: { response: HostResponse | null; problem: string | null } = { response: null, problem: null };
+  const tmpFiles: TmpFiles = {
+    before: async (tmp) => {
+      const hostDir = path.join(tmp, "host");
+      await mkdir(hostDir);
+      await Promise.all([
+        writeFile(path.join(hostDir, "tool.mjs"), run.source),
+        writeFile(path.join(hostDir, "request.json"), JSON.stringify(run.request)),
+      ]);
+    },
+    after: async (tmp) => {
+      read = await readResponse(path.join(tmp, "host", "response.json"));
+    },
+  };
+  const processResult =
+    run.cwd === null ? await inScratch(run, tmpFiles) : await runProcess(inWorkspace(run, run.cwd, tmpFiles));
+  const { response, problem } = read;
+  return {
+    response,
+    problem: response ? null : (problem ?? describeNoResponse(processResult)),
+    process: processResult,
+  };
+}
+
+/**
+ * Starts the host that `run`'s call would find waiting, and resolves once it is ready: for tests
+ * and benchmarks that must know the call runs in one.
+ */
+export async function prestartHost(run: HostRun & { cwd: string }): Promise<void> {
+  const unused = { before: async () => {}, after: async () => {} };
+  await prestartFor(inWorkspace(run, run.cwd, unused));
 }
 
 function describeNoResponse(result: RunProcessResult): string {

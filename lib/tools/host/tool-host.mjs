@@ -1,16 +1,21 @@
 // Runs one agent-written tool module inside the sandbox: the server never imports tool code.
-// usage: node tool-host.mjs <dir>; reads <dir>/request.json and <dir>/tool.mjs, writes <dir>/response.json.
+// usage: node tool-host.mjs <dir> <policy> [--wait]; reads <dir>/request.json and <dir>/tool.mjs,
+// writes <dir>/response.json. <policy> is the loader policy and the tool's approved sha256 (JSON).
+// With --wait it was started before its call (lib/sandbox/prestart.ts): it puts its hooks in
+// place, then waits for one byte on stdin, written once the call's files are there.
 // The server starts it with --disallow-code-generation-from-strings (no eval, no new Function) and
 // an inspector address nothing can bind (lib/tools/host.ts), so the only code that runs is what
 // the loader hooks let through.
-import { realpathSync } from "node:fs";
+import { closeSync, openSync, readSync, realpathSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import nodeModule from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 
-// the real path: the loader compares URLs, and Node resolves a file to its real path
-const dir = realpathSync(process.argv[2]);
+const [dirArg, policyArg, waitArg] = process.argv.slice(2);
+// the real path: the loader compares URLs, and Node resolves a file to its real path. The folder
+// itself may not exist yet (--wait): its parent, the private temp folder, does
+const dir = path.join(realpathSync(path.dirname(dirArg)), path.basename(dirArg));
 const MAX_RESPONSE = 1024 * 1024;
 
 function describeError(error) {
@@ -86,9 +91,9 @@ async function registerInThread(data) {
  * process.dlopen (native code), process._debugProcess (opens the inspector, which evaluates
  * strings) and process.getBuiltinModule for built-ins the tool may not import.
  */
-async function confine(request, toolURL) {
-  const { loader } = request;
-  const data = { ...loader, hostURL: import.meta.url, toolURL, sha256: request.sha256 };
+async function confine(policy, toolURL) {
+  const { loader } = policy;
+  const data = { ...loader, hostURL: import.meta.url, toolURL, sha256: policy.sha256 };
   if (typeof nodeModule.registerHooks === "function") await registerInThread(data);
   else nodeModule.register("./tool-loader.mjs", import.meta.url, { data });
   const refused = (name) =>
@@ -122,10 +127,25 @@ function exportKinds(mod) {
   return Object.fromEntries(Object.keys(mod).map((key) => [key, typeof mod[key]]));
 }
 
-const request = JSON.parse(await readFile(path.join(dir, "request.json"), "utf8"));
+/**
+ * The go of a host started before its call. Read blocking, in this thread: nothing else is to be
+ * done meanwhile (the hooks thread, where there is one, is started already). EOF means the
+ * sandbox was discarded unused. Then stdin becomes /dev/null, as a fresh command's is (the gate
+ * in lib/sandbox/shell.ts), so the tool holds no descriptor of the server's.
+ */
+function awaitGo() {
+  const byte = Buffer.alloc(1);
+  if (readSync(0, byte, 0, 1, null) === 0) process.exit(0);
+  closeSync(0);
+  // the lowest free descriptor: 0
+  openSync("/dev/null", "r");
+}
+
 const toolURL = pathToFileURL(path.join(dir, "tool.mjs")).href;
-await confine(request, toolURL);
+await confine(JSON.parse(policyArg), toolURL);
 routeFetchThroughProxy();
+if (waitArg === "--wait") awaitGo();
+const request = JSON.parse(await readFile(path.join(dir, "request.json"), "utf8"));
 let mod;
 try {
   mod = await import(toolURL);
