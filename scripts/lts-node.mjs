@@ -39,6 +39,7 @@ export const LTS_UNIT_TESTS = [
   "lib/model",
   "lib/sandbox",
   "lib/tools/host-loader.test.ts",
+  "lib/tools/host-prestart.test.ts",
 ];
 
 const ADDON = "node_modules/better-sqlite3/build/Release/better_sqlite3.node";
