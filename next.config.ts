@@ -3,6 +3,7 @@ import type { NextConfig } from "next";
 const config: NextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
+  experimental: { preloadEntriesOnStart: false },
   async headers() {
     return [
       {

@@ -1,0 +1,36 @@
+import { listMessages } from "@/lib/db/queries/messages";
+import { findSession } from "@/lib/db/queries/sessions";
+import { warmToolP95 } from "@/lib/learning/friction-monitor";
+import { matchTriggers } from "@/lib/skills/suggest";
+import { telemetrySummaryForPrompt } from "@/lib/telemetry";
+import { scanToolbox } from "./tools/registry";
+import { readTurnSettings } from "./turn/settings";
+
+/** No session has this id (ids are cuids): the per-session reads below find nothing and change nothing. */
+const NO_SESSION = "warm-up:no-session";
+
+/**
+ * What the first turn after a start would compute while its person waits, and every later turn
+ * finds kept (docs/benchmarks.md §21): the prompt's telemetry summary (every stored day parsed,
+ * today's calls read, 1M calls: ≈ 100-200 ms), the friction monitor's p95s, every skill file read
+ * and parsed and its triggers compiled, every approved tool file read, hashed and its imports
+ * scanned. All of it is kept process-wide (lib/process-state.ts), so doing it here leaves the
+ * first turn what a warm one does; the per-session reads run once for a session that does not
+ * exist, which also runs their query shapes through Prisma's query compiler once.
+ *
+ * Reads only, the same reads a turn makes: no turn, no session, no event, no command, no model
+ * request. Nothing kept here is trusted more than a turn's own read would be: each cache checks
+ * what it holds as it does for a turn (file identity, age).
+ */
+export async function warmTurnStart(): Promise<void> {
+  const [toolbox] = await Promise.all([
+    scanToolbox(NO_SESSION),
+    telemetrySummaryForPrompt(),
+    warmToolP95(),
+    readTurnSettings(),
+    findSession(NO_SESSION),
+    listMessages(NO_SESSION),
+  ]);
+  // compiles every trigger's RegExp (kept by lib/skills/suggest.ts); pure: what matches is dropped
+  matchTriggers("warm-up", toolbox.skills);
+}
