@@ -4,6 +4,7 @@ import { warmToolP95 } from "@/lib/learning/friction-monitor";
 import { matchTriggers } from "@/lib/skills/suggest";
 import { telemetrySummaryForPrompt } from "@/lib/telemetry";
 import { scanToolbox } from "./tools/registry";
+import { pruneRequests } from "./turn/requests";
 import { readTurnSettings } from "./turn/settings";
 
 /** No session has this id (ids are cuids): the per-session reads below find nothing and change nothing. */
@@ -16,13 +17,16 @@ const NO_SESSION = "warm-up:no-session";
  * and parsed and its triggers compiled, every approved tool file read, hashed and its imports
  * scanned. All of it is kept process-wide (lib/process-state.ts), so doing it here leaves the
  * first turn what a warm one does; the per-session reads run once for a session that does not
- * exist, which also runs their query shapes through Prisma's query compiler once.
+ * exist, which also runs their query shapes through Prisma's query compiler once. The stored model
+ * requests past their retention are pruned here too, which the first turn of every hour does.
  *
- * Reads only, the same reads a turn makes: no turn, no session, no event, no command, no model
+ * The same reads a turn makes, and that prune: no turn, no session, no event, no command, no model
  * request. Nothing kept here is trusted more than a turn's own read would be: each cache checks
- * what it holds as it does for a turn (file identity, age).
+ * what it holds as it does for a turn (file identity, age). lib/agent/warm.test.ts holds that the
+ * first turn after it sends no statement a warm turn does not, and parses and compiles nothing.
  */
 export async function warmTurnStart(): Promise<void> {
+  pruneRequests();
   const [toolbox] = await Promise.all([
     scanToolbox(NO_SESSION),
     telemetrySummaryForPrompt(),
