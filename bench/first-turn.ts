@@ -41,6 +41,8 @@ const { values } = parseArgs({
     calls: { type: "string", default: "1000000" },
     /** Wait until the server is quiet before the first message: what is cold code, not the boot's own work. */
     quiet: { type: "boolean", default: false },
+    /** The template is migrated but never started on: each start is the first (the starter tools are synced then). */
+    "first-start": { type: "boolean", default: false },
   },
 });
 const STARTS = Math.max(1, Number.parseInt(values.starts, 10));
@@ -229,6 +231,7 @@ async function template(): Promise<Dirs> {
     execFileSync("cp", ["--reflink=auto", SEEDED, path.join(dirs.data, "ratchet.db")]);
   }
   execFileSync(process.execPath, ["scripts/migrate.mjs"], { cwd: APPS[0], env, stdio: "pipe" });
+  if (values["first-start"]) return dirs;
   const server = spawnServer(APPS[0] ?? ROOT, dirs, await freePort());
   await untilReady(server);
   await waitForQuiet(server.child.pid ?? 0, 120_000);
