@@ -15,7 +15,7 @@ const NO_SESSION = "warm-up:no-session";
  * finds kept (docs/benchmarks.md §21): the prompt's telemetry summary (every stored day parsed,
  * today's calls read, 1M calls: ≈ 100-200 ms), the friction monitor's p95s, every skill file read
  * and parsed and its triggers compiled, every approved tool file read, hashed and its imports
- * scanned. All of it is kept process-wide (lib/process-state.ts), so doing it here leaves the
+ * scanned; node's fetch, loaded. All of it is kept process-wide (lib/process-state.ts), so doing it here leaves the
  * first turn what a warm one does; the per-session reads run once for a session that does not
  * exist, which also runs their query shapes through Prisma's query compiler once. The stored model
  * requests past their retention are pruned here too, which the first turn of every hour does.
@@ -34,6 +34,9 @@ export async function warmTurnStart(): Promise<void> {
     readTurnSettings(),
     findSession(NO_SESSION),
     listMessages(NO_SESSION),
+    // node loads its fetch (undici) on the first call, which was the first model request's to pay
+    // (≈ 25 ms here); a data: URL needs no network and opens no connection
+    fetch("data:,").then((response) => response.arrayBuffer()),
   ]);
   // Every trigger's RegExp (kept by lib/skills/suggest.ts), run twice: V8 compiles a RegExp to
   // bytecode on its first run and to machine code on its second, ≈ 0.4 ms a trigger each time, which
