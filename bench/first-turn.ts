@@ -5,17 +5,20 @@
  *   first      the first message's POST sent → the scripted model server has read the model request
  *   second     the same for the next message, sent when the first turn has ended
  *
- *   node_modules/.bin/tsx bench/first-turn.ts [--starts 8] [--db seeded|fresh] [--app DIR ...] [--cpu-prof]
+ *   node_modules/.bin/tsx bench/first-turn.ts [--starts 8] [--db seeded|fresh] [--app DIR ...]
+ *     [--first-start] [--quiet] [--cpu-prof]
  *
  * Not part of CI. Every start gets a copy of the same database, one that a server has already run on
  * (a template made once per run by starting the first app on it and waiting until it is quiet), so
- * each is a restart, not a first start. `seeded` is the 1M-call file with its telemetry rollups
+ * each is a restart, not a first start (`--first-start`: the template is only migrated, so the
+ * starter tools are synced at every start). `--quiet` sends the message only once the server has been
+ * idle 2 s: what is cold code, not the boot's own work. `seeded` is the 1M-call file with its telemetry rollups
  * stored that bench/turn-start.ts makes (run it once first). With several `--app` folders (each a
  * checkout with its own `next build`), the starts alternate between them in ABBA order, so the
  * machine's load falls on all alike: a before/after in one run. `--cpu-prof` profiles every server
- * (NODE_OPTIONS) and prints the self time by origin over each first turn's window (the POST sent →
+ * (`node --cpu-prof`) and prints the self time by origin over each first turn's window (the POST sent →
  * the model request read), taken from the profile's own clock, which is the same monotonic clock
- * as this process's `process.hrtime`. Writes bench/results/first-turn.json and, profiled, the
+ * as this process's `process.hrtime`, with the frames mapped through the chunks' source maps. Writes bench/results/first-turn.json and, profiled, the
  * profiles in bench/results/first-turn-prof/.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
