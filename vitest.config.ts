@@ -7,6 +7,7 @@ const DATABASE_TESTS = [
   "lib/events/**/*.test.ts",
   "lib/agent/runner.test.ts",
   "lib/agent/turn-statements.test.ts",
+  "lib/agent/warm.test.ts",
   "lib/agent/lease.test.ts",
   "lib/evaluation/engine.test.ts",
   "lib/evaluation/run-evaluations.test.ts",

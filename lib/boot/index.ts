@@ -1,4 +1,5 @@
 import path from "node:path";
+import { warmTurnStart } from "@/lib/agent/warm";
 import { issueLoginCode, LOGIN_CODE_TTL_MS } from "@/lib/auth/login-code";
 import { accessToken } from "@/lib/auth/token";
 import { dbReady } from "@/lib/db/client";
@@ -12,6 +13,13 @@ import { startSandbox } from "./sandbox";
 import { installShutdown } from "./shutdown";
 import { startLeaseSweeper } from "./sweeper";
 import { syncToolsAtBoot } from "./tools";
+
+/**
+ * How long the boot waits for the turn start's warm-up before serving. On a history whose rollups
+ * are stored it takes ≈ 0.1-0.3 s (docs/benchmarks.md §21); a first start on a large history
+ * imported behind Ratchet's back can take seconds, and then the server serves meanwhile.
+ */
+const WARM_WAIT_MS = 1500;
 
 function baseUrl(): string {
   const { HOST, PORT } = env();
@@ -68,7 +76,15 @@ export async function boot(): Promise<void> {
     console.error("[ratchet] could not resume reflections", error),
   );
   startReflectionScheduler();
-  void warmTelemetry().catch((error) => console.error("[ratchet] telemetry warm-up failed", error));
+  // Before serving, while nothing else wants the thread: the first turn then finds what a warm one
+  // does, instead of computing it while its person waits. The telemetry page's 90 days after it.
+  const warmed = warmTurnStart().catch((error) =>
+    console.error("[ratchet] warming the turn start failed", error),
+  );
+  await Promise.race([warmed, new Promise((resolve) => setTimeout(resolve, WARM_WAIT_MS).unref())]);
+  void warmed
+    .then(() => warmTelemetry())
+    .catch((error) => console.error("[ratchet] telemetry warm-up failed", error));
   const url = baseUrl();
   const tokenFrom = env().RATCHET_TOKEN ? "RATCHET_TOKEN" : path.join(env().dataDir, "token");
   console.log(

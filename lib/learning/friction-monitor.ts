@@ -40,6 +40,11 @@ async function computeP95(): Promise<P95> {
 const p95 = memo("learning.toolP95", { maxAgeMs: P95_MAX_STALE_MS, compute: computeP95 });
 const p95ByTool = () => p95.get();
 
+/** At boot (lib/agent/warm.ts): the p95s the first turn would otherwise compute while its person waits. */
+export async function warmToolP95(): Promise<void> {
+  await p95ByTool();
+}
+
 /** After a turn: recomputes p95s older than a minute, off the next turn's path. */
 export function refreshToolP95(): Promise<void> {
   return p95
