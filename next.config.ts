@@ -5,7 +5,7 @@ const config: NextConfig = {
   reactStrictMode: true,
   // Next's default loads every page and route at start, after the boot, and the first API call waited
   // for all of it (0.6-1 s of CPU under load). A route now loads when first asked; the boot warms what
-  // the first turn needs instead (lib/agent/warm.ts, docs/benchmarks.md §21).
+  // the first turn needs instead (lib/agent/warm.ts, docs/benchmarks.md §22).
   experimental: { preloadEntriesOnStart: false },
   async headers() {
     return [

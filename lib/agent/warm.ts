@@ -12,7 +12,7 @@ const NO_SESSION = "warm-up:no-session";
 
 /**
  * What the first turn after a start would compute while its person waits, and every later turn
- * finds kept (docs/benchmarks.md §21): the prompt's telemetry summary (every stored day parsed,
+ * finds kept (docs/benchmarks.md §22): the prompt's telemetry summary (every stored day parsed,
  * today's calls read, 1M calls: ≈ 100-200 ms), the friction monitor's p95s, every skill file read
  * and parsed and its triggers compiled, every approved tool file read, hashed and its imports
  * scanned; node's fetch, loaded. All of it is kept process-wide (lib/process-state.ts), so doing it here leaves the

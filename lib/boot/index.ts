@@ -16,7 +16,7 @@ import { syncToolsAtBoot } from "./tools";
 
 /**
  * How long the boot waits for the turn start's warm-up before serving. On a history whose rollups
- * are stored it takes ≈ 0.1-0.3 s (docs/benchmarks.md §21); a first start on a large history
+ * are stored it takes ≈ 0.1-0.3 s (docs/benchmarks.md §22); a first start on a large history
  * imported behind Ratchet's back can take seconds, and then the server serves meanwhile.
  */
 const WARM_WAIT_MS = 1500;
