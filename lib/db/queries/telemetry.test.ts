@@ -7,6 +7,7 @@ import {
   resetTelemetryCache,
   telemetryOverview,
 } from "@/lib/telemetry";
+import { rebuildTelemetryRollups } from "@/lib/telemetry/all-time";
 import { learningRefreshed } from "@/lib/telemetry/learning-cache";
 import { telemetrySummaryForPrompt } from "@/lib/telemetry/prompt-summary";
 import { presetRange } from "@/lib/telemetry/range";
@@ -14,7 +15,6 @@ import {
   forgetRollupsInMemory,
   OPEN_DAY_FORMAT,
   ROLLUP_FORMAT,
-  rebuildTelemetryRollups,
   rollupsFor,
   rollupWrites,
 } from "@/lib/telemetry/rollup-cache";
