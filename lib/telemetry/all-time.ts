@@ -11,6 +11,7 @@ import {
   compactAggregate,
 } from "./derive";
 import { DAY_MS, dayKey, startOfUtcDay } from "./range";
+import type { Rollup } from "./rollup";
 import {
   firstOpenDay,
   ROLLUP_FORMAT,
@@ -59,9 +60,15 @@ const state = processState("telemetry.allTime", () => ({ kept: null as Kept | nu
 
 /**
  * aggregate(rollupsFor(0, until, now)): the closed days' part kept (or read from its stored row
- * after a start), the days after it aggregated per call.
+ * after a start), the days after it aggregated per call. `known` is rollupsFor(since, until, now)
+ * when the caller has it (the page's range): the days after the kept part are taken from it
+ * instead of being read again (today's last minutes are a live read).
  */
-export async function allTimeAggregate(until: Date, now: Date): Promise<Aggregated> {
+export async function allTimeAggregate(
+  until: Date,
+  now: Date,
+  known?: { since: Date; rollups: readonly Rollup[] },
+): Promise<Aggregated> {
   const generation = rollupGeneration();
   let kept = state().kept;
   if (!kept || kept.generation !== generation) {
@@ -71,7 +78,10 @@ export async function allTimeAggregate(until: Date, now: Date): Promise<Aggregat
   // a range ending before what is kept (a caller's `now` in the past) is aggregated as asked
   if (kept && kept.through > until.getTime()) return aggregate(await rollupsFor(new Date(0), until, now));
   const from = kept?.through ?? 0;
-  const rollups = await rollupsFor(new Date(from), until, now);
+  const rollups =
+    known && known.since.getTime() <= from
+      ? known.rollups.filter((r) => r.day === null || Date.parse(`${r.day}T00:00:00Z`) >= from)
+      : await rollupsFor(new Date(from), until, now);
   const closedEnd = Math.min(firstOpenDay(now), startOfUtcDay(until.getTime()));
   let closed = 0;
   while (closed < rollups.length && isBefore(rollups[closed]?.day ?? null, closedEnd)) closed++;

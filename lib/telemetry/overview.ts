@@ -57,10 +57,13 @@ export async function telemetryOverview(
   const now = opts.now ?? new Date();
   const unusedAfterSessions = opts.unusedAfterSessions ?? UNUSED_AFTER_SESSIONS;
   const until = new Date(Math.min(range.until.getTime(), now.getTime() + 1));
-  // the all-time aggregate reads one stored row and the days after it, so a start reads only the range's days
-  const [inRange, allTime, catalog, learning, hypotheses] = await Promise.all([
-    rollupsFor(range.since, until, now),
-    allTimeAggregate(until, now),
+  // the all-time aggregate is one stored row plus the range's last days: a start reads only the range's days
+  const allTime = rollupsFor(range.since, until, now).then(async (rollups) => ({
+    rollups,
+    aggregated: await allTimeAggregate(until, now, { since: range.since, rollups }),
+  }));
+  const [{ rollups: inRange, aggregated }, catalog, learning, hypotheses] = await Promise.all([
+    allTime,
     listToolVersionsForTelemetry(),
     learningFigures(range.since, until, unusedAfterSessions),
     listHypotheses(),
@@ -69,7 +72,7 @@ export async function telemetryOverview(
   const since = range.since.getTime();
   // presets show every day of the range; "all time" starts at the first day with calls
   const days = daysBetween(since > 0 ? since : (firstDay(inRange) ?? now.getTime()), until.getTime());
-  const { versions } = allTime;
+  const { versions } = aggregated;
   const scorecards = scorecardsFrom(versions, catalog);
   const tools = healthFrom({
     rollups: inRange,
