@@ -657,7 +657,7 @@ describe("the all-time aggregate, stored as one row", () => {
 });
 
 describe("the learning loop's counts, by index seeks", () => {
-  it("equal a GROUP BY of the rows: completed turns per day, skill loads and frictions per pair, for any range", async () => {
+  it("equal a GROUP BY of the rows: completed turns and learning events per day, skill loads and frictions per pair, for any range", async () => {
     const start = nextWindow();
     const suffix = randomUUID().slice(0, 8);
     const s = await session(start);
@@ -689,6 +689,17 @@ describe("the learning loop's counts, by index seeks", () => {
         createdAt: at(i),
       })),
     });
+    const sources = ["agent", "detector", "user"];
+    await db().learningEvent.createMany({
+      data: Array.from({ length: 40 }, (_, i) => ({
+        sessionId: s.id,
+        type: "pattern",
+        description: "d",
+        source: sources[i % 3] ?? "",
+        usedCount: i % 4,
+        createdAt: at(i),
+      })),
+    });
     const end = start + 6 * DAY;
     const expected = async (since: number, until: number) => {
       const where = { sessionId: s.id, createdAt: { gte: new Date(since), lt: new Date(until) } };
@@ -706,6 +717,11 @@ describe("the learning loop's counts, by index seeks", () => {
           k.startsWith(`skill_${suffix}`),
         ),
         frictions: count(await db().friction.findMany({ where }), (r) => `${r.outcome}/${r.kind}`),
+        learned: count(
+          await db().learningEvent.findMany({ where: { createdAt: where.createdAt } }),
+          (r) => `${r.createdAt.toISOString().slice(0, 10)}/${r.source}`,
+        ),
+        used: await db().learningEvent.aggregate({ _count: { _all: true }, _sum: { usedCount: true } }),
       };
     };
     const actual = async (since: number, until: number) => {
@@ -717,6 +733,8 @@ describe("the learning loop's counts, by index seeks", () => {
           k.startsWith(`skill_${suffix}`),
         ),
         frictions: sorted(rows.frictions.map((r) => [`${r.outcome}/${r.kind}`, r.n])),
+        learned: sorted(rows.learningByDay.map((r) => [`${r.day}/${r.source}`, r.n])),
+        used: { _count: { _all: rows.learningUse.total }, _sum: { usedCount: rows.learningUse.uses } },
       };
     };
     const ranges: [number, number][] = [

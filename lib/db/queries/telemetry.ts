@@ -227,7 +227,7 @@ function time(at: Date): Prisma.Sql {
     : Prisma.sql`${at}`;
 }
 
-/** Above this many days in a range, completed turns are grouped by day instead of counted per day. */
+/** Above this many days in a range, completed turns and learning events are grouped by day instead of counted per day. */
 const MAX_COUNTED_DAYS = 400;
 
 /**
@@ -249,19 +249,26 @@ function daysSql(since: Date, until: Date): Prisma.Sql | null {
 }
 
 /**
- * CTEs `${name}a(a)` (the distinct values of column a) and `${name}p(a, b)` (each a's distinct
- * values of b), walked through an index led by (a, b): one MIN() seek per value, a loose index
- * scan that costs the number of distinct pairs, not of rows. Counting a range per pair from the
- * same index then replaces a GROUP BY, which sorted every row of the range first (skill loads at
- * 10M calls: 27–53 ms of CPU for 69,000 rows, ≈ 5 ms this way; docs/benchmarks.md §20).
+ * A CTE `${name}a(a)`: the distinct values of column a, walked through an index led by it, one
+ * MIN() seek per value (a loose index scan: it costs the number of values, not of rows; the last
+ * row is NULL). Counting a range per value from the same index then replaces a GROUP BY, which
+ * sorted every row of the range first (skill loads at 10M calls: 27–53 ms of CPU for 69,000 rows,
+ * ≈ 5 ms this way; docs/benchmarks.md §20).
  */
-function pairsSql(name: string, table: Prisma.Sql, a: string, b: string): Prisma.Sql {
-  const [ca, cp] = [Prisma.raw(`${name}a`), Prisma.raw(`${name}p`)];
-  const [qa, qb] = [Prisma.raw(`"${a}"`), Prisma.raw(`"${b}"`)];
+function valuesSql(name: string, table: Prisma.Sql, a: string): Prisma.Sql {
+  const ca = Prisma.raw(`${name}a`);
+  const qa = Prisma.raw(`"${a}"`);
   return Prisma.sql`${ca}(a) AS (
       SELECT MIN(${qa}) FROM ${table}
       UNION ALL
-      SELECT (SELECT MIN(${qa}) FROM ${table} WHERE ${qa} > ${ca}.a) FROM ${ca} WHERE ${ca}.a IS NOT NULL),
+      SELECT (SELECT MIN(${qa}) FROM ${table} WHERE ${qa} > ${ca}.a) FROM ${ca} WHERE ${ca}.a IS NOT NULL)`;
+}
+
+/** valuesSql, and a CTE `${name}p(a, b)`: each a's distinct values of b, through an index led by (a, b). */
+function pairsSql(name: string, table: Prisma.Sql, a: string, b: string): Prisma.Sql {
+  const [ca, cp] = [Prisma.raw(`${name}a`), Prisma.raw(`${name}p`)];
+  const [qa, qb] = [Prisma.raw(`"${a}"`), Prisma.raw(`"${b}"`)];
+  return Prisma.sql`${valuesSql(name, table, a)},
     ${cp}(a, b) AS (
       SELECT ${ca}.a, (SELECT MIN(${qb}) FROM ${table} WHERE ${qa} = ${ca}.a) FROM ${ca} WHERE ${ca}.a IS NOT NULL
       UNION ALL
@@ -273,8 +280,8 @@ function pairsSql(name: string, table: Prisma.Sql, a: string, b: string): Prisma
  * The learning loop, spend and the last sessions' tools, in one statement (one round trip): these
  * tables are small, so they are aggregated per request. Each branch reads an index range of the
  * time range's rows (at 10M calls the statement cost ≈ 100 ms of CPU when the day, skill and friction
- * groups were sorted; completed turns are now counted per day and skill loads and frictions per
- * pair, with index seeks). Branches:
+ * groups were sorted; completed turns and learning events are now counted per day, skill loads and
+ * frictions per pair, with index seeks). Branches:
  *   le learning events per day and source · lu learning events used in prompts (all time)
  *   se sessions, tokens and cost per day · tu completed turns per day · re reflection coverage
  *   fr frictions by outcome and kind · sk skill loads by skill and kind · wm the newest working memory
@@ -291,7 +298,17 @@ export async function learningRows(
   const dbl = Prisma.raw("CAST(NULL AS DOUBLE PRECISION)");
   const skills = pinned("SkillLoad", "SkillLoad_skill_kind_createdAt_idx");
   const frictions = pinned("Friction", "Friction_outcome_kind_createdAt_idx");
+  const events = pinned("LearningEvent", "LearningEvent_source_createdAt_idx");
   const days = daysSql(since, until);
+  const learned = days
+    ? Prisma.sql`SELECT 'le' AS k, tud.d AS d, lea.a AS a, ${text} AS b,
+           (SELECT COUNT(*) FROM ${events} WHERE "source" = lea.a AND "createdAt" >= tud.f AND "createdAt" < tud.t) AS n,
+           ${big} AS x, ${big} AS z, ${dbl} AS y
+      FROM tud, lea WHERE lea.a IS NOT NULL`
+    : Prisma.sql`SELECT 'le' AS k, ${dayOf(`"createdAt"`)} AS d, "source" AS a, ${text} AS b, COUNT(*) AS n,
+           ${big} AS x, ${big} AS z, ${dbl} AS y
+      FROM "LearningEvent" WHERE "createdAt" >= ${since} AND "createdAt" < ${until}
+     GROUP BY ${dayOf(`"createdAt"`)}, "source"`;
   const turns = days
     ? Prisma.sql`SELECT 'tu', tud.d, ${text}, ${text},
            (SELECT COUNT(*) FROM "Turn" WHERE "status" = 'completed' AND "startedAt" >= tud.f AND "startedAt" < tud.t),
@@ -302,15 +319,12 @@ export async function learningRows(
      GROUP BY ${dayOf(`"startedAt"`)}`;
   const rows = await db().$queryRaw<SmallRow[]>`
     WITH RECURSIVE ${pairsSql("sk", skills, "skill", "kind")}, ${pairsSql("fr", frictions, "outcome", "kind")}
-    ${days ? Prisma.sql`, tud(d, f, t) AS (VALUES ${days})` : Prisma.empty}
-    SELECT 'le' AS k, ${dayOf(`"createdAt"`)} AS d, "source" AS a, ${text} AS b, COUNT(*) AS n, ${big} AS x,
-           ${big} AS z, ${dbl} AS y
-      FROM "LearningEvent" WHERE "createdAt" >= ${since} AND "createdAt" < ${until}
-     GROUP BY ${dayOf(`"createdAt"`)}, "source"
+    ${days ? Prisma.sql`, tud(d, f, t) AS (VALUES ${days}), ${valuesSql("le", events, "source")}` : Prisma.empty}
+    ${learned}
     UNION ALL
     SELECT 'lu', ${text}, ${text}, ${text}, COUNT(*), SUM(CASE WHEN "usedCount" > 0 THEN 1 ELSE 0 END),
            SUM("usedCount"), ${dbl}
-      FROM "LearningEvent"
+      FROM ${pinned("LearningEvent", "LearningEvent_usedCount_idx")}
     UNION ALL
     SELECT 'se', ${dayOf(`"createdAt"`)}, ${text}, ${text}, COUNT(*), SUM("inputTokens"), SUM("outputTokens"),
            SUM("costUsd")
@@ -349,7 +363,7 @@ export async function learningRows(
     SELECT 'rs', ${text}, ${text}, ${text}, COUNT(*), ${big}, ${big}, MIN(${epochMs(`rs."createdAt"`)})
       FROM (${recentSessionsSql(recentSessions, recentBefore)}) rs`;
   // a day, pair or group without rows in the range is counted as 0 now: left out, as GROUP BY did
-  const counted = new Set(["tu", "fr", "sk"]);
+  const counted = new Set(["le", "tu", "fr", "sk"]);
   const of = (k: string) => rows.filter((r) => r.k === k && (!counted.has(k) || num(r.n) > 0));
   const use = of("lu")[0];
   const reflections = of("re")[0];

@@ -1,4 +1,10 @@
 -- CreateIndex
+CREATE INDEX "LearningEvent_source_createdAt_idx" ON "LearningEvent"("source", "createdAt");
+
+-- CreateIndex
+CREATE INDEX "LearningEvent_usedCount_idx" ON "LearningEvent"("usedCount");
+
+-- CreateIndex
 CREATE INDEX "SkillLoad_skill_kind_createdAt_idx" ON "SkillLoad"("skill", "kind", "createdAt");
 
 -- CreateIndex
