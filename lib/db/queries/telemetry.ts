@@ -281,7 +281,8 @@ function pairsSql(name: string, table: Prisma.Sql, a: string, b: string): Prisma
  * tables are small, so they are aggregated per request. Each branch reads an index range of the
  * time range's rows (at 10M calls the statement cost ≈ 100 ms of CPU when the day, skill and friction
  * groups were sorted; completed turns and learning events are now counted per day, skill loads and
- * frictions per pair, with index seeks). Branches:
+ * frictions per pair, with index seeks; reflection coverage finds a session's assistant message in
+ * Message(sessionId, role, id) alone). Branches:
  *   le learning events per day and source · lu learning events used in prompts (all time)
  *   se sessions, tokens and cost per day · tu completed turns per day · re reflection coverage
  *   fr frictions by outcome and kind · sk skill loads by skill and kind · wm the newest working memory

@@ -10,3 +10,5 @@ CREATE INDEX "SkillLoad_skill_kind_createdAt_idx" ON "SkillLoad"("skill", "kind"
 -- CreateIndex
 CREATE INDEX "Friction_outcome_kind_createdAt_idx" ON "Friction"("outcome", "kind", "createdAt");
 
+-- CreateIndex
+CREATE INDEX "Message_sessionId_role_id_idx" ON "Message"("sessionId", "role", "id");
