@@ -75,14 +75,15 @@ export async function allTimeAggregate(
     kept = await storedAllTime(generation);
     if (kept && generation === rollupGeneration()) state().kept = kept;
   }
-  // a range ending before what is kept (a caller's `now` in the past) is aggregated as asked
-  if (kept && kept.through > until.getTime()) return aggregate(await rollupsFor(new Date(0), until, now));
+  const closedEnd = Math.min(firstOpenDay(now), startOfUtcDay(until.getTime()));
+  // kept beyond the days closed for this caller (a `now` or `until` in the past, another instance's
+  // clock ahead): the kept part would hide the days in between, so everything is aggregated as asked
+  if (kept && kept.through > closedEnd) return aggregate(await rollupsFor(new Date(0), until, now));
   const from = kept?.through ?? 0;
   const rollups =
     known && known.since.getTime() <= from
       ? known.rollups.filter((r) => r.day === null || Date.parse(`${r.day}T00:00:00Z`) >= from)
       : await rollupsFor(new Date(from), until, now);
-  const closedEnd = Math.min(firstOpenDay(now), startOfUtcDay(until.getTime()));
   let closed = 0;
   while (closed < rollups.length && isBefore(rollups[closed]?.day ?? null, closedEnd)) closed++;
   if (closedEnd > from && generation === rollupGeneration()) {
