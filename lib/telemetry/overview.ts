@@ -3,7 +3,7 @@ import { listHypotheses } from "@/lib/db/queries/hypotheses";
 import { listToolVersionsForTelemetry } from "@/lib/db/queries/telemetry";
 import { processState } from "@/lib/process-state";
 import { BUILTIN_NAMES } from "@/lib/tools/builtin-names";
-import { allTimeAggregate } from "./all-time";
+import { allTimeVersions } from "./all-time";
 import {
   type Aggregated,
   aggregate,
@@ -60,9 +60,9 @@ export async function telemetryOverview(
   // the all-time aggregate is one stored row plus the range's last days: a start reads only the range's days
   const allTime = rollupsFor(range.since, until, now).then(async (rollups) => ({
     rollups,
-    aggregated: await allTimeAggregate(until, now, { since: range.since, rollups }),
+    versions: await allTimeVersions(until, now, { since: range.since, rollups }),
   }));
-  const [{ rollups: inRange, aggregated }, catalog, learning, hypotheses] = await Promise.all([
+  const [{ rollups: inRange, versions }, catalog, learning, hypotheses] = await Promise.all([
     allTime,
     listToolVersionsForTelemetry(),
     learningFigures(range.since, until, unusedAfterSessions),
@@ -72,7 +72,6 @@ export async function telemetryOverview(
   const since = range.since.getTime();
   // presets show every day of the range; "all time" starts at the first day with calls
   const days = daysBetween(since > 0 ? since : (firstDay(inRange) ?? now.getTime()), until.getTime());
-  const { versions } = aggregated;
   const scorecards = scorecardsFrom(versions, catalog);
   const tools = healthFrom({
     rollups: inRange,
