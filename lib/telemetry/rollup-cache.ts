@@ -16,9 +16,10 @@ import { mergeRollups, type Rollup, rollupFromRows } from "./rollup";
 /**
  * Rollups per UTC day. Tool calls are written once, stamped with the time they finished, so a day
  * that ended (plus a grace period for writes still in a batch) never changes: its rollup is computed
- * once, stored in the database (TelemetryRollup) and kept in memory. A process reads every stored
- * day in one query the first time it is asked, so a start does not re-read a million calls. A
- * partial day at the start of a range (24h) is read live: one small index range scan.
+ * once, stored in the database (TelemetryRollup) and kept in memory. A process reads the stored
+ * days from the first one a range asks for, in one query, so a start does not re-read a million
+ * calls (the all-time scorecards need no days of their own: all-time.ts). A partial day at the
+ * start of a range (24h) is read live: one small index range scan.
  *
  * Storing a day when it is first read after closing, rather than adding each batch of calls to a
  * stored row as it is written, keeps the recorder's write path as it was (one INSERT per batch) and
