@@ -753,7 +753,9 @@ describe("the learning loop's counts, by index seeks", () => {
     ];
     for (const [since, until] of ranges) {
       const want = await expected(since, until);
-      expect(want.turns.length + want.frictions.length).toBeGreaterThan(since === start + 2 * DAY ? -1 : 0);
+      // every range but the empty hour has rows of each kind to count
+      if (until - since > 3600_000)
+        expect(Math.min(want.turns.length, want.skills.length)).toBeGreaterThan(0);
       expect(await actual(since, until)).toEqual(want);
     }
   });
