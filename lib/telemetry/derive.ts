@@ -133,6 +133,77 @@ export function compactAggregate(x: Aggregated): Aggregated {
   };
 }
 
+/** An aggregate as plain values for JSON (its maps as entry lists): how the all-time one is stored (all-time.ts). */
+export function aggregatedToJson(x: Aggregated): object {
+  const agg = (a: Agg) => ({ ...a, classes: [...a.classes] });
+  return {
+    tools: [...x.tools].map(([k, a]) => [k, agg(a)]),
+    versions: [...x.versions].map(([tool, byVersion]) => [tool, [...byVersion].map(([v, a]) => [v, agg(a)])]),
+  };
+}
+
+const isNumber = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
+const isNumbers = (v: unknown): v is number[] => Array.isArray(v) && v.every(isNumber);
+
+function aggFromJson(v: unknown): Agg | null {
+  if (typeof v !== "object" || v === null) return null;
+  const a = v as Record<string, unknown>;
+  const counts = [a.calls, a.successes, a.commandFailures, a.errored, a.lastAt];
+  if (!counts.every(isNumber) || !(a.firstDay === null || typeof a.firstDay === "string")) return null;
+  const classes = a.classes;
+  if (
+    !Array.isArray(classes) ||
+    !classes.every((c) => Array.isArray(c) && typeof c[0] === "string" && isNumber(c[1]))
+  )
+    return null;
+  const histograms = a.histograms;
+  const histogramOk = (h: unknown) =>
+    typeof h === "object" &&
+    h !== null &&
+    isNumbers((h as Histogram).buckets) &&
+    isNumbers((h as Histogram).counts) &&
+    isNumbers((h as Histogram).maxes);
+  if (!Array.isArray(histograms) || !histograms.every(histogramOk)) return null;
+  return {
+    calls: a.calls as number,
+    successes: a.successes as number,
+    commandFailures: a.commandFailures as number,
+    errored: a.errored as number,
+    classes: new Map(classes as [string, number][]),
+    lastAt: a.lastAt as number,
+    histograms: histograms as Histogram[],
+    firstDay: a.firstDay as string | null,
+  };
+}
+
+function aggMapFromJson(v: unknown): Map<string, Agg> | null {
+  if (!Array.isArray(v)) return null;
+  const out = new Map<string, Agg>();
+  for (const entry of v) {
+    if (!Array.isArray(entry) || typeof entry[0] !== "string") return null;
+    const agg = aggFromJson(entry[1]);
+    if (!agg) return null;
+    out.set(entry[0], agg);
+  }
+  return out;
+}
+
+/** aggregatedToJson's value read back, or null for anything it did not write. */
+export function aggregatedFromJson(value: unknown): Aggregated | null {
+  if (typeof value !== "object" || value === null) return null;
+  const { tools, versions } = value as { tools?: unknown; versions?: unknown };
+  const toolMap = aggMapFromJson(tools);
+  if (!toolMap || !Array.isArray(versions)) return null;
+  const versionMap = new Map<string, Map<string, Agg>>();
+  for (const entry of versions) {
+    if (!Array.isArray(entry) || typeof entry[0] !== "string") return null;
+    const byVersion = aggMapFromJson(entry[1]);
+    if (!byVersion) return null;
+    versionMap.set(entry[0], byVersion);
+  }
+  return { tools: toolMap, versions: versionMap };
+}
+
 /** Two aggregates of disjoint rollups as one (neither is changed): as aggregate() of both lists. */
 export function combineAggregates(a: Aggregated, b: Aggregated): Aggregated {
   const both = (x: Agg | undefined, y: Agg | undefined): Agg => {

@@ -5,7 +5,7 @@ import { processState } from "@/lib/process-state";
 /**
  * The learning loop and spend (learningRows), kept for a few seconds. Their statement reads eight
  * small tables and took ≈ 100 ms of CPU at 10M calls (320–390 ms wall on a loaded machine), ten
- * times the rest of a warm render. Unlike tool calls these rows change after they are written (a
+ * times the rest of a warm render; ≈ 40 ms since its counts use index seeks instead of sorts. Unlike tool calls these rows change after they are written (a
  * session's tokens and status, a turn completing, a reflection, a lesson's use count), and no index
  * tells cheaply whether any of them changed since a time, on either database, for writes of another
  * instance too. So the freshness check is the age: figures younger than FRESH_MS are served as they

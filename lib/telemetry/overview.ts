@@ -3,6 +3,7 @@ import { listHypotheses } from "@/lib/db/queries/hypotheses";
 import { listToolVersionsForTelemetry } from "@/lib/db/queries/telemetry";
 import { processState } from "@/lib/process-state";
 import { BUILTIN_NAMES } from "@/lib/tools/builtin-names";
+import { allTimeVersions } from "./all-time";
 import {
   type Aggregated,
   aggregate,
@@ -46,7 +47,7 @@ export function toolStats(since?: Date): Promise<ToolStats[]> {
 /**
  * Everything the Telemetry page renders first, for one time range. Tool calls come from the day
  * rollups (closed days from memory, today's settled part kept, its last minutes live); version
- * scorecards use all of each version's calls; the learning loop and spend are read from their tables
+ * scorecards use all of each version's calls (all-time.ts: one stored row plus the days after it); the learning loop and spend are read from their tables
  * and kept for a few seconds (learning-cache.ts).
  */
 export async function telemetryOverview(
@@ -56,19 +57,21 @@ export async function telemetryOverview(
   const now = opts.now ?? new Date();
   const unusedAfterSessions = opts.unusedAfterSessions ?? UNUSED_AFTER_SESSIONS;
   const until = new Date(Math.min(range.until.getTime(), now.getTime() + 1));
-  // The range's rollups are a subset of the all-time ones: fetch those once, then pick.
-  const [all, catalog, learning, hypotheses] = await Promise.all([
-    rollupsFor(new Date(0), until, now),
+  // the all-time aggregate is one stored row plus the range's last days: a start reads only the range's days
+  const allTime = rollupsFor(range.since, until, now).then(async (rollups) => ({
+    rollups,
+    versions: await allTimeVersions(until, now, { since: range.since, rollups }),
+  }));
+  const [{ rollups: inRange, versions }, catalog, learning, hypotheses] = await Promise.all([
+    allTime,
     listToolVersionsForTelemetry(),
     learningFigures(range.since, until, unusedAfterSessions),
     listHypotheses(),
   ]);
   const recent = learning.recent;
   const since = range.since.getTime();
-  const inRange = range.since.getTime() <= 0 ? all : await rollupsInRange(all, range.since, until, now);
   // presets show every day of the range; "all time" starts at the first day with calls
   const days = daysBetween(since > 0 ? since : (firstDay(inRange) ?? now.getTime()), until.getTime());
-  const { versions } = aggregateKept("all", all);
   const scorecards = scorecardsFrom(versions, catalog);
   const tools = healthFrom({
     rollups: inRange,
@@ -112,28 +115,6 @@ export async function telemetryOverview(
 function firstDay(rollups: readonly { day: string | null }[]): number | null {
   const day = rollups.find((r) => r.day)?.day;
   return day ? Date.parse(`${day}T00:00:00Z`) : null;
-}
-
-/**
- * The rollups of [since, until): whole days are taken from the all-time list; a range that starts
- * inside a day (24h) reads that first partial day live.
- */
-async function rollupsInRange(
-  all: Awaited<ReturnType<typeof rollupsFor>>,
-  since: Date,
-  until: Date,
-  now: Date,
-) {
-  const startDay = since.toISOString().slice(0, 10);
-  const aligned = since.getTime() % 86_400_000 === 0;
-  const whole = all.filter((r) => r.day !== null && (aligned ? r.day >= startDay : r.day > startDay));
-  if (aligned) return whole;
-  const head = await rollupsFor(
-    since,
-    new Date(Math.min(until.getTime(), Date.parse(`${startDay}T00:00:00Z`) + 86_400_000)),
-    now,
-  );
-  return [...head, ...whole];
 }
 
 /**

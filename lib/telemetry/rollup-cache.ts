@@ -16,9 +16,10 @@ import { mergeRollups, type Rollup, rollupFromRows } from "./rollup";
 /**
  * Rollups per UTC day. Tool calls are written once, stamped with the time they finished, so a day
  * that ended (plus a grace period for writes still in a batch) never changes: its rollup is computed
- * once, stored in the database (TelemetryRollup) and kept in memory. A process reads every stored
- * day in one query the first time it is asked, so a start does not re-read a million calls. A
- * partial day at the start of a range (24h) is read live: one small index range scan.
+ * once, stored in the database (TelemetryRollup) and kept in memory. A process reads the stored
+ * days from the first one a range asks for, in one query, so a start does not re-read a million
+ * calls (the all-time scorecards need no days of their own: all-time.ts). A partial day at the
+ * start of a range (24h) is read live: one small index range scan.
  *
  * Storing a day when it is first read after closing, rather than adding each batch of calls to a
  * stored row as it is written, keeps the recorder's write path as it was (one INSERT per batch) and
@@ -33,7 +34,7 @@ import { mergeRollups, type Rollup, rollupFromRows } from "./rollup";
  * day closes it is computed once more from its calls and stored, as any closed day.
  *
  * Rows written with past timestamps by something else (a seeding script, an import) are only seen
- * after `npm run telemetry:rebuild` (rebuildTelemetryRollups) or resetTelemetryCache(); in today,
+ * after `npm run telemetry:rebuild` (rebuildTelemetryRollups, all-time.ts) or resetTelemetryCache(); in today,
  * a row stamped further back than the grace period is seen when the day closes.
  */
 
@@ -55,11 +56,18 @@ const closedDays = keyedMemo<number, Rollup>("telemetry.rollups", {
   compute: (dayStart) => closedDay(dayStart),
 });
 
-/** Whether this process has read the stored days yet; a reset's generation, so a day computed before it is not stored after it. */
+/**
+ * Which stored days this process has read (those from `from` on, once `loaded` settles); a reset's
+ * generation, so a day computed before it is not stored after it.
+ */
 const stored = processState("telemetry.stored", () => ({
   loaded: null as Promise<void> | null,
+  from: Number.POSITIVE_INFINITY,
   generation: 0,
 }));
+
+/** When each stored day this process read or wrote was stored (the row's createdAt), by day start. */
+const storedAt = processState("telemetry.storedAt", () => new Map<number, number>());
 
 async function closedDay(dayStart: number): Promise<Rollup> {
   const state = stored();
@@ -68,8 +76,12 @@ async function closedDay(dayStart: number): Promise<Rollup> {
   // closed by the real clock too (a caller's `now` may be anything), and not reset meanwhile
   const closed = dayStart + DAY_MS <= startOfUtcDay(Date.now() - GRACE_MS);
   if (closed && generation === state.generation && rollup.day) {
-    await storeRollup(rollup.day, ROLLUP_FORMAT, JSON.stringify(rollup)).catch((error) =>
-      console.error(`[ratchet] telemetry: the rollup of ${rollup.day} was not stored`, error),
+    const day = rollup.day;
+    await storeRollup(day, ROLLUP_FORMAT, JSON.stringify(rollup)).then(
+      (at) => {
+        if (generation === state.generation) storedAt().set(dayStart, at);
+      },
+      (error) => console.error(`[ratchet] telemetry: the rollup of ${day} was not stored`, error),
     );
   }
   return rollup;
@@ -93,26 +105,77 @@ function parseStored(day: string, data: string): Rollup | null {
  */
 const unparsed = processState("telemetry.unparsed", () => new Map<number, { day: string; data: string }>());
 
-/** Reads every stored day into memory, once per process (and again after a reset). */
-function loadStored(): Promise<void> {
+/**
+ * Reads the stored days from `from` on into memory, once per process (and again after a reset):
+ * a start reads the days its first range asks for (30 for the page's default range; the all-time
+ * scorecards come from one stored row, all-time.ts), and an earlier range reads the days before
+ * those later. At 10M calls the ninety days were ≈ 9 MB of JSON.
+ */
+function loadStored(from: number): Promise<void> {
   const state = stored();
-  if (state.loaded) return state.loaded;
+  const fromDay = startOfUtcDay(Math.max(0, from));
+  if (state.loaded && fromDay >= state.from) return state.loaded;
   const generation = state.generation;
-  state.loaded = storedRollups(ROLLUP_FORMAT, "0000-00-00").then(
+  const before = state.from;
+  const earlier = state.loaded ?? Promise.resolve();
+  state.from = fromDay;
+  const read = storedRollups(
+    ROLLUP_FORMAT,
+    dayKey(fromDay),
+    Number.isFinite(before) ? dayKey(before) : undefined,
+  ).then(
     (rows) => {
       if (generation !== state.generation) return;
       for (const row of rows) {
         const dayStart = Date.parse(`${row.day}T00:00:00Z`);
-        if (!Number.isNaN(dayStart) && !closedDays.has(dayStart)) unparsed().set(dayStart, row);
+        if (Number.isNaN(dayStart)) continue;
+        if (!storedAt().has(dayStart)) storedAt().set(dayStart, row.storedAt);
+        if (!closedDays.has(dayStart)) unparsed().set(dayStart, row);
       }
     },
     (error) => {
       // the days are computed from the calls instead; the next caller tries the read again
-      state.loaded = null;
+      if (generation === state.generation) {
+        state.loaded = null;
+        state.from = Number.POSITIVE_INFINITY;
+      }
       console.error("[ratchet] telemetry: stored rollups could not be read", error);
     },
   );
+  state.loaded = Promise.all([earlier, read]).then(() => undefined);
   return state.loaded;
+}
+
+/**
+ * The stored closed days in [from, before) as this process knows them (read at its start or
+ * stored by it): how many, and when the latest was stored. The stored all-time aggregate keeps
+ * this and is used after a start only if the database still says the same (all-time.ts).
+ */
+export function storedStamp(from: number, before: number): { days: number; last: number } {
+  let days = 0;
+  let last = 0;
+  for (const [dayStart, at] of storedAt()) {
+    if (dayStart < from || dayStart >= before) continue;
+    days++;
+    if (at > last) last = at;
+  }
+  return { days, last };
+}
+
+/** The start of the first day that is not closed yet, by the caller's clock and the real one. */
+export function firstOpenDay(now: Date): number {
+  return startOfUtcDay(Math.min(now.getTime(), Date.now()) - GRACE_MS);
+}
+
+/** Changes with every forget or reset: something kept under an older generation is not used or stored. */
+export function rollupGeneration(): number {
+  return stored().generation;
+}
+
+/** Stores something without making a render wait; a reset waits for it (rollupWrites), so none lands after it. */
+export function storeInBackground(write: Promise<void>): void {
+  writes().add(write);
+  void write.finally(() => writes().delete(write));
 }
 
 /** A stored day, parsed and kept when a range first asks for it; a row that does not parse is computed again. */
@@ -139,7 +202,9 @@ export function forgetRollupsInMemory(): void {
   const state = stored();
   state.generation++;
   state.loaded = null;
+  state.from = Number.POSITIVE_INFINITY;
   unparsed().clear();
+  storedAt().clear();
   closedDays.invalidate();
   openDays().clear();
   forgetLearningFigures();
@@ -150,19 +215,6 @@ export async function resetTelemetryCache(): Promise<void> {
   forgetRollupsInMemory();
   await rollupWrites();
   await deleteStoredRollups();
-}
-
-/**
- * The repair: every stored day computed again from the calls (after rows were written with past
- * timestamps, or to check the stored figures). Returns how many days hold calls.
- */
-export async function rebuildTelemetryRollups(now: Date = new Date()): Promise<number> {
-  await resetTelemetryCache();
-  const first = await nextActivityAt(new Date(0));
-  if (first === null) return 0;
-  const closedBefore = startOfUtcDay(now.getTime() - GRACE_MS);
-  const days = await rollupsFor(new Date(startOfUtcDay(first)), new Date(closedBefore), now);
-  return days.length;
 }
 
 /** Days this process holds, parsed or not. */
@@ -187,7 +239,7 @@ function empty(day: string): Rollup {
  * and closed), plus one undated tail for calls stamped after today. Days without calls are left out.
  */
 export async function rollupsFor(since: Date, until: Date, now: Date = new Date()): Promise<Rollup[]> {
-  await loadStored();
+  await loadStored(since.getTime());
   const end = Math.min(until.getTime(), MAX_TIME);
   const closedBefore = startOfUtcDay(now.getTime() - GRACE_MS);
   const tomorrow = startOfUtcDay(now.getTime()) + DAY_MS;
@@ -285,11 +337,11 @@ function keep(kept: KeptToday, now: Date, storedUntil: number | null): void {
   days.set(kept.dayStart, kept);
   if (storedUntil === kept.until) return;
   const data = JSON.stringify({ ...kept.rollup, until: kept.until });
-  const write = storeOpenRollup(kept.rollup.day ?? dayKey(kept.dayStart), OPEN_DAY_FORMAT, data).catch(
-    (error) => console.error(`[ratchet] telemetry: today's rollup was not stored`, error),
+  storeInBackground(
+    storeOpenRollup(kept.rollup.day ?? dayKey(kept.dayStart), OPEN_DAY_FORMAT, data).catch((error) =>
+      console.error(`[ratchet] telemetry: today's rollup was not stored`, error),
+    ),
   );
-  writes().add(write);
-  void write.finally(() => writes().delete(write));
 }
 
 /** Open days' parts being stored: a reset waits for them, so none lands after it. */

@@ -8,22 +8,57 @@ export interface StoredRollup {
   data: string;
 }
 
-/** Every stored day of this format from `fromDay` on (YYYY-MM-DD sorts as text): one query at start. */
-export function storedRollups(format: number, fromDay: string): Promise<StoredRollup[]> {
-  return db().telemetryRollup.findMany({
-    where: { format, day: { gte: fromDay } },
-    select: { day: true, data: true },
-    orderBy: { day: "asc" },
-  });
+/** A stored day and when it was stored (epoch ms): what the stored all-time aggregate is checked against. */
+export interface StoredDay extends StoredRollup {
+  storedAt: number;
 }
 
-/** Keeps a closed day's rollup; a day stored meanwhile (another instance) is overwritten with the same figures. */
-export async function storeRollup(day: string, format: number, data: string): Promise<void> {
+/**
+ * Every stored day of this format in [fromDay, beforeDay) (YYYY-MM-DD sorts as text; no upper
+ * bound without beforeDay): one query for the days a start needs.
+ */
+export async function storedRollups(
+  format: number,
+  fromDay: string,
+  beforeDay?: string,
+): Promise<StoredDay[]> {
+  const rows = await db().telemetryRollup.findMany({
+    where: { format, day: beforeDay === undefined ? { gte: fromDay } : { gte: fromDay, lt: beforeDay } },
+    select: { day: true, data: true, createdAt: true },
+    orderBy: { day: "asc" },
+  });
+  return rows.map((r) => ({ day: r.day, data: r.data, storedAt: r.createdAt.getTime() }));
+}
+
+/**
+ * Keeps a closed day's rollup; a day stored meanwhile (another instance) is overwritten with the same
+ * figures. `createdAt` is when it was stored, also on an overwrite: the stored all-time aggregate
+ * checks it. Returns that time (epoch ms).
+ */
+export async function storeRollup(day: string, format: number, data: string): Promise<number> {
+  const createdAt = new Date();
   await db().telemetryRollup.upsert({
     where: { day },
-    create: { day, format, data },
-    update: { format, data },
+    create: { day, format, data, createdAt },
+    update: { format, data, createdAt },
   });
+  return createdAt.getTime();
+}
+
+/**
+ * How many days of this format are stored before `beforeDay`, and when the latest of them was
+ * stored: a day deleted (a session deleted, a repair) or stored again since changes one of the two.
+ */
+export async function storedDaysStamp(
+  format: number,
+  beforeDay: string,
+): Promise<{ days: number; last: number }> {
+  const { _count, _max } = await db().telemetryRollup.aggregate({
+    where: { format, day: { lt: beforeDay } },
+    _count: { _all: true },
+    _max: { createdAt: true },
+  });
+  return { days: _count._all, last: _max.createdAt?.getTime() ?? 0 };
 }
 
 /** Forgets stored days (all of them, or those in [fromDay, toDay]): they are computed again from the calls. */

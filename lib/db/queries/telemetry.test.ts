@@ -7,21 +7,22 @@ import {
   resetTelemetryCache,
   telemetryOverview,
 } from "@/lib/telemetry";
+import { ALL_TIME_FORMAT, ALL_TIME_KEY, rebuildTelemetryRollups } from "@/lib/telemetry/all-time";
 import { learningRefreshed } from "@/lib/telemetry/learning-cache";
 import { telemetrySummaryForPrompt } from "@/lib/telemetry/prompt-summary";
-import { presetRange } from "@/lib/telemetry/range";
+import { presetRange, startOfUtcDay } from "@/lib/telemetry/range";
 import {
+  cachedDays,
   forgetRollupsInMemory,
   OPEN_DAY_FORMAT,
   ROLLUP_FORMAT,
-  rebuildTelemetryRollups,
   rollupsFor,
   rollupWrites,
 } from "@/lib/telemetry/rollup-cache";
 import { openPrivateDatabase } from "@/lib/testing/private-database";
 import { db } from "../client";
 import { deleteSessionRow } from "./sessions";
-import { listCalls, segmentRows, toolsOfRecentSessions } from "./telemetry";
+import { learningRows, listCalls, segmentRows, toolsOfRecentSessions } from "./telemetry";
 import { storeOpenRollup } from "./telemetry-rollups";
 
 // Rows here are stamped in the past (a window of 2020 per test), away from the rows other test files
@@ -518,6 +519,245 @@ describe("stored day rollups", () => {
     await deleteSessionRow(s.id);
     forgetRollupsInMemory();
     expect(mine(await rollupsFor(new Date(start), now, now))).toEqual([]);
+  });
+});
+
+describe("the all-time aggregate, stored as one row", () => {
+  const dayOf = (at: number) => new Date(at).toISOString().slice(0, 10);
+
+  /** A tool with two versions whose calls lie before a 7-day range (day 0 to 3) and inside it (days 9 to 11). */
+  async function versionedCalls(start: number) {
+    const tool = `t_${randomUUID().slice(0, 8)}`;
+    const early = await session(start);
+    const late = await session(start + 9 * DAY);
+    await calls(
+      early.id,
+      Array.from({ length: 24 }, (_, i) => ({
+        tool,
+        toolVersion: i % 2 ? "v1" : "v2",
+        at: start + (i % 4) * DAY + i * 1000,
+        durationMs: 20 + i * 31,
+        ok: i % 5 !== 0,
+        errorClass: i % 5 === 0 ? "timeout" : null,
+      })),
+    );
+    await calls(
+      late.id,
+      Array.from({ length: 9 }, (_, i) => ({
+        tool,
+        toolVersion: "v2",
+        at: start + (9 + (i % 3)) * DAY + i * 1000,
+        durationMs: 300 + i,
+      })),
+    );
+    const now = new Date(start + 12 * DAY + 3600_000);
+    return { tool, early, late, now, range: presetRange("7d", now) };
+  }
+
+  /** The tool's scorecards and health row: what the all-time and range aggregates decide. */
+  async function figures(tool: string, range: ReturnType<typeof presetRange>, now: Date) {
+    const overview = await telemetryOverview(range, { now });
+    await rollupWrites();
+    return {
+      versions: overview.versions.filter((v) => v.tool === tool),
+      health: overview.tools.filter((t) => t.tool === tool),
+    };
+  }
+
+  /** The same figures computed from the rows alone: nothing stored, nothing kept. */
+  async function fromRows(tool: string, range: ReturnType<typeof presetRange>, now: Date) {
+    await resetTelemetryCache();
+    const expected = await figures(tool, range, now);
+    await resetTelemetryCache();
+    return expected;
+  }
+
+  it("after a restart the scorecards come from the stored row and the range's days, with the figures of the rows", async () => {
+    const start = nextWindow();
+    const { tool, now, range } = await versionedCalls(start);
+    const cold = await figures(tool, range, now);
+    expect(cold.versions.map((v) => [v.current.version, v.current.calls])).toEqual([
+      ["v2", 21],
+      ["v1", 12],
+    ]);
+    const row = await db().telemetryRollup.findUnique({ where: { day: ALL_TIME_KEY } });
+    expect(row?.format).toBe(ALL_TIME_FORMAT);
+    expect(JSON.parse(row?.data ?? "{}").through).toBe(dayOf(startOfUtcDay(now.getTime())));
+
+    // a restart: the days before the range are neither read nor parsed, the figures are the same
+    forgetRollupsInMemory();
+    const parse = vi.spyOn(JSON, "parse");
+    try {
+      expect(await figures(tool, range, now)).toEqual(cold);
+      const parsedDays = parse.mock.calls.flatMap(
+        ([text]) => /^\{"day":"(\d{4}-\d\d-\d\d)"/.exec(String(text))?.[1] ?? [],
+      );
+      expect(parsedDays.filter((day) => day < dayOf(range.since.getTime()))).toEqual([]);
+      expect(cachedDays()).toBeLessThanOrEqual(7);
+    } finally {
+      parse.mockRestore();
+    }
+    // and it is what the rows say
+    expect(await fromRows(tool, range, now)).toEqual(cold);
+  });
+
+  it("another instance deleting a session or storing a day again is noticed after a restart: the row is made again", async () => {
+    const start = nextWindow();
+    const { tool, early, now, range } = await versionedCalls(start);
+    await figures(tool, range, now);
+    // another instance deletes a session before the range (its stored days go with it), this process
+    // restarts: the row still counts those calls, and must not be used
+    await deleteSessionRow(early.id);
+    forgetRollupsInMemory();
+    const afterDelete = await figures(tool, range, now);
+    expect(afterDelete.versions.map((v) => [v.current.version, v.current.calls])).toEqual([["v2", 9]]);
+    expect(afterDelete).toEqual(await fromRows(tool, range, now));
+
+    // a day before the range stored again with other figures (another instance's repair of a day
+    // after a late import): as many days stored as before, one of them newer
+    const s = await session(start + DAY);
+    await calls(s.id, [{ tool, toolVersion: "v1", at: start + DAY + 5000, durationMs: 7 }]);
+    await figures(tool, range, now);
+    await calls(s.id, [{ tool, toolVersion: "v1", at: start + DAY + 6000, durationMs: 8 }]);
+    const day = dayOf(start + DAY);
+    await db().telemetryRollup.delete({ where: { day } });
+    forgetRollupsInMemory();
+    await rollupsFor(new Date(start + DAY), new Date(start + 2 * DAY), now);
+    await rollupWrites();
+    expect((await db().telemetryRollup.findUnique({ where: { day } }))?.format).toBe(ROLLUP_FORMAT);
+    forgetRollupsInMemory();
+    const afterRepair = await figures(tool, range, now);
+    expect(afterRepair.versions.map((v) => [v.current.version, v.current.calls])).toEqual([
+      ["v2", 9],
+      ["v1", 2],
+    ]);
+    expect(afterRepair).toEqual(await fromRows(tool, range, now));
+  });
+
+  it("grows by the days that close, and the repair makes it again with the figures of the rows", async () => {
+    const start = nextWindow();
+    const { tool, now, range } = await versionedCalls(start);
+    const earlier = new Date(start + 10 * DAY + 3600_000);
+    await figures(tool, presetRange("7d", earlier), earlier);
+    const throughOf = async () =>
+      JSON.parse((await db().telemetryRollup.findUnique({ where: { day: ALL_TIME_KEY } }))?.data ?? "{}")
+        .through;
+    expect(await throughOf()).toBe(dayOf(start + 10 * DAY));
+    // two days later (the same process, then a restart): the kept part grows by the closed days
+    const later = await figures(tool, range, now);
+    expect(await throughOf()).toBe(dayOf(start + 12 * DAY));
+    forgetRollupsInMemory();
+    expect(await figures(tool, range, now)).toEqual(later);
+    await rebuildTelemetryRollups(now);
+    expect(await throughOf()).toBe(dayOf(start + 12 * DAY));
+    forgetRollupsInMemory();
+    expect(await figures(tool, range, now)).toEqual(later);
+    expect(later).toEqual(await fromRows(tool, range, now));
+    // kept through a day that is still open for a caller whose clock is behind (two minutes after
+    // midnight, day 11 is in its grace period): the figures are the rows' all the same
+    await figures(tool, range, now);
+    const justAfterMidnight = new Date(start + 12 * DAY + 120_000);
+    const early = presetRange("7d", justAfterMidnight);
+    expect(await figures(tool, early, justAfterMidnight)).toEqual(
+      await fromRows(tool, early, justAfterMidnight),
+    );
+  });
+});
+
+describe("the learning loop's counts, by index seeks", () => {
+  it("equal a GROUP BY of the rows: completed turns and learning events per day, skill loads and frictions per pair, for any range", async () => {
+    const start = nextWindow();
+    const suffix = randomUUID().slice(0, 8);
+    const s = await session(start);
+    const at = (i: number) => new Date(start + (i % 6) * DAY + (i % 5) * 3 * 3600_000 + i * 1000);
+    const statuses = ["completed", "completed", "error", "completed", "cancelled"];
+    await db().turn.createMany({
+      data: Array.from({ length: 40 }, (_, i) => ({
+        sessionId: s.id,
+        status: statuses[i % 5] ?? "",
+        startedAt: at(i),
+      })),
+    });
+    await db().skillLoad.createMany({
+      data: Array.from({ length: 40 }, (_, i) => ({
+        skill: `skill_${suffix}_${i % 3}`,
+        kind: i % 4 ? "suggested" : "loaded",
+        sessionId: s.id,
+        createdAt: at(i),
+      })),
+    });
+    const outcomes = ["pending", "none", "tool_built"];
+    const kinds = ["timeout", "tool_error", "slow_call", "correction"];
+    await db().friction.createMany({
+      data: Array.from({ length: 40 }, (_, i) => ({
+        sessionId: s.id,
+        kind: kinds[i % 4] ?? "",
+        outcome: outcomes[i % 3] ?? "",
+        detail: "d",
+        createdAt: at(i),
+      })),
+    });
+    const sources = ["agent", "detector", "user"];
+    await db().learningEvent.createMany({
+      data: Array.from({ length: 40 }, (_, i) => ({
+        sessionId: s.id,
+        type: "pattern",
+        description: "d",
+        source: sources[i % 3] ?? "",
+        usedCount: i % 4,
+        createdAt: at(i),
+      })),
+    });
+    const end = start + 6 * DAY;
+    const expected = async (since: number, until: number) => {
+      const where = { sessionId: s.id, createdAt: { gte: new Date(since), lt: new Date(until) } };
+      const count = <T>(rows: T[], key: (r: T) => string) => {
+        const out = new Map<string, number>();
+        for (const r of rows) out.set(key(r), (out.get(key(r)) ?? 0) + 1);
+        return [...out].sort(([a], [b]) => (a < b ? -1 : 1));
+      };
+      const turns = await db().turn.findMany({
+        where: { status: "completed", startedAt: { gte: new Date(since), lt: new Date(until) } },
+      });
+      return {
+        turns: count(turns, (t) => t.startedAt.toISOString().slice(0, 10)),
+        skills: count(await db().skillLoad.findMany({ where }), (r) => `${r.skill}/${r.kind}`).filter(([k]) =>
+          k.startsWith(`skill_${suffix}`),
+        ),
+        frictions: count(await db().friction.findMany({ where }), (r) => `${r.outcome}/${r.kind}`),
+        learned: count(
+          await db().learningEvent.findMany({ where: { createdAt: where.createdAt } }),
+          (r) => `${r.createdAt.toISOString().slice(0, 10)}/${r.source}`,
+        ),
+        used: await db().learningEvent.aggregate({ _count: { _all: true }, _sum: { usedCount: true } }),
+      };
+    };
+    const actual = async (since: number, until: number) => {
+      const rows = await learningRows(new Date(since), new Date(until), 20);
+      const sorted = (pairs: [string, number][]) => pairs.sort(([a], [b]) => (a < b ? -1 : 1));
+      return {
+        turns: sorted(rows.completedTurns.map((t) => [t.day, t.n])),
+        skills: sorted(rows.skills.map((r) => [`${r.skill}/${r.kind}`, r.n])).filter(([k]) =>
+          k.startsWith(`skill_${suffix}`),
+        ),
+        frictions: sorted(rows.frictions.map((r) => [`${r.outcome}/${r.kind}`, r.n])),
+        learned: sorted(rows.learningByDay.map((r) => [`${r.day}/${r.source}`, r.n])),
+        used: { _count: { _all: rows.learningUse.total }, _sum: { usedCount: rows.learningUse.uses } },
+      };
+    };
+    const ranges: [number, number][] = [
+      [start, end], // whole days
+      [start + DAY + 5 * 3600_000, start + 4 * DAY + 7 * 3600_000], // partial first and last days
+      [start + 2 * DAY, start + 2 * DAY + 3600_000], // one hour without any row
+      [start - 500 * DAY, end], // more days than are counted one by one: grouped instead
+    ];
+    for (const [since, until] of ranges) {
+      const want = await expected(since, until);
+      // every range but the empty hour has rows of each kind to count
+      if (until - since > 3600_000)
+        expect(Math.min(want.turns.length, want.skills.length)).toBeGreaterThan(0);
+      expect(await actual(since, until)).toEqual(want);
+    }
   });
 });
 

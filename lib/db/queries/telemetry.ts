@@ -220,9 +220,69 @@ interface SmallRow {
   y: Num;
 }
 
+/** A time parameter where nothing else types it (a VALUES list): PostgreSQL would read it as text. */
+function time(at: Date): Prisma.Sql {
+  return env().databaseProvider === "postgresql"
+    ? Prisma.sql`CAST(${at} AS TIMESTAMP(3))`
+    : Prisma.sql`${at}`;
+}
+
+/** Above this many days in a range, completed turns and learning events are grouped by day instead of counted per day. */
+const MAX_COUNTED_DAYS = 400;
+
+/**
+ * Each UTC day of [since, until) (the first and last ones partial) as a VALUES row (day, from, to),
+ * or null for a range of more days than MAX_COUNTED_DAYS (all time).
+ */
+function daysSql(since: Date, until: Date): Prisma.Sql | null {
+  const rows: Prisma.Sql[] = [];
+  let from = Math.max(0, since.getTime());
+  while (from < until.getTime()) {
+    if (rows.length >= MAX_COUNTED_DAYS) return null;
+    const to = Math.min(until.getTime(), Math.floor(from / 86_400_000) * 86_400_000 + 86_400_000);
+    rows.push(
+      Prisma.sql`(${new Date(from).toISOString().slice(0, 10)}, ${time(new Date(from))}, ${time(new Date(to))})`,
+    );
+    from = to;
+  }
+  return rows.length ? Prisma.join(rows) : null;
+}
+
+/**
+ * A CTE `${name}a(a)`: the distinct values of column a, walked through an index led by it, one
+ * MIN() seek per value (a loose index scan: it costs the number of values, not of rows; the last
+ * row is NULL). Counting a range per value from the same index then replaces a GROUP BY, which
+ * sorted every row of the range first (skill loads at 10M calls: 27–53 ms of CPU for 69,000 rows,
+ * ≈ 5 ms this way; docs/benchmarks.md §20).
+ */
+function valuesSql(name: string, table: Prisma.Sql, a: string): Prisma.Sql {
+  const ca = Prisma.raw(`${name}a`);
+  const qa = Prisma.raw(`"${a}"`);
+  return Prisma.sql`${ca}(a) AS (
+      SELECT MIN(${qa}) FROM ${table}
+      UNION ALL
+      SELECT (SELECT MIN(${qa}) FROM ${table} WHERE ${qa} > ${ca}.a) FROM ${ca} WHERE ${ca}.a IS NOT NULL)`;
+}
+
+/** valuesSql, and a CTE `${name}p(a, b)`: each a's distinct values of b, through an index led by (a, b). */
+function pairsSql(name: string, table: Prisma.Sql, a: string, b: string): Prisma.Sql {
+  const [ca, cp] = [Prisma.raw(`${name}a`), Prisma.raw(`${name}p`)];
+  const [qa, qb] = [Prisma.raw(`"${a}"`), Prisma.raw(`"${b}"`)];
+  return Prisma.sql`${valuesSql(name, table, a)},
+    ${cp}(a, b) AS (
+      SELECT ${ca}.a, (SELECT MIN(${qb}) FROM ${table} WHERE ${qa} = ${ca}.a) FROM ${ca} WHERE ${ca}.a IS NOT NULL
+      UNION ALL
+      SELECT ${cp}.a, (SELECT MIN(${qb}) FROM ${table} WHERE ${qa} = ${cp}.a AND ${qb} > ${cp}.b)
+        FROM ${cp} WHERE ${cp}.b IS NOT NULL)`;
+}
+
 /**
  * The learning loop, spend and the last sessions' tools, in one statement (one round trip): these
- * tables are small, so they are aggregated per request. Branches:
+ * tables are small, so they are aggregated per request. Each branch reads an index range of the
+ * time range's rows (at 10M calls the statement cost ≈ 100 ms of CPU when the day, skill and friction
+ * groups were sorted; completed turns and learning events are now counted per day, skill loads and
+ * frictions per pair, with index seeks; reflection coverage finds a session's assistant message in
+ * Message(sessionId, role, id) alone). Branches:
  *   le learning events per day and source · lu learning events used in prompts (all time)
  *   se sessions, tokens and cost per day · tu completed turns per day · re reflection coverage
  *   fr frictions by outcome and kind · sk skill loads by skill and kind · wm the newest working memory
@@ -237,24 +297,42 @@ export async function learningRows(
   const text = Prisma.raw("CAST(NULL AS TEXT)");
   const big = Prisma.raw("CAST(NULL AS BIGINT)");
   const dbl = Prisma.raw("CAST(NULL AS DOUBLE PRECISION)");
-  const rows = await db().$queryRaw<SmallRow[]>`
-    SELECT 'le' AS k, ${dayOf(`"createdAt"`)} AS d, "source" AS a, ${text} AS b, COUNT(*) AS n, ${big} AS x,
-           ${big} AS z, ${dbl} AS y
+  const skills = pinned("SkillLoad", "SkillLoad_skill_kind_createdAt_idx");
+  const frictions = pinned("Friction", "Friction_outcome_kind_createdAt_idx");
+  const events = pinned("LearningEvent", "LearningEvent_source_createdAt_idx");
+  const days = daysSql(since, until);
+  const learned = days
+    ? Prisma.sql`SELECT 'le' AS k, tud.d AS d, lea.a AS a, ${text} AS b,
+           (SELECT COUNT(*) FROM ${events} WHERE "source" = lea.a AND "createdAt" >= tud.f AND "createdAt" < tud.t) AS n,
+           ${big} AS x, ${big} AS z, ${dbl} AS y
+      FROM tud, lea WHERE lea.a IS NOT NULL`
+    : Prisma.sql`SELECT 'le' AS k, ${dayOf(`"createdAt"`)} AS d, "source" AS a, ${text} AS b, COUNT(*) AS n,
+           ${big} AS x, ${big} AS z, ${dbl} AS y
       FROM "LearningEvent" WHERE "createdAt" >= ${since} AND "createdAt" < ${until}
-     GROUP BY ${dayOf(`"createdAt"`)}, "source"
+     GROUP BY ${dayOf(`"createdAt"`)}, "source"`;
+  const turns = days
+    ? Prisma.sql`SELECT 'tu', tud.d, ${text}, ${text},
+           (SELECT COUNT(*) FROM "Turn" WHERE "status" = 'completed' AND "startedAt" >= tud.f AND "startedAt" < tud.t),
+           ${big}, ${big}, ${dbl}
+      FROM tud`
+    : Prisma.sql`SELECT 'tu', ${dayOf(`"startedAt"`)}, ${text}, ${text}, COUNT(*), ${big}, ${big}, ${dbl}
+      FROM "Turn" WHERE "status" = 'completed' AND "startedAt" >= ${since} AND "startedAt" < ${until}
+     GROUP BY ${dayOf(`"startedAt"`)}`;
+  const rows = await db().$queryRaw<SmallRow[]>`
+    WITH RECURSIVE ${pairsSql("sk", skills, "skill", "kind")}, ${pairsSql("fr", frictions, "outcome", "kind")}
+    ${days ? Prisma.sql`, tud(d, f, t) AS (VALUES ${days}), ${valuesSql("le", events, "source")}` : Prisma.empty}
+    ${learned}
     UNION ALL
     SELECT 'lu', ${text}, ${text}, ${text}, COUNT(*), SUM(CASE WHEN "usedCount" > 0 THEN 1 ELSE 0 END),
            SUM("usedCount"), ${dbl}
-      FROM "LearningEvent"
+      FROM ${pinned("LearningEvent", "LearningEvent_usedCount_idx")}
     UNION ALL
     SELECT 'se', ${dayOf(`"createdAt"`)}, ${text}, ${text}, COUNT(*), SUM("inputTokens"), SUM("outputTokens"),
            SUM("costUsd")
       FROM "Session" WHERE "kind" = 'agent' AND "createdAt" >= ${since} AND "createdAt" < ${until}
      GROUP BY ${dayOf(`"createdAt"`)}
     UNION ALL
-    SELECT 'tu', ${dayOf(`"startedAt"`)}, ${text}, ${text}, COUNT(*), ${big}, ${big}, ${dbl}
-      FROM "Turn" WHERE "status" = 'completed' AND "startedAt" >= ${since} AND "startedAt" < ${until}
-     GROUP BY ${dayOf(`"startedAt"`)}
+    ${turns}
     UNION ALL
     SELECT 're', ${text}, ${text}, ${text}, COUNT(*),
            SUM(CASE WHEN r."status" IN ('success', 'empty') THEN 1 ELSE 0 END),
@@ -265,13 +343,15 @@ export async function learningRows(
        AND EXISTS (SELECT 1 FROM "Message" m WHERE m."sessionId" = s."id" AND m."role" = 'assistant'
                      AND EXISTS (SELECT 1 FROM "Part" p WHERE p."messageId" = m."id"))
     UNION ALL
-    SELECT 'fr', ${text}, "outcome", "kind", COUNT(*), ${big}, ${big}, ${dbl}
-      FROM "Friction" WHERE "createdAt" >= ${since} AND "createdAt" < ${until}
-     GROUP BY "outcome", "kind"
+    SELECT 'fr', ${text}, p.a, p.b,
+           (SELECT COUNT(*) FROM ${frictions} WHERE "outcome" = p.a AND "kind" = p.b
+               AND "createdAt" >= ${since} AND "createdAt" < ${until}), ${big}, ${big}, ${dbl}
+      FROM frp p WHERE p.b IS NOT NULL
     UNION ALL
-    SELECT 'sk', ${text}, "skill", "kind", COUNT(*), ${big}, ${big}, ${dbl}
-      FROM ${pinned("SkillLoad", "SkillLoad_createdAt_skill_kind_idx")} WHERE "createdAt" >= ${since} AND "createdAt" < ${until}
-     GROUP BY "skill", "kind"
+    SELECT 'sk', ${text}, p.a, p.b,
+           (SELECT COUNT(*) FROM ${skills} WHERE "skill" = p.a AND "kind" = p.b
+               AND "createdAt" >= ${since} AND "createdAt" < ${until}), ${big}, ${big}, ${dbl}
+      FROM skp p WHERE p.b IS NOT NULL
     UNION ALL
     SELECT * FROM (
       SELECT 'wm', ${text}, "content", ${text}, CAST("version" AS BIGINT), ${big}, ${big}, ${epochMs(`"createdAt"`)}
@@ -283,7 +363,9 @@ export async function learningRows(
     UNION ALL
     SELECT 'rs', ${text}, ${text}, ${text}, COUNT(*), ${big}, ${big}, MIN(${epochMs(`rs."createdAt"`)})
       FROM (${recentSessionsSql(recentSessions, recentBefore)}) rs`;
-  const of = (k: string) => rows.filter((r) => r.k === k);
+  // a day, pair or group without rows in the range is counted as 0 now: left out, as GROUP BY did
+  const counted = new Set(["le", "tu", "fr", "sk"]);
+  const of = (k: string) => rows.filter((r) => r.k === k && (!counted.has(k) || num(r.n) > 0));
   const use = of("lu")[0];
   const reflections = of("re")[0];
   const memory = of("wm")[0];
