@@ -13,16 +13,20 @@ describe("event log", () => {
   it("assigns increasing seqs, persists before publishing, and replay equals what a live viewer saw", async () => {
     const { id } = await newSession();
     const live: SessionEvent[] = [];
-    const unsubscribe = subscribe(id, async (event) => {
-      const stored = await listEventsAfter(id, event.seq - 1, 1);
-      expect(stored[0]?.seq).toBe(event.seq);
+    // the bus does not wait for a listener: its reads are waited for before the comparison
+    const handled: Promise<void>[] = [];
+    const unsubscribe = subscribe(id, (event) => {
       live.push(event);
+      handled.push(
+        listEventsAfter(id, event.seq - 1, 1).then((stored) => expect(stored[0]?.seq).toBe(event.seq)),
+      );
     });
     await appendEvent(id, { type: "turn-start", turnId: "t1", model: "m" });
     await Promise.all(["a", "b", "c"].map((text) => appendEvent(id, { type: "text-delta", text })));
     await appendEvent(id, { type: "tool-call", callId: "c1", tool: "run_command", input: {}, summary: "ls" });
     await drainEvents(id);
     unsubscribe();
+    await Promise.all(handled);
     const replay = await listEventsAfter(id, 0, 100);
     expect(replay.map((e) => e.seq)).toEqual(replay.map((_, i) => i + 1));
     const text = replay
