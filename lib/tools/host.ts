@@ -147,25 +147,25 @@ async function seed(dir: string, files: Record<string, string>): Promise<void> {
 
 /**
  * The host's command line. The loader policy and the approved hash are its arguments, so that a
- * host started before its call (`wait`) has its hooks in place while it waits; its folder is
+ * host started before its call (`waiting`, with `--wait`) has its hooks in place while it waits; its folder is
  * named through $TMPDIR, the command's private temp folder, which a prestarted sandbox has before
  * any call does.
  */
-function hostCommand(run: HostRun, wait: boolean): string {
+function hostCommands(run: HostRun): { fresh: string; waiting: string } {
   const policy = JSON.stringify({ loader: loaderPolicy(run.subprocess), sha256: run.sha256 });
   const argv = [process.execPath, ...NODE_FLAGS, hostScript()].map(quote).join(" ");
-  const host = `exec ${argv} "$TMPDIR/host" ${quote(policy)}${wait ? " --wait" : ""}`;
   // Node parses every NODE_EXTRA_CA_CERTS certificate at startup, often longer than the rest of
   // its start; without a network a tool has no use for them
-  return run.network ? host : `unset NODE_EXTRA_CA_CERTS; ${host}`;
+  const host = `${run.network ? "" : "unset NODE_EXTRA_CA_CERTS; "}exec ${argv} "$TMPDIR/host" ${quote(policy)}`;
+  return { fresh: host, waiting: `${host} --wait` };
 }
 
 type TmpFiles = NonNullable<RunProcessOptions["tmpFiles"]>;
 
 /** What every host process gets, wherever it runs. */
-function baseOptions(run: HostRun) {
+function baseOptions(run: HostRun, command: string) {
   return {
-    command: hostCommand(run, false),
+    command,
     env: { ...(run.env ?? {}), ...(run.network ? { RATCHET_TOOL_NETWORK: "1" } : {}) },
     timeoutMs: run.timeoutMs,
     modelCapBytes: MODEL_CAP,
@@ -184,14 +184,15 @@ const networkOf = (run: HostRun) => (run.network ? ("policy" as const) : ("none"
  * as this one ends (lib/sandbox/prestart.ts), and waits there for its call's files.
  */
 function inWorkspace(run: HostRun, cwd: string, tmpFiles: TmpFiles): RunProcessOptions {
+  const commands = hostCommands(run);
   return {
-    ...baseOptions(run),
+    ...baseOptions(run, commands.fresh),
     cwd,
     sandbox: { writable: run.writeCwd ? [cwd] : [], readable: hostReadable(), network: networkOf(run) },
     privateTmp: true,
     tmpFiles,
     prestart: true,
-    prestartCommand: hostCommand(run, true),
+    prestartCommand: commands.waiting,
   };
 }
 
@@ -204,10 +205,11 @@ function inScratch(run: HostRun, tmpFiles: TmpFiles): Promise<RunProcessResult> 
     const scratch = path.join(tmp, "work");
     await Promise.all([tmpFiles.before(tmp), mkdir(scratch)]);
     if (run.files) await seed(scratch, run.files);
+    const base = baseOptions(run, hostCommands(run).fresh);
     const result = await runProcess({
-      ...baseOptions(run),
+      ...base,
       cwd: scratch,
-      env: { ...baseOptions(run).env, ...sandboxEnv(tmp) },
+      env: { ...base.env, ...sandboxEnv(tmp) },
       sandbox: { writable: [tmp], readable: hostReadable(), network: networkOf(run) },
     });
     await tmpFiles.after(tmp);
