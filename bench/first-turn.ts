@@ -6,7 +6,7 @@
  *   second     the same for the next message, sent when the first turn has ended
  *
  *   node_modules/.bin/tsx bench/first-turn.ts [--starts 8] [--db seeded|fresh] [--app DIR ...]
- *     [--first-start] [--quiet] [--cpu-prof]
+ *     [--first-start] [--quiet] [--cpu-prof] [--warm-turns N]
  *
  * Not part of CI. Every start gets a copy of the same database, one that a server has already run on
  * (a template made once per run by starting the first app on it and waiting until it is quiet), so
@@ -19,7 +19,8 @@
  * (`node --cpu-prof`) and prints the self time by origin over each first turn's window (the POST sent →
  * the model request read), taken from the profile's own clock, which is the same monotonic clock
  * as this process's `process.hrtime`, with the frames mapped through the chunks' source maps. Writes bench/results/first-turn.json and, profiled, the
- * profiles in bench/results/first-turn-prof/.
+ * profiles in bench/results/first-turn-prof/. `--warm-turns N` times N more turns after the second
+ * (the warm turn start, in the same server and session) and, profiled, prints their mean self time.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -46,12 +47,14 @@ const { values } = parseArgs({
     quiet: { type: "boolean", default: false },
     /** The template is migrated but never started on: each start is the first (the starter tools are synced then). */
     "first-start": { type: "boolean", default: false },
+    "warm-turns": { type: "string", default: "0" },
   },
 });
 const STARTS = Math.max(1, Number.parseInt(values.starts, 10));
 const DB = values.db === "fresh" ? "fresh" : "seeded";
 const APPS = (values.app?.length ? values.app : [ROOT]).map((dir) => path.resolve(dir));
 const PROFILE = values["cpu-prof"];
+const WARM_TURNS = Number(values["warm-turns"]);
 const SEEDED = path.join(os.tmpdir(), "ratchet-turn-start-bench", `seed-${values.calls}-rollups.db`);
 const PROFILE_DIR = path.join(RESULTS_DIR, "first-turn-prof");
 
@@ -292,7 +295,10 @@ function originOf(node: ProfileNode): string {
  * (lib/, app/) that led to it: the innermost own frame (`caller`: which of our functions the
  * package time was spent for) and the outermost (`entry`: the boot's warm-up or the request).
  */
-function windowSelfTime(profile: Profile, from: number, to: number) {
+function windowSelfTime(profile: Profile, from: number, to: number, more: readonly [number, number][] = []) {
+  const windows: [number, number][] = [[from, to], ...more];
+  const per = 1 / windows.length;
+  const inside = (t: number) => windows.some(([a, b]) => t >= a && t <= b);
   const node = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const child of n.children ?? []) parent.set(child, n.id);
@@ -318,10 +324,11 @@ function windowSelfTime(profile: Profile, from: number, to: number) {
   profile.samples.forEach((id, i) => {
     t += profile.timeDeltas[i] ?? 0;
     const next = t + (profile.timeDeltas[i + 1] ?? 0);
-    if (t < from || t > to) return;
+    if (!inside(t)) return;
     const n = node.get(id);
     if (!n) return;
-    const ms = (next - t) / 1000;
+    // over several windows (the warm turns), the mean per window
+    const ms = ((next - t) / 1000) * per;
     const origin = originFor(id);
     // our own code by folder (lib/agent/turn, lib/telemetry, …), the functions by file
     add(tallies.byOrigin, own(origin) ? path.dirname(origin) : origin, ms);
@@ -420,10 +427,14 @@ interface Start {
   load: number;
   /** Monotonic µs: server spawned, API ready, first message sent, its model request read. */
   marks: { spawned: number; ready: number; sent: number; modelRequest: number };
+  /** `--warm-turns`: each later turn's POST sent → model request read. */
+  warm: number[];
   /** The first turn's window; the start (spawned → ready); ready → the first message sent. */
   profile?: ReturnType<typeof windowSelfTime>;
   bootProfile?: ReturnType<typeof windowSelfTime>;
   betweenProfile?: ReturnType<typeof windowSelfTime>;
+  /** Self time per warm turn, the mean over their windows. */
+  warmProfile?: ReturnType<typeof windowSelfTime>;
   timeline?: string[];
 }
 
@@ -447,6 +458,8 @@ async function oneStart(app: string, tmpl: Dirs, label: string): Promise<Start> 
     if (created.status !== 201) throw new Error(`session: ${created.status} ${created.text}`);
     const first = await timedTurn(api, created.json.id);
     const second = await timedTurn(api, created.json.id);
+    const warm: Awaited<ReturnType<typeof timedTurn>>[] = [];
+    for (let k = 0; k < WARM_TURNS; k++) warm.push(await timedTurn(api, created.json.id));
     await server.stop();
     const profile = profileDir ? serverProfile(profileDir) : null;
     rmSync(path.join(root, label), { recursive: true, force: true });
@@ -456,12 +469,22 @@ async function oneStart(app: string, tmpl: Dirs, label: string): Promise<Start> 
       first: round(first.ms, 1),
       second: round(second.ms, 1),
       load: round(load, 2),
+      warm: warm.map((w) => round(w.ms, 1)),
       marks: { spawned: spawnedUs, ready: readyUs, sent: first.window[0], modelRequest: first.window[1] },
       ...(profile
         ? {
             profile: windowSelfTime(profile, ...first.window),
             bootProfile: windowSelfTime(profile, spawnedUs, readyUs),
             betweenProfile: windowSelfTime(profile, readyUs, first.window[0]),
+            ...(warm[0]
+              ? {
+                  warmProfile: windowSelfTime(
+                    profile,
+                    ...warm[0].window,
+                    warm.slice(1).map((w) => w.window),
+                  ),
+                }
+              : {}),
             timeline: timeline(profile, spawnedUs, first.window[1] + 300_000),
           }
         : {}),
@@ -501,20 +524,31 @@ try {
         console.log("  first turn's window, self time by origin (ms):");
         for (const [origin, ms] of start.profile.byOrigin.slice(0, 12)) console.log(`    ${ms}  ${origin}`);
       }
+      if (start.warm.length) console.log(`  warm turns: ${start.warm.join(", ")} ms`);
+      if (start.warmProfile) {
+        console.log("  warm turns' windows, self time per turn by origin, then by function (ms):");
+        for (const [origin, ms] of start.warmProfile.byOrigin.slice(0, 14))
+          console.log(`    ${ms}  ${origin}`);
+        for (const [fn, ms] of start.warmProfile.byFunction.slice(0, 14)) console.log(`    ${ms}  ${fn}`);
+      }
     }
   }
-  const perApp: Record<string, { ready: Summary; first: Summary; second: Summary; firsts: number[] }> = {};
+  const perApp: Record<
+    string,
+    { ready: Summary; first: Summary; second: Summary; warm: Summary; firsts: number[] }
+  > = {};
   for (const app of APPS) {
     const mine = starts.filter((s) => s.app === app);
     perApp[app] = {
       ready: summarize(mine.map((s) => s.ready)),
       first: summarize(mine.map((s) => s.first)),
       second: summarize(mine.map((s) => s.second)),
+      warm: summarize(mine.flatMap((s) => s.warm)),
       firsts: mine.map((s) => s.first),
     };
     const f = perApp[app];
     console.log(
-      `first-turn ${app} (${DB}): ready p50 ${f?.ready.p50} ms; first turn p50 ${f?.first.p50} ms (min ${f?.first.min}, max ${f?.first.max}); second p50 ${f?.second.p50} ms`,
+      `first-turn ${app} (${DB}): ready p50 ${f?.ready.p50} ms; first turn p50 ${f?.first.p50} ms (min ${f?.first.min}, max ${f?.first.max}); second p50 ${f?.second.p50} ms${f?.warm.n ? `; warm turns p50 ${f.warm.p50} ms (n ${f.warm.n})` : ""}`,
     );
   }
   const file = writeResult("first-turn", { db: DB, starts, perApp });

@@ -1,4 +1,4 @@
-import { createMessage, upsertPart } from "@/lib/db/queries/messages";
+import { openAssistantMessage, upsertPart } from "@/lib/db/queries/messages";
 import type { StoredPart, ToolPart } from "../parts";
 
 /**
@@ -17,8 +17,7 @@ export class Transcript {
   private constructor(private readonly messageId: string) {}
 
   static async open(sessionId: string, turnId: string): Promise<Transcript> {
-    const message = await createMessage({ sessionId, turnId, role: "assistant", parts: [] });
-    return new Transcript(message.id);
+    return new Transcript(await openAssistantMessage(sessionId, turnId));
   }
 
   /** Starts an empty text part; returns its index. */

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { db, type Prisma } from "../client";
+import { db } from "../client";
+import { type Column, newRowId, writeRows } from "./insert-rows";
 
 /** An entry's detail: a JSON object, or null. */
 export type AuditDetail = Record<string, unknown>;
@@ -21,11 +22,20 @@ export async function insertAuditEntry(entry: {
   target: string | null;
   detail?: AuditDetail;
 }): Promise<void> {
-  const { detail, ...rest } = entry;
-  await db().auditLog.create({
-    data: { ...rest, ...(detail ? { detail: detail as Prisma.InputJsonValue } : {}) },
-  });
+  // one INSERT through the driver: every mutation writes one, a message's while its turn starts
+  const { actor, action, target, detail } = entry;
+  const row = [newRowId(), new Date(), actor, action, target, detail ? JSON.stringify(detail) : null];
+  await writeRows({ table: "AuditLog", columns: AUDIT_COLUMNS, rows: [row] });
 }
+
+const AUDIT_COLUMNS: readonly Column[] = [
+  ["id", "string"],
+  ["at", "datetime"],
+  ["actor", "string"],
+  ["action", "string"],
+  ["target", "string"],
+  ["detail", "string"],
+];
 
 export interface AuditQuery {
   /** An exact action, or every action starting with this prefix. */

@@ -1,5 +1,6 @@
 import { db } from "../client";
 import type { Prisma } from "../generated/sqlite/client";
+import { columns, type Shape, selectRows, sql } from "./driver-sql";
 
 export function createFriction(data: {
   sessionId: string;
@@ -58,13 +59,21 @@ export async function frictionConversion(since?: Date) {
   return { total, converted, rate: total === 0 ? null : converted / total };
 }
 
-/** Calls of a session as the friction detector sees them, oldest first. */
+const CALL_HISTORY_ROW = {
+  tool: "string",
+  inputSummary: "string",
+  ok: "bool",
+  errorClass: "string?",
+  durationMs: "int",
+  exitCode: "int?",
+} as const satisfies Shape;
+
+/** Calls of a session as the friction detector sees them, oldest first (every turn start; the driver). */
 export function sessionCallHistory(sessionId: string) {
-  return db().toolCall.findMany({
-    where: { sessionId },
-    orderBy: { createdAt: "asc" },
-    select: { tool: true, inputSummary: true, ok: true, errorClass: true, durationMs: true, exitCode: true },
-  });
+  return selectRows(
+    CALL_HISTORY_ROW,
+    sql`SELECT ${columns(CALL_HISTORY_ROW)} FROM "ToolCall" WHERE "sessionId" = ${sessionId} ORDER BY "createdAt"`,
+  );
 }
 
 /**
@@ -80,7 +89,9 @@ export async function recentCommandCounts(
   sessionId: string,
   sessions = 10,
 ): Promise<{ commandKey: string | null; input: string | null; calls: number }[]> {
-  const rows = await db().$queryRaw<{ k: string | null; i: string | null; n: number | bigint }[]>`
+  const rows = await selectRows(
+    { k: "string?", i: "string?", n: "int" },
+    sql`
     SELECT r."commandKey" AS k, CASE WHEN r."commandKey" IS NULL THEN r."inputSummary" END AS i, COUNT(*) AS n
       FROM (SELECT tc."commandKey", tc."inputSummary"
               FROM (SELECT "id" FROM "Session" WHERE "id" <> ${sessionId} AND "kind" = 'agent'
@@ -88,6 +99,7 @@ export async function recentCommandCounts(
              CROSS JOIN "ToolCall" tc
              WHERE tc."sessionId" = s."id" AND tc."tool" = 'run_command'
              LIMIT 5000) r
-     GROUP BY r."commandKey", CASE WHEN r."commandKey" IS NULL THEN r."inputSummary" END`;
-  return rows.map((r) => ({ commandKey: r.k, input: r.i, calls: Number(r.n) }));
+     GROUP BY r."commandKey", CASE WHEN r."commandKey" IS NULL THEN r."inputSummary" END`,
+  );
+  return rows.map((r) => ({ commandKey: r.k, input: r.i, calls: r.n }));
 }

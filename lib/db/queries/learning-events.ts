@@ -1,5 +1,5 @@
 import { db } from "../client";
-import { Prisma } from "../generated/sqlite/client";
+import { execute, list, selectRows, sql } from "./driver-sql";
 
 export function createLearningEvent(data: {
   sessionId: string | null;
@@ -95,22 +95,19 @@ export async function takeLearningsForPrompt(
   take: number,
   opts: { countUse?: boolean } = {},
 ) {
-  const learnings = await db().learningEvent.findMany({
-    where: {
-      type: { in: ["correction", "preference"] },
-      ...outside(sessionId),
-      ...(after ? { createdAt: { gt: after } } : {}),
-    },
-    orderBy: { createdAt: "desc" },
-    take,
-    select: { id: true, type: true, description: true },
-  });
+  // through the driver, the read and the count of use: both are on every turn start's path
+  const since = after ? sql` AND "createdAt" > ${after}` : sql``;
+  const learnings = await selectRows(
+    { id: "string", type: "string", description: "string" },
+    sql`SELECT "id", "type", "description" FROM "LearningEvent"
+      WHERE "type" IN ('correction', 'preference') AND ("sessionId" IS NULL OR "sessionId" <> ${sessionId})${since}
+      ORDER BY "createdAt" DESC LIMIT ${take}`,
+  );
   if (learnings.length && opts.countUse !== false) {
-    // one statement on the turn start's path: Prisma's updateMany is UPDATE + COMMIT
-    const ids = Prisma.join(learnings.map((l) => l.id));
-    await db().$executeRaw`
-      UPDATE "LearningEvent" SET "usedCount" = "usedCount" + 1, "lastUsedAt" = ${new Date()}
-      WHERE "id" IN (${ids})`;
+    await execute(
+      sql`UPDATE "LearningEvent" SET "usedCount" = "usedCount" + 1, "lastUsedAt" = ${new Date()}
+        WHERE "id" IN ${list(learnings.map((l) => l.id))}`,
+    );
   }
   return learnings;
 }

@@ -1,4 +1,5 @@
 import { type Db, db } from "../client";
+import { execute, executeWith, type Sql, sql } from "./driver-sql";
 
 /**
  * The conditional updates behind turn leases (lib/agent/lease.ts): who holds a session's turn is
@@ -17,12 +18,19 @@ const clientOf = (holder: LeaseHolder) => holder.client ?? db();
  * One statement: Prisma runs `updateMany` as UPDATE + COMMIT, and this is on every turn start.
  */
 export async function claimLease(holder: LeaseHolder, sessionId: string, now: Date, until: Date) {
-  const count = await clientOf(holder).$executeRaw`
-    UPDATE "Session" SET "leaseOwner" = ${holder.owner}, "leaseExpiresAt" = ${until}, "updatedAt" = ${new Date()}
+  const count = await run(
+    holder,
+    sql`UPDATE "Session" SET "leaseOwner" = ${holder.owner}, "leaseExpiresAt" = ${until}, "updatedAt" = ${new Date()}
     WHERE "id" = ${sessionId}
       AND ("leaseOwner" IS NULL OR "leaseOwner" = ${holder.owner}
-        OR "leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ${now})`;
+        OR "leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ${now})`,
+  );
   return count === 1;
+}
+
+/** This process's statements go through the driver (both are on every turn); another instance's through its client. */
+function run(holder: LeaseHolder, query: Sql): Promise<number> {
+  return holder.client ? executeWith(holder.client, query) : execute(query);
 }
 
 /** Extends the holder's leases of these sessions to `until`; returns how many it still held. */
@@ -45,7 +53,9 @@ export async function leasedBy(holder: LeaseHolder, sessionIds: string[]): Promi
 
 /** Gives the lease up, if the holder still has it. One statement, as `claimLease`. */
 export async function dropLease(holder: LeaseHolder, sessionId: string): Promise<void> {
-  await clientOf(holder).$executeRaw`
-    UPDATE "Session" SET "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = ${new Date()}
-    WHERE "id" = ${sessionId} AND "leaseOwner" = ${holder.owner}`;
+  await run(
+    holder,
+    sql`UPDATE "Session" SET "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = ${new Date()}
+    WHERE "id" = ${sessionId} AND "leaseOwner" = ${holder.owner}`,
+  );
 }

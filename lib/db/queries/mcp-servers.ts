@@ -10,6 +10,7 @@ import {
   type StdioConfig,
   stdioConfigSchema,
 } from "../schemas/mcp";
+import { columns, parseStoredJson, type Shape, selectRows, sql } from "./driver-sql";
 
 export type McpServerConfig =
   | { transport: "stdio"; stdio: StdioConfig }
@@ -34,7 +35,15 @@ export interface McpServerRow {
   createdAt: Date;
 }
 
-function readConfig(row: McpServerRecord): McpServerConfig | null {
+/** A row as stored, its JSON columns parsed (or not: the schemas below decide). */
+type StoredServer = Omit<McpServerRecord, "config" | "secrets" | "seenTools" | "approvedTools"> & {
+  config: unknown;
+  secrets: unknown;
+  seenTools: unknown;
+  approvedTools: unknown;
+};
+
+function readConfig(row: StoredServer): McpServerConfig | null {
   if (row.transport === "stdio") {
     const parsed = stdioConfigSchema.safeParse(row.config);
     return parsed.success ? { transport: "stdio", stdio: parsed.data } : null;
@@ -46,7 +55,7 @@ function readConfig(row: McpServerRecord): McpServerConfig | null {
   return null;
 }
 
-function readRow(row: McpServerRecord): McpServerRow {
+function readRow(row: StoredServer): McpServerRow {
   const seen = mcpToolListSchema.safeParse(row.seenTools);
   const approved = mcpToolListSchema.safeParse(row.approvedTools);
   const secrets = headerSecretsSchema.safeParse(row.secrets ?? {});
@@ -72,9 +81,39 @@ function configJson(config: McpServerConfig): Prisma.InputJsonValue {
   return json(config.transport === "stdio" ? config.stdio : config.http);
 }
 
+const SERVER_ROW = {
+  name: "string",
+  transport: "string",
+  config: "string",
+  secrets: "string?",
+  enabled: "bool",
+  seenTools: "string?",
+  seenSha256: "string?",
+  approvedTools: "string?",
+  approvedSha256: "string?",
+  approvedBy: "string?",
+  approvedAt: "datetime?",
+  error: "string?",
+  createdAt: "datetime",
+  updatedAt: "datetime",
+} as const satisfies Shape;
+
+/** Every server, by name. Through the driver: every agent turn start reads them. */
 export async function listMcpServers(): Promise<McpServerRow[]> {
-  const rows = await db().mcpServer.findMany({ orderBy: { name: "asc" } });
-  return rows.map(readRow);
+  const rows = await selectRows(
+    SERVER_ROW,
+    sql`SELECT ${columns(SERVER_ROW)} FROM "McpServer" ORDER BY "name"`,
+  );
+  const parsed = (text: string | null) => (text === null ? null : parseStoredJson(text));
+  return rows.map((row) =>
+    readRow({
+      ...row,
+      config: parseStoredJson(row.config),
+      secrets: parsed(row.secrets),
+      seenTools: parsed(row.seenTools),
+      approvedTools: parsed(row.approvedTools),
+    }),
+  );
 }
 
 export async function findMcpServer(name: string): Promise<McpServerRow | null> {

@@ -1,7 +1,8 @@
 import { db, type Prisma } from "../client";
 import type { Message, Part } from "../generated/sqlite/client";
 import { parsePart, type StoredPart } from "../schemas/parts";
-import { type Column, newRowId, writeRows } from "./insert-rows";
+import { columns, parseStoredJson, type Shape, selectRows, sql } from "./driver-sql";
+import { type Column, newRowId, type RowsWrite, writeRows } from "./insert-rows";
 
 /** A part row with its JSON read. */
 export interface PartRow extends Omit<Part, "data"> {
@@ -32,10 +33,10 @@ export function createMessage(data: {
 }
 
 /**
- * A turn's row and the user's message that opens it, written together or not at all. The ids are
- * made here, so one transaction of plain INSERTs does it (BEGIN, one per row, COMMIT) where the
- * turn's INSERT and a nested create (INSERT, INSERT, a SELECT to read it back, COMMIT) were five
- * statements on every turn start.
+ * A turn's row and the user's message that opens it, written together or not at all: one
+ * transaction of INSERTs through the driver (lib/db/queries/driver-sql.ts), with the ids and the
+ * defaults Prisma would have filled in made here. Prisma's nested create was five statements on
+ * every turn start, then its `$transaction` of creates 2–3 ms of CPU in its client.
  */
 export async function openTurnWithMessage(
   sessionId: string,
@@ -43,15 +44,46 @@ export async function openTurnWithMessage(
 ): Promise<{ turnId: string; messageId: string }> {
   const turnId = newRowId();
   const messageId = newRowId();
-  const select = { id: true } as const;
-  await db().$transaction([
-    db().turn.create({ data: { id: turnId, sessionId }, select }),
-    db().message.create({ data: { id: messageId, sessionId, turnId, role: "user" }, select }),
-    ...parts.map((p, idx) =>
-      db().part.create({ data: { messageId, idx, type: p.type, data: json(p) }, select }),
-    ),
-  ]);
+  const now = new Date();
+  await writeRows(
+    { table: "Turn", columns: TURN_COLUMNS, rows: [[turnId, sessionId, "running", 0, now]] },
+    { table: "Message", columns: MESSAGE_COLUMNS, rows: [[messageId, sessionId, turnId, "user", now]] },
+    ...partWrites(messageId, parts, now),
+  );
   return { turnId, messageId };
+}
+
+/** A turn's answer, empty until its parts are saved (lib/agent/turn/transcript.ts); returns its id. */
+export async function openAssistantMessage(sessionId: string, turnId: string): Promise<string> {
+  const id = newRowId();
+  await writeRows({
+    table: "Message",
+    columns: MESSAGE_COLUMNS,
+    rows: [[id, sessionId, turnId, "assistant", new Date()]],
+  });
+  return id;
+}
+
+const TURN_COLUMNS: readonly Column[] = [
+  ["id", "string"],
+  ["sessionId", "string"],
+  ["status", "string"],
+  ["steps", "int"],
+  ["startedAt", "datetime"],
+];
+
+const MESSAGE_COLUMNS: readonly Column[] = [
+  ["id", "string"],
+  ["sessionId", "string"],
+  ["turnId", "string"],
+  ["role", "string"],
+  ["createdAt", "datetime"],
+];
+
+function partWrites(messageId: string, parts: readonly StoredPart[], now: Date): RowsWrite[] {
+  if (parts.length === 0) return [];
+  const rows = parts.map((p, idx) => [newRowId(), messageId, idx, p.type, JSON.stringify(p), now, now]);
+  return [{ table: "Part", columns: PART_COLUMNS, rows }];
 }
 
 const PART_COLUMNS: readonly Column[] = [
@@ -86,14 +118,52 @@ function readParts(rows: Part[]): PartRow[] {
   });
 }
 
-/** The conversation: messages a person edited and resent or retried (and what followed) left out. */
+const MESSAGE_ROW = {
+  id: "string",
+  sessionId: "string",
+  turnId: "string?",
+  role: "string",
+  createdAt: "datetime",
+  supersededAt: "datetime?",
+} as const satisfies Shape;
+
+const PART_ROW = {
+  id: "string",
+  messageId: "string",
+  idx: "int",
+  type: "string",
+  data: "string",
+  createdAt: "datetime",
+  updatedAt: "datetime",
+} as const satisfies Shape;
+
+/**
+ * The conversation: messages a person edited and resent or retried (and what followed) left out.
+ * Read on every turn start, through the driver: the messages in the order Prisma's `findMany`
+ * read them (by time; SQLite's index keeps equal times in the order written), then their parts.
+ */
 export async function listMessages(sessionId: string): Promise<MessageRow[]> {
-  const rows = await db().message.findMany({
-    where: { sessionId, supersededAt: null },
-    orderBy: { createdAt: "asc" },
-    include: { parts: { orderBy: { idx: "asc" } } },
-  });
-  return rows.map((m) => ({ ...m, parts: readParts(m.parts) }));
+  const live = sql`"sessionId" = ${sessionId} AND "supersededAt" IS NULL`;
+  const [messages, parts] = await Promise.all([
+    selectRows(
+      MESSAGE_ROW,
+      sql`SELECT ${columns(MESSAGE_ROW)} FROM "Message" WHERE ${live} ORDER BY "createdAt"`,
+    ),
+    selectRows(
+      PART_ROW,
+      sql`SELECT ${columns(PART_ROW)} FROM "Part"
+        WHERE "messageId" IN (SELECT "id" FROM "Message" WHERE ${live}) ORDER BY "messageId", "idx"`,
+    ),
+  ]);
+  const byMessage = new Map<string, PartRow[]>();
+  for (const row of parts) {
+    const data = parsePart(parseStoredJson(row.data));
+    if (!data) continue;
+    const list = byMessage.get(row.messageId);
+    if (list) list.push({ ...row, data });
+    else byMessage.set(row.messageId, [{ ...row, data }]);
+  }
+  return messages.map((m) => ({ ...m, parts: byMessage.get(m.id) ?? [] }));
 }
 
 /** When the session's newest message was written (null without messages). */

@@ -1,5 +1,6 @@
 import { db } from "../client";
 import type { SessionStatus } from "../schemas/events";
+import { columns, execute, type RowOf, type Shape, selectRow, sql } from "./driver-sql";
 
 export function createSession(data: {
   title: string;
@@ -131,8 +132,34 @@ export function clearLease(id: string) {
   return db().session.updateMany({ where: { id }, data: { leaseOwner: null, leaseExpiresAt: null } });
 }
 
-export function findSession(id: string) {
-  return db().session.findUnique({ where: { id } });
+/** Every column of a session row, as Prisma's `Session` has them (sessions.test.ts checks it). */
+export const SESSION_ROW = {
+  id: "string",
+  kind: "string",
+  title: "string",
+  workspace: "string",
+  status: "string",
+  statusNote: "string?",
+  model: "string?",
+  inputTokens: "int",
+  outputTokens: "int",
+  costUsd: "float",
+  budgetUsd: "float?",
+  createdAt: "datetime",
+  updatedAt: "datetime",
+  endedAt: "datetime?",
+  leaseOwner: "string?",
+  leaseExpiresAt: "datetime?",
+  archivedAt: "datetime?",
+  forkedFrom: "string?",
+  worktreeOf: "string?",
+  branch: "string?",
+  tierOverride: "string",
+} as const satisfies Shape;
+
+/** A session's row, or null. Through the driver: every message sent reads it first. */
+export function findSession(id: string): Promise<RowOf<typeof SESSION_ROW> | null> {
+  return selectRow(SESSION_ROW, sql`SELECT ${columns(SESSION_ROW)} FROM "Session" WHERE "id" = ${id}`);
 }
 
 export async function sessionStatus(id: string): Promise<string | null> {
@@ -153,11 +180,19 @@ export function updateSessionRow(
   return db().session.update({ where: { id }, data });
 }
 
-export function setSessionStatus(id: string, status: SessionStatus, statusNote: string | null = null) {
-  return db().session.update({
-    where: { id },
-    data: { status, statusNote, ...(status === "ended" ? { endedAt: new Date() } : {}) },
-  });
+/** One UPDATE through the driver (every turn sets it twice); a session that is gone is an error, as before. */
+export async function setSessionStatus(
+  id: string,
+  status: SessionStatus,
+  statusNote: string | null = null,
+): Promise<void> {
+  const now = new Date();
+  const ended = status === "ended" ? sql`, "endedAt" = ${now}` : sql``;
+  const changed = await execute(
+    sql`UPDATE "Session" SET "status" = ${status}, "statusNote" = ${statusNote}, "updatedAt" = ${now}${ended}
+      WHERE "id" = ${id}`,
+  );
+  if (changed === 0) throw new Error(`No session ${id} to set ${status}.`);
 }
 
 export function addSessionUsage(

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { db, type Prisma } from "../client";
+import { list, selectRows, sql } from "./driver-sql";
 
 /**
  * Several settings' stored values, read in one statement: what a turn start needs was three reads
@@ -13,8 +14,21 @@ export interface SettingsSnapshot {
 }
 
 export async function readSettings(keys: readonly string[]): Promise<SettingsSnapshot> {
-  const rows = await db().setting.findMany({ where: { key: { in: [...keys] } } });
-  return { keys: new Set(keys), values: new Map(rows.map((row) => [row.key, row.value])) };
+  // through the driver: a turn start's first read (lib/db/queries/driver-sql.ts)
+  const rows = await selectRows(
+    { key: "string", value: "string" },
+    sql`SELECT "key", "value" FROM "Setting" WHERE "key" IN ${list(keys)}`,
+  );
+  const values = new Map<string, unknown>();
+  for (const row of rows) {
+    try {
+      values.set(row.key, JSON.parse(row.value));
+    } catch {
+      // as a value of the wrong shape (readSetting): the caller falls back to its default
+      console.error(`[ratchet] setting ${row.key} is not JSON and was ignored`);
+    }
+  }
+  return { keys: new Set(keys), values };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { db } from "../client";
 import type { SkillLoad, SkillVersion } from "../generated/sqlite/client";
+import { type Column, newRowId, writeRows } from "./insert-rows";
 
 export type { SkillLoad, SkillVersion };
 
@@ -91,16 +92,26 @@ export async function recordSkillLoads(
     trigger?: string | null;
   }[],
 ) {
-  const data = rows.map((r) => ({ ...r, trigger: r.trigger ?? null }));
-  const [only] = data;
-  if (!only) return { count: 0 };
-  // one row (a turn start's usual suggestion) as one INSERT: createMany wraps even one in a transaction
-  if (data.length === 1) {
-    await db().skillLoad.create({ data: only, select: { id: true } });
-    return { count: 1 };
-  }
-  return db().skillLoad.createMany({ data });
+  if (rows.length === 0) return { count: 0 };
+  // one multi-row INSERT through the driver, however many: a turn start records its suggestion
+  const now = new Date();
+  await writeRows({
+    table: "SkillLoad",
+    columns: SKILL_LOAD_COLUMNS,
+    rows: rows.map((r) => [newRowId(), r.skill, r.sessionId, r.turnId, r.kind, r.trigger ?? null, now]),
+  });
+  return { count: rows.length };
 }
+
+const SKILL_LOAD_COLUMNS: readonly Column[] = [
+  ["id", "string"],
+  ["skill", "string"],
+  ["sessionId", "string"],
+  ["turnId", "string"],
+  ["kind", "string"],
+  ["trigger", "string"],
+  ["createdAt", "datetime"],
+];
 
 export function listSkillLoadsSince(since: Date) {
   return db().skillLoad.findMany({

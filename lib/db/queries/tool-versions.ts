@@ -6,6 +6,7 @@ import {
   type ValidationReport,
   validationReportSchema,
 } from "../schemas/tools";
+import { columns, parseStoredJson, type Shape, selectRows, sql } from "./driver-sql";
 
 /**
  * A tool version with its JSON read. A manifest that is not in the stored shape reads as null (the
@@ -16,7 +17,12 @@ export interface ToolVersion extends Omit<ToolVersionRecord, "manifest" | "valid
   validation: ValidationReport | null;
 }
 
-function readVersion(row: ToolVersionRecord): ToolVersion {
+type StoredVersion = Omit<ToolVersionRecord, "manifest" | "validation"> & {
+  manifest: unknown;
+  validation: unknown;
+};
+
+function readVersion(row: StoredVersion): ToolVersion {
   const manifest = toolManifestSchema.safeParse(row.manifest);
   const validation = validationReportSchema.safeParse(row.validation);
   return {
@@ -130,8 +136,8 @@ export async function listTrialToolVersions(sessionId: string) {
   return newestPerName(rows).map(readVersion);
 }
 
-function newestPerName(rows: ToolVersionRecord[]): ToolVersionRecord[] {
-  const newest = new Map<string, ToolVersionRecord>();
+function newestPerName<R extends { name: string }>(rows: R[]): R[] {
+  const newest = new Map<string, R>();
   for (const row of rows) if (!newest.has(row.name)) newest.set(row.name, row);
   return [...newest.values()];
 }
@@ -141,16 +147,45 @@ function newestPerName(rows: ToolVersionRecord[]): ToolVersionRecord[] {
  * versions by name, as `listActiveToolVersions`, and the session's trials, as `listTrialToolVersions`.
  */
 export async function listCatalogToolVersions(sessionId: string) {
-  const rows = await db().toolVersion.findMany({
-    where: { OR: [{ status: "active" }, { sessionId, status: "proposed" }] },
-    orderBy: { version: "desc" },
-  });
+  // through the driver: read on every turn start (lib/db/queries/driver-sql.ts)
+  const stored = await selectRows(
+    TOOL_VERSION_ROW,
+    sql`SELECT ${columns(TOOL_VERSION_ROW)} FROM "ToolVersion"
+      WHERE "status" = 'active' OR ("sessionId" = ${sessionId} AND "status" = 'proposed')
+      ORDER BY "version" DESC`,
+  );
+  const rows = stored.map((row) => ({
+    ...row,
+    manifest: row.manifest === null ? null : parseStoredJson(row.manifest),
+    validation: parseStoredJson(row.validation),
+  }));
   const active = rows
     .filter((row) => row.status === "active")
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const trials = newestPerName(rows.filter((row) => row.status === "proposed"));
   return { active: active.map(readVersion), trials: trials.map(readVersion) };
 }
+
+/** Every column of a version, as Prisma's `ToolVersion` has them (JSON as its stored text). */
+const TOOL_VERSION_ROW = {
+  id: "string",
+  name: "string",
+  version: "int",
+  sha256: "string",
+  source: "string",
+  origin: "string",
+  status: "string",
+  description: "string",
+  manifest: "string?",
+  validation: "string",
+  reason: "string?",
+  parentId: "string?",
+  sessionId: "string?",
+  decidedBy: "string?",
+  decidedAt: "datetime?",
+  decisionReason: "string?",
+  createdAt: "datetime",
+} as const satisfies Shape;
 
 export interface Decision {
   by: string;

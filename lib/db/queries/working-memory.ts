@@ -1,7 +1,21 @@
 import { db } from "../client";
+import { columns, type RowOf, type Shape, selectRow, sql } from "./driver-sql";
 
-export function currentWorkingMemory() {
-  return db().workingMemory.findFirst({ orderBy: { version: "desc" } });
+const WORKING_MEMORY_ROW = {
+  id: "string",
+  version: "int",
+  content: "string",
+  source: "string",
+  runId: "string?",
+  createdAt: "datetime",
+} as const satisfies Shape;
+
+/** The newest version, or null. Through the driver: every turn start's prompt reads it. */
+export function currentWorkingMemory(): Promise<RowOf<typeof WORKING_MEMORY_ROW> | null> {
+  return selectRow(
+    WORKING_MEMORY_ROW,
+    sql`SELECT ${columns(WORKING_MEMORY_ROW)} FROM "WorkingMemory" ORDER BY "version" DESC LIMIT 1`,
+  );
 }
 
 export function findWorkingMemory(version: number) {
