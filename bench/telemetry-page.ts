@@ -3,7 +3,7 @@
  * 30-day range) at 1M tool calls, against the floor: the same aggregates as ONE hand-written SQL
  * statement on the raw driver (better-sqlite3 / pg) with the covering index, no Prisma, no cache.
  *
- *   node_modules/.bin/tsx --conditions=react-server bench/telemetry-page.ts [--calls 1000000] [--runs 9] [--db file:…]
+ *   node_modules/.bin/tsx --conditions=react-server bench/telemetry-page.ts [--calls 1000000] [--runs 9] [--db file:…] [--restart-only]
  *   node scripts/pg-cluster.mjs -- node_modules/.bin/tsx --conditions=react-server bench/telemetry-page.ts --pg
  *   … bench/telemetry-page.ts --db postgresql://…   (a database seeded with npm run seed:telemetry)
  *
@@ -124,6 +124,27 @@ const stats = (samples: Sample[]) => ({
   wall: summarize(samples.map((s) => s.wall)),
   cpu: summarize(samples.map((s) => s.cpu)),
 });
+
+// ---- --restart-only: the stored days as a server left them (one render stores them if missing),
+// then `runs` renders after a restart each and `runs` warm ones; no cold render, no floor. For
+// before/after runs on one database, alternating checkouts.
+if (argv.includes("--restart-only")) {
+  await telemetryOverview(range, { now });
+  const restarts: Sample[] = [];
+  const warms: Sample[] = [];
+  for (let i = 0; i < runs; i++) {
+    forgetRollupsInMemory();
+    restarts.push(await time(() => telemetryOverview(range, { now })));
+    warms.push(await time(() => telemetryOverview(range, { now })));
+  }
+  const [r, w] = [stats(restarts), stats(warms)];
+  console.log(
+    `${usePg ? "postgresql" : "sqlite"}, ${calls.toLocaleString()} calls: after a restart p50 ${round(r.wall.p50, 1)} ms (cpu ${round(r.cpu.p50, 1)}, min ${round(r.wall.min, 1)}, max ${round(r.wall.max, 1)}), warm p50 ${round(w.wall.p50, 1)} ms; load ${os.loadavg()[0]?.toFixed(2)}`,
+  );
+  writeResult("telemetry-page-restart", { calls, runs, appRestartMs: r, appWarmMs: w });
+  await db().$disconnect();
+  process.exit(0);
+}
 
 // ---- the app: cold, after a restart, then warm
 await resetTelemetryCache();

@@ -2,7 +2,8 @@ import { afterAll, describe, expect, expectTypeOf, it } from "vitest";
 import { openPrivateDatabase } from "@/lib/testing/private-database";
 import { db } from "../client";
 import type { Session, WorkingMemory } from "../generated/sqlite/client";
-import { columns, list, render, selectRow, selectRows, sql, trusted } from "./driver-sql";
+import { Prisma } from "../generated/sqlite/client";
+import { columns, fromPrisma, list, render, selectRow, selectRows, sql, trusted } from "./driver-sql";
 import { sessionCallHistory } from "./frictions";
 import { takeLearningsForPrompt } from "./learning-events";
 import { createMcpServer, findMcpServer, listMcpServers, recordSeenTools } from "./mcp-servers";
@@ -42,6 +43,15 @@ describe("statements built by the sql tag", () => {
       'SELECT "a" FROM "T" WHERE "a" = ? AND "b" = ? AND "c" IN (?, ?) AND "d" = ?',
     );
     expect(render(sql`"e" IN ${list([])}`, "sqlite")).toMatchObject({ sql: '"e" IN (NULL)', args: [] });
+  });
+
+  it("send a statement composed with Prisma.sql as Prisma would have: same text, same parameters", () => {
+    const inner = Prisma.sql`"b" = ${2} AND "c" IN (${Prisma.join(["x", "y"])})`;
+    const composed = Prisma.sql`SELECT 1 FROM "T" WHERE "a" = ${"one"} AND ${inner} AND "d" < ${new Date(0)}`;
+    const query = fromPrisma(composed);
+    expect(render(query, "postgres")).toMatchObject({ sql: composed.text, args: composed.values });
+    expect(render(query, "sqlite").sql).toBe(composed.sql);
+    expect(() => fromPrisma(Prisma.sql`SELECT ${BigInt(1)}`)).toThrow(/bigint cannot be bound/);
   });
 
   it.each(HOSTILE)("keep a hostile value a value: %j", async (value) => {

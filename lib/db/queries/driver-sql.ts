@@ -43,6 +43,20 @@ export function trusted(text: string): Sql {
   return new Sql([text], []);
 }
 
+/**
+ * A statement composed with Prisma's `Prisma.sql` (the telemetry statements, built from shared
+ * fragments), sent through the driver like the others. Its values were bound as parameters there
+ * too; one of a kind the drivers do not take is refused here.
+ */
+export function fromPrisma(query: { strings: readonly string[]; values: readonly unknown[] }): Sql {
+  const values = query.values.map((value): SqlValue => {
+    if (value === null || value instanceof Date) return value;
+    if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return value;
+    throw new Error(`a statement parameter of type ${typeof value} cannot be bound`);
+  });
+  return new Sql(query.strings, values);
+}
+
 /** The statement for the connected provider: `?` for SQLite, `$1…` for PostgreSQL. */
 export function render(query: Sql, provider: string): Query {
   const args: unknown[] = [];

@@ -2,6 +2,7 @@ import "server-only";
 import { env } from "@/lib/env";
 import { db } from "../client";
 import { Prisma } from "../generated/sqlite/client";
+import { columns, fromPrisma, type Shape, selectRows, sql } from "./driver-sql";
 import type { ToolCallRecord } from "./tool-calls";
 
 /**
@@ -60,9 +61,23 @@ function pinned(table: string, index: string): Prisma.Sql {
   return Prisma.raw(env().databaseProvider === "sqlite" ? `"${table}" INDEXED BY "${index}"` : `"${table}"`);
 }
 
-export function segmentRows(since: Date, until: Date): Promise<SegmentRow[]> {
+const SEGMENT_ROW = {
+  k: "string",
+  a: "string?",
+  b: "string?",
+  c: "string?",
+  x: "float?",
+  n: "float?",
+  m: "float?",
+  t: "string?",
+} as const satisfies Shape;
+
+/** Through the driver, as the telemetry page's other reads (docs/benchmarks.md §23). */
+export async function segmentRows(since: Date, until: Date): Promise<SegmentRow[]> {
   const ToolCall = pinned("ToolCall", "ToolCall_rollup_idx");
-  return db().$queryRaw<SegmentRow[]>`
+  const rows = await selectRows(
+    SEGMENT_ROW,
+    fromPrisma(Prisma.sql`
     SELECT 'g' AS k, "tool" AS a, "toolVersion" AS b, "errorClass" AS c,
            SUM(CASE WHEN "ok" THEN 1 ELSE 0 END) AS x, COUNT(*) AS n, CAST(NULL AS INTEGER) AS m,
            MAX("createdAt") AS t
@@ -86,22 +101,28 @@ export function segmentRows(since: Date, until: Date): Promise<SegmentRow[]> {
            CAST(NULL AS TIMESTAMP)
       FROM ${ToolCall} WHERE "createdAt" >= ${since} AND "createdAt" < ${until}
         AND "tool" = 'run_command' AND "commandKey" IS NULL
-      GROUP BY "inputSummary"`;
+      GROUP BY "inputSummary"`),
+  );
+  return rows.map((row) => ({ ...row, k: row.k as SegmentRow["k"] }));
 }
 
 /** The first call at or after `from` (an index seek), to skip days without calls. */
 export async function nextCallAt(from: Date): Promise<number | null> {
-  const rows = await db().$queryRaw<{ t: Date | string | null }[]>`
-    SELECT MIN("createdAt") AS t FROM "ToolCall" WHERE "createdAt" >= ${from}`;
+  const rows = await selectRows(
+    { t: "string?" },
+    sql`SELECT MIN("createdAt") AS t FROM "ToolCall" WHERE "createdAt" >= ${from}`,
+  );
   return epochOf(rows[0]?.t);
 }
 
 /** The first tool call or model step at or after `from` (epoch ms): the next day a rollup holds anything. */
 export async function nextActivityAt(from: Date): Promise<number | null> {
-  const rows = await db().$queryRaw<{ t: Date | string | null }[]>`
-    SELECT MIN("createdAt") AS t FROM "ToolCall" WHERE "createdAt" >= ${from}
+  const rows = await selectRows(
+    { t: "string?" },
+    sql`SELECT MIN("createdAt") AS t FROM "ToolCall" WHERE "createdAt" >= ${from}
     UNION ALL
-    SELECT MIN("createdAt") FROM "ModelStep" WHERE "createdAt" >= ${from}`;
+    SELECT MIN("createdAt") FROM "ModelStep" WHERE "createdAt" >= ${from}`,
+  );
   const times = rows.map((r) => epochOf(r.t)).filter((t): t is number => t !== null);
   return times.length ? Math.min(...times) : null;
 }
@@ -117,10 +138,12 @@ export interface ModelStepGroup {
 }
 
 export async function modelStepSegment(since: Date, until: Date): Promise<ModelStepGroup[]> {
-  const rows = await db().$queryRaw<{ tier: string | null; model: string; n: Num; i: Num; o: Num; c: Num }[]>`
-    SELECT "tier", "model", COUNT(*) AS n, SUM("inputTokens") AS i, SUM("outputTokens") AS o, SUM("costUsd") AS c
+  const rows = await selectRows(
+    { tier: "string?", model: "string", n: "float", i: "float?", o: "float?", c: "float?" },
+    sql`SELECT "tier", "model", COUNT(*) AS n, SUM("inputTokens") AS i, SUM("outputTokens") AS o, SUM("costUsd") AS c
       FROM "ModelStep" WHERE "createdAt" >= ${since} AND "createdAt" < ${until}
-     GROUP BY "tier", "model"`;
+     GROUP BY "tier", "model"`,
+  );
   // ordered here: the providers sort NULL differently, and a stored day must equal a live one
   const key = (r: { tier: string | null; model: string }) => `${r.tier ?? ""}\u0000${r.model}`;
   return rows
@@ -179,19 +202,21 @@ function recentFrom(rows: readonly { k: string; a: string | null; n: Num; y: Num
   };
 }
 
+const VERSION_ROW = {
+  id: "string",
+  name: "string",
+  version: "int",
+  status: "string",
+  origin: "string",
+  parentId: "string?",
+  createdAt: "datetime",
+} as const satisfies Shape;
+
 export function listToolVersionsForTelemetry() {
-  return db().toolVersion.findMany({
-    select: {
-      id: true,
-      name: true,
-      version: true,
-      status: true,
-      origin: true,
-      parentId: true,
-      createdAt: true,
-    },
-    orderBy: [{ name: "asc" }, { version: "asc" }],
-  });
+  return selectRows(
+    VERSION_ROW,
+    sql`SELECT ${columns(VERSION_ROW)} FROM "ToolVersion" ORDER BY "name", "version"`,
+  );
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -208,6 +233,18 @@ export interface LearningRows {
   workingMemory: { version: number; createdAt: Date; content: string } | null;
   recent: RecentSessions;
 }
+
+/** The learning statement's columns: every branch fills the ones it needs, NULL the rest. */
+const SMALL_ROW = {
+  k: "string",
+  d: "string?",
+  a: "string?",
+  b: "string?",
+  n: "float?",
+  x: "float?",
+  z: "float?",
+  y: "float?",
+} as const satisfies Shape;
 
 interface SmallRow {
   k: string;
@@ -318,7 +355,10 @@ export async function learningRows(
     : Prisma.sql`SELECT 'tu', ${dayOf(`"startedAt"`)}, ${text}, ${text}, COUNT(*), ${big}, ${big}, ${dbl}
       FROM "Turn" WHERE "status" = 'completed' AND "startedAt" >= ${since} AND "startedAt" < ${until}
      GROUP BY ${dayOf(`"startedAt"`)}`;
-  const rows = await db().$queryRaw<SmallRow[]>`
+  // through the driver (docs/benchmarks.md §23): a start's first render waits for it
+  const rows: SmallRow[] = await selectRows(
+    SMALL_ROW,
+    fromPrisma(Prisma.sql`
     WITH RECURSIVE ${pairsSql("sk", skills, "skill", "kind")}, ${pairsSql("fr", frictions, "outcome", "kind")}
     ${days ? Prisma.sql`, tud(d, f, t) AS (VALUES ${days}), ${valuesSql("le", events, "source")}` : Prisma.empty}
     ${learned}
@@ -362,7 +402,8 @@ export async function learningRows(
      GROUP BY tc."tool"
     UNION ALL
     SELECT 'rs', ${text}, ${text}, ${text}, COUNT(*), ${big}, ${big}, MIN(${epochMs(`rs."createdAt"`)})
-      FROM (${recentSessionsSql(recentSessions, recentBefore)}) rs`;
+      FROM (${recentSessionsSql(recentSessions, recentBefore)}) rs`),
+  );
   // a day, pair or group without rows in the range is counted as 0 now: left out, as GROUP BY did
   const counted = new Set(["le", "tu", "fr", "sk"]);
   const of = (k: string) => rows.filter((r) => r.k === k && (!counted.has(k) || num(r.n) > 0));
