@@ -33,9 +33,11 @@ test("after a passing and a failing command, Telemetry shows both, draws its cha
   authed: page,
 }) => {
   mkdirSync(SHOTS, { recursive: true });
-  // other specs share this server's database: exact figures are checked over this test's own window
-  const since = new Date(Date.now() - 1000).toISOString();
+  // other specs share this server's database: exact figures are checked over this test's own window,
+  // from the moment this session exists (the previous spec's last call, a command it stopped, is
+  // recorded a moment before: a window opened a second earlier counted it)
   await newSession(page, "telemetry");
+  const since = new Date().toISOString();
   await send(page, "[[cmd: true]] [[cmd: false]] [[text: telemetry-turn-done]]");
   await expect.poll(() => terminalText(page)).toContain("telemetry-turn-done");
   await expect(page.getByTestId("session-status")).toHaveText("idle");
