@@ -16,6 +16,11 @@ const EVENT_COLUMNS: readonly Column[] = [
   ["createdAt", "datetime"],
 ];
 
+/** An event's `data` column: the JSON of its fields but seq, type and time (they have columns). */
+export function eventData({ seq: _seq, type: _type, at: _at, ...data }: SessionEvent): string {
+  return JSON.stringify(data);
+}
+
 /**
  * Rows per INSERT statement: 6 parameters each stays far below SQLite's 32,766 and PostgreSQL's
  * 65,535 parameters a statement. A batch of the event log (lib/events/log.ts) is at most 1 MiB of
@@ -28,16 +33,21 @@ export const EVENT_ROWS_PER_STATEMENT = 1000;
  * transaction around a single statement (one round trip fewer per append, the hot path of every
  * turn), and written by the driver itself (writeRows): no Prisma row objects per event and no
  * copies of a flood's output in Prisma's arguments.
+ * `data` is each event's `eventData`, when the caller made it already.
  * Throws `SeqTakenError` when another writer has taken one of the seqs.
  */
-export async function insertEvents(sessionId: string, events: SessionEvent[]): Promise<void> {
-  const rows = events.map(({ seq, type, at, ...data }) => [
+export async function insertEvents(
+  sessionId: string,
+  events: readonly SessionEvent[],
+  data: readonly string[] = events.map(eventData),
+): Promise<void> {
+  const rows = events.map((event, i) => [
     newRowId(),
     sessionId,
-    seq,
-    type,
-    JSON.stringify(data),
-    new Date(at),
+    event.seq,
+    event.type,
+    data[i] ?? eventData(event),
+    new Date(event.at),
   ]);
   try {
     await writeRows({
