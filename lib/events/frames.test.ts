@@ -1,9 +1,10 @@
 import { Session } from "node:inspector/promises";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { eventData } from "@/lib/db/queries/events";
+import { eventData, listEventsAfter, listStreamedEventsAfter } from "@/lib/db/queries/events";
+import { writeRows } from "@/lib/db/queries/insert-rows";
 import { createSession } from "@/lib/db/queries/sessions";
 import { subscribe } from "./bus";
-import { frame, rememberWritten, sharedFrame } from "./frames";
+import { frame, rememberWritten, sharedFrame, storedFrame } from "./frames";
 import { appendEvent, drainEvents } from "./log";
 import type { SessionEvent, SessionEventBody } from "./types";
 
@@ -120,5 +121,51 @@ describe("event-stream frames", () => {
     // the row's JSON (1.5 bytes a byte of "y\n") and its flat copy the driver binds; serializing
     // each frame again and flattening it to encode it cost 3 bytes more
     expect(allocated / output).toBeLessThan(4.5);
+  });
+
+  it("replays a row's text as it is only when it says exactly what the checked event says", async () => {
+    const { id } = await createSession({ title: "replay", workspace: "/tmp", budgetUsd: null, model: "m" });
+    // rows written past the app (by hand, by another version, by anyone with the database file)
+    const ROWS: [type: string, data: string, usable: "yes" | "no" | "either"][] = [
+      [
+        "tool-output",
+        eventData(liveEvent({ type: "tool-output", callId: "c1", chunk: HOSTILE[4] ?? "" }, 0)),
+        "yes",
+      ],
+      ["text-delta", JSON.stringify({ text: "hi", html: "<script>" }), "no"],
+      ["text-delta", JSON.stringify({ text: "hi", seq: 999 }), "no"],
+      ["text-delta", JSON.stringify({ text: "hi", at: "2001-01-01T00:00:00.000Z" }), "no"],
+      ["text-delta", JSON.stringify({ text: "hi", type: "notice" }), "no"],
+      ["text-delta", '{"text":"hi","__proto__":{"x":1}}', "no"],
+      ["text-delta", JSON.stringify({ text: 5 }), "no"],
+      ["run-this", JSON.stringify({ command: "rm -rf /" }), "no"],
+      [
+        "tool-call",
+        JSON.stringify({ callId: "c", tool: "t", input: { a: [1, { b: null }] }, summary: "s" }),
+        "yes",
+      ],
+      // PostgreSQL keeps jsonb without this whitespace; SQLite keeps the text, which would end the frame early
+      ["text-delta", '{"text":\n"data: {}"}\r\n', "either"],
+    ];
+    await writeRows({
+      table: "Event",
+      columns: [
+        ["id", "string"],
+        ["sessionId", "string"],
+        ["seq", "int"],
+        ["type", "string"],
+        ["data", "string"],
+        ["createdAt", "datetime"],
+      ],
+      rows: ROWS.map(([type, data], i) => [`row-${id}-${i}`, id, i + 1, type, data, new Date(at)]),
+    });
+    const checked = await listEventsAfter(id, 0, 100);
+    const streamed = await listStreamedEventsAfter(id, 0, 100);
+    expect(streamed.map((s) => s.event)).toEqual(checked);
+    streamed.forEach(({ event, data }, i) => {
+      const usable = ROWS[i]?.[2];
+      if (usable !== "either") expect(data !== null).toBe(usable === "yes");
+      expect(parseFrame(storedFrame(event, data))).toEqual({ id: String(i + 1), data: event });
+    });
   });
 });

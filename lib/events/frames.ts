@@ -29,8 +29,9 @@ export function frame(event: SessionEvent): Uint8Array {
 
 /**
  * `id: <seq>\ndata: {"seq":…,"at":…,"type":…,<the row's fields>}\n\n`: the same object as `frame`
- * gives (its keys in another order), encoded piece by piece. `data` is what eventData made of this
- * event: a JSON object without seq, type and at, so no key is there twice.
+ * gives (its keys in another order), encoded piece by piece. `data` is the JSON of this event's
+ * fields but seq, type and at on one line: what eventData made of it, or a row's text checked to
+ * say exactly that (listStreamedEventsAfter), so no key is there twice and the frame ends where it should.
  */
 function frameFromData(event: SessionEvent, data: string): Uint8Array {
   if (!data.startsWith("{") || !data.endsWith("}")) return frame(event);
@@ -45,6 +46,11 @@ function frameFromData(event: SessionEvent, data: string): Uint8Array {
   encoder.encodeInto(fields, bytes.subarray(headBytes));
   encoder.encodeInto("\n\n", bytes.subarray(headBytes + fieldBytes));
   return bytes;
+}
+
+/** A replayed event's frame: of its row's text when the read found that text usable, else serialized. */
+export function storedFrame(event: SessionEvent, data: string | null): Uint8Array {
+  return data === null ? frame(event) : frameFromData(event, data);
 }
 
 /** A live event's frame, made once for all of its viewers. */

@@ -1,7 +1,7 @@
-import { listEventsAfter } from "@/lib/db/queries/events";
+import { listStreamedEventsAfter } from "@/lib/db/queries/events";
 import { subscribe } from "./bus";
 import { listenForEvents } from "./fanout";
-import { frame, sharedFrame } from "./frames";
+import { sharedFrame, storedFrame } from "./frames";
 
 /** Most events read from the table per pull. */
 export const REPLAY_PAGE = 250;
@@ -99,14 +99,14 @@ export function sessionEventStream(
         try {
           while (behind && !closed) {
             const limit = pageSize;
-            const page = await listEventsAfter(sessionId, last, limit);
+            const page = await listStreamedEventsAfter(sessionId, last, limit);
             if (closed) return;
             let bytes = 0;
-            for (const event of page) {
+            for (const { event, data } of page) {
               if (event.seq <= last) continue;
               last = event.seq;
               newest = Math.max(newest, event.seq);
-              const encoded = frame(event);
+              const encoded = storedFrame(event, data);
               bytes += encoded.byteLength;
               controller.enqueue(encoded);
             }
