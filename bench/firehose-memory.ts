@@ -3,7 +3,7 @@
  * cap kills it costs the server in resident memory, on its way through the event log, the database,
  * the live event stream and the transcript.
  *
- *   node_modules/.bin/tsx bench/firehose-memory.ts [--rounds 3] [--viewers 1] [--stalled-viewers 0] [--kinds zeros,yes,base64] [--settle-seconds 10] [--gc] [--profile] [--poll-session]
+ *   node_modules/.bin/tsx bench/firehose-memory.ts [--rounds 3] [--viewers 1] [--stalled-viewers 0] [--kinds zeros,yes,base64] [--settle-seconds 10] [--gc] [--profile] [--allocated] [--poll-session]
  *
  * Needs the production build (.next). For each round and kind, starts the app on a free loopback
  * port with a private data dir and the scripted model (e2e/support/fake-llm.ts), warms it up with
@@ -20,7 +20,8 @@
  * `--gc` tells what the run left behind from what was garbage not yet collected: the server starts
  * with its inspector armed, and a full GC runs before the turn and after the settle time, each
  * followed by the RSS and the JS heap in use. `--profile` (implies `--gc`) prints where the objects that
- * the turn promoted to the old generation were allocated (the server's sampling heap profiler).
+ * the turn promoted to the old generation were allocated (the server's sampling heap profiler);
+ * `--allocated` where everything the turn allocated was, collected by scavenges or not.
  * Not part of CI. Writes bench/results/firehose-memory.json.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -40,7 +41,12 @@ import {
 } from "../e2e/support/security";
 import { type AppServer, startServer } from "../e2e/support/server";
 import { freePort } from "./support/app";
-import { PROMOTED_SAMPLING, printPromoted, type SampleNode } from "./support/heap-profile";
+import {
+  ALLOCATED_SAMPLING,
+  PROMOTED_SAMPLING,
+  printPromoted,
+  type SampleNode,
+} from "./support/heap-profile";
 import { Inspector, inspectableEnv } from "./support/inspector";
 import { deadline, ROOT, round, writeResult } from "./support/stats";
 
@@ -60,6 +66,7 @@ const { values } = parseArgs({
     "settle-seconds": { type: "string", default: "10" },
     gc: { type: "boolean", default: false },
     profile: { type: "boolean", default: false },
+    allocated: { type: "boolean", default: false },
     "poll-session": { type: "boolean", default: false },
   },
 });
@@ -69,7 +76,9 @@ const STALLED = Math.max(0, Number.parseInt(values["stalled-viewers"], 10));
 const SETTLE_MS = Math.max(0, Number.parseFloat(values["settle-seconds"])) * 1000;
 const KINDS = values.kinds.split(",").filter((k) => k in COMMANDS);
 /** --profile: the server's sampling heap profiler runs through the turn (it needs the inspector too). */
-const PROFILE = values.profile;
+const PROFILE = values.profile || values.allocated;
+/** --allocated: the profile keeps what scavenges collected too (all the turn allocated on the JS heap). */
+const SAMPLING = values.allocated ? ALLOCATED_SAMPLING : PROMOTED_SAMPLING;
 const GC = values.gc || PROFILE;
 /**
  * How the end of the turn is awaited: by default the session list's status (a few hundred bytes);
@@ -206,6 +215,20 @@ async function collected(): Promise<{ rss: number; heap: number; heapTotal: numb
   return { rss: memory.rss, heap: memory.heapUsed, heapTotal: memory.heapTotal, external: memory.external };
 }
 
+/** The heap spaces whose reserved size changed by 1 MiB or more, as `name +n`. */
+function grownSpaces(
+  before: Record<string, number> | null | undefined,
+  after: Record<string, number> | null | undefined,
+): string {
+  if (!before || !after) return "spaces unknown";
+  const grown = Object.entries(after)
+    .map(([name, mib]): [string, number] => [name, round(mib - (before[name] ?? 0), 1)])
+    .filter(([, delta]) => Math.abs(delta) >= 1);
+  return (
+    grown.map(([name, delta]) => `${name} ${delta > 0 ? "+" : ""}${delta}`).join(", ") || "no space grew"
+  );
+}
+
 async function runOnce(api: Api, pid: number, kind: string, n: number): Promise<Run> {
   const id = await createSession(api, `firehose ${kind} ${n}`);
   const viewers = Array.from({ length: VIEWERS }, () => view(app?.url ?? "", auth, id, 120_000));
@@ -213,24 +236,30 @@ async function runOnce(api: Api, pid: number, kind: string, n: number): Promise<
   await sleep(300); // the readers are live before the turn starts
   llm?.reset();
   const gcBefore = GC ? await collected() : undefined;
+  const spacesBefore = GC ? await inspector?.heapSpaces() : null;
   const before = statusKiB(pid, "VmRSS");
   resetPeak(pid);
   let treePeak = treeKiB(pid);
   const sampler = setInterval(() => {
     treePeak = Math.max(treePeak, treeKiB(pid));
   }, SAMPLE_MS);
-  if (PROFILE) await inspector?.send("HeapProfiler.startSampling", PROMOTED_SAMPLING);
+  if (PROFILE) await inspector?.send("HeapProfiler.startSampling", SAMPLING);
   const started = performance.now();
   const sent = await api.post(`/api/sessions/${id}/messages`, { text: `[[cmd: ${COMMANDS[kind]}]]` });
   if (sent.status !== 202) throw new Error(`send: ${sent.status} ${sent.text}`);
   await (POLL_SESSION ? waitForIdle(api, id, 120_000) : waitForListedIdle(api, id, 120_000));
   const turnMs = performance.now() - started;
   const rightAfter = statusKiB(pid, "VmRSS");
+  // where the memory is while the flood's garbage is still there: the JS heap's reserved pages
+  // (the young generation grown under the flood) or outside it (buffers, the allocator's arenas)
+  const atEnd = GC ? await inspector?.memory() : undefined;
+  const spacesAtEnd = GC ? await inspector?.heapSpaces() : null;
   if (PROFILE && inspector) {
     const { profile } = await inspector.send<{ profile: { head: SampleNode } }>("HeapProfiler.stopSampling");
-    console.log(`firehose-memory: ${kind} #${n}: what the turn promoted`);
+    const what = values.allocated ? "allocated" : "promoted";
+    console.log(`firehose-memory: ${kind} #${n}: what the turn ${what}`);
     // a production build's frames are chunks, not app paths: the innermost frames say more
-    printPromoted(profile, 25, 4);
+    printPromoted(profile, 25, 4, what);
   }
   const seen = await Promise.all(viewers);
   await sleep(SETTLE_MS);
@@ -268,11 +297,14 @@ async function runOnce(api: Api, pid: number, kind: string, n: number): Promise<
         }
       : {}),
   };
+  const atEndText = atEnd
+    ? `; at the end, before any GC: JS heap ${atEnd.heapUsed} MiB of ${atEnd.heapTotal} reserved (${grownSpaces(spacesBefore, spacesAtEnd)}), external ${atEnd.external} MiB`
+    : "";
   const afterGc = run.gc
     ? `; after a full GC: RSS ${run.gc.beforeRssMiB} → ${run.gc.afterRssMiB} MiB, JS heap ${run.gc.beforeHeapMiB} → ${run.gc.afterHeapMiB} MiB (reserved ${run.gc.beforeHeapTotalMiB} → ${run.gc.afterHeapTotalMiB}), external ${run.gc.beforeExternalMiB} → ${run.gc.afterExternalMiB} MiB`
     : "";
   console.log(
-    `firehose-memory: ${kind} #${n}: before ${run.beforeMiB} MiB, peak ${run.peakMiB} (+${run.costMiB}), right after ${run.rightAfterMiB}, ${SETTLE_MS / 1000} s later ${run.settledMiB}${afterGc}; turn ${run.turnMs} ms, SSE ${run.streamedMiB} MiB in ${run.toolOutputFrames} tool-output frames${run.capped ? "" : ", NOT CAPPED"}`,
+    `firehose-memory: ${kind} #${n}: before ${run.beforeMiB} MiB, peak ${run.peakMiB} (+${run.costMiB}), right after ${run.rightAfterMiB}, ${SETTLE_MS / 1000} s later ${run.settledMiB}${atEndText}${afterGc}; turn ${run.turnMs} ms, SSE ${run.streamedMiB} MiB in ${run.toolOutputFrames} tool-output frames${run.capped ? "" : ", NOT CAPPED"}`,
   );
   return run;
 }

@@ -5,11 +5,13 @@
  * through a production server, here in seconds and with the GC's own account of it, so each stage's
  * share of the garbage can be tried in isolation.
  *
- *   node --expose-gc --conditions=react-server --import tsx bench/flood-path.ts [--command yes] [--rounds 3] [--viewers 1]
+ *   node --expose-gc --conditions=react-server --import tsx bench/flood-path.ts [--command yes] [--rounds 3] [--viewers 1] [--profile | --allocated] [--depth 0]
  *
  * Per round: the RSS before (after a full GC), its peak during the flood (VmHWM, reset before),
  * the scavenges and mark-compacts the flood caused and the old space's growth across it (what a
  * scavenge promoted: the part that raises RSS), the bytes every viewer read, and the time.
+ * `--profile`: where what the flood promoted was allocated; `--allocated`: where everything it
+ * allocated was, scavenged or not (by the innermost `--depth` frames when given).
  * Not part of CI. Writes bench/results/flood-path.json.
  */
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -19,7 +21,7 @@ import path from "node:path";
 import { PerformanceObserver } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import v8 from "node:v8";
-import { PROMOTED_SAMPLING, printPromoted } from "./support/heap-profile";
+import { ALLOCATED_SAMPLING, PROMOTED_SAMPLING, printPromoted } from "./support/heap-profile";
 import { round, writeResult } from "./support/stats";
 
 const { values } = parseArgs({
@@ -28,6 +30,8 @@ const { values } = parseArgs({
     rounds: { type: "string", default: "3" },
     viewers: { type: "string", default: "1" },
     profile: { type: "boolean", default: false },
+    allocated: { type: "boolean", default: false },
+    depth: { type: "string", default: "0" },
   },
 });
 const ROUNDS = Math.max(1, Number.parseInt(values.rounds, 10));
@@ -132,10 +136,11 @@ async function once(n: number): Promise<Round> {
     }
   });
   observer.observe({ entryTypes: ["gc"] });
-  const profiler = values.profile && n > 0 ? new Session() : null;
+  const profiler = (values.profile || values.allocated) && n > 0 ? new Session() : null;
   if (profiler) {
     profiler.connect();
-    await profiler.post("HeapProfiler.startSampling", PROMOTED_SAMPLING);
+    const sampling = values.allocated ? ALLOCATED_SAMPLING : PROMOTED_SAMPLING;
+    await profiler.post("HeapProfiler.startSampling", sampling);
   }
   const started = performance.now();
   const result = await runProcess({
@@ -151,7 +156,8 @@ async function once(n: number): Promise<Round> {
   const oldAfter = oldSpaceUsed();
   if (profiler) {
     const { profile } = await profiler.post("HeapProfiler.stopSampling");
-    printPromoted(profile);
+    const what = values.allocated ? "allocated" : "promoted";
+    printPromoted(profile, 30, Number.parseInt(values.depth, 10), what);
     profiler.disconnect();
   }
   stopViewers();

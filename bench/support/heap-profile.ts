@@ -12,6 +12,13 @@ export const PROMOTED_SAMPLING = {
   includeObjectsCollectedByMinorGC: false,
 };
 
+/**
+ * The same with the objects scavenges collected kept too: everything allocated, short-lived or not.
+ * The young generation grows with the allocation rate, so this is what the peak follows once little
+ * is promoted (docs/benchmarks.md §19).
+ */
+export const ALLOCATED_SAMPLING = { ...PROMOTED_SAMPLING, includeObjectsCollectedByMinorGC: true };
+
 export interface SampleNode {
   callFrame: { functionName: string; url: string; lineNumber: number };
   selfSize: number;
@@ -49,10 +56,10 @@ export function promotedByFrame(profile: { head: SampleNode }, depth = 0): [stri
   return [...byFrame].sort((a, b) => b[1] - a[1]);
 }
 
-export function printPromoted(profile: { head: SampleNode }, top = 25, depth = 0): void {
+export function printPromoted(profile: { head: SampleNode }, top = 25, depth = 0, what = "promoted"): void {
   const frames = promotedByFrame(profile, depth);
   const total = frames.reduce((sum, [, bytes]) => sum + bytes, 0);
-  console.log(`promoted (sampled): ${mib(total)} MiB`);
+  console.log(`${what} (sampled): ${mib(total)} MiB`);
   for (const [key, bytes] of frames.slice(0, top))
     if (bytes >= 2 ** 17) console.log(`  ${mib(bytes).toFixed(1).padStart(6)} MiB  ${key}`);
 }

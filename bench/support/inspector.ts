@@ -86,6 +86,19 @@ export class Inspector {
   }
 
   /**
+   * The JS heap's spaces, committed (reserved) MiB each, without a GC: where the heap grew, the
+   * young generation (new_space, new_large_object_space) or the old one. Null where the server's
+   * main module cannot load node:v8.
+   */
+  async heapSpaces(): Promise<Record<string, number> | null> {
+    const spaces = await this.evaluate<{ space_name: string; physical_space_size: number }[] | null>(
+      `process.mainModule?.require("v8").getHeapSpaceStatistics() ?? null`,
+    );
+    if (!spaces) return null;
+    return Object.fromEntries(spaces.map((s) => [s.space_name, round(s.physical_space_size / 2 ** 20, 1)]));
+  }
+
+  /**
    * Sizes of the server's process-wide state (lib/process-state.ts), by name: maps, sets and arrays,
    * the number of events an emitter listens to, and for other objects the sizes of the collections
    * they hold.

@@ -1,4 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import MEMORY from "../../scripts/server-memory.json";
 import { E2E } from "./constants";
 
 export interface AppServer {
@@ -22,6 +23,17 @@ function exited(child: ChildProcess): Promise<void> {
   });
 }
 
+/**
+ * The server's memory settings as scripts/start.mjs gives them (see there), so tests and benches
+ * see what users run: each only where the environment has none, the given NODE_OPTIONS after ours.
+ */
+function memoryEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(MEMORY.env)) if (!env[name]) out[name] = value;
+  out.NODE_OPTIONS = [MEMORY.nodeOptions, env.NODE_OPTIONS].filter(Boolean).join(" ");
+  return out;
+}
+
 /** Starts a private app server (built app, migrated private database) and waits for its login link. */
 export async function startServer(opts: {
   port: number;
@@ -37,12 +49,14 @@ export async function startServer(opts: {
   host?: string;
 }): Promise<AppServer> {
   const host = opts.host ?? "127.0.0.1";
-  const env = {
+  const given = {
     ...process.env,
     ...E2E.serverEnv({ port: opts.port, dataDir: opts.dataDir }),
     HOST: host,
     ...opts.env,
   };
+  // scripts/start.mjs adds them itself
+  const env = opts.launcher === "npm-start" ? given : { ...given, ...memoryEnv(given) };
   const viaScript = opts.launcher === "npm-start";
   if (!viaScript) execFileSync(process.execPath, ["scripts/migrate.mjs"], { env, stdio: "pipe" });
   const [command, args]: [string, string[]] = viaScript

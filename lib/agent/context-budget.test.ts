@@ -1,6 +1,6 @@
 import type { ModelMessage } from "ai";
-import { describe, expect, it } from "vitest";
-import { estimateTokens, fitToBudget } from "./context-budget";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { estimateTokens, fitToBudget, jsonLength } from "./context-budget";
 
 function turn(n: number, outputSize: number): ModelMessage[] {
   return [
@@ -55,5 +55,58 @@ describe("fitToBudget", () => {
     expect(String(first?.content)).toContain("summarized to fit the context window");
     expect(String(first?.content)).toContain("User asked: task 0");
     expect(fit.messages.slice(-4)).toEqual(turn(39, 100));
+  });
+});
+
+describe("jsonLength", () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  const VALUES: [string, unknown][] = [
+    ["plain text", "hello"],
+    ["every escape", 'q" b\\ \b\t\n\f\r \u0000\u0001\u001f \u007f'],
+    ["unicode", "é ✓ \u2028\u2029 🦀"],
+    ["lone surrogates", "\ud800 x \udfff \ud83e"],
+    ["a pair split by the end", "abc\ud83e"],
+    ["numbers", [0, -0, 1.5, -2e-7, 1e21, Number.NaN, Number.POSITIVE_INFINITY, 123456789]],
+    ["literals", [true, false, null]],
+    ["skipped items", [undefined, () => 1, Symbol("s"), 1]],
+    ["holes", Object.assign(new Array(3), { 1: "x" })],
+    ["skipped fields", { a: undefined, b: () => 1, c: Symbol("s"), d: 1, 'k"ey': "v" }],
+    ["empty ones", [[], {}, ""]],
+    ["a Date", { at: new Date("2026-12-06T12:00:00.000Z") }],
+    ["bytes", { data: new Uint8Array([1, 2, 3]) }],
+    ["an object with toJSON", { x: { toJSON: () => "short" } }],
+    [
+      "a class instance",
+      {
+        x: new (class {
+          y = 1;
+        })(),
+      },
+    ],
+    ["a null-prototype object", Object.assign(Object.create(null), { a: 1 })],
+    ["a conversation", turn(1, 100)],
+    [
+      "a flood's output",
+      turn(2, 0).map((m) => (m.role === "tool" ? { ...m, content: "y\n".repeat(50_000) } : m)),
+    ],
+  ];
+
+  it.each(VALUES)("is the length of the JSON of %s", (_, value) => {
+    expect(jsonLength(value)).toBe(JSON.stringify(value).length);
+  });
+
+  it("does not serialize plain data to measure it", () => {
+    const messages = turn(1, 100_000);
+    const stringify = vi.spyOn(JSON, "stringify");
+    const tokens = messages.map((m) => estimateTokens(m.content));
+    expect(stringify).not.toHaveBeenCalled();
+    stringify.mockRestore();
+    // the estimate it always was: the JSON's length (a string's own) in fours
+    const serialized = (content: unknown) =>
+      typeof content === "string" ? content : JSON.stringify(content);
+    expect(tokens).toEqual(messages.map((m) => Math.ceil(serialized(m.content).length / 4) + 4));
   });
 });

@@ -1,9 +1,70 @@
 import type { ModelMessage } from "ai";
 
-/** A rough token estimate (≈4 characters per token), good enough to decide what to trim. */
+/** A rough token estimate (≈4 characters of its JSON per token), good enough to decide what to trim. */
 export function estimateTokens(value: unknown): number {
-  const text = typeof value === "string" ? value : JSON.stringify(value);
-  return Math.ceil(text.length / 4) + 4;
+  const length = typeof value === "string" ? value.length : jsonLength(value);
+  return Math.ceil(length / 4) + 4;
+}
+
+/**
+ * `JSON.stringify(value).length`, counted without building the JSON for plain data (strings,
+ * numbers, booleans, null, arrays, plain objects); anything else is serialized. The budget is
+ * checked on every step of a turn: serializing the conversation each time copied a command's 1 MiB
+ * of output for the model once per check (8 of the 179 MiB a 16 MiB flood's turn allocated,
+ * docs/benchmarks.md).
+ */
+export function jsonLength(value: unknown): number {
+  if (typeof value === "string") return quotedLength(value);
+  if (typeof value === "number") return Number.isFinite(value) ? String(value).length : 4;
+  if (typeof value === "boolean") return value ? 4 : 5;
+  if (value === null) return 4;
+  if (Array.isArray(value)) {
+    let length = 2 + Math.max(0, value.length - 1);
+    // holes, undefined, functions and symbols are written as null in an array
+    for (const item of value) length += omitted(item) ? 4 : jsonLength(item);
+    return length;
+  }
+  if (!isPlainData(value)) return JSON.stringify(value).length;
+  let length = 2;
+  let fields = 0;
+  for (const [key, item] of Object.entries(value)) {
+    if (omitted(item)) continue;
+    length += quotedLength(key) + 1 + jsonLength(item);
+    fields++;
+  }
+  return length + Math.max(0, fields - 1);
+}
+
+function omitted(value: unknown): boolean {
+  return value === undefined || typeof value === "function" || typeof value === "symbol";
+}
+
+/** A plain object without its own JSON form (no toJSON, no other prototype: no Date, no bytes). */
+function isPlainData(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null) return false;
+  const proto = Object.getPrototypeOf(value);
+  return (proto === Object.prototype || proto === null) && !("toJSON" in value);
+}
+
+/** The length of a string as JSON writes it: quoted, escapes counted (well-formed: lone surrogates escaped). */
+function quotedLength(text: string): number {
+  let length = text.length + 2;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x20 && c !== 0x22 && c !== 0x5c && (c < 0xd800 || c > 0xdfff)) continue;
+    if (c === 0x22 || c === 0x5c || c === 0x08 || c === 0x09 || c === 0x0a || c === 0x0c || c === 0x0d)
+      length += 1; // \" \\ \b \t \n \f \r
+    else if (c < 0x20)
+      length += 5; // \u00XX
+    else if (c <= 0xdbff && isLowSurrogate(text.charCodeAt(i + 1)))
+      i++; // a pair, written as it is
+    else length += 5; // a lone surrogate, \uXXXX
+  }
+  return length;
+}
+
+function isLowSurrogate(c: number): boolean {
+  return c >= 0xdc00 && c <= 0xdfff;
 }
 
 export interface FitResult {

@@ -1,7 +1,8 @@
-import { insertEvents, maxEventSeq, SeqTakenError } from "@/lib/db/queries/events";
+import { eventData, insertEvents, maxEventSeq, SeqTakenError } from "@/lib/db/queries/events";
 import { processState } from "@/lib/process-state";
 import { publish } from "./bus";
 import { announceEvents } from "./fanout";
+import { rememberWritten } from "./frames";
 import type { SessionEvent, SessionEventBody } from "./types";
 
 /**
@@ -117,11 +118,14 @@ function takeBatch(log: SessionLog): PendingEvent[] {
  * session since (its turns can move between instances): then the seqs are read again, once.
  */
 async function insertBatch(sessionId: string, log: SessionLog, batch: SessionEvent[]): Promise<void> {
+  // made once: the seq a retry changes is not in it, and live viewers' frames are made of it
+  const data = batch.map(eventData);
   for (let attempt = 0; ; attempt++) {
     if (log.nextSeq === null) log.nextSeq = (await maxEventSeq(sessionId)) + 1;
     for (const event of batch) event.seq = log.nextSeq++;
     try {
-      await insertEvents(sessionId, batch);
+      await insertEvents(sessionId, batch, data);
+      for (const [i, event] of batch.entries()) rememberWritten(event, data[i] ?? eventData(event));
       return;
     } catch (error) {
       log.nextSeq = null;

@@ -53,13 +53,26 @@ async function append(sessionId: string, from: number, to: number, size = 0): Pr
 function countEncodedBytes(): { bytes: () => number; restore: () => void } {
   let total = 0;
   const encode = TextEncoder.prototype.encode;
+  const encodeInto = TextEncoder.prototype.encodeInto;
   function counting(this: TextEncoder, text?: string): Uint8Array<ArrayBuffer> {
     const bytes = encode.call(this, text);
     total += bytes.byteLength;
     return bytes;
   }
-  const spy = vi.spyOn(TextEncoder.prototype, "encode").mockImplementation(counting);
-  return { bytes: () => total, restore: () => spy.mockRestore() };
+  // live frames are encoded piece by piece into one buffer (frames.ts)
+  function countingInto(this: TextEncoder, text: string, into: Uint8Array): TextEncoderEncodeIntoResult {
+    const result = encodeInto.call(this, text, into);
+    total += result.written;
+    return result;
+  }
+  const spies = [
+    vi.spyOn(TextEncoder.prototype, "encode").mockImplementation(counting),
+    vi.spyOn(TextEncoder.prototype, "encodeInto").mockImplementation(countingInto),
+  ];
+  const restore = (): void => {
+    for (const spy of spies) spy.mockRestore();
+  };
+  return { bytes: () => total, restore };
 }
 
 describe("session event stream", () => {

@@ -1,7 +1,7 @@
-import { listEventsAfter } from "@/lib/db/queries/events";
+import { listStreamedEventsAfter } from "@/lib/db/queries/events";
 import { subscribe } from "./bus";
 import { listenForEvents } from "./fanout";
-import type { SessionEvent } from "./types";
+import { sharedFrame, storedFrame } from "./frames";
 
 /** Most events read from the table per pull. */
 export const REPLAY_PAGE = 250;
@@ -16,22 +16,6 @@ export const UNREAD_LIMIT = 512 * 1024;
 export const HEARTBEAT_MS = 15_000;
 
 const encoder = new TextEncoder();
-/** Live events' frames by event: a published event is one object, whatever number of viewers it goes to. */
-const liveFrames = new WeakMap<SessionEvent, Uint8Array>();
-
-function frame(event: SessionEvent): Uint8Array {
-  return encoder.encode(`id: ${event.seq}\ndata: ${JSON.stringify(event)}\n\n`);
-}
-
-/** A live event's frame, serialized and encoded once for all of its viewers. */
-function sharedFrame(event: SessionEvent): Uint8Array {
-  let bytes = liveFrames.get(event);
-  if (!bytes) {
-    bytes = frame(event);
-    liveFrames.set(event, bytes);
-  }
-  return bytes;
-}
 
 /** Events in the next replay page: about UNREAD_LIMIT of frames like the last page's. */
 function nextPageSize(events: number, bytes: number): number {
@@ -115,14 +99,14 @@ export function sessionEventStream(
         try {
           while (behind && !closed) {
             const limit = pageSize;
-            const page = await listEventsAfter(sessionId, last, limit);
+            const page = await listStreamedEventsAfter(sessionId, last, limit);
             if (closed) return;
             let bytes = 0;
-            for (const event of page) {
+            for (const { event, data } of page) {
               if (event.seq <= last) continue;
               last = event.seq;
               newest = Math.max(newest, event.seq);
-              const encoded = frame(event);
+              const encoded = storedFrame(event, data);
               bytes += encoded.byteLength;
               controller.enqueue(encoded);
             }
