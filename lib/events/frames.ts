@@ -5,7 +5,7 @@ import type { SessionEvent } from "./types";
  * An event's event-stream frame. A live event's frame is made from the JSON its row was written
  * with, not serialized a second time: for a command's output flood that second JSON (1.5 bytes per
  * byte of output for `yes`), and the copy that flattens it while it is encoded, were a third of
- * everything the server allocated per byte of output (docs/benchmarks-s20u.md). The row's JSON was
+ * everything the server allocated per byte of output (docs/benchmarks.md §24). The row's JSON was
  * flattened already when the driver bound it, so it is encoded as it is, into one buffer with the
  * frame's few bytes around it: no string of the whole frame is ever made.
  */

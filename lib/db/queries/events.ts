@@ -100,7 +100,7 @@ const SCALAR = "scalar" as const;
  * listEventsAfter for the event stream's replay, read through the driver. Prisma's client parsed
  * each row's JSON in its result pipeline, a copy of a flood's output per page that outlived
  * scavenges there, and the stream then serialized the event again and flattened that to encode it
- * (docs/benchmarks-s20u.md). Here each row is checked as listEventsAfter checks it, and its text is
+ * (docs/benchmarks.md §24). Here each row is checked as listEventsAfter checks it, and its text is
  * handed on only when it says nothing the checked event does not: a field the event's type does
  * not have, a key twice over, a line break (which would end the frame early) all mean null.
  */
