@@ -1,5 +1,6 @@
-import { db, driver } from "../client";
+import { db } from "../client";
 import { parseStoredEvent, type SessionEvent } from "../schemas/events";
+import { selectRows, sql } from "./driver-sql";
 import { type Column, isUniqueViolation, newRowId, writeRows } from "./insert-rows";
 
 export async function maxEventSeq(sessionId: string): Promise<number> {
@@ -94,8 +95,6 @@ export interface StreamedEvent {
   data: string | null;
 }
 
-const SCALAR = "scalar" as const;
-
 /**
  * listEventsAfter for the event stream's replay, read through the driver. Prisma's client parsed
  * each row's JSON in its result pipeline, a copy of a flood's output per page that outlived
@@ -109,27 +108,15 @@ export async function listStreamedEventsAfter(
   after: number,
   limit: number,
 ): Promise<StreamedEvent[]> {
-  const connection = await driver();
-  const [a, b, c] = connection.provider === "postgres" ? ["$1", "$2", "$3"] : ["?", "?", "?"];
-  const result = await connection.queryRaw({
-    sql: `SELECT "seq", "type", "data", "createdAt" FROM "Event" WHERE "sessionId" = ${a} AND "seq" > ${b} ORDER BY "seq" ASC LIMIT ${c}`,
-    args: [sessionId, after, limit],
-    argTypes: [
-      { scalarType: "string", arity: SCALAR },
-      { scalarType: "int", arity: SCALAR },
-      { scalarType: "int", arity: SCALAR },
-    ],
-  });
-  return result.rows.map(([seq, type, data, createdAt]) => {
-    const text = typeof data === "string" ? data : null;
-    const fields = text === null ? data : parseJson(text);
-    const event = parseStoredEvent({
-      type: String(type),
-      data: fields,
-      seq: Number(seq),
-      at: new Date(String(createdAt)).toISOString(),
-    });
-    const usable = text !== null && !/[\r\n]/.test(text) && sameFields(fields, event);
+  const rows = await selectRows(
+    { seq: "int", type: "string", data: "string", createdAt: "datetime" },
+    sql`SELECT "seq", "type", "data", "createdAt" FROM "Event"
+      WHERE "sessionId" = ${sessionId} AND "seq" > ${after} ORDER BY "seq" ASC LIMIT ${limit}`,
+  );
+  return rows.map(({ seq, type, data: text, createdAt }) => {
+    const fields = parseJson(text);
+    const event = parseStoredEvent({ type, data: fields, seq, at: createdAt.toISOString() });
+    const usable = !/[\r\n]/.test(text) && sameFields(fields, event);
     return { event, data: usable ? text : null };
   });
 }
