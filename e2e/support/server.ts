@@ -1,6 +1,12 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import MEMORY from "../../scripts/server-memory.json";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { E2E } from "./constants";
+
+/** scripts/start.mjs's memory settings, read as it reads them (a JSON import needs an attribute under node's ESM loader). */
+const MEMORY = JSON.parse(
+  readFileSync(path.join(import.meta.dirname, "../../scripts/server-memory.json"), "utf8"),
+) as { env: Record<string, string>; nodeOptions: string };
 
 export interface AppServer {
   port: number;
