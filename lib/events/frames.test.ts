@@ -1,6 +1,6 @@
 import { Session } from "node:inspector/promises";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { eventData, listEventsAfter, listStreamedEventsAfter } from "@/lib/db/queries/events";
+import { EVENT_COLUMNS, eventData, listEventsAfter, listStreamedEventsAfter } from "@/lib/db/queries/events";
 import { writeRows } from "@/lib/db/queries/insert-rows";
 import { createSession } from "@/lib/db/queries/sessions";
 import { subscribe } from "./bus";
@@ -149,14 +149,7 @@ describe("event-stream frames", () => {
     ];
     await writeRows({
       table: "Event",
-      columns: [
-        ["id", "string"],
-        ["sessionId", "string"],
-        ["seq", "int"],
-        ["type", "string"],
-        ["data", "string"],
-        ["createdAt", "datetime"],
-      ],
+      columns: EVENT_COLUMNS,
       rows: ROWS.map(([type, data], i) => [`row-${id}-${i}`, id, i + 1, type, data, new Date(at)]),
     });
     const checked = await listEventsAfter(id, 0, 100);

@@ -63,7 +63,9 @@ describe("statements built by the sql tag", () => {
   });
 
   it("refuse a value that is not what its column says, instead of passing it on", async () => {
-    await expect(selectRow({ n: "int" }, sql`SELECT ${"x"} AS "n"`)).rejects.toThrow(/not int/);
+    for (const text of ["x", "", " ", "0x1f", "Infinity", "1 2"])
+      await expect(selectRow({ n: "int" }, sql`SELECT ${text} AS "n"`)).rejects.toThrow(/not int/);
+    expect(await selectRow({ n: "float" }, sql`SELECT ${"-1.5e3"} AS "n"`)).toEqual({ n: -1500 });
     await expect(selectRow({ s: "string" }, sql`SELECT NULL AS "s"`)).rejects.toThrow(/is NULL/);
     await expect(selectRow({ a: "string", b: "string" }, sql`SELECT ${"a"} AS "a"`)).rejects.toThrow(
       /expected 2 columns/,

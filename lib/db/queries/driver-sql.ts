@@ -85,8 +85,8 @@ function scalarTypeOf(value: SqlValue): Query["argTypes"][number]["scalarType"] 
   return value === null ? "unknown" : "string";
 }
 
-/** What a column is read as. `json` is the stored text parsed (both providers return it as text). */
-export type ColumnKind = "string" | "int" | "float" | "bool" | "datetime" | "json";
+/** What a column is read as. JSON columns come back as text on both providers: read them as `string`. */
+export type ColumnKind = "string" | "int" | "float" | "bool" | "datetime";
 /** A column's kind, `?` when it may be NULL. */
 export type ColumnType = ColumnKind | `${ColumnKind}?`;
 /** The columns a statement returns, in order, by the names they are read as. */
@@ -100,7 +100,7 @@ type KindValue<K> = K extends "string"
       ? boolean
       : K extends "datetime"
         ? Date
-        : unknown;
+        : never;
 type ColumnValue<C> = C extends `${infer K}?` ? KindValue<K> | null : KindValue<C>;
 export type RowOf<S extends Shape> = { -readonly [K in keyof S]: ColumnValue<S[K]> };
 
@@ -164,6 +164,8 @@ export function executeWith(client: Db, query: Sql): Promise<number> {
   return client.$executeRawUnsafe(text, ...args);
 }
 
+const NUMBER = /^-?\d+(?:\.\d+)?(?:e[+-]?\d+)?$/i;
+
 function readValue(value: unknown, type: ColumnType, name: string): unknown {
   const nullable = type.endsWith("?");
   if (value === null || value === undefined) {
@@ -179,7 +181,13 @@ function readValue(value: unknown, type: ColumnType, name: string): unknown {
     case "float": {
       // SQLite's adapter returns integers as text (read as BigInt, then turned into strings), as
       // PostgreSQL's returns 64-bit integers and numerics
-      const n = typeof value === "number" ? value : typeof value === "string" ? Number(value) : Number.NaN;
+      // only a number's own spelling: Number() would also take "", " ", "0x1f" and "Infinity"
+      const n =
+        typeof value === "number"
+          ? value
+          : typeof value === "string" && NUMBER.test(value)
+            ? Number(value)
+            : Number.NaN;
       if (Number.isFinite(n)) return n;
       break;
     }
@@ -191,9 +199,6 @@ function readValue(value: unknown, type: ColumnType, name: string): unknown {
       break;
     case "datetime":
       return readDate(value, name);
-    case "json":
-      if (typeof value === "string") return JSON.parse(value);
-      break;
   }
   throw new Error(`column ${name} is not ${kind}: ${typeof value}`);
 }

@@ -8,7 +8,8 @@ export async function maxEventSeq(sessionId: string): Promise<number> {
   return row._max.seq ?? 0;
 }
 
-const EVENT_COLUMNS: readonly Column[] = [
+/** The Event table's columns as the event log writes them. */
+export const EVENT_COLUMNS: readonly Column[] = [
   ["id", "string"],
   ["sessionId", "string"],
   ["seq", "int"],
