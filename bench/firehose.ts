@@ -2,7 +2,7 @@
  * Firehose: a command that prints ~10 MB, from the model's tool call to the `✓` result line in the
  * browser's terminal (all output delivered, in order), while a person types into the composer.
  *
- *   node_modules/.bin/tsx bench/firehose.ts [--mb 10]
+ *   node_modules/.bin/tsx bench/firehose.ts [--mb 10] [--cpu-prof]
  *
  * Needs the production build (.next). Measures, in Chromium:
  *   floor     the same amount of base64 text written straight into the page's xterm
@@ -13,8 +13,12 @@
  *   responsiveness during both: the longest gap between animation frames, and during the firehose
  *             the latency of a key typed into the composer every 100 ms (CDP key sent → `input`
  *             event handled in the page)
- * MB = 10^6 bytes.
+ * MB = 10^6 bytes. `--cpu-prof` records the session page's CPU profile (Chromium's profiler over
+ * CDP) from the message sent to the `✓` line, prints its self time by function and by script, and
+ * writes it to bench/results/firehose-page.cpuprofile.
  */
+import { writeFileSync } from "node:fs";
+import path from "node:path";
 import { parseArgs } from "node:util";
 import type { Page } from "@playwright/test";
 import {
@@ -26,7 +30,8 @@ import {
   waitForIdle,
 } from "./support/app";
 import { type ChatServer, startChatServer } from "./support/chat-server";
-import { deadline, machine, round, summarize, writeResult } from "./support/stats";
+import { type PageProfile, pageSelfTime, startPageProfile, stopPageProfile } from "./support/page-profile";
+import { deadline, machine, RESULTS_DIR, round, summarize, writeResult } from "./support/stats";
 
 interface FirehoseProbe {
   /** requestAnimationFrame timestamps as epoch ms (performance.timeOrigin + rAF time) */
@@ -35,6 +40,8 @@ interface FirehoseProbe {
   marks: Record<string, number>;
   /** Date.now() of each `input` event on the composer */
   inputs: number[];
+  /** Date.now() of each write of over 4 KiB into xterm */
+  writes: number[];
   close(): void;
 }
 
@@ -44,7 +51,9 @@ declare global {
   }
 }
 
-const { values } = parseArgs({ options: { mb: { type: "string", default: "10" } } });
+const { values } = parseArgs({
+  options: { mb: { type: "string", default: "10" }, "cpu-prof": { type: "boolean", default: false } },
+});
 const TARGET_BYTES = Math.max(1, Number.parseFloat(values.mb)) * 1e6;
 const LINE_CHARS = 120;
 /** base64 turns 90 random bytes into one 120-character line (+ newline). */
@@ -144,12 +153,19 @@ async function installProbe(page: Page): Promise<void> {
       frames: [],
       marks: {},
       inputs: [],
+      writes: [],
       close: () => {
         running = false;
         composer.removeEventListener("input", onInput);
       },
     };
     composer.addEventListener("input", onInput);
+    // When the page hands text to xterm (large writes only: the output's pieces).
+    const write = term.write.bind(term);
+    term.write = (data: string | Uint8Array, callback?: () => void) => {
+      if (data.length > 4096) probe.writes.push(Date.now());
+      write(data, callback);
+    };
     const patterns: [string, (line: string) => boolean][] = [
       ["call", (line) => line.startsWith("▸ run_command")],
       ["result", (line) => line.startsWith("✓ ") || line.startsWith("✗ ")],
@@ -197,7 +213,9 @@ function countOutput(page: Page): Promise<{ lines: number; bytes: number; result
         break;
       }
       if (!inside) continue;
-      bytes += text.length + (line?.isWrapped ? 0 : 1);
+      // every row of output starts with the session view's two-space gutter; base64 never does
+      const content = text.startsWith("  ") ? text.slice(2) : text;
+      bytes += content.length + (line?.isWrapped ? 0 : 1);
       if (!line?.isWrapped) lines++;
     }
     return { lines, bytes, resultLine };
@@ -286,6 +304,7 @@ try {
   warmingUp = false;
 
   // Floors: straight into xterm, each on a session page of its own.
+  let floorProfile: PageProfile | null = null;
   const floors: Record<FloorMode, Awaited<ReturnType<typeof measureFloor>>> = {
     awaited: { bytes: 0, ms: Number.NaN, frameGaps: [] },
     queued: { bytes: 0, ms: Number.NaN, frameGaps: [] },
@@ -295,7 +314,11 @@ try {
       title: `bench floor ${mode}`,
     });
     const floorPage = await openSession(browser.context, floorSession.id);
+    const floorCdp =
+      values["cpu-prof"] && mode === "queued" ? await browser.context.newCDPSession(floorPage) : null;
+    if (floorCdp) await startPageProfile(floorCdp);
     const floor = await measureFloor(floorPage, mode);
+    if (floorCdp) floorProfile = await stopPageProfile(floorCdp);
     floors[mode] = floor;
     await floorPage.close();
     console.log(
@@ -309,6 +332,8 @@ try {
   const page = await openSession(browser.context, id);
   await installProbe(page);
   await page.getByTestId("composer").focus();
+  const cdp = values["cpu-prof"] ? await page.context().newCDPSession(page) : null;
+  if (cdp) await startPageProfile(cdp);
   await app.api("POST", `/api/sessions/${id}/messages`, { text: "bench firehose" });
   const keySent: number[] = [];
   const keyAcked: number[] = [];
@@ -322,15 +347,22 @@ try {
     keyAcked.push(Date.now());
     await sleep(Math.max(0, TYPE_EVERY_MS - (Date.now() - t0)));
   }
+  const pageProfile: PageProfile | null = cdp ? await stopPageProfile(cdp) : null;
   const probe = await page.evaluate(() => {
     const p = window.__benchFirehose;
     p?.close();
-    return { frames: p?.frames ?? [], marks: p?.marks ?? {}, inputs: p?.inputs ?? [] };
+    return {
+      frames: p?.frames ?? [],
+      marks: p?.marks ?? {},
+      inputs: p?.inputs ?? [],
+      writes: p?.writes ?? [],
+    };
   });
   await waitForIdle(app, id, 30_000);
   const delivered = await countOutput(page);
   const server = await serverTimes(app, id);
 
+  const outputWrites = probe.writes.filter((at) => at >= toolCallSentAt);
   const resultSeen = probe.marks.result;
   const elapsedMs = resultSeen !== undefined && toolCallSentAt > 0 ? resultSeen - toolCallSentAt : Number.NaN;
   const appMBps = mbps(delivered.bytes, elapsedMs);
@@ -383,6 +415,8 @@ try {
       serverToolCall: server.toolCallAt !== undefined ? server.toolCallAt - toolCallSentAt : null,
       serverFirstOutput: server.firstOutputAt !== undefined ? server.firstOutputAt - toolCallSentAt : null,
       serverToolResult: server.toolResultAt !== undefined ? server.toolResultAt - toolCallSentAt : null,
+      firstWriteToXterm: outputWrites.length > 0 ? (outputWrites[0] ?? 0) - toolCallSentAt : null,
+      lastWriteToXterm: outputWrites.length > 0 ? (outputWrites.at(-1) ?? 0) - toolCallSentAt : null,
       resultLineSeen: Number.isFinite(elapsedMs) ? elapsedMs : null,
       doneSeen: probe.marks.done !== undefined ? probe.marks.done - toolCallSentAt : null,
     },
@@ -397,7 +431,7 @@ try {
     `  app      tool call → ✓ line: ${result.app.secondsFromToolCallToResultLine} s = ${appMBps} MB/s (${result.app.ratioToFloor}× floor), complete: ${result.complete} (${delivered.lines} lines, ${delivered.bytes} B)`,
   );
   console.log(
-    `           timeline ms: server tool-call ${t.serverToolCall}, first output ${t.serverFirstOutput}, command done ${t.serverToolResult}, ✓ on screen ${t.resultLineSeen}`,
+    `           timeline ms: server tool-call ${t.serverToolCall}, first output ${t.serverFirstOutput}, command done ${t.serverToolResult}; handed to xterm ${t.firstWriteToXterm}–${t.lastWriteToXterm}; ✓ on screen ${t.resultLineSeen}`,
   );
   console.log(
     `           events: ${server.outputEvents} tool-output events, largest ${(server.largestEventChars / 1e6).toFixed(2)} MB`,
@@ -406,6 +440,20 @@ try {
     `  page     max frame gap ${Math.round(maxGap)} ms (p99 ${Math.round(result.app.frameGapsMs.p99)} ms, ${result.app.framesOver100ms} gaps > 100 ms); typing p50 ${result.app.typingLatencyMs.p50} ms p95 ${result.app.typingLatencyMs.p95} ms max ${result.app.typingLatencyMs.max} ms (${typing.length} keys)`,
   );
   console.log(`  -> ${writeResult("firehose", result)}`);
+  for (const [name, profile] of [
+    ["firehose-page", pageProfile],
+    ["firehose-floor", floorProfile],
+  ] as const) {
+    if (!profile) continue;
+    const self = pageSelfTime(profile);
+    console.log(`  ${name}: profile over ${self.spanMs} ms, self time by script (ms):`);
+    for (const [script, ms] of self.byScript) console.log(`    ${String(ms).padStart(8)}  ${script}`);
+    console.log("  by function (ms):");
+    for (const [fn, ms] of self.byFunction) console.log(`    ${String(ms).padStart(8)}  ${fn}`);
+    const file = path.join(RESULTS_DIR, `${name}.cpuprofile`);
+    writeFileSync(file, JSON.stringify(profile));
+    console.log(`  -> ${file}`);
+  }
 } finally {
   await cleanup();
 }

@@ -104,7 +104,11 @@ for (const width of WIDTHS) {
       for (const path of [...PAGES, `/sessions/${sessionId}`]) {
         await page.goto(path);
         await expect(page.locator("h1").first()).toBeVisible();
-        await page.waitForLoadState("networkidle");
+        // a session page holds its event stream open, so the network is never idle there
+        if (path.startsWith("/sessions/")) {
+          await expect(page.getByTestId("session-status")).toHaveText("idle");
+          await expect(page.getByTitle("Event stream")).toHaveText("live");
+        } else await page.waitForLoadState("networkidle");
         await expectGoodLayout(page, width, `${path} at ${width}`);
         await info.attach(`${path} at ${width}`, { body: await page.screenshot(), contentType: "image/png" });
       }

@@ -127,6 +127,35 @@ describe("renderEvent", () => {
     expect(visible(text)).toBe("▸ run_command  echo a ↵ echo b\n");
   });
 
+  it("breaks output rows at the width, for every width and line length, however the chunks are cut", () => {
+    for (const cols of [8, 9, 10, 13, 80]) {
+      const room = cols - GUTTER.length;
+      const lines = Array.from({ length: 3 * room + 2 }, (_, n) =>
+        Array.from({ length: n }, (_, i) => String.fromCharCode(0x21 + ((n + i) % 94))).join(""),
+      );
+      const input = `${lines.join("\n")}\n`;
+      for (const cut of [1, 7, room, room + 1, 1000]) {
+        let state: RenderState = { ...initialRenderState, cols };
+        let text = "";
+        for (let i = 0; i < input.length; i += cut) {
+          const rendered = renderEvent(output(input.slice(i, i + cut)), state);
+          text += rendered.text;
+          state = rendered.state;
+        }
+        const rows = screen(text).slice(0, -1);
+        for (const row of rows) {
+          // an empty line writes nothing, not even the gutter
+          expect(row === "" || row.startsWith(GUTTER)).toBe(true);
+          expect(row.length).toBeLessThanOrEqual(cols);
+        }
+        expect(rows.map((row) => row.slice(GUTTER.length)).join("")).toBe(lines.join(""));
+        expect(rows).toHaveLength(
+          lines.reduce((sum, line) => sum + Math.max(1, Math.ceil(line.length / room)), 0),
+        );
+      }
+    }
+  });
+
   it("passes tool output's colours and lines through, behind the gutter", () => {
     const chunk = "\x1b[32mPASS\x1b[39m src/a.test.ts\r\n\x1b[31mFAIL\x1b[0m b";
     const { text, state } = renderEvent(output(chunk), initialRenderState);

@@ -86,6 +86,8 @@ export const GUTTER = "  ";
 const MIN_COLS = 8;
 /** An SGR parameter that resets every style: empty or zeros (its sub-parameters aside). */
 const RESET_PARAM = /(?:^|;)0*(?=[;:]|$)/;
+/** Printable ASCII from `lastIndex` on (sticky): the bulk of most output. */
+const PRINTABLE_RUN = /[\x20-\x7e]+/y;
 /** A style string longer than this keeps only the stream's base and the newest sequence. */
 const MAX_STYLE = 256;
 
@@ -133,9 +135,25 @@ class Pen {
         from = ++i;
         continue;
       }
-      const ascii = c >= 0x20 && c <= 0x7e;
-      const code = ascii ? c : (text.codePointAt(i) ?? 0);
-      const columns = ascii ? 1 : width(code);
+      if (c >= 0x20 && c <= 0x7e) {
+        // A run of printable ASCII, one column each: find its end natively, then step by rows.
+        PRINTABLE_RUN.lastIndex = i;
+        PRINTABLE_RUN.test(text);
+        const end = PRINTABLE_RUN.lastIndex;
+        while (i < end) {
+          if ((this.col === 0 && this.guttered) || (this.cols >= MIN_COLS && this.col + 1 > this.cols)) {
+            this.out += text.slice(from, i);
+            from = i;
+            this.room(1);
+          }
+          const fit = this.cols >= MIN_COLS ? Math.min(end - i, this.cols - this.col) : end - i;
+          this.col += fit;
+          i += fit;
+        }
+        continue;
+      }
+      const code = text.codePointAt(i) ?? 0;
+      const columns = width(code);
       if ((this.col === 0 && this.guttered) || (this.cols >= MIN_COLS && this.col + columns > this.cols)) {
         this.out += text.slice(from, i);
         from = i;

@@ -3,28 +3,14 @@
 import { useEffect, useEffectEvent, useRef } from "react";
 import type { SessionEvent } from "@/lib/events/types";
 import { sessionsApi } from "../api-client";
+import { openEventStream, type StreamState } from "./event-stream";
 
-export type StreamState = "connecting" | "live" | "reconnecting";
-
-function parseEvent(data: string): SessionEvent | null {
-  try {
-    const value: unknown = JSON.parse(data);
-    if (typeof value !== "object" || value === null) return null;
-    const { seq, type } = value as { seq?: unknown; type?: unknown };
-    if (typeof seq !== "number" || !Number.isFinite(seq) || typeof type !== "string") return null;
-    return value as SessionEvent;
-  } catch {
-    return null;
-  }
-}
-
-const MAX_BACKOFF_MS = 10_000;
+export type { StreamState } from "./event-stream";
 
 /**
- * Subscribes to a session's event stream: replay from the start, then live.
- * Each event reaches `onEvent` once and in order (seq ≤ the last seen is dropped).
- * The browser's EventSource retries by itself (sending Last-Event-ID); if it gives
- * up (e.g. the server was down), we reopen from the last seq with a backoff.
+ * Subscribes to a session's event stream while `enabled` (see event-stream.ts): replay from the
+ * start, then live, each event once and in order, resumed from the last one after a reconnect or
+ * after being disabled and enabled again.
  */
 export function useSessionEvents(
   sessionId: string,
@@ -38,42 +24,11 @@ export function useSessionEvents(
 
   useEffect(() => {
     if (!enabled) return;
-    let source: EventSource | null = null;
-    let retryTimer: number | null = null;
-    let backoff = 1000;
-    let stopped = false;
-
-    const open = () => {
-      if (stopped) return;
-      const es = new EventSource(sessionsApi.eventsUrl(sessionId, lastSeqRef.current));
-      source = es;
-      es.onopen = () => {
-        backoff = 1000;
-        emitState("live");
-      };
-      es.onmessage = (message: MessageEvent<string>) => {
-        const event = parseEvent(message.data);
-        if (!event || event.seq <= lastSeqRef.current) return;
-        lastSeqRef.current = event.seq;
-        emitEvent(event);
-      };
-      es.onerror = () => {
-        if (stopped) return;
-        emitState("reconnecting");
-        if (es.readyState === EventSource.CLOSED) {
-          es.close();
-          retryTimer = window.setTimeout(open, backoff);
-          backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
-        }
-      };
-    };
-
-    emitState("connecting");
-    open();
-    return () => {
-      stopped = true;
-      if (retryTimer !== null) window.clearTimeout(retryTimer);
-      source?.close();
-    };
+    return openEventStream({
+      url: (after) => sessionsApi.eventsUrl(sessionId, after),
+      lastSeq: lastSeqRef,
+      onEvent: (event) => emitEvent(event),
+      onState: (state) => emitState(state),
+    });
   }, [sessionId, enabled]);
 }
