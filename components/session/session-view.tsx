@@ -118,6 +118,9 @@ export function SessionView({ sessionId }: { sessionId: string }) {
   const [actionError, setActionError] = useState<string | null>(null);
   const [learning, setLearning] = useState<SessionDetail | null>(null);
   const [waterfall, setWaterfall] = useState(emptyWaterfall);
+  // the newest waterfall, read by the event handler: most events (every piece of a command's output)
+  // leave it as it is, and those must not cost a state update, which a flood would make thousands of
+  const waterfallRef = useRef(emptyWaterfall);
   /** Moves on every event that changes the workspace's record: the Changes panel reloads (coalesced). */
   const [changesEpoch, setChangesEpoch] = useState(0);
   /** The agent (or a revert) changed files in this session: the closed panel's rail says so. */
@@ -188,7 +191,11 @@ export function SessionView({ sessionId }: { sessionId: string }) {
     (event: SessionEvent) => {
       transcript.add(event);
       showNotice(noticeFor(event, { title: titleRef.current, openedAt: openedAtRef.current }));
-      setWaterfall((prev) => applyWaterfallEvent(prev, event));
+      const nextWaterfall = applyWaterfallEvent(waterfallRef.current, event);
+      if (nextWaterfall !== waterfallRef.current) {
+        waterfallRef.current = nextWaterfall;
+        setWaterfall(nextWaterfall);
+      }
 
       switch (event.type) {
         case "status":
