@@ -115,7 +115,7 @@ describe("openEventStream", () => {
     expect(s.states).toEqual(["connecting", "live"]);
   });
 
-  it("drops what is not a new event: old and repeated seqs, named events, bad JSON, no seq", async () => {
+  it("drops what is not a new event: old and repeated seqs, named events, bad JSON, no seq or not a row number", async () => {
     const h = await serve((_req, res) =>
       sse(
         res,
@@ -127,6 +127,9 @@ describe("openEventStream", () => {
           "data: {not json\n\n",
           'data: {"type":"text-delta"}\n\n',
           'data: {"seq":"7","type":"text-delta"}\n\n',
+          'data: {"seq":2.5,"type":"text-delta"}\n\n',
+          'data: {"seq":-4,"type":"text-delta"}\n\n',
+          'data: {"seq":1e300,"type":"text-delta"}\n\n',
           "data: 5\n\n",
           'data: {"seq":3}\n\n',
           frame(event(3)),

@@ -24,7 +24,8 @@ function parseEvent(data: string): SessionEvent | null {
     const value: unknown = JSON.parse(data);
     if (typeof value !== "object" || value === null) return null;
     const { seq, type } = value as { seq?: unknown; type?: unknown };
-    if (typeof seq !== "number" || !Number.isFinite(seq) || typeof type !== "string") return null;
+    // a seq is the log's row number: what is not one would be sent back as `after` and refused
+    if (!Number.isSafeInteger(seq) || (seq as number) < 1 || typeof type !== "string") return null;
     return value as SessionEvent;
   } catch {
     return null;
@@ -37,9 +38,9 @@ function parseEvent(data: string): SessionEvent | null {
  * drops or is refused is opened again from the last seq delivered: after the server's `retry:` when
  * it had been live, with a doubling backoff while it cannot open. Returns the function that closes it.
  *
- * Read with fetch and a streaming parser, not EventSource: Chrome's EventSource spent about twice
- * the page's main-thread time on the same 10 MB of output, and the session page's terminal parses
- * on that thread (docs/benchmarks.md §25).
+ * Read with fetch and a streaming parser, not EventSource: over the same 10 MB of output Chrome's
+ * EventSource took twice as long on the page's main thread, the thread the session page's terminal
+ * parses on (docs/benchmarks.md §25).
  */
 export function openEventStream(options: EventStreamOptions): () => void {
   const { url, lastSeq, onEvent, onState } = options;
