@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { SessionEvent } from "@/lib/events/types";
 import { openEventStream, type StreamState } from "./event-stream";
 
@@ -196,6 +196,31 @@ describe("openEventStream", () => {
     s.close();
     expect(s.events.map((e) => e.seq)).toEqual([1, 2]);
     expect(h.requests.map((r) => r.after)).toEqual([0, 1]);
+  });
+
+  it("goes on after a handler that throws: the error is reported, the stream kept", async () => {
+    const h = await serve((_req, res) => sse(res, `${frame(event(1))}${frame(event(2))}`, { end: false }));
+    const reported = vi.spyOn(console, "error").mockImplementation(() => {});
+    const seen: number[] = [];
+    const states: StreamState[] = [];
+    const close = openEventStream({
+      url: h.url,
+      lastSeq: { current: 0 },
+      onEvent: (e) => {
+        seen.push(e.seq);
+        if (e.seq === 1) throw new Error("a rendering bug");
+      },
+      onState: (s) => states.push(s),
+    });
+    try {
+      await expect.poll(() => seen).toEqual([1, 2]);
+      expect(reported).toHaveBeenCalledWith(new Error("a rendering bug"));
+      expect(states).toEqual(["connecting", "live"]);
+      expect(h.requests).toHaveLength(1);
+    } finally {
+      close();
+      reported.mockRestore();
+    }
   });
 
   it("once closed, delivers nothing more and never reconnects, mid-stream or while waiting to retry", async () => {

@@ -56,7 +56,14 @@ export function openEventStream(options: EventStreamOptions): () => void {
       const event = parseEvent(message.data);
       if (!event || event.seq <= lastSeq.current) return;
       lastSeq.current = event.seq;
-      onEvent(event);
+      try {
+        onEvent(event);
+      } catch (error) {
+        // as with EventSource's listeners: the failure is reported and the stream goes on
+        const report = (globalThis as { reportError?: (error: unknown) => void }).reportError;
+        if (report) report(error);
+        else console.error(error);
+      }
     },
     onRetry: (ms) => {
       retryMs = ms;
