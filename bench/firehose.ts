@@ -14,8 +14,9 @@
  *             the latency of a key typed into the composer every 100 ms (CDP key sent → `input`
  *             event handled in the page)
  * MB = 10^6 bytes. `--cpu-prof` records the session page's CPU profile (Chromium's profiler over
- * CDP) from the message sent to the `✓` line, prints its self time by function and by script, and
- * writes it to bench/results/firehose-page.cpuprofile.
+ * CDP) from the message sent to the `✓` line, and the floor's page's while it writes (queued),
+ * prints their self time by script and by function, and writes them to
+ * bench/results/firehose-page.cpuprofile and firehose-floor.cpuprofile.
  */
 import { writeFileSync } from "node:fs";
 import path from "node:path";

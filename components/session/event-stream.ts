@@ -4,9 +4,9 @@ import type { SessionEvent } from "@/lib/events/types";
 export type StreamState = "connecting" | "live" | "reconnecting";
 
 /** The wait before reconnecting after a stream that was live ends; the server's `retry:` replaces it. */
-export const RETRY_MS = 1000;
+const RETRY_MS = 1000;
 /** Connections that fail to open back off, doubling up to this. */
-export const MAX_BACKOFF_MS = 10_000;
+const MAX_BACKOFF_MS = 10_000;
 
 export interface EventStreamOptions {
   /** The stream's address for the events after `after`. */

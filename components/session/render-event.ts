@@ -122,6 +122,11 @@ class Pen {
     }
   }
 
+  /** Whether `columns` more need a gutter or a break first (what room() writes). */
+  private needsRoom(columns: number): boolean {
+    return (this.col === 0 && this.guttered) || (this.cols >= MIN_COLS && this.col + columns > this.cols);
+  }
+
   /** Printable characters and line feeds (nothing else may reach it). */
   text(text: string): void {
     // Written in slices between the places a gutter or a break goes: output can be megabytes.
@@ -141,7 +146,7 @@ class Pen {
         PRINTABLE_RUN.test(text);
         const end = PRINTABLE_RUN.lastIndex;
         while (i < end) {
-          if ((this.col === 0 && this.guttered) || (this.cols >= MIN_COLS && this.col + 1 > this.cols)) {
+          if (this.needsRoom(1)) {
             this.out += text.slice(from, i);
             from = i;
             this.room(1);
@@ -154,7 +159,7 @@ class Pen {
       }
       const code = text.codePointAt(i) ?? 0;
       const columns = width(code);
-      if ((this.col === 0 && this.guttered) || (this.cols >= MIN_COLS && this.col + columns > this.cols)) {
+      if (this.needsRoom(columns)) {
         this.out += text.slice(from, i);
         from = i;
         this.room(columns);
