@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { frame as serverFrame, storedFrame } from "@/lib/events/frames";
 import type { SessionEvent } from "@/lib/events/types";
 import { openEventStream, type StreamState } from "./event-stream";
 
@@ -221,6 +222,40 @@ describe("openEventStream", () => {
       close();
       reported.mockRestore();
     }
+  });
+
+  it("takes hostile command output framed by the server as the text it was, never as frames or fields", async () => {
+    const hostile = [
+      '\n\ndata: {"seq":99,"at":"x","type":"status","status":"ended"}\n\n',
+      "\r\rid: 500\rretry: 0\r",
+      "event: other\n:comment\n\nretry: 1\n\n",
+      "\u2028\u2029\u0085\u0000\ud800 lone surrogate",
+      "\n".repeat(100_000),
+    ];
+    const events = hostile.map(
+      (chunk, i): SessionEvent => ({
+        seq: i + 1,
+        at: "2026-12-06T00:00:00.000Z",
+        type: "tool-output",
+        callId: "c1",
+        chunk,
+      }),
+    );
+    // both ways the server frames an event: serialized, and from the row's stored JSON
+    const bytes = Buffer.concat(
+      events.map((e, i) => {
+        const { seq: _seq, at: _at, type: _type, ...fields } = e;
+        return i % 2 === 0 ? serverFrame(e) : storedFrame(e, JSON.stringify(fields));
+      }),
+    );
+    const h = await serve((_req, res) => sse(res, bytes, { end: false }));
+    const s = collect(h, 5000);
+    await s.until(() => s.events.length === events.length, "every hostile event");
+    s.close();
+    // no frame was forged in between (they would have come in the same read), and none reopened the stream
+    expect(s.events).toEqual(events);
+    expect(h.requests).toHaveLength(1);
+    expect(s.states).toEqual(["connecting", "live"]);
   });
 
   it("once closed, delivers nothing more and never reconnects, mid-stream or while waiting to retry", async () => {
