@@ -1,4 +1,5 @@
 import type { NextConfig } from "next";
+import { API_POLICY } from "./lib/api/csp";
 
 const config: NextConfig = {
   poweredByHeader: false,
@@ -17,6 +18,8 @@ const config: NextConfig = {
           { key: "Referrer-Policy", value: "no-referrer" },
         ],
       },
+      // API responses skip proxy.ts (its matcher says why); their policy has no nonce, so it is set here
+      { source: "/api/:path*", headers: [{ key: "Content-Security-Policy", value: API_POLICY }] },
     ];
   },
 };

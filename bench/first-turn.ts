@@ -115,7 +115,7 @@ function spawnServer(app: string, dirs: Dirs, port: number, profileDir?: string)
     RATCHET_SKILLS_DIR: dirs.skills,
   };
   // node's flags, not NODE_OPTIONS (which refuses --cpu-prof); `next start` serves in this one process
-  const flags = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
+  const flags = profileDir ? ["--cpu-prof", "--cpu-prof-interval=100", `--cpu-prof-dir=${profileDir}`] : [];
   const next = path.join(app, "node_modules/next/dist/bin/next");
   const child = spawn(process.execPath, [...flags, next, "start", "-H", "127.0.0.1", "-p", String(port)], {
     cwd: app,
@@ -426,7 +426,7 @@ interface Start {
   second: number;
   load: number;
   /** Monotonic µs: server spawned, API ready, first message sent, its model request read. */
-  marks: { spawned: number; ready: number; sent: number; modelRequest: number };
+  marks: { spawned: number; ready: number; sent: number; modelRequest: number; warm: [number, number][] };
   /** `--warm-turns`: each later turn's POST sent → model request read. */
   warm: number[];
   /** The first turn's window; the start (spawned → ready); ready → the first message sent. */
@@ -470,7 +470,13 @@ async function oneStart(app: string, tmpl: Dirs, label: string): Promise<Start> 
       second: round(second.ms, 1),
       load: round(load, 2),
       warm: warm.map((w) => round(w.ms, 1)),
-      marks: { spawned: spawnedUs, ready: readyUs, sent: first.window[0], modelRequest: first.window[1] },
+      marks: {
+        spawned: spawnedUs,
+        ready: readyUs,
+        sent: first.window[0],
+        modelRequest: first.window[1],
+        warm: warm.map((w) => w.window),
+      },
       ...(profile
         ? {
             profile: windowSelfTime(profile, ...first.window),

@@ -359,7 +359,11 @@ test("row 4: middleware-bypass and routing headers bypass nothing", async () => 
         { ...base, ...headers, ...auth, host: `evil.test:${sec.app.port}` },
         body,
       );
-      if (foreign.status !== 403)
+      if (foreign.body.includes(SECRET_TITLE) || foreign.body.includes(SECRET_MESSAGE))
+        failures.push(`${route.method} ${route.path} foreign Host ${label}: leaked the session`);
+      // API routes have no proxy in front (proxy.ts): Next's prefetch short-cut may answer first
+      if (foreign.skipped) skippedByNext.add(label);
+      else if (foreign.status !== 403)
         failures.push(`${route.method} ${route.path} foreign Host ${label}: ${foreign.status}`);
     }
     for (const page of ["/sessions", "/settings", `/sessions/${sessionId}`]) {

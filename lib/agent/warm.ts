@@ -2,7 +2,7 @@ import { listMessages } from "@/lib/db/queries/messages";
 import { findSession } from "@/lib/db/queries/sessions";
 import { warmToolP95 } from "@/lib/learning/friction-monitor";
 import { matchTriggers } from "@/lib/skills/suggest";
-import { telemetrySummaryForPrompt } from "@/lib/telemetry";
+import { rollupWrites, telemetrySummaryForPrompt } from "@/lib/telemetry";
 import { scanToolbox } from "./tools/registry";
 import { pruneRequests } from "./turn/requests";
 import { readTurnSettings } from "./turn/settings";
@@ -42,4 +42,7 @@ export async function warmTurnStart(): Promise<void> {
   // bytecode on its first run and to machine code on its second, ≈ 0.4 ms a trigger each time, which
   // the first turn would pay. Pure: what matches is dropped.
   for (let run = 0; run < 2; run++) matchTriggers("warm-up", toolbox.skills);
+  // the summary stores today's kept part without waiting for it; stored before serving, the write
+  // is not left to land inside the first turn
+  await rollupWrites();
 }

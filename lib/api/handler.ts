@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { guardRequest } from "@/lib/auth/guard";
+import { checkHost, guardRequest } from "@/lib/auth/guard";
 import { ApiError } from "@/lib/errors";
 import type { Actor } from "@/lib/team/actor";
 import { type AuditAction, type AuditDetail, audit } from "@/lib/team/audit";
@@ -68,9 +68,13 @@ export function route<P extends Params = Params>(
   opts: RouteOptions & { public?: boolean } = {},
 ): RouteHandler<P> {
   const action = opts.action ?? null;
-  const wrapped: RouteHandler<P> = async (request, context) => {
+  const answer: RouteHandler<P> = async (request, context) => {
     try {
-      if (opts.public) return await (handler as PublicHandler<P>)(request, await context.params);
+      if (opts.public) {
+        // no credentials asked, but the Host is checked as on every route (DNS rebinding)
+        checkHost(request.headers);
+        return await (handler as PublicHandler<P>)(request, await context.params);
+      }
       const mutation = MUTATING.has(request.method);
       // Every role may read; the table decides the rest, below, with a message naming the action.
       const { actor } = await guardRequest(request, { mutation, role: "viewer" });
@@ -101,6 +105,12 @@ export function route<P extends Params = Params>(
       return errorResponse(error);
     }
   };
+  const wrapped: RouteHandler<P> = async (request, context) => {
+    const response = await answer(request, context);
+    // a body refused unread (no credentials, no right): read to its end, so the client gets the answer
+    if (request.body && !request.bodyUsed) await discardRest(request.body.getReader());
+    return response;
+  };
   if (!opts.public) rules.set(wrapped, action);
   return wrapped;
 }
@@ -122,9 +132,36 @@ function depth(value: unknown, level = 0): number {
   return max;
 }
 
+/** Past this much, what is left of a refused body is not read: the connection is dropped instead. */
+const MAX_DISCARDED_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Reads what is left of a body that was refused (or never asked for) and drops it. A client still
+ * sending when the answer comes would otherwise have its connection reset under it, and a browser
+ * shows that as a network error instead of the 413 or 401 it was given.
+ */
+async function discardRest(reader: ReadableStreamDefaultReader<Uint8Array>, read = 0): Promise<void> {
+  try {
+    for (let size = read; ; ) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      size += value.byteLength;
+      if (size > MAX_DISCARDED_BYTES) {
+        await reader.cancel();
+        return;
+      }
+    }
+  } catch {
+    // the client went away: nothing is left to read
+  }
+}
+
 async function readCapped(request: Request, limit: number): Promise<string> {
   const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > limit) throw new ApiError("payload_too_large", `Request body over ${limit} bytes.`);
+  if (declared > limit) {
+    if (request.body) await discardRest(request.body.getReader());
+    throw new ApiError("payload_too_large", `Request body over ${limit} bytes.`);
+  }
   if (!request.body) return "";
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -134,7 +171,7 @@ async function readCapped(request: Request, limit: number): Promise<string> {
     if (done) break;
     size += value.byteLength;
     if (size > limit) {
-      await reader.cancel();
+      await discardRest(reader, size);
       throw new ApiError("payload_too_large", `Request body over ${limit} bytes.`);
     }
     chunks.push(value);

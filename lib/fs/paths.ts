@@ -1,4 +1,4 @@
-import { realpath } from "node:fs/promises";
+import { realpathSync } from "node:fs";
 import path from "node:path";
 
 /** True when `target` is `root` itself or lies inside it, compared by path components, not by prefix. */
@@ -21,14 +21,15 @@ export function relationOf(target: string, other: string): PathRelation {
 /**
  * The real path of `file` even when it does not exist (yet): the longest existing prefix is
  * resolved through its symbolic links and the missing rest appended as written. Used for folders
- * that must be protected whether or not they have been created.
+ * that must be protected whether or not they have been created. Synchronous, as the workspace
+ * checks are (lib/workspaces/policy.ts says why).
  */
-export async function realpathLoose(file: string): Promise<string> {
+export function realpathLoose(file: string): string {
   const absolute = path.resolve(/*turbopackIgnore: true*/ file);
   const missing: string[] = [];
   for (let current = absolute; ; current = path.dirname(current)) {
     try {
-      const real = await realpath(/*turbopackIgnore: true*/ current);
+      const real = realpathSync.native(/*turbopackIgnore: true*/ current);
       return path.join(real, ...missing.reverse());
     } catch {
       if (current === path.dirname(current)) return absolute;

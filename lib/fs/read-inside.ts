@@ -1,4 +1,13 @@
-import { type BigIntStats, constants } from "node:fs";
+import {
+  type BigIntStats,
+  closeSync,
+  constants,
+  fstatSync,
+  openSync,
+  readlinkSync,
+  readSync,
+  realpathSync,
+} from "node:fs";
 import { type FileHandle, open, readlink, realpath } from "node:fs/promises";
 import path from "node:path";
 
@@ -57,55 +66,89 @@ async function openedPath(handle: FileHandle): Promise<string | null> {
   }
 }
 
+function openedPathSync(fd: number): string | null {
+  try {
+    return readlinkSync(`/proc/self/fd/${fd}`);
+  } catch {
+    return null;
+  }
+}
+
+/** Where a file would be opened, or why it may not be: the part of the checks that needs no I/O. */
+function target(relative: string): { segments: string[] } | NotOpened {
+  const segments = plainSegments(relative);
+  return segments ? { segments } : refused(`"${relative}" is not a plain relative path`);
+}
+
+/** The real folder did not resolve. */
+function parentRefusal(error: unknown): NotOpened {
+  return errorCode(error) === "ENOENT" || errorCode(error) === "ENOTDIR"
+    ? MISSING
+    : refused(`its folder cannot be read (${errorCode(error) ?? "error"})`);
+}
+
+const LINKED_PARENT = refused("a folder on its path is a symbolic link");
+
+function openRefusal(error: unknown): NotOpened {
+  switch (errorCode(error)) {
+    case "ENOENT":
+    case "ENOTDIR":
+      return MISSING;
+    case "ELOOP":
+      return refused("it is a symbolic link");
+    case "ENXIO":
+      return refused("it is not a regular file (a socket?)");
+    case "EACCES":
+    case "EPERM":
+      return refused("it is not readable");
+    default:
+      return refused(`it cannot be opened (${errorCode(error) ?? "error"})`);
+  }
+}
+
+/** What the open descriptor is, against what was asked for. */
+function openedProblem(info: BigIntStats, opened: string | null, file: string): string | null {
+  if (!info.isFile()) return "it is not a regular file (a folder, FIFO, socket or device)";
+  if (info.nlink !== 1n)
+    return `it has ${info.nlink} hard links (a hard link can carry another file's contents under this name)`;
+  // the folder could have been swapped for a link between the check above and open()
+  if (opened !== null && opened !== file) return "it resolved to another place while it was opened";
+  return null;
+}
+
 /**
  * Opens `relative` (plain names separated by `/`) inside `folder` for reading, refusing anything
  * but a regular file with one link whose real path is exactly `<real folder>/<relative>`. The
  * caller must close the handle (`readOpened` does not).
  */
 export async function openInside(folder: string, relative: string): Promise<Opened | NotOpened> {
-  const segments = plainSegments(relative);
-  if (!segments) return refused(`"${relative}" is not a plain relative path`);
+  const where = target(relative);
+  if ("ok" in where) return where;
   let root: string;
   try {
     root = await realpath(/*turbopackIgnore: true*/ folder);
   } catch {
     return MISSING;
   }
-  const file = path.join(root, ...segments);
+  const file = path.join(root, ...where.segments);
   const parent = path.dirname(file);
   // A link in a folder on the way would be followed by open() (O_NOFOLLOW covers the last name only).
   try {
-    if ((await realpath(/*turbopackIgnore: true*/ parent)) !== parent)
-      return refused("a folder on its path is a symbolic link");
+    if ((await realpath(/*turbopackIgnore: true*/ parent)) !== parent) return LINKED_PARENT;
   } catch (error) {
-    return errorCode(error) === "ENOENT" || errorCode(error) === "ENOTDIR"
-      ? MISSING
-      : refused(`its folder cannot be read (${errorCode(error) ?? "error"})`);
+    return parentRefusal(error);
   }
   let handle: FileHandle;
   try {
     handle = await open(/*turbopackIgnore: true*/ file, OPEN_FLAGS);
   } catch (error) {
-    switch (errorCode(error)) {
-      case "ENOENT":
-      case "ENOTDIR":
-        return MISSING;
-      case "ELOOP":
-        return refused("it is a symbolic link");
-      case "ENXIO":
-        return refused("it is not a regular file (a socket?)");
-      case "EACCES":
-      case "EPERM":
-        return refused("it is not readable");
-      default:
-        return refused(`it cannot be opened (${errorCode(error) ?? "error"})`);
-    }
+    return openRefusal(error);
   }
   let stat: BigIntStats;
   let problem: string | null;
   try {
     stat = await handle.stat({ bigint: true });
-    problem = await checkOpened(handle, file, stat);
+    problem = openedProblem(stat, stat.isFile() ? await openedPath(handle) : null, file);
   } catch (error) {
     problem = `it cannot be read (${errorCode(error) ?? "error"})`;
   }
@@ -116,14 +159,58 @@ export async function openInside(folder: string, relative: string): Promise<Open
   return { ok: true, handle, stat: stat!, file };
 }
 
-async function checkOpened(handle: FileHandle, file: string, info: BigIntStats): Promise<string | null> {
-  if (!info.isFile()) return "it is not a regular file (a folder, FIFO, socket or device)";
-  if (info.nlink !== 1n)
-    return `it has ${info.nlink} hard links (a hard link can carry another file's contents under this name)`;
-  // the folder could have been swapped for a link between the check above and open()
-  const opened = await openedPath(handle);
-  if (opened !== null && opened !== file) return "it resolved to another place while it was opened";
-  return null;
+export interface OpenedSync extends Omit<Opened, "handle"> {
+  fd: number;
+}
+
+/**
+ * `openInside`, each step made in place: for the small files read on every turn (the skills), where
+ * a round trip through the thread pool per step cost more than the reads (docs/benchmarks.md §26).
+ * The caller must close `fd`.
+ */
+export function openInsideSync(folder: string, relative: string): OpenedSync | NotOpened {
+  const where = target(relative);
+  if ("ok" in where) return where;
+  let root: string;
+  try {
+    root = realpathSync.native(/*turbopackIgnore: true*/ folder);
+  } catch {
+    return MISSING;
+  }
+  const file = path.join(root, ...where.segments);
+  const parent = path.dirname(file);
+  try {
+    if (realpathSync.native(/*turbopackIgnore: true*/ parent) !== parent) return LINKED_PARENT;
+  } catch (error) {
+    return parentRefusal(error);
+  }
+  let fd: number;
+  try {
+    fd = openSync(/*turbopackIgnore: true*/ file, OPEN_FLAGS);
+  } catch (error) {
+    return openRefusal(error);
+  }
+  let stat: BigIntStats;
+  let problem: string | null;
+  try {
+    stat = fstatSync(fd, { bigint: true });
+    problem = openedProblem(stat, stat.isFile() ? openedPathSync(fd) : null, file);
+  } catch (error) {
+    problem = `it cannot be read (${errorCode(error) ?? "error"})`;
+  }
+  if (problem) {
+    closeQuietly(fd);
+    return refused(problem);
+  }
+  return { ok: true, fd, stat: stat!, file };
+}
+
+export function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // already closed: nothing is held
+  }
 }
 
 /** Reads at most `maxBytes` from the start of an open file; `truncated` when there was more. */
@@ -136,6 +223,18 @@ export async function readOpened(
   let filled = 0;
   while (filled < buffer.length) {
     const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return { bytes: buffer.subarray(0, Math.min(filled, maxBytes)), truncated: filled > maxBytes };
+}
+
+/** `readOpened` on a descriptor from `openInsideSync`. */
+export function readOpenedSync(fd: number, maxBytes: number): { bytes: Buffer; truncated: boolean } {
+  const buffer = Buffer.alloc(maxBytes + 1);
+  let filled = 0;
+  while (filled < buffer.length) {
+    const bytesRead = readSync(fd, buffer, filled, buffer.length - filled, filled);
     if (bytesRead === 0) break;
     filled += bytesRead;
   }
@@ -156,5 +255,17 @@ export async function readInside(folder: string, relative: string, maxBytes: num
     return { kind: "ok", text: new TextDecoder().decode(bytes), truncated, file: opened.file };
   } finally {
     await opened.handle.close().catch(() => {});
+  }
+}
+
+/** `readInside`, each step made in place (see `openInsideSync`). */
+export function readInsideSync(folder: string, relative: string, maxBytes: number): InsideRead {
+  const opened = openInsideSync(folder, relative);
+  if (!opened.ok) return opened.missing ? { kind: "missing" } : { kind: "refused", reason: opened.reason };
+  try {
+    const { bytes, truncated } = readOpenedSync(opened.fd, maxBytes);
+    return { kind: "ok", text: new TextDecoder().decode(bytes), truncated, file: opened.file };
+  } finally {
+    closeQuietly(opened.fd);
   }
 }

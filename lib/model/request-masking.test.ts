@@ -48,6 +48,29 @@ describe("maskRequestBody", () => {
     expect(maskRequestBody(body, secrets)).toBe(body);
   });
 
+  it("masks a secret anywhere in the tree and keeps everything around it as it was", () => {
+    const around = { a: 1, b: [true, null, "x"], c: { d: "plain" } };
+    const places: [string, unknown, unknown][] = [
+      ["the first key", { [KEY]: 1, ...around }, { [MASK]: 1, ...around }],
+      ["a middle value", { a: 1, b: `k ${KEY}`, c: around.c }, { a: 1, b: `k ${MASK}`, c: around.c }],
+      ["the last array item", [...around.b, TOKEN], [...around.b, MASK]],
+      ["deep inside", { x: [around, { y: [[`${TOKEN}!`]] }] }, { x: [around, { y: [[`${MASK}!`]] }] }],
+      [
+        "a __proto__ key",
+        JSON.parse(`{"a":1,"__proto__":{"k":"${KEY}"}}`),
+        { a: 1, ["__proto__"]: { k: MASK } },
+      ],
+    ];
+    for (const [where, value, expected] of places) {
+      const masked = maskRequestBody(JSON.stringify(value), secrets);
+      expect(masked, where).toBe(JSON.stringify(expected));
+      // a __proto__ key stays a key: it never becomes the parsed object's prototype
+      expect(Object.getPrototypeOf(JSON.parse(masked)), where).toBe(
+        Array.isArray(value) ? Array.prototype : Object.prototype,
+      );
+    }
+  });
+
   it("masks a body that is not JSON as text", () => {
     expect(maskRequestBody(`key=${KEY}&x=1`, secrets)).toBe(`key=${MASK}&x=1`);
   });

@@ -1,5 +1,5 @@
 import { accessToken } from "@/lib/auth/token";
-import { collectSecrets, maskSecrets } from "@/lib/sandbox";
+import { collectSecrets, secretMasker } from "@/lib/sandbox";
 
 /**
  * Every secret the server holds that must never reach a model: the configured API key, the access
@@ -26,21 +26,37 @@ function spellings(secrets: string[]): string[] {
   return [...new Set(secrets.flatMap((s) => [s, inJson(s), inJson(inJson(s))]))];
 }
 
-/** Masks every string in a parsed JSON value (keys too); `changed` tells whether anything was. */
-function maskJson(value: unknown, literals: string[], changed: { value: boolean }): unknown {
-  if (typeof value === "string") {
-    const masked = maskSecrets(value, literals);
-    if (masked !== value) changed.value = true;
-    return masked;
+type Mask = (text: string) => string;
+
+/**
+ * Every string in a parsed JSON value masked (keys too). What has nothing to mask comes back as the
+ * same value, so a request without secrets is walked, not copied.
+ */
+function maskJson(value: unknown, mask: Mask): unknown {
+  if (typeof value === "string") return mask(value);
+  if (Array.isArray(value)) {
+    let copy: unknown[] | null = null;
+    value.forEach((item, i) => {
+      const masked = maskJson(item, mask);
+      if (masked === item) return;
+      copy ??= [...value];
+      copy[i] = masked;
+    });
+    return copy ?? value;
   }
-  if (Array.isArray(value)) return value.map((item) => maskJson(item, literals, changed));
   if (value === null || typeof value !== "object") return value;
-  return Object.fromEntries(
-    Object.entries(value).map(([k, v]) => [
-      maskJson(k, literals, changed) as string,
-      maskJson(v, literals, changed),
-    ]),
-  );
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  let entries: [string, unknown][] | null = null;
+  keys.forEach((key, i) => {
+    const item = record[key];
+    const maskedKey = mask(key);
+    const masked = maskJson(item, mask);
+    if (!entries && (maskedKey !== key || masked !== item))
+      entries = keys.slice(0, i).map((before) => [before, record[before]]);
+    entries?.push([maskedKey, masked]);
+  });
+  return entries ? Object.fromEntries(entries) : value;
 }
 
 /**
@@ -49,16 +65,15 @@ function maskJson(value: unknown, literals: string[], changed: { value: boolean 
  * `\\`, `\n` in it) is found as well; anything else is masked as text.
  */
 export function maskRequestBody(body: string, secrets: string[]): string {
-  const literals = spellings(secrets.filter((s) => s.length > 0));
+  const mask = secretMasker(spellings(secrets.filter((s) => s.length > 0)));
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
   } catch {
-    return maskSecrets(body, literals);
+    return mask(body);
   }
-  const changed = { value: false };
-  const masked = maskJson(parsed, literals, changed);
-  return changed.value ? JSON.stringify(masked) : body;
+  const masked = maskJson(parsed, mask);
+  return masked === parsed ? body : JSON.stringify(masked);
 }
 
 function bodyText(body: NonNullable<RequestInit["body"]>): string | null {

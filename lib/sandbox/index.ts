@@ -38,6 +38,7 @@ export {
   maskSecrets,
   type StreamMasker,
   secretEnvNames,
+  secretMasker,
 } from "./secrets";
 export { recordSharedObjects, sharedObjectsOf } from "./shared-objects";
 export { taskCapSupport } from "./task-cap";

@@ -51,6 +51,8 @@ export function collectSecrets(env: EnvLike, extra: string[]): string[] {
 }
 
 interface TokenPattern {
+  /** What every match begins with (a regex source): the cheap test that rules a text out. */
+  start: string;
   full: RegExp;
   partial: RegExp;
   body: RegExp;
@@ -77,6 +79,7 @@ function tokenPattern(
   const started = `${prefix}${body}{0,${opts.exact ? min : min - 1}}`;
   const count = opts.exact ? `{${min}}(?![A-Za-z0-9])` : `{${min},}`;
   return {
+    start: prefix,
     full: new RegExp(`(${prefix})${boundaryBehind(prefix)}${body}${count}`, "g"),
     // only ever run on a short tail
     partial: new RegExp(`${BOUNDARY}(?:${[...prefixes.slice(0, -1), started].join("|")})$`),
@@ -98,12 +101,19 @@ const TOKEN_PATTERNS: TokenPattern[] = [
   {
     // `scheme://user:` stays readable, the password does not; while an authority is still
     // unterminated at the end of a chunk it is held back (a later `@` may make it a password)
+    start: ":\\/\\/",
     full: URL_CREDENTIALS,
     partial: new RegExp(`:(?:\\/|\\/\\/[^${NOT_AUTHORITY}]*)?$`),
     body: new RegExp(`[^${NOT_AUTHORITY}]*`, "y"),
     keepPrefix: true,
   },
 ];
+
+/**
+ * Any token pattern's start. Most texts (a JSON key, a word, a line of output) have none, and one
+ * scan of this saves running every pattern over them.
+ */
+const ANY_TOKEN_START = new RegExp(TOKEN_PATTERNS.map((pattern) => pattern.start).join("|"));
 
 interface Match {
   start: number;
@@ -139,8 +149,13 @@ function tokenMatches(text: string): Match[] {
 }
 
 function findMatches(text: string, literals: string[]): Match[] {
-  const all = [...literalMatches(text, literals), ...tokenMatches(text)];
-  return all.sort((a, b) => a.start - b.start || b.end - a.end);
+  const literal = literalMatches(text, literals);
+  if (!ANY_TOKEN_START.test(text)) return literal.length > 1 ? literal.sort(byPosition) : literal;
+  return [...literal, ...tokenMatches(text)].sort(byPosition);
+}
+
+function byPosition(a: Match, b: Match): number {
+  return a.start - b.start || b.end - a.end;
 }
 
 /** Earliest index whose rest of `text` is a proper prefix of `literal`. */
@@ -198,8 +213,19 @@ function usableSecrets(secrets: string[]): string[] {
 }
 
 export function maskSecrets(text: string, secrets: string[]): string {
+  return secretMasker(secrets)(text);
+}
+
+/**
+ * `maskSecrets` with the secrets prepared once, for masking many texts (every string of a model
+ * request). A text with nothing to mask comes back as the same string.
+ */
+export function secretMasker(secrets: string[]): (text: string) => string {
   const literals = usableSecrets(secrets);
-  return render(text, 0, text.length, findMatches(text, literals)).text;
+  return (text) => {
+    const matches = findMatches(text, literals);
+    return matches.length === 0 ? text : render(text, 0, text.length, matches).text;
+  };
 }
 
 export interface StreamMasker {

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
-import { lstat, readdir, realpath, stat } from "node:fs/promises";
+import { lstatSync, readdirSync, realpathSync, statSync } from "node:fs";
+import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
-import { type Opened, openInside, readOpened } from "@/lib/fs/read-inside";
+import { closeQuietly, type OpenedSync, openInsideSync, readOpenedSync } from "@/lib/fs/read-inside";
 import { processState } from "@/lib/process-state";
 import { MAX_SKILL_BYTES, type ParseResult, parseSkill, SKILL_NAME } from "./parse";
 import { skillsDir } from "./paths";
@@ -62,18 +63,20 @@ function failed(message: string): ParseResult {
   return { ok: false, error: { message, line: null, column: null } };
 }
 
-async function readEntry(
-  root: string,
-  name: string,
-  format: SkillEntry["format"],
-): Promise<SkillEntry | null> {
+/*
+ * The prompt lists every skill on every turn, so the folder is scanned and each file opened every
+ * turn. That is done in place (lib/fs/read-inside.ts, `openInsideSync`): the files are small and
+ * local, and through the thread pool the scan's dozens of steps took ≈ 6 ms a turn (docs/benchmarks.md §26).
+ */
+
+function readEntry(root: string, name: string, format: SkillEntry["format"]): SkillEntry | null {
   const relPath = format === "folder" ? `${name}/SKILL.md` : `${name}.md`;
   const file = path.join(root, relPath);
   // the file that was checked is the file that is read: no link, no hard link, no FIFO (lib/fs)
-  const opened = await openInside(root, relPath);
+  const opened = openInsideSync(root, relPath);
   if (!opened.ok) {
     if (opened.missing) return null;
-    const info = await lstat(/*turbopackIgnore: true*/ file).catch(() => null);
+    const info = lstatSync(/*turbopackIgnore: true*/ file, { throwIfNoEntry: false });
     return {
       name,
       format,
@@ -89,16 +92,16 @@ async function readEntry(
     };
   }
   try {
-    return await readOpenedEntry(opened, { name, format, file, relPath });
+    return readOpenedEntry(opened, { name, format, file, relPath });
   } finally {
-    await opened.handle.close().catch(() => {});
+    closeQuietly(opened.fd);
   }
 }
 
-async function readOpenedEntry(
-  opened: Opened,
+function readOpenedEntry(
+  opened: OpenedSync,
   where: Pick<SkillEntry, "name" | "format" | "file" | "relPath">,
-): Promise<SkillEntry> {
+): SkillEntry {
   const info = opened.stat;
   const base = { ...where, size: Number(info.size), mtime: info.mtime };
   const tooLarge = (size: number): SkillEntry => ({
@@ -113,7 +116,7 @@ async function readOpenedEntry(
   const identity = `${where.name}:${info.dev}:${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}`;
   const known = readCache().get(where.file);
   if (known?.identity === identity) return { ...base, ...known.read };
-  const { bytes, truncated } = await readOpened(opened.handle, MAX_SKILL_BYTES);
+  const { bytes, truncated } = readOpenedSync(opened.fd, MAX_SKILL_BYTES);
   // it grew after the descriptor's size was read
   if (truncated) return tooLarge(MAX_SKILL_BYTES + 1);
   const content = new TextDecoder().decode(bytes);
@@ -128,11 +131,11 @@ export async function readSkillEntry(name: string, dir = skillsDir()): Promise<S
   if (!SKILL_NAME.test(name)) return null;
   let root: string;
   try {
-    root = await realpath(/*turbopackIgnore: true*/ dir);
+    root = realpathSync.native(/*turbopackIgnore: true*/ dir);
   } catch {
     return null;
   }
-  return (await readEntry(root, name, "folder")) ?? (await readEntry(root, name, "flat"));
+  return readEntry(root, name, "folder") ?? readEntry(root, name, "flat");
 }
 
 /** Every skill in the folder, valid or not, sorted by name, plus what was skipped and why. */
@@ -142,16 +145,15 @@ export async function scanSkills(
   let root: string;
   let names: string[];
   try {
-    root = await realpath(/*turbopackIgnore: true*/ dir);
-    names = await readdir(/*turbopackIgnore: true*/ root);
+    root = realpathSync.native(/*turbopackIgnore: true*/ dir);
+    names = readdirSync(/*turbopackIgnore: true*/ root);
   } catch {
     return { skills: [], ignored: [] };
   }
   const folders = new Map<string, SkillEntry>();
   const flats = new Map<string, SkillEntry>();
   const ignored: IgnoredEntry[] = [];
-  // the prompt lists the skills every turn: entries are read side by side, then taken in name order
-  const found = await Promise.all(names.sort().map((entry) => scanEntry(root, entry)));
+  const found = names.sort().map((entry) => scanEntry(root, entry));
   for (const item of found) {
     if (item?.kind === "ignored") ignored.push(item.ignored);
     else if (item?.kind === "folder") folders.set(item.skill.name, item.skill);
@@ -171,37 +173,45 @@ type Scanned =
   | { kind: "ignored"; ignored: IgnoredEntry }
   | null;
 
-async function scanEntry(root: string, entry: string): Promise<Scanned> {
+function scanEntry(root: string, entry: string): Scanned {
   if (entry.startsWith(".")) return null;
-  const info = await lstat(/*turbopackIgnore: true*/ path.join(root, entry)).catch(() => null);
-  const isDir =
-    info?.isDirectory() || (info?.isSymbolicLink() && (await isDirectory(path.join(root, entry))));
+  const info = quietly(() => lstatSync(/*turbopackIgnore: true*/ path.join(root, entry)));
+  const isDir = info?.isDirectory() || (info?.isSymbolicLink() && isDirectory(path.join(root, entry)));
   if (isDir) {
     if (!SKILL_NAME.test(entry)) {
-      return (await hasSkillFile(path.join(root, entry)))
+      return hasSkillFile(path.join(root, entry))
         ? { kind: "ignored", ignored: { entry, reason: badName(entry) } }
         : null;
     }
-    const skill = await readEntry(root, entry, "folder").catch(() => null);
+    const skill = quietly(() => readEntry(root, entry, "folder"));
     return skill ? { kind: "folder", skill } : null;
   }
   if (!entry.endsWith(".md") || entry === "README.md") return null;
   const name = entry.slice(0, -3);
   if (!SKILL_NAME.test(name)) return { kind: "ignored", ignored: { entry, reason: badName(name) } };
-  const skill = await readEntry(root, name, "flat").catch(() => null);
+  const skill = quietly(() => readEntry(root, name, "flat"));
   return skill ? { kind: "flat", skill } : null;
+}
+
+/** What `read` returns, or null when it throws (an entry that vanished or cannot be read). */
+function quietly<T>(read: () => T | null | undefined): T | null {
+  try {
+    return read() ?? null;
+  } catch {
+    return null;
+  }
 }
 
 function badName(name: string): string {
   return `"${name}" is not a valid skill name (lowercase letters, digits and single dashes, no dash at either end).`;
 }
 
-async function isDirectory(target: string): Promise<boolean> {
-  return (await stat(/*turbopackIgnore: true*/ target).catch(() => null))?.isDirectory() ?? false;
+function isDirectory(target: string): boolean {
+  return quietly(() => statSync(/*turbopackIgnore: true*/ target))?.isDirectory() ?? false;
 }
 
-async function hasSkillFile(folder: string): Promise<boolean> {
-  return (await stat(/*turbopackIgnore: true*/ path.join(folder, "SKILL.md")).catch(() => null)) !== null;
+function hasSkillFile(folder: string): boolean {
+  return quietly(() => statSync(/*turbopackIgnore: true*/ path.join(folder, "SKILL.md"))) !== null;
 }
 
 /**

@@ -4,4 +4,4 @@ export { rebuildTelemetryRollups } from "./all-time";
 export { telemetryOverview, toolStats, toolStatsBetween, UNUSED_AFTER_SESSIONS } from "./overview";
 export { telemetrySummaryForPrompt } from "./prompt-summary";
 export { flushTelemetry, recordModelStep, recordToolCall } from "./recorder";
-export { resetTelemetryCache, warmTelemetry } from "./rollup-cache";
+export { resetTelemetryCache, rollupWrites, warmTelemetry } from "./rollup-cache";

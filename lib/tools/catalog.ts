@@ -1,4 +1,5 @@
-import { lstat, readFile } from "node:fs/promises";
+import { type BigIntStats, lstatSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { listCatalogToolVersions, type ToolVersion } from "@/lib/db/queries/tool-versions";
 import { processState } from "@/lib/process-state";
 import { importRefusal } from "./import-policy";
@@ -58,8 +59,14 @@ const UNREADABLE = "needs re-approval: its stored manifest could not be read";
 /** An approved version's file as it is on disk now: its source if it still matches, else why not. */
 async function checkApproved(row: ToolVersion): Promise<{ source: string } | { reason: string }> {
   const file = approvedFile(row.name, row.sha256);
-  // lstat, as fileKind does: a link is refused, never followed
-  const info = await lstat(/*turbopackIgnore: true*/ file, { bigint: true }).catch(() => null);
+  // lstat, as fileKind does: a link is refused, never followed. In place, not through the thread
+  // pool: one look at a file in Ratchet's own folder for every tool on every turn (docs/benchmarks.md §26)
+  let info: BigIntStats | undefined;
+  try {
+    info = lstatSync(/*turbopackIgnore: true*/ file, { bigint: true, throwIfNoEntry: false });
+  } catch {
+    info = undefined;
+  }
   if (!info) return { reason: MISSING };
   if (!info.isFile())
     return {

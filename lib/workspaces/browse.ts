@@ -60,9 +60,7 @@ type Policy = Pick<WorkspacePolicy, "roots" | "protectedFolders" | "ownDataDir" 
 
 /** Why a session may not work in a folder the browser shows (as checkWorkspace says), or null. */
 async function problemOf(real: string, policy: Policy): Promise<string | null> {
-  return (
-    workspaceProblem(real, policy, await markedAncestors(real, policy.ownDataDir)) ?? gitFolderProblem(real)
-  );
+  return workspaceProblem(real, policy, markedAncestors(real, policy.ownDataDir)) ?? gitFolderProblem(real);
 }
 
 /**

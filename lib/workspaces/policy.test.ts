@@ -39,7 +39,7 @@ beforeAll(async () => {
     home: dir("home"),
     tmpDir: os.tmpdir(),
   };
-  guard = await guardFor(loc);
+  guard = guardFor(loc);
   root = dir("roots", "main");
   dir("roots", "main", "project");
   writeFileSync(path.join(loc.dataDir, DATA_DIR_MARKER), "this instance\n");

@@ -1,4 +1,4 @@
-import { lstat, realpath, stat } from "node:fs/promises";
+import { lstatSync, realpathSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
@@ -64,8 +64,16 @@ export function currentLocations(): Locations {
   };
 }
 
+/*
+ * The lookups below (realpath, stat, lstat of local folders, a few dozen per check) are made
+ * synchronously on purpose. Every turn runs a check before anything else; through the thread pool
+ * each lookup was a round trip, and a turn waited ≈ 7.6 ms for them (docs/benchmarks.md §26) against
+ * well under a millisecond made in place. A folder on a hung network mount stalls the server either
+ * way: asynchronous lookups would hold the pool's four threads, and every file read after them.
+ */
+
 /** Every folder a workspace must keep away from, as written and as resolved through links. */
-export async function protectedFolders(loc: Locations = currentLocations()): Promise<ProtectedFolder[]> {
+export function protectedFolders(loc: Locations = currentLocations()): ProtectedFolder[] {
   const database = sqliteFolder(loc.databaseUrl);
   const written: ProtectedFolder[] = [
     {
@@ -126,9 +134,7 @@ export async function protectedFolders(loc: Locations = currentLocations()): Pro
       protection: "hold",
     },
   ];
-  const resolved = await Promise.all(
-    written.map(async (folder) => ({ ...folder, path: await realpathLoose(folder.path) })),
-  );
+  const resolved = written.map((folder) => ({ ...folder, path: realpathLoose(folder.path) }));
   const seen = new Set<string>();
   return [
     ...written.map((f) => ({ ...f, path: path.resolve(/*turbopackIgnore: true*/ f.path) })),
@@ -149,32 +155,38 @@ export interface Guard {
   home: string;
 }
 
-export async function guardFor(loc: Locations = currentLocations()): Promise<Guard> {
+export function guardFor(loc: Locations = currentLocations()): Guard {
   return {
-    protectedFolders: await protectedFolders(loc),
-    ownDataDir: await realpathLoose(loc.dataDir),
+    protectedFolders: protectedFolders(loc),
+    ownDataDir: realpathLoose(loc.dataDir),
     home: loc.home,
   };
 }
 
 /** Folders at or above `folder` holding another instance's data-dir marker. */
-export async function markedAncestors(folder: string, ownDataDir: string): Promise<string[]> {
-  const found: string[] = [];
-  for (const dir of selfAndAncestors(folder)) {
-    if (dir === ownDataDir) continue;
-    const info = await lstat(/*turbopackIgnore: true*/ path.join(dir, DATA_DIR_MARKER)).catch(() => null);
-    if (info) found.push(dir);
+export function markedAncestors(folder: string, ownDataDir: string): string[] {
+  return selfAndAncestors(folder).filter((dir) => dir !== ownDataDir && hasMarker(dir));
+}
+
+/** A marker that cannot be looked at (no permission) counts as none, as a missing one does. */
+function hasMarker(dir: string): boolean {
+  try {
+    return (
+      lstatSync(/*turbopackIgnore: true*/ path.join(dir, DATA_DIR_MARKER), { throwIfNoEntry: false }) !==
+      undefined
+    );
+  } catch {
+    return false;
   }
-  return found;
 }
 
 export type FolderCheck = { ok: true; folder: string } | { ok: false; missing: boolean; reason: string };
 
 /** The real path of an existing folder, or why there is none. */
-async function realFolder(folder: string, label: string): Promise<FolderCheck> {
+function realFolder(folder: string, label: string): FolderCheck {
   try {
-    const real = await realpath(/*turbopackIgnore: true*/ folder);
-    if (!(await stat(/*turbopackIgnore: true*/ real)).isDirectory())
+    const real = realpathSync.native(/*turbopackIgnore: true*/ folder);
+    if (!statSync(/*turbopackIgnore: true*/ real).isDirectory())
       return { ok: false, missing: false, reason: `${label} ${folder} is not a folder.` };
     return { ok: true, folder: real };
   } catch {
@@ -194,12 +206,12 @@ export async function checkRoot(
 ): Promise<FolderCheck> {
   if (!path.isAbsolute(folder))
     return { ok: false, missing: false, reason: `${folder} is not an absolute path.` };
-  let resolved = await realFolder(folder, "Folder");
+  let resolved = realFolder(folder, "Folder");
   if (!resolved.ok && resolved.missing && opts.mayBeMissing)
-    resolved = { ok: true, folder: await realpathLoose(folder) };
+    resolved = { ok: true, folder: realpathLoose(folder) };
   if (!resolved.ok) return resolved;
   const real = resolved.folder;
-  const marked = markerFolders(await markedAncestors(real, guard.ownDataDir));
+  const marked = markerFolders(markedAncestors(real, guard.ownDataDir));
   const problem = protectionProblem(real, [...guard.protectedFolders, ...marked]);
   return problem ? { ok: false, missing: false, reason: problem } : resolved;
 }
@@ -333,7 +345,7 @@ export async function loadWorkspacePolicy(from?: SettingsSnapshot): Promise<Work
     saved: await readSetting(ROOTS_SETTING, z.unknown(), from),
     envRoots: e.workspaceRoots,
     workspace: e.RATCHET_WORKSPACE,
-    guard: await guardFor(),
+    guard: guardFor(),
   });
 }
 
@@ -347,11 +359,11 @@ export async function checkWorkspace(
 ): Promise<FolderCheck> {
   const base = policy.roots[0] ?? policy.home;
   const folder = path.resolve(/*turbopackIgnore: true*/ base, expandHome(requested, policy.home));
-  const resolved = await realFolder(folder, "Workspace folder");
+  const resolved = realFolder(folder, "Workspace folder");
   if (!resolved.ok) return resolved;
   const real = resolved.folder;
   const problem =
-    workspaceProblem(real, policy, await markedAncestors(real, policy.ownDataDir)) ?? gitFolderProblem(real);
+    workspaceProblem(real, policy, markedAncestors(real, policy.ownDataDir)) ?? gitFolderProblem(real);
   if (!problem) return resolved;
   const via = real === folder ? "" : ` (${folder} leads there through a symbolic link)`;
   return { ok: false, missing: false, reason: `Refused: ${problem}${via}` };

@@ -37,7 +37,7 @@ export async function saveWorkspaceRoots(
     await writeSettings({ [ROOTS_SETTING]: [] });
     return { previous, saved: null };
   }
-  const guard = await guardFor();
+  const guard = guardFor();
   const checks = await Promise.all(roots.map((root) => checkRoot(expandHome(root, guard.home), guard)));
   const problems = checks.flatMap((check) => (check.ok ? [] : [check.reason]));
   if (problems.length > 0)

@@ -19,7 +19,7 @@ let folders: ProtectedFolder[];
 const everywhere = () => ({ roots: ["/"], protectedFolders: folders });
 
 beforeAll(async () => {
-  folders = await protectedFolders(LOC);
+  folders = protectedFolders(LOC);
 });
 
 /** May not be, contain or lie inside: Ratchet's own folders and the system's. */

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { readJson, route } from "@/lib/api/handler";
 import { servedOverHttps } from "@/lib/auth/cookie";
-import { checkHost, checkOrigin } from "@/lib/auth/guard";
+import { checkOrigin } from "@/lib/auth/guard";
 import { authLimiter } from "@/lib/auth/limiter";
 import { loginCookieFor, ownerLoginCookie } from "@/lib/auth/login";
 import { consumeLoginCode } from "@/lib/auth/login-code";
@@ -12,7 +12,6 @@ export const dynamic = "force-dynamic";
 /** The one-time link printed at start: trades its code (once, within 10 minutes) for a login. */
 export const GET = route(
   async (request) => {
-    checkHost(request.headers);
     const code = new URL(request.url).searchParams.get("code") ?? "";
     const expired = () => new Response(null, { status: 303, headers: { location: "/login?error=expired" } });
     if (!code) return expired();
@@ -33,7 +32,6 @@ const body = z.object({ token: z.string().trim().min(1, "Paste the access token.
 
 export const POST = route(
   async (request) => {
-    checkHost(request.headers);
     checkOrigin(request.headers, "bearer");
     const { token } = await readJson(request, body);
     const cookie = await loginCookieFor(token, servedOverHttps(request));
