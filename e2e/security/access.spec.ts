@@ -201,7 +201,12 @@ test("row 2: a foreign Host is refused before authentication, on API routes, the
   const login = await rawRequest(`${sec.url}/login`, {});
   const asset = /\/_next\/static\/[^"']+\.(?:js|css)/.exec(login.body)?.[0];
   expect(asset).toBeTruthy();
-  const pages = ["/", "/sessions", `/sessions/${sessionId}`, "/login", "/settings", "/tools", asset ?? ""];
+  const pages = [
+    ...["/", "/sessions", `/sessions/${sessionId}`, "/login", "/settings", "/tools", asset ?? ""],
+    // pages spelled through /api, which has no proxy in front (proxy.ts): Next resolves them first
+    ...["/api/../sessions", "/api/%2e%2e/settings", "/api/.%2E/login", "/api/health/../../tools"],
+    ...["/%61pi/../sessions", "/api;/../login", `/api/../sessions/${sessionId}`],
+  ];
   const hosts = [
     `evil.test:${sec.app.port}`,
     "evil.test",

@@ -5,13 +5,23 @@ export interface RawResponse {
   body: string;
 }
 
-/** A request with headers a browser or fetch would not let us forge (Host, Origin: null). */
+/**
+ * A request with headers a browser or fetch would not let us forge (Host, Origin: null), and its path
+ * sent as written: `/api/../sessions` is not resolved to `/sessions` on the way, as a URL would be.
+ */
 export function rawRequest(
   url: string,
   opts: { method?: string; headers?: Record<string, string>; body?: string },
 ): Promise<RawResponse> {
+  const { hostname, port } = new URL(url);
+  const afterAuthority = url.indexOf("/", url.indexOf("//") + 2);
+  const target = {
+    hostname: hostname.replace(/^\[|\]$/g, ""),
+    port,
+    path: afterAuthority === -1 ? "/" : url.slice(afterAuthority),
+  };
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: opts.method ?? "GET", headers: opts.headers }, (res) => {
+    const req = http.request({ ...target, method: opts.method ?? "GET", headers: opts.headers }, (res) => {
       let body = "";
       res.setEncoding("utf8");
       res.on("data", (chunk: string) => {
