@@ -1,5 +1,5 @@
 import os from "node:os";
-import { readInside } from "@/lib/fs/read-inside";
+import { readInsideSync } from "@/lib/fs/read-inside";
 import type { PromptMemory } from "@/lib/learning/prompt-memory";
 import { describeNetworkPolicy, type SandboxStatus, sandboxStatus } from "@/lib/sandbox";
 import { telemetrySummaryForPrompt } from "@/lib/telemetry";
@@ -58,7 +58,9 @@ export async function loadPromptContext(workspace: string): Promise<PromptContex
 export async function readAgentsMd(workspace: string): Promise<string | null> {
   const refusals: string[] = [];
   for (const name of ["AGENTS.md", "CLAUDE.md"]) {
-    const read = await readInside(workspace, name, AGENTS_MD_CAP);
+    // in place, as the workspace check before it (lib/fs/read-inside.ts, `openInsideSync`): every turn
+    // reads it, and through the thread pool its seven steps were a wait of their own
+    const read = readInsideSync(workspace, name, AGENTS_MD_CAP);
     if (read.kind === "missing") continue;
     if (read.kind === "refused") {
       refusals.push(`${name} was not read: ${read.reason}.`);
