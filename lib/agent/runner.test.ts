@@ -8,6 +8,7 @@ import { type FakeLLM, reply, startFakeLLM } from "@/e2e/support/fake-llm";
 import { db } from "@/lib/db/client";
 import { listEventsAfter } from "@/lib/db/queries/events";
 import { listMessages } from "@/lib/db/queries/messages";
+import { listModelRequests } from "@/lib/db/queries/model-requests";
 import { listProcesses } from "@/lib/db/queries/processes";
 import { createSession, findSession } from "@/lib/db/queries/sessions";
 import { ApiError } from "@/lib/errors";
@@ -327,6 +328,36 @@ describe("agent runner", () => {
     const events = await runToEnd(id, "hi");
     expect(events.find((e) => e.type === "retry")).toMatchObject({ attempt: 1 });
     expect(events.find((e) => e.type === "turn-end")).toMatchObject({ status: "completed" });
+  });
+
+  it("keeps a session's model client between turns: each turn gets its own requests and retries, a new key is masked at once", async () => {
+    const { id } = await newSession();
+    llm.enqueue(reply().text("one").build());
+    await runToEnd(id, "first");
+    llm.enqueue(
+      reply().httpError(429, undefined, { "retry-after-ms": "10" }).build(),
+      reply().text("two").build(),
+    );
+    await runToEnd(id, "second");
+    const events = await listEventsAfter(id, 0, 10_000);
+    const turns = events.filter((e) => e.type === "turn-start").map((e) => e.turnId);
+    expect(turns).toHaveLength(2);
+    // the retry is shown in the second turn, after its start
+    const at = (predicate: (e: SessionEvent) => boolean) => events.findIndex(predicate);
+    expect(at((e) => e.type === "retry")).toBeGreaterThan(
+      at((e) => e.type === "turn-start" && e.turnId === turns[1]),
+    );
+    await expect
+      .poll(async () => (await listModelRequests(id)).map((r) => r.turnId))
+      .toEqual([turns[0], turns[1]]);
+    // a key that no token pattern knows: masked only because it is the key now configured
+    const newKey = "plainkey-0123456789-abcdefghijklmnop";
+    await saveModelSettings({ apiKey: newKey });
+    llm.enqueue(reply().text("three").build());
+    await runToEnd(id, `my key is ${newKey}`);
+    const sent = JSON.stringify(llm.requests.at(-1)?.body);
+    expect(sent).toContain("my key is");
+    expect(sent).not.toContain(newKey);
   });
 
   it("reports a rejected API key as a clear error, without crashing", async () => {

@@ -109,4 +109,21 @@ describe("a turn start's statements", () => {
     for (const next of afterAppends) expect(next).not.toMatch(/^COMMIT/);
     expect(others.length, others.join("\n")).toBeLessThanOrEqual(BUDGET);
   });
+
+  it("reads other sessions' command counts once per session, not at every turn", async () => {
+    const counts = (sql: string[]) => sql.filter((s) => s.includes(`tc."tool" = 'run_command'`)).length;
+    const first = await createSession({ title: "counts", workspace, budgetUsd: null, model: "fake-model" });
+    expect(counts(await turnStart(first.id))).toBe(1);
+    // kept from the session's first turn; the end of a turn recomputes them once a minute old
+    expect(counts(await turnStart(first.id))).toBe(0);
+    expect(counts(await turnStart(first.id))).toBe(0);
+    // another session leaves out its own calls, not this one's: it reads its own counts
+    const second = await createSession({
+      title: "counts 2",
+      workspace,
+      budgetUsd: null,
+      model: "fake-model",
+    });
+    expect(counts(await turnStart(second.id))).toBe(1);
+  });
 });

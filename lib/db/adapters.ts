@@ -3,6 +3,7 @@ import path from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
+import { cacheStatements, connectionOf } from "./statement-cache";
 import { countStatements } from "./statements";
 
 const CHAR_OID = 18;
@@ -43,5 +44,14 @@ export function sqliteAdapter(url: string): PrismaBetterSQLite3 {
   const file = path.resolve(url.replace(/^file:/, ""));
   mkdirSync(path.dirname(file), { recursive: true });
   // timeout is better-sqlite3's busy timeout: concurrent writers wait instead of failing with SQLITE_BUSY.
-  return countStatements(new PrismaBetterSQLite3({ url: file, timeout: 10_000 }));
+  const factory = new PrismaBetterSQLite3({ url: file, timeout: 10_000 });
+  const connect = factory.connect.bind(factory);
+  factory.connect = async () => {
+    const adapter = await connect();
+    const connection = connectionOf(adapter);
+    // statement-cache.test.ts fails if an adapter upgrade hides the connection; queries work without it
+    if (connection) cacheStatements(connection);
+    return adapter;
+  };
+  return countStatements(factory);
 }

@@ -7,7 +7,7 @@ import {
 import { readSetting, type SettingsSnapshot } from "@/lib/db/queries/settings";
 import { listSessionToolVersionsSince } from "@/lib/db/queries/tool-versions";
 import type { SessionEventBody } from "@/lib/events/types";
-import { memo } from "@/lib/memo";
+import { keyedMemo, memo } from "@/lib/memo";
 import { normalizeCommand } from "@/lib/telemetry/normalize-command";
 import { toolStats } from "@/lib/telemetry/overview";
 import { DAY_MS, startOfUtcDay } from "@/lib/telemetry/range";
@@ -23,7 +23,7 @@ import {
 
 export const FRICTION_SETTINGS_KEY = "learning.friction";
 const P95_WINDOW_DAYS = 30;
-/** Age past which the runner recomputes the p95s after a turn. */
+/** Age past which the runner recomputes the p95s (and a session's cross-session counts) after a turn. */
 const P95_CACHE_MS = 60_000;
 /** Age past which a turn waits for new p95s rather than use the kept ones. */
 const P95_MAX_STALE_MS = 10 * 60_000;
@@ -45,11 +45,30 @@ export async function warmToolP95(): Promise<void> {
   await p95ByTool();
 }
 
-/** After a turn: recomputes p95s older than a minute, off the next turn's path. */
-export function refreshToolP95(): Promise<void> {
-  return p95
-    .refresh(P95_CACHE_MS)
-    .catch((error) => console.error("[ratchet] tool p95 refresh failed", error));
+/**
+ * Other sessions' run_command counts, as a session's turns see them (its own calls left out). At
+ * 1M calls the statement reads up to 5,000 calls, ≈ 5.6 ms of a warm turn start's 27
+ * (docs/benchmarks.md §27); what other sessions ran moves slowly next to a turn, so the counts are
+ * kept like the p95s: a turn waits for new ones only when there are none or they are 10 minutes
+ * old, and the end of a turn recomputes its session's once they are a minute old.
+ */
+const recentCommands = keyedMemo("learning.recentCommands", {
+  maxAgeMs: P95_MAX_STALE_MS,
+  compute: (sessionId: string) => recentCommandCounts(sessionId),
+});
+/** Sessions whose counts are kept; one more lets all go (each session's next turn reads its own). */
+const KEPT_SESSIONS = 32;
+
+function recentCommandsOf(sessionId: string) {
+  if (!recentCommands.has(sessionId) && recentCommands.size() >= KEPT_SESSIONS) recentCommands.invalidate();
+  return recentCommands.get(sessionId);
+}
+
+/** After a session's turn: recomputes the p95s and its cross-session counts older than a minute, off the next turn's path. */
+export function refreshFrictionFigures(sessionId: string): Promise<void> {
+  return Promise.all([p95.refresh(P95_CACHE_MS), recentCommands.refresh(sessionId, P95_CACHE_MS)])
+    .then(() => undefined)
+    .catch((error) => console.error("[ratchet] friction figures refresh failed", error));
 }
 
 export async function loadFrictionSettings(from?: SettingsSnapshot): Promise<FrictionSettings> {
@@ -93,7 +112,7 @@ export class FrictionMonitor {
     const [rows, p95, recent, settings] = await Promise.all([
       sessionCallHistory(sessionId),
       p95ByTool(),
-      recentCommandCounts(sessionId),
+      recentCommandsOf(sessionId),
       loadFrictionSettings(settingsFrom),
     ]);
     const history = rows.map((r) => ({

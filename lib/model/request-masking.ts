@@ -65,15 +65,22 @@ function maskJson(value: unknown, mask: Mask): unknown {
  * `\\`, `\n` in it) is found as well; anything else is masked as text.
  */
 export function maskRequestBody(body: string, secrets: string[]): string {
+  return requestBodyMasker(secrets)(body);
+}
+
+/** maskRequestBody with its secrets' spellings worked out once, for every request of a client. */
+function requestBodyMasker(secrets: string[]): (body: string) => string {
   const mask = secretMasker(spellings(secrets.filter((s) => s.length > 0)));
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    return mask(body);
-  }
-  const masked = maskJson(parsed, mask);
-  return masked === parsed ? body : JSON.stringify(masked);
+  return (body) => {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return mask(body);
+    }
+    const masked = maskJson(parsed, mask);
+    return masked === parsed ? body : JSON.stringify(masked);
+  };
 }
 
 function bodyText(body: NonNullable<RequestInit["body"]>): string | null {
@@ -94,13 +101,14 @@ export function withMaskedRequests(
   /** Told each body exactly as it leaves, masked (what the model saw, lib/model/requests.ts). */
   onSent?: (body: string) => void,
 ): typeof fetch {
+  const maskBody = requestBodyMasker(secrets);
   const masked = async (input: Parameters<typeof fetch>[0], init?: RequestInit): Promise<Response> => {
     if (input instanceof Request && input.body !== null)
       throw new Error("Refusing to send a model request whose body cannot be masked.");
     if (init?.body === undefined || init.body === null) return fetchImpl(input, init);
     const text = bodyText(init.body);
     if (text === null) throw new Error("Refusing to send a model request whose body cannot be masked.");
-    const body = maskRequestBody(text, secrets);
+    const body = maskBody(text);
     onSent?.(body);
     return fetchImpl(input, { ...init, body });
   };

@@ -1,5 +1,5 @@
 import { finishTurn, setSessionStatus } from "@/lib/db/queries/sessions";
-import { refreshToolP95 } from "@/lib/learning/friction-monitor";
+import { refreshFrictionFigures } from "@/lib/learning/friction-monitor";
 import { forgetLearningFigures } from "@/lib/telemetry/learning-cache";
 import { refreshTelemetrySummary } from "@/lib/telemetry/prompt-summary";
 import { flushTelemetry } from "@/lib/telemetry/recorder";
@@ -46,7 +46,7 @@ export async function finish(turn: TurnState): Promise<void> {
     ...(turn.cut && status === "completed" ? { cut: turn.cut } : {}),
   });
   await turn.emit({ type: "status", status: sessionStatus, ...(note ? { note } : {}) });
-  refreshTurnCaches();
+  refreshTurnCaches(sessionId);
 }
 
 /** A stopped turn: a shutdown interrupts it, a spent budget fails it, anything else cancels it. */
@@ -62,8 +62,8 @@ async function settleStopped(turn: TurnState): Promise<void> {
 }
 
 /** What the next turn reads from telemetry is rebuilt now, while nobody waits for it, not at its start. */
-function refreshTurnCaches(): void {
-  Promise.all([refreshTelemetrySummary(), refreshToolP95()]).catch((error) =>
+function refreshTurnCaches(sessionId: string): void {
+  Promise.all([refreshTelemetrySummary(), refreshFrictionFigures(sessionId)]).catch((error) =>
     console.error("[ratchet] refreshing telemetry caches failed", error),
   );
 }

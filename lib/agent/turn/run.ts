@@ -2,7 +2,7 @@ import type { TurnStatus } from "@/lib/events/types";
 import { WorkspaceRefusedError } from "@/lib/workspaces/session";
 import { finish } from "./finish";
 import { prepare } from "./prepare";
-import { failTurn, newTurnState, type TurnInput, type TurnState } from "./state";
+import { failTurn, letGoOfTurn, newTurnState, type TurnInput, type TurnState } from "./state";
 import { runSteps } from "./steps";
 
 /** A reserved turn, from its first event to its last: prepare, the model steps, finish. */
@@ -13,7 +13,7 @@ export async function runTurn(input: TurnInput): Promise<TurnStatus> {
   } catch (error) {
     await failed(turn, error);
   } finally {
-    await finish(turn);
+    await finish(turn).finally(() => letGoOfTurn(turn));
   }
   return turn.status;
 }

@@ -7,6 +7,7 @@ import { type ModelClient, modelClient, silenceLimitMs } from "@/lib/model/clien
 import type { ModelFacts } from "@/lib/model/model-facts";
 import { modelSecrets } from "@/lib/model/request-masking";
 import { DEFAULT_RETRY, type RetryReport } from "@/lib/model/retrying-fetch";
+import { processState } from "@/lib/process-state";
 import type { ModelConfig } from "@/lib/settings/model-config";
 import type { Tier, TierOverride, TierState } from "../tiers";
 import type { ToolSetHandle } from "../tool-set";
@@ -98,23 +99,68 @@ export interface TurnState extends Readonly<Omit<TurnInput, "workspace">> {
   requests: Promise<void>;
 }
 
+/** Sessions whose model clients are kept between turns; past it the least recently used go. */
+export const KEPT_SESSIONS = 16;
+
+/**
+ * A session's model clients, kept from one turn to the next: making one builds the SDK's provider,
+ * the masker's secret list and the response schemas, ≈ 1.4 ms of a warm turn start's 25
+ * (docs/benchmarks.md §27). They report a retry or a request sent to the turn running now: a
+ * session runs one turn at a time (the reservation in lib/agent/runner.ts holds it from the message
+ * to the turn's end), so there is never another turn to tell. Kept only while the endpoint is the
+ * same: a new key, URL, API or provider makes new clients, so a changed key is masked from the first
+ * request made with it.
+ */
+interface SessionClients {
+  readonly endpoint: string;
+  readonly secrets: string[];
+  readonly clients: Map<string, ModelClient>;
+  turn: TurnState | null;
+}
+
+const kept = processState("turn.session-clients", () => new Map<string, SessionClients>());
+
+function sessionClients(input: TurnInput): SessionClients {
+  const { baseUrl, apiKey, api, provider } = input.config;
+  const endpoint = JSON.stringify([baseUrl, apiKey, api, provider ?? "auto"]);
+  const sessions = kept();
+  let entry = sessions.get(input.sessionId);
+  sessions.delete(input.sessionId);
+  if (entry?.endpoint !== endpoint) {
+    // also what commands print is masked against these, the access token included
+    entry = { endpoint, secrets: modelSecrets(apiKey), clients: new Map(), turn: null };
+  }
+  sessions.set(input.sessionId, entry);
+  if (sessions.size > KEPT_SESSIONS) sessions.delete(sessions.keys().next().value as string);
+  return entry;
+}
+
 export function newTurnState(input: TurnInput): TurnState {
   const emit = (body: SessionEventBody) => appendEvent(input.sessionId, body);
-  const onRetry = ({ attempt, limit, delayMs, reason }: RetryReport) =>
-    void emit({ type: "retry", attempt, delayMs, message: `${reason}; retry ${attempt} of ${limit}` });
-  const clients = new Map<string, ModelClient>();
+  const session = sessionClients(input);
   const clientFor = (model: string): ModelClient => {
-    let client = clients.get(model);
+    let client = session.clients.get(model);
     if (!client) {
       client = modelClient(
         { ...input.config, model },
         {
-          retry: { ...DEFAULT_RETRY, onRetry },
+          retry: {
+            ...DEFAULT_RETRY,
+            onRetry: ({ attempt, limit, delayMs, reason }: RetryReport) =>
+              void session.turn?.emit({
+                type: "retry",
+                attempt,
+                delayMs,
+                message: `${reason}; retry ${attempt} of ${limit}`,
+              }),
+          },
           silenceMs: silenceLimitMs(),
-          onRequest: (body) => recordRequest(turn, body),
+          onRequest: (body) => {
+            if (session.turn) recordRequest(session.turn, body);
+          },
         },
       );
-      clients.set(model, client);
+      session.clients.set(model, client);
     }
     return client;
   };
@@ -124,8 +170,7 @@ export function newTurnState(input: TurnInput): TurnState {
   });
   const turn: TurnState = {
     ...input,
-    // also what commands print is masked against these, the access token included
-    secrets: modelSecrets(input.config.apiKey),
+    secrets: session.secrets,
     emit,
     client: clientFor(input.config.model),
     model: input.config.model,
@@ -146,7 +191,14 @@ export function newTurnState(input: TurnInput): TurnState {
     checkpointFailed: false,
     requests: Promise.resolve(),
   };
+  session.turn = turn;
   return turn;
+}
+
+/** The turn has ended: its session's clients no longer hold it (nor its transcript, tools and toolbox). */
+export function letGoOfTurn(turn: TurnState): void {
+  const session = kept().get(turn.sessionId);
+  if (session?.turn === turn) session.turn = null;
 }
 
 /** The turn failed: it ends as `error`, and the session shows why (`code` for the UI and tests). */
