@@ -4,6 +4,7 @@
  * all three alike.
  *
  *   node_modules/.bin/tsx bench/peer-opencode.ts [--turns 50] [--warmup 2] [--starts 12] [--opencode 1.18.33]
+ *                                                [--node current|lts]
  *
  * Not part of CI. Needs the production build (.next). Installs opencode from npm into a temp dir
  * (never a dependency of ours) and gives it a private HOME/XDG tree there, so the real home is never
@@ -15,6 +16,9 @@
  * → first API call answered 200 (Ratchet through scripts/start.mjs, the `npm start` path, on a
  * database that exists already; opencode's `serve`). Writes bench/results/peer-opencode.json.
  * opencode runs its commands unsandboxed; Ratchet's sandbox-off variant is the like-for-like row.
+ * `--node lts` runs Ratchet's servers (launcher, migration, `next start`) on the current LTS Node
+ * instead of the one running the bench, with better-sqlite3's addon built for it, as the tests'
+ * LTS run does (scripts/lts-node.mjs).
  */
 import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -24,10 +28,19 @@ import path from "node:path";
 import { parseArgs, promisify } from "node:util";
 import { E2E } from "../e2e/support/constants";
 import { apiClient, descendants, waitForIdle } from "../e2e/support/security";
-import { type AppServer, startServer } from "../e2e/support/server";
+import { type AppServer, serverEnv, startServer } from "../e2e/support/server";
+// @ts-expect-error: a plain .mjs module without types; typed where it is used below
+import * as ltsNodeModule from "../scripts/lts-node.mjs";
 import { freePort } from "./support/app";
 import { type ChatStream, startChatServer } from "./support/chat-server";
 import { deadline, ROOT, round, type Summary, summarize, writeResult } from "./support/stats";
+
+const ltsNode = ltsNodeModule as {
+  LTS_NODE: string;
+  fetchNode(version: string): string;
+  buildAddon(nodeDir: string): string;
+  withAddon<T>(addon: string, fn: () => Promise<T>): Promise<T>;
+};
 
 const { values } = parseArgs({
   options: {
@@ -35,6 +48,7 @@ const { values } = parseArgs({
     warmup: { type: "string", default: "2" },
     starts: { type: "string", default: "12" },
     opencode: { type: "string", default: "1.18.33" },
+    node: { type: "string", default: "current" },
   },
 });
 const TURNS = Math.max(1, Number.parseInt(values.turns, 10));
@@ -46,6 +60,18 @@ if (!/^1\.\d+\.\d+$/.test(OPENCODE_VERSION)) {
     `peer-opencode: --opencode must be a pinned 1.x version (like 1.18.33), not ${OPENCODE_VERSION}`,
   );
   process.exit(2);
+}
+
+if (values.node !== "current" && values.node !== "lts") {
+  console.error(`peer-opencode: --node is current or lts, not ${values.node}`);
+  process.exit(2);
+}
+/** Ratchet's servers' Node: undefined for the one running this bench. */
+let serverNode: string | undefined;
+
+/** PATH with the servers' Node first, for `next`'s `#!/usr/bin/env node`. */
+function serverPath(): Record<string, string> {
+  return serverNode ? { PATH: `${path.dirname(serverNode)}${path.delimiter}${process.env.PATH ?? ""}` } : {};
 }
 
 const temp = mkdtempSync(path.join(os.tmpdir(), "ratchet-peer-opencode-"));
@@ -334,6 +360,7 @@ async function ratchetTarget(sandbox: "on" | "off", modelUrl: string): Promise<T
       port: await freePort(),
       dataDir: dirs.data,
       env: { ...dirs.env, OPENAI_BASE_URL: modelUrl, RATCHET_SANDBOX: sandbox },
+      node: serverNode,
     }),
   );
   const api = apiClient(server.url);
@@ -466,6 +493,7 @@ async function ratchetColdStart(
       dataDir: dirs.data,
       launcher: "npm-start",
       env: { ...dirs.env, OPENAI_BASE_URL: modelUrl },
+      node: serverNode,
     }),
   );
   try {
@@ -481,7 +509,8 @@ async function ratchetColdStart(
 
 /**
  * The floor of Ratchet's restart: `next start` alone on the already-migrated database, with no
- * launcher in front (no config check, no migrate, no build check), as the issue's goal names it.
+ * launcher in front (no config check, no migrate, no build check), as the issue's goal names it,
+ * and the environment settings the launcher would give it.
  */
 async function nextStartColdStart(
   dirs: { data: string; env: Record<string, string> },
@@ -489,13 +518,16 @@ async function nextStartColdStart(
 ): Promise<number> {
   const port = await freePort();
   const started = performance.now();
+  const env = {
+    ...process.env,
+    ...E2E.serverEnv({ port, dataDir: dirs.data }),
+    ...dirs.env,
+    OPENAI_BASE_URL: modelUrl,
+    ...serverPath(),
+  };
+  // with the settings scripts/start.mjs gives the server (memory, the compile cache)
   const child = spawn("node_modules/.bin/next", ["start", "-H", "127.0.0.1", "-p", String(port)], {
-    env: {
-      ...process.env,
-      ...E2E.serverEnv({ port, dataDir: dirs.data }),
-      ...dirs.env,
-      OPENAI_BASE_URL: modelUrl,
-    },
+    env: { ...env, ...serverEnv(env) },
     detached: true,
     stdio: "ignore",
   });
@@ -625,7 +657,11 @@ async function main(): Promise<void> {
     coldStartToNextStart: ratio(coldSummary.ratchet.p50, coldSummary.nextStart.p50),
   };
   const goal = { toModel: 1, toolStepSandboxOn: 0.8, rss: 1, coldStart: 0.7 };
+  const ratchetNode = execFileSync(serverNode ?? process.execPath, ["--version"], {
+    encoding: "utf8",
+  }).trim();
   const file = writeResult("peer-opencode", {
+    ratchetNode,
     opencode: { version: OPENCODE_VERSION, installSeconds: seconds },
     turns: TURNS,
     warmup: WARMUP,
@@ -651,13 +687,24 @@ async function main(): Promise<void> {
     );
   }
   console.log(
-    `  cold start to first API call p50: Ratchet (npm start) ${coldSummary.ratchet.p50} ms (next start alone ${coldSummary.nextStart.p50} ms), opencode ${coldSummary.opencode.p50} ms → ${ratios.coldStart}×`,
+    `  cold start to first API call p50: Ratchet on Node ${ratchetNode} (npm start) ${coldSummary.ratchet.p50} ms (next start alone ${coldSummary.nextStart.p50} ms), opencode ${coldSummary.opencode.p50} ms → ${ratios.coldStart}×`,
   );
   console.log(`  ratios to opencode: ${JSON.stringify(ratios)}`);
   console.log(`peer-opencode: wrote ${file}`);
 }
 
-main()
+/** main, its servers on the LTS Node with `--node lts` (the addon swapped back when it ends). */
+async function run(): Promise<void> {
+  if (values.node === "current") return main();
+  process.chdir(ROOT); // withAddon swaps node_modules/better-sqlite3's addon, relative to the repo
+  const dir = ltsNode.fetchNode(ltsNode.LTS_NODE);
+  const addon = ltsNode.buildAddon(dir);
+  serverNode = path.join(dir, "bin", "node");
+  console.log(`peer-opencode: Ratchet runs on Node ${ltsNode.LTS_NODE} (${serverNode})`);
+  return ltsNode.withAddon(addon, main);
+}
+
+run()
   .then(async () => {
     await cleanup();
     process.exit(0);

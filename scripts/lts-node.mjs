@@ -26,7 +26,8 @@ export const LTS_NODE = "24.22.3";
  * the native addon and the agent's turn through ai@7's streams and fetch (lib/db, lib/events,
  * lib/agent, lib/auth, lib/team, lib/boot), the model client (lib/model), and child processes and
  * signals (lib/sandbox), and the tool host's loader hooks, which run in the tool's thread where
- * Node has module.registerHooks and in their own thread before (lib/tools/host-loader.test.ts).
+ * Node has module.registerHooks and in their own thread before (lib/tools/host-loader.test.ts),
+ * and the server's compile cache, which Node reads from 22.1 (scripts/server-env.test.ts).
  * The rest is logic that reads the same on any Node.
  */
 export const LTS_UNIT_TESTS = [
@@ -40,6 +41,7 @@ export const LTS_UNIT_TESTS = [
   "lib/sandbox",
   "lib/tools/host-loader.test.ts",
   "lib/tools/host-prestart.test.ts",
+  "scripts/server-env.test.ts",
 ];
 
 const ADDON = "node_modules/better-sqlite3/build/Release/better_sqlite3.node";

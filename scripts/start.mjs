@@ -3,7 +3,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { bin, run } from "./lib.mjs";
+import { bin, run, serverEnv } from "./lib.mjs";
 import { ensureSystemPackages } from "./system-packages.mjs";
 
 const dev = process.argv.includes("--dev");
@@ -65,26 +65,6 @@ async function checkedAddress() {
   }
 }
 
-/**
- * The server's memory settings (scripts/server-memory.json), each only where the user set none: a
- * command printing as fast as it can set the server's peak RSS by what V8's young generation grows
- * to (two 16 MiB semi-spaces by default) and by what glibc's per-thread malloc arenas keep of the
- * flood's buffers after they are freed. `--max-semi-space-size=8` caps the first at 2 × 8 MiB (4
- * and 1 promote so much more that the peak rises again), MALLOC_ARENA_MAX=1 keeps one arena, whose
- * freed memory is reused instead of spread over one heap per thread. A 16 MiB `yes` flood: +82 to
- * +91 MiB → +42 to +57; base64 +55 to +60 → +35 to +37; the RSS after 52 turns 323–328 → 293–300
- * MiB; the 10 MB firehose to the screen as fast within the noise (docs/benchmarks.md, issue 20's
- * memory section). The user's NODE_OPTIONS come after ours: of a flag given twice the last wins.
- * e2e/support/server.ts starts the app the same way.
- */
-function memoryEnv(env) {
-  const settings = JSON.parse(readFileSync("scripts/server-memory.json", "utf8"));
-  const out = {};
-  for (const [name, value] of Object.entries(settings.env)) if (!env[name]) out[name] = value;
-  out.NODE_OPTIONS = [settings.nodeOptions, env.NODE_OPTIONS].filter(Boolean).join(" ");
-  return out;
-}
-
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 const address = quickAddress() ?? (await checkedAddress());
 if (process.env.RATCHET_SANDBOX !== "off") ensureSystemPackages(["sandbox"]);
@@ -96,7 +76,7 @@ const args = [dev ? "dev" : "start", "-H", address.host, "-p", address.port];
 const child = spawn(bin("next"), args, {
   stdio: "inherit",
   // our own shutdown marks running turns interrupted before exiting; Next's handler would exit first
-  env: { ...process.env, ...memoryEnv(process.env), NEXT_MANUAL_SIG_HANDLE: "1" },
+  env: { ...process.env, ...serverEnv(process.env), NEXT_MANUAL_SIG_HANDLE: "1" },
 });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

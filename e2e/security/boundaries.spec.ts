@@ -110,6 +110,9 @@ test("row 25: no server variable reaches a command but the fixed set, whatever i
     "OPENAI_BASE_URL",
     "DATABASE_URL",
     "NODE_OPTIONS",
+    // the server's own settings (scripts/server-env.json), in its environment in every run
+    "NODE_COMPILE_CACHE",
+    "MALLOC_ARENA_MAX",
     "PORT=",
     "HOST=",
   ])

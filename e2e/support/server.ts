@@ -3,9 +3,9 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { E2E } from "./constants";
 
-/** scripts/start.mjs's memory settings, read as it reads them (a JSON import needs an attribute under node's ESM loader). */
-const MEMORY = JSON.parse(
-  readFileSync(path.join(import.meta.dirname, "../../scripts/server-memory.json"), "utf8"),
+/** scripts/start.mjs's environment settings, read as it reads them (a JSON import needs an attribute under node's ESM loader). */
+const SETTINGS = JSON.parse(
+  readFileSync(path.join(import.meta.dirname, "../../scripts/server-env.json"), "utf8"),
 ) as { env: Record<string, string>; nodeOptions: string };
 
 export interface AppServer {
@@ -30,13 +30,14 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 /**
- * The server's memory settings as scripts/start.mjs gives them (see there), so tests and benches
- * see what users run: each only where the environment has none, the given NODE_OPTIONS after ours.
+ * The server's environment settings as scripts/start.mjs gives them (see there: memory, the compile
+ * cache), so tests and benches see what users run: each only where the environment has none, the
+ * given NODE_OPTIONS after ours.
  */
-function memoryEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+export function serverEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(MEMORY.env)) if (!env[name]) out[name] = value;
-  out.NODE_OPTIONS = [MEMORY.nodeOptions, env.NODE_OPTIONS].filter(Boolean).join(" ");
+  for (const [name, value] of Object.entries(SETTINGS.env)) if (!env[name]) out[name] = value;
+  out.NODE_OPTIONS = [SETTINGS.nodeOptions, env.NODE_OPTIONS].filter(Boolean).join(" ");
   return out;
 }
 
@@ -53,20 +54,28 @@ export async function startServer(opts: {
   launcher?: "next" | "npm-start";
   /** The address to bind (default 127.0.0.1); `::1` serves on IPv6 loopback. */
   host?: string;
+  /**
+   * The Node binary that runs the server (default: the one running this): the migration, the
+   * launcher, and `next`, whose `#!/usr/bin/env node` finds it first on PATH. better-sqlite3's
+   * addon must be built for it (scripts/lts-node.mjs's withAddon).
+   */
+  node?: string;
 }): Promise<AppServer> {
   const host = opts.host ?? "127.0.0.1";
+  const node = opts.node ?? process.execPath;
   const given = {
     ...process.env,
     ...E2E.serverEnv({ port: opts.port, dataDir: opts.dataDir }),
     HOST: host,
     ...opts.env,
+    ...(opts.node ? { PATH: `${path.dirname(opts.node)}${path.delimiter}${process.env.PATH ?? ""}` } : {}),
   };
   // scripts/start.mjs adds them itself
-  const env = opts.launcher === "npm-start" ? given : { ...given, ...memoryEnv(given) };
+  const env = opts.launcher === "npm-start" ? given : { ...given, ...serverEnv(given) };
   const viaScript = opts.launcher === "npm-start";
-  if (!viaScript) execFileSync(process.execPath, ["scripts/migrate.mjs"], { env, stdio: "pipe" });
+  if (!viaScript) execFileSync(node, ["scripts/migrate.mjs"], { env, stdio: "pipe" });
   const [command, args]: [string, string[]] = viaScript
-    ? [process.execPath, ["scripts/start.mjs"]]
+    ? [node, ["scripts/start.mjs"]]
     : ["node_modules/.bin/next", ["start", "-H", host, "-p", String(opts.port)]];
   const child = spawn(command, args, {
     env,

@@ -170,6 +170,7 @@ describe.each<StartMode>(["fresh", "prestarted"])("%s sandbox", (mode) => {
         DATABASE_URL: "postgresql://ratchet:db-password-123@db.internal:5432/ratchet",
         MIRROR_URL: "https://deploy:mirror-password-456@mirror.example/",
         NODE_OPTIONS: "--require /tmp/evil.js",
+        NODE_COMPILE_CACHE: "/srv/ratchet/.next/node-compile-cache",
         SOME_UNLISTED_VARIABLE: "unlisted-value-789",
         PORT: "3000",
         RATCHET_TOKEN: "ratchet-token-value-000000000000",
